@@ -1,8 +1,16 @@
+#include "core/cli/CliIo.h"
+#include "core/cli/Commands.h"
+
 #include <QCoreApplication>
+
+#include <cstdio>
+#include <unistd.h>
 
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("keyway"));
-    return 0;
+    QCoreApplication::setApplicationVersion(QStringLiteral(KEYWAY_VERSION));
+    keyway::cli::CliIo io(stdout, stderr, stdin, isatty(fileno(stdin)) != 0);
+    return keyway::cli::runCli(QCoreApplication::arguments().mid(1), io);
 }

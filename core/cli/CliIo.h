@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace keyway::cli {
+
+// Exit codes of keyway-cli (DESIGN.md, "CLI"): scripts rely on them.
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitProviderRefused = 1, // 4xx, 5xx, envelope error, also after a renewal
+    ExitUsage = 2,           // usage or bad input
+    ExitAuthFailed = 3,      // wrong credentials, token endpoint error, state mismatch, browser timeout
+    ExitKeychain = 4         // keychain unavailable or locked
+};
+
+// stdout / stderr / stdin of one CLI invocation. Tests run commands in-process against buffers;
+// keyway-cli passes the process's streams. Every write is flushed at once so JSON Lines reach a
+// script while the command is still running.
+class CliIo
+{
+public:
+    CliIo(std::FILE* out, std::FILE* err, std::FILE* in, bool stdinIsTerminal);
+
+    void out(const QString& text);          // no newline added
+    void outLine(const QString& line);      // adds "\n"
+    void outBytes(const QByteArray& bytes);
+    void err(const QString& line);          // adds "\n"
+    void jsonLine(const nlohmann::ordered_json& object); // one JSON Lines record on stdout
+
+    // Reads one line from stdin without its newline; false at end of input.
+    bool readLine(QString* line);
+    // Prompts on stderr and reads a line with echo off (terminal only).
+    bool readSecret(const QString& prompt, QString* value);
+
+    bool stdinIsTerminal() const { return m_stdinIsTerminal; }
+
+private:
+    std::FILE* m_out;
+    std::FILE* m_err;
+    std::FILE* m_in;
+    bool m_stdinIsTerminal;
+};
+
+} // namespace keyway::cli
