@@ -6,10 +6,7 @@
 namespace keyway::cli {
 
 CliIo::CliIo(std::FILE* out, std::FILE* err, std::FILE* in, bool stdinIsTerminal)
-    : m_out(out)
-    , m_err(err)
-    , m_in(in)
-    , m_stdinIsTerminal(stdinIsTerminal)
+    : m_out(out), m_err(err), m_in(in), m_stdinIsTerminal(stdinIsTerminal)
 {
 }
 

@@ -13,9 +13,9 @@ namespace keyway::cli {
 enum ExitCode : int {
     ExitOk = 0,
     ExitProviderRefused = 1, // 4xx, 5xx, envelope error, also after a renewal
-    ExitUsage = 2,           // usage or bad input
-    ExitAuthFailed = 3,      // wrong credentials, token endpoint error, state mismatch, browser timeout
-    ExitKeychain = 4         // keychain unavailable or locked
+    ExitUsage = 2, // usage or bad input
+    ExitAuthFailed = 3, // wrong credentials, token endpoint error, state mismatch, browser timeout
+    ExitKeychain = 4 // keychain unavailable or locked
 };
 
 // stdout / stderr / stdin of one CLI invocation. Tests run commands in-process against buffers;
@@ -26,10 +26,10 @@ class CliIo
 public:
     CliIo(std::FILE* out, std::FILE* err, std::FILE* in, bool stdinIsTerminal);
 
-    void out(const QString& text);          // no newline added
-    void outLine(const QString& line);      // adds "\n"
+    void out(const QString& text); // no newline added
+    void outLine(const QString& line); // adds "\n"
     void outBytes(const QByteArray& bytes);
-    void err(const QString& line);          // adds "\n"
+    void err(const QString& line); // adds "\n"
     void jsonLine(const nlohmann::ordered_json& object); // one JSON Lines record on stdout
 
     // Reads one line from stdin without its newline; false at end of input.

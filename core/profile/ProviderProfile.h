@@ -16,12 +16,12 @@ struct CredentialField
     QString key;
     QString label;
     QString description;
-    QString setId;     // empty when the provider has no credential sets
-    QString bareKey;   // key without the `SET.` prefix (what templates name: {{client_id}})
+    QString setId; // empty when the provider has no credential sets
+    QString bareKey; // key without the `SET.` prefix (what templates name: {{client_id}})
     bool secret = false;
     bool required = false;
     QString defaultValue; // e.g. client_auth = "body"
-    QStringList choices;  // allowed values, empty = free text
+    QStringList choices; // allowed values, empty = free text
 };
 
 // Named credential set (Astrada `api` / `sdk`).
@@ -51,30 +51,30 @@ struct StepParam
 // How a reply is judged a success (HTTP status and, for envelope providers, a code in the body).
 struct SuccessRule
 {
-    QList<int> statuses;       // empty = any 2xx
-    QString codePointer;       // JSON pointer of the envelope code, e.g. /code
-    QString codeEquals;        // e.g. "000000"
-    QStringList nonEmpty;      // JSON pointers that must hold a non-empty value, e.g. /data/accessToken
-    QString messagePointer;    // JSON pointer of a human message, e.g. /msg
+    QList<int> statuses; // empty = any 2xx
+    QString codePointer; // JSON pointer of the envelope code, e.g. /code
+    QString codeEquals; // e.g. "000000"
+    QStringList nonEmpty; // JSON pointers that must hold a non-empty value, e.g. /data/accessToken
+    QString messagePointer; // JSON pointer of a human message, e.g. /msg
 };
 
 // What a step keeps from its reply.
 struct Capture
 {
-    QString name;              // e.g. code, access_token, refresh_token, user_id, id_token
-    QString pointer;           // JSON pointer in the reply body; "" for query-string captures
-    QStringList ttlPointers;   // where the lifetime in seconds may be, first match wins (/expires_in, /data/expiresIn)
+    QString name; // e.g. code, access_token, refresh_token, user_id, id_token
+    QString pointer; // JSON pointer in the reply body; "" for query-string captures
+    QStringList ttlPointers; // where the lifetime in seconds may be, first match wins (/expires_in, /data/expiresIn)
     bool ttlFromJwtExp = false; // else use the `exp` claim if the value is a JWT
     std::optional<qint64> defaultTtlSeconds; // documented lifetime when the reply says nothing
-    bool singleUse = false;    // consumed when a later step uses it (authorization codes)
-    bool secret = true;        // shown redacted in events and history
-    bool optional = false;     // missing is not an error (refresh_token, user_id)
+    bool singleUse = false; // consumed when a later step uses it (authorization codes)
+    bool secret = true; // shown redacted in events and history
+    bool optional = false; // missing is not an error (refresh_token, user_id)
 };
 
 enum class StepKind {
     Exchange, // a plain HTTP exchange
-    Browser,  // authorization code: PKCE S256 + state + loopback redirect, system browser
-    Refresh   // refresh_token grant, run instead of the full flow when a refresh token is known
+    Browser, // authorization code: PKCE S256 + state + loopback redirect, system browser
+    Refresh // refresh_token grant, run instead of the full flow when a refresh token is known
 };
 
 enum class ClientAuth { Body, Basic };
@@ -86,13 +86,13 @@ struct FlowStep
     QString description;
     StepKind kind = StepKind::Exchange;
     QString method = QStringLiteral("POST");
-    Template url;                     // absolute, or appended to the environment base URL
+    Template url; // absolute, or appended to the environment base URL
     BodyKind bodyKind = BodyKind::None;
-    QList<StepParam> params;          // form / JSON / query parameters
+    QList<StepParam> params; // form / JSON / query parameters
     QList<StepParam> headers;
-    Template clientAuth;              // resolves to "body" or "basic"; empty = body
-    Template clientIdParam;           // name of the client id credential, e.g. {{client_id}}
-    Template clientSecretParam;       // name of the client secret credential
+    Template clientAuth; // resolves to "body" or "basic"; empty = body
+    Template clientIdParam; // name of the client id credential, e.g. {{client_id}}
+    Template clientSecretParam; // name of the client secret credential
     SuccessRule success;
     QList<Capture> captures;
     // Browser steps: parameters of the authorization URL (response_type, client_id, scope, prompt...)
@@ -104,10 +104,10 @@ struct FlowStep
 // Provider's documented error codes, turned into one sentence naming the cause and the fix.
 struct ErrorHint
 {
-    QString code;      // envelope code ("40399"), OAuth error ("invalid_client") or empty
-    int status = 0;    // HTTP status, 0 = any
-    QString when;      // special condition: "empty:/data/accessToken"
-    QString step;      // step id it belongs to, "api" for API calls, empty = anywhere
+    QString code; // envelope code ("40399"), OAuth error ("invalid_client") or empty
+    int status = 0; // HTTP status, 0 = any
+    QString when; // special condition: "empty:/data/accessToken"
+    QString step; // step id it belongs to, "api" for API calls, empty = anywhere
     QString text;
 };
 
@@ -121,8 +121,8 @@ struct TokenPlacement
 
 struct IdempotencyRule
 {
-    QString method;  // POST
-    QString path;    // /v1/budgets/*/transfer-in ('*' matches one path segment)
+    QString method; // POST
+    QString path; // /v1/budgets/*/transfer-in ('*' matches one path segment)
     QString header = QStringLiteral("Idempotency-Key");
 };
 
@@ -131,7 +131,7 @@ struct SampleRequest
     QString name;
     QString method;
     Template path;
-    QString body;  // may carry {{placeholders}} from the environment
+    QString body; // may carry {{placeholders}} from the environment
     QString description;
 };
 
@@ -139,21 +139,21 @@ struct ProviderProfile
 {
     QString id;
     QString name;
-    QString summary;       // one paragraph shown beside the environment form
+    QString summary; // one paragraph shown beside the environment form
     QString documentation; // vendor's documentation URL
     QString defaultBaseUrl;
-    QString sourceFile;    // where it was loaded from (":/providers/seismic.json" or a user path)
+    QString sourceFile; // where it was loaded from (":/providers/seismic.json" or a user path)
 
     QList<CredentialField> fields;
     QList<CredentialSet> credentialSets;
 
-    QList<FlowStep> steps;    // the full auth flow, in order (Exchange and Browser steps)
+    QList<FlowStep> steps; // the full auth flow, in order (Exchange and Browser steps)
     std::optional<FlowStep> refresh; // refresh_token grant, when the provider has one
 
     TokenPlacement token;
-    SuccessRule apiSuccess;   // how API replies are judged (envelope providers: /code == 000000)
-    QList<int> reauthStatuses{401};  // statuses that mean "renew the token once and retry"
-    QStringList reauthCodes;  // envelope codes that mean the same (Seismic 40399)
+    SuccessRule apiSuccess; // how API replies are judged (envelope providers: /code == 000000)
+    QList<int> reauthStatuses {401}; // statuses that mean "renew the token once and retry"
+    QStringList reauthCodes; // envelope codes that mean the same (Seismic 40399)
     QList<ErrorHint> hints;
     QList<IdempotencyRule> idempotency;
     std::optional<SampleRequest> check; // the one call that proves the credentials work
@@ -162,7 +162,7 @@ struct ProviderProfile
     const CredentialField* field(const QString& key) const;
     QStringList fieldKeys() const;
     QString defaultCredentialSet() const; // "" without sets
-    bool hasCredentialSet(const QString& id) const;
+    bool hasCredentialSet(const QString& setId) const;
     // Fields that belong to a set (or all fields without sets).
     QList<CredentialField> fieldsOfSet(const QString& setId) const;
 };

@@ -2,10 +2,7 @@
 
 namespace keyway::test {
 
-FakeClock::FakeClock(const QDateTime& start)
-    : m_now(start.toUTC())
-{
-}
+FakeClock::FakeClock(const QDateTime& start) : m_now(start.toUTC()) { }
 
 FakeClock* FakeClock::install(const QDateTime& start)
 {
