@@ -1,0 +1,70 @@
+#include "core/checks/WebhookVerifier.h"
+
+#include <QTest>
+
+using namespace keyway;
+using Verdict = WebhookVerifier::Verdict;
+
+class TestWebhookVerifier : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // Known answer from RFC 4231 test case 2 ("Jefe" / "what do ya want for nothing?").
+    void signMatchesRfc4231()
+    {
+        QCOMPARE(WebhookVerifier::sign("what do ya want for nothing?", "Jefe"),
+                 QByteArray("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"));
+    }
+
+    void verdicts_data()
+    {
+        const QByteArray secret = "whsec_demo_secret";
+        const QByteArray body = R"({"event":"card.created","data":{"id":"c_1","amount":1250}})";
+        const QByteArray hex = WebhookVerifier::sign(body, secret);
+        const QByteArray raw = QByteArray::fromHex(hex);
+
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("signature");
+        QTest::addColumn<QByteArray>("secret");
+        QTest::addColumn<int>("verdict");
+        QTest::addColumn<QString>("detail");
+
+        QTest::newRow("valid hex") << body << hex << secret << int(Verdict::Valid) << "Valid";
+        QTest::newRow("valid upper hex with prefix")
+            << body << ("sha256=" + hex.toUpper()) << secret << int(Verdict::Valid) << "hex";
+        QTest::newRow("valid base64") << body << raw.toBase64() << secret << int(Verdict::Valid) << "base64";
+        QTest::newRow("reindented body") << QByteArray(R"({
+    "event": "card.created",
+    "data": { "id": "c_1", "amount": 1250 }
+})") << hex << secret << int(Verdict::BodyWhitespace)
+                                         << "compact JSON";
+        QTest::newRow("trailing newline added")
+            << (body + "\n") << hex << secret << int(Verdict::BodyWhitespace) << "without the trailing newline";
+        QTest::newRow("secret pasted base64")
+            << body << hex << secret.toBase64() << int(Verdict::SecretEncoding) << "base64-decoded";
+        QTest::newRow("wrong secret") << body << hex << QByteArray("another") << int(Verdict::Mismatch)
+                                      << "webhookSecret";
+        QTest::newRow("body changed") << QByteArray(R"({"event":"card.created","data":{"id":"c_1","amount":9999}})")
+                                      << hex << secret << int(Verdict::Mismatch) << "changed";
+        QTest::newRow("truncated signature")
+            << body << hex.left(40) << secret << int(Verdict::MalformedSignature) << "64 hex characters";
+        QTest::newRow("garbage") << body << QByteArray("not a signature!") << secret << int(Verdict::MalformedSignature)
+                                 << "HMAC-SHA256";
+    }
+
+    void verdicts()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, signature);
+        QFETCH(QByteArray, secret);
+        QFETCH(int, verdict);
+        QFETCH(QString, detail);
+        const auto result = WebhookVerifier::verify(body, signature, secret);
+        QCOMPARE(int(result.verdict), verdict);
+        QVERIFY2(result.detail.contains(detail), qPrintable(result.detail));
+        QVERIFY(!result.detail.contains(QString::fromLatin1(secret)) || secret.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWebhookVerifier)
+#include "tst_webhookverifier.moc"
