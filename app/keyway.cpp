@@ -1,4 +1,5 @@
 #include "ui/MainWindow.h"
+#include "ui/StartupProbe.h"
 
 #include <QApplication>
 
@@ -8,6 +9,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("keyway"));
     QApplication::setApplicationDisplayName(QStringLiteral("Keyway"));
     keyway::ui::MainWindow window;
+    keyway::ui::StartupProbe::installIfRequested(&window);
     window.show();
     return QApplication::exec();
 }
