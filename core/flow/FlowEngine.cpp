@@ -1,0 +1,602 @@
+#include "core/flow/FlowEngine.h"
+
+#include "core/flow/LoopbackReceiver.h"
+#include "core/flow/Pkce.h"
+#include "core/flow/ReplyJudge.h"
+#include "core/http/RequestExecutor.h"
+#include "core/util/Clock.h"
+#include "core/util/Jwt.h"
+#include "core/util/Logging.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+#include <QUrlQuery>
+
+namespace keyway {
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("keyway::FlowEngine", text);
+}
+
+QByteArray formEncode(const QList<QPair<QString, QString>>& pairs)
+{
+    QByteArray out;
+    for (const auto& [key, value] : pairs) {
+        if (!out.isEmpty()) {
+            out += '&';
+        }
+        out += QUrl::toPercentEncoding(key) + '=' + QUrl::toPercentEncoding(value);
+    }
+    return out;
+}
+
+// Reply members that hold credentials whatever the profile declares: redacted even when not captured.
+const QList<const char*>& tokenMembers()
+{
+    static const QList<const char*> names = {"access_token",
+                                             "refresh_token",
+                                             "id_token",
+                                             "accessToken",
+                                             "refreshToken",
+                                             "idToken",
+                                             "client_secret",
+                                             "clientSecret"};
+    return names;
+}
+
+void collectTokenMembers(const nlohmann::json& node, Redactor& redactor, int depth = 0)
+{
+    if (depth > 6) {
+        return;
+    }
+    if (node.is_object()) {
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (it.value().is_string()) {
+                for (const char* name : tokenMembers()) {
+                    if (it.key() == name) {
+                        redactor.addSecret(QString::fromStdString(it.value().get<std::string>()),
+                                           QString::fromLatin1(name));
+                    }
+                }
+            } else {
+                collectTokenMembers(it.value(), redactor, depth + 1);
+            }
+        }
+    } else if (node.is_array()) {
+        for (const auto& item : node) {
+            collectTokenMembers(item, redactor, depth + 1);
+        }
+    }
+}
+
+std::optional<qint64> secondsAt(const nlohmann::json& doc, const QString& pointer)
+{
+    try {
+        const nlohmann::json::json_pointer ptr(pointer.toStdString());
+        if (!doc.contains(ptr)) {
+            return std::nullopt;
+        }
+        const auto& v = doc.at(ptr);
+        if (v.is_number()) {
+            const auto seconds = static_cast<qint64>(v.get<double>());
+            return seconds > 0 ? std::optional<qint64>(seconds) : std::nullopt;
+        }
+        if (v.is_string()) {
+            bool ok = false;
+            const qint64 seconds = QString::fromStdString(v.get<std::string>()).trimmed().toLongLong(&ok);
+            return ok && seconds > 0 ? std::optional<qint64>(seconds) : std::nullopt;
+        }
+    } catch (const nlohmann::json::exception&) {
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<CapturedValue> FlowResult::value(const QString& name) const
+{
+    auto it = values.constFind(name);
+    return it == values.cend() ? std::nullopt : std::optional<CapturedValue>(*it);
+}
+
+QString FlowResult::oneLine() const
+{
+    QString line = stepId.isEmpty() ? detail : tr("step %1: %2").arg(stepId, detail);
+    if (!hint.isEmpty()) {
+        line += QStringLiteral(" — ") + hint;
+    }
+    return line;
+}
+
+FlowEngine::FlowEngine(const ProviderProfile& profile, FlowOptions options, QObject* parent)
+    : QObject(parent)
+    , m_profile(profile)
+    , m_options(std::move(options))
+    , m_resolver(profile, m_options.credentials, m_options.credentialSet)
+    , m_executor(RequestExecutor::forCurrentThread())
+{
+    for (const CredentialField& field : profile.fields) {
+        if (field.secret) {
+            m_redactor.addSecret(m_options.credentials.value(field.key), field.bareKey);
+        }
+    }
+    if (profile.token.header.compare(QLatin1String("Authorization"), Qt::CaseInsensitive) != 0) {
+        m_redactor.addCredentialHeader(profile.token.header.toLatin1(), profile.token.capture);
+    }
+}
+
+FlowEngine::~FlowEngine() = default;
+
+void FlowEngine::runFullFlow()
+{
+    m_steps = m_profile.steps;
+    m_index = 0;
+    QTimer::singleShot(0, this, &FlowEngine::runNextStep);
+}
+
+void FlowEngine::runRefresh(const QString& refreshToken)
+{
+    m_steps.clear();
+    if (m_profile.refresh) {
+        m_steps.append(*m_profile.refresh);
+    }
+    m_index = 0;
+    m_resolver.setVariable(QStringLiteral("refresh_token"), refreshToken);
+    m_redactor.addSecret(refreshToken, QStringLiteral("refresh_token"));
+    QTimer::singleShot(0, this, &FlowEngine::runNextStep);
+}
+
+void FlowEngine::emitEvent(FlowEvent e)
+{
+    Q_EMIT event(e);
+}
+
+void FlowEngine::runNextStep()
+{
+    if (m_finished) {
+        return;
+    }
+    if (m_index >= m_steps.size()) {
+        FlowResult result;
+        result.values = m_values;
+        finish(result);
+        return;
+    }
+    const FlowStep& step = m_steps.at(m_index);
+    FlowEvent started;
+    started.type = FlowEvent::Type::StepStarted;
+    started.stepId = step.id;
+    started.title = step.title;
+    emitEvent(started);
+    if (step.kind == StepKind::Browser) {
+        runBrowser(step);
+    } else {
+        runExchange(step);
+    }
+}
+
+HttpRequest FlowEngine::buildRequest(const FlowStep& step) const
+{
+    HttpRequest request;
+    request.method = step.method.toUpper().toLatin1();
+    request.url = TemplateResolver::resolveUrl(m_options.baseUrl, m_resolver.resolve(step.url));
+
+    QList<QPair<QString, QString>> params;
+    for (const StepParam& p : step.params) {
+        const QString value = m_resolver.resolve(p.value);
+        if (!value.isEmpty()) {
+            params.append({p.name, value});
+        }
+    }
+    BodyKind kind = step.bodyKind;
+    if (!step.clientIdParam.isEmpty()) {
+        const QString clientId = m_resolver.resolve(step.clientIdParam);
+        const QString clientSecret = m_resolver.resolve(step.clientSecretParam);
+        const bool basic
+            = m_resolver.resolve(step.clientAuth).trimmed().compare(QLatin1String("basic"), Qt::CaseInsensitive) == 0;
+        if (basic && !clientSecret.isEmpty()) {
+            // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
+            const QByteArray pair = QUrl::toPercentEncoding(clientId) + ':' + QUrl::toPercentEncoding(clientSecret);
+            request.headers.append({QByteArrayLiteral("Authorization"), "Basic " + pair.toBase64()});
+        } else {
+            // A public client (no secret) identifies itself with client_id in the body only.
+            params.append({QStringLiteral("client_id"), clientId});
+            if (!clientSecret.isEmpty()) {
+                params.append({QStringLiteral("client_secret"), clientSecret});
+            }
+        }
+        if (kind == BodyKind::None || kind == BodyKind::Query) {
+            kind = BodyKind::Form;
+        }
+    }
+    switch (kind) {
+    case BodyKind::Query: {
+        QUrlQuery query(request.url);
+        for (const auto& [k, v] : params) {
+            query.addQueryItem(QString::fromLatin1(QUrl::toPercentEncoding(k)),
+                               QString::fromLatin1(QUrl::toPercentEncoding(v)));
+        }
+        request.url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
+        break;
+    }
+    case BodyKind::Form:
+        request.body = formEncode(params);
+        request.headers.append(
+            {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-www-form-urlencoded")});
+        break;
+    case BodyKind::Json: {
+        nlohmann::ordered_json body = nlohmann::ordered_json::object();
+        for (const auto& [k, v] : params) {
+            body[k.toStdString()] = v.toStdString();
+        }
+        request.body = QByteArray::fromStdString(body.dump());
+        request.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+        break;
+    }
+    case BodyKind::None:
+        break;
+    }
+    bool hasAccept = false;
+    for (const StepParam& h : step.headers) {
+        const QString value = m_resolver.resolve(h.value);
+        if (value.isEmpty()) {
+            continue;
+        }
+        setHeader(request.headers, h.name.toLatin1(), value.toUtf8());
+        hasAccept = hasAccept || h.name.compare(QLatin1String("Accept"), Qt::CaseInsensitive) == 0;
+    }
+    if (!hasAccept) {
+        request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+    }
+    return request;
+}
+
+void FlowEngine::consumeSingleUse(const FlowStep& step)
+{
+    QSet<QString> used = TemplateResolver::names(step.url);
+    for (const StepParam& p : step.params) {
+        used.unite(TemplateResolver::names(p.value));
+    }
+    for (const StepParam& p : step.headers) {
+        used.unite(TemplateResolver::names(p.value));
+    }
+    for (auto it = m_values.begin(); it != m_values.end(); ++it) {
+        CapturedValue& v = it.value();
+        if (v.singleUse && !v.consumed && used.contains(v.name)) {
+            v.consumed = true;
+            FlowEvent e;
+            e.type = FlowEvent::Type::Consumed;
+            e.stepId = step.id;
+            e.name = v.name;
+            e.issuedMs = v.issuedMs;
+            e.expiresMs = v.expiresMs;
+            emitEvent(e);
+        }
+    }
+}
+
+void FlowEngine::runExchange(const FlowStep& step)
+{
+    const HttpRequest request = buildRequest(step);
+    FlowEvent sent;
+    sent.type = FlowEvent::Type::Request;
+    sent.stepId = step.id;
+    sent.method = QString::fromLatin1(request.method);
+    sent.url = m_redactor.redactUrl(request.url);
+    for (const auto& [name, value] : request.headers) {
+        sent.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
+    }
+    sent.body = m_redactor.redact(request.body);
+    emitEvent(sent);
+    consumeSingleUse(step);
+    qCDebug(lcAuth) << "step" << step.id << request.method;
+
+    QPointer<FlowEngine> self(this);
+    const int index = m_index;
+    m_executor->send(request, [self, index](const HttpResponse& response) {
+        if (self && !self->m_finished && index == self->m_index) {
+            self->onExchangeReply(self->m_steps.at(index), response);
+        }
+    });
+}
+
+void FlowEngine::learnSecretsFrom(const FlowStep& step, const nlohmann::json& doc)
+{
+    for (const Capture& c : step.captures) {
+        if (c.secret) {
+            if (auto text = ReplyJudge::textAt(doc, c.pointer)) {
+                m_redactor.addSecret(*text, c.name);
+            }
+        }
+    }
+    collectTokenMembers(doc, m_redactor);
+}
+
+void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& response)
+{
+    if (!response.transportOk()) {
+        fail(step,
+             FlowResult::Outcome::Network,
+             response.errorText.isEmpty() ? tr("no reply") : response.errorText,
+             tr("Check the environment's base URL and that the provider is reachable."));
+        return;
+    }
+    const auto doc = ReplyJudge::parseJson(response.body);
+    if (doc) {
+        learnSecretsFrom(step, *doc);
+    }
+    FlowEvent received;
+    received.type = FlowEvent::Type::Response;
+    received.stepId = step.id;
+    received.status = response.status;
+    received.elapsedMs = response.elapsedMs;
+    for (const auto& [name, value] : response.headers) {
+        received.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
+    }
+    received.body = m_redactor.redact(response.body);
+    emitEvent(received);
+
+    const Verdict verdict = ReplyJudge::judge(step.success, response.status, response.body);
+    if (!verdict.ok) {
+        fail(step,
+             FlowResult::Outcome::Refused,
+             verdict.detail,
+             ReplyJudge::hintFor(m_profile, step.id, verdict),
+             response.status,
+             verdict.oauthError);
+        return;
+    }
+    if (!applyCaptures(step, doc.value_or(nlohmann::json::object()))) {
+        return;
+    }
+    ++m_index;
+    runNextStep();
+}
+
+bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
+{
+    const qint64 now = Clock::currentMSecsSinceEpoch();
+    QStringList captured;
+    for (const Capture& c : step.captures) {
+        const auto text = ReplyJudge::textAt(doc, c.pointer);
+        if (!text || text->isEmpty()) {
+            if (c.optional) {
+                continue;
+            }
+            fail(step,
+                 FlowResult::Outcome::Invalid,
+                 tr("the reply has no %1 at %2").arg(c.name, c.pointer),
+                 tr("The provider's reply does not match the profile: check the base URL."));
+            return false;
+        }
+        CapturedValue v;
+        v.name = c.name;
+        v.value = *text;
+        v.issuedMs = now;
+        v.singleUse = c.singleUse;
+        v.secret = c.secret;
+        std::optional<qint64> ttl;
+        for (const QString& pointer : c.ttlPointers) {
+            if ((ttl = secondsAt(doc, pointer))) {
+                break;
+            }
+        }
+        if (ttl) {
+            v.expiresMs = now + *ttl * 1000;
+        } else if (const auto jwt = c.ttlFromJwtExp ? Jwt::decode(*text) : std::nullopt; jwt && jwt->expiresAt()) {
+            v.expiresMs = *jwt->expiresAt() * 1000;
+        } else if (c.defaultTtlSeconds) {
+            v.expiresMs = now + *c.defaultTtlSeconds * 1000;
+        }
+        if (v.secret) {
+            m_redactor.addSecret(v.value, v.name);
+        }
+        m_values.insert(v.name, v);
+        m_resolver.setCaptured(v.name, v.value);
+        captured.append(v.name);
+    }
+    // user_id: the reply's own member (Seam document), else the `sub` claim of an OpenID Connect ID token.
+    const QString userId = QStringLiteral("user_id");
+    if (!m_values.contains(userId) && m_values.contains(QStringLiteral("id_token"))) {
+        if (const auto jwt = Jwt::decode(m_values.value(QStringLiteral("id_token")).value);
+            jwt && !jwt->subject().isEmpty()) {
+            CapturedValue v;
+            v.name = userId;
+            v.value = jwt->subject();
+            v.issuedMs = now;
+            v.secret = false;
+            m_values.insert(userId, v);
+            captured.append(userId);
+        }
+    }
+    for (const QString& name : std::as_const(captured)) {
+        auto it = m_values.constFind(name);
+        FlowEvent e;
+        e.type = FlowEvent::Type::Captured;
+        e.stepId = step.id;
+        e.name = it->name;
+        e.issuedMs = it->issuedMs;
+        e.expiresMs = it->expiresMs;
+        e.singleUse = it->singleUse;
+        if (!it->secret) {
+            e.value = it->value;
+        }
+        emitEvent(e);
+    }
+    return true;
+}
+
+void FlowEngine::runBrowser(const FlowStep& step)
+{
+    const Pkce pkce = Pkce::generate();
+    const QString state = Pkce::randomToken(32);
+    m_receiver = new LoopbackReceiver(step.redirectPath, this);
+    if (!m_receiver->listen()) {
+        fail(step,
+             FlowResult::Outcome::BrowserFailed,
+             tr("could not listen on 127.0.0.1"),
+             tr("Keyway needs a loopback port for the sign-in redirect."));
+        return;
+    }
+    m_receiver->setExpectedState(state);
+    m_resolver.setVariable(QStringLiteral("redirect_uri"), m_receiver->redirectUri());
+    m_resolver.setVariable(QStringLiteral("state"), state);
+    m_resolver.setVariable(QStringLiteral("code_verifier"), pkce.verifier);
+    m_resolver.setVariable(QStringLiteral("code_challenge"), pkce.challenge);
+    m_redactor.addSecret(pkce.verifier, QStringLiteral("code_verifier"));
+
+    QUrl url = TemplateResolver::resolveUrl(m_options.baseUrl, m_resolver.resolve(step.url));
+    m_authorizeOrigin = originOf(url);
+    QUrlQuery query(url);
+    auto add = [&](const QString& key, const QString& value) {
+        if (!value.isEmpty()) {
+            query.removeAllQueryItems(key);
+            query.addQueryItem(QString::fromLatin1(QUrl::toPercentEncoding(key)),
+                               QString::fromLatin1(QUrl::toPercentEncoding(value)));
+        }
+    };
+    for (const StepParam& p : step.authorizeParams) {
+        add(p.name, m_options.authorizeOverrides.value(p.name, m_resolver.resolve(p.value)));
+    }
+    for (auto it = m_options.authorizeOverrides.cbegin(); it != m_options.authorizeOverrides.cend(); ++it) {
+        add(it.key(), it.value());
+    }
+    add(QStringLiteral("redirect_uri"), m_receiver->redirectUri());
+    add(QStringLiteral("state"), state);
+    add(QStringLiteral("code_challenge"), pkce.challenge);
+    add(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+    url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
+
+    const int index = m_index;
+    connect(m_receiver, &LoopbackReceiver::received, this, [this, index](const QMap<QString, QString>& params) {
+        if (!m_finished && index == m_index) {
+            onCallback(m_steps.at(index), params);
+        }
+    });
+    connect(m_receiver, &LoopbackReceiver::stateMismatch, this, [this, index] {
+        if (!m_finished && index == m_index) {
+            fail(m_steps.at(index),
+                 FlowResult::Outcome::StateMismatch,
+                 tr("state mismatch"),
+                 tr("The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was "
+                    "not used. Start the sign-in again."));
+        }
+    });
+    m_browserTimer = new QTimer(this);
+    m_browserTimer->setSingleShot(true);
+    connect(m_browserTimer, &QTimer::timeout, this, [this, index] {
+        if (!m_finished && index == m_index) {
+            fail(m_steps.at(index),
+                 FlowResult::Outcome::Timeout,
+                 tr("no sign-in within %1 s").arg(m_options.browserTimeoutMs / 1000),
+                 tr("The browser never came back to Keyway: finish the sign-in in the browser, or run again."));
+        }
+    });
+    m_browserTimer->start(m_options.browserTimeoutMs);
+
+    FlowEvent e;
+    e.type = FlowEvent::Type::AuthorizeUrl;
+    e.stepId = step.id;
+    e.url = m_redactor.redactUrl(url);
+    emitEvent(e);
+    if (!m_options.openUrl || !m_options.openUrl(url)) {
+        fail(step,
+             FlowResult::Outcome::BrowserFailed,
+             tr("could not open a browser"),
+             tr("Open the authorization URL yourself, or use --no-browser."));
+    }
+}
+
+void FlowEngine::onCallback(const FlowStep& step, const QMap<QString, QString>& params)
+{
+    if (m_browserTimer) {
+        m_browserTimer->stop();
+    }
+    const QString code = params.value(QStringLiteral("code"));
+    if (!code.isEmpty()) {
+        m_redactor.addSecret(code, QStringLiteral("code"));
+    }
+    if (params.contains(QStringLiteral("error"))) {
+        Verdict verdict;
+        verdict.oauthError = params.value(QStringLiteral("error"));
+        verdict.message = params.value(QStringLiteral("error_description"));
+        QString detail = tr("the provider answered error=%1").arg(verdict.oauthError);
+        if (!verdict.message.isEmpty()) {
+            detail += QStringLiteral(" (") + verdict.message + QLatin1Char(')');
+        }
+        fail(step,
+             FlowResult::Outcome::Refused,
+             detail,
+             ReplyJudge::hintFor(m_profile, step.id, verdict),
+             0,
+             verdict.oauthError);
+        return;
+    }
+    const QString iss = params.value(QStringLiteral("iss"));
+    if (!iss.isEmpty() && originOf(QUrl(iss)) != m_authorizeOrigin) {
+        // RFC 9207: a reply from another authorization server is a mix-up attack; its code is not used.
+        fail(step,
+             FlowResult::Outcome::Invalid,
+             tr("the redirect names another issuer (%1)").arg(iss),
+             tr("The authorization reply came from a server other than the one Keyway asked; its code was not "
+                "used."));
+        return;
+    }
+    nlohmann::json doc = nlohmann::json::object();
+    for (auto it = params.cbegin(); it != params.cend(); ++it) {
+        doc[it.key().toStdString()] = it.value().toStdString();
+    }
+    if (!applyCaptures(step, doc)) {
+        return;
+    }
+    ++m_index;
+    runNextStep();
+}
+
+void FlowEngine::fail(const FlowStep& step,
+                      FlowResult::Outcome outcome,
+                      const QString& detail,
+                      const QString& hint,
+                      int status,
+                      const QString& oauthError)
+{
+    if (m_finished) {
+        return;
+    }
+    FlowEvent e;
+    e.type = FlowEvent::Type::StepFailed;
+    e.stepId = step.id;
+    e.status = status;
+    e.detail = m_redactor.redact(detail);
+    e.hint = hint;
+    emitEvent(e);
+    FlowResult result;
+    result.outcome = outcome;
+    result.stepId = step.id;
+    result.status = status;
+    result.oauthError = oauthError;
+    result.detail = e.detail;
+    result.hint = hint;
+    result.values = m_values;
+    finish(result);
+}
+
+void FlowEngine::finish(FlowResult result)
+{
+    if (m_finished) {
+        return;
+    }
+    m_finished = true;
+    if (m_receiver) {
+        m_receiver->close();
+    }
+    if (m_browserTimer) {
+        m_browserTimer->stop();
+    }
+    Q_EMIT finished(result);
+}
+
+} // namespace keyway

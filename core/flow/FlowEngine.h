@@ -1,0 +1,122 @@
+#pragma once
+
+#include "core/flow/CapturedValue.h"
+#include "core/flow/FlowEvent.h"
+#include "core/flow/TemplateResolver.h"
+#include "core/http/HttpMessage.h"
+#include "core/http/Redactor.h"
+#include "core/profile/ProviderProfile.h"
+
+#include <QMap>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+
+class QTimer;
+
+namespace keyway {
+
+class LoopbackReceiver;
+class RequestExecutor;
+struct Verdict;
+
+// "Open this URL in a browser": the GUI passes QDesktopServices::openUrl, the CLI xdg-open (or a
+// function that prints the URL with --no-browser), tests a function that plays the browser.
+using UrlOpener = std::function<bool(const QUrl&)>;
+
+struct FlowOptions
+{
+    QString baseUrl; // the environment's base URL, path prefix included
+    QMap<QString, QString> credentials; // full keys (SET.key), secret and non-secret values
+    QString credentialSet; // "" for providers without sets
+    UrlOpener openUrl;
+    int browserTimeoutMs = 5 * 60 * 1000;
+    QMap<QString, QString> authorizeOverrides; // e.g. prompt=login (conform)
+};
+
+struct FlowResult
+{
+    enum class Outcome {
+        Ok,
+        Refused, // the provider refused a step (wrong credentials, invalid_grant, error= in the callback)
+        StateMismatch, // the redirect carried another state: its code was never exchanged
+        Timeout, // no browser callback in time
+        BrowserFailed, // the URL could not be opened, or the loopback port could not be bound
+        Network, // no reply (connection refused, TLS error, deadline)
+        Invalid // the redirect came from another issuer (RFC 9207) or the reply lacked a value
+    };
+
+    Outcome outcome = Outcome::Ok;
+    QString stepId;
+    int status = 0;
+    QString oauthError;
+    QString detail; // what happened, no secret
+    QString hint; // the profile's sentence
+    QMap<QString, CapturedValue> values;
+
+    bool ok() const { return outcome == Outcome::Ok; }
+    std::optional<CapturedValue> value(const QString& name) const;
+    QString oneLine() const; // "step token: HTTP 401 — hint"
+};
+
+// Runs one provider flow from its profile: the full flow (exchange and browser steps in order) or the
+// refresh step. Emits the redacted event stream and finishes exactly once. No provider-specific code:
+// everything comes from the ProviderProfile.
+class FlowEngine : public QObject
+{
+    Q_OBJECT
+public:
+    FlowEngine(const ProviderProfile& profile, FlowOptions options, QObject* parent = nullptr);
+    ~FlowEngine() override;
+
+    void setExecutor(RequestExecutor* executor) { m_executor = executor; }
+
+    void runFullFlow();
+    void runRefresh(const QString& refreshToken);
+
+    const Redactor& redactor() const { return m_redactor; }
+    const QMap<QString, CapturedValue>& values() const { return m_values; }
+
+Q_SIGNALS:
+    void event(const keyway::FlowEvent& event);
+    void finished(const keyway::FlowResult& result);
+
+private:
+    void runNextStep();
+    void runExchange(const FlowStep& step);
+    void runBrowser(const FlowStep& step);
+    void onExchangeReply(const FlowStep& step, const HttpResponse& response);
+    void onCallback(const FlowStep& step, const QMap<QString, QString>& params);
+    bool applyCaptures(const FlowStep& step, const nlohmann::json& doc);
+    void learnSecretsFrom(const FlowStep& step, const nlohmann::json& doc);
+    void consumeSingleUse(const FlowStep& step);
+    HttpRequest buildRequest(const FlowStep& step) const;
+    void fail(const FlowStep& step,
+              FlowResult::Outcome outcome,
+              const QString& detail,
+              const QString& hint,
+              int status = 0,
+              const QString& oauthError = {});
+    void finish(FlowResult result);
+    void emitEvent(FlowEvent e);
+
+    const ProviderProfile& m_profile;
+    FlowOptions m_options;
+    TemplateResolver m_resolver;
+    Redactor m_redactor;
+    RequestExecutor* m_executor = nullptr;
+    QList<FlowStep> m_steps;
+    int m_index = 0;
+    QMap<QString, CapturedValue> m_values;
+    QPointer<LoopbackReceiver> m_receiver;
+    QTimer* m_browserTimer = nullptr;
+    QString m_authorizeOrigin;
+    bool m_finished = false;
+};
+
+} // namespace keyway
+
+Q_DECLARE_METATYPE(keyway::FlowResult)

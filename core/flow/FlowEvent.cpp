@@ -1,0 +1,101 @@
+#include "core/flow/FlowEvent.h"
+
+#include <QDateTime>
+
+namespace keyway {
+
+namespace {
+
+std::string utf8(const QString& text)
+{
+    return text.toStdString();
+}
+
+std::string isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toStdString();
+}
+
+} // namespace
+
+QString FlowEvent::typeName(Type type)
+{
+    switch (type) {
+    case Type::StepStarted:
+        return QStringLiteral("step_started");
+    case Type::Request:
+        return QStringLiteral("request");
+    case Type::Response:
+        return QStringLiteral("response");
+    case Type::Captured:
+        return QStringLiteral("captured");
+    case Type::Consumed:
+        return QStringLiteral("consumed");
+    case Type::Expired:
+        return QStringLiteral("expired");
+    case Type::StepFailed:
+        return QStringLiteral("step_failed");
+    case Type::AuthorizeUrl:
+        return QStringLiteral("authorize_url");
+    }
+    return {};
+}
+
+nlohmann::ordered_json FlowEvent::toJson() const
+{
+    nlohmann::ordered_json j;
+    j["event"] = utf8(typeName(type));
+    if (!stepId.isEmpty()) {
+        j["step"] = utf8(stepId);
+    }
+    switch (type) {
+    case Type::StepStarted:
+        j["title"] = utf8(title);
+        break;
+    case Type::Request:
+    case Type::Response: {
+        if (type == Type::Request) {
+            j["method"] = utf8(method);
+            j["url"] = utf8(url);
+        } else {
+            j["status"] = status;
+            j["elapsed_ms"] = elapsedMs;
+        }
+        nlohmann::ordered_json h = nlohmann::ordered_json::object();
+        for (const auto& [k, v] : headers) {
+            h[utf8(k)] = utf8(v);
+        }
+        j["headers"] = h;
+        j["body"] = utf8(body);
+        break;
+    }
+    case Type::Captured:
+    case Type::Consumed:
+    case Type::Expired:
+        j["name"] = utf8(name);
+        if (type == Type::Captured) {
+            j["issued"] = isoTime(issuedMs);
+            j["expires"] = expiresMs > 0 ? nlohmann::ordered_json(isoTime(expiresMs)) : nlohmann::ordered_json();
+            j["single_use"] = singleUse;
+            if (value) {
+                j["value"] = utf8(*value);
+            }
+        } else if (expiresMs > 0) {
+            j["expires"] = isoTime(expiresMs);
+        }
+        break;
+    case Type::StepFailed:
+        if (status > 0) {
+            j["status"] = status;
+        }
+        j["detail"] = utf8(detail);
+        j["hint"] = utf8(hint);
+        break;
+    case Type::AuthorizeUrl:
+        j["url"] = utf8(url);
+        break;
+    }
+    return j;
+}
+
+} // namespace keyway

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QPair>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace keyway {
+
+// One entry of the engine's event stream. The GUI timeline, the CLI's --json output and the tests all
+// read these. Everything in here is already redacted: no secret, token or code appears in clear.
+struct FlowEvent
+{
+    enum class Type { StepStarted, Request, Response, Captured, Consumed, Expired, StepFailed, AuthorizeUrl };
+
+    Type type = Type::StepStarted;
+    QString stepId; // "api" for API calls
+    QString title;
+
+    // Request / Response
+    QString method;
+    QString url;
+    QList<QPair<QString, QString>> headers;
+    QString body;
+    int status = 0;
+    qint64 elapsedMs = 0;
+
+    // Captured / Consumed / Expired
+    QString name;
+    qint64 issuedMs = 0;
+    qint64 expiresMs = 0; // 0 = unknown
+    bool singleUse = false;
+    std::optional<QString> value; // only for values that are not secret (user_id, scope)
+
+    // StepFailed
+    QString hint; // the profile's sentence, in plain words
+    QString detail; // what happened: "HTTP 400", "code 40001 Invalid parameter", "state mismatch"
+
+    static QString typeName(Type type); // "step_started", "request", ...
+    // {"event": ..., ...}: the JSON Lines form used by keyway-cli --json.
+    nlohmann::ordered_json toJson() const;
+};
+
+} // namespace keyway
+
+Q_DECLARE_METATYPE(keyway::FlowEvent)

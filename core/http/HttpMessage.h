@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+
+namespace keyway {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+// Returns the first value of a header (case-insensitive), empty when absent.
+QByteArray headerValue(const HeaderList& headers, const QByteArray& name);
+void setHeader(HeaderList& headers, const QByteArray& name, const QByteArray& value); // replaces
+void removeHeader(HeaderList& headers, const QByteArray& name);
+
+// "scheme://host:port": two URLs with the same origin may share credentials, others never.
+QString originOf(const QUrl& url);
+
+struct HttpRequest
+{
+    QByteArray method = QByteArrayLiteral("GET");
+    QUrl url;
+    HeaderList headers;
+    QByteArray body;
+    // Headers that carry credentials besides Authorization and Cookie (e.g. Seismic's x-access-token):
+    // stripped when a redirect leads to another origin.
+    QList<QByteArray> credentialHeaders;
+};
+
+struct HttpResponse
+{
+    enum class Error { None, Network, Timeout, TooLarge, Tls, Redirect };
+
+    int status = 0; // 0 when no reply arrived
+    QByteArray reason;
+    HeaderList headers;
+    QByteArray body;
+    QUrl finalUrl;
+    Error error = Error::None;
+    QString errorText; // plain words for the user, never a secret
+    qint64 elapsedMs = 0;
+
+    bool transportOk() const { return error == Error::None && status > 0; }
+    QByteArray header(const QByteArray& name) const { return headerValue(headers, name); }
+};
+
+} // namespace keyway

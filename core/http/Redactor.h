@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/http/HttpMessage.h"
+
+#include <QList>
+#include <QSet>
+#include <QString>
+
+namespace keyway {
+
+// Replaces secret values (client secrets, tokens, codes, verifiers) with named placeholders such as
+// «clientSecret» wherever they appear: raw, percent-encoded, form-encoded or JSON-escaped. Header
+// values that are credentials by nature (Authorization, Cookie, the profile's token header) are
+// replaced whole. Every event, history entry and curl export goes through one of these.
+class Redactor
+{
+public:
+    static QString placeholder(const QString& label); // «label»
+
+    // Values shorter than 4 characters are ignored: replacing them would garble every reply.
+    void addSecret(const QString& value, const QString& label);
+    void addCredentialHeader(const QByteArray& name, const QString& label);
+    void merge(const Redactor& other);
+    bool isEmpty() const { return m_secrets.isEmpty(); }
+
+    QString redact(const QString& text) const;
+    QString redact(const QByteArray& bytes) const; // UTF-8, lossy for binary bodies
+    QString redactHeader(const QByteArray& name, const QByteArray& value) const;
+    QString redactUrl(const QUrl& url) const;
+
+private:
+    struct Secret
+    {
+        QString needle;
+        QString replacement;
+    };
+    QList<Secret> m_secrets; // longest first, so a token containing another secret is replaced whole
+    QList<QPair<QByteArray, QString>> m_headers;
+};
+
+} // namespace keyway

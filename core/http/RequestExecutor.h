@@ -1,0 +1,51 @@
+#pragma once
+
+#include "core/http/HttpMessage.h"
+
+#include <QObject>
+
+#include <functional>
+
+class QNetworkAccessManager;
+
+namespace keyway {
+
+// Sends HTTP requests with the guarantees every Keyway exchange needs: a transfer timeout (no bytes
+// for N ms) plus an overall deadline, a response-size cap, TLS errors reported (never ignored), and
+// redirects followed by hand so credentials (Authorization, Cookie, the token header) never reach
+// another origin. One QNetworkAccessManager per thread keeps connections alive between requests.
+class RequestExecutor : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int transferTimeoutMs = 30'000;
+        int deadlineMs = 120'000;
+        qint64 maxResponseBytes = 256LL * 1024 * 1024;
+        int maxRedirects = 5;
+    };
+
+    using Callback = std::function<void(const HttpResponse&)>;
+
+    explicit RequestExecutor(QObject* parent = nullptr);
+    RequestExecutor(const Options& options, QObject* parent = nullptr);
+
+    // The executor of the calling thread (created on first use, deleted when the thread ends).
+    static RequestExecutor* forCurrentThread();
+
+    void setOptions(const Options& options) { m_options = options; }
+    const Options& options() const { return m_options; }
+
+    // Calls `done` exactly once, on this thread, from the event loop.
+    void send(const HttpRequest& request, Callback done);
+
+private:
+    void sendHop(HttpRequest request, Callback done, int redirectsLeft, qint64 startedMs);
+    QNetworkAccessManager* manager();
+
+    Options m_options;
+    QNetworkAccessManager* m_manager = nullptr;
+};
+
+} // namespace keyway

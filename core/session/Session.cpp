@@ -1,0 +1,422 @@
+#include "core/session/Session.h"
+
+#include "core/flow/TemplateResolver.h"
+#include "core/http/Idempotency.h"
+#include "core/http/RequestExecutor.h"
+#include "core/util/Clock.h"
+#include "core/util/Logging.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QLockFile>
+#include <QStandardPaths>
+#include <QTimer>
+
+namespace keyway {
+
+namespace {
+
+constexpr int kLockPollMs = 25;
+constexpr int kLockAttempts = 30'000 / kLockPollMs;
+
+QString trSession(const char* text)
+{
+    return QCoreApplication::translate("keyway::Session", text);
+}
+
+} // namespace
+
+struct Session::CallState
+{
+    ApiRequest request;
+    QByteArray idempotencyHeader;
+    QByteArray idempotencyKey; // kept for the retry of the same request
+    bool retried = false;
+    CallCallback done;
+};
+
+QString ApiResult::oneLine() const
+{
+    QString what = verdict.detail;
+    if (what.isEmpty()) {
+        what = outcome == Outcome::AuthFailed ? auth.detail : response.errorText;
+    }
+    const QString why = outcome == Outcome::AuthFailed ? auth.hint : hint;
+    return why.isEmpty() ? what : what + QStringLiteral(" — ") + why;
+}
+
+Session::Session(const ProviderProfile& profile, SessionOptions options, QObject* parent)
+    : QObject(parent)
+    , m_profile(profile)
+    , m_options(std::move(options))
+    , m_executor(RequestExecutor::forCurrentThread())
+{
+    for (const CredentialField& field : profile.fields) {
+        if (field.secret) {
+            m_redactor.addSecret(m_options.flow.credentials.value(field.key), field.bareKey);
+        }
+    }
+    if (profile.token.header.compare(QLatin1String("Authorization"), Qt::CaseInsensitive) != 0) {
+        m_redactor.addCredentialHeader(profile.token.header.toLatin1(), profile.token.capture);
+    }
+}
+
+Session::~Session() = default;
+
+bool Session::tokenUsable(qint64 nowMs) const
+{
+    if (!m_token || m_token->value.isEmpty()) {
+        return false;
+    }
+    if (m_token->expiresMs <= 0) {
+        return true; // no known expiry: used until the provider refuses it
+    }
+    // Renew shortly before expiry: 30 s, or 10% of a short lifetime (a 10-second sandbox token).
+    const qint64 margin = std::min(m_options.renewMarginMs, m_token->lifetimeMs() / 10);
+    return nowMs < m_token->expiresMs - margin;
+}
+
+void Session::ensureToken(AuthCallback done)
+{
+    const qint64 now = Clock::currentMSecsSinceEpoch();
+    if (!m_renewing && tokenUsable(now)) {
+        FlowResult ok;
+        ok.values = m_values;
+        done(ok);
+        return;
+    }
+    if (m_token && m_token->isExpiredAt(now) && !m_expiredAnnounced) {
+        m_expiredAnnounced = true;
+        FlowEvent e;
+        e.type = FlowEvent::Type::Expired;
+        e.name = m_token->name;
+        e.issuedMs = m_token->issuedMs;
+        e.expiresMs = m_token->expiresMs;
+        Q_EMIT event(e);
+    }
+    m_waiters.append(std::move(done));
+    if (!m_renewing) {
+        startRenewal(false);
+    }
+}
+
+void Session::authenticate(AuthCallback done)
+{
+    m_waiters.append(std::move(done));
+    if (!m_renewing) {
+        startRenewal(true);
+    }
+}
+
+void Session::startRenewal(bool full)
+{
+    m_renewing = true;
+    if (full || !m_profile.refresh) {
+        runFullFlow();
+        return;
+    }
+    // The refresh token may have been rotated by another process: read it under the lock.
+    acquireLockThen(
+        [this](bool locked) {
+            if (!locked) {
+                qCWarning(lcAuth) << "refresh lock not acquired; running the full flow";
+                runFullFlow();
+                return;
+            }
+            auto proceed = [this](const QString& stored) {
+                const QString token = stored.isEmpty() ? m_refreshToken : stored;
+                if (token.isEmpty()) {
+                    releaseLock();
+                    runFullFlow();
+                } else {
+                    runRefreshFlow(token);
+                }
+            };
+            if (m_options.refreshStore.load) {
+                QPointer<Session> self(this);
+                m_options.refreshStore.load([self, proceed](const QString& stored) {
+                    if (self) {
+                        proceed(stored);
+                    }
+                });
+            } else {
+                proceed(QString());
+            }
+        },
+        kLockAttempts);
+}
+
+void Session::acquireLockThen(std::function<void(bool)> next, int attemptsLeft)
+{
+    if (!m_lock) {
+        QString dir = m_options.lockDirectory;
+        if (dir.isEmpty()) {
+            dir = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+        }
+        if (dir.isEmpty()) {
+            dir = QDir::tempPath();
+        }
+        QString id = m_options.environmentId.isEmpty() ? m_profile.id : m_options.environmentId;
+        id.replace(QLatin1Char('/'), QLatin1Char('_'));
+        m_lock = std::make_unique<QLockFile>(dir + QStringLiteral("/keyway-refresh-") + id + QStringLiteral(".lock"));
+        m_lock->setStaleLockTime(60'000);
+    }
+    if (m_lock->tryLock(0)) {
+        next(true);
+        return;
+    }
+    if (attemptsLeft <= 0) {
+        next(false);
+        return;
+    }
+    // Poll instead of blocking so the event loop (and other sessions) keep running.
+    QTimer::singleShot(kLockPollMs, this, [this, next = std::move(next), attemptsLeft]() mutable {
+        acquireLockThen(std::move(next), attemptsLeft - 1);
+    });
+}
+
+void Session::releaseLock()
+{
+    if (m_lock && m_lock->isLocked()) {
+        m_lock->unlock();
+    }
+}
+
+FlowEngine* Session::newEngine()
+{
+    auto* engine = new FlowEngine(m_profile, m_options.flow, this);
+    engine->setExecutor(m_executor);
+    connect(engine, &FlowEngine::event, this, &Session::event);
+    ++m_flowsStarted;
+    return engine;
+}
+
+void Session::runFullFlow()
+{
+    FlowEngine* engine = newEngine();
+    connect(engine, &FlowEngine::finished, this, [this, engine](const FlowResult& result) {
+        engine->deleteLater();
+        m_redactor.merge(engine->redactor());
+        onFlowFinished(result, false);
+    });
+    engine->runFullFlow();
+}
+
+void Session::runRefreshFlow(const QString& refreshToken)
+{
+    FlowEngine* engine = newEngine();
+    connect(engine, &FlowEngine::finished, this, [this, engine](const FlowResult& result) {
+        engine->deleteLater();
+        m_redactor.merge(engine->redactor());
+        onFlowFinished(result, true);
+    });
+    engine->runRefresh(refreshToken);
+}
+
+void Session::onFlowFinished(const FlowResult& result, bool wasRefresh)
+{
+    const QString refreshName = QStringLiteral("refresh_token");
+    if (result.ok() && m_profile.refresh) {
+        if (const auto newRefresh = result.value(refreshName)) {
+            // Adopted at once: a server that rotates treats reuse of the old one as theft.
+            m_refreshToken = newRefresh->value;
+            if (m_options.refreshStore.save) {
+                m_options.refreshStore.save(m_refreshToken);
+            }
+        }
+    }
+    if (wasRefresh) {
+        releaseLock();
+        if (!result.ok() && result.outcome == FlowResult::Outcome::Refused) {
+            // The refresh token was refused (revoked, rotated elsewhere, expired): sign in again.
+            m_refreshToken.clear();
+            runFullFlow();
+            return;
+        }
+    }
+    completeRenewal(result);
+}
+
+void Session::completeRenewal(const FlowResult& result)
+{
+    if (result.ok()) {
+        for (auto it = result.values.cbegin(); it != result.values.cend(); ++it) {
+            m_values.insert(it.key(), it.value());
+        }
+        m_token = result.value(m_profile.token.capture);
+        m_expiredAnnounced = false;
+    }
+    m_renewing = false;
+    FlowResult shared = result;
+    shared.values = m_values;
+    const QList<AuthCallback> waiters = std::exchange(m_waiters, {});
+    for (const AuthCallback& waiter : waiters) {
+        waiter(shared);
+    }
+}
+
+void Session::call(const ApiRequest& request, CallCallback done)
+{
+    auto state = std::make_shared<CallState>();
+    state->request = request;
+    state->request.method = request.method.toUpper();
+    state->done = std::move(done);
+    state->idempotencyHeader = idempotencyHeaderFor(m_profile.idempotency, state->request.method, request.path);
+    if (!state->idempotencyHeader.isEmpty()) {
+        const QByteArray given = headerValue(request.headers, state->idempotencyHeader);
+        state->idempotencyKey = given.isEmpty() ? newIdempotencyKey() : given;
+    }
+    const QUrl url = TemplateResolver::resolveUrl(m_options.flow.baseUrl, request.path);
+    const QUrl base(m_options.flow.baseUrl);
+    if (!url.isValid() || originOf(url) != originOf(base)) {
+        ApiResult result;
+        result.outcome = ApiResult::Outcome::Invalid;
+        result.verdict.detail
+            = trSession("%1 is not on this environment's origin (%2)").arg(url.toDisplayString(), originOf(base));
+        result.hint = trSession("Tokens of an environment are only ever sent to its own base URL.");
+        state->done(result);
+        return;
+    }
+    QPointer<Session> self(this);
+    ensureToken([self, state](const FlowResult& auth) {
+        if (!self) {
+            return;
+        }
+        if (!auth.ok()) {
+            ApiResult result;
+            result.outcome = ApiResult::Outcome::AuthFailed;
+            result.auth = auth;
+            state->done(result);
+            return;
+        }
+        self->sendCall(state);
+    });
+}
+
+void Session::sendCall(std::shared_ptr<CallState> state)
+{
+    const QString token = m_token ? m_token->value : QString();
+    HttpRequest request;
+    request.method = state->request.method.toLatin1();
+    request.url = TemplateResolver::resolveUrl(m_options.flow.baseUrl, state->request.path);
+    request.headers = state->request.headers;
+    request.body = state->request.body;
+    const QByteArray tokenHeader = m_profile.token.header.toLatin1();
+    setHeader(request.headers, tokenHeader, (m_profile.token.prefix + token).toUtf8());
+    request.credentialHeaders.append(tokenHeader);
+    if (!state->idempotencyHeader.isEmpty()) {
+        setHeader(request.headers, state->idempotencyHeader, state->idempotencyKey);
+    }
+    if (!request.body.isEmpty() && headerValue(request.headers, QByteArrayLiteral("Content-Type")).isEmpty()) {
+        const QByteArray trimmed = request.body.trimmed();
+        const bool json = trimmed.startsWith('{') || trimmed.startsWith('[');
+        request.headers.append(
+            {QByteArrayLiteral("Content-Type"),
+             json ? QByteArrayLiteral("application/json") : QByteArrayLiteral("application/x-www-form-urlencoded")});
+    }
+    if (headerValue(request.headers, QByteArrayLiteral("Accept")).isEmpty()) {
+        request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+    }
+
+    FlowEvent sent;
+    sent.type = FlowEvent::Type::Request;
+    sent.stepId = QStringLiteral("api");
+    sent.method = QString::fromLatin1(request.method);
+    sent.url = m_redactor.redactUrl(request.url);
+    for (const auto& [name, value] : request.headers) {
+        sent.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
+    }
+    sent.body = m_redactor.redact(request.body);
+    Q_EMIT event(sent);
+
+    QPointer<Session> self(this);
+    m_executor->send(request, [self, state, token](const HttpResponse& response) {
+        if (self) {
+            self->onCallReply(state, token, response);
+        }
+    });
+}
+
+bool Session::isReauthReply(const HttpResponse& response) const
+{
+    if (m_profile.reauthStatuses.contains(response.status)) {
+        return true;
+    }
+    if (m_profile.reauthCodes.isEmpty()) {
+        return false;
+    }
+    const auto doc = ReplyJudge::parseJson(response.body);
+    if (!doc || !doc->is_object()) {
+        return false;
+    }
+    const QString pointer
+        = m_profile.apiSuccess.codePointer.isEmpty() ? QStringLiteral("/code") : m_profile.apiSuccess.codePointer;
+    const auto code = ReplyJudge::textAt(*doc, pointer);
+    return code && m_profile.reauthCodes.contains(*code);
+}
+
+void Session::onCallReply(std::shared_ptr<CallState> state, const QString& tokenUsed, const HttpResponse& response)
+{
+    ApiResult result;
+    result.response = response;
+    result.renewed = state->retried;
+    if (!response.transportOk()) {
+        result.outcome = ApiResult::Outcome::Network;
+        result.verdict.detail = response.errorText;
+        result.hint = trSession("No reply from the provider: check the base URL and the network.");
+        state->done(result);
+        return;
+    }
+    FlowEvent received;
+    received.type = FlowEvent::Type::Response;
+    received.stepId = QStringLiteral("api");
+    received.status = response.status;
+    received.elapsedMs = response.elapsedMs;
+    for (const auto& [name, value] : response.headers) {
+        received.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
+    }
+    received.body = m_redactor.redact(response.body);
+    Q_EMIT event(received);
+
+    if (isReauthReply(response) && !state->retried) {
+        // Renew exactly once and retry once. Only the first refusal of a token drops it: concurrent
+        // calls refused with the same token then wait for that single renewal.
+        state->retried = true;
+        if (m_token && m_token->value == tokenUsed) {
+            FlowEvent e;
+            e.type = FlowEvent::Type::Expired;
+            e.stepId = QStringLiteral("api");
+            e.name = m_token->name;
+            e.issuedMs = m_token->issuedMs;
+            e.expiresMs = m_token->expiresMs;
+            Q_EMIT event(e);
+            m_token.reset();
+        }
+        QPointer<Session> self(this);
+        ensureToken([self, state](const FlowResult& auth) {
+            if (!self) {
+                return;
+            }
+            if (!auth.ok()) {
+                ApiResult failed;
+                failed.outcome = ApiResult::Outcome::AuthFailed;
+                failed.auth = auth;
+                failed.renewed = true;
+                state->done(failed);
+                return;
+            }
+            self->sendCall(state);
+        });
+        return;
+    }
+    result.verdict = ReplyJudge::judge(m_profile.apiSuccess, response.status, response.body);
+    if (result.verdict.ok) {
+        result.outcome = ApiResult::Outcome::Success;
+    } else {
+        result.outcome = ApiResult::Outcome::Refused;
+        result.hint = ReplyJudge::hintFor(m_profile, QStringLiteral("api"), result.verdict);
+    }
+    state->done(result);
+}
+
+} // namespace keyway

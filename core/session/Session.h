@@ -1,0 +1,127 @@
+#pragma once
+
+#include "core/flow/FlowEngine.h"
+#include "core/flow/ReplyJudge.h"
+#include "core/http/HttpMessage.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QLockFile;
+
+namespace keyway {
+
+// Where a session keeps the refresh token between processes: the keychain, through SecretStore. The
+// session never writes it anywhere else. Both members may be empty (no persistence).
+struct RefreshTokenStore
+{
+    // Calls back with the stored refresh token, "" when there is none or the keychain could not answer.
+    std::function<void(std::function<void(const QString&)>)> load;
+    // Persists a new refresh token (a rotation replaces the old one at once).
+    std::function<void(const QString&)> save;
+};
+
+struct SessionOptions
+{
+    QString environmentId; // keys the cross-process refresh lock
+    FlowOptions flow;
+    RefreshTokenStore refreshStore;
+    QString lockDirectory; // default: the runtime directory
+    qint64 renewMarginMs = 30'000; // renew this long before expiry (at most 10% of the lifetime)
+};
+
+struct ApiRequest
+{
+    QString method = QStringLiteral("GET");
+    QString path; // appended to the base URL (its path prefix kept); same-origin absolute URLs allowed
+    HeaderList headers;
+    QByteArray body;
+};
+
+struct ApiResult
+{
+    enum class Outcome {
+        Success, // 2xx and, for envelope providers, the success code
+        Refused, // the provider refused the call (also after one renewal)
+        AuthFailed, // the auth flow failed: see `auth`
+        Network, // no reply
+        Invalid // the request itself is unusable (e.g. a URL on another origin)
+    };
+
+    Outcome outcome = Outcome::Success;
+    HttpResponse response;
+    Verdict verdict;
+    QString hint;
+    bool renewed = false; // the token was renewed and the call retried once
+    FlowResult auth;
+
+    bool ok() const { return outcome == Outcome::Success; }
+    QString oneLine() const; // "HTTP 403 — hint", "code 40399 (permission denied) — hint"
+};
+
+// Per environment and credential set: keeps the access token in memory (never on disk), renews it
+// shortly before expiry or once after a reauth reply (401, Seismic 40399), and makes any number of
+// concurrent callers that need a new token wait for ONE token request (single flight). A stored
+// refresh token is tried before a full (browser) flow; refreshing it is serialised across processes.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    using AuthCallback = std::function<void(const FlowResult&)>;
+    using CallCallback = std::function<void(const ApiResult&)>;
+
+    Session(const ProviderProfile& profile, SessionOptions options, QObject* parent = nullptr);
+    ~Session() override;
+
+    void setExecutor(RequestExecutor* executor) { m_executor = executor; }
+
+    // A valid token (cached, refreshed or from the full flow). Single flight.
+    void ensureToken(AuthCallback done);
+    // Always the full flow (keyway-cli auth), ignoring cache and refresh token.
+    void authenticate(AuthCallback done);
+    // Sends an authenticated API request; renews once and retries once on a reauth reply.
+    void call(const ApiRequest& request, CallCallback done);
+
+    std::optional<CapturedValue> accessToken() const { return m_token; }
+    const QMap<QString, CapturedValue>& values() const { return m_values; }
+    int flowsStarted() const { return m_flowsStarted; }
+    const Redactor& redactor() const { return m_redactor; }
+    const ProviderProfile& profile() const { return m_profile; }
+
+Q_SIGNALS:
+    void event(const keyway::FlowEvent& event);
+
+private:
+    struct CallState;
+    bool tokenUsable(qint64 nowMs) const;
+    void startRenewal(bool full);
+    void runFullFlow();
+    void runRefreshFlow(const QString& refreshToken);
+    void acquireLockThen(std::function<void(bool locked)> next, int attemptsLeft);
+    void releaseLock();
+    void onFlowFinished(const FlowResult& result, bool wasRefresh);
+    void completeRenewal(const FlowResult& result);
+    FlowEngine* newEngine();
+    void sendCall(std::shared_ptr<CallState> state);
+    void onCallReply(std::shared_ptr<CallState> state, const QString& tokenUsed, const HttpResponse& response);
+    bool isReauthReply(const HttpResponse& response) const;
+
+    const ProviderProfile& m_profile;
+    SessionOptions m_options;
+    RequestExecutor* m_executor = nullptr;
+    Redactor m_redactor;
+    std::optional<CapturedValue> m_token;
+    QMap<QString, CapturedValue> m_values;
+    QString m_refreshToken;
+    bool m_renewing = false;
+    bool m_expiredAnnounced = false;
+    QList<AuthCallback> m_waiters;
+    int m_flowsStarted = 0;
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+} // namespace keyway
