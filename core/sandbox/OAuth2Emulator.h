@@ -1,0 +1,83 @@
+#pragma once
+
+#include "core/sandbox/EmulatedProvider.h"
+#include "core/sandbox/SandboxHttp.h"
+#include "core/sandbox/TokenStore.h"
+
+#include <QHash>
+
+#include <functional>
+
+namespace keyway::sandbox {
+
+// A Seam-style OAuth 2.0 provider (the "Seam requirements" document) under /oauth2, serving two
+// profiles: `oauth2-code` (authorization code + PKCE + refresh tokens + stable user_id) and
+// `oauth2-client` (the client credentials grant of the same token endpoint).
+//
+// Endpoints: GET /authorize (login page, prompt=login, state, loopback redirect URIs on any port),
+// POST /login (the page's form), POST /oauth/token (authorization_code, refresh_token,
+// client_credentials; client auth in the body or HTTP Basic), GET /api/me (Bearer).
+//
+// Its extra faults each break exactly one requirement of the document, so a conformance checker
+// can be shown failing one check at a time.
+class OAuth2Emulator : public EmulatedProvider
+{
+public:
+    OAuth2Emulator(SandboxContext& context, std::function<QUrl()> issuer);
+
+    QString pathPrefix() const override { return QStringLiteral("/oauth2"); }
+    QList<DemoProvider> demoProviders(const QUrl& baseUrl) const override;
+    void registerFaults(SandboxContext& context) const override;
+    void registerRoutes(RouteTable& routes) override;
+
+    static QString codeProviderId() { return QStringLiteral("oauth2-code"); }
+    static QString clientProviderId() { return QStringLiteral("oauth2-client"); }
+    static QString demoUsername() { return QStringLiteral("demo"); }
+    static QString demoPassword() { return QStringLiteral("keyway-demo"); }
+    static QString publicClientId() { return QStringLiteral("sbx_oauth2_public_4a1e"); }
+
+private:
+    // A sign-in waiting for the user to submit the login form.
+    struct PendingAuthorization
+    {
+        QString clientId;
+        QString redirectUri;
+        QString state;
+        QString codeChallenge;
+        QString scope;
+        qint64 expiresMs = 0;
+    };
+
+    SandboxReply authorize(const SandboxRequest& request);
+    SandboxReply login(const SandboxRequest& request);
+    SandboxReply token(const SandboxRequest& request);
+    SandboxReply me(const SandboxRequest& request);
+
+    SandboxReply exchangeCode(const SandboxRequest& request, const QString& clientId);
+    SandboxReply refresh(const SandboxRequest& request, const QString& clientId);
+    SandboxReply clientCredentials(const SandboxRequest& request, const QString& clientId);
+
+    SandboxReply loginPage(const QString& requestId, const PendingAuthorization& pending, const QString& error) const;
+    SandboxReply redirectWithCode(const PendingAuthorization& pending, const QString& userId);
+    SandboxReply redirectWithError(const PendingAuthorization& pending, const char* error) const;
+    // Access token (+ optional new refresh token) reply for one grant.
+    SandboxReply tokenReply(const IssuedToken& access, const IssuedToken* refreshToken) const;
+    IssuedToken& issueAccess(const QString& providerId,
+                             const QString& clientId,
+                             const QString& userId,
+                             const QString& grantId,
+                             const QStringList& scopes);
+
+    bool faultOn(const QString& fault) const;
+    QString issuerString() const;
+    QString providerOfToken(const QString& token);
+    static bool redirectRegistered(const QString& redirectUri);
+
+    SandboxContext& m_context;
+    std::function<QUrl()> m_issuer;
+    TokenStore m_tokens;
+    QHash<QString, PendingAuthorization> m_pending; // by request id (hidden form field)
+    QHash<QString, QString> m_sessions; // session cookie → user id
+};
+
+} // namespace keyway::sandbox
