@@ -1,0 +1,673 @@
+#include "ui/flow/FlowWalkthrough.h"
+
+#include "core/flow/TemplateResolver.h"
+#include "core/http/Redactor.h"
+#include "core/util/Clock.h"
+#include "ui/common/UiLogging.h"
+
+#include <QDesktopServices>
+#include <QFontDatabase>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <memory>
+
+namespace keyway::ui {
+
+namespace {
+QString formatHeaders(const QList<QPair<QString, QString>>& headers)
+{
+    QString text;
+    for (const auto& header : headers) {
+        text += header.first + QStringLiteral(": ") + header.second + QLatin1Char('\n');
+    }
+    return text;
+}
+
+QString formatRequest(const FlowEvent& event)
+{
+    QString text = event.method + QLatin1Char(' ') + event.url + QLatin1Char('\n') + formatHeaders(event.headers);
+    if (!event.body.isEmpty()) {
+        text += QLatin1Char('\n') + event.body;
+    }
+    return text;
+}
+
+QString formatReply(const FlowEvent& event)
+{
+    QString text = FlowWalkthrough::tr("HTTP %1 (%2 ms)").arg(event.status).arg(event.elapsedMs) + QLatin1Char('\n')
+        + formatHeaders(event.headers);
+    if (!event.body.isEmpty()) {
+        text += QLatin1Char('\n') + event.body;
+    }
+    return text;
+}
+
+QSet<QString> namesUsedBy(const FlowStep& step)
+{
+    QSet<QString> names = TemplateResolver::names(step.url);
+    for (const auto& param : step.params) {
+        names.unite(TemplateResolver::names(param.value));
+    }
+    for (const auto& header : step.headers) {
+        names.unite(TemplateResolver::names(header.value));
+    }
+    return names;
+}
+} // namespace
+
+FlowWalkthrough::FlowWalkthrough(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("flowWalkthrough"));
+    m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); };
+    buildUi();
+    setEnvironment(nullptr, {}, {}, {}, {});
+}
+
+FlowWalkthrough::~FlowWalkthrough()
+{
+    dropEngine();
+}
+
+void FlowWalkthrough::buildUi()
+{
+    m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("flowTitle"));
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
+    m_title->setFont(titleFont);
+
+    m_runAllButton = new QPushButton(tr("&Run all"), this);
+    m_runAllButton->setObjectName(QStringLiteral("runAllButton"));
+    m_runAllButton->setToolTip(tr("Run every step of the flow (Ctrl+R)"));
+    m_runAllButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_stepButton = new QPushButton(tr("&Step"), this);
+    m_stepButton->setObjectName(QStringLiteral("stepButton"));
+    m_stepButton->setToolTip(tr("Run the next step only"));
+    m_stepButton->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    m_cancelButton->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_revealButton = new QToolButton(this);
+    m_revealButton->setObjectName(QStringLiteral("revealButton"));
+    m_revealButton->setText(tr("Reveal secrets"));
+    m_revealButton->setToolTip(tr("Show the secrets, codes and tokens in the requests and replies"));
+    m_revealButton->setCheckable(true);
+    connect(m_runAllButton, &QPushButton::clicked, this, &FlowWalkthrough::runAll);
+    connect(m_stepButton, &QPushButton::clicked, this, &FlowWalkthrough::runNextStep);
+    connect(m_cancelButton, &QPushButton::clicked, this, &FlowWalkthrough::cancel);
+    connect(m_revealButton, &QToolButton::toggled, this, &FlowWalkthrough::refreshDetails);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_title, 1);
+    controls->addWidget(m_runAllButton);
+    controls->addWidget(m_stepButton);
+    controls->addWidget(m_cancelButton);
+    controls->addWidget(m_revealButton);
+
+    m_stepList = new QListWidget(this);
+    m_stepList->setObjectName(QStringLiteral("flowSteps"));
+    m_stepList->setWordWrap(true);
+    m_stepList->setMinimumWidth(220);
+    connect(m_stepList, &QListWidget::currentRowChanged, this, &FlowWalkthrough::showStep);
+
+    m_browserFrame = new QFrame(this);
+    m_browserFrame->setObjectName(QStringLiteral("browserWait"));
+    m_browserFrame->setFrameShape(QFrame::StyledPanel);
+    m_browserFrame->setBackgroundRole(QPalette::AlternateBase);
+    m_browserFrame->setAutoFillBackground(true);
+    m_browserLabel = new QLabel(m_browserFrame);
+    m_browserLabel->setObjectName(QStringLiteral("browserWaitLabel"));
+    m_browserLabel->setWordWrap(true);
+    m_browserLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* browserCancel = new QPushButton(tr("Cancel"), m_browserFrame);
+    browserCancel->setObjectName(QStringLiteral("browserCancelButton"));
+    connect(browserCancel, &QPushButton::clicked, this, &FlowWalkthrough::cancel);
+    auto* browserLayout = new QHBoxLayout(m_browserFrame);
+    browserLayout->addWidget(m_browserLabel, 1);
+    browserLayout->addWidget(browserCancel);
+    m_browserFrame->hide();
+
+    m_hintFrame = new QFrame(this);
+    m_hintFrame->setObjectName(QStringLiteral("hintFrame"));
+    m_hintFrame->setFrameShape(QFrame::StyledPanel);
+    m_hintFrame->setBackgroundRole(QPalette::ToolTipBase);
+    m_hintFrame->setForegroundRole(QPalette::ToolTipText);
+    m_hintFrame->setAutoFillBackground(true);
+    auto* hintIcon = new QLabel(m_hintFrame);
+    hintIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(24, 24));
+    hintIcon->setAlignment(Qt::AlignTop);
+    m_hintLabel = new QLabel(m_hintFrame);
+    m_hintLabel->setObjectName(QStringLiteral("hintLabel"));
+    m_hintLabel->setWordWrap(true);
+    m_hintLabel->setForegroundRole(QPalette::ToolTipText);
+    m_hintLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* hintLayout = new QHBoxLayout(m_hintFrame);
+    hintLayout->addWidget(hintIcon);
+    hintLayout->addWidget(m_hintLabel, 1);
+    m_hintFrame->hide();
+
+    m_stepTitle = new QLabel(this);
+    m_stepTitle->setObjectName(QStringLiteral("stepTitle"));
+    QFont stepFont = m_stepTitle->font();
+    stepFont.setBold(true);
+    m_stepTitle->setFont(stepFont);
+    m_stepDescription = new QLabel(this);
+    m_stepDescription->setObjectName(QStringLiteral("stepDescription"));
+    m_stepDescription->setWordWrap(true);
+    m_stepDescription->setForegroundRole(QPalette::PlaceholderText);
+
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    auto makeView = [this, &mono](const QString& name, const QString& placeholder) {
+        auto* view = new QPlainTextEdit(this);
+        view->setObjectName(name);
+        view->setReadOnly(true);
+        view->setFont(mono);
+        view->setPlaceholderText(placeholder);
+        view->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+        return view;
+    };
+    m_requestView = makeView(QStringLiteral("requestView"), tr("The request appears here when the step runs."));
+    m_replyView = makeView(QStringLiteral("replyView"), tr("The reply appears here."));
+
+    auto* details = new QWidget(this);
+    auto* detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(m_stepTitle);
+    detailsLayout->addWidget(m_stepDescription);
+    detailsLayout->addWidget(m_hintFrame);
+    auto* requestLabel = new QLabel(tr("Request"), details);
+    requestLabel->setBuddy(m_requestView);
+    detailsLayout->addWidget(requestLabel);
+    detailsLayout->addWidget(m_requestView, 1);
+    auto* replyLabel = new QLabel(tr("Reply"), details);
+    replyLabel->setBuddy(m_replyView);
+    detailsLayout->addWidget(replyLabel);
+    detailsLayout->addWidget(m_replyView, 1);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("walkthroughSplitter"));
+    splitter->addWidget(m_stepList);
+    splitter->addWidget(details);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 3);
+    splitter->setChildrenCollapsible(false);
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("flowStatus"));
+    m_statusLabel->setWordWrap(true);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_browserFrame);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_statusLabel);
+
+    setTabOrder(m_runAllButton, m_stepButton);
+    setTabOrder(m_stepButton, m_cancelButton);
+    setTabOrder(m_cancelButton, m_revealButton);
+    setTabOrder(m_revealButton, m_stepList);
+    setTabOrder(m_stepList, m_requestView);
+    setTabOrder(m_requestView, m_replyView);
+}
+
+void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
+                                     const QString& environmentName,
+                                     const QString& baseUrl,
+                                     const QString& credentialSet,
+                                     CredentialLoader loader)
+{
+    dropEngine();
+    m_loading = false;
+    ++m_generation;
+    m_profile = profile;
+    m_environmentName = environmentName;
+    m_baseUrl = baseUrl;
+    m_credentialSet = credentialSet;
+    m_loader = std::move(loader);
+    m_steps.clear();
+    m_captured.clear();
+    m_revealMap.clear();
+    m_consumed.clear();
+    m_nextStep = 0;
+    m_stepList->clear();
+    if (m_profile) {
+        for (const FlowStep& step : m_profile->steps) {
+            StepView view;
+            view.step = step;
+            m_steps.append(view);
+            m_stepList->addItem(QString());
+        }
+        for (int i = 0; i < m_steps.size(); ++i) {
+            setStepState(i, StepState::Pending);
+        }
+        m_title->setText(tr("%1 — %2 flow").arg(environmentName, m_profile->name));
+        setStatus(tr("Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time."));
+    } else {
+        m_title->setText(tr("Flow"));
+        setStatus(tr("Select an environment to walk through its auth flow."));
+    }
+    m_browserFrame->hide();
+    m_stepList->setCurrentRow(m_steps.isEmpty() ? -1 : 0);
+    showStep(m_steps.isEmpty() ? -1 : 0);
+    updateControls();
+}
+
+FlowWalkthrough::StepState FlowWalkthrough::stepState(int index) const
+{
+    return index >= 0 && index < m_steps.size() ? m_steps.at(index).state : StepState::Pending;
+}
+
+QString FlowWalkthrough::statusText() const
+{
+    return m_statusLabel->text();
+}
+
+void FlowWalkthrough::runAll()
+{
+    if (!m_profile || isRunning()) {
+        return;
+    }
+    m_captured.clear();
+    m_consumed.clear();
+    m_revealMap.clear();
+    for (int i = 0; i < m_steps.size(); ++i) {
+        m_steps[i].request.clear();
+        m_steps[i].reply.clear();
+        m_steps[i].hint.clear();
+        m_steps[i].detail.clear();
+        setStepState(i, StepState::Pending);
+    }
+    m_nextStep = 0;
+    start(-1);
+}
+
+void FlowWalkthrough::runNextStep()
+{
+    if (!m_profile || isRunning() || m_steps.isEmpty()) {
+        return;
+    }
+    if (m_nextStep >= m_steps.size()) {
+        m_nextStep = 0; // start over, keeping what earlier runs captured
+    }
+    StepView& view = m_steps[m_nextStep];
+    view.request.clear();
+    view.reply.clear();
+    view.hint.clear();
+    view.detail.clear();
+    setStepState(m_nextStep, StepState::Pending);
+    start(m_nextStep);
+}
+
+void FlowWalkthrough::start(int onlyStep)
+{
+    if (!m_loader) {
+        setStatus(tr("This environment's credentials cannot be read."));
+        return;
+    }
+    m_loading = true;
+    updateControls();
+    setStatus(tr("Reading the credentials from the keychain…"));
+    Q_EMIT runStarted();
+    const int generation = ++m_generation;
+    QPointer<FlowWalkthrough> self(this);
+    m_loader([self, generation, onlyStep](const QMap<QString, QString>& values, const QString& error) {
+        if (!self || self->m_generation != generation) {
+            return; // cancelled or another environment meanwhile
+        }
+        self->m_loading = false;
+        if (!error.isEmpty()) {
+            self->setStatus(error);
+            self->updateControls();
+            Q_EMIT self->finished(false);
+            return;
+        }
+        self->launch(values, onlyStep);
+    });
+}
+
+void FlowWalkthrough::launch(const QMap<QString, QString>& credentials, int onlyStep)
+{
+    FlowOptions options;
+    options.baseUrl = m_baseUrl;
+    options.credentials = credentials;
+    options.credentialSet = m_credentialSet;
+    options.openUrl = m_openUrl;
+
+    // Placeholders the redactor writes for secret fields, so "Reveal" can put the values back.
+    for (const CredentialField& field : m_profile->fields) {
+        const QString value = credentials.value(field.key);
+        if (field.secret && !value.isEmpty()) {
+            m_revealMap.insert(Redactor::placeholder(field.key), value);
+            m_revealMap.insert(Redactor::placeholder(field.bareKey), value);
+        }
+    }
+
+    // "Step" runs that step alone, with what earlier steps captured available to its templates. The
+    // one-step profile declares those values as secret fields so the engine redacts them like any
+    // other secret; it lives exactly as long as the engine that reads it.
+    auto profileToRun = std::make_shared<ProviderProfile>(*m_profile);
+    m_runningStep = onlyStep;
+    if (onlyStep >= 0) {
+        profileToRun->steps = {m_steps.at(onlyStep).step};
+        for (auto it = m_captured.cbegin(); it != m_captured.cend(); ++it) {
+            if (it->consumed || it->isExpiredAt(Clock::currentMSecsSinceEpoch()) || profileToRun->field(it.key())) {
+                continue;
+            }
+            options.credentials.insert(it.key(), it->value);
+            CredentialField field;
+            field.key = it.key();
+            field.bareKey = it.key();
+            field.label = it.key();
+            field.secret = it->secret;
+            profileToRun->fields.append(field);
+        }
+    }
+
+    auto* engine = new FlowEngine(*profileToRun, options, this);
+    connect(engine, &QObject::destroyed, engine, [profileToRun] {});
+    m_engine = engine;
+    connect(engine, &FlowEngine::event, this, &FlowWalkthrough::onEvent);
+    connect(engine, &FlowEngine::finished, this, &FlowWalkthrough::onFinished);
+    updateControls();
+    setStatus(onlyStep >= 0 ? tr("Running step %1…").arg(onlyStep + 1) : tr("Running the flow…"));
+    qCInfo(lcUi) << "running flow of" << m_profile->id << (onlyStep >= 0 ? "step" : "all") << onlyStep + 1;
+    engine->runFullFlow();
+}
+
+void FlowWalkthrough::onEvent(const FlowEvent& event)
+{
+    if (sender() != m_engine) {
+        return;
+    }
+    const int index = indexOf(event.stepId);
+    switch (event.type) {
+    case FlowEvent::Type::StepStarted:
+        if (index >= 0) {
+            setStepState(index, StepState::Running);
+            m_stepList->setCurrentRow(index);
+        }
+        break;
+    case FlowEvent::Type::Request:
+        if (index >= 0) {
+            m_steps[index].request = formatRequest(event);
+        }
+        break;
+    case FlowEvent::Type::Response:
+        if (index >= 0) {
+            m_steps[index].reply = formatReply(event);
+        }
+        m_browserFrame->hide();
+        break;
+    case FlowEvent::Type::AuthorizeUrl:
+        m_browserLabel->setText(
+            tr("Waiting for the browser: sign in there and Keyway continues on its own.\n%1").arg(event.url));
+        m_browserFrame->show();
+        if (index >= 0) {
+            m_steps[index].request = QStringLiteral("GET ") + event.url + QLatin1Char('\n');
+        }
+        break;
+    case FlowEvent::Type::StepFailed:
+        if (index >= 0) {
+            m_steps[index].hint = event.hint;
+            m_steps[index].detail = event.detail;
+            setStepState(index, StepState::Failed);
+        }
+        m_browserFrame->hide();
+        break;
+    case FlowEvent::Type::Consumed:
+        if (m_consumed.contains(event.name)) {
+            return; // already announced by emitSyntheticConsumed
+        }
+        m_consumed.append(event.name);
+        Q_EMIT timelineEvent(event);
+        break;
+    case FlowEvent::Type::Captured:
+        m_consumed.removeAll(event.name);
+        Q_EMIT timelineEvent(event);
+        break;
+    case FlowEvent::Type::Expired:
+        Q_EMIT timelineEvent(event);
+        break;
+    }
+    if (index >= 0 && index == m_currentStep) {
+        refreshDetails();
+    }
+    Q_EMIT flowEvent(event);
+}
+
+void FlowWalkthrough::onFinished(const FlowResult& result)
+{
+    if (sender() != m_engine) {
+        return;
+    }
+    m_browserFrame->hide();
+    // Keep the captured values for "Step" and for Reveal; they stay in memory only.
+    const bool stepping = m_runningStep >= 0;
+    for (auto it = result.values.cbegin(); it != result.values.cend(); ++it) {
+        m_revealMap.insert(Redactor::placeholder(it.key()), it->value);
+    }
+    int failedIndex = indexOf(result.stepId);
+    if (result.ok()) {
+        if (stepping) {
+            const int index = m_runningStep;
+            setStepState(index, StepState::Succeeded);
+            emitSyntheticConsumed(m_steps.at(index).step);
+            m_nextStep = index + 1;
+        } else {
+            for (int i = 0; i < m_steps.size(); ++i) {
+                setStepState(i, StepState::Succeeded);
+            }
+            m_nextStep = 0;
+        }
+        for (auto it = result.values.cbegin(); it != result.values.cend(); ++it) {
+            m_captured.insert(it.key(), it.value());
+        }
+    } else {
+        if (failedIndex < 0) {
+            failedIndex = stepping ? m_runningStep : 0;
+        }
+        StepView& view = m_steps[failedIndex];
+        if (view.hint.isEmpty()) {
+            view.hint = result.hint;
+        }
+        if (view.detail.isEmpty()) {
+            view.detail = result.detail;
+        }
+        setStepState(failedIndex, StepState::Failed);
+        m_stepList->setCurrentRow(failedIndex);
+        m_nextStep = failedIndex;
+    }
+    dropEngine();
+    if (result.ok()) {
+        const auto token = result.value(m_profile->token.capture);
+        if (token && token->expiresMs > 0) {
+            setStatus(tr("Done: the access token is valid until %1.")
+                          .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(token->expiresMs).toLocalTime(),
+                                                  QLocale::ShortFormat)));
+        } else if (stepping && m_nextStep < m_steps.size()) {
+            setStatus(tr("Step %1 done. Press Step for step %2.").arg(m_nextStep).arg(m_nextStep + 1));
+        } else {
+            setStatus(tr("Done."));
+        }
+    } else {
+        setStatus(tr("Step %1 failed: %2").arg(failedIndex + 1).arg(result.detail));
+    }
+    refreshDetails();
+    updateControls();
+    Q_EMIT finished(result.ok());
+}
+
+// A one-step run cannot know that a value it was handed (the authorization code) is now used up, so
+// the walkthrough says so itself: a single-use value a successful step referenced is consumed.
+void FlowWalkthrough::emitSyntheticConsumed(const FlowStep& step)
+{
+    const QSet<QString> used = namesUsedBy(step);
+    for (auto it = m_captured.begin(); it != m_captured.end(); ++it) {
+        if (it->singleUse && !it->consumed && used.contains(it.key())) {
+            it->consumed = true;
+            if (m_consumed.contains(it.key())) {
+                continue;
+            }
+            m_consumed.append(it.key());
+            FlowEvent event;
+            event.type = FlowEvent::Type::Consumed;
+            event.stepId = step.id;
+            event.name = it.key();
+            event.issuedMs = it->issuedMs;
+            event.expiresMs = it->expiresMs;
+            event.singleUse = true;
+            Q_EMIT timelineEvent(event);
+            Q_EMIT flowEvent(event);
+        }
+    }
+}
+
+void FlowWalkthrough::cancel()
+{
+    if (!isRunning()) {
+        return;
+    }
+    ++m_generation;
+    m_loading = false;
+    for (int i = 0; i < m_steps.size(); ++i) {
+        if (m_steps.at(i).state == StepState::Running) {
+            setStepState(i, StepState::Pending);
+        }
+    }
+    dropEngine();
+    m_browserFrame->hide();
+    setStatus(tr("Cancelled."));
+    updateControls();
+    Q_EMIT finished(false);
+}
+
+void FlowWalkthrough::dropEngine()
+{
+    if (m_engine) {
+        m_engine->disconnect(this);
+        m_engine->deleteLater();
+    }
+    m_engine = nullptr;
+}
+
+void FlowWalkthrough::setStepState(int index, StepState state)
+{
+    if (index < 0 || index >= m_steps.size()) {
+        return;
+    }
+    m_steps[index].state = state;
+    QListWidgetItem* item = m_stepList->item(index);
+    const FlowStep& step = m_steps.at(index).step;
+    QString prefix;
+    QStyle::StandardPixmap icon = QStyle::SP_CustomBase;
+    switch (state) {
+    case StepState::Pending:
+        break;
+    case StepState::Running:
+        icon = QStyle::SP_BrowserReload;
+        prefix = tr("running");
+        break;
+    case StepState::Succeeded:
+        icon = QStyle::SP_DialogApplyButton;
+        prefix = tr("done");
+        break;
+    case StepState::Failed:
+        icon = QStyle::SP_MessageBoxCritical;
+        prefix = tr("failed");
+        break;
+    }
+    QString text = tr("%1. %2").arg(index + 1).arg(step.title.isEmpty() ? step.id : step.title);
+    if (step.kind == StepKind::Browser) {
+        text += QLatin1Char(' ') + tr("(in the browser)");
+    }
+    item->setText(text);
+    item->setIcon(icon == QStyle::SP_CustomBase ? QIcon() : style()->standardIcon(icon));
+    item->setToolTip(prefix.isEmpty() ? step.description : prefix + QStringLiteral(": ") + step.description);
+    item->setData(Qt::UserRole, static_cast<int>(state));
+    if (index == m_currentStep) {
+        refreshDetails();
+    }
+}
+
+void FlowWalkthrough::showStep(int index)
+{
+    m_currentStep = index;
+    refreshDetails();
+}
+
+void FlowWalkthrough::refreshDetails()
+{
+    const bool valid = m_currentStep >= 0 && m_currentStep < m_steps.size();
+    if (!valid) {
+        m_stepTitle->clear();
+        m_stepDescription->clear();
+        m_requestView->clear();
+        m_replyView->clear();
+        m_hintFrame->hide();
+        return;
+    }
+    const StepView& view = m_steps.at(m_currentStep);
+    m_stepTitle->setText(tr("Step %1: %2").arg(m_currentStep + 1).arg(view.step.title));
+    m_stepDescription->setText(view.step.description);
+    const bool show = m_revealButton->isChecked();
+    m_requestView->setPlainText(show ? reveal(view.request) : view.request);
+    m_replyView->setPlainText(show ? reveal(view.reply) : view.reply);
+    if (view.state == StepState::Failed) {
+        QString text = view.hint.isEmpty() ? tr("This step failed.") : view.hint;
+        if (!view.detail.isEmpty()) {
+            text += QLatin1Char('\n') + tr("What happened: %1").arg(view.detail);
+        }
+        m_hintLabel->setText(text);
+        m_hintFrame->show();
+    } else {
+        m_hintFrame->hide();
+    }
+}
+
+void FlowWalkthrough::updateControls()
+{
+    const bool running = isRunning();
+    const bool ready = m_profile != nullptr && !m_steps.isEmpty();
+    m_runAllButton->setEnabled(ready && !running);
+    m_stepButton->setEnabled(ready && !running);
+    m_cancelButton->setEnabled(running);
+    if (ready && m_nextStep < m_steps.size()) {
+        m_stepButton->setToolTip(tr("Run step %1 only").arg(m_nextStep + 1));
+    }
+}
+
+void FlowWalkthrough::setStatus(const QString& text)
+{
+    m_statusLabel->setText(text);
+}
+
+int FlowWalkthrough::indexOf(const QString& stepId) const
+{
+    for (int i = 0; i < m_steps.size(); ++i) {
+        if (m_steps.at(i).step.id == stepId) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+QString FlowWalkthrough::reveal(const QString& text) const
+{
+    QString revealed = text;
+    for (auto it = m_revealMap.cbegin(); it != m_revealMap.cend(); ++it) {
+        revealed.replace(it.key(), it.value());
+    }
+    return revealed;
+}
+
+} // namespace keyway::ui

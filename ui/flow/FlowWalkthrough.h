@@ -1,0 +1,127 @@
+#pragma once
+
+#include "core/flow/FlowEngine.h"
+#include "core/flow/FlowEvent.h"
+#include "core/profile/ProviderProfile.h"
+
+#include <QMap>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QToolButton;
+class QFrame;
+
+namespace keyway::ui {
+
+// The profile's auth flow as a numbered list, like Google's OAuth Playground: "Run all" runs the
+// whole flow, "Step" runs the next step only; each step shows its redacted request and reply
+// (reveal on demand) and, when it fails, the profile's hint in plain words. Browser steps show
+// "waiting for the browser" with Cancel. Captured / consumed / expired events are re-emitted as
+// timelineEvent() for the TimelineModel.
+class FlowWalkthrough : public QWidget
+{
+    Q_OBJECT
+public:
+    // Delivers the environment's credential values (secret ones read from the keychain), or an
+    // error in plain words when they cannot be read (keychain locked, unavailable).
+    using CredentialsCallback = std::function<void(const QMap<QString, QString>& values, const QString& error)>;
+    using CredentialLoader = std::function<void(CredentialsCallback done)>;
+
+    enum class StepState { Pending, Running, Succeeded, Failed };
+
+    explicit FlowWalkthrough(QWidget* parent = nullptr);
+    ~FlowWalkthrough() override;
+
+    // The environment to run; nullptr profile clears the view.
+    void setEnvironment(const ProviderProfile* profile,
+                        const QString& environmentName,
+                        const QString& baseUrl,
+                        const QString& credentialSet,
+                        CredentialLoader loader);
+    void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
+
+    bool isRunning() const { return m_engine != nullptr || m_loading; }
+    StepState stepState(int index) const;
+    int stepCount() const { return m_steps.size(); }
+    QString statusText() const;
+
+public Q_SLOTS:
+    void runAll();
+    void runNextStep();
+    void cancel();
+
+Q_SIGNALS:
+    void timelineEvent(const keyway::FlowEvent& event);
+    void flowEvent(const keyway::FlowEvent& event); // every event, already redacted
+    void runStarted();
+    void finished(bool ok);
+
+private:
+    struct StepView
+    {
+        FlowStep step;
+        StepState state = StepState::Pending;
+        QString request; // redacted
+        QString reply; // redacted
+        QString hint;
+        QString detail;
+    };
+
+    void buildUi();
+    void start(int onlyStep);
+    void launch(const QMap<QString, QString>& credentials, int onlyStep);
+    void onEvent(const FlowEvent& event);
+    void onFinished(const FlowResult& result);
+    void emitSyntheticConsumed(const FlowStep& step);
+    void setStepState(int index, StepState state);
+    void showStep(int index);
+    void refreshDetails();
+    void updateControls();
+    void setStatus(const QString& text);
+    int indexOf(const QString& stepId) const;
+    QString reveal(const QString& text) const;
+    void dropEngine();
+
+    const ProviderProfile* m_profile = nullptr;
+    QString m_environmentName;
+    QString m_baseUrl;
+    QString m_credentialSet;
+    CredentialLoader m_loader;
+    UrlOpener m_openUrl;
+
+    QList<StepView> m_steps;
+    int m_nextStep = 0; // for "Step"
+    int m_currentStep = -1; // shown in the details
+    QMap<QString, CapturedValue> m_captured; // values kept between "Step" runs, memory only
+    QMap<QString, QString> m_revealMap; // «placeholder» -> value, memory only, for "Reveal"
+    QStringList m_consumed;
+    int m_runningStep = -1; // the step a "Step" run runs; -1 for "Run all"
+    QPointer<FlowEngine> m_engine;
+    bool m_loading = false;
+    int m_generation = 0; // ignores credential callbacks of a cancelled run
+
+    QLabel* m_title = nullptr;
+    QListWidget* m_stepList = nullptr;
+    QPushButton* m_runAllButton = nullptr;
+    QPushButton* m_stepButton = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QToolButton* m_revealButton = nullptr;
+    QLabel* m_stepTitle = nullptr;
+    QLabel* m_stepDescription = nullptr;
+    QPlainTextEdit* m_requestView = nullptr;
+    QPlainTextEdit* m_replyView = nullptr;
+    QFrame* m_hintFrame = nullptr;
+    QLabel* m_hintLabel = nullptr;
+    QFrame* m_browserFrame = nullptr;
+    QLabel* m_browserLabel = nullptr;
+    QLabel* m_statusLabel = nullptr;
+};
+
+} // namespace keyway::ui
