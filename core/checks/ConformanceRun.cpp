@@ -1,0 +1,398 @@
+#include "core/checks/ConformanceRun.h"
+
+#include "core/checks/SignInPageProbe.h"
+#include "core/flow/TemplateResolver.h"
+#include "core/http/RequestExecutor.h"
+#include "core/util/Logging.h"
+
+#include <QCoreApplication>
+#include <QUrlQuery>
+
+#include <memory>
+
+namespace keyway {
+
+namespace {
+
+const QString promptLogin = QStringLiteral("prompt_login");
+const QString stateCheck = QStringLiteral("state");
+const QString exchange = QStringLiteral("exchange");
+const QString userIdStable = QStringLiteral("user_id_stable");
+const QString refreshKeepsOldToken = QStringLiteral("refresh_keeps_old_token");
+const QString concurrentRefresh = QStringLiteral("concurrent_refresh");
+const QString refreshReusable = QStringLiteral("refresh_reusable");
+
+bool is2xx(const HttpResponse& response)
+{
+    return response.transportOk() && response.status >= 200 && response.status < 300;
+}
+
+} // namespace
+
+QStringList ConformanceRun::checkNames()
+{
+    return {promptLogin, stateCheck, exchange, userIdStable, refreshKeepsOldToken, concurrentRefresh, refreshReusable};
+}
+
+ConformanceRun::ConformanceRun(const ProviderProfile& profile, Options options, QObject* parent)
+    : QObject(parent)
+    , m_profile(profile)
+    , m_options(std::move(options))
+    , m_executor(RequestExecutor::forCurrentThread())
+{
+    // Every sign-in conform starts asks for a fresh login (seed 003: prompt=login must force it).
+    m_options.flow.authorizeOverrides.insert(QStringLiteral("prompt"), QStringLiteral("login"));
+}
+
+void ConformanceRun::start()
+{
+    stageSignInA();
+}
+
+// --- building blocks -------------------------------------------------------------------------------
+
+void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const FlowResult&, bool)> done)
+{
+    FlowOptions options = m_options.flow;
+    if (probePromptLogin) {
+        const UrlOpener realOpener = options.openUrl;
+        options.openUrl = [this, realOpener](const QUrl& url) {
+            const QUrl redirectUri(QUrlQuery(url).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
+            auto* probe = new SignInPageProbe(this);
+            probe->probe(url, redirectUri, [this, probe, realOpener, url](const SignInPageProbe::Result& r) {
+                probe->deleteLater();
+                m_promptLoginPass = r.outcome == SignInPageProbe::Outcome::SignInPage;
+                m_promptLoginDetail = r.detail;
+                report(promptLogin, m_promptLoginPass, r.detail);
+                m_promptLoginReported = true;
+                // Now the real browser (or the printed URL) does the sign-in.
+                if (realOpener && !realOpener(url)) {
+                    qCWarning(lcChecks) << "The browser could not be opened for the sign-in";
+                }
+            });
+            return true;
+        };
+    }
+    auto* engine = new FlowEngine(m_profile, options, this);
+    auto sawExpiresIn = std::make_shared<bool>(false);
+    connect(engine, &FlowEngine::event, this, [this, sawExpiresIn](const FlowEvent& e) {
+        // expires_in is not secret, so it survives redaction in the token step's reply.
+        if (e.type == FlowEvent::Type::Response && e.body.contains(QLatin1String("\"expires_in\""))) {
+            *sawExpiresIn = true;
+        }
+        Q_EMIT event(e);
+    });
+    connect(engine, &FlowEngine::finished, this, [engine, sawExpiresIn, done](const FlowResult& result) {
+        engine->deleteLater();
+        done(result, *sawExpiresIn);
+    });
+    engine->runFullFlow();
+}
+
+void ConformanceRun::refresh(const QString& refreshToken, std::function<void(const FlowResult&)> done)
+{
+    auto* engine = new FlowEngine(m_profile, m_options.flow, this);
+    connect(engine, &FlowEngine::event, this, &ConformanceRun::event);
+    connect(engine, &FlowEngine::finished, this, [engine, done](const FlowResult& result) {
+        engine->deleteLater();
+        done(result);
+    });
+    engine->runRefresh(refreshToken);
+}
+
+void ConformanceRun::probe(const QString& accessToken, std::function<void(const HttpResponse&)> done)
+{
+    HttpRequest request;
+    request.method = QByteArrayLiteral("GET");
+    request.url = TemplateResolver::resolveUrl(m_options.flow.baseUrl, m_options.probePath);
+    const QByteArray header = m_profile.token.header.toUtf8();
+    setHeader(request.headers, header, (m_profile.token.prefix + accessToken).toUtf8());
+    setHeader(request.headers, QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    request.credentialHeaders.append(header);
+    m_executor->send(request, std::move(done));
+}
+
+ConformanceRun::Grant ConformanceRun::grantOf(const FlowResult& result)
+{
+    Grant grant;
+    if (const auto v = result.value(QStringLiteral("access_token"))) {
+        grant.accessToken = v->value;
+    }
+    if (const auto v = result.value(QStringLiteral("refresh_token"))) {
+        grant.refreshToken = v->value;
+    }
+    if (const auto v = result.value(QStringLiteral("user_id"))) {
+        grant.userId = v->value;
+    }
+    return grant;
+}
+
+QString ConformanceRun::describe(const FlowResult& result)
+{
+    return result.oneLine();
+}
+
+QString ConformanceRun::describe(const HttpResponse& response)
+{
+    if (!response.transportOk()) {
+        return response.errorText;
+    }
+    return tr("HTTP %1").arg(response.status);
+}
+
+void ConformanceRun::report(const QString& name, bool pass, const QString& detail)
+{
+    Check check{name, pass, detail};
+    m_results.append(check);
+    qCInfo(lcChecks) << name << (pass ? "pass" : "fail");
+    Q_EMIT checkFinished(check);
+}
+
+void ConformanceRun::reportNotRun(const QStringList& names, const QString& reason)
+{
+    for (const QString& name : names) {
+        report(name, false, tr("cannot run: %1").arg(reason));
+    }
+}
+
+void ConformanceRun::finishRun()
+{
+    bool all = m_results.size() == checkNames().size();
+    for (const auto& check : std::as_const(m_results)) {
+        all = all && check.pass;
+    }
+    Q_EMIT finished(all);
+}
+
+// --- stages ----------------------------------------------------------------------------------------
+
+void ConformanceRun::stageSignInA()
+{
+    signIn(true, [this](const FlowResult& result, bool sawExpiresIn) {
+        if (!m_promptLoginReported) {
+            report(promptLogin, false, tr("cannot run: the sign-in did not reach the browser: %1").arg(describe(result)));
+            m_promptLoginReported = true;
+        }
+        const QStringList afterExchange = {userIdStable, refreshKeepsOldToken, concurrentRefresh, refreshReusable};
+        if (result.outcome == FlowResult::Outcome::StateMismatch) {
+            report(stateCheck, false, tr("the redirect carried a different state; its code was not exchanged"));
+            reportNotRun(QStringList{exchange} + afterExchange, tr("the first sign-in ended with a state mismatch"));
+            finishRun();
+            return;
+        }
+        const bool browserStepFailed = !result.ok() && result.stepId == m_profile.steps.first().id;
+        if (browserStepFailed) {
+            report(stateCheck, false, tr("cannot run: the sign-in failed: %1").arg(describe(result)));
+            reportNotRun(QStringList{exchange} + afterExchange, tr("the first sign-in failed"));
+            finishRun();
+            return;
+        }
+        report(stateCheck, true, tr("the provider returned the state unchanged and Keyway verified it"));
+        if (!result.ok()) {
+            report(exchange, false, tr("the code exchange failed: %1").arg(describe(result)));
+            reportNotRun(afterExchange, tr("the code exchange failed"));
+            finishRun();
+            return;
+        }
+        m_a = grantOf(result);
+        QStringList missing;
+        if (m_a.accessToken.isEmpty()) {
+            missing.append(QStringLiteral("access_token"));
+        }
+        if (m_a.refreshToken.isEmpty()) {
+            missing.append(QStringLiteral("refresh_token"));
+        }
+        if (!sawExpiresIn) {
+            missing.append(QStringLiteral("expires_in"));
+        }
+        if (m_a.userId.isEmpty()) {
+            missing.append(QStringLiteral("user_id"));
+        }
+        report(exchange,
+               missing.isEmpty(),
+               missing.isEmpty() ? tr("the token reply carries access_token, refresh_token, expires_in and user_id")
+                                 : tr("the token reply lacks %1").arg(missing.join(QStringLiteral(", "))));
+        stageSignInB();
+    });
+}
+
+void ConformanceRun::stageSignInB()
+{
+    signIn(false, [this](const FlowResult& result, bool) {
+        if (!result.ok()) {
+            report(userIdStable, false, tr("cannot run: the second sign-in failed: %1").arg(describe(result)));
+        } else {
+            m_b = grantOf(result);
+            if (m_a.userId.isEmpty() || m_b.userId.isEmpty()) {
+                report(userIdStable, false, tr("cannot run: a token reply has no user_id (nor an ID token with sub)"));
+            } else if (m_a.userId != m_b.userId) {
+                // user_id is an account identifier, not a secret: showing both helps the provider fix it.
+                report(userIdStable,
+                       false,
+                       tr("user_id changed between two sign-ins of the same account: \"%1\" then \"%2\"")
+                           .arg(m_a.userId, m_b.userId));
+            } else {
+                report(userIdStable, true, tr("the same user_id \"%1\" on both sign-ins").arg(m_a.userId));
+            }
+        }
+        stageRefreshKeepsOldToken();
+    });
+}
+
+void ConformanceRun::stageRefreshKeepsOldToken()
+{
+    Grant& grant = m_b.refreshToken.isEmpty() ? m_a : m_b;
+    if (grant.refreshToken.isEmpty()) {
+        report(refreshKeepsOldToken, false, tr("cannot run: no refresh token to test with"));
+        stageConcurrentRefresh();
+        return;
+    }
+    if (m_options.probePath.isEmpty()) {
+        report(refreshKeepsOldToken, false, tr("cannot run: set probe_path to an API call that needs the token"));
+        stageConcurrentRefresh();
+        return;
+    }
+    const QString oldAccess = grant.accessToken;
+    refresh(grant.refreshToken, [this, &grant, oldAccess](const FlowResult& result) {
+        if (!result.ok()) {
+            report(refreshKeepsOldToken, false, tr("the refresh failed: %1").arg(describe(result)));
+            stageConcurrentRefresh();
+            return;
+        }
+        const Grant fresh = grantOf(result);
+        if (!fresh.refreshToken.isEmpty()) {
+            grant.refreshToken = fresh.refreshToken; // rotated: adopt at once, never send the old one again
+        }
+        grant.accessToken = fresh.accessToken;
+        if (fresh.accessToken.isEmpty() || fresh.accessToken == oldAccess) {
+            report(refreshKeepsOldToken, false, tr("the refresh did not issue a new access token"));
+            stageConcurrentRefresh();
+            return;
+        }
+        probe(oldAccess, [this, fresh](const HttpResponse& oldReply) {
+            if (!is2xx(oldReply)) {
+                report(refreshKeepsOldToken,
+                       false,
+                       tr("the previous, unexpired access token was refused after the refresh (%1)")
+                           .arg(describe(oldReply)));
+                stageConcurrentRefresh();
+                return;
+            }
+            probe(fresh.accessToken, [this](const HttpResponse& newReply) {
+                report(refreshKeepsOldToken,
+                       is2xx(newReply),
+                       is2xx(newReply) ? tr("a new access token was issued and the previous one still works")
+                                       : tr("the new access token was refused (%1)").arg(describe(newReply)));
+                stageConcurrentRefresh();
+            });
+        });
+    });
+}
+
+void ConformanceRun::stageConcurrentRefresh()
+{
+    // Sign-in A's refresh token has not been used yet, so this check does not inherit the others' state.
+    if (m_a.refreshToken.isEmpty()) {
+        report(concurrentRefresh, false, tr("cannot run: no refresh token to test with"));
+        stageRefreshReusable();
+        return;
+    }
+    Q_EMIT warning(tr("concurrent_refresh sends two refreshes with the same refresh token at once; a server that "
+                      "rotates refresh tokens may revoke the whole grant. Run conform against a test account."));
+    struct Pair
+    {
+        int pending = 2;
+        QList<FlowResult> results;
+    };
+    auto pair = std::make_shared<Pair>();
+    const QString token = m_a.refreshToken;
+    auto onOne = [this, pair](const FlowResult& result) {
+        pair->results.append(result);
+        if (--pair->pending > 0) {
+            return;
+        }
+        QStringList failures;
+        QString newest;
+        for (const auto& r : std::as_const(pair->results)) {
+            if (!r.ok()) {
+                failures.append(describe(r));
+            } else if (const auto v = r.value(QStringLiteral("refresh_token"))) {
+                newest = v->value;
+            }
+        }
+        if (!failures.isEmpty()) {
+            report(concurrentRefresh,
+                   false,
+                   tr("%n of two concurrent refreshes failed: %1", nullptr, int(failures.size()))
+                       .arg(failures.join(QStringLiteral("; "))));
+            stageRefreshReusable();
+            return;
+        }
+        if (!newest.isEmpty()) {
+            m_a.refreshToken = newest;
+        }
+        // Both succeeded: the grant must still have a working refresh token afterwards.
+        refresh(m_a.refreshToken, [this](const FlowResult& after) {
+            if (const auto v = after.value(QStringLiteral("refresh_token")); after.ok() && v) {
+                m_a.refreshToken = v->value;
+            }
+            report(concurrentRefresh,
+                   after.ok(),
+                   after.ok() ? tr("both concurrent refreshes succeeded and the refresh token still works")
+                              : tr("both concurrent refreshes succeeded, but then the refresh token was refused: %1")
+                                    .arg(describe(after)));
+            stageRefreshReusable();
+        });
+    };
+    refresh(token, onOne);
+    refresh(token, onOne);
+}
+
+void ConformanceRun::stageRefreshReusable()
+{
+    Grant& grant = m_b.refreshToken.isEmpty() ? m_a : m_b;
+    if (grant.refreshToken.isEmpty()) {
+        report(refreshReusable, false, tr("cannot run: no refresh token to test with"));
+        finishRun();
+        return;
+    }
+    // Two refreshes in a row with the current refresh token (the newest, if the server rotated it).
+    auto rotations = std::make_shared<int>(0);
+    auto step = std::make_shared<std::function<void(int)>>();
+    *step = [this, &grant, rotations, step](int remaining) {
+        const QString used = grant.refreshToken;
+        refresh(used, [this, &grant, rotations, step, remaining, used](const FlowResult& result) {
+            if (!result.ok()) {
+                report(refreshReusable,
+                       false,
+                       *rotations == 0 && remaining == 1
+                           ? tr("the refresh token stopped working although the provider never rotated it: %1")
+                                 .arg(describe(result))
+                           : tr("the current refresh token was refused: %1").arg(describe(result)));
+                finishRun();
+                *step = nullptr; // break the self-reference
+                return;
+            }
+            if (const auto v = result.value(QStringLiteral("refresh_token")); v && v->value != used) {
+                grant.refreshToken = v->value;
+                ++*rotations;
+            }
+            if (remaining > 1) {
+                (*step)(remaining - 1);
+                return;
+            }
+            report(refreshReusable,
+                   true,
+                   *rotations == 0 ? tr("the same refresh token worked for repeated refreshes")
+                                   : tr("the refresh token kept working; the provider rotated it %n time(s) and "
+                                        "Keyway used the newest",
+                                        nullptr,
+                                        *rotations));
+            finishRun();
+            *step = nullptr;
+        });
+    };
+    (*step)(2);
+}
+
+} // namespace keyway

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "core/flow/FlowEngine.h"
+#include "core/http/HttpMessage.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace keyway {
+
+class RequestExecutor;
+
+// The Seam-style checks of an authorization-code provider (seed document 003), in order. Names are a
+// contract (DESIGN.md): prompt_login, state, exchange, user_id_stable, refresh_keeps_old_token,
+// concurrent_refresh, refresh_reusable. A check that cannot run is reported as a fail with the reason.
+//
+// Two sign-ins are used: sign-in A proves prompt_login, state and exchange and later serves the
+// concurrent refresh (its refresh token is still unused then); sign-in B proves user_id_stable and
+// serves the sequential refresh checks. So each misbehaviour fails its own check, not its neighbours.
+class ConformanceRun : public QObject
+{
+    Q_OBJECT
+public:
+    struct Check
+    {
+        QString name;
+        bool pass = false;
+        QString detail;
+    };
+
+    struct Options
+    {
+        FlowOptions flow; // base URL, credentials, opener (prompt=login is always added)
+        QString probePath; // an API call that proves an access token works (probe_path)
+    };
+
+    static QStringList checkNames();
+
+    ConformanceRun(const ProviderProfile& profile, Options options, QObject* parent = nullptr);
+
+    void start();
+
+Q_SIGNALS:
+    void event(const keyway::FlowEvent& event);
+    void warning(const QString& text);
+    void checkFinished(const keyway::ConformanceRun::Check& check);
+    void finished(bool allPassed);
+
+private:
+    using Done = std::function<void()>;
+    struct Grant
+    {
+        QString accessToken;
+        QString refreshToken;
+        QString userId;
+    };
+
+    void signIn(bool probePromptLogin, std::function<void(const FlowResult&, bool sawExpiresIn)> done);
+    void refresh(const QString& refreshToken, std::function<void(const FlowResult&)> done);
+    void probe(const QString& accessToken, std::function<void(const HttpResponse&)> done);
+
+    void stageSignInA();
+    void stageSignInB();
+    void stageRefreshKeepsOldToken();
+    void stageRefreshReusable();
+    void stageConcurrentRefresh();
+
+    void report(const QString& name, bool pass, const QString& detail);
+    void reportNotRun(const QStringList& names, const QString& reason);
+    void finishRun();
+    static Grant grantOf(const FlowResult& result);
+    static QString describe(const FlowResult& result);
+    static QString describe(const HttpResponse& response);
+
+    const ProviderProfile& m_profile;
+    Options m_options;
+    RequestExecutor* m_executor;
+    Grant m_a;
+    Grant m_b;
+    QString m_promptLoginDetail;
+    bool m_promptLoginPass = false;
+    bool m_promptLoginReported = false;
+    QList<Check> m_results;
+};
+
+} // namespace keyway
+
+Q_DECLARE_METATYPE(keyway::ConformanceRun::Check)
