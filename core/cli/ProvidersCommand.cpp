@@ -1,13 +1,115 @@
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/profile/ProfileLoader.h"
+
+#include <QCoreApplication>
 
 namespace keyway::cli {
 
-// Placeholder until this command lands.
-int runProvidersCommand(const QStringList&, CliIo& io)
+namespace {
+
+struct Text
 {
-    io.err(QStringLiteral("keyway-cli: this command is not available yet."));
-    return ExitUsage;
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::ProvidersCommand)
+};
+
+nlohmann::ordered_json providerJson(const ProviderProfile& profile)
+{
+    nlohmann::ordered_json fields = nlohmann::ordered_json::array();
+    for (const CredentialField& field : profile.fields) {
+        nlohmann::ordered_json item = {{"key", field.key.toStdString()},
+                                       {"label", field.label.toStdString()},
+                                       {"secret", field.secret},
+                                       {"required", field.required}};
+        if (!field.setId.isEmpty()) {
+            item["set"] = field.setId.toStdString();
+        }
+        if (!field.defaultValue.isEmpty()) {
+            item["default"] = field.defaultValue.toStdString();
+        }
+        if (!field.choices.isEmpty()) {
+            nlohmann::ordered_json choices = nlohmann::ordered_json::array();
+            for (const QString& choice : field.choices) {
+                choices.push_back(choice.toStdString());
+            }
+            item["choices"] = choices;
+        }
+        fields.push_back(item);
+    }
+    nlohmann::ordered_json sets = nlohmann::ordered_json::array();
+    for (const CredentialSet& set : profile.credentialSets) {
+        sets.push_back({{"id", set.id.toStdString()}, {"label", set.label.toStdString()}, {"default", set.isDefault}});
+    }
+    nlohmann::ordered_json object = {{"id", profile.id.toStdString()}, {"name", profile.name.toStdString()}};
+    object["base_url"] = profile.defaultBaseUrl.isEmpty()
+        ? nlohmann::ordered_json(nullptr)
+        : nlohmann::ordered_json(profile.defaultBaseUrl.toStdString());
+    object["fields"] = fields;
+    object["credential_sets"] = sets;
+    return object;
+}
+
+void printProvider(const ProviderProfile& profile, CliIo& io)
+{
+    io.outLine(profile.id + QStringLiteral("  ") + profile.name);
+    io.outLine(QStringLiteral("  ") + Text::tr("base URL:") + QLatin1Char(' ')
+               + (profile.defaultBaseUrl.isEmpty() ? Text::tr("(none, --base-url required)") : profile.defaultBaseUrl));
+    if (!profile.credentialSets.isEmpty()) {
+        QStringList sets;
+        for (const CredentialSet& set : profile.credentialSets) {
+            sets.append(set.isDefault ? set.id + QLatin1Char(' ') + Text::tr("(default)") : set.id);
+        }
+        io.outLine(QStringLiteral("  ") + Text::tr("credential sets:") + QLatin1Char(' ')
+                   + sets.join(QStringLiteral(", ")));
+    }
+    for (const CredentialField& field : profile.fields) {
+        QStringList traits;
+        traits.append(field.required ? Text::tr("required") : Text::tr("optional"));
+        if (field.secret) {
+            traits.append(Text::tr("secret"));
+        }
+        if (!field.defaultValue.isEmpty()) {
+            traits.append(Text::tr("default %1").arg(field.defaultValue));
+        }
+        if (!field.choices.isEmpty()) {
+            traits.append(Text::tr("one of %1").arg(field.choices.join(QLatin1Char('|'))));
+        }
+        io.outLine(QStringLiteral("  ") + field.key.leftJustified(22) + traits.join(QStringLiteral(", ")));
+    }
+}
+
+} // namespace
+
+int runProvidersCommand(const QStringList& args, CliIo& io)
+{
+    bool json = false;
+    for (const QString& arg : args) {
+        if (arg == QLatin1String("--json")) {
+            json = true;
+        } else {
+            io.err(Text::tr("keyway-cli providers: unexpected argument '%1'.").arg(arg));
+            io.err(Text::tr("Usage: keyway-cli providers [--json]"));
+            return ExitUsage;
+        }
+    }
+    const ProfileRegistry registry = ProfileRegistry::loadDefault();
+    // A broken user profile is reported but never hides the others.
+    for (const ProfileError& error : registry.errors()) {
+        io.err(Text::tr("warning: %1").arg(error.toString()));
+    }
+    bool first = true;
+    for (const ProviderProfile* profile : registry.profiles()) {
+        if (json) {
+            io.jsonLine(providerJson(*profile));
+        } else {
+            if (!first) {
+                io.outLine(QString());
+            }
+            printProvider(*profile, io);
+        }
+        first = false;
+    }
+    return ExitOk;
 }
 
 } // namespace keyway::cli

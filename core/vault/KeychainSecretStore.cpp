@@ -1,0 +1,143 @@
+#include "core/vault/KeychainSecretStore.h"
+
+#include "core/util/Logging.h"
+
+#include <QTimer>
+
+#include <qt6keychain/keychain.h>
+
+#include <memory>
+
+namespace keyway {
+
+namespace {
+
+// libsecret reports D-Bus and Secret Service failures as generic errors; their messages are
+// the only way to tell "there is no keychain to ask" from other failures.
+bool looksUnreachable(const QString& message)
+{
+    static const char* const markers[] = {"D-Bus",
+                                          "DBus",
+                                          "dbus",
+                                          "Could not connect",
+                                          "autolaunch",
+                                          "org.freedesktop.secrets",
+                                          "Secret Service",
+                                          "secret service",
+                                          "No such file",
+                                          "Connection refused",
+                                          "was not provided",
+                                          "ServiceUnknown",
+                                          "NoReply",
+                                          "Timeout",
+                                          "timed out"};
+    for (const char* marker : markers) {
+        if (message.contains(QLatin1String(marker))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+KeychainSecretStore::KeychainSecretStore(QObject* parent, const QString& service)
+    : SecretStore(parent), m_service(service)
+{
+}
+
+void KeychainSecretStore::read(const QString& key, Callback done)
+{
+    auto* job = new QKeychain::ReadPasswordJob(m_service);
+    job->setKey(key);
+    run(job, Operation::Read, key, std::move(done));
+}
+
+void KeychainSecretStore::write(const QString& key, const QString& value, Callback done)
+{
+    auto* job = new QKeychain::WritePasswordJob(m_service);
+    job->setKey(key);
+    job->setTextData(value);
+    run(job, Operation::Write, key, std::move(done));
+}
+
+void KeychainSecretStore::remove(const QString& key, Callback done)
+{
+    auto* job = new QKeychain::DeletePasswordJob(m_service);
+    job->setKey(key);
+    run(job, Operation::Remove, key, std::move(done));
+}
+
+void KeychainSecretStore::run(QKeychain::Job* job, Operation operation, const QString& key, Callback done)
+{
+    // The job deletes itself when it finishes; it has no parent, because libsecret still holds a
+    // pointer to it until then. The connections use `this` as context, so a destroyed store is
+    // never called back.
+    job->setInsecureFallback(false);
+    job->setAutoDelete(true);
+    auto answered = std::make_shared<bool>(false);
+    auto callback = std::make_shared<Callback>(std::move(done));
+
+    connect(job, &QKeychain::Job::finished, this, [this, operation, key, answered, callback](QKeychain::Job* j) {
+        if (*answered) {
+            qCDebug(lcSecrets) << "keychain answered for" << key << "after the timeout";
+            return;
+        }
+        *answered = true;
+        const SecretResult result = resultOf(j, operation);
+        if (!result.ok()) {
+            qCDebug(lcSecrets) << "keychain" << statusName(result.status) << "for" << key << ":" << j->errorString();
+        }
+        (*callback)(result);
+    });
+    QTimer::singleShot(m_timeout, this, [this, key, answered, callback] {
+        if (*answered) {
+            return;
+        }
+        *answered = true;
+        qCInfo(lcSecrets) << "keychain did not answer for" << key << "within" << m_timeout.count() << "ms";
+        (*callback)({SecretStatus::Unavailable,
+                     QString(),
+                     tr("The keychain did not answer within %1 seconds.").arg(m_timeout.count() / 1000)});
+    });
+    job->start();
+}
+
+SecretResult KeychainSecretStore::resultOf(QKeychain::Job* job, Operation operation) const
+{
+    const QString detail = job->errorString();
+    switch (job->error()) {
+    case QKeychain::NoError:
+        if (operation == Operation::Read) {
+            return {SecretStatus::Ok, static_cast<QKeychain::ReadPasswordJob*>(job)->textData(), QString()};
+        }
+        return {SecretStatus::Ok, QString(), QString()};
+    case QKeychain::EntryNotFound:
+        if (operation == Operation::Remove) {
+            return {SecretStatus::Ok, QString(), QString()};
+        }
+        return {SecretStatus::Missing, QString(), tr("No such secret in the keychain.")};
+    case QKeychain::AccessDeniedByUser:
+        return {SecretStatus::Denied, QString(), tr("Access to the keychain was denied.")};
+    case QKeychain::AccessDenied:
+        // The libsecret backend reports a locked collection this way.
+        return {SecretStatus::Locked, QString(), tr("The keychain is locked; unlock it and try again.")};
+    case QKeychain::NoBackendAvailable:
+    case QKeychain::NotImplemented:
+        return {SecretStatus::Unavailable,
+                QString(),
+                tr("No keychain is available (a Secret Service such as gnome-keyring or KWallet is needed): %1")
+                    .arg(detail)};
+    case QKeychain::CouldNotDeleteEntry:
+    case QKeychain::OtherError:
+        break;
+    }
+    if (looksUnreachable(detail)) {
+        return {SecretStatus::Unavailable,
+                QString(),
+                tr("The keychain cannot be reached (no D-Bus session or no Secret Service): %1").arg(detail)};
+    }
+    return {SecretStatus::Failed, QString(), tr("The keychain reported an error: %1").arg(detail)};
+}
+
+} // namespace keyway

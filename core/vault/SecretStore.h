@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace keyway {
+
+// What a keychain operation came to. Missing is the only state that means "no such secret":
+// Locked, Denied, Unavailable and Failed say nothing about whether the secret exists.
+enum class SecretStatus { Ok, Missing, Locked, Denied, Unavailable, Failed };
+
+struct SecretResult
+{
+    SecretStatus status = SecretStatus::Failed;
+    QString value; // only for a successful read
+    QString error; // human text for a non-Ok status; never contains the value
+
+    bool ok() const { return status == SecretStatus::Ok; }
+    // Locked, Denied or Unavailable: the keychain could not be asked (CLI exit code 4).
+    bool keychainInaccessible() const;
+};
+
+// The one door to secret storage. Asynchronous: every operation reports through its callback
+// later, from the event loop, never from inside the call. One entry per (environment id, field).
+// A failed or locked read never leads to deleting or overwriting anything.
+class SecretStore : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const SecretResult&)>;
+
+    explicit SecretStore(QObject* parent = nullptr);
+
+    virtual void read(const QString& key, Callback done) = 0;
+    virtual void write(const QString& key, const QString& value, Callback done) = 0;
+    // Removing an entry that does not exist is Ok.
+    virtual void remove(const QString& key, Callback done) = 0;
+
+    // "<envId>/<field>", e.g. "0b6c…/clientSecret" or "0b6c…/api.client_secret".
+    static QString keyFor(const QString& environmentId, const QString& field);
+    // "<envId>/@refresh_token" without a credential set, "<envId>/<set>.@refresh_token" with one.
+    static QString refreshTokenKey(const QString& environmentId, const QString& credentialSet);
+
+    // Stable lower-case name of a status for output: ok, missing, locked, denied, unavailable, failed.
+    static QString statusName(SecretStatus status);
+};
+
+} // namespace keyway

@@ -1,0 +1,67 @@
+#include "MemorySecretStore.h"
+
+#include <QMetaObject>
+
+namespace keyway::test {
+
+MemorySecretStore::MemorySecretStore(QObject* parent) : SecretStore(parent) { }
+
+void MemorySecretStore::setFailingKeys(const QStringList& keys, SecretStatus status)
+{
+    m_failingKeys = keys;
+    m_failingKeysStatus = status;
+}
+
+SecretStatus MemorySecretStore::failureFor(const QString& key) const
+{
+    if (m_failure != SecretStatus::Ok) {
+        return m_failure;
+    }
+    return m_failingKeys.contains(key) ? m_failingKeysStatus : SecretStatus::Ok;
+}
+
+void MemorySecretStore::answer(const QString& key, Callback done, const std::function<SecretResult()>& operation)
+{
+    ++m_started;
+    m_maxInFlight = qMax(m_maxInFlight, ++m_inFlight);
+    const SecretStatus failure = failureFor(key);
+    QMetaObject::invokeMethod(
+        this,
+        [this, failure, done = std::move(done), operation] {
+            --m_inFlight;
+            if (failure != SecretStatus::Ok) {
+                done({failure, QString(), QStringLiteral("simulated %1 keychain").arg(statusName(failure))});
+                return;
+            }
+            done(operation());
+        },
+        Qt::QueuedConnection);
+}
+
+void MemorySecretStore::read(const QString& key, Callback done)
+{
+    answer(key, std::move(done), [this, key]() -> SecretResult {
+        if (!m_entries.contains(key)) {
+            return {SecretStatus::Missing, QString(), QStringLiteral("no such entry")};
+        }
+        return {SecretStatus::Ok, m_entries.value(key), QString()};
+    });
+}
+
+void MemorySecretStore::write(const QString& key, const QString& value, Callback done)
+{
+    answer(key, std::move(done), [this, key, value]() -> SecretResult {
+        m_entries.insert(key, value);
+        return {SecretStatus::Ok, QString(), QString()};
+    });
+}
+
+void MemorySecretStore::remove(const QString& key, Callback done)
+{
+    answer(key, std::move(done), [this, key]() -> SecretResult {
+        m_entries.remove(key);
+        return {SecretStatus::Ok, QString(), QString()};
+    });
+}
+
+} // namespace keyway::test

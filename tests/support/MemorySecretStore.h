@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/vault/SecretStore.h"
+
+#include <QMap>
+#include <QStringList>
+
+namespace keyway::test {
+
+// In-memory SecretStore for fast unit tests of the code above the vault. Answers asynchronously
+// (queued), like the real keychain, and can play a locked or unreachable keychain.
+class MemorySecretStore : public SecretStore
+{
+    Q_OBJECT
+public:
+    explicit MemorySecretStore(QObject* parent = nullptr);
+
+    void read(const QString& key, Callback done) override;
+    void write(const QString& key, const QString& value, Callback done) override;
+    void remove(const QString& key, Callback done) override;
+
+    // Every operation answers with this status (Locked, Unavailable, ...) until reset to Ok.
+    // The stored entries are untouched while the store plays a failure.
+    void setFailure(SecretStatus status) { m_failure = status; }
+    // Only operations on these keys fail (with `status`); others behave normally.
+    void setFailingKeys(const QStringList& keys, SecretStatus status);
+
+    QMap<QString, QString> entries() const { return m_entries; }
+    void setEntry(const QString& key, const QString& value) { m_entries.insert(key, value); }
+
+    // Operations started, and the most that were in flight at once (proves parallel batches).
+    int started() const { return m_started; }
+    int maxInFlight() const { return m_maxInFlight; }
+
+private:
+    void answer(const QString& key, Callback done, const std::function<SecretResult()>& operation);
+    SecretStatus failureFor(const QString& key) const;
+
+    QMap<QString, QString> m_entries;
+    SecretStatus m_failure = SecretStatus::Ok;
+    QStringList m_failingKeys;
+    SecretStatus m_failingKeysStatus = SecretStatus::Ok;
+    int m_started = 0;
+    int m_inFlight = 0;
+    int m_maxInFlight = 0;
+};
+
+} // namespace keyway::test
