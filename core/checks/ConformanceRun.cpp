@@ -142,7 +142,7 @@ QString ConformanceRun::describe(const HttpResponse& response)
 
 void ConformanceRun::report(const QString& name, bool pass, const QString& detail)
 {
-    Check check{name, pass, detail};
+    Check check {name, pass, detail};
     m_results.append(check);
     qCInfo(lcChecks) << name << (pass ? "pass" : "fail");
     Q_EMIT checkFinished(check);
@@ -170,20 +170,21 @@ void ConformanceRun::stageSignInA()
 {
     signIn(true, [this](const FlowResult& result, bool sawExpiresIn) {
         if (!m_promptLoginReported) {
-            report(promptLogin, false, tr("cannot run: the sign-in did not reach the browser: %1").arg(describe(result)));
+            report(
+                promptLogin, false, tr("cannot run: the sign-in did not reach the browser: %1").arg(describe(result)));
             m_promptLoginReported = true;
         }
         const QStringList afterExchange = {userIdStable, refreshKeepsOldToken, concurrentRefresh, refreshReusable};
         if (result.outcome == FlowResult::Outcome::StateMismatch) {
             report(stateCheck, false, tr("the redirect carried a different state; its code was not exchanged"));
-            reportNotRun(QStringList{exchange} + afterExchange, tr("the first sign-in ended with a state mismatch"));
+            reportNotRun(QStringList {exchange} + afterExchange, tr("the first sign-in ended with a state mismatch"));
             finishRun();
             return;
         }
         const bool browserStepFailed = !result.ok() && result.stepId == m_profile.steps.first().id;
         if (browserStepFailed) {
             report(stateCheck, false, tr("cannot run: the sign-in failed: %1").arg(describe(result)));
-            reportNotRun(QStringList{exchange} + afterExchange, tr("the first sign-in failed"));
+            reportNotRun(QStringList {exchange} + afterExchange, tr("the first sign-in failed"));
             finishRun();
             return;
         }

@@ -25,9 +25,7 @@ constexpr int transferTimeoutMs = 20'000;
 
 } // namespace
 
-SignInPageProbe::SignInPageProbe(QObject* parent)
-    : QObject(parent)
-    , m_manager(new QNetworkAccessManager(this))
+SignInPageProbe::SignInPageProbe(QObject* parent) : QObject(parent), m_manager(new QNetworkAccessManager(this))
 {
     m_manager->setCookieJar(new QNetworkCookieJar(m_manager));
     m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
@@ -51,8 +49,7 @@ void SignInPageProbe::fetch(const QUrl& url, int hopsLeft)
 {
     if (sameEndpoint(url, m_redirectUri)) {
         const QUrlQuery query(url);
-        const QString what = query.hasQueryItem(QStringLiteral("code"))
-            ? tr("with a code")
+        const QString what = query.hasQueryItem(QStringLiteral("code")) ? tr("with a code")
             : query.hasQueryItem(QStringLiteral("error"))
             ? tr("with error=%1").arg(query.queryItemValue(QStringLiteral("error")))
             : tr("without a code");

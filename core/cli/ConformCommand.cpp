@@ -48,7 +48,8 @@ int runConformCommand(const QStringList& args, CliIo& io)
 
     // Public clients have no client_secret, so a missing one is not an error here.
     EnvironmentContext context;
-    if (auto code = EnvironmentContext::open({name, QString(), {QStringLiteral("client_secret")}, false}, io, &context)) {
+    if (auto code
+        = EnvironmentContext::open({name, QString(), {QStringLiteral("client_secret")}, false}, io, &context)) {
         return *code;
     }
     const ProviderProfile& profile = context.profile();
@@ -89,9 +90,8 @@ int runConformCommand(const QStringList& args, CliIo& io)
             io.jsonLine(e.toJson());
         }
     });
-    QObject::connect(&run, &ConformanceRun::warning, &run, [&](const QString& text) {
-        io.err(tr("warning: %1").arg(text));
-    });
+    QObject::connect(
+        &run, &ConformanceRun::warning, &run, [&](const QString& text) { io.err(tr("warning: %1").arg(text)); });
     QObject::connect(&run, &ConformanceRun::checkFinished, &run, [&](const ConformanceRun::Check& check) {
         (check.pass ? passed : failed)++;
         if (json) {
@@ -102,8 +102,9 @@ int runConformCommand(const QStringList& args, CliIo& io)
             j["detail"] = check.detail.toStdString();
             io.jsonLine(j);
         } else {
-            io.outLine(QStringLiteral("%1 %2: %3")
-                           .arg(check.pass ? QStringLiteral("PASS") : QStringLiteral("FAIL"), check.name, check.detail));
+            io.outLine(
+                QStringLiteral("%1 %2: %3")
+                    .arg(check.pass ? QStringLiteral("PASS") : QStringLiteral("FAIL"), check.name, check.detail));
         }
     });
     QEventLoop loop;

@@ -35,13 +35,15 @@ std::optional<int> EnvironmentContext::open(const Request& request, CliIo& io, E
         const QStringList names = environments.names();
         io.err(tr("keyway-cli: unknown environment '%1'; known: %2")
                    .arg(request.name,
-                        names.isEmpty() ? tr("none (create one with keyway-cli env add)") : names.join(QStringLiteral(", "))));
+                        names.isEmpty() ? tr("none (create one with keyway-cli env add)")
+                                        : names.join(QStringLiteral(", "))));
         return ExitUsage;
     }
     context->m_environment = *env;
     context->m_profile = context->m_registry.find(env->providerId);
     if (!context->m_profile) {
-        io.err(tr("keyway-cli: environment '%1' uses provider '%2', which has no profile").arg(env->name, env->providerId));
+        io.err(tr("keyway-cli: environment '%1' uses provider '%2', which has no profile")
+                   .arg(env->name, env->providerId));
         return ExitUsage;
     }
     const ProviderProfile& profile = *context->m_profile;

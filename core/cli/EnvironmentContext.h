@@ -22,8 +22,8 @@ class EnvironmentContext
 public:
     struct Request
     {
-        QString name;           // environment name as given on the command line
-        QString credentialSet;  // "" = the profile's default
+        QString name; // environment name as given on the command line
+        QString credentialSet; // "" = the profile's default
         QStringList secretKeys; // full keys of the secret fields to read (SET.key)
         bool requireSecrets = true; // a missing secret among secretKeys is a usage error
     };

@@ -219,9 +219,14 @@ SandboxReply OAuth2Emulator::authorize(const SandboxRequest& request)
     }
 
     const QString prompt = param("prompt");
-    const QString userId = m_sessions.value(request.cookie(kSessionCookie));
-    const bool forceLogin
-        = prompt.split(QLatin1Char(' ')).contains(QStringLiteral("login")) && !faultOn(kIgnorePromptLogin);
+    QString userId = m_sessions.value(request.cookie(kSessionCookie));
+    const bool ignorePrompt = faultOn(kIgnorePromptLogin);
+    if (userId.isEmpty() && ignorePrompt && !m_sessions.isEmpty()) {
+        // The misbehaviour this fault models: a server-side "remembered" sign-in (single sign-on by
+        // device or address) that sends any browser straight back with a code, whatever prompt says.
+        userId = m_sessions.begin().value();
+    }
+    const bool forceLogin = prompt.split(QLatin1Char(' ')).contains(QStringLiteral("login")) && !ignorePrompt;
     if (!userId.isEmpty() && !forceLogin) {
         return redirectWithCode(pending, userId);
     }

@@ -1,0 +1,135 @@
+// conform against the sandbox's Seam-style provider: with each misbehaviour switched on, exactly the
+// check that names it fails (plus the ones that cannot run without what it broke).
+#include "core/checks/ConformanceRun.h"
+#include "core/profile/ProfileLoader.h"
+#include "core/sandbox/SandboxServer.h"
+#include "tests/support/SandboxBrowser.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace keyway;
+
+class TestConform : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_registry.loadShipped();
+        QVERIFY(m_registry.find(QStringLiteral("oauth2-code")));
+    }
+
+    void faults_data()
+    {
+        QTest::addColumn<QStringList>("faults");
+        QTest::addColumn<QStringList>("failing");
+        QTest::newRow("well-behaved provider") << QStringList {} << QStringList {};
+        QTest::newRow("state altered") << QStringList {"alter_state"}
+                                       << QStringList {"state",
+                                                       "exchange",
+                                                       "user_id_stable",
+                                                       "refresh_keeps_old_token",
+                                                       "concurrent_refresh",
+                                                       "refresh_reusable"};
+        QTest::newRow("refresh revokes old tokens")
+            << QStringList {"revoke_on_refresh"} << QStringList {"refresh_keeps_old_token"};
+        QTest::newRow("strict rotation") << QStringList {"rotate_strict"} << QStringList {"concurrent_refresh"};
+        QTest::newRow("single-use refresh tokens")
+            << QStringList {"refresh_single_use"} << QStringList {"concurrent_refresh", "refresh_reusable"};
+        QTest::newRow("unstable user_id") << QStringList {"unstable_user_id"} << QStringList {"user_id_stable"};
+        QTest::newRow("missing user_id") << QStringList {"missing_user_id"}
+                                         << QStringList {"exchange", "user_id_stable"};
+        QTest::newRow("prompt=login ignored") << QStringList {"ignore_prompt_login"} << QStringList {"prompt_login"};
+    }
+
+    void faults()
+    {
+        QFETCH(QStringList, faults);
+        QFETCH(QStringList, failing);
+
+        sandbox::SandboxServer server;
+        QVERIFY(server.listen());
+        for (const QString& fault : faults) {
+            QVERIFY2(server.setFault(QStringLiteral("oauth2-code"), fault, true), qPrintable(fault));
+        }
+        const auto demo = server.demoProvider(QStringLiteral("oauth2-code"));
+        QVERIFY(demo.has_value());
+
+        test::SandboxBrowser browser;
+        ConformanceRun::Options options;
+        options.flow.baseUrl = demo->baseUrl.toString();
+        for (const auto& [key, value] : demo->credentials) {
+            options.flow.credentials.insert(key, value);
+        }
+        options.probePath = options.flow.credentials.value(QStringLiteral("probe_path"));
+        QVERIFY(!options.probePath.isEmpty());
+        options.flow.browserTimeoutMs = 5000;
+        options.flow.openUrl = [&browser](const QUrl& url) {
+            browser.opener(true)(url);
+            return true;
+        };
+
+        if (faults.contains(QLatin1String("ignore_prompt_login"))) {
+            // The user signed in to the provider earlier; a conforming server still asks again.
+            QUrl authorize(options.flow.credentials.value(QStringLiteral("authorize_url")));
+            QUrlQuery query;
+            query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+            query.addQueryItem(QStringLiteral("client_id"),
+                               options.flow.credentials.value(QStringLiteral("client_id")));
+            query.addQueryItem(QStringLiteral("redirect_uri"), QStringLiteral("http://127.0.0.1:9/callback"));
+            query.addQueryItem(QStringLiteral("state"), QStringLiteral("earlier-sign-in"));
+            authorize.setQuery(query);
+            test::SandboxBrowser earlier;
+            QVERIFY(earlier.run(authorize, false).sawLoginPage);
+        }
+
+        ConformanceRun run(*m_registry.find(QStringLiteral("oauth2-code")), options);
+        QSignalSpy finished(&run, &ConformanceRun::finished);
+        QSignalSpy warnings(&run, &ConformanceRun::warning);
+        QList<ConformanceRun::Check> checks;
+        connect(&run, &ConformanceRun::checkFinished, this, [&checks](const ConformanceRun::Check& c) {
+            checks.append(c);
+        });
+        QStringList eventText;
+        connect(&run, &ConformanceRun::event, this, [&eventText](const FlowEvent& e) {
+            eventText.append(QString::fromStdString(e.toJson().dump()));
+        });
+        run.start();
+        QVERIFY(finished.wait(60000));
+
+        QStringList names;
+        QStringList failed;
+        QString report;
+        for (const auto& c : std::as_const(checks)) {
+            names.append(c.name);
+            if (!c.pass) {
+                failed.append(c.name);
+            }
+            report += QStringLiteral("%1 %2: %3\n")
+                          .arg(c.pass ? QStringLiteral("PASS") : QStringLiteral("FAIL"), c.name, c.detail);
+            QVERIFY2(!c.detail.isEmpty(), qPrintable(c.name));
+        }
+        QCOMPARE(names, ConformanceRun::checkNames());
+        failed.sort();
+        failing.sort();
+        QVERIFY2(failed == failing, qPrintable(report));
+        QCOMPARE(finished.first().first().toBool(), failing.isEmpty());
+        if (!faults.contains(QLatin1String("alter_state"))) {
+            QCOMPARE(warnings.size(), 1); // warned before concurrent_refresh
+        }
+
+        // Nothing secret in the events: the client secret never appears.
+        const QString secret = options.flow.credentials.value(QStringLiteral("client_secret"));
+        QVERIFY(!secret.isEmpty());
+        QVERIFY(!eventText.join(QLatin1Char('\n')).contains(secret));
+        QVERIFY(!report.contains(secret));
+    }
+
+private:
+    ProfileRegistry m_registry;
+};
+
+QTEST_GUILESS_MAIN(TestConform)
+#include "tst_conform.moc"
