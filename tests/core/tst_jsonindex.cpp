@@ -1,0 +1,140 @@
+#include "core/json/JsonIndex.h"
+#include "core/json/JsonText.h"
+#include "core/json/ReplyEnvelope.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace keyway::json;
+
+namespace {
+QByteArray slice(const QByteArray& doc, const JsonEntry& e)
+{
+    return doc.mid(static_cast<qsizetype>(e.valueOffset), e.valueLength);
+}
+QString key(const QByteArray& doc, const JsonEntry& e)
+{
+    return unescapeString(doc.constData() + e.keyOffset, e.keyLength);
+}
+} // namespace
+
+class TestJsonIndex : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void indexesTopLevelMembersWithExactRanges()
+    {
+        // Not a raw string: moc misreads an escaped quote inside one.
+        const QByteArray doc = "  {\"code\": \"000000\", \"data\": [ {\"bin\":\"411111\"}, {\"bin\":\"522222\"} ], "
+                               "\"w\\\"e\\u00e9ird\": null, \"n\": -1.5e3 }  ";
+        const JsonIndexResult root = indexValue(doc);
+        QVERIFY2(root.ok, qPrintable(root.error));
+        QCOMPARE(root.value.type, JsonType::Object);
+        QCOMPARE(root.value.childCount, 4u);
+        QCOMPARE(root.children.size(), size_t(4));
+        QCOMPARE(key(doc, root.children[0]), "code");
+        QCOMPARE(slice(doc, root.children[0]), QByteArray(R"("000000")"));
+        QCOMPARE(root.children[1].type, JsonType::Array);
+        QCOMPARE(root.children[1].childCount, 2u);
+        QCOMPARE(slice(doc, root.children[1]), QByteArray(R"([ {"bin":"411111"}, {"bin":"522222"} ])"));
+        QCOMPARE(key(doc, root.children[2]), QString::fromUtf8("w\"e\xc3\xa9ird"));
+        QCOMPARE(root.children[2].type, JsonType::Null);
+        QCOMPARE(slice(doc, root.children[3]), QByteArray("-1.5e3"));
+
+        // Expanding a child indexes just its range, with offsets still relative to the whole document.
+        const JsonIndexResult data = indexValue(doc, root.children[1].valueOffset, root.children[1].valueLength);
+        QVERIFY2(data.ok, qPrintable(data.error));
+        QCOMPARE(data.children.size(), size_t(2));
+        QCOMPARE(slice(doc, data.children[1]), QByteArray(R"({"bin":"522222"})"));
+        const JsonIndexResult second = indexValue(doc, data.children[1].valueOffset, data.children[1].valueLength);
+        QCOMPARE(slice(doc, second.children[0]), QByteArray(R"("522222")"));
+    }
+
+    void rejectsNonJsonWithAReason_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("html") << QByteArray("<html><body>502 Bad Gateway</body></html>");
+        QTest::newRow("truncated") << QByteArray(R"({"data": [1, 2, )");
+        QTest::newRow("bad literal") << QByteArray(R"({"a": tru})");
+        QTest::newRow("trailing") << QByteArray(R"({"a": 1} {"b": 2})");
+        QTest::newRow("empty") << QByteArray("   ");
+    }
+    void rejectsNonJsonWithAReason()
+    {
+        QFETCH(QByteArray, body);
+        const JsonIndexResult result = indexValue(body);
+        QVERIFY(!result.ok);
+        QVERIFY(!result.error.isEmpty());
+        QVERIFY(result.children.empty());
+    }
+
+    void scalarDocument()
+    {
+        const QByteArray doc = R"( "just a string" )";
+        const JsonIndexResult result = indexValue(doc);
+        QVERIFY(result.ok);
+        QCOMPARE(result.value.type, JsonType::String);
+        QCOMPARE(slice(doc, result.value), QByteArray(R"("just a string")"));
+    }
+
+    void unescapesAndCapsStrings()
+    {
+        const QByteArray raw = "a\\nb\\\"c\\u00e9\\ud83d\\ude00";
+        QCOMPARE(unescapeString(raw.constData(), raw.size()), QString::fromUtf8("a\nb\"c\xc3\xa9\xf0\x9f\x98\x80"));
+        bool truncated = false;
+        QCOMPARE(unescapeString(raw.constData(), raw.size(), 3, &truncated), "a\nb");
+        QVERIFY(truncated);
+        QCOMPARE(pointerToken("a/b~c"), "a~1b~0c");
+    }
+
+    void prettyPrintsEquivalentJsonAndCaps()
+    {
+        const QByteArray doc = R"({"a":[1,2,{"b":"x, y: {z}"}],"e":{},"f":[]})";
+        const QByteArray pretty = prettyPrint(doc, 1 << 20);
+        QCOMPARE(QJsonDocument::fromJson(pretty), QJsonDocument::fromJson(doc));
+        QVERIFY(pretty.contains("\n    1,\n"));
+        QVERIFY(pretty.contains(R"("x, y: {z}")"));
+        QVERIFY(pretty.contains(R"("e": {})"));
+        bool truncated = false;
+        QByteArray big = "[";
+        for (int i = 0; i < 10000; ++i) {
+            big += "12345,";
+        }
+        big += "0]";
+        const QByteArray capped = prettyPrint(big, 1000, &truncated);
+        QVERIFY(truncated);
+        QVERIFY(capped.size() < 1100);
+    }
+
+    void readsEnvelopes_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<bool>("isError");
+        QTest::addColumn<QString>("summaryPart");
+        QTest::newRow("seismic ok") << QByteArray(R"({"code":"000000","msg":"success","data":[]})")
+                                    << int(ReplyEnvelope::Kind::Seismic) << false << "000000";
+        QTest::newRow("seismic error") << QByteArray(R"({"code":"40399","msg":"Token invalid"})")
+                                       << int(ReplyEnvelope::Kind::Seismic) << true << "40399: Token invalid";
+        QTest::newRow("jsonapi") << QByteArray(
+            R"({"errors":[{"status":"422","title":"Invalid BIN","detail":"BIN too short"}]})")
+                                 << int(ReplyEnvelope::Kind::JsonApi) << true << "Invalid BIN: BIN too short";
+        QTest::newRow("oauth") << QByteArray(R"({"error":"invalid_grant","error_description":"code already used"})")
+                               << int(ReplyEnvelope::Kind::OAuth) << true << "invalid_grant: code already used";
+        QTest::newRow("plain") << QByteArray(R"({"bins":[1]})") << int(ReplyEnvelope::Kind::None) << false << "";
+    }
+    void readsEnvelopes()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(int, kind);
+        QFETCH(bool, isError);
+        QFETCH(QString, summaryPart);
+        const ReplyEnvelope envelope = readEnvelope(body, indexValue(body));
+        QCOMPARE(int(envelope.kind), kind);
+        QCOMPARE(envelope.isError, isError);
+        QVERIFY2(envelope.summary().contains(summaryPart), qPrintable(envelope.summary()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestJsonIndex)
+#include "tst_jsonindex.moc"
