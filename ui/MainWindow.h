@@ -1,14 +1,115 @@
 #pragma once
 
+#include "core/flow/FlowEvent.h"
+#include "core/profile/ProfileLoader.h"
+#include "core/vault/EnvironmentStore.h"
+
+#include <QList>
 #include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QLabel;
+class QSplitter;
+class QTabWidget;
+class QTextBrowser;
+
+namespace keyway {
+class SecretStore;
+namespace sandbox {
+class SandboxServer;
+}
+} // namespace keyway
 
 namespace keyway::ui {
 
+class CredentialEditor;
+class EnvironmentList;
+class EnvironmentListModel;
+class FlowWalkthrough;
+
+struct MainWindowOptions
+{
+    SecretStore* secretStore = nullptr; // not owned; nullptr = the system keychain (owned by the window)
+    QString environmentsFile; // empty = <XDG config>/keyway/environments.json
+};
+
+// The desktop app's window: environments grouped by provider on the left; the selected
+// environment's flow walkthrough and credentials on the right; the timeline of codes and tokens
+// below. Object names: mainWindow, mainSplitter, rightSplitter, mainTabs, credentialsPanel,
+// timelineArea, and those of the parts.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(MainWindowOptions options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // First run: creates the sandbox's demo environments; later runs re-point them at its port.
+    void useSandbox(const sandbox::SandboxServer& server);
+
+    EnvironmentStore& environmentStore() { return m_environments; }
+    const ProfileRegistry& profiles() const { return m_profiles; }
+    SecretStore* secretStore() const { return m_secrets; }
+    EnvironmentListModel* environmentModel() const { return m_model; }
+    FlowWalkthrough* walkthrough() const { return m_walkthrough; }
+    QString currentEnvironmentId() const;
+    void selectEnvironment(const QString& environmentId);
+    // Timeline events received from the walkthrough, in order (until the TimelineWidget lands it
+    // is the timeline area's source).
+    const QList<FlowEvent>& timelineEvents() const { return m_timelineEvents; }
+
+public Q_SLOTS:
+    void newEnvironment();
+    void editEnvironment();
+    void duplicateEnvironment();
+    void deleteEnvironment();
+    void reloadEnvironments();
+    void run();
+
+Q_SIGNALS:
+    void environmentsReloaded();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildUi();
+    void restoreLayout();
+    void saveLayout();
+    void onCurrentEnvironmentChanged(const QString& environmentId);
+    void onTimelineEvent(const FlowEvent& event);
+    void saveCredentials();
+    void updateActions();
+    const Environment* currentEnvironment() const;
+    void openDialog(int mode);
+
+    ProfileRegistry m_profiles;
+    EnvironmentStore m_environments;
+    SecretStore* m_secrets = nullptr;
+
+    EnvironmentListModel* m_model = nullptr;
+    EnvironmentList* m_list = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    FlowWalkthrough* m_walkthrough = nullptr;
+    QWidget* m_credentialsPanel = nullptr;
+    QTextBrowser* m_providerSummary = nullptr;
+    CredentialEditor* m_credentialEditor = nullptr;
+    QWidget* m_timelineArea = nullptr;
+    QLabel* m_timelineText = nullptr;
+    QSplitter* m_mainSplitter = nullptr;
+    QSplitter* m_rightSplitter = nullptr;
+    QList<FlowEvent> m_timelineEvents;
+    QString m_lastEnvironmentShown;
+
+    QAction* m_newAction = nullptr;
+    QAction* m_editAction = nullptr;
+    QAction* m_duplicateAction = nullptr;
+    QAction* m_deleteAction = nullptr;
+    QAction* m_runAction = nullptr;
+    QAction* m_stepAction = nullptr;
+    QAction* m_cancelAction = nullptr;
 };
 
 } // namespace keyway::ui

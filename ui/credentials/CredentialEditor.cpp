@@ -1,0 +1,470 @@
+#include "ui/credentials/CredentialEditor.h"
+
+#include "core/vault/SecretBatch.h"
+#include "ui/common/Clipboard.h"
+#include "ui/common/UiLogging.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QFrame>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStyle>
+#include <QVBoxLayout>
+
+#include <optional>
+
+namespace keyway::ui {
+
+CredentialEditor::CredentialEditor(SecretStore* store, QWidget* parent) : QWidget(parent), m_store(store)
+{
+    setObjectName(QStringLiteral("credentialEditor"));
+
+    m_statusFrame = new QFrame(this);
+    m_statusFrame->setObjectName(QStringLiteral("credentialStatusFrame"));
+    m_statusFrame->setFrameShape(QFrame::StyledPanel);
+    m_statusFrame->setBackgroundRole(QPalette::ToolTipBase);
+    m_statusFrame->setAutoFillBackground(true);
+    m_statusLabel = new QLabel(m_statusFrame);
+    m_statusLabel->setObjectName(QStringLiteral("credentialStatus"));
+    m_statusLabel->setWordWrap(true);
+    m_statusLabel->setForegroundRole(QPalette::ToolTipText);
+    m_retryButton = new QPushButton(tr("&Retry"), m_statusFrame);
+    m_retryButton->setObjectName(QStringLiteral("retryButton"));
+    connect(m_retryButton, &QPushButton::clicked, this, [this] {
+        if (m_retry) {
+            auto retry = m_retry;
+            retry();
+        }
+    });
+    auto* statusLayout = new QHBoxLayout(m_statusFrame);
+    statusLayout->addWidget(m_statusLabel, 1);
+    statusLayout->addWidget(m_retryButton);
+    m_statusFrame->hide();
+
+    m_saveButton = new QPushButton(tr("&Save to keychain"), this);
+    m_saveButton->setObjectName(QStringLiteral("saveButton"));
+    m_saveButton->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    m_saveButton->hide();
+    connect(m_saveButton, &QPushButton::clicked, this, &CredentialEditor::saveRequested);
+
+    m_formHost = new QVBoxLayout;
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    buttons->addWidget(m_saveButton);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(m_formHost);
+    layout->addWidget(m_statusFrame);
+    layout->addLayout(buttons);
+    layout->addStretch(1);
+}
+
+void CredentialEditor::setProfile(const ProviderProfile* profile)
+{
+    m_profile = profile;
+    m_environmentId.clear();
+    ++m_generation;
+    setBusy(false);
+    hideStatus();
+    buildForm();
+}
+
+void CredentialEditor::buildForm()
+{
+    if (m_form) {
+        m_form->hide();
+        m_form->deleteLater();
+        m_form = nullptr;
+    }
+    m_fields.clear();
+    if (!m_profile) {
+        return;
+    }
+    m_form = new QWidget(this);
+    auto* formLayout = new QVBoxLayout(m_form);
+    formLayout->setContentsMargins(0, 0, 0, 0);
+
+    // Providers with credential sets (Astrada api / sdk) get one group per set.
+    QList<QPair<QString, QList<CredentialField>>> groups;
+    if (m_profile->credentialSets.isEmpty()) {
+        groups.append({QString(), m_profile->fields});
+    } else {
+        for (const CredentialSet& set : m_profile->credentialSets) {
+            groups.append({set.label.isEmpty() ? set.id : set.label, m_profile->fieldsOfSet(set.id)});
+        }
+    }
+    for (const auto& group : groups) {
+        QWidget* container = m_form;
+        if (!group.first.isEmpty()) {
+            container = new QGroupBox(group.first, m_form);
+        }
+        auto* form = new QFormLayout(container);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        if (container == m_form) {
+            formLayout->addLayout(form);
+        } else {
+            formLayout->addWidget(container);
+        }
+        for (const CredentialField& field : group.second) {
+            FieldEditor entry;
+            entry.field = field;
+            m_fields.append(entry);
+            FieldEditor& stored = m_fields.last();
+            QWidget* editor = makeEditor(stored);
+            QString label = field.label.isEmpty() ? field.key : field.label;
+            if (field.required) {
+                label += QLatin1Char('*');
+            }
+            auto* labelWidget = new QLabel(label, container);
+            labelWidget->setBuddy(editor);
+            labelWidget->setToolTip(field.description);
+            form->addRow(labelWidget, editor);
+        }
+    }
+    m_formHost->addWidget(m_form);
+}
+
+QWidget* CredentialEditor::makeEditor(FieldEditor& entry)
+{
+    const CredentialField& field = entry.field;
+    const QString name = QStringLiteral("field_") + field.key;
+    if (!field.choices.isEmpty()) {
+        auto* combo = new QComboBox(m_form);
+        combo->setObjectName(name);
+        combo->addItem(
+            tr("(default: %1)").arg(field.defaultValue.isEmpty() ? field.choices.first() : field.defaultValue),
+            QString());
+        for (const QString& choice : field.choices) {
+            combo->addItem(choice, choice);
+        }
+        combo->setToolTip(field.description);
+        connect(combo, &QComboBox::currentIndexChanged, this, &CredentialEditor::edited);
+        entry.editor = combo;
+        return combo;
+    }
+    auto* edit = new QLineEdit(m_form);
+    edit->setObjectName(name);
+    edit->setToolTip(field.description);
+    edit->setWhatsThis(field.description);
+    edit->setClearButtonEnabled(!field.secret);
+    if (!field.defaultValue.isEmpty()) {
+        edit->setPlaceholderText(tr("default: %1").arg(field.defaultValue));
+    }
+    connect(edit, &QLineEdit::textEdited, this, &CredentialEditor::edited);
+    entry.editor = edit;
+    if (field.secret) {
+        edit->setEchoMode(QLineEdit::Password);
+        // No completion, no drag: a secret should leave only through the explicit copy action.
+        edit->setDragEnabled(false);
+        edit->setPlaceholderText(tr("not set"));
+        entry.reveal
+            = edit->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), QLineEdit::TrailingPosition);
+        entry.reveal->setObjectName(QStringLiteral("reveal_") + field.key);
+        entry.reveal->setCheckable(true);
+        entry.reveal->setToolTip(tr("Show or hide %1").arg(field.label));
+        connect(entry.reveal, &QAction::toggled, edit, [edit](bool shown) {
+            edit->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
+        });
+        entry.copy = edit->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), QLineEdit::TrailingPosition);
+        entry.copy->setObjectName(QStringLiteral("copy_") + field.key);
+        entry.copy->setToolTip(tr("Copy %1; the clipboard clears itself in %2 seconds")
+                                   .arg(field.label)
+                                   .arg(Clipboard::instance()->clearDelay() / 1000));
+        connect(entry.copy, &QAction::triggered, edit, [edit] {
+            if (!edit->text().isEmpty()) {
+                Clipboard::instance()->copySecret(edit->text());
+            }
+        });
+    }
+    return edit;
+}
+
+void CredentialEditor::loadEnvironment(const QString& environmentId, const QMap<QString, QString>& nonSecretValues)
+{
+    ++m_generation;
+    m_environmentId = environmentId;
+    hideStatus();
+    for (FieldEditor& entry : m_fields) {
+        entry.loaded = false;
+        entry.storedValue.clear();
+        if (auto* edit = qobject_cast<QLineEdit*>(entry.editor)) {
+            edit->setText(entry.field.secret ? QString() : nonSecretValues.value(entry.field.key));
+            if (entry.field.secret) {
+                edit->setPlaceholderText(tr("reading from the keychain…"));
+            }
+        } else if (auto* combo = qobject_cast<QComboBox*>(entry.editor)) {
+            const int index = combo->findData(nonSecretValues.value(entry.field.key));
+            combo->setCurrentIndex(index < 0 ? 0 : index);
+        }
+    }
+    readSecrets();
+}
+
+void CredentialEditor::readSecrets()
+{
+    if (!m_store || m_environmentId.isEmpty()) {
+        return;
+    }
+    QStringList keys;
+    for (const FieldEditor& entry : m_fields) {
+        if (entry.field.secret) {
+            keys.append(SecretStore::keyFor(m_environmentId, entry.field.key));
+        }
+    }
+    if (keys.isEmpty()) {
+        Q_EMIT secretsLoaded(true);
+        return;
+    }
+    setBusy(true);
+    const int generation = m_generation;
+    QPointer<CredentialEditor> self(this);
+    SecretBatch::readAll(*m_store, keys, [self, generation](const SecretBatch::Results& results) {
+        if (!self || self->m_generation != generation) {
+            return;
+        }
+        self->setBusy(false);
+        std::optional<SecretResult> failure;
+        for (FieldEditor& entry : self->m_fields) {
+            if (!entry.field.secret) {
+                continue;
+            }
+            const SecretResult result = results.value(SecretStore::keyFor(self->m_environmentId, entry.field.key));
+            auto* edit = qobject_cast<QLineEdit*>(entry.editor);
+            if (result.ok() || result.status == SecretStatus::Missing) {
+                entry.loaded = true;
+                entry.storedValue = result.ok() ? result.value : QString();
+                // Never replace what the user typed while the keychain was answering.
+                if (edit && edit->text().isEmpty()) {
+                    edit->setText(entry.storedValue);
+                }
+                if (edit) {
+                    edit->setPlaceholderText(tr("not set"));
+                }
+            } else {
+                if (edit) {
+                    edit->setPlaceholderText(tr("unknown: the keychain could not be read"));
+                }
+                if (!failure) {
+                    failure = result;
+                }
+            }
+        }
+        if (failure) {
+            self->showStatus(errorText(*failure), true, [self] {
+                if (self) {
+                    self->hideStatus();
+                    self->readSecrets();
+                }
+            });
+        }
+        Q_EMIT self->secretsLoaded(!failure.has_value());
+    });
+}
+
+void CredentialEditor::setValues(const QMap<QString, QString>& values)
+{
+    for (FieldEditor& entry : m_fields) {
+        if (!values.contains(entry.field.key)) {
+            continue;
+        }
+        if (auto* edit = qobject_cast<QLineEdit*>(entry.editor)) {
+            edit->setText(values.value(entry.field.key));
+        } else if (auto* combo = qobject_cast<QComboBox*>(entry.editor)) {
+            const int index = combo->findData(values.value(entry.field.key));
+            combo->setCurrentIndex(index < 0 ? 0 : index);
+        }
+    }
+}
+
+QString CredentialEditor::value(const QString& key) const
+{
+    for (const FieldEditor& entry : m_fields) {
+        if (entry.field.key != key) {
+            continue;
+        }
+        if (auto* edit = qobject_cast<QLineEdit*>(entry.editor)) {
+            return entry.field.secret ? edit->text() : edit->text().trimmed();
+        }
+        if (auto* combo = qobject_cast<QComboBox*>(entry.editor)) {
+            return combo->currentData().toString();
+        }
+    }
+    return {};
+}
+
+QMap<QString, QString> CredentialEditor::nonSecretValues() const
+{
+    QMap<QString, QString> values;
+    for (const FieldEditor& entry : m_fields) {
+        const QString text = value(entry.field.key);
+        if (!entry.field.secret && !text.isEmpty()) {
+            values.insert(entry.field.key, text);
+        }
+    }
+    return values;
+}
+
+QStringList CredentialEditor::missingRequiredLabels() const
+{
+    QStringList missing;
+    for (const FieldEditor& entry : m_fields) {
+        if (!entry.field.required || !value(entry.field.key).isEmpty()) {
+            continue;
+        }
+        // A secret whose keychain state is unknown (locked) may well be set: do not claim it is missing.
+        if (entry.field.secret && !entry.loaded && !m_environmentId.isEmpty()) {
+            continue;
+        }
+        missing.append(entry.field.label.isEmpty() ? entry.field.key : entry.field.label);
+    }
+    return missing;
+}
+
+void CredentialEditor::saveSecrets(const QString& environmentId)
+{
+    if (!m_store || m_busy) {
+        return;
+    }
+    if (environmentId != m_environmentId) {
+        // A new or duplicated environment: nothing of it is in the keychain yet.
+        m_environmentId = environmentId;
+        for (FieldEditor& entry : m_fields) {
+            entry.loaded = true;
+            entry.storedValue.clear();
+        }
+    }
+    QMap<QString, QString> writes;
+    QStringList removals;
+    for (const FieldEditor& entry : m_fields) {
+        if (!entry.field.secret) {
+            continue;
+        }
+        const QString typed = value(entry.field.key);
+        const QString key = SecretStore::keyFor(environmentId, entry.field.key);
+        if (!typed.isEmpty() && (!entry.loaded || typed != entry.storedValue)) {
+            writes.insert(key, typed);
+        } else if (typed.isEmpty() && entry.loaded && !entry.storedValue.isEmpty()) {
+            removals.append(key); // the user cleared it on purpose
+        }
+    }
+    hideStatus();
+    setBusy(true);
+    const int generation = m_generation;
+    QPointer<CredentialEditor> self(this);
+    auto finish = [self, generation, writes, removals](const SecretBatch::Results& results) {
+        if (!self || self->m_generation != generation) {
+            return;
+        }
+        self->setBusy(false);
+        // Remember what did reach the keychain, so a retry only repeats what failed.
+        for (FieldEditor& entry : self->m_fields) {
+            const QString key = SecretStore::keyFor(self->m_environmentId, entry.field.key);
+            if (results.contains(key) && results.value(key).ok()) {
+                entry.loaded = true;
+                entry.storedValue = writes.value(key);
+            }
+        }
+        if (const SecretResult* failure = SecretBatch::firstFailure(results)) {
+            const QString error = errorText(*failure);
+            qCWarning(lcUi) << "saving secrets failed:" << SecretStore::statusName(failure->status);
+            const QString id = self->m_environmentId;
+            self->showStatus(error, true, [self, id] {
+                if (self) {
+                    self->saveSecrets(id);
+                }
+            });
+            Q_EMIT self->saveFailed(error);
+            return;
+        }
+        self->showStatus(writes.isEmpty() && removals.isEmpty() ? tr("Saved. No secret changed.")
+                                                                : tr("Saved to the keychain."),
+                         false);
+        Q_EMIT self->saved();
+    };
+    if (writes.isEmpty() && removals.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [finish] { finish({}); }, Qt::QueuedConnection);
+        return;
+    }
+    if (removals.isEmpty()) {
+        SecretBatch::writeAll(*m_store, writes, finish);
+        return;
+    }
+    SecretStore* store = m_store;
+    SecretBatch::writeAll(*store, writes, [store, removals, finish](const SecretBatch::Results& written) {
+        SecretBatch::removeAll(*store, removals, [written, finish](const SecretBatch::Results& removed) {
+            SecretBatch::Results all = written;
+            for (auto it = removed.cbegin(); it != removed.cend(); ++it) {
+                all.insert(it.key(), it.value());
+            }
+            finish(all);
+        });
+    });
+}
+
+void CredentialEditor::setSaveButtonVisible(bool visible)
+{
+    m_saveButton->setVisible(visible);
+}
+
+QString CredentialEditor::statusText() const
+{
+    return m_statusFrame->isVisible() || !m_statusFrame->isHidden() ? m_statusLabel->text() : QString();
+}
+
+void CredentialEditor::showStatus(const QString& text, bool isError, std::function<void()> retry)
+{
+    m_statusLabel->setText(text);
+    m_retry = std::move(retry);
+    m_retryButton->setVisible(isError && m_retry);
+    m_statusFrame->setBackgroundRole(isError ? QPalette::ToolTipBase : QPalette::AlternateBase);
+    m_statusLabel->setForegroundRole(isError ? QPalette::ToolTipText : QPalette::Text);
+    m_statusFrame->show();
+    if (isError && m_retry) {
+        m_retryButton->setFocus(Qt::OtherFocusReason);
+    }
+}
+
+void CredentialEditor::hideStatus()
+{
+    m_statusFrame->hide();
+    m_statusLabel->clear();
+    m_retry = {};
+}
+
+void CredentialEditor::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_saveButton->setEnabled(!busy);
+}
+
+QString CredentialEditor::errorText(const SecretResult& result)
+{
+    switch (result.status) {
+    case SecretStatus::Locked:
+        return tr("The keychain is locked. Unlock it (your desktop asks for your login password), then press "
+                  "Retry. Nothing you typed is lost.");
+    case SecretStatus::Unavailable:
+        return tr("No keychain is available: the Secret Service (GNOME Keyring, KWallet) is not running or "
+                  "does not answer. Start it, then press Retry. Nothing you typed is lost.");
+    case SecretStatus::Denied:
+        return tr("The keychain refused access. Allow Keyway when it asks, then press Retry. Nothing you typed "
+                  "is lost.");
+    case SecretStatus::Missing:
+        return tr("The secret is not in the keychain.");
+    case SecretStatus::Ok:
+        return {};
+    case SecretStatus::Failed:
+        break;
+    }
+    return tr("The keychain reported an error: %1. Press Retry to try again; nothing you typed is lost.")
+        .arg(result.error.isEmpty() ? tr("unknown error") : result.error);
+}
+
+} // namespace keyway::ui

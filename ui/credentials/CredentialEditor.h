@@ -1,0 +1,100 @@
+#pragma once
+
+#include "core/profile/ProviderProfile.h"
+#include "core/vault/SecretStore.h"
+
+#include <QMap>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+
+class QAction;
+class QFormLayout;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QVBoxLayout;
+
+namespace keyway::ui {
+
+// The credential fields of one provider profile as a form. Secret fields are masked, with reveal
+// and copy (the copy clears itself) on demand; their values are read from and written to the
+// keychain asynchronously. When the keychain is locked or unavailable, nothing typed is lost: the
+// form stays as it is and the error is shown with a Retry button. A failed read never makes a
+// later save delete or overwrite the stored secret.
+//
+// Object names: field_<key> (the editor of a field), reveal_<key> / copy_<key> (actions of secret
+// fields), credentialStatus, retryButton, saveButton.
+class CredentialEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CredentialEditor(SecretStore* store, QWidget* parent = nullptr);
+
+    // Builds the form for a profile (nullptr empties it). Values are cleared.
+    void setProfile(const ProviderProfile* profile);
+    const ProviderProfile* profile() const { return m_profile; }
+
+    // Shows an existing environment: its non-secret values at once, its secrets once read.
+    void loadEnvironment(const QString& environmentId, const QMap<QString, QString>& nonSecretValues);
+    // Pre-fills values (a duplicated environment, or demo credentials), secret ones included.
+    void setValues(const QMap<QString, QString>& values);
+
+    QString value(const QString& key) const;
+    QMap<QString, QString> nonSecretValues() const; // what goes in environments.json
+    QStringList missingRequiredLabels() const;
+    bool isBusy() const { return m_busy; }
+
+    // Writes the secret fields that changed to the keychain under `environmentId`; emits saved()
+    // or saveFailed(). Retry repeats it.
+    void saveSecrets(const QString& environmentId);
+
+    void setSaveButtonVisible(bool visible);
+    QString statusText() const;
+
+Q_SIGNALS:
+    void saveRequested(); // the Save button
+    void saved();
+    void saveFailed(const QString& error);
+    void secretsLoaded(bool ok);
+    void edited();
+
+private:
+    struct FieldEditor
+    {
+        CredentialField field;
+        QWidget* editor = nullptr; // QLineEdit or QComboBox
+        QAction* reveal = nullptr;
+        QAction* copy = nullptr;
+        bool loaded = false; // the keychain answered Ok or Missing for it
+        QString storedValue; // what the keychain holds, as far as we know (memory only)
+    };
+
+    void buildForm();
+    QWidget* makeEditor(FieldEditor& entry);
+    void readSecrets();
+    void showStatus(const QString& text, bool isError, std::function<void()> retry = {});
+    void hideStatus();
+    void setBusy(bool busy);
+    static QString errorText(const SecretResult& result);
+
+    QPointer<SecretStore> m_store;
+    const ProviderProfile* m_profile = nullptr;
+    QString m_environmentId;
+    QList<FieldEditor> m_fields;
+    std::function<void()> m_retry;
+    bool m_busy = false;
+    int m_generation = 0; // ignores keychain answers meant for a previous form
+
+    QVBoxLayout* m_formHost = nullptr;
+    QWidget* m_form = nullptr;
+    QFrame* m_statusFrame = nullptr;
+    QLabel* m_statusLabel = nullptr;
+    QPushButton* m_retryButton = nullptr;
+    QPushButton* m_saveButton = nullptr;
+};
+
+} // namespace keyway::ui

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace keyway {
+class EnvironmentStore;
+class ProfileRegistry;
+class SecretStore;
+namespace sandbox {
+class SandboxServer;
+}
+} // namespace keyway
+
+namespace keyway::ui {
+
+// First run: one "Sandbox <Provider>" environment per provider the embedded sandbox emulates, its
+// demo credentials stored in the keychain like any other. Done once (remembered in QSettings; the
+// user may delete them). On later runs the sandbox listens on a new port, so the base URLs of the
+// sandbox environments that still exist are pointed at it again.
+class DemoEnvironments : public QObject
+{
+    Q_OBJECT
+public:
+    DemoEnvironments(const ProfileRegistry* profiles,
+                     EnvironmentStore* environments,
+                     SecretStore* secrets,
+                     QObject* parent = nullptr);
+
+    // Creates (first run) or re-points (later runs) the sandbox environments; emits finished().
+    void apply(const sandbox::SandboxServer& server);
+
+    static QString seededSettingsKey(); // "sandbox/demoEnvironmentsCreated"
+
+Q_SIGNALS:
+    void finished(bool changed, const QString& error);
+
+private:
+    const ProfileRegistry* m_profiles;
+    EnvironmentStore* m_environments;
+    SecretStore* m_secrets;
+};
+
+} // namespace keyway::ui
