@@ -432,15 +432,15 @@ int showEnvironment(const QStringList& args, CliIo& io)
     const SecretBatch::Results states = SecretBatch::readAllAndWait(keychain, entryKeys);
 
     QList<QPair<QString, QString>> shown; // key -> value or secret state, in profile order
-    const SecretResult* inaccessible = nullptr;
+    std::optional<SecretResult> inaccessible;
     QStringList listed;
     if (profile) {
         for (const CredentialField& field : profile->fields) {
             listed.append(field.key);
             if (field.secret) {
-                const SecretResult& state = states[SecretStore::keyFor(environment->id, field.key)];
+                const SecretResult state = states.value(SecretStore::keyFor(environment->id, field.key));
                 if (state.keychainInaccessible() && !inaccessible) {
-                    inaccessible = &state;
+                    inaccessible = state;
                 }
                 // Only the state, never the value.
                 shown.append({field.key, state.ok() ? QStringLiteral("set") : SecretStore::statusName(state.status)});

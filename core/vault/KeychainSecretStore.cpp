@@ -1,6 +1,7 @@
 #include "core/vault/KeychainSecretStore.h"
 
 #include "core/util/Logging.h"
+#include "core/vault/SecretServiceProbe.h"
 
 #include <QTimer>
 
@@ -77,28 +78,52 @@ void KeychainSecretStore::run(QKeychain::Job* job, Operation operation, const QS
     job->setAutoDelete(true);
     auto answered = std::make_shared<bool>(false);
     auto callback = std::make_shared<Callback>(std::move(done));
-
-    connect(job, &QKeychain::Job::finished, this, [this, operation, key, answered, callback](QKeychain::Job* j) {
+    const auto finish = [this, key, answered, callback](const SecretResult& result) {
         if (*answered) {
             qCDebug(lcSecrets) << "keychain answered for" << key << "after the timeout";
             return;
         }
         *answered = true;
-        const SecretResult result = resultOf(j, operation);
         if (!result.ok()) {
-            qCDebug(lcSecrets) << "keychain" << statusName(result.status) << "for" << key << ":" << j->errorString();
+            qCDebug(lcSecrets) << "keychain" << statusName(result.status) << "for" << key;
         }
         (*callback)(result);
+    };
+
+    connect(job, &QKeychain::Job::finished, this, [this, operation, key, finish](QKeychain::Job* j) {
+        const SecretResult result = resultOf(j, operation);
+        // "Not found" after a read and "done" after a delete are also what a locked keychain
+        // answers once its unlock prompt is dismissed. Ask the Secret Service which it was.
+        const bool mayBeLocked = (operation == Operation::Read && result.status == SecretStatus::Missing)
+            || (operation == Operation::Remove && result.ok());
+        if (!mayBeLocked) {
+            finish(result);
+            return;
+        }
+        SecretServiceProbe::find(
+            this, m_service, key, [this, operation, result, finish](const SecretServiceProbe::Matches& m) {
+                if (m.locked > 0) {
+                    finish({SecretStatus::Locked,
+                            QString(),
+                            operation == Operation::Remove
+                                ? tr("The keychain is locked; the entry was not removed. Unlock it and try again.")
+                                : tr("The keychain is locked; unlock it and try again.")});
+                } else if (operation == Operation::Remove && m.unlocked > 0) {
+                    finish(
+                        {SecretStatus::Failed, QString(), tr("The keychain entry is still there after removing it.")});
+                } else {
+                    finish(result);
+                }
+            });
     });
-    QTimer::singleShot(m_timeout, this, [this, key, answered, callback] {
+    QTimer::singleShot(m_timeout, this, [this, key, answered, finish] {
         if (*answered) {
             return;
         }
-        *answered = true;
         qCInfo(lcSecrets) << "keychain did not answer for" << key << "within" << m_timeout.count() << "ms";
-        (*callback)({SecretStatus::Unavailable,
-                     QString(),
-                     tr("The keychain did not answer within %1 seconds.").arg(m_timeout.count() / 1000)});
+        finish({SecretStatus::Unavailable,
+                QString(),
+                tr("The keychain did not answer within %1 seconds.").arg(m_timeout.count() / 1000)});
     });
     job->start();
 }

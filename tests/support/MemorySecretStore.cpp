@@ -1,4 +1,4 @@
-#include "MemorySecretStore.h"
+#include "tests/support/MemorySecretStore.h"
 
 #include <QMetaObject>
 
