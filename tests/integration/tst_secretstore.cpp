@@ -1,0 +1,306 @@
+// SecretStore against the real keychain: the throwaway gnome-keyring of tests/run-isolated.sh,
+// plus child processes of this same executable for an unreachable and a locked keychain.
+#include "core/vault/KeychainSecretStore.h"
+#include "core/vault/SecretBatch.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include <cstdio>
+#include <memory>
+
+using namespace keyway;
+
+namespace {
+
+SecretResult readNow(SecretStore& store, const QString& key)
+{
+    return SecretBatch::readAllAndWait(store, {key}).value(key);
+}
+SecretResult writeNow(SecretStore& store, const QString& key, const QString& value)
+{
+    return SecretBatch::writeAllAndWait(store, {{key, value}}).value(key);
+}
+SecretResult removeNow(SecretStore& store, const QString& key)
+{
+    return SecretBatch::removeAllAndWait(store, {key}).value(key);
+}
+
+QString uniqueKey(const QString& field)
+{
+    return SecretStore::keyFor(QStringLiteral("tst-secretstore-") + QUuid::createUuid().toString(QUuid::WithoutBraces),
+                               field);
+}
+
+// Runs a program and returns its stdout (trimmed); `exitCode` receives its exit status.
+QString runTool(const QString& program, const QStringList& args, int* exitCode = nullptr)
+{
+    QProcess process;
+    process.start(program, args);
+    process.waitForFinished(15000);
+    if (exitCode) {
+        *exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+    return QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+}
+
+QString gdbusSecrets(const QString& method, const QStringList& args)
+{
+    return runTool(QStringLiteral("gdbus"),
+                   QStringList {QStringLiteral("call"),
+                                QStringLiteral("--session"),
+                                QStringLiteral("--dest"),
+                                QStringLiteral("org.freedesktop.secrets"),
+                                QStringLiteral("--object-path"),
+                                QStringLiteral("/org/freedesktop/secrets"),
+                                QStringLiteral("--method"),
+                                QStringLiteral("org.freedesktop.Secret.Service.") + method}
+                       + args);
+}
+
+void report(const char* name, const SecretResult& result)
+{
+    std::printf("%s=%s\n", name, qPrintable(SecretStore::statusName(result.status)));
+    std::fflush(stdout);
+}
+
+// Child: the session bus is a dead socket. Every operation must say "unavailable", promptly.
+int probeUnavailable()
+{
+    KeychainSecretStore store;
+    store.setTimeout(std::chrono::milliseconds(15000));
+    const QString key = uniqueKey(QStringLiteral("clientSecret"));
+    report("read", readNow(store, key));
+    report("write", writeNow(store, key, QStringLiteral("never-stored")));
+    report("remove", removeNow(store, key));
+    return 0;
+}
+
+// Child, inside its own D-Bus session and gnome-keyring: store, lock the collection, then check
+// that nothing reads as "missing" and nothing is deleted.
+int probeLocked()
+{
+    KeychainSecretStore store;
+    store.setTimeout(std::chrono::milliseconds(15000));
+    const QString key = uniqueKey(QStringLiteral("clientSecret"));
+    report("write", writeNow(store, key, QStringLiteral("locked-canary")));
+    report("read-unlocked", readNow(store, key));
+
+    const QString alias = gdbusSecrets(QStringLiteral("ReadAlias"), {QStringLiteral("default")});
+    const QString collection = QRegularExpression(QStringLiteral("'([^']+)'")).match(alias).captured(1);
+    gdbusSecrets(QStringLiteral("Lock"), {QStringLiteral("['%1']").arg(collection)});
+    std::printf("collection=%s\n", qPrintable(collection));
+
+    report("read", readNow(store, key));
+    report("remove", removeNow(store, key));
+    report("write-other", writeNow(store, uniqueKey(QStringLiteral("other")), QStringLiteral("x")));
+    report("read-other-missing", readNow(store, uniqueKey(QStringLiteral("absent"))));
+    // The entry is still there, locked: SearchItems answers (unlocked, locked).
+    const QString search
+        = gdbusSecrets(QStringLiteral("SearchItems"), {QStringLiteral("{'server': 'keyway', 'user': '%1'}").arg(key)});
+    std::printf("search=%s\n", qPrintable(search));
+    return 0;
+}
+
+} // namespace
+
+class TestSecretStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    KeychainSecretStore m_store;
+    QStringList m_written;
+
+    SecretResult write(const QString& key, const QString& value)
+    {
+        m_written.append(key);
+        return writeNow(m_store, key, value);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
+            QSKIP("needs a D-Bus session with a keyring: run through tests/run-isolated.sh");
+        }
+    }
+    void cleanupTestCase() { SecretBatch::removeAllAndWait(m_store, m_written); }
+
+    void roundTrip()
+    {
+        const QString key = uniqueKey(QStringLiteral("clientSecret"));
+        const QString value = QStringLiteral("s3cr\u00e9t with spaces = and \"quotes\"");
+        const SecretResult written = write(key, value);
+        QVERIFY2(written.ok(), qPrintable(written.error));
+        const SecretResult read = readNow(m_store, key);
+        QCOMPARE(read.status, SecretStatus::Ok);
+        QCOMPARE(read.value, value);
+        QVERIFY(read.error.isEmpty());
+    }
+
+    void entryIsWhereSecretToolLooks()
+    {
+        const QString key = uniqueKey(QStringLiteral("webhookSecret"));
+        QVERIFY(write(key, QStringLiteral("visible-to-secret-tool")).ok());
+        int exitCode = -1;
+        const QString found = runTool(
+            QStringLiteral("secret-tool"),
+            {QStringLiteral("lookup"), QStringLiteral("server"), QStringLiteral("keyway"), QStringLiteral("user"), key},
+            &exitCode);
+        QCOMPARE(exitCode, 0);
+        QCOMPARE(found, QStringLiteral("visible-to-secret-tool"));
+    }
+
+    void overwriteReplacesTheValue()
+    {
+        const QString key = uniqueKey(QStringLiteral("clientSecret"));
+        QVERIFY(write(key, QStringLiteral("first")).ok());
+        QVERIFY(write(key, QStringLiteral("second")).ok());
+        QCOMPARE(readNow(m_store, key).value, QStringLiteral("second"));
+    }
+
+    void removeThenMissing()
+    {
+        const QString key = uniqueKey(QStringLiteral("clientSecret"));
+        QVERIFY(write(key, QStringLiteral("to-be-removed")).ok());
+        QCOMPARE(removeNow(m_store, key).status, SecretStatus::Ok);
+        const SecretResult read = readNow(m_store, key);
+        QCOMPARE(read.status, SecretStatus::Missing);
+        QVERIFY(read.value.isEmpty());
+        QVERIFY(!read.error.isEmpty());
+        QCOMPARE(removeNow(m_store, key).status, SecretStatus::Ok); // removing what is gone is fine
+    }
+
+    void missingEntryIsMissing()
+    {
+        const SecretResult read = readNow(m_store, uniqueKey(QStringLiteral("never-written")));
+        QCOMPARE(read.status, SecretStatus::Missing);
+        QVERIFY(!read.keychainInaccessible());
+    }
+
+    void batchReadsEveryKey()
+    {
+        QMap<QString, QString> values;
+        for (int i = 0; i < 5; ++i) {
+            values.insert(uniqueKey(QStringLiteral("field%1").arg(i)), QStringLiteral("value-%1").arg(i));
+        }
+        m_written.append(values.keys());
+        QVERIFY(!SecretBatch::firstFailure(SecretBatch::writeAllAndWait(m_store, values)));
+        QStringList keys = values.keys();
+        keys.append(uniqueKey(QStringLiteral("absent")));
+        const SecretBatch::Results results = SecretBatch::readAllAndWait(m_store, keys);
+        QCOMPARE(results.size(), 6);
+        for (auto it = values.cbegin(); it != values.cend(); ++it) {
+            QCOMPARE(results.value(it.key()).value, it.value());
+        }
+        QCOMPARE(results.value(keys.last()).status, SecretStatus::Missing);
+    }
+
+    void answersAreAsynchronousAndStopWithTheStore()
+    {
+        auto store = std::make_unique<KeychainSecretStore>();
+        bool called = false;
+        store->read(uniqueKey(QStringLiteral("x")), [&called](const SecretResult&) { called = true; });
+        QVERIFY(!called);
+        store.reset(); // a destroyed store never calls back, and nothing crashes
+        QTest::qWait(300);
+        QVERIFY(!called);
+    }
+
+    void unreachableKeychainIsUnavailable()
+    {
+        QTemporaryDir dir;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                   QStringLiteral("unix:path=") + dir.filePath(QStringLiteral("no-bus")));
+        env.remove(QStringLiteral("DISPLAY"));
+        QProcess child;
+        child.setProcessEnvironment(env);
+        QElapsedTimer timer;
+        timer.start();
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QStringLiteral("--probe"), QStringLiteral("unavailable")});
+        QVERIFY(child.waitForFinished(30000));
+        QCOMPARE(child.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(child.exitCode(), 0);
+        QVERIFY2(timer.elapsed() < 10000, "an unreachable keychain must be reported promptly");
+        const QString out = QString::fromUtf8(child.readAllStandardOutput());
+        QCOMPARE(out, QStringLiteral("read=unavailable\nwrite=unavailable\nremove=unavailable\n"));
+    }
+
+    void lockedKeychainIsLockedAndKeepsItsEntries()
+    {
+        const QString dbusRunSession = QStandardPaths::findExecutable(QStringLiteral("dbus-run-session"));
+        const QString keyringDaemon = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
+        if (dbusRunSession.isEmpty() || keyringDaemon.isEmpty()) {
+            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+        }
+        // A private bus and keyring: locking the shared one would break tests running beside us.
+        QTemporaryDir root;
+        for (const char* sub : {"home", "config", "data", "cache", "runtime"}) {
+            QVERIFY(QDir(root.path()).mkpath(QLatin1String(sub)));
+        }
+        QFile::setPermissions(root.filePath(QStringLiteral("runtime")),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), root.filePath(QStringLiteral("home")));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), root.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), root.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), root.filePath(QStringLiteral("cache")));
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), root.filePath(QStringLiteral("runtime")));
+        for (const char* name : {"DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY"}) {
+            env.remove(QLatin1String(name)); // no display: an unlock prompt fails instead of waiting
+        }
+        const QString script = QStringLiteral(
+            "eval \"$(printf %s locked-test | gnome-keyring-daemon --unlock --components=secrets)\"\n"
+            "\"$0\" --probe locked; status=$?\n"
+            "pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus "
+            "--method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets "
+            "| sed 's/[^ ]* \\([0-9]*\\).*/\\1/')\n"
+            "[ -n \"$pid\" ] && kill \"$pid\"\n"
+            "exit $status\n");
+        QProcess child;
+        child.setProcessEnvironment(env);
+        child.start(dbusRunSession,
+                    {QStringLiteral("--config-file=/usr/share/dbus-1/session.conf"),
+                     QStringLiteral("--"),
+                     QStringLiteral("sh"),
+                     QStringLiteral("-c"),
+                     script,
+                     QCoreApplication::applicationFilePath()});
+        QVERIFY(child.waitForFinished(60000));
+        const QString out = QString::fromUtf8(child.readAllStandardOutput());
+        QVERIFY2(child.exitCode() == 0, qPrintable(out + QString::fromUtf8(child.readAllStandardError())));
+        QVERIFY2(out.contains(QLatin1String("write=ok\nread-unlocked=ok\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("collection=/org/freedesktop/secrets/collection/")), qPrintable(out));
+        // Locked is reported as locked: never as "missing", and the remove did not go through.
+        QVERIFY2(out.contains(QLatin1String("\nread=locked\nremove=locked\nwrite-other=locked\n")), qPrintable(out));
+        // An entry that never existed is still plainly missing.
+        QVERIFY2(out.contains(QLatin1String("read-other-missing=missing\n")), qPrintable(out));
+        // The item survives in the locked list of (unlocked, locked).
+        QVERIFY2(QRegularExpression(QStringLiteral("search=\\(@ao \\[\\], \\[objectpath '[^']+'\\]\\)"))
+                     .match(out)
+                     .hasMatch(),
+                 qPrintable(out));
+    }
+};
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (argc == 3 && qstrcmp(argv[1], "--probe") == 0) {
+        return qstrcmp(argv[2], "locked") == 0 ? probeLocked() : probeUnavailable();
+    }
+    TestSecretStore test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_secretstore.moc"
