@@ -1,25 +1,619 @@
+// keyway-cli auth / call / check: run a provider's flow and send authenticated requests.
+// The exact contract (arguments, JSON Lines, exit codes) is DESIGN.md's "CLI" section.
+
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/flow/TemplateResolver.h"
+#include "core/profile/ProfileLoader.h"
+#include "core/session/Session.h"
+#include "core/util/Clock.h"
+#include "core/vault/EnvironmentStore.h"
+#include "core/vault/KeychainSecretStore.h"
+#include "core/vault/SecretBatch.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QEventLoop>
+#include <QFile>
+#include <QProcess>
+#include <QSet>
+#include <QStandardPaths>
+
+#include <memory>
+#include <optional>
 
 namespace keyway::cli {
 
-// Placeholders until the flow engine lands.
-int runAuthCommand(const QStringList&, CliIo& io)
+namespace {
+
+QString tr(const char* text)
 {
-    io.err(QStringLiteral("keyway-cli: this command is not available yet."));
+    return QCoreApplication::translate("keyway::cli", text);
+}
+
+enum class Command { Auth, Call, Check };
+
+struct Options
+{
+    Command command = Command::Call;
+    QString name;
+    QString method;
+    QString path;
+    QByteArray body;
+    HeaderList headers;
+    QString credentialSet;
+    bool noBrowser = false;
+    bool include = false;
+    bool json = false;
+};
+
+QString usageFor(Command command)
+{
+    switch (command) {
+    case Command::Auth:
+        return tr("Usage: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]");
+    case Command::Call:
+        return tr("Usage: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H \"Name: value\"]... "
+                  "[--credentials SET] [--no-browser] [-i] [--json]");
+    case Command::Check:
+        return tr("Usage: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]");
+    }
+    return {};
+}
+
+int usageError(CliIo& io, Command command, const QString& message)
+{
+    io.err(QStringLiteral("keyway-cli: ") + message);
+    io.err(usageFor(command));
     return ExitUsage;
 }
 
-int runCallCommand(const QStringList&, CliIo& io)
+// Parses the arguments; returns an exit code on error.
+std::optional<int> parse(const QStringList& args, Command command, CliIo& io, Options* o)
 {
-    io.err(QStringLiteral("keyway-cli: this command is not available yet."));
-    return ExitUsage;
+    o->command = command;
+    QStringList positional;
+    for (int i = 0; i < args.size(); ++i) {
+        QString arg = args[i];
+        QString inlineValue;
+        bool hasInline = false;
+        if (arg.startsWith(QLatin1String("--")) && arg.contains(QLatin1Char('='))) {
+            inlineValue = arg.mid(arg.indexOf(QLatin1Char('=')) + 1);
+            arg = arg.left(arg.indexOf(QLatin1Char('=')));
+            hasInline = true;
+        }
+        auto value = [&](QString* out) -> bool {
+            if (hasInline) {
+                *out = inlineValue;
+                return true;
+            }
+            if (i + 1 >= args.size()) {
+                return false;
+            }
+            *out = args[++i];
+            return true;
+        };
+        const bool callOnly = command == Command::Call;
+        if (arg == QLatin1String("--json")) {
+            o->json = true;
+        } else if (arg == QLatin1String("--no-browser")) {
+            o->noBrowser = true;
+        } else if (arg == QLatin1String("--credentials")) {
+            if (!value(&o->credentialSet) || o->credentialSet.isEmpty()) {
+                return usageError(io, command, tr("--credentials needs a credential set name"));
+            }
+        } else if (callOnly && (arg == QLatin1String("-i") || arg == QLatin1String("--include"))) {
+            o->include = true;
+        } else if (callOnly && (arg == QLatin1String("-d") || arg == QLatin1String("--data"))) {
+            QString data;
+            if (!value(&data)) {
+                return usageError(io, command, tr("-d needs a body or @FILE"));
+            }
+            if (data.startsWith(QLatin1Char('@'))) {
+                QFile file(data.mid(1));
+                if (!file.open(QIODevice::ReadOnly)) {
+                    io.err(tr("keyway-cli: cannot read %1: %2").arg(data.mid(1), file.errorString()));
+                    return ExitUsage;
+                }
+                o->body = file.readAll();
+            } else {
+                o->body = data.toUtf8();
+            }
+        } else if (callOnly && (arg == QLatin1String("-H") || arg == QLatin1String("--header"))) {
+            QString header;
+            if (!value(&header)) {
+                return usageError(io, command, tr("-H needs \"Name: value\""));
+            }
+            const int colon = header.indexOf(QLatin1Char(':'));
+            const QString name = colon > 0 ? header.left(colon).trimmed() : QString();
+            if (name.isEmpty() || name.contains(QLatin1Char(' '))) {
+                return usageError(io, command, tr("expected a header as \"Name: value\", got \"%1\"").arg(header));
+            }
+            o->headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
+        } else if (arg.startsWith(QLatin1Char('-')) && arg.size() > 1) {
+            return usageError(io, command, tr("unknown option %1").arg(arg));
+        } else {
+            positional.append(args[i]);
+        }
+    }
+    const int wanted = command == Command::Call ? 3 : 1;
+    if (positional.size() != wanted) {
+        return usageError(io, command, positional.size() < wanted ? tr("missing arguments") : tr("too many arguments"));
+    }
+    o->name = positional[0];
+    if (command == Command::Call) {
+        o->method = positional[1].toUpper();
+        static const QSet<QString> methods = {QStringLiteral("GET"),
+                                              QStringLiteral("POST"),
+                                              QStringLiteral("PUT"),
+                                              QStringLiteral("PATCH"),
+                                              QStringLiteral("DELETE"),
+                                              QStringLiteral("HEAD"),
+                                              QStringLiteral("OPTIONS")};
+        if (!methods.contains(o->method)) {
+            return usageError(io, command, tr("unknown HTTP method %1").arg(positional[1]));
+        }
+        o->path = positional[2];
+    }
+    return std::nullopt;
 }
 
-int runCheckCommand(const QStringList&, CliIo& io)
+// Secret fields whose values the flow actually sends (Seismic's webhookSecret is not read).
+QStringList secretFieldsUsed(const ProviderProfile& profile, const QString& set)
 {
-    io.err(QStringLiteral("keyway-cli: this command is not available yet."));
-    return ExitUsage;
+    QSet<QString> names;
+    QList<FlowStep> steps = profile.steps;
+    if (profile.refresh) {
+        steps.append(*profile.refresh);
+    }
+    for (const FlowStep& step : std::as_const(steps)) {
+        names.unite(TemplateResolver::names(step.url));
+        names.unite(TemplateResolver::names(step.clientIdParam));
+        names.unite(TemplateResolver::names(step.clientSecretParam));
+        names.unite(TemplateResolver::names(step.clientAuth));
+        for (const StepParam& p : step.params) {
+            names.unite(TemplateResolver::names(p.value));
+        }
+        for (const StepParam& p : step.headers) {
+            names.unite(TemplateResolver::names(p.value));
+        }
+        for (const StepParam& p : step.authorizeParams) {
+            names.unite(TemplateResolver::names(p.value));
+        }
+    }
+    QStringList keys;
+    for (const CredentialField& f : profile.fieldsOfSet(set)) {
+        if (f.secret && (names.contains(f.bareKey) || names.contains(f.key))) {
+            keys.append(f.key);
+        }
+    }
+    return keys;
+}
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
+// One invocation of auth / call / check.
+class FlowCommand
+{
+public:
+    FlowCommand(Options options, CliIo& io) : m_o(std::move(options)), m_io(io) { }
+
+    int run()
+    {
+        if (auto code = prepare()) {
+            return *code;
+        }
+        switch (m_o.command) {
+        case Command::Auth:
+            return runAuth();
+        case Command::Call:
+            return runCall(m_o.method, m_o.path, m_o.headers, m_o.body);
+        case Command::Check:
+            return runCheck();
+        }
+        return ExitUsage;
+    }
+
+private:
+    std::optional<int> prepare()
+    {
+        m_registry = ProfileRegistry::loadDefault();
+        EnvironmentStore environments;
+        QString error;
+        if (!environments.load(&error)) {
+            m_io.err(tr("keyway-cli: cannot read the environments: %1").arg(error));
+            return ExitUsage;
+        }
+        const Environment* env = environments.find(m_o.name);
+        if (!env) {
+            const QStringList names = environments.names();
+            m_io.err(tr("keyway-cli: unknown environment '%1'; known: %2")
+                         .arg(m_o.name,
+                              names.isEmpty() ? tr("none (create one with keyway-cli env add)")
+                                              : names.join(QStringLiteral(", "))));
+            return ExitUsage;
+        }
+        m_env = *env;
+        m_profile = m_registry.find(m_env.providerId);
+        if (!m_profile) {
+            m_io.err(tr("keyway-cli: environment '%1' uses provider '%2', which has no profile")
+                         .arg(m_env.name, m_env.providerId));
+            return ExitUsage;
+        }
+        QStringList sets;
+        for (const CredentialSet& s : m_profile->credentialSets) {
+            sets.append(s.id);
+        }
+        if (m_profile->credentialSets.isEmpty()) {
+            if (!m_o.credentialSet.isEmpty()) {
+                m_io.err(tr("keyway-cli: provider '%1' has no credential sets; drop --credentials").arg(m_profile->id));
+                return ExitUsage;
+            }
+        } else {
+            if (m_o.credentialSet.isEmpty()) {
+                m_o.credentialSet = m_profile->defaultCredentialSet();
+            }
+            if (!m_profile->hasCredentialSet(m_o.credentialSet)) {
+                m_io.err(tr("keyway-cli: unknown credential set '%1' for %2; valid: %3")
+                             .arg(m_o.credentialSet, m_profile->id, sets.join(QStringLiteral(", "))));
+                return ExitUsage;
+            }
+        }
+
+        // Read the secrets the flow needs (and the refresh token) in one parallel batch.
+        m_secrets = std::make_unique<KeychainSecretStore>();
+        const QStringList secretKeys = secretFieldsUsed(*m_profile, m_o.credentialSet);
+        QStringList keychainKeys;
+        for (const QString& key : secretKeys) {
+            keychainKeys.append(SecretStore::keyFor(m_env.id, key));
+        }
+        const SecretBatch::Results results = SecretBatch::readAllAndWait(*m_secrets, keychainKeys);
+        QMap<QString, QString> credentials;
+        for (const CredentialField& f : m_profile->fieldsOfSet(m_o.credentialSet)) {
+            if (!f.secret) {
+                const QString value = m_env.values.value(f.key);
+                if (!value.isEmpty()) {
+                    credentials.insert(f.key, value);
+                } else if (f.required && f.defaultValue.isEmpty()) {
+                    m_io.err(tr("keyway-cli: environment '%1' has no value for the required key %2; set it with "
+                                "keyway-cli env add %1 --set %2=VALUE")
+                                 .arg(m_env.name, f.key));
+                    return ExitUsage;
+                }
+                continue;
+            }
+            if (!secretKeys.contains(f.key)) {
+                continue;
+            }
+            const SecretResult r = results.value(SecretStore::keyFor(m_env.id, f.key));
+            if (r.ok()) {
+                credentials.insert(f.key, r.value);
+            } else if (r.status == SecretStatus::Missing) {
+                if (f.required) {
+                    m_io.err(tr("keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it "
+                                "with keyway-cli env add %2 --provider %3 --secret %1")
+                                 .arg(f.key, m_env.name, m_profile->id));
+                    return ExitUsage;
+                }
+            } else {
+                m_io.err(tr("keyway-cli: the keychain could not give the secret %1 (%2): %3")
+                             .arg(f.key, SecretStore::statusName(r.status), r.error));
+                return ExitKeychain;
+            }
+        }
+
+        SessionOptions options;
+        options.environmentId
+            = m_env.id + (m_o.credentialSet.isEmpty() ? QString() : QLatin1Char('.') + m_o.credentialSet);
+        options.flow.baseUrl = m_env.baseUrl.isEmpty() ? m_profile->defaultBaseUrl : m_env.baseUrl;
+        options.flow.credentials = credentials;
+        options.flow.credentialSet = m_o.credentialSet;
+        options.flow.openUrl = [this](const QUrl& url) { return openUrl(url); };
+        if (m_profile->refresh) {
+            const QString key = SecretStore::refreshTokenKey(m_env.id, m_o.credentialSet);
+            SecretStore* store = m_secrets.get();
+            const bool useStored = m_o.command != Command::Auth;
+            options.refreshStore.load = [store, key, useStored](std::function<void(const QString&)> done) {
+                if (!useStored) {
+                    done(QString());
+                    return;
+                }
+                store->read(key, [done](const SecretResult& r) { done(r.ok() ? r.value : QString()); });
+            };
+            options.refreshStore.save = [this, store, key](const QString& token) {
+                ++m_pendingWrites;
+                store->write(key, token, [this](const SecretResult& r) {
+                    --m_pendingWrites;
+                    if (!r.ok()) {
+                        m_io.err(tr("keyway-cli: could not keep the refresh token in the keychain (%1)")
+                                     .arg(SecretStore::statusName(r.status)));
+                    }
+                    if (m_pendingWrites == 0 && m_writesLoop) {
+                        m_writesLoop->quit();
+                    }
+                });
+            };
+        }
+        m_session = std::make_unique<Session>(*m_profile, options);
+        QObject::connect(m_session.get(), &Session::event, m_session.get(), [this](const FlowEvent& e) { onEvent(e); });
+        return std::nullopt;
+    }
+
+    bool openUrl(const QUrl& url)
+    {
+        const QString text = QString::fromUtf8(url.toEncoded());
+        if (m_o.noBrowser) {
+            // With --json the authorize_url event already carries it.
+            if (!m_o.json) {
+                m_io.err(tr("Open this URL in a browser to sign in, then come back here:"));
+                m_io.err(text);
+            }
+            return true;
+        }
+        const bool started = QProcess::startDetached(QStringLiteral("xdg-open"), {text});
+        if (!m_o.json) {
+            m_io.err(started ? tr("Waiting for the sign-in in your browser...")
+                             : tr("Could not start a browser; open this URL to sign in:"));
+            if (!started) {
+                m_io.err(text);
+            }
+        }
+        return true;
+    }
+
+    void onEvent(const FlowEvent& e)
+    {
+        if (e.type == FlowEvent::Type::Response) {
+            m_lastStatus = e.status;
+            m_lastBody = e.body;
+        }
+        if (m_o.json) {
+            m_io.jsonLine(e.toJson());
+        }
+    }
+
+    // Runs the event loop until `done` was called.
+    template <typename Start>
+    void wait(Start start)
+    {
+        QEventLoop loop;
+        bool finished = false;
+        start([&] {
+            finished = true;
+            loop.quit();
+        });
+        if (!finished) {
+            loop.exec();
+        }
+    }
+
+    void flushWrites()
+    {
+        if (m_pendingWrites > 0) {
+            QEventLoop loop;
+            m_writesLoop = &loop;
+            loop.exec();
+            m_writesLoop = nullptr;
+        }
+    }
+
+    int authFailed(const FlowResult& r)
+    {
+        if (m_o.json) {
+            nlohmann::ordered_json j;
+            j["event"] = "result";
+            j["ok"] = false;
+            j["status"] = r.status;
+            j["body"] = "";
+            j["error"] = r.oneLine().toStdString();
+            m_io.jsonLine(j);
+        }
+        m_io.err(tr("keyway-cli: authentication failed: %1").arg(r.oneLine()));
+        return ExitAuthFailed;
+    }
+
+    int runAuth()
+    {
+        FlowResult result;
+        wait([&](auto done) {
+            m_session->authenticate([&, done](const FlowResult& r) {
+                result = r;
+                done();
+            });
+        });
+        flushWrites();
+        if (!result.ok()) {
+            return authFailed(result);
+        }
+        if (m_o.json) {
+            nlohmann::ordered_json j;
+            j["event"] = "result";
+            j["ok"] = true;
+            j["status"] = m_lastStatus;
+            j["body"] = m_lastBody.toStdString();
+            m_io.jsonLine(j);
+            return ExitOk;
+        }
+        // A summary without a single secret: names, expiries, and the non-secret values.
+        m_io.outLine(tr("Authenticated %1 (%2).").arg(m_env.name, m_profile->name));
+        for (const CapturedValue& v : result.values) {
+            QString line = QStringLiteral("  ") + v.name + QStringLiteral(": ");
+            line += v.secret ? tr("received") : v.value;
+            if (v.expiresMs > 0) {
+                line += tr(", expires %1").arg(isoTime(v.expiresMs));
+            }
+            if (v.singleUse) {
+                line += v.consumed ? tr(", single-use, consumed") : tr(", single-use");
+            }
+            m_io.outLine(line);
+        }
+        return ExitOk;
+    }
+
+    int runCall(const QString& method, const QString& path, const HeaderList& headers, const QByteArray& body)
+    {
+        ApiRequest request;
+        request.method = method;
+        request.path = path;
+        request.headers = headers;
+        request.body = body;
+        ApiResult result;
+        wait([&](auto done) {
+            m_session->call(request, [&, done](const ApiResult& r) {
+                result = r;
+                done();
+            });
+        });
+        flushWrites();
+        return report(result);
+    }
+
+    int report(const ApiResult& result)
+    {
+        if (result.outcome == ApiResult::Outcome::AuthFailed) {
+            return authFailed(result.auth);
+        }
+        if (result.outcome == ApiResult::Outcome::Invalid) {
+            m_io.err(QStringLiteral("keyway-cli: ") + result.oneLine());
+            return ExitUsage;
+        }
+        const Redactor& redactor = m_session->redactor();
+        const HttpResponse& response = result.response;
+        if (m_o.json) {
+            nlohmann::ordered_json j;
+            j["event"] = "result";
+            j["ok"] = result.ok();
+            j["status"] = response.status;
+            nlohmann::ordered_json headers = nlohmann::ordered_json::object();
+            for (const auto& [name, value] : response.headers) {
+                headers[name.toStdString()] = redactor.redactHeader(name, value).toStdString();
+            }
+            j["headers"] = headers;
+            j["body"] = redactor.redact(response.body).toStdString();
+            if (!result.ok()) {
+                j["hint"] = result.oneLine().toStdString();
+            }
+            m_io.jsonLine(j);
+        } else if (m_o.command == Command::Call) {
+            if (m_o.include && response.status > 0) {
+                QString head
+                    = QStringLiteral("HTTP/1.1 %1 %2\n").arg(response.status).arg(QString::fromLatin1(response.reason));
+                for (const auto& [name, value] : response.headers) {
+                    head += QString::fromLatin1(name) + QStringLiteral(": ") + redactor.redactHeader(name, value)
+                        + QLatin1Char('\n');
+                }
+                m_io.out(head + QLatin1Char('\n'));
+            }
+            const QString shown = redactor.redact(response.body);
+            m_io.out(shown);
+            if (!shown.isEmpty() && !shown.endsWith(QLatin1Char('\n')) && !m_o.include) {
+                m_io.out(QStringLiteral("\n"));
+            }
+        }
+        if (result.ok()) {
+            return ExitOk;
+        }
+        QString line = result.oneLine();
+        if (result.renewed) {
+            line += tr(" (after renewing the token once)");
+        }
+        m_io.err(QStringLiteral("keyway-cli: ") + line);
+        return ExitProviderRefused;
+    }
+
+    int runCheck()
+    {
+        QString path;
+        QString method = QStringLiteral("GET");
+        if (m_profile->check) {
+            TemplateResolver resolver(*m_profile, m_env.values, m_o.credentialSet);
+            path = resolver.resolve(m_profile->check->path).trimmed();
+            method = m_profile->check->method;
+        }
+        if (path.isEmpty()) {
+            // No check request (or no probe_path): obtaining a token is the proof.
+            FlowResult result;
+            wait([&](auto done) {
+                m_session->ensureToken([&, done](const FlowResult& r) {
+                    result = r;
+                    done();
+                });
+            });
+            flushWrites();
+            if (!result.ok()) {
+                return authFailed(result);
+            }
+            if (m_o.json) {
+                nlohmann::ordered_json j;
+                j["event"] = "result";
+                j["ok"] = true;
+                j["status"] = m_lastStatus;
+                j["body"] = "";
+                m_io.jsonLine(j);
+            } else {
+                m_io.outLine(tr("ok: %1 issued a token (the profile has no check request)").arg(m_env.name));
+            }
+            return ExitOk;
+        }
+        ApiRequest request;
+        request.method = method;
+        request.path = path;
+        ApiResult result;
+        wait([&](auto done) {
+            m_session->call(request, [&, done](const ApiResult& r) {
+                result = r;
+                done();
+            });
+        });
+        flushWrites();
+        const int code = report(result);
+        if (code == ExitOk && !m_o.json) {
+            m_io.outLine(tr("ok: %1 %2 answered %3").arg(method, path).arg(result.response.status));
+        }
+        return code;
+    }
+
+    Options m_o;
+    CliIo& m_io;
+    ProfileRegistry m_registry;
+    const ProviderProfile* m_profile = nullptr;
+    Environment m_env;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<Session> m_session;
+    int m_pendingWrites = 0;
+    QEventLoop* m_writesLoop = nullptr;
+    int m_lastStatus = 0;
+    QString m_lastBody;
+};
+
+int runFlowCommand(Command command, const QStringList& args, CliIo& io)
+{
+    Options options;
+    if (auto code = parse(args, command, io, &options)) {
+        return *code;
+    }
+    FlowCommand run(options, io);
+    return run.run();
+}
+
+} // namespace
+
+int runAuthCommand(const QStringList& args, CliIo& io)
+{
+    return runFlowCommand(Command::Auth, args, io);
+}
+
+int runCallCommand(const QStringList& args, CliIo& io)
+{
+    return runFlowCommand(Command::Call, args, io);
+}
+
+int runCheckCommand(const QStringList& args, CliIo& io)
+{
+    return runFlowCommand(Command::Check, args, io);
 }
 
 } // namespace keyway::cli

@@ -1,0 +1,82 @@
+#include "core/http/CurlExport.h"
+#include "core/http/Redactor.h"
+
+#include <QTest>
+
+using namespace keyway;
+
+class TestRedactor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void replacesEveryEncodingOfASecret()
+    {
+        Redactor r;
+        const QString secret = QStringLiteral("canary/secret+value with space");
+        r.addSecret(secret, QStringLiteral("clientSecret"));
+        const QString form = QStringLiteral("client_secret=") + QString::fromLatin1(QUrl::toPercentEncoding(secret))
+            + QStringLiteral("&grant_type=x");
+        QCOMPARE(r.redact(form), QStringLiteral("client_secret=«clientSecret»&grant_type=x"));
+        QCOMPARE(r.redact(QStringLiteral("{\"clientSecret\":\"canary\\/secret+value with space\"}")),
+                 QStringLiteral("{\"clientSecret\":\"«clientSecret»\"}"));
+        QCOMPARE(r.redact(QStringLiteral("raw canary/secret+value with space!")),
+                 QStringLiteral("raw «clientSecret»!"));
+    }
+
+    void longestSecretWins()
+    {
+        Redactor r;
+        r.addSecret(QStringLiteral("abcd"), QStringLiteral("short"));
+        r.addSecret(QStringLiteral("abcdefgh"), QStringLiteral("long"));
+        QCOMPARE(r.redact(QStringLiteral("x abcdefgh y abcd")), QStringLiteral("x «long» y «short»"));
+    }
+
+    void credentialHeadersAreReplacedWhole()
+    {
+        Redactor r;
+        r.addCredentialHeader("x-access-token", QStringLiteral("access_token"));
+        QCOMPARE(r.redactHeader("X-Access-Token", "tok-123456"), QStringLiteral("«access_token»"));
+        QCOMPARE(r.redactHeader("Authorization", "Bearer abc.def.ghi"), QStringLiteral("Bearer «authorization»"));
+        QCOMPARE(r.redactHeader("Authorization", "Basic Zm9vOmJhcg=="), QStringLiteral("Basic «authorization»"));
+        QCOMPARE(r.redactHeader("Content-Type", "application/json"), QStringLiteral("application/json"));
+    }
+
+    void tinyValuesAreNotRedacted()
+    {
+        Redactor r;
+        r.addSecret(QStringLiteral("a"), QStringLiteral("x"));
+        QCOMPARE(r.redact(QStringLiteral("banana")), QStringLiteral("banana"));
+    }
+
+    void curlExportIsRedactedUnlessRevealed()
+    {
+        Redactor r;
+        r.addSecret(QStringLiteral("s3cr3t-canary"), QStringLiteral("client_secret"));
+        HttpRequest req;
+        req.method = "POST";
+        req.url = QUrl(QStringLiteral("https://h/prov/token"));
+        req.headers.append(qMakePair(QByteArray("Authorization"), QByteArray("Bearer tok-abcdef")));
+        req.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")));
+        req.body = "client_secret=s3cr3t-canary&grant_type=client_credentials";
+        const QString redacted = toCurlCommand(req, &r);
+        QVERIFY(!redacted.contains(QStringLiteral("s3cr3t-canary")));
+        QVERIFY(!redacted.contains(QStringLiteral("tok-abcdef")));
+        QVERIFY(redacted.contains(QStringLiteral("«client_secret»")));
+        QVERIFY(redacted.startsWith(QStringLiteral("curl -X POST 'https://h/prov/token'")));
+        const QString revealed = toCurlCommand(req, &r, true);
+        QVERIFY(revealed.contains(QStringLiteral("s3cr3t-canary")));
+        QVERIFY(revealed.contains(QStringLiteral("Bearer tok-abcdef")));
+    }
+
+    void curlQuotesSingleQuotes()
+    {
+        HttpRequest req;
+        req.url = QUrl(QStringLiteral("http://h/x"));
+        req.method = "POST";
+        req.body = "it's";
+        QCOMPARE(toCurlCommand(req, nullptr), QStringLiteral("curl -X POST 'http://h/x' --data-raw 'it'\\''s'"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRedactor)
+#include "tst_redactor.moc"
