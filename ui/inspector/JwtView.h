@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QString>
+#include <QTimer>
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace keyway::ui {
+
+// Shows a token-shaped string decoded: header and claims as indented JSON, and `exp` as a local time
+// with the remaining life ("expires in 4:59", "expired 12 s ago") measured with keyway::Clock.
+// The signature is not verified and the widget says so.
+class JwtView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit JwtView(QWidget* parent = nullptr);
+
+    // False (and the view cleared with an explanation) when `token` is not a decodable JWT.
+    bool setToken(const QString& token);
+    void clear();
+
+    QString summaryText() const;
+    QString headerText() const;
+    QString claimsText() const;
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
+private:
+    void refreshSummary();
+
+    QLabel* m_summary = nullptr;
+    QPlainTextEdit* m_header = nullptr;
+    QPlainTextEdit* m_claims = nullptr;
+    QString m_algorithm;
+    QString m_subject;
+    qint64 m_expiresAt = -1; // seconds since epoch, -1 = no exp claim
+    qint64 m_issuedAt = -1;
+    QTimer m_ticker; // only while visible and the token has an expiry
+};
+
+} // namespace keyway::ui

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QString>
+
+namespace keyway::ui {
+
+// Short human durations for countdowns: "0:42", "4:59", "1 h 05 min", "29 d 23 h".
+QString compactDuration(qint64 seconds);
+// "expires in 4:59" / "expired 12 s ago" / "expired 3 min ago", relative to `secondsLeft` (negative = past).
+QString expiryPhrase(qint64 secondsLeft);
+
+} // namespace keyway::ui
