@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "core/sandbox/SandboxServer.h"
+#include "core/util/Clock.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
 #include "ui/common/MessageBox.h"
@@ -11,6 +12,8 @@
 #include "ui/environments/EnvironmentList.h"
 #include "ui/environments/EnvironmentListModel.h"
 #include "ui/flow/FlowWalkthrough.h"
+#include "ui/timeline/TimelineModel.h"
+#include "ui/timeline/TimelineWidget.h"
 
 #include <QAction>
 #include <QApplication>
@@ -82,7 +85,10 @@ void MainWindow::buildUi()
 
     m_walkthrough = new FlowWalkthrough(this);
     connect(m_walkthrough, &FlowWalkthrough::timelineEvent, this, &MainWindow::onTimelineEvent);
-    connect(m_walkthrough, &FlowWalkthrough::runStarted, this, [this] { m_timelineEvents.clear(); });
+    connect(m_walkthrough, &FlowWalkthrough::runStarted, this, [this] {
+        m_timelineEvents.clear();
+        m_runningEnvironmentId = currentEnvironmentId();
+    });
     connect(m_walkthrough, &FlowWalkthrough::finished, this, [this] { updateActions(); });
 
     m_credentialsPanel = new QWidget(this);
@@ -111,13 +117,14 @@ void MainWindow::buildUi()
     QFont bold = timelineTitle->font();
     bold.setBold(true);
     timelineTitle->setFont(bold);
-    m_timelineText = new QLabel(m_timelineArea);
-    m_timelineText->setObjectName(QStringLiteral("timelineText"));
-    m_timelineText->setWordWrap(true);
-    m_timelineText->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_timelineText->setText(tr("Codes and tokens appear here as the flow captures them."));
+    m_timelineModel = new TimelineModel(this);
+    m_timeline = new TimelineWidget(m_timelineArea);
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->setModel(m_timelineModel);
+    m_timeline->setToolTip(tr("Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits."));
+    timelineLayout->setContentsMargins(0, 0, 0, 0);
     timelineLayout->addWidget(timelineTitle);
-    timelineLayout->addWidget(m_timelineText, 1);
+    timelineLayout->addWidget(m_timeline, 1);
 
     m_rightSplitter = new QSplitter(Qt::Vertical, this);
     m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
@@ -357,29 +364,45 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
     m_timelineEvents.clear();
 }
 
+QString MainWindow::laneId(const QString& environmentId, const QString& valueName)
+{
+    return environmentId + QLatin1Char('/') + valueName;
+}
+
 void MainWindow::onTimelineEvent(const FlowEvent& event)
 {
     m_timelineEvents.append(event);
-    QStringList lines;
-    for (const FlowEvent& e : std::as_const(m_timelineEvents)) {
-        const QString expires = e.expiresMs > 0
-            ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.expiresMs).toLocalTime(), QLocale::ShortFormat)
-            : tr("no known expiry");
-        switch (e.type) {
-        case FlowEvent::Type::Captured:
-            lines.append(tr("%1 captured, expires %2").arg(e.name, expires));
-            break;
-        case FlowEvent::Type::Consumed:
-            lines.append(tr("%1 consumed").arg(e.name));
-            break;
-        case FlowEvent::Type::Expired:
-            lines.append(tr("%1 expired").arg(e.name));
-            break;
-        default:
-            break;
+    const Environment* environment = m_environments.findById(m_runningEnvironmentId);
+    const QString id = laneId(m_runningEnvironmentId, event.name);
+    switch (event.type) {
+    case FlowEvent::Type::Captured: {
+        TimelineEntry entry;
+        entry.id = id;
+        if (event.name == QLatin1String("code")) {
+            entry.name = tr("authorization code");
+        } else if (event.name == QLatin1String("access_token")) {
+            entry.name = tr("access token");
+        } else if (event.name == QLatin1String("refresh_token")) {
+            entry.name = tr("refresh token");
+        } else {
+            entry.name = event.name;
         }
+        entry.environment = environment ? environment->name : QString();
+        entry.issued
+            = QDateTime::fromMSecsSinceEpoch(event.issuedMs > 0 ? event.issuedMs : Clock::currentMSecsSinceEpoch());
+        if (event.expiresMs > 0) {
+            entry.expires = QDateTime::fromMSecsSinceEpoch(event.expiresMs);
+        }
+        entry.singleUse = event.singleUse;
+        m_timelineModel->upsert(entry);
+        break;
     }
-    m_timelineText->setText(lines.join(QLatin1Char('\n')));
+    case FlowEvent::Type::Consumed:
+        m_timelineModel->markConsumed(id, Clock::currentDateTimeUtc());
+        break;
+    default:
+        break; // expiry is drawn from the times themselves
+    }
 }
 
 void MainWindow::run()

@@ -27,6 +27,8 @@ class CredentialEditor;
 class EnvironmentList;
 class EnvironmentListModel;
 class FlowWalkthrough;
+class TimelineModel;
+class TimelineWidget;
 
 struct MainWindowOptions
 {
@@ -55,9 +57,12 @@ public:
     FlowWalkthrough* walkthrough() const { return m_walkthrough; }
     QString currentEnvironmentId() const;
     void selectEnvironment(const QString& environmentId);
-    // Timeline events received from the walkthrough, in order (until the TimelineWidget lands it
-    // is the timeline area's source).
+    TimelineModel* timelineModel() const { return m_timelineModel; }
+    TimelineWidget* timelineWidget() const { return m_timeline; }
+    // Timeline events received from the walkthrough since the last run started, in order.
     const QList<FlowEvent>& timelineEvents() const { return m_timelineEvents; }
+    // The timeline lane id of a captured value of an environment ("<envId>/access_token").
+    static QString laneId(const QString& environmentId, const QString& valueName);
 
 public Q_SLOTS:
     void newEnvironment();
@@ -97,7 +102,9 @@ private:
     QTextBrowser* m_providerSummary = nullptr;
     CredentialEditor* m_credentialEditor = nullptr;
     QWidget* m_timelineArea = nullptr;
-    QLabel* m_timelineText = nullptr;
+    TimelineModel* m_timelineModel = nullptr;
+    TimelineWidget* m_timeline = nullptr;
+    QString m_runningEnvironmentId;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_rightSplitter = nullptr;
     QList<FlowEvent> m_timelineEvents;

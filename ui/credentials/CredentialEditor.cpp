@@ -104,11 +104,12 @@ void CredentialEditor::buildForm()
         if (!group.first.isEmpty()) {
             container = new QGroupBox(group.first, m_form);
         }
-        auto* form = new QFormLayout(container);
+        auto* form = new QFormLayout;
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
         if (container == m_form) {
             formLayout->addLayout(form);
         } else {
+            container->setLayout(form);
             formLayout->addWidget(container);
         }
         for (const CredentialField& field : group.second) {

@@ -393,6 +393,12 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
     switch (event.type) {
     case FlowEvent::Type::StepStarted:
         if (index >= 0) {
+            // The engine moved on, so the steps before this one succeeded.
+            for (int i = 0; i < index; ++i) {
+                if (m_steps.at(i).state == StepState::Running) {
+                    setStepState(i, StepState::Succeeded);
+                }
+            }
             setStepState(index, StepState::Running);
             m_stepList->setCurrentRow(index);
         }
