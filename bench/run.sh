@@ -6,3 +6,10 @@ here=$(dirname "$0")
 echo "# keyway benchmarks ($(date -u +%FT%TZ), $(nproc) cores)"
 "$here/startup.sh" "$build" || echo "startup: failed"
 "$here/cli_call.sh" "$build" || echo "cli_call: failed"
+if [ -x "$build/bench/bench_concurrency" ]; then
+    "$build/bench/bench_concurrency" || echo "concurrency: failed"
+else
+    echo "concurrent_token_requests: n/a (bench_concurrency not built)"
+    echo "request_overhead_ms: n/a (bench_concurrency not built)"
+fi
+"$here/compare_tools.sh" "$build" || echo "compare_tools: failed"
