@@ -241,6 +241,16 @@ void TimelineWidget::zoom(double factor)
     reschedule();
 }
 
+void TimelineWidget::setVisibleRange(const QDateTime& start, const QDateTime& end)
+{
+    const qint64 from = start.toMSecsSinceEpoch();
+    const qint64 span = std::clamp(end.toMSecsSinceEpoch() - from, MinSpan, MaxSpan);
+    m_manual = Range {from, from + span};
+    m_fitting = false;
+    update();
+    reschedule();
+}
+
 void TimelineWidget::fit()
 {
     m_fitting = true;

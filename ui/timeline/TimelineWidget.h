@@ -45,6 +45,7 @@ public:
     QDateTime viewEnd() const;
     void zoom(double factor);
     void fit();
+    void setVisibleRange(const QDateTime& start, const QDateTime& end); // leaves fit mode
     bool isFitting() const { return m_fitting; }
 
     bool isRepaintScheduled() const { return m_ticker.isActive(); }
