@@ -13,3 +13,8 @@ else
     echo "request_overhead_ms: n/a (bench_concurrency not built)"
 fi
 "$here/compare_tools.sh" "$build" || echo "compare_tools: failed"
+if [ -x "$build/bench/bench_inspector" ]; then
+    QT_QPA_PLATFORM=offscreen "$build/bench/bench_inspector" 2>/dev/null || echo "inspector: failed"
+else
+    echo "inspector_20mb_s: n/a (bench_inspector not built)"
+fi
