@@ -306,7 +306,7 @@ QString JsonTreeModel::keyText(const Node* node, int maxChars) const
 QString JsonTreeModel::valuePreview(const Node* node, int maxChars) const
 {
     if (node->isGroup) {
-        return tr("%n item(s)", nullptr, static_cast<int>(node->count));
+        return node->count == 1 ? tr("1 item") : tr("%1 items").arg(node->count);
     }
     const JsonEntry& e = node->entry;
     const int count = static_cast<int>(e.childCount);
@@ -316,8 +316,12 @@ QString JsonTreeModel::valuePreview(const Node* node, int maxChars) const
         if (node->state == Node::State::Failed) {
             return tr("cannot read: %1").arg(node->error);
         }
-        QString text
-            = e.type == JsonType::Object ? tr("{%n key(s)}", nullptr, count) : tr("[%n item(s)]", nullptr, count);
+        QString text;
+        if (e.type == JsonType::Object) {
+            text = count == 1 ? tr("{1 key}") : tr("{%1 keys}").arg(count);
+        } else {
+            text = count == 1 ? tr("[1 item]") : tr("[%1 items]").arg(count);
+        }
         if (node->state == Node::State::Fetching) {
             text += QLatin1Char(' ') + tr("loading…");
         }
