@@ -221,8 +221,8 @@ int addEnvironment(const QStringList& args, CliIo& io)
     for (const QString& assignment : parsed->values.value(QStringLiteral("--set"))) {
         const qsizetype equals = assignment.indexOf(QLatin1Char('='));
         if (equals <= 0) {
-            return usageError(io,
-                              Text::tr("--set expects KEY=VALUE, got '%1'.").arg(assignment.left(equals < 0 ? 40 : 0)));
+            // Not echoed: what was typed might be a secret without its key.
+            return usageError(io, Text::tr("--set expects KEY=VALUE."));
         }
         const QString key = assignment.left(equals);
         const CredentialField* field = profile->field(key);
