@@ -1,0 +1,407 @@
+// keyway-cli auth / call / check end to end, as subprocesses, against the sandbox served from this
+// test process, with environments in a throwaway config directory and secrets in the (throwaway)
+// keyring. Asserts what a user or a script sees: stdout, stderr, JSON Lines and exit codes.
+#include "core/sandbox/SandboxServer.h"
+#include "core/vault/EnvironmentStore.h"
+#include "core/vault/KeychainSecretStore.h"
+#include "core/vault/SecretBatch.h"
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrlQuery>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+using namespace keyway;
+using keyway::sandbox::SandboxServer;
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+// Follows an authorization URL like a browser: login form, sign in as the demo user, redirects.
+class Browser : public QObject
+{
+public:
+    void open(const QUrl& url, int hops = 8)
+    {
+        QNetworkRequest request(url);
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+        follow(m_nam.get(request), hops);
+    }
+
+private:
+    void follow(QNetworkReply* reply, int hops)
+    {
+        connect(reply, &QNetworkReply::finished, this, [this, reply, hops] {
+            reply->deleteLater();
+            const QByteArray location = reply->rawHeader("Location");
+            if (!location.isEmpty() && hops > 0) {
+                open(reply->url().resolved(QUrl::fromEncoded(location)), hops - 1);
+                return;
+            }
+            const QString page = QString::fromUtf8(reply->readAll());
+            const auto action
+                = QRegularExpression(QStringLiteral("<form method=\"post\" action=\"([^\"]+)\"")).match(page);
+            const auto id = QRegularExpression(QStringLiteral("name=\"request\" value=\"([^\"]+)\"")).match(page);
+            if (action.hasMatch() && id.hasMatch() && hops > 0) {
+                QUrlQuery form;
+                form.addQueryItem(QStringLiteral("request"), id.captured(1));
+                form.addQueryItem(QStringLiteral("username"), SandboxServer::demoUsername());
+                form.addQueryItem(QStringLiteral("password"), SandboxServer::demoPassword());
+                form.addQueryItem(QStringLiteral("decision"), QStringLiteral("approve"));
+                QNetworkRequest post(reply->url().resolved(QUrl(action.captured(1))));
+                post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-www-form-urlencoded"));
+                post.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+                follow(m_nam.post(post, form.query(QUrl::FullyEncoded).toUtf8()), hops - 1);
+            }
+        });
+    }
+    QNetworkAccessManager m_nam;
+};
+
+} // namespace
+
+class TestCliCall : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_config;
+    std::unique_ptr<SandboxServer> m_sandbox;
+    KeychainSecretStore m_keychain;
+    Browser m_browser;
+    QString m_suffix = QString::number(QCoreApplication::applicationPid());
+    QStringList m_allSecrets;
+
+    QString envName(const QString& base) const { return base + QLatin1Char('-') + m_suffix; }
+
+    // Creates an environment for a sandbox provider; secrets go to the keyring, the rest to the config.
+    void addEnvironment(const QString& name,
+                        const QString& providerId,
+                        const QMap<QString, QString>& overrides = {},
+                        const QStringList& skipSecrets = {})
+    {
+        const auto demo = m_sandbox->demoProvider(providerId);
+        QVERIFY(demo);
+        EnvironmentStore store;
+        QString error;
+        QVERIFY2(store.load(&error), qPrintable(error));
+        Environment env = Environment::create(name, providerId, demo->baseUrl.toString());
+        QMap<QString, QString> secrets;
+        static const QStringList secretKeys = {QStringLiteral("clientSecret"),
+                                               QStringLiteral("webhookSecret"),
+                                               QStringLiteral("client_secret"),
+                                               QStringLiteral("api.client_secret"),
+                                               QStringLiteral("sdk.client_secret")};
+        for (const auto& [key, demoValue] : demo->credentials) {
+            const QString value = overrides.value(key, demoValue);
+            if (secretKeys.contains(key)) {
+                m_allSecrets.append(value);
+                if (!skipSecrets.contains(key)) {
+                    secrets.insert(SecretStore::keyFor(env.id, key), value);
+                }
+            } else {
+                env.values.insert(key, value);
+            }
+        }
+        QVERIFY2(store.add(env, &error), qPrintable(error));
+        QVERIFY2(store.save(&error), qPrintable(error));
+        const auto results = SecretBatch::writeAllAndWait(m_keychain, secrets);
+        QVERIFY(!SecretBatch::firstFailure(results));
+    }
+
+    // Runs keyway-cli while this process's event loop keeps serving the sandbox.
+    CliRun run(const QStringList& args,
+               const std::function<void(const nlohmann::json&)>& onJsonLine = {},
+               int timeoutMs = 30000)
+    {
+        QProcess process;
+        QEventLoop loop;
+        QByteArray out;
+        QByteArray pending;
+        connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
+            const QByteArray chunk = process.readAllStandardOutput();
+            out += chunk;
+            pending += chunk;
+            int newline = 0;
+            while ((newline = pending.indexOf('\n')) >= 0) {
+                const QByteArray line = pending.left(newline);
+                pending.remove(0, newline + 1);
+                if (onJsonLine) {
+                    onJsonLine(nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false));
+                }
+            }
+        });
+        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished();
+            return {-1, QString::fromUtf8(out), QStringLiteral("timed out")};
+        }
+        out += process.readAllStandardOutput();
+        CliRun result {process.exitCode(), QString::fromUtf8(out), QString::fromUtf8(process.readAllStandardError())};
+        verifyNoSecret(result);
+        return result;
+    }
+
+    void verifyNoSecret(const CliRun& r)
+    {
+        for (const QString& secret : std::as_const(m_allSecrets)) {
+            if (!secret.isEmpty() && (r.out.contains(secret) || r.err.contains(secret))) {
+                QFAIL("a secret reached stdout or stderr");
+            }
+        }
+    }
+
+    static QList<nlohmann::json> jsonLines(const QString& out)
+    {
+        QList<nlohmann::json> lines;
+        for (const QString& line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            lines.append(nlohmann::json::parse(line.toStdString(), nullptr, false));
+        }
+        return lines;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_config.isValid());
+        // Our own config directory: the suite's tests run in parallel.
+        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        m_sandbox = std::make_unique<SandboxServer>();
+        QVERIFY(m_sandbox->listen(0));
+        addEnvironment(envName(QStringLiteral("seis")), QStringLiteral("seismic"));
+        addEnvironment(envName(QStringLiteral("bank")), QStringLiteral("banking"));
+        addEnvironment(envName(QStringLiteral("ecard")), QStringLiteral("ecard"));
+        addEnvironment(envName(QStringLiteral("astrada")), QStringLiteral("astrada"));
+        addEnvironment(envName(QStringLiteral("code")), QStringLiteral("oauth2-code"));
+        addEnvironment(envName(QStringLiteral("bank-wrong")),
+                       QStringLiteral("banking"),
+                       {{QStringLiteral("client_secret"), QStringLiteral("canary-wrong-bank-secret-42")}});
+        addEnvironment(
+            envName(QStringLiteral("bank-nosecret")), QStringLiteral("banking"), {}, {QStringLiteral("client_secret")});
+    }
+
+    void callPrintsTheBody()
+    {
+        const CliRun r = run({QStringLiteral("call"),
+                              envName(QStringLiteral("seis")),
+                              QStringLiteral("GET"),
+                              QStringLiteral("/v1/card/bins")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("485932")), qPrintable(r.out + r.err));
+        const auto body = nlohmann::json::parse(r.out.toStdString(), nullptr, false);
+        QVERIFY(body.value("code", "") == "000000");
+    }
+
+    void callWithIncludeAndJson()
+    {
+        const CliRun inc = run({QStringLiteral("call"),
+                                envName(QStringLiteral("bank")),
+                                QStringLiteral("GET"),
+                                QStringLiteral("/accounts"),
+                                QStringLiteral("-i")});
+        QCOMPARE(inc.exitCode, 0);
+        QVERIFY2(inc.out.startsWith(QStringLiteral("HTTP/1.1 200")), qPrintable(inc.out));
+        QVERIFY(inc.out.contains(QStringLiteral("\n\n")));
+
+        const CliRun json = run({QStringLiteral("call"),
+                                 envName(QStringLiteral("bank")),
+                                 QStringLiteral("GET"),
+                                 QStringLiteral("/accounts"),
+                                 QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 0);
+        const auto lines = jsonLines(json.out);
+        QVERIFY(lines.size() >= 5);
+        QStringList names;
+        for (const auto& line : lines) {
+            QVERIFY(line.is_object());
+            QVERIFY(line.contains("event"));
+            names.append(QString::fromStdString(line.at("event").get<std::string>()));
+        }
+        for (const QString& text : json.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            QVERIFY2(text.startsWith(QStringLiteral("{\"event\":")), qPrintable(text)); // "event" first
+        }
+        QCOMPARE(names.first(), QStringLiteral("step_started"));
+        QVERIFY(names.contains(QStringLiteral("request")));
+        QVERIFY(names.contains(QStringLiteral("captured")));
+        QCOMPARE(names.last(), QStringLiteral("result"));
+        QVERIFY(lines.last().at("status").get<int>() == 200);
+        QVERIFY(lines.last().at("body").is_string());
+        QVERIFY(!json.out.contains(QStringLiteral("Bearer ey")));
+    }
+
+    void callWithBodyFromFileAndHeaders()
+    {
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("body.json")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"binId":"x","firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"})");
+        file.close();
+        const CliRun r = run({QStringLiteral("call"),
+                              envName(QStringLiteral("seis")),
+                              QStringLiteral("POST"),
+                              QStringLiteral("/v1/cardholders"),
+                              QStringLiteral("-d"),
+                              QLatin1Char('@') + file.fileName(),
+                              QStringLiteral("-H"),
+                              QStringLiteral("X-Trace: cli-test"),
+                              QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        bool sawKey = false;
+        for (const auto& line : jsonLines(r.out)) {
+            if (line.at("event") == "request" && line.value("step", "") == "api") {
+                QVERIFY(line.at("headers").value("X-Trace", "") == "cli-test");
+                sawKey = QRegularExpression(QStringLiteral("^[0-9a-f-]{36}$"))
+                             .match(QString::fromStdString(line.at("headers").value("Idempotency-Key", "")))
+                             .hasMatch();
+            }
+        }
+        QVERIFY(sawKey);
+    }
+
+    void refusalsExitOneWithAHint()
+    {
+        const CliRun scope = run({QStringLiteral("call"),
+                                  envName(QStringLiteral("ecard")),
+                                  QStringLiteral("GET"),
+                                  QStringLiteral("/api/transaction/v1/settlements")});
+        QCOMPARE(scope.exitCode, 1);
+        QVERIFY(!scope.out.isEmpty()); // the body is printed whatever the status
+        QVERIFY2(scope.err.contains(QStringLiteral("403")), qPrintable(scope.err));
+        QVERIFY(scope.err.contains(QStringLiteral("scope")));
+        QCOMPARE(scope.err.trimmed().count(QLatin1Char('\n')), 0); // one line
+
+        const CliRun sdk = run({QStringLiteral("call"),
+                                envName(QStringLiteral("astrada")),
+                                QStringLiteral("GET"),
+                                QStringLiteral("/subaccounts"),
+                                QStringLiteral("--credentials"),
+                                QStringLiteral("sdk")});
+        QCOMPARE(sdk.exitCode, 1);
+        QVERIFY(sdk.err.contains(QStringLiteral("403")));
+        const CliRun api = run({QStringLiteral("call"),
+                                envName(QStringLiteral("astrada")),
+                                QStringLiteral("GET"),
+                                QStringLiteral("/subaccounts"),
+                                QStringLiteral("--credentials"),
+                                QStringLiteral("api")});
+        QCOMPARE(api.exitCode, 0);
+    }
+
+    void checkPasses()
+    {
+        for (const QString& env : {envName(QStringLiteral("seis")),
+                                   envName(QStringLiteral("ecard")),
+                                   envName(QStringLiteral("bank")),
+                                   envName(QStringLiteral("astrada"))}) {
+            const CliRun r = run({QStringLiteral("check"), env});
+            QVERIFY2(r.exitCode == 0, qPrintable(env + QStringLiteral(": ") + r.err));
+        }
+    }
+
+    void usageAndInputErrorsExitTwo()
+    {
+        QCOMPARE(
+            run({QStringLiteral("call"), QStringLiteral("no-such-env"), QStringLiteral("GET"), QStringLiteral("/x")})
+                .exitCode,
+            2);
+        QCOMPARE(run({QStringLiteral("call"), envName(QStringLiteral("seis"))}).exitCode, 2);
+        QCOMPARE(run({QStringLiteral("call"),
+                      envName(QStringLiteral("astrada")),
+                      QStringLiteral("GET"),
+                      QStringLiteral("/x"),
+                      QStringLiteral("--credentials"),
+                      QStringLiteral("nope")})
+                     .exitCode,
+                 2);
+        const CliRun missing = run({QStringLiteral("check"), envName(QStringLiteral("bank-nosecret"))});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY(missing.err.contains(QStringLiteral("client_secret")));
+        QCOMPARE(run({QStringLiteral("auth"), envName(QStringLiteral("bank")), QStringLiteral("--bogus")}).exitCode, 2);
+    }
+
+    void wrongCredentialsExitThree()
+    {
+        const CliRun r = run({QStringLiteral("call"),
+                              envName(QStringLiteral("bank-wrong")),
+                              QStringLiteral("GET"),
+                              QStringLiteral("/accounts")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(r.err.contains(QStringLiteral("client_secret")));
+    }
+
+    void authNoBrowserJsonThenCallWithTheStoredRefreshToken()
+    {
+        bool opened = false;
+        const CliRun auth = run({QStringLiteral("auth"),
+                                 envName(QStringLiteral("code")),
+                                 QStringLiteral("--no-browser"),
+                                 QStringLiteral("--json")},
+                                [&](const nlohmann::json& line) {
+                                    if (line.is_object() && line.value("event", "") == "authorize_url") {
+                                        opened = true;
+                                        m_browser.open(QUrl(QString::fromStdString(line.at("url").get<std::string>())));
+                                    }
+                                });
+        QVERIFY(opened);
+        QVERIFY2(auth.exitCode == 0, qPrintable(auth.err));
+        bool userId = false;
+        for (const auto& line : jsonLines(auth.out)) {
+            userId
+                = userId || (line.at("event") == "captured" && line.at("name") == "user_id" && line.contains("value"));
+        }
+        QVERIFY(userId);
+        QVERIFY(jsonLines(auth.out).last().at("event") == "result");
+
+        // The refresh token was kept in the keychain: no sign-in needed (none would arrive).
+        const int before = m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code"));
+        const CliRun call = run({QStringLiteral("call"),
+                                 envName(QStringLiteral("code")),
+                                 QStringLiteral("GET"),
+                                 QStringLiteral("/api/me"),
+                                 QStringLiteral("--no-browser")},
+                                {},
+                                15000);
+        QVERIFY2(call.exitCode == 0, qPrintable(call.err));
+        QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), before + 1);
+    }
+
+    void stateMismatchJsonExitsThree()
+    {
+        QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("alter_state"), true));
+        const int before = m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code"));
+        const CliRun r = run({QStringLiteral("auth"),
+                              envName(QStringLiteral("code")),
+                              QStringLiteral("--no-browser"),
+                              QStringLiteral("--json")},
+                             [&](const nlohmann::json& line) {
+                                 if (line.is_object() && line.value("event", "") == "authorize_url") {
+                                     m_browser.open(QUrl(QString::fromStdString(line.at("url").get<std::string>())));
+                                 }
+                             });
+        QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("alter_state"), false));
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(r.err.contains(QStringLiteral("state")));
+        QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliCall)
+#include "tst_cli_call.moc"
