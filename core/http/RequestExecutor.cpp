@@ -139,7 +139,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
             for (const auto& pair : reply->rawHeaderPairs()) {
                 response.headers.append(pair);
             }
-            response.body = reply->readAll();
+            response.body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after abort()
             response.elapsedMs = monotonicMs() - startedMs;
             if (state->error != HttpResponse::Error::None) {
                 response.error = state->error;
