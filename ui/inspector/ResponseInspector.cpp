@@ -49,23 +49,25 @@ bool looksLikeJson(const QByteArray& body)
     return false;
 }
 
-// UTF-8 to text for display, with lines longer than `lineChars` broken so no single layout line is huge.
+// UTF-8 to text for display, with lines longer than `lineChars` bytes broken so no single layout line is
+// huge. Breaks go on the bytes, before a character's first byte, so there is only one conversion to UTF-16.
 QString displayText(const QByteArray& utf8, qsizetype lineChars)
 {
-    const QString text = QString::fromUtf8(utf8);
-    QString out;
-    out.reserve(text.size() + text.size() / lineChars + 16);
+    QByteArray broken;
+    broken.reserve(utf8.size() + utf8.size() / lineChars + 16);
     qsizetype lineLength = 0;
-    for (const QChar c : text) {
-        if (c == QLatin1Char('\n')) {
+    for (const char c : utf8) {
+        const bool continuation = (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+        if (c == '\n') {
+            lineLength = -1;
+        } else if (lineLength >= lineChars && !continuation) {
+            broken.append('\n');
             lineLength = 0;
-        } else if (++lineLength > lineChars) {
-            out += QLatin1Char('\n');
-            lineLength = 1;
         }
-        out += c;
+        broken.append(c);
+        ++lineLength;
     }
-    return out;
+    return QString::fromUtf8(broken);
 }
 
 QPlainTextEdit* makeTextView(const QString& objectName, const QString& accessibleName, QWidget* parent)
@@ -305,8 +307,7 @@ void ResponseInspector::showReply(const ReplyView& reply)
         return;
     }
     setNote(tr("Reading the body…"));
-    m_model->load(reply.body);
-    startTextJob();
+    m_model->load(reply.body); // the text views are prepared after the tree, so the two never compete for memory
 }
 
 void ResponseInspector::startTextJob()
@@ -351,6 +352,7 @@ void ResponseInspector::applyTextJob(quint64 generation, std::shared_ptr<TextJob
 
 void ResponseInspector::onTreeLoaded()
 {
+    startTextJob();
     const json::ReplyEnvelope envelope = m_model->envelope();
     if (envelope.kind != json::ReplyEnvelope::Kind::None) {
         m_envelope->setText(envelope.isError ? QStringLiteral("⚠ ") + envelope.summary() : envelope.summary());
@@ -372,6 +374,7 @@ void ResponseInspector::onTreeLoaded()
 
 void ResponseInspector::onTreeFailed(const QString& reason)
 {
+    startTextJob();
     m_tabs->setTabEnabled(TreeTab, false);
     m_tabs->setCurrentIndex(RawTab);
     setNote(tr("This body is not JSON (%1), so there is no tree. It is shown as raw text.").arg(reason));
