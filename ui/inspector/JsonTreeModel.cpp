@@ -269,6 +269,8 @@ void JsonTreeModel::fetchMore(const QModelIndex& parent)
         if (!result.ok) {
             node->state = Node::State::Failed;
             node->error = result.error;
+            const QModelIndex changed = indexFor(node, ValueColumn);
+            Q_EMIT dataChanged(changed, changed);
             return;
         }
         adoptChildren(node, std::move(result.children));

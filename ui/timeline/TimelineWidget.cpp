@@ -484,9 +484,10 @@ qint64 TimelineWidget::nextChangeMs() const
         }
         const qint64 expires = e.expires.toMSecsSinceEpoch();
         if (state == LaneState::Expired) {
+            // "expired 12 s ago" ticks each second for a minute, then each minute, then each hour.
             const qint64 ago = now - expires;
-            consider(untilNextMultiple(Second - ago % Second, Second)
-                     + (ago < Minute ? 0 : labelGranularity(ago) - Second));
+            const qint64 step = ago < Minute ? Second : (ago < Day ? Minute : Hour);
+            consider(step - ago % step);
             continue;
         }
         const qint64 left = expires - now;
