@@ -11,6 +11,7 @@
 #include "ui/environments/EnvironmentDialog.h"
 #include "ui/environments/EnvironmentList.h"
 #include "ui/environments/EnvironmentListModel.h"
+#include "ui/composer/RequestWorkspace.h"
 #include "ui/flow/FlowWalkthrough.h"
 #include "ui/timeline/TimelineModel.h"
 #include "ui/timeline/TimelineWidget.h"
@@ -108,6 +109,8 @@ void MainWindow::buildUi()
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->addTab(m_walkthrough, tr("&Flow"));
+    m_requests = new RequestWorkspace(QString(), this);
+    m_tabs->addTab(m_requests, tr("&Requests"));
     m_tabs->addTab(m_credentialsPanel, tr("&Credentials"));
 
     m_timelineArea = new QWidget(this);
@@ -316,6 +319,7 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
     m_lastEnvironmentShown = environmentId;
     if (!environment || !profile) {
         m_walkthrough->setEnvironment(nullptr, {}, {}, {}, {});
+        m_requests->setEnvironment(nullptr, {}, {});
         m_credentialEditor->setProfile(nullptr);
         m_providerSummary->clear();
         return;
@@ -355,6 +359,7 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
     };
     m_walkthrough->setEnvironment(
         profile, environment->name, environment->baseUrl, profile->defaultCredentialSet(), loader);
+    m_requests->setEnvironment(profile, *environment, loader);
     m_credentialEditor->setProfile(profile);
     m_credentialEditor->loadEnvironment(environment->id, environment->values);
     m_providerSummary->setHtml(QStringLiteral("<b>%1</b> — %2<br/><small>%3</small>")
@@ -512,6 +517,7 @@ void MainWindow::deleteEnvironment()
         const auto lock = self->m_environments.lock();
         self->m_environments.load(&error);
         self->m_environments.remove(doomed.id);
+        self->m_requests->clearHistory(doomed.id);
         if (!self->m_environments.save(&error)) {
             MessageBox::warning(self, tr("Delete environment"), error);
         }

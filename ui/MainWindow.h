@@ -27,6 +27,7 @@ class CredentialEditor;
 class EnvironmentList;
 class EnvironmentListModel;
 class FlowWalkthrough;
+class RequestWorkspace;
 class TimelineModel;
 class TimelineWidget;
 
@@ -98,6 +99,7 @@ private:
     EnvironmentList* m_list = nullptr;
     QTabWidget* m_tabs = nullptr;
     FlowWalkthrough* m_walkthrough = nullptr;
+    RequestWorkspace* m_requests = nullptr; // composer, history, response inspector
     QWidget* m_credentialsPanel = nullptr;
     QTextBrowser* m_providerSummary = nullptr;
     CredentialEditor* m_credentialEditor = nullptr;

@@ -4,6 +4,8 @@
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/flow/TemplateResolver.h"
+#include "core/history/HistoryRecorder.h"
+#include "core/history/HistoryStore.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/session/Session.h"
 #include "core/util/Clock.h"
@@ -461,8 +463,14 @@ private:
         request.headers = headers;
         request.body = body;
         ApiResult result;
+        // Recorded (redacted) in the environment's history, like the GUI's composer does.
+        HistoryStore history;
+        HistoryRecorder recorder(m_session.get(),
+                                 &history,
+                                 m_env.id,
+                                 m_env.baseUrl.isEmpty() ? m_profile->defaultBaseUrl : m_env.baseUrl);
         wait([&](auto done) {
-            m_session->call(request, [&, done](const ApiResult& r) {
+            recorder.call(request, [&, done](const ApiResult& r, const HistoryEntry&) {
                 result = r;
                 done();
             });

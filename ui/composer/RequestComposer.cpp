@@ -1,0 +1,599 @@
+#include "ui/composer/RequestComposer.h"
+
+#include "core/flow/TemplateResolver.h"
+#include "core/history/HistoryRecorder.h"
+#include "core/history/HistoryStore.h"
+#include "core/http/CurlExport.h"
+#include "core/http/Idempotency.h"
+#include "core/http/Redactor.h"
+#include "ui/common/Clipboard.h"
+#include "ui/common/MessageBox.h"
+#include "ui/composer/KeyValueTable.h"
+#include "ui/inspector/ResponseInspector.h"
+
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QUrlQuery>
+#include <QVBoxLayout>
+
+namespace keyway::ui {
+
+namespace {
+
+const QString kMaskedToken = QStringLiteral("\u2022\u2022\u2022\u2022\u2022");
+
+} // namespace
+
+RequestComposer::RequestComposer(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("requestComposer"));
+    m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); }; // browser sign-ins
+    buildUi();
+    setEnvironment(nullptr, Environment(), {});
+}
+
+RequestComposer::~RequestComposer() = default;
+
+void RequestComposer::setInspector(ResponseInspector* inspector)
+{
+    m_inspector = inspector;
+}
+
+void RequestComposer::buildUi()
+{
+    m_samples = new QComboBox(this);
+    m_samples->setObjectName(QStringLiteral("composerSamples"));
+    m_samples->setToolTip(tr("The provider's sample requests, filled from this environment"));
+    connect(m_samples, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
+        applySample(index - 1); // entry 0 is the prompt
+    });
+
+    m_method = new QComboBox(this);
+    m_method->setObjectName(QStringLiteral("composerMethod"));
+    m_method->addItems({QStringLiteral("GET"),
+                        QStringLiteral("POST"),
+                        QStringLiteral("PUT"),
+                        QStringLiteral("PATCH"),
+                        QStringLiteral("DELETE"),
+                        QStringLiteral("HEAD"),
+                        QStringLiteral("OPTIONS")});
+    m_method->setEditable(false);
+    connect(m_method, &QComboBox::currentTextChanged, this, &RequestComposer::updateDerived);
+
+    m_path = new QLineEdit(this);
+    m_path->setObjectName(QStringLiteral("composerPath"));
+    m_path->setPlaceholderText(tr("/v1/path relative to the base URL"));
+    m_path->setClearButtonEnabled(true);
+    connect(m_path, &QLineEdit::textChanged, this, &RequestComposer::updateDerived);
+
+    m_send = new QPushButton(tr("&Send"), this);
+    m_send->setObjectName(QStringLiteral("composerSend"));
+    m_send->setToolTip(tr("Send the request (Ctrl+Enter)"));
+    m_send->setDefault(true);
+    connect(m_send, &QPushButton::clicked, this, &RequestComposer::send);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("composerCancel"));
+    m_cancel->setToolTip(tr("Stop waiting for the reply (Esc)"));
+    connect(m_cancel, &QPushButton::clicked, this, &RequestComposer::cancel);
+
+    m_curl = new QToolButton(this);
+    m_curl->setObjectName(QStringLiteral("composerCurl"));
+    m_curl->setText(tr("Copy as curl"));
+    m_curl->setPopupMode(QToolButton::MenuButtonPopup);
+    m_curl->setToolTip(tr("Copy the request as a curl command, with the token and secrets as placeholders"));
+    connect(m_curl, &QToolButton::clicked, this, &RequestComposer::copyAsCurl);
+    auto* curlMenu = new QMenu(m_curl);
+    curlMenu->addAction(tr("Copy as curl"), this, &RequestComposer::copyAsCurl);
+    curlMenu->addAction(tr("Copy as curl with secrets…"), this, &RequestComposer::copyAsCurlWithSecrets);
+    m_curl->setMenu(curlMenu);
+
+    auto* lineLayout = new QHBoxLayout;
+    lineLayout->addWidget(m_method);
+    lineLayout->addWidget(m_path, 1);
+    lineLayout->addWidget(m_send);
+    lineLayout->addWidget(m_cancel);
+
+    m_resolved = new QLabel(this);
+    m_resolved->setObjectName(QStringLiteral("composerResolvedUrl"));
+    m_resolved->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_resolved->setWordWrap(true);
+    QFont small = m_resolved->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_resolved->setFont(small);
+
+    m_params = new KeyValueTable(tr("Parameter"), tr("Value"), this);
+    m_params->setObjectName(QStringLiteral("composerParams"));
+    connect(m_params, &KeyValueTable::rowsChanged, this, &RequestComposer::updateDerived);
+    m_headers = new KeyValueTable(tr("Header"), tr("Value"), this);
+    m_headers->setObjectName(QStringLiteral("composerHeaders"));
+
+    m_idempotencyRow = new QWidget(this);
+    m_idempotencyRow->setObjectName(QStringLiteral("composerIdempotency"));
+    m_idempotencyLabel = new QLabel(m_idempotencyRow);
+    m_idempotencyField = new QLineEdit(m_idempotencyRow);
+    m_idempotencyField->setObjectName(QStringLiteral("composerIdempotencyKey"));
+    m_idempotencyField->setReadOnly(true);
+    m_idempotencyField->setToolTip(
+        tr("This endpoint needs a unique key per request: sending the same key again repeats nothing on the "
+           "provider's side. Regenerate it for a new request."));
+    auto* regenerate = new QToolButton(m_idempotencyRow);
+    regenerate->setObjectName(QStringLiteral("composerRegenerateKey"));
+    regenerate->setText(tr("Regenerate"));
+    connect(regenerate, &QToolButton::clicked, this, &RequestComposer::regenerateIdempotencyKey);
+    auto* idempotencyLayout = new QHBoxLayout(m_idempotencyRow);
+    idempotencyLayout->setContentsMargins(0, 0, 0, 0);
+    idempotencyLayout->addWidget(m_idempotencyLabel);
+    idempotencyLayout->addWidget(m_idempotencyField, 1);
+    idempotencyLayout->addWidget(regenerate);
+
+    auto* headersPage = new QWidget(this);
+    auto* headersLayout = new QVBoxLayout(headersPage);
+    headersLayout->setContentsMargins(0, 0, 0, 0);
+    headersLayout->addWidget(m_headers, 1);
+    headersLayout->addWidget(m_idempotencyRow);
+
+    m_body = new QPlainTextEdit(this);
+    m_body->setObjectName(QStringLiteral("composerBody"));
+    m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_body->setPlaceholderText(tr("Request body (JSON or form), sent as is"));
+    m_body->setTabChangesFocus(true);
+
+    auto* tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("composerTabs"));
+    tabs->addTab(m_params, tr("&Query"));
+    tabs->addTab(headersPage, tr("&Headers"));
+    tabs->addTab(m_body, tr("&Body"));
+    tabs->setCurrentIndex(1);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("composerProgress"));
+    m_progress->setRange(0, 0); // busy indicator: the reply's size is unknown until it arrives
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumHeight(6);
+    m_progress->setVisible(false);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("composerStatus"));
+    m_status->setWordWrap(true);
+
+    auto* topLayout = new QHBoxLayout;
+    topLayout->addWidget(new QLabel(tr("Sample:"), this));
+    topLayout->addWidget(m_samples, 1);
+    topLayout->addWidget(m_curl);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(topLayout);
+    layout->addLayout(lineLayout);
+    layout->addWidget(m_resolved);
+    layout->addWidget(tabs, 1);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_status);
+
+    for (const QKeySequence& keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        auto* shortcut = new QShortcut(keys, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, &RequestComposer::send);
+    }
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    escape->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(escape, &QShortcut::activated, this, [this] {
+        if (m_sending) {
+            cancel();
+        }
+    });
+}
+
+void RequestComposer::setEnvironment(const ProviderProfile* profile,
+                                     const Environment& environment,
+                                     CredentialLoader loader)
+{
+    if (m_sending) {
+        cancel();
+    }
+    const bool sameEnvironment = profile && profile == m_profile && environment.id == m_environment.id
+        && environment.baseUrl == m_environment.baseUrl;
+    m_profile = profile;
+    m_environment = environment;
+    m_loader = std::move(loader);
+    if (!sameEnvironment) {
+        // Tokens belong to one environment: never carry a session over to another.
+        m_recorder.reset();
+        m_session.reset();
+    }
+
+    m_samples->clear();
+    m_samples->addItem(profile ? tr("Choose a sample request…") : tr("No environment selected"));
+    if (profile) {
+        for (const SampleRequest& sample : profile->samples) {
+            m_samples->addItem(QStringLiteral("%1  %2  %3").arg(sample.method, sample.path, sample.name));
+        }
+        const QString header = profile->token.header;
+        m_headers->setLockedRows({{header, tr("%1 (added at send)").arg(kMaskedToken)}});
+    } else {
+        m_headers->setLockedRows({});
+    }
+    setEnabled(profile != nullptr);
+    if (profile && m_path->text().isEmpty()) {
+        if (profile->check) {
+            m_method->setCurrentText(profile->check->method);
+            m_path->setText(fillPlaceholders(profile->check->path));
+        }
+    }
+    setStatus(profile ? tr("Ready: %1 on %2").arg(environment.name, environment.baseUrl) : QString());
+    updateDerived();
+}
+
+QStringList RequestComposer::sampleNames() const
+{
+    QStringList names;
+    if (m_profile) {
+        for (const SampleRequest& sample : m_profile->samples) {
+            names.append(sample.name);
+        }
+    }
+    return names;
+}
+
+QString RequestComposer::fillPlaceholders(const QString& text) const
+{
+    // Only non-secret values: a secret never lands in an editable field (or in history through it).
+    static const QRegularExpression placeholder(QStringLiteral("\\{\\{\\s*([A-Za-z0-9_.]+)\\s*\\}\\}"));
+    QString result;
+    qsizetype last = 0;
+    auto it = placeholder.globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch match = it.next();
+        const QString key = match.captured(1);
+        const CredentialField* field = m_profile ? m_profile->field(key) : nullptr;
+        const bool secret = field && field->secret;
+        const QString value = secret ? QString() : m_environment.values.value(key);
+        result += text.mid(last, match.capturedStart() - last);
+        result += value.isEmpty() ? match.captured(0) : value;
+        last = match.capturedEnd();
+    }
+    result += text.mid(last);
+    return result;
+}
+
+void RequestComposer::applySample(int index)
+{
+    if (!m_profile || index < 0 || index >= m_profile->samples.size()) {
+        return;
+    }
+    const SampleRequest& sample = m_profile->samples.at(index);
+    m_samples->setCurrentIndex(index + 1);
+    ApiRequest request;
+    request.method = sample.method;
+    request.path = fillPlaceholders(sample.path);
+    request.body = fillPlaceholders(sample.body).toUtf8();
+    loadRequest(request);
+    regenerateIdempotencyKey(); // a sample is a new request
+    setStatus(sample.description.isEmpty() ? sample.name : sample.description);
+}
+
+void RequestComposer::loadRequest(const ApiRequest& request)
+{
+    m_method->setCurrentText(request.method.toUpper());
+    QString path = request.path;
+    KeyValueTable::Rows params;
+    const qsizetype question = path.indexOf(QLatin1Char('?'));
+    if (question >= 0) {
+        const QUrlQuery query(path.mid(question + 1));
+        for (const auto& [name, value] : query.queryItems(QUrl::FullyDecoded)) {
+            params.append({name, value});
+        }
+        path.truncate(question);
+    }
+    m_path->setText(path);
+    m_params->setRows(params);
+    KeyValueTable::Rows headers;
+    for (const auto& [name, value] : request.headers) {
+        if (!m_idempotencyHeader.isEmpty() && name.compare(m_idempotencyHeader, Qt::CaseInsensitive) == 0) {
+            m_idempotencyKey = QString::fromLatin1(value);
+            continue;
+        }
+        headers.append({QString::fromLatin1(name), QString::fromUtf8(value)});
+    }
+    m_headers->setRows(headers);
+    m_body->setPlainText(QString::fromUtf8(request.body));
+    updateDerived();
+}
+
+QString RequestComposer::pathWithQuery() const
+{
+    QString path = m_path->text().trimmed();
+    const KeyValueTable::Rows params = m_params->rows();
+    if (params.isEmpty()) {
+        return path;
+    }
+    QUrlQuery query;
+    for (const auto& [name, value] : params) {
+        query.addQueryItem(QString::fromLatin1(QUrl::toPercentEncoding(name)),
+                           QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    }
+    return path + (path.contains(QLatin1Char('?')) ? QLatin1Char('&') : QLatin1Char('?'))
+        + query.query(QUrl::FullyEncoded);
+}
+
+ApiRequest RequestComposer::currentRequest() const
+{
+    ApiRequest request;
+    request.method = m_method->currentText();
+    request.path = pathWithQuery();
+    for (const auto& [name, value] : m_headers->rows()) {
+        request.headers.append({name.toLatin1(), value.toUtf8()});
+    }
+    if (!m_idempotencyHeader.isEmpty() && !m_idempotencyKey.isEmpty()) {
+        request.headers.append({m_idempotencyHeader, m_idempotencyKey.toLatin1()});
+    }
+    request.body = m_body->toPlainText().toUtf8();
+    return request;
+}
+
+QString RequestComposer::resolvedUrl() const
+{
+    if (!m_profile) {
+        return QString();
+    }
+    return TemplateResolver::resolveUrl(m_environment.baseUrl, pathWithQuery()).toDisplayString();
+}
+
+QString RequestComposer::idempotencyKey() const
+{
+    return m_idempotencyHeader.isEmpty() ? QString() : m_idempotencyKey;
+}
+
+void RequestComposer::regenerateIdempotencyKey()
+{
+    m_idempotencyKey = QString::fromLatin1(newIdempotencyKey());
+    updateDerived();
+}
+
+void RequestComposer::updateDerived()
+{
+    m_resolved->setText(m_profile ? tr("→ %1").arg(resolvedUrl()) : QString());
+    m_idempotencyHeader = m_profile
+        ? idempotencyHeaderFor(m_profile->idempotency, m_method->currentText(), m_path->text().trimmed())
+        : QByteArray();
+    const bool needsKey = !m_idempotencyHeader.isEmpty();
+    if (needsKey && m_idempotencyKey.isEmpty()) {
+        m_idempotencyKey = QString::fromLatin1(newIdempotencyKey());
+    }
+    m_idempotencyRow->setVisible(needsKey);
+    m_idempotencyLabel->setText(QString::fromLatin1(m_idempotencyHeader) + QLatin1Char(':'));
+    m_idempotencyField->setText(needsKey ? m_idempotencyKey : QString());
+    m_send->setEnabled(m_profile && !m_sending && !m_path->text().trimmed().isEmpty());
+    m_cancel->setEnabled(m_sending);
+}
+
+QString RequestComposer::statusText() const
+{
+    return m_status->text();
+}
+
+void RequestComposer::setStatus(const QString& text)
+{
+    m_status->setText(text);
+}
+
+void RequestComposer::setSending(bool sending)
+{
+    m_sending = sending;
+    m_progress->setVisible(sending);
+    updateDerived();
+    Q_EMIT sendingChanged(sending);
+}
+
+void RequestComposer::withSession(std::function<void(const QString& error)> next)
+{
+    if (m_session) {
+        next(QString());
+        return;
+    }
+    if (!m_loader) {
+        next(tr("This environment's credentials cannot be read."));
+        return;
+    }
+    const quint64 generation = m_generation;
+    QPointer<RequestComposer> self(this);
+    const ProviderProfile* profile = m_profile;
+    m_loader([self, generation, profile, next](const QMap<QString, QString>& values, const QString& error) {
+        if (!self || self->m_generation != generation || self->m_profile != profile) {
+            return; // cancelled, or another environment was chosen meanwhile
+        }
+        if (!error.isEmpty()) {
+            next(error);
+            return;
+        }
+        SessionOptions options;
+        options.environmentId = self->m_environment.id;
+        options.flow.baseUrl = self->m_environment.baseUrl;
+        options.flow.credentials = values;
+        options.flow.credentialSet = profile->defaultCredentialSet();
+        options.flow.openUrl = self->m_openUrl;
+        self->m_session = std::make_unique<Session>(*profile, options);
+        connect(self->m_session.get(), &Session::event, self, &RequestComposer::flowEvent);
+        self->m_recorder = std::make_unique<HistoryRecorder>(
+            self->m_session.get(), self->m_history, self->m_environment.id, self->m_environment.baseUrl);
+        next(QString());
+    });
+}
+
+void RequestComposer::send()
+{
+    if (m_sending || !m_profile || m_path->text().trimmed().isEmpty()) {
+        return;
+    }
+    const quint64 generation = ++m_generation;
+    const ApiRequest request = currentRequest();
+    setSending(true);
+    setStatus(tr("Sending %1 %2…").arg(request.method, resolvedUrl()));
+    QPointer<RequestComposer> self(this);
+    withSession([self, generation, request](const QString& error) {
+        if (!self || self->m_generation != generation) {
+            return;
+        }
+        if (!error.isEmpty()) {
+            self->setSending(false);
+            self->setStatus(error);
+            return;
+        }
+        self->m_recorder->call(request, [self, generation](const ApiResult& result, const HistoryEntry&) {
+            if (!self) {
+                return;
+            }
+            Q_EMIT self->recorded(); // recorded even when the user stopped waiting for it
+            if (self->m_generation == generation) {
+                self->onResult(result);
+            }
+        });
+    });
+}
+
+void RequestComposer::onResult(const ApiResult& result)
+{
+    setSending(false);
+    const Redactor* redactor = m_session ? &m_session->redactor() : nullptr;
+    if (m_inspector) {
+        ReplyView view;
+        view.status = result.response.status;
+        view.reason = QString::fromLatin1(result.response.reason);
+        view.elapsedMs = result.response.elapsedMs;
+        for (const auto& [name, value] : result.response.headers) {
+            view.headers.append({name, redactor ? redactor->redactHeader(name, value).toUtf8() : value});
+        }
+        view.body = result.response.body;
+        if (!result.ok()) {
+            view.hint = result.oneLine();
+        }
+        m_inspector->showReply(view);
+    }
+    if (result.ok()) {
+        setStatus(tr("HTTP %1 in %2 ms").arg(result.response.status).arg(result.response.elapsedMs));
+    } else {
+        setStatus(result.oneLine());
+    }
+    Q_EMIT finished(result.ok());
+}
+
+void RequestComposer::cancel()
+{
+    if (!m_sending) {
+        return;
+    }
+    ++m_generation; // the reply, if it still comes, is recorded in history but not shown
+    setSending(false);
+    setStatus(tr("Cancelled."));
+}
+
+HttpRequest RequestComposer::curlRequest(const QString& tokenValue) const
+{
+    const ApiRequest api = currentRequest();
+    HttpRequest request;
+    request.method = api.method.toLatin1();
+    request.url = TemplateResolver::resolveUrl(m_environment.baseUrl, api.path);
+    request.headers = api.headers;
+    request.body = api.body;
+    if (m_profile) {
+        setHeader(request.headers, m_profile->token.header.toLatin1(), (m_profile->token.prefix + tokenValue).toUtf8());
+    }
+    if (!request.body.isEmpty() && headerValue(request.headers, QByteArrayLiteral("Content-Type")).isEmpty()) {
+        const QByteArray trimmed = request.body.trimmed();
+        const bool json = trimmed.startsWith('{') || trimmed.startsWith('[');
+        request.headers.append(
+            {QByteArrayLiteral("Content-Type"),
+             json ? QByteArrayLiteral("application/json") : QByteArrayLiteral("application/x-www-form-urlencoded")});
+    }
+    return request;
+}
+
+QString RequestComposer::curlCommand(bool reveal) const
+{
+    if (!m_profile) {
+        return QString();
+    }
+    const auto token = m_session ? m_session->accessToken() : std::nullopt;
+    if (reveal && token) {
+        return toCurlCommand(curlRequest(token->value), nullptr, true);
+    }
+    Redactor redactor;
+    if (m_session) {
+        redactor.merge(m_session->redactor());
+    }
+    const QString placeholder = Redactor::placeholder(m_profile->token.capture);
+    redactor.addCredentialHeader(m_profile->token.header.toLatin1(), m_profile->token.capture);
+    return toCurlCommand(curlRequest(placeholder), &redactor, false);
+}
+
+void RequestComposer::copyAsCurl()
+{
+    Clipboard::instance()->copyText(curlCommand(false));
+    setStatus(tr("Copied as curl; the token and secrets are placeholders."));
+}
+
+void RequestComposer::copyAsCurlWithSecrets()
+{
+    if (!m_profile) {
+        return;
+    }
+    const auto answer = MessageBox::question(
+        this,
+        tr("Copy as curl with secrets"),
+        tr("The command will contain this environment's live access token in clear. Anyone who sees it can "
+           "act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?")
+            .arg(Clipboard::instance()->clearDelay() / 1000),
+        QMessageBox::Yes | QMessageBox::Cancel,
+        QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) {
+        setStatus(tr("Nothing copied."));
+        return;
+    }
+    QPointer<RequestComposer> self(this);
+    const quint64 generation = m_generation;
+    auto copy = [self]() {
+        if (!self) {
+            return;
+        }
+        Clipboard::instance()->copySecret(self->curlCommand(true));
+        self->setStatus(tr("Copied as curl with the token; the clipboard clears itself."));
+    };
+    if (m_session && m_session->accessToken()) {
+        copy();
+        return;
+    }
+    setStatus(tr("Getting a token…"));
+    withSession([self, generation, copy](const QString& error) {
+        if (!self || self->m_generation != generation) {
+            return;
+        }
+        if (!error.isEmpty()) {
+            self->setStatus(error);
+            return;
+        }
+        self->m_session->ensureToken([self, copy](const FlowResult& result) {
+            if (!self) {
+                return;
+            }
+            if (!result.ok()) {
+                self->setStatus(result.oneLine());
+                return;
+            }
+            copy();
+        });
+    });
+}
+
+} // namespace keyway::ui

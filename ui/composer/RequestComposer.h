@@ -1,0 +1,131 @@
+#pragma once
+
+#include "core/flow/FlowEngine.h"
+#include "core/history/HistoryEntry.h"
+#include "core/profile/ProviderProfile.h"
+#include "core/session/Session.h"
+#include "core/vault/Environment.h"
+
+#include <QMap>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QToolButton;
+class QWidget;
+
+namespace keyway {
+class HistoryRecorder;
+class HistoryStore;
+} // namespace keyway
+
+namespace keyway::ui {
+
+class KeyValueTable;
+class ResponseInspector;
+
+// Composes and sends one authenticated request for the selected environment: method, path relative
+// to the base URL (the resolved URL shown), query parameters, headers, body; the profile's sample
+// requests with {{placeholders}} filled from the environment's non-secret values; the token header
+// shown masked and read-only (Keyway adds it at send); the Idempotency-Key shown and regenerable where
+// the profile needs one. Ctrl+Enter sends, Esc cancels. Replies go to the ResponseInspector (with the
+// profile's hint on failures) and every exchange is recorded, redacted, in the HistoryStore.
+// "Copy as curl" is redacted; "Copy as curl with secrets" asks first and self-clears the clipboard.
+class RequestComposer : public QWidget
+{
+    Q_OBJECT
+public:
+    // Same contract as FlowWalkthrough's loader: the credential values (secret ones from the keychain)
+    // or an error in plain words.
+    using CredentialsCallback = std::function<void(const QMap<QString, QString>& values, const QString& error)>;
+    using CredentialLoader = std::function<void(CredentialsCallback done)>;
+
+    explicit RequestComposer(QWidget* parent = nullptr);
+    ~RequestComposer() override;
+
+    // nullptr profile clears the composer. A new environment drops the previous one's session.
+    void setEnvironment(const ProviderProfile* profile, const Environment& environment, CredentialLoader loader);
+    void setHistoryStore(HistoryStore* store) { m_history = store; }
+    void setInspector(ResponseInspector* inspector);
+    void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
+
+    QStringList sampleNames() const;
+    void applySample(int index);
+    void loadRequest(const ApiRequest& request);
+    // What Send sends, before Keyway adds the token (user headers plus the Idempotency-Key).
+    ApiRequest currentRequest() const;
+    QString resolvedUrl() const;
+    QString idempotencyKey() const; // empty when the endpoint needs none
+    // The request as a curl command: the token and secrets as placeholders unless `reveal` (then the
+    // current token, if one was obtained).
+    QString curlCommand(bool reveal) const;
+
+    bool isSending() const { return m_sending; }
+    QString statusText() const;
+    Session* session() const { return m_session.get(); }
+    const Environment& environment() const { return m_environment; }
+
+public Q_SLOTS:
+    void send();
+    void cancel();
+    void regenerateIdempotencyKey();
+    void copyAsCurl();
+    void copyAsCurlWithSecrets();
+
+Q_SIGNALS:
+    void sendingChanged(bool sending);
+    void finished(bool ok);
+    void recorded(); // a history entry was appended
+    void flowEvent(const keyway::FlowEvent& event);
+
+private:
+    void buildUi();
+    void withSession(std::function<void(const QString& error)> next);
+    void onResult(const ApiResult& result);
+    void setSending(bool sending);
+    void setStatus(const QString& text);
+    void updateDerived();
+    QString pathWithQuery() const;
+    QString fillPlaceholders(const QString& text) const;
+    HttpRequest curlRequest(const QString& tokenValue) const;
+
+    const ProviderProfile* m_profile = nullptr;
+    Environment m_environment;
+    CredentialLoader m_loader;
+    UrlOpener m_openUrl;
+    HistoryStore* m_history = nullptr;
+    QPointer<ResponseInspector> m_inspector;
+    std::unique_ptr<Session> m_session;
+    std::unique_ptr<HistoryRecorder> m_recorder;
+    QByteArray m_idempotencyHeader;
+    QString m_idempotencyKey;
+    bool m_sending = false;
+    quint64 m_generation = 0; // results of a cancelled send carry an older generation
+
+    QComboBox* m_samples = nullptr;
+    QComboBox* m_method = nullptr;
+    QLineEdit* m_path = nullptr;
+    QLabel* m_resolved = nullptr;
+    KeyValueTable* m_params = nullptr;
+    KeyValueTable* m_headers = nullptr;
+    QWidget* m_idempotencyRow = nullptr;
+    QLabel* m_idempotencyLabel = nullptr;
+    QLineEdit* m_idempotencyField = nullptr;
+    QPlainTextEdit* m_body = nullptr;
+    QPushButton* m_send = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QToolButton* m_curl = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+};
+
+} // namespace keyway::ui
