@@ -305,6 +305,28 @@ private Q_SLOTS:
         QCOMPARE(api.exitCode, 0);
     }
 
+    // A keychain that cannot answer is exit 4 with what to do, and is never taken for "no secret":
+    // the same call works again once the keychain is back.
+    void unreachableKeychainExitsFourAndLosesNothing()
+    {
+        const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+        qputenv("DBUS_SESSION_BUS_ADDRESS", QByteArrayLiteral("unix:path=/nonexistent/keyway-no-bus"));
+        const CliRun dead = run({QStringLiteral("call"),
+                                 envName(QStringLiteral("bank")),
+                                 QStringLiteral("GET"),
+                                 QStringLiteral("/accounts")});
+        qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+        QCOMPARE(dead.exitCode, 4);
+        QVERIFY2(dead.err.contains(QStringLiteral("keychain")), qPrintable(dead.err));
+        QVERIFY(dead.out.isEmpty());
+
+        const CliRun back = run({QStringLiteral("call"),
+                                 envName(QStringLiteral("bank")),
+                                 QStringLiteral("GET"),
+                                 QStringLiteral("/accounts")});
+        QVERIFY2(back.exitCode == 0, qPrintable(back.err));
+    }
+
     void checkPasses()
     {
         for (const QString& env : {envName(QStringLiteral("seis")),
