@@ -46,10 +46,12 @@ int runConformCommand(const QStringList& args, CliIo& io)
         return usage(io, tr("missing the environment NAME"));
     }
 
-    // Public clients have no client_secret, so a missing one is not an error here.
     EnvironmentContext context;
-    if (auto code
-        = EnvironmentContext::open({name, QString(), {QStringLiteral("client_secret")}, false}, io, &context)) {
+    EnvironmentContext::Request request;
+    request.name = name;
+    request.secretKeys = &EnvironmentContext::secretFieldsSentByFlow; // public clients have no client_secret
+    request.requireValues = true;
+    if (auto code = EnvironmentContext::open(request, io, &context)) {
         return *code;
     }
     const ProviderProfile& profile = context.profile();

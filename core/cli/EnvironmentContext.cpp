@@ -1,11 +1,13 @@
 #include "core/cli/EnvironmentContext.h"
 
 #include "core/cli/CliIo.h"
+#include "core/flow/TemplateResolver.h"
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
 
 #include <QCoreApplication>
+#include <QSet>
 
 namespace keyway::cli {
 
@@ -15,6 +17,32 @@ QString tr(const char* text)
     return QCoreApplication::translate("keyway::cli", text);
 }
 } // namespace
+
+QStringList EnvironmentContext::secretFieldsSentByFlow(const ProviderProfile& profile, const QString& credentialSet)
+{
+    QSet<QString> names;
+    QList<FlowStep> steps = profile.steps;
+    if (profile.refresh) {
+        steps.append(*profile.refresh);
+    }
+    for (const FlowStep& step : std::as_const(steps)) {
+        for (const QString* text : {&step.url, &step.clientIdParam, &step.clientSecretParam, &step.clientAuth}) {
+            names.unite(TemplateResolver::names(*text));
+        }
+        for (const QList<StepParam>* params : {&step.params, &step.headers, &step.authorizeParams}) {
+            for (const StepParam& p : *params) {
+                names.unite(TemplateResolver::names(p.value));
+            }
+        }
+    }
+    QStringList keys;
+    for (const CredentialField& f : profile.fieldsOfSet(credentialSet)) {
+        if (f.secret && (names.contains(f.bareKey) || names.contains(f.key))) {
+            keys.append(f.key);
+        }
+    }
+    return keys;
+}
 
 QString EnvironmentContext::baseUrl() const
 {
@@ -68,26 +96,38 @@ std::optional<int> EnvironmentContext::open(const Request& request, CliIo& io, E
     }
 
     for (const CredentialField& f : profile.fieldsOfSet(context->m_credentialSet)) {
-        if (!f.secret && !env->values.value(f.key).isEmpty()) {
-            context->m_credentials.insert(f.key, env->values.value(f.key));
+        if (f.secret) {
+            continue;
+        }
+        const QString value = env->values.value(f.key);
+        if (!value.isEmpty()) {
+            context->m_credentials.insert(f.key, value);
+        } else if (request.requireValues && f.required && f.defaultValue.isEmpty()) {
+            io.err(tr("keyway-cli: environment '%1' has no value for the required key %2; set it with "
+                      "keyway-cli env add %1 --set %2=VALUE")
+                       .arg(env->name, f.key));
+            return ExitUsage;
         }
     }
 
+    // Read the chosen secrets in one parallel batch.
     context->m_secrets = std::make_unique<KeychainSecretStore>();
+    const QStringList secretKeys
+        = request.secretKeys ? request.secretKeys(profile, context->m_credentialSet) : QStringList();
     QStringList keychainKeys;
-    for (const QString& key : request.secretKeys) {
+    for (const QString& key : secretKeys) {
         keychainKeys.append(SecretStore::keyFor(env->id, key));
     }
     const SecretBatch::Results results = SecretBatch::readAllAndWait(*context->m_secrets, keychainKeys);
-    for (const QString& key : request.secretKeys) {
+    for (const QString& key : secretKeys) {
         const SecretResult r = results.value(SecretStore::keyFor(env->id, key));
         if (r.ok()) {
             context->m_credentials.insert(key, r.value);
         } else if (r.status == SecretStatus::Missing) {
             const CredentialField* f = profile.field(key);
             if (request.requireSecrets || (f && f->required)) {
-                io.err(tr("keyway-cli: the secret %1 of environment '%2' is not in the keychain; add it with "
-                          "keyway-cli env add NAME --provider %3 --secret %1")
+                io.err(tr("keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with "
+                          "keyway-cli env add %2 --provider %3 --secret %1")
                            .arg(key, env->name, profile.id));
                 return ExitUsage;
             }

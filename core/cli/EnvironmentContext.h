@@ -7,6 +7,7 @@
 #include <QMap>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -20,15 +21,24 @@ class CliIo;
 class EnvironmentContext
 {
 public:
+    // Which secret fields to read, once the profile and credential set are known.
+    using SecretChooser = std::function<QStringList(const ProviderProfile&, const QString& credentialSet)>;
+
     struct Request
     {
         QString name; // environment name as given on the command line
         QString credentialSet; // "" = the profile's default
-        QStringList secretKeys; // full keys of the secret fields to read (SET.key)
-        bool requireSecrets = true; // a missing secret among secretKeys is a usage error
+        SecretChooser secretKeys; // full keys of the secret fields to read (SET.key)
+        bool requireSecrets = false; // true: any chosen secret that is missing is an error; false: only required ones
+        bool requireValues = false; // a required non-secret field without a value is an error
     };
 
+    // Prints a clear error and returns the exit code when the environment cannot be used.
     static std::optional<int> open(const Request& request, CliIo& io, EnvironmentContext* context);
+
+    // Secret fields of the set that the profile's flow (and refresh step) actually send, so a call reads
+    // only those from the keychain (Seismic's webhookSecret is not read to make a call).
+    static QStringList secretFieldsSentByFlow(const ProviderProfile& profile, const QString& credentialSet);
 
     const ProviderProfile& profile() const { return *m_profile; }
     const Environment& environment() const { return m_environment; }

@@ -3,6 +3,7 @@
 
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/cli/EnvironmentContext.h"
 #include "core/flow/TemplateResolver.h"
 #include "core/history/HistoryRecorder.h"
 #include "core/history/HistoryStore.h"
@@ -160,38 +161,6 @@ std::optional<int> parse(const QStringList& args, Command command, CliIo& io, Op
     return std::nullopt;
 }
 
-// Secret fields whose values the flow actually sends (Seismic's webhookSecret is not read).
-QStringList secretFieldsUsed(const ProviderProfile& profile, const QString& set)
-{
-    QSet<QString> names;
-    QList<FlowStep> steps = profile.steps;
-    if (profile.refresh) {
-        steps.append(*profile.refresh);
-    }
-    for (const FlowStep& step : std::as_const(steps)) {
-        names.unite(TemplateResolver::names(step.url));
-        names.unite(TemplateResolver::names(step.clientIdParam));
-        names.unite(TemplateResolver::names(step.clientSecretParam));
-        names.unite(TemplateResolver::names(step.clientAuth));
-        for (const StepParam& p : step.params) {
-            names.unite(TemplateResolver::names(p.value));
-        }
-        for (const StepParam& p : step.headers) {
-            names.unite(TemplateResolver::names(p.value));
-        }
-        for (const StepParam& p : step.authorizeParams) {
-            names.unite(TemplateResolver::names(p.value));
-        }
-    }
-    QStringList keys;
-    for (const CredentialField& f : profile.fieldsOfSet(set)) {
-        if (f.secret && (names.contains(f.bareKey) || names.contains(f.key))) {
-            keys.append(f.key);
-        }
-    }
-    return keys;
-}
-
 QString isoTime(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
@@ -222,101 +191,29 @@ public:
 private:
     std::optional<int> prepare()
     {
-        m_registry = ProfileRegistry::loadDefault();
-        EnvironmentStore environments;
-        QString error;
-        if (!environments.load(&error)) {
-            m_io.err(tr("keyway-cli: cannot read the environments: %1").arg(error));
-            return ExitUsage;
+        EnvironmentContext::Request request;
+        request.name = m_o.name;
+        request.credentialSet = m_o.credentialSet;
+        request.secretKeys = &EnvironmentContext::secretFieldsSentByFlow;
+        request.requireValues = true;
+        if (auto code = EnvironmentContext::open(request, m_io, &m_context)) {
+            return code;
         }
-        const Environment* env = environments.find(m_o.name);
-        if (!env) {
-            const QStringList names = environments.names();
-            m_io.err(tr("keyway-cli: unknown environment '%1'; known: %2")
-                         .arg(m_o.name,
-                              names.isEmpty() ? tr("none (create one with keyway-cli env add)")
-                                              : names.join(QStringLiteral(", "))));
-            return ExitUsage;
-        }
-        m_env = *env;
-        m_profile = m_registry.find(m_env.providerId);
-        if (!m_profile) {
-            m_io.err(tr("keyway-cli: environment '%1' uses provider '%2', which has no profile")
-                         .arg(m_env.name, m_env.providerId));
-            return ExitUsage;
-        }
-        QStringList sets;
-        for (const CredentialSet& s : m_profile->credentialSets) {
-            sets.append(s.id);
-        }
-        if (m_profile->credentialSets.isEmpty()) {
-            if (!m_o.credentialSet.isEmpty()) {
-                m_io.err(tr("keyway-cli: provider '%1' has no credential sets; drop --credentials").arg(m_profile->id));
-                return ExitUsage;
-            }
-        } else {
-            if (m_o.credentialSet.isEmpty()) {
-                m_o.credentialSet = m_profile->defaultCredentialSet();
-            }
-            if (!m_profile->hasCredentialSet(m_o.credentialSet)) {
-                m_io.err(tr("keyway-cli: unknown credential set '%1' for %2; valid: %3")
-                             .arg(m_o.credentialSet, m_profile->id, sets.join(QStringLiteral(", "))));
-                return ExitUsage;
-            }
-        }
-
-        // Read the secrets the flow needs (and the refresh token) in one parallel batch.
-        m_secrets = std::make_unique<KeychainSecretStore>();
-        const QStringList secretKeys = secretFieldsUsed(*m_profile, m_o.credentialSet);
-        QStringList keychainKeys;
-        for (const QString& key : secretKeys) {
-            keychainKeys.append(SecretStore::keyFor(m_env.id, key));
-        }
-        const SecretBatch::Results results = SecretBatch::readAllAndWait(*m_secrets, keychainKeys);
-        QMap<QString, QString> credentials;
-        for (const CredentialField& f : m_profile->fieldsOfSet(m_o.credentialSet)) {
-            if (!f.secret) {
-                const QString value = m_env.values.value(f.key);
-                if (!value.isEmpty()) {
-                    credentials.insert(f.key, value);
-                } else if (f.required && f.defaultValue.isEmpty()) {
-                    m_io.err(tr("keyway-cli: environment '%1' has no value for the required key %2; set it with "
-                                "keyway-cli env add %1 --set %2=VALUE")
-                                 .arg(m_env.name, f.key));
-                    return ExitUsage;
-                }
-                continue;
-            }
-            if (!secretKeys.contains(f.key)) {
-                continue;
-            }
-            const SecretResult r = results.value(SecretStore::keyFor(m_env.id, f.key));
-            if (r.ok()) {
-                credentials.insert(f.key, r.value);
-            } else if (r.status == SecretStatus::Missing) {
-                if (f.required) {
-                    m_io.err(tr("keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it "
-                                "with keyway-cli env add %2 --provider %3 --secret %1")
-                                 .arg(f.key, m_env.name, m_profile->id));
-                    return ExitUsage;
-                }
-            } else {
-                m_io.err(tr("keyway-cli: the keychain could not give the secret %1 (%2): %3")
-                             .arg(f.key, SecretStore::statusName(r.status), r.error));
-                return ExitKeychain;
-            }
-        }
+        m_profile = &m_context.profile();
+        m_env = m_context.environment();
+        m_o.credentialSet = m_context.credentialSet();
+        const QMap<QString, QString> credentials = m_context.credentials();
 
         SessionOptions options;
         options.environmentId
             = m_env.id + (m_o.credentialSet.isEmpty() ? QString() : QLatin1Char('.') + m_o.credentialSet);
-        options.flow.baseUrl = m_env.baseUrl.isEmpty() ? m_profile->defaultBaseUrl : m_env.baseUrl;
+        options.flow.baseUrl = m_context.baseUrl();
         options.flow.credentials = credentials;
         options.flow.credentialSet = m_o.credentialSet;
         options.flow.openUrl = [this](const QUrl& url) { return openUrl(url); };
         if (m_profile->refresh) {
             const QString key = SecretStore::refreshTokenKey(m_env.id, m_o.credentialSet);
-            SecretStore* store = m_secrets.get();
+            SecretStore* store = &m_context.secrets();
             const bool useStored = m_o.command != Command::Auth;
             options.refreshStore.load = [store, key, useStored](std::function<void(const QString&)> done) {
                 if (!useStored) {
@@ -465,10 +362,8 @@ private:
         ApiResult result;
         // Recorded (redacted) in the environment's history, like the GUI's composer does.
         HistoryStore history;
-        HistoryRecorder recorder(m_session.get(),
-                                 &history,
-                                 m_env.id,
-                                 m_env.baseUrl.isEmpty() ? m_profile->defaultBaseUrl : m_env.baseUrl);
+        HistoryRecorder recorder(
+            m_session.get(), &history, m_env.id, m_env.baseUrl.isEmpty() ? m_profile->defaultBaseUrl : m_env.baseUrl);
         wait([&](auto done) {
             recorder.call(request, [&, done](const ApiResult& r, const HistoryEntry&) {
                 result = r;
@@ -586,10 +481,9 @@ private:
 
     Options m_o;
     CliIo& m_io;
-    ProfileRegistry m_registry;
+    EnvironmentContext m_context;
     const ProviderProfile* m_profile = nullptr;
     Environment m_env;
-    std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<Session> m_session;
     int m_pendingWrites = 0;
     QEventLoop* m_writesLoop = nullptr;

@@ -80,18 +80,21 @@ int runWebhookCommand(const QStringList& args, CliIo& io)
         return usage(io, tr("NAME and --signature are required"));
     }
 
-    EnvironmentContext discover;
-    if (auto code = EnvironmentContext::open({name, QString(), {}, false}, io, &discover)) {
-        return *code;
-    }
-    const CredentialField* field = webhookSecretField(discover.profile());
-    if (!field) {
-        io.err(tr("keyway-cli webhook: provider '%1' declares no webhook secret").arg(discover.profile().id));
-        return ExitUsage;
-    }
     EnvironmentContext context;
-    if (auto code = EnvironmentContext::open({name, field->setId, {field->key}, true}, io, &context)) {
+    EnvironmentContext::Request request;
+    request.name = name;
+    request.requireSecrets = true;
+    request.secretKeys = [](const ProviderProfile& profile, const QString&) {
+        const CredentialField* field = webhookSecretField(profile);
+        return field ? QStringList {field->key} : QStringList();
+    };
+    if (auto code = EnvironmentContext::open(request, io, &context)) {
         return *code;
+    }
+    const CredentialField* field = webhookSecretField(context.profile());
+    if (!field) {
+        io.err(tr("keyway-cli webhook: provider '%1' declares no webhook secret").arg(context.profile().id));
+        return ExitUsage;
     }
     if (!body) {
         QByteArray input;
