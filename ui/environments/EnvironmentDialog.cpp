@@ -255,7 +255,8 @@ void EnvironmentDialog::accept()
 
 void EnvironmentDialog::writeEnvironmentFile()
 {
-    if (!m_saving) {
+    // Also reached through the editor's Retry after a locked keychain, when m_saving is already off.
+    if (m_result.id.isEmpty()) {
         return;
     }
     m_saving = false;

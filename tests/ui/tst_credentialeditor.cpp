@@ -1,0 +1,196 @@
+// The credential editor and the environment dialog on an in-memory keychain: a locked keychain keeps
+// everything typed and offers Retry; secrets are masked until revealed; a copied secret is marked for
+// clipboard managers and cleared after the delay, but only while the clipboard still holds it.
+#include "core/profile/ProfileLoader.h"
+#include "core/vault/EnvironmentStore.h"
+#include "tests/support/MemorySecretStore.h"
+#include "ui/common/Clipboard.h"
+#include "ui/credentials/CredentialEditor.h"
+#include "ui/environments/EnvironmentDialog.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace keyway;
+using keyway::ui::CredentialEditor;
+using keyway::ui::EnvironmentDialog;
+
+namespace {
+const QString kCanary = QStringLiteral("canary-secret-3f9c1e77-do-not-leak");
+}
+
+class TestCredentialEditor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void lockedKeychainKeepsWhatWasTypedAndOffersRetry();
+    void editReadsSecretsAndLockedReadNeverDeletes();
+    void secretFieldsAreMaskedUntilRevealed();
+    void copiedSecretIsMarkedAndClearedOnlyIfStillOurs();
+
+private:
+    QLineEdit* field(QWidget* parent, const QString& key) const
+    {
+        return parent->findChild<QLineEdit*>(QStringLiteral("field_") + key);
+    }
+
+    QTemporaryDir m_config;
+    ProfileRegistry m_profiles;
+};
+
+void TestCredentialEditor::initTestCase()
+{
+    QVERIFY(m_config.isValid());
+    m_profiles = ProfileRegistry::loadDefault();
+    QVERIFY(m_profiles.find(QStringLiteral("seismic")));
+}
+
+void TestCredentialEditor::lockedKeychainKeepsWhatWasTypedAndOffersRetry()
+{
+    const QString file = m_config.filePath(QStringLiteral("locked/environments.json"));
+    EnvironmentStore store(file);
+    test::MemorySecretStore secrets;
+    secrets.setFailure(SecretStatus::Locked);
+
+    EnvironmentDialog dialog(EnvironmentDialog::Mode::Add, &m_profiles, &store, &secrets);
+    dialog.setProvider(QStringLiteral("seismic"));
+    dialog.show();
+    QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Seismic staging"));
+    QTest::keyClicks(field(&dialog, QStringLiteral("clientId")), QStringLiteral("client-42"));
+    QTest::keyClicks(field(&dialog, QStringLiteral("clientSecret")), kCanary);
+
+    QSignalSpy failed(dialog.credentialEditor(), &CredentialEditor::saveFailed);
+    dialog.findChild<QPushButton*>(QStringLiteral("dialogSaveButton"))->click();
+    QTRY_COMPARE(failed.size(), 1);
+
+    // The dialog stays, with everything typed, the error in plain words and a Retry.
+    QVERIFY(dialog.isVisible());
+    QCOMPARE(dialog.result(), 0);
+    QCOMPARE(field(&dialog, QStringLiteral("clientSecret"))->text(), kCanary);
+    QCOMPARE(field(&dialog, QStringLiteral("clientId"))->text(), QStringLiteral("client-42"));
+    auto* status = dialog.findChild<QLabel*>(QStringLiteral("credentialStatus"));
+    QVERIFY(status->isVisible());
+    QVERIFY2(status->text().contains(QStringLiteral("locked")), qPrintable(status->text()));
+    QVERIFY(!status->text().contains(kCanary));
+    auto* retry = dialog.findChild<QPushButton*>(QStringLiteral("retryButton"));
+    QVERIFY(retry->isVisible());
+    QVERIFY(secrets.entries().isEmpty());
+    QVERIFY(!QFile::exists(file)); // nothing half-saved
+
+    // The user unlocks the keychain and retries.
+    secrets.setFailure(SecretStatus::Ok);
+    QSignalSpy accepted(&dialog, &QDialog::accepted);
+    retry->click();
+    QTRY_COMPARE(accepted.size(), 1);
+    const Environment saved = dialog.environment();
+    QCOMPARE(secrets.entries().value(SecretStore::keyFor(saved.id, QStringLiteral("clientSecret"))), kCanary);
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QByteArray json = written.readAll();
+    QVERIFY(json.contains("Seismic staging"));
+    QVERIFY(json.contains("client-42"));
+    QVERIFY(!json.contains(kCanary.toUtf8()));
+}
+
+void TestCredentialEditor::editReadsSecretsAndLockedReadNeverDeletes()
+{
+    test::MemorySecretStore secrets;
+    const ProviderProfile* seismic = m_profiles.find(QStringLiteral("seismic"));
+    const QString id = QStringLiteral("env-edit-1");
+    secrets.setEntry(SecretStore::keyFor(id, QStringLiteral("clientSecret")), kCanary);
+
+    CredentialEditor editor(&secrets);
+    editor.setProfile(seismic);
+    editor.show();
+    QSignalSpy loaded(&editor, &CredentialEditor::secretsLoaded);
+    editor.loadEnvironment(id, {{QStringLiteral("clientId"), QStringLiteral("client-42")}});
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(loaded.first().first().toBool(), true);
+    QCOMPARE(field(&editor, QStringLiteral("clientSecret"))->text(), kCanary);
+    QCOMPARE(field(&editor, QStringLiteral("clientId"))->text(), QStringLiteral("client-42"));
+
+    // Locked on read: the field stays empty, Retry is offered, and saving does not wipe the secret.
+    secrets.setFailure(SecretStatus::Locked);
+    editor.loadEnvironment(id, {});
+    QTRY_COMPARE(loaded.size(), 2);
+    QCOMPARE(loaded.last().first().toBool(), false);
+    QVERIFY(field(&editor, QStringLiteral("clientSecret"))->text().isEmpty());
+    QVERIFY(editor.findChild<QPushButton*>(QStringLiteral("retryButton"))->isVisible());
+    QVERIFY(editor.missingRequiredLabels().contains(QStringLiteral("Client ID")));
+    QVERIFY(!editor.missingRequiredLabels().contains(QStringLiteral("Client secret"))); // unknown, not missing
+    secrets.setFailure(SecretStatus::Ok);
+    QSignalSpy saved(&editor, &CredentialEditor::saved);
+    editor.saveSecrets(id);
+    QTRY_COMPARE(saved.size(), 1);
+    QCOMPARE(secrets.entries().value(SecretStore::keyFor(id, QStringLiteral("clientSecret"))), kCanary);
+
+    // Retry reads again once the keychain is unlocked.
+    editor.loadEnvironment(id, {});
+    QTRY_COMPARE(loaded.size(), 3);
+    QCOMPARE(field(&editor, QStringLiteral("clientSecret"))->text(), kCanary);
+}
+
+void TestCredentialEditor::secretFieldsAreMaskedUntilRevealed()
+{
+    test::MemorySecretStore secrets;
+    CredentialEditor editor(&secrets);
+    editor.setProfile(m_profiles.find(QStringLiteral("seismic")));
+    editor.show();
+    QLineEdit* secret = field(&editor, QStringLiteral("clientSecret"));
+    QLineEdit* plain = field(&editor, QStringLiteral("clientId"));
+    QCOMPARE(secret->echoMode(), QLineEdit::Password);
+    QCOMPARE(plain->echoMode(), QLineEdit::Normal);
+    QVERIFY(!editor.findChild<QAction*>(QStringLiteral("reveal_clientId")));
+    auto* reveal = editor.findChild<QAction*>(QStringLiteral("reveal_clientSecret"));
+    QVERIFY(reveal);
+    reveal->trigger();
+    QCOMPARE(secret->echoMode(), QLineEdit::Normal);
+    reveal->trigger();
+    QCOMPARE(secret->echoMode(), QLineEdit::Password);
+    // Secrets never reach environments.json through the editor's non-secret values.
+    secret->setText(kCanary);
+    plain->setText(QStringLiteral("client-42"));
+    QVERIFY(!editor.nonSecretValues().contains(QStringLiteral("clientSecret")));
+    QCOMPARE(editor.nonSecretValues().value(QStringLiteral("clientId")), QStringLiteral("client-42"));
+}
+
+void TestCredentialEditor::copiedSecretIsMarkedAndClearedOnlyIfStillOurs()
+{
+    test::MemorySecretStore secrets;
+    CredentialEditor editor(&secrets);
+    editor.setProfile(m_profiles.find(QStringLiteral("seismic")));
+    field(&editor, QStringLiteral("clientSecret"))->setText(kCanary);
+    auto* clipboard = ui::Clipboard::instance();
+    clipboard->setClearDelay(100);
+    QSignalSpy cleared(clipboard, &ui::Clipboard::secretCleared);
+
+    editor.findChild<QAction*>(QStringLiteral("copy_clientSecret"))->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), kCanary);
+    const QMimeData* mime = QGuiApplication::clipboard()->mimeData();
+    QCOMPARE(mime->data(QStringLiteral("x-kde-passwordManagerHint")), QByteArray("secret"));
+    QTRY_COMPARE(cleared.size(), 1);
+    QVERIFY(QGuiApplication::clipboard()->text().isEmpty());
+
+    // The user copied something else meanwhile: that is never wiped.
+    editor.findChild<QAction*>(QStringLiteral("copy_clientSecret"))->trigger();
+    QGuiApplication::clipboard()->setText(QStringLiteral("the user's own text"));
+    QTest::qWait(250);
+    QCOMPARE(cleared.size(), 1);
+    QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("the user's own text"));
+    QVERIFY(!clipboard->clearPending());
+}
+
+QTEST_MAIN(TestCredentialEditor)
+#include "tst_credentialeditor.moc"
