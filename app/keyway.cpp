@@ -18,6 +18,7 @@ int main(int argc, char* argv[])
     keyway::ui::MainWindow window;
     keyway::ui::StartupProbe::installIfRequested(&window);
     window.show();
+    window.activateWindow(); // keyboard focus even without a window manager (kiosk, Xvfb demos)
 
     // The embedded sandbox, so a fresh install has working demo environments. Started after the
     // window is up: it is not needed for the first paint.

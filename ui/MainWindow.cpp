@@ -144,7 +144,8 @@ void MainWindow::buildUi()
     m_mainSplitter->setStretchFactor(0, 1);
     m_mainSplitter->setStretchFactor(1, 3);
     m_mainSplitter->setChildrenCollapsible(false);
-    m_mainSplitter->setSizes({300, 980});
+    m_mainSplitter->setSizes({340, 940});
+    m_rightSplitter->setSizes({470, 250});
     setCentralWidget(m_mainSplitter);
     statusBar()->setObjectName(QStringLiteral("statusBar"));
 }
