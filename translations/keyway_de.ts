@@ -1,4 +1,2667 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
+<context>
+    <name>ConformancePage</name>
+    <message>
+        <source>Sign-in page shown (prompt=login)</source>
+        <translation>Anmeldeseite wird angezeigt (prompt=login)</translation>
+    </message>
+    <message>
+        <source>State returned unchanged and verified</source>
+        <translation>state unverändert zurückgegeben und geprüft</translation>
+    </message>
+    <message>
+        <source>Code exchange: access token, refresh token, expiry, user_id</source>
+        <translation>Code-Austausch: Access-Token, Refresh-Token, Ablaufzeit, user_id</translation>
+    </message>
+    <message>
+        <source>Same user_id on two sign-ins</source>
+        <translation>Dieselbe user_id bei zwei Anmeldungen</translation>
+    </message>
+    <message>
+        <source>Refresh keeps the previous access token working</source>
+        <translation>Nach der Erneuerung funktioniert das vorherige Access-Token weiter</translation>
+    </message>
+    <message>
+        <source>Two concurrent refreshes both succeed</source>
+        <translation>Zwei gleichzeitige Erneuerungen sind beide erfolgreich</translation>
+    </message>
+    <message>
+        <source>Refresh token works until it is rotated</source>
+        <translation>Refresh-Token funktioniert, bis es rotiert wird</translation>
+    </message>
+    <message>
+        <source>step: %1</source>
+        <translation>Schritt: %1</translation>
+    </message>
+    <message>
+        <source>← HTTP %1 (%2 ms)</source>
+        <translation>← HTTP %1 (%2 ms)</translation>
+    </message>
+    <message>
+        <source>captured %1 = %2</source>
+        <translation>erfasst: %1 = %2</translation>
+    </message>
+    <message>
+        <source>captured %1, valid until %2</source>
+        <translation>erfasst: %1, gültig bis %2</translation>
+    </message>
+    <message>
+        <source>captured %1</source>
+        <translation>erfasst: %1</translation>
+    </message>
+    <message>
+        <source>used %1 (single use)</source>
+        <translation>verwendet: %1 (einmalig verwendbar)</translation>
+    </message>
+    <message>
+        <source>%1 expired</source>
+        <translation>%1 abgelaufen</translation>
+    </message>
+    <message>
+        <source>step failed: %1</source>
+        <translation>Schritt fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>sign-in in the browser: %1</source>
+        <translation>Anmeldung im Browser: %1</translation>
+    </message>
+    <message>
+        <source>Run checks…</source>
+        <translation>Prüfungen ausführen…</translation>
+    </message>
+    <message>
+        <source>Sign in twice, refresh tokens and report each check</source>
+        <translation>Zweimal anmelden, Tokens erneuern und das Ergebnis jeder Prüfung melden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Nachweis</translation>
+    </message>
+    <message>
+        <source>Every request and reply of the run appears here, secrets redacted.</source>
+        <translation>Jede Anfrage und Antwort des Durchlaufs erscheint hier, Secrets unkenntlich gemacht.</translation>
+    </message>
+    <message>
+        <source>Event log (redacted)</source>
+        <translation>Ereignisprotokoll (Secrets unkenntlich)</translation>
+    </message>
+    <message>
+        <source>Check provider — %1</source>
+        <translation>Anbieter prüfen — %1</translation>
+    </message>
+    <message>
+        <source>Signs in twice in your browser (each time with prompt=login), exchanges the codes, refreshes the tokens and calls the probe request, then reports each requirement of an authorization-code provider with its evidence.</source>
+        <translation>Meldet sich zweimal in Ihrem Browser an (jeweils mit prompt=login), tauscht die Codes ein, erneuert die Tokens und ruft die Probe-Anfrage auf; anschließend wird jede Anforderung an einen Authorization-Code-Anbieter mit ihrem Nachweis gemeldet.</translation>
+    </message>
+    <message>
+        <source>Press Run checks to start.</source>
+        <translation>Klicken Sie zum Starten auf „Prüfungen ausführen“.</translation>
+    </message>
+    <message>
+        <source>Check provider</source>
+        <translation>Anbieter prüfen</translation>
+    </message>
+    <message>
+        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
+        <translation>„%1“ verwendet %2. Die Anbieterprüfungen gelten für Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code).</translation>
+    </message>
+    <message>
+        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
+        <translation>Wählen Sie eine Authorization-Code-Umgebung (Anbieter oauth2-code) aus, um sie zu prüfen.</translation>
+    </message>
+    <message>
+        <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
+
+Run the checks against a test account. Start now?</source>
+        <translation>Die Prüfungen melden sich zweimal in Ihrem Browser bei „%1“ an und erneuern die Tokens, einschließlich zweier gleichzeitiger Erneuerungen mit demselben Refresh-Token. Ein Server, der Refresh-Tokens rotiert, widerruft dabei möglicherweise den gesamten Grant.
+
+Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>Nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>Reading the credentials…</source>
+        <translation>Zugangsdaten werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Running the checks… (no probe_path is set, so the refresh checks cannot call the API)</source>
+        <translation>Prüfungen laufen… (probe_path ist nicht gesetzt, daher können die Erneuerungsprüfungen die API nicht aufrufen)</translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation>Prüfungen laufen…</translation>
+    </message>
+    <message>
+        <source>conformance run of “%1” started</source>
+        <translation>Konformitätsprüfung von „%1“ gestartet</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
+        <translation>Warten auf den Browser: Melden Sie sich dort an (Anmeldung %1 von 2); die Prüfungen laufen danach selbstständig weiter.</translation>
+    </message>
+    <message>
+        <source>Before concurrent_refresh: %1</source>
+        <translation>Vor concurrent_refresh: %1</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>All %1 checks passed.</source>
+        <translation>Alle %1 Prüfungen bestanden.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed; %3 failed. Select a failed check to see why.</source>
+        <translation>%1 von %2 Prüfungen bestanden; %3 fehlgeschlagen. Wählen Sie eine fehlgeschlagene Prüfung aus, um den Grund zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed</source>
+        <translation>%1 von %2 Prüfungen bestanden</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation>nicht ausgeführt</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>läuft…</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>bestanden</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>FEHLER</translation>
+    </message>
+    <message>
+        <source>not run yet.</source>
+        <translation>noch nicht ausgeführt.</translation>
+    </message>
+</context>
+<context>
+    <name>ConformanceRun</name>
+    <message>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
+    </message>
+    <message>
+        <source>cannot run: %1</source>
+        <translation>kann nicht ausgeführt werden: %1</translation>
+    </message>
+    <message>
+        <source>cannot run: the sign-in did not reach the browser: %1</source>
+        <translation>kann nicht ausgeführt werden: die Anmeldung hat den Browser nicht erreicht: %1</translation>
+    </message>
+    <message>
+        <source>the redirect carried a different state; its code was not exchanged</source>
+        <translation>die Weiterleitung enthielt einen anderen state; ihr Code wurde nicht eingetauscht</translation>
+    </message>
+    <message>
+        <source>the first sign-in ended with a state mismatch</source>
+        <translation>die erste Anmeldung endete mit einem nicht übereinstimmenden state</translation>
+    </message>
+    <message>
+        <source>cannot run: the sign-in failed: %1</source>
+        <translation>kann nicht ausgeführt werden: die Anmeldung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>the first sign-in failed</source>
+        <translation>die erste Anmeldung ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>the provider returned the state unchanged and Keyway verified it</source>
+        <translation>der Anbieter hat den state unverändert zurückgegeben und Keyway hat ihn geprüft</translation>
+    </message>
+    <message>
+        <source>the code exchange failed: %1</source>
+        <translation>der Code-Austausch ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>the code exchange failed</source>
+        <translation>der Code-Austausch ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>the token reply carries access_token, refresh_token, expires_in and user_id</source>
+        <translation>die Token-Antwort enthält access_token, refresh_token, expires_in und user_id</translation>
+    </message>
+    <message>
+        <source>the token reply lacks %1</source>
+        <translation>in der Token-Antwort fehlt %1</translation>
+    </message>
+    <message>
+        <source>cannot run: the second sign-in failed: %1</source>
+        <translation>kann nicht ausgeführt werden: die zweite Anmeldung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>cannot run: a token reply has no user_id (nor an ID token with sub)</source>
+        <translation>kann nicht ausgeführt werden: eine Token-Antwort enthält keine user_id (und auch kein ID-Token mit sub)</translation>
+    </message>
+    <message>
+        <source>user_id changed between two sign-ins of the same account: &quot;%1&quot; then &quot;%2&quot;</source>
+        <translation>user_id hat sich zwischen zwei Anmeldungen desselben Kontos geändert: erst &quot;%1&quot;, dann &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>the same user_id &quot;%1&quot; on both sign-ins</source>
+        <translation>dieselbe user_id &quot;%1&quot; bei beiden Anmeldungen</translation>
+    </message>
+    <message>
+        <source>cannot run: no refresh token to test with</source>
+        <translation>kann nicht ausgeführt werden: kein Refresh-Token zum Testen vorhanden</translation>
+    </message>
+    <message>
+        <source>cannot run: set probe_path to an API call that needs the token</source>
+        <translation>kann nicht ausgeführt werden: setzen Sie probe_path auf einen API-Aufruf, der das Token benötigt</translation>
+    </message>
+    <message>
+        <source>the refresh failed: %1</source>
+        <translation>die Token-Erneuerung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>the refresh did not issue a new access token</source>
+        <translation>die Token-Erneuerung hat kein neues Access-Token ausgestellt</translation>
+    </message>
+    <message>
+        <source>the previous, unexpired access token was refused after the refresh (%1)</source>
+        <translation>das vorherige, noch nicht abgelaufene Access-Token wurde nach der Erneuerung abgelehnt (%1)</translation>
+    </message>
+    <message>
+        <source>a new access token was issued and the previous one still works</source>
+        <translation>ein neues Access-Token wurde ausgestellt und das vorherige funktioniert weiterhin</translation>
+    </message>
+    <message>
+        <source>the new access token was refused (%1)</source>
+        <translation>das neue Access-Token wurde abgelehnt (%1)</translation>
+    </message>
+    <message>
+        <source>concurrent_refresh sends two refreshes with the same refresh token at once; a server that rotates refresh tokens may revoke the whole grant. Run conform against a test account.</source>
+        <translation>concurrent_refresh sendet gleichzeitig zwei Erneuerungen mit demselben Refresh-Token; ein Server, der Refresh-Tokens rotiert, widerruft dabei möglicherweise den gesamten Grant. Führen Sie conform mit einem Testkonto aus.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of two concurrent refreshes failed: %1</source>
+        <translation>
+            <numerusform>%n von zwei gleichzeitigen Erneuerungen ist fehlgeschlagen: %1</numerusform>
+            <numerusform>%n von zwei gleichzeitigen Erneuerungen sind fehlgeschlagen: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>both concurrent refreshes succeeded and the refresh token still works</source>
+        <translation>beide gleichzeitigen Erneuerungen waren erfolgreich und das Refresh-Token funktioniert weiterhin</translation>
+    </message>
+    <message>
+        <source>both concurrent refreshes succeeded, but then the refresh token was refused: %1</source>
+        <translation>beide gleichzeitigen Erneuerungen waren erfolgreich, danach wurde das Refresh-Token jedoch abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>the refresh token stopped working although the provider never rotated it: %1</source>
+        <translation>das Refresh-Token funktioniert nicht mehr, obwohl der Anbieter es nie rotiert hat: %1</translation>
+    </message>
+    <message>
+        <source>the current refresh token was refused: %1</source>
+        <translation>das aktuelle Refresh-Token wurde abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>the same refresh token worked for repeated refreshes</source>
+        <translation>dasselbe Refresh-Token funktionierte bei wiederholten Erneuerungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>the refresh token kept working; the provider rotated it %n time(s) and Keyway used the newest</source>
+        <translation>
+            <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es %n-mal rotiert und Keyway hat das neueste verwendet</numerusform>
+            <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es %n-mal rotiert und Keyway hat jeweils das neueste verwendet</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CredentialEditor</name>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Save to keychain</source>
+        <translation>Im Schlüsselbund &amp;speichern</translation>
+    </message>
+    <message>
+        <source>(default: %1)</source>
+        <translation>(Standard: %1)</translation>
+    </message>
+    <message>
+        <source>default: %1</source>
+        <translation>Standard: %1</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>Show or hide %1</source>
+        <translation>%1 ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>Copy %1; the clipboard clears itself in %2 seconds</source>
+        <translation>%1 kopieren; die Zwischenablage leert sich nach %2 Sekunden</translation>
+    </message>
+    <message>
+        <source>reading from the keychain…</source>
+        <translation>wird aus dem Schlüsselbund gelesen…</translation>
+    </message>
+    <message>
+        <source>unknown: the keychain could not be read</source>
+        <translation>unbekannt: der Schlüsselbund konnte nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Saved. No secret changed.</source>
+        <translation>Gespeichert. Es wurde kein Secret geändert.</translation>
+    </message>
+    <message>
+        <source>Saved to the keychain.</source>
+        <translation>Im Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+        <source>The keychain is locked. Unlock it (your desktop asks for your login password), then press Retry. Nothing you typed is lost.</source>
+        <translation>Der Schlüsselbund ist gesperrt. Entsperren Sie ihn (Ihr Desktop fragt nach Ihrem Anmeldepasswort) und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>No keychain is available: the Secret Service (GNOME Keyring, KWallet) is not running or does not answer. Start it, then press Retry. Nothing you typed is lost.</source>
+        <translation>Kein Schlüsselbund verfügbar: Der Secret Service (GNOME Keyring, KWallet) läuft nicht oder antwortet nicht. Starten Sie ihn und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>The keychain refused access. Allow Keyway when it asks, then press Retry. Nothing you typed is lost.</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert. Erlauben Sie Keyway den Zugriff, wenn Sie gefragt werden, und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>The secret is not in the keychain.</source>
+        <translation>Das Secret ist nicht im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1. Press Retry to try again; nothing you typed is lost.</source>
+        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1. Klicken Sie auf „Erneut versuchen“, um es erneut zu versuchen; Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>DemoEnvironments</name>
+    <message>
+        <source>Sandbox %1</source>
+        <translation>Sandbox %1</translation>
+    </message>
+    <message>
+        <source>Sandbox %1 %2</source>
+        <translation>Sandbox %1 %2</translation>
+    </message>
+    <message>
+        <source>The sandbox environments could not be stored in the keychain: %1</source>
+        <translation>Die Sandbox-Umgebungen konnten nicht im Schlüsselbund gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentContext</name>
+    <message>
+        <source>keyway-cli: cannot read the environments: %1</source>
+        <translation>keyway-cli: die Umgebungen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown environment &apos;%1&apos;; known: %2</source>
+        <translation>keyway-cli: unbekannte Umgebung &apos;%1&apos;; bekannt: %2</translation>
+    </message>
+    <message>
+        <source>none (create one with keyway-cli env add)</source>
+        <translation>keine (legen Sie eine mit keyway-cli env add an)</translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
+        <translation>keyway-cli: Umgebung &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;, für den es kein Profil gibt</translation>
+    </message>
+    <message>
+        <source>keyway-cli: provider &apos;%1&apos; has no credential sets; drop --credentials</source>
+        <translation>keyway-cli: Anbieter &apos;%1&apos; hat keine Zugangsdatensätze; lassen Sie --credentials weg</translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown credential set &apos;%1&apos; for %2; valid: %3</source>
+        <translation>keyway-cli: unbekannter Zugangsdatensatz &apos;%1&apos; für %2; gültig: %3</translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
+        <translation>keyway-cli: Umgebung &apos;%1&apos; hat keinen Wert für den Pflichtschlüssel %2; setzen Sie ihn mit keyway-cli env add %1 --set %2=VALUE</translation>
+    </message>
+    <message>
+        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
+        <translation>keyway-cli: das Secret %1 der Umgebung &apos;%2&apos; ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env add %2 --provider %3 --secret %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli: the keychain could not give the secret %1 (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
+        <translation>keyway-cli: der Schlüsselbund konnte das Secret %1 (%2) nicht liefern: %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; es wurde nichts geändert.</translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentDialog</name>
+    <message>
+        <source>New environment</source>
+        <translation>Neue Umgebung</translation>
+    </message>
+    <message>
+        <source>Edit environment</source>
+        <translation>Umgebung bearbeiten</translation>
+    </message>
+    <message>
+        <source>Duplicate environment</source>
+        <translation>Umgebung duplizieren</translation>
+    </message>
+    <message>
+        <source>e.g. Seismic staging</source>
+        <translation>z. B. Seismic Staging</translation>
+    </message>
+    <message>
+        <source>Request paths are appended to this URL, keeping its path prefix.</source>
+        <translation>Anfragepfade werden an diese URL angehängt; ihr Pfadpräfix bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation>&amp;Anbieter:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL:</source>
+        <translation>&amp;Basis-URL:</translation>
+    </message>
+    <message>
+        <source>Credentials (secret fields are stored in the keychain only)</source>
+        <translation>Zugangsdaten (geheime Felder werden nur im Schlüsselbund gespeichert)</translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation>%1 (Kopie)</translation>
+    </message>
+    <message>
+        <source>https://api.example.com</source>
+        <translation>https://api.example.com</translation>
+    </message>
+    <message>
+        <source>Provider documentation</source>
+        <translation>Dokumentation des Anbieters</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Felder</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>erforderlich</translation>
+    </message>
+    <message>
+        <source>secret, kept in the keychain</source>
+        <translation>geheim, im Schlüsselbund abgelegt</translation>
+    </message>
+    <message>
+        <source>Pick a provider.</source>
+        <translation>Wählen Sie einen Anbieter.</translation>
+    </message>
+    <message>
+        <source>Give the environment a name.</source>
+        <translation>Geben Sie der Umgebung einen Namen.</translation>
+    </message>
+    <message>
+        <source>An environment named “%1” already exists. Choose another name.</source>
+        <translation>Eine Umgebung namens „%1“ existiert bereits. Wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>The base URL must be an http:// or https:// address, e.g. https://api.example.com/v2.</source>
+        <translation>Die Basis-URL muss eine http://- oder https://-Adresse sein, z. B. https://api.example.com/v2.</translation>
+    </message>
+    <message>
+        <source>Fill in the required fields: %1.</source>
+        <translation>Füllen Sie die Pflichtfelder aus: %1.</translation>
+    </message>
+    <message>
+        <source>The secrets are in the keychain, but the environment list could not be saved: %1</source>
+        <translation>Die Secrets sind im Schlüsselbund, aber die Umgebungsliste konnte nicht gespeichert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentList</name>
+    <message>
+        <source>Environments</source>
+        <translation>Umgebungen</translation>
+    </message>
+    <message>
+        <source>&amp;Environments</source>
+        <translation>U&amp;mgebungen</translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentListModel</name>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>Keychain</source>
+        <translation>Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>unknown provider %1</source>
+        <translation>unbekannter Anbieter %1</translation>
+    </message>
+    <message>
+        <source>Missing: %1</source>
+        <translation>Fehlt: %1</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>all set</source>
+        <translation>vollständig</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n fehlt</numerusform>
+            <numerusform>%n fehlen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>keychain locked</source>
+        <translation>Schlüsselbund gesperrt</translation>
+    </message>
+    <message>
+        <source>keychain unavailable</source>
+        <translation>Schlüsselbund nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>keychain error</source>
+        <translation>Schlüsselbundfehler</translation>
+    </message>
+</context>
+<context>
+    <name>FlowEngine</name>
+    <message>
+        <source>no reply</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>Check the environment&apos;s base URL and that the provider is reachable.</source>
+        <translation>Prüfen Sie die Basis-URL der Umgebung und ob der Anbieter erreichbar ist.</translation>
+    </message>
+    <message>
+        <source>the reply has no %1 at %2</source>
+        <translation>die Antwort enthält unter %2 kein %1</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s reply does not match the profile: check the base URL.</source>
+        <translation>Die Antwort des Anbieters passt nicht zum Profil: Prüfen Sie die Basis-URL.</translation>
+    </message>
+    <message>
+        <source>could not listen on 127.0.0.1</source>
+        <translation>konnte nicht auf 127.0.0.1 lauschen</translation>
+    </message>
+    <message>
+        <source>Keyway needs a loopback port for the sign-in redirect.</source>
+        <translation>Keyway benötigt einen Loopback-Port für die Weiterleitung nach der Anmeldung.</translation>
+    </message>
+    <message>
+        <source>state mismatch</source>
+        <translation>state stimmt nicht überein</translation>
+    </message>
+    <message>
+        <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
+        <translation>Die Weiterleitung enthielt nicht den state, den Keyway gesendet hat (gefälschte oder veraltete Weiterleitung); ihr Code wurde nicht verwendet. Starten Sie die Anmeldung erneut.</translation>
+    </message>
+    <message>
+        <source>no sign-in within %1 s</source>
+        <translation>keine Anmeldung innerhalb von %1 s</translation>
+    </message>
+    <message>
+        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
+        <translation>Der Browser ist nicht zu Keyway zurückgekehrt: Schließen Sie die Anmeldung im Browser ab oder starten Sie den Vorgang erneut.</translation>
+    </message>
+    <message>
+        <source>could not open a browser</source>
+        <translation>konnte keinen Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Open the authorization URL yourself, or use --no-browser.</source>
+        <translation>Öffnen Sie die Autorisierungs-URL selbst oder verwenden Sie --no-browser.</translation>
+    </message>
+    <message>
+        <source>the provider answered error=%1</source>
+        <translation>der Anbieter antwortete mit error=%1</translation>
+    </message>
+    <message>
+        <source>the redirect names another issuer (%1)</source>
+        <translation>die Weiterleitung nennt einen anderen Issuer (%1)</translation>
+    </message>
+    <message>
+        <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
+        <translation>Die Autorisierungsantwort kam von einem anderen Server als dem, den Keyway angefragt hat; ihr Code wurde nicht verwendet.</translation>
+    </message>
+</context>
+<context>
+    <name>FlowResult</name>
+    <message>
+        <source>step %1: %2</source>
+        <translation>Schritt %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>FlowWalkthrough</name>
+    <message>
+        <source>HTTP %1 (%2 ms)</source>
+        <translation>HTTP %1 (%2 ms)</translation>
+    </message>
+    <message>
+        <source>&amp;Run all</source>
+        <translation>Alle ausfüh&amp;ren</translation>
+    </message>
+    <message>
+        <source>Run every step of the flow (Ctrl+R)</source>
+        <translation>Alle Schritte des Flows ausführen (Strg+R)</translation>
+    </message>
+    <message>
+        <source>&amp;Step</source>
+        <translation>&amp;Schritt</translation>
+    </message>
+    <message>
+        <source>Run the next step only</source>
+        <translation>Nur den nächsten Schritt ausführen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Reveal secrets</source>
+        <translation>Secrets anzeigen</translation>
+    </message>
+    <message>
+        <source>Show the secrets, codes and tokens in the requests and replies</source>
+        <translation>Secrets, Codes und Tokens in Anfragen und Antworten anzeigen</translation>
+    </message>
+    <message>
+        <source>The request appears here when the step runs.</source>
+        <translation>Die Anfrage erscheint hier, sobald der Schritt ausgeführt wird.</translation>
+    </message>
+    <message>
+        <source>The reply appears here.</source>
+        <translation>Die Antwort erscheint hier.</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>%1 — %2 flow</source>
+        <translation>%1 — Flow: %2</translation>
+    </message>
+    <message>
+        <source>Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time.</source>
+        <translation>Klicken Sie auf „Alle ausführen“ (Strg+R), um den gesamten Flow auszuführen, oder auf „Schritt“, um jeweils einen Schritt auszuführen.</translation>
+    </message>
+    <message>
+        <source>Flow</source>
+        <translation>Flow</translation>
+    </message>
+    <message>
+        <source>Select an environment to walk through its auth flow.</source>
+        <translation>Wählen Sie eine Umgebung aus, um ihren Auth-Flow Schritt für Schritt zu durchlaufen.</translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Reading the credentials from the keychain…</source>
+        <translation>Zugangsdaten werden aus dem Schlüsselbund gelesen…</translation>
+    </message>
+    <message>
+        <source>Running step %1…</source>
+        <translation>Schritt %1 wird ausgeführt…</translation>
+    </message>
+    <message>
+        <source>Running the flow…</source>
+        <translation>Flow wird ausgeführt…</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there and Keyway continues on its own.
+%1</source>
+        <translation>Warten auf den Browser: Melden Sie sich dort an, Keyway fährt dann selbstständig fort.
+%1</translation>
+    </message>
+    <message>
+        <source>Done: the access token is valid until %1.</source>
+        <translation>Fertig: Das Access-Token ist gültig bis %1.</translation>
+    </message>
+    <message>
+        <source>Step %1 done. Press Step for step %2.</source>
+        <translation>Schritt %1 erledigt. Klicken Sie auf „Schritt“ für Schritt %2.</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Fertig.</translation>
+    </message>
+    <message>
+        <source>Step %1 failed: %2</source>
+        <translation>Schritt %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation>%1. %2</translation>
+    </message>
+    <message>
+        <source>(in the browser)</source>
+        <translation>(im Browser)</translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation>Schritt %1: %2</translation>
+    </message>
+    <message>
+        <source>This step failed.</source>
+        <translation>Dieser Schritt ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>What happened: %1</source>
+        <translation>Was passiert ist: %1</translation>
+    </message>
+    <message>
+        <source>Run step %1 only</source>
+        <translation>Nur Schritt %1 ausführen</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>Search method, path, status or body…</source>
+        <translation>Methode, Pfad, Status oder Body durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>&amp;Open in composer</source>
+        <translation>Im &amp;Composer öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Re-send</source>
+        <translation>&amp;Erneut senden</translation>
+    </message>
+    <message>
+        <source>C&amp;lear history…</source>
+        <translation>Verlauf lee&amp;ren…</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <translation>
+            <numerusform>%n Anfrage</numerusform>
+            <numerusform>%n Anfragen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation>Verlauf leeren</translation>
+    </message>
+    <message>
+        <source>Forget every recorded request of this environment?</source>
+        <translation>Alle aufgezeichneten Anfragen dieser Umgebung verwerfen?</translation>
+    </message>
+</context>
+<context>
+    <name>JsonTreeModel</name>
+    <message>
+        <source>(value)</source>
+        <translation>(Wert)</translation>
+    </message>
+    <message>
+        <source>1 item</source>
+        <translation>1 Element</translation>
+    </message>
+    <message>
+        <source>%1 items</source>
+        <translation>%1 Elemente</translation>
+    </message>
+    <message>
+        <source>cannot read: %1</source>
+        <translation>nicht lesbar: %1</translation>
+    </message>
+    <message>
+        <source>{1 key}</source>
+        <translation>{1 Schlüssel}</translation>
+    </message>
+    <message>
+        <source>{%1 keys}</source>
+        <translation>{%1 Schlüssel}</translation>
+    </message>
+    <message>
+        <source>[1 item]</source>
+        <translation>[1 Element]</translation>
+    </message>
+    <message>
+        <source>[%1 items]</source>
+        <translation>[%1 Elemente]</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>wird geladen…</translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation>Bereich</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+</context>
+<context>
+    <name>JwtView</name>
+    <message>
+        <source>JWT decoder</source>
+        <translation>JWT-Decoder</translation>
+    </message>
+    <message>
+        <source>JWT header</source>
+        <translation>JWT-Header</translation>
+    </message>
+    <message>
+        <source>JWT claims</source>
+        <translation>JWT-Claims</translation>
+    </message>
+    <message>
+        <source>This value is not a JWT (three base64url parts whose first two are JSON).</source>
+        <translation>Dieser Wert ist kein JWT (drei base64url-Teile, von denen die ersten beiden JSON sind).</translation>
+    </message>
+    <message>
+        <source>Select a token-shaped string in the tree or the body and choose Decode JWT.</source>
+        <translation>Markieren Sie im Baum oder im Body eine Zeichenkette, die wie ein Token aussieht, und wählen Sie „JWT dekodieren“.</translation>
+    </message>
+    <message>
+        <source>Algorithm: %1 (signature not verified)</source>
+        <translation>Algorithmus: %1 (Signatur nicht geprüft)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Subjekt: %1</translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation>Ausgestellt: %1</translation>
+    </message>
+    <message>
+        <source>Expires: %1 (%2)</source>
+        <translation>Läuft ab: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>No exp claim: the token does not say when it expires.</source>
+        <translation>Kein exp-Claim: Das Token gibt nicht an, wann es abläuft.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyValueTable</name>
+    <message>
+        <source>Added by Keyway when the request is sent; never shown or stored.</source>
+        <translation>Wird von Keyway beim Senden der Anfrage hinzugefügt; wird nie angezeigt oder gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>KeychainSecretStore</name>
+    <message>
+        <source>The keychain is locked; the entry was not removed. Unlock it and try again.</source>
+        <translation>Der Schlüsselbund ist gesperrt; der Eintrag wurde nicht entfernt. Entsperren Sie ihn und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain is locked; unlock it and try again.</source>
+        <translation>Der Schlüsselbund ist gesperrt; entsperren Sie ihn und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain entry is still there after removing it.</source>
+        <translation>Der Schlüsselbundeintrag ist nach dem Entfernen noch vorhanden.</translation>
+    </message>
+    <message>
+        <source>The keychain did not answer within %1 seconds.</source>
+        <translation>Der Schlüsselbund hat nicht innerhalb von %1 Sekunden geantwortet.</translation>
+    </message>
+    <message>
+        <source>No such secret in the keychain.</source>
+        <translation>Dieses Secret gibt es im Schlüsselbund nicht.</translation>
+    </message>
+    <message>
+        <source>Access to the keychain was denied.</source>
+        <translation>Der Zugriff auf den Schlüsselbund wurde verweigert.</translation>
+    </message>
+    <message>
+        <source>No keychain is available (a Secret Service such as gnome-keyring or KWallet is needed): %1</source>
+        <translation>Kein Schlüsselbund verfügbar (ein Secret Service wie gnome-keyring oder KWallet wird benötigt): %1</translation>
+    </message>
+    <message>
+        <source>The keychain cannot be reached (no D-Bus session or no Secret Service): %1</source>
+        <translation>Der Schlüsselbund ist nicht erreichbar (keine D-Bus-Sitzung oder kein Secret Service): %1</translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>LoopbackReceiver</name>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Nothing here.</source>
+        <translation>Hier gibt es nichts.</translation>
+    </message>
+    <message>
+        <source>Sign-in rejected</source>
+        <translation>Anmeldung abgelehnt</translation>
+    </message>
+    <message>
+        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
+        <translation>Die Antwort enthielt nicht den state, den Keyway gesendet hat, und wurde deshalb abgelehnt. Starten Sie die Anmeldung in Keyway erneut.</translation>
+    </message>
+    <message>
+        <source>Sign-in failed</source>
+        <translation>Anmeldung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
+        <translation>Der Anbieter antwortete: %1. Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <source>You can close this window and return to Keyway.</source>
+        <translation>Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>The keychain is locked: unlock it, then try again.</source>
+        <translation>Der Schlüsselbund ist gesperrt: Entsperren Sie ihn und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
+        <translation>Kein Schlüsselbund verfügbar: Starten Sie den Schlüsselbunddienst Ihres Desktops und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain refused access: allow Keyway, then try again.</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert: Erlauben Sie Keyway den Zugriff und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
+    </message>
+    <message>
+        <source>Keyway</source>
+        <translation>Keyway</translation>
+    </message>
+    <message>
+        <source>&amp;Flow</source>
+        <translation>&amp;Flow</translation>
+    </message>
+    <message>
+        <source>&amp;Requests</source>
+        <translation>&amp;Anfragen</translation>
+    </message>
+    <message>
+        <source>&amp;Credentials</source>
+        <translation>&amp;Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits.</source>
+        <translation>Codes und Tokens von der Ausstellung bis zum Ablauf. Strg+Mausrad oder +/- zoomt, F passt die Ansicht ein.</translation>
+    </message>
+    <message>
+        <source>&amp;New environment…</source>
+        <translation>&amp;Neue Umgebung…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit environment…</source>
+        <translation>Umgebung be&amp;arbeiten…</translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate environment…</source>
+        <translation>Umgebung d&amp;uplizieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete environment…</source>
+        <translation>Umgebung &amp;löschen…</translation>
+    </message>
+    <message>
+        <source>&amp;Run flow</source>
+        <translation>Flow &amp;ausführen</translation>
+    </message>
+    <message>
+        <source>Run next &amp;step</source>
+        <translation>Nächsten &amp;Schritt ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel flow</source>
+        <translation>Flow a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Environment</source>
+        <translation>&amp;Umgebung</translation>
+    </message>
+    <message>
+        <source>F&amp;low</source>
+        <translation>F&amp;low</translation>
+    </message>
+    <message>
+        <source>Embedded sandbox on %1</source>
+        <translation>Eingebettete Sandbox auf %1</translation>
+    </message>
+    <message>
+        <source>No keychain.</source>
+        <translation>Kein Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>authorization code</source>
+        <translation>Autorisierungscode</translation>
+    </message>
+    <message>
+        <source>access token</source>
+        <translation>Access-Token</translation>
+    </message>
+    <message>
+        <source>refresh token</source>
+        <translation>Refresh-Token</translation>
+    </message>
+    <message>
+        <source>Select an environment first.</source>
+        <translation>Wählen Sie zuerst eine Umgebung aus.</translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation>„%1“ gespeichert.</translation>
+    </message>
+    <message>
+        <source>Delete environment</source>
+        <translation>Umgebung löschen</translation>
+    </message>
+    <message>
+        <source>Delete “%1” and its secrets from the keychain? This cannot be undone.</source>
+        <translation>„%1“ und die zugehörigen Secrets aus dem Schlüsselbund löschen? Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>“%1” was not deleted. %2</source>
+        <translation>„%1“ wurde nicht gelöscht. %2</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation>„%1“ gelöscht.</translation>
+    </message>
+    <message>
+        <source>Credentials saved.</source>
+        <translation>Zugangsdaten gespeichert.</translation>
+    </message>
+    <message>
+        <source>Check pro&amp;vider</source>
+        <translation>Anbieter &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Webhooks</source>
+        <translation>&amp;Webhooks</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileRegistry</name>
+    <message>
+        <source>cannot be read: %1</source>
+        <translation>kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>provider id &quot;%1&quot; is already defined by %2</source>
+        <translation>Anbieter-ID &quot;%1&quot; ist bereits durch %2 definiert</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyJudge</name>
+    <message>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
+    </message>
+    <message>
+        <source>, code %1</source>
+        <translation>, Code %1</translation>
+    </message>
+    <message>
+        <source>no %1 in the reply</source>
+        <translation>kein %1 in der Antwort</translation>
+    </message>
+    <message>
+        <source>code %1</source>
+        <translation>Code %1</translation>
+    </message>
+    <message>
+        <source>%1 is empty or missing in the reply</source>
+        <translation>%1 ist in der Antwort leer oder fehlt</translation>
+    </message>
+    <message>
+        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
+        <translation>Der Anbieter hat die Zugangsdaten oder das Token abgelehnt (401 Unauthorized).</translation>
+    </message>
+    <message>
+        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
+        <translation>Der Anbieter hat die Anfrage verstanden, aber abgelehnt (403 Forbidden): Den Zugangsdaten fehlt die Berechtigung oder der Scope, die dieser Endpunkt benötigt.</translation>
+    </message>
+    <message>
+        <source>The provider had an internal error (HTTP %1); try again later.</source>
+        <translation>Beim Anbieter ist ein interner Fehler aufgetreten (HTTP %1); versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
+        <translation>Der Anbieter antwortete mit dem OAuth-Fehler &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <source>The provider answered with error code %1.</source>
+        <translation>Der Anbieter antwortete mit dem Fehlercode %1.</translation>
+    </message>
+    <message>
+        <source>The provider refused the request (HTTP %1).</source>
+        <translation>Der Anbieter hat die Anfrage abgelehnt (HTTP %1).</translation>
+    </message>
+</context>
+<context>
+    <name>RequestComposer</name>
+    <message>
+        <source>The provider&apos;s sample requests, filled from this environment</source>
+        <translation>Beispielanfragen des Anbieters, ausgefüllt mit den Werten dieser Umgebung</translation>
+    </message>
+    <message>
+        <source>/v1/path relative to the base URL</source>
+        <translation>/v1/path relativ zur Basis-URL</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>&amp;Senden</translation>
+    </message>
+    <message>
+        <source>Send the request (Ctrl+Enter)</source>
+        <translation>Anfrage senden (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop waiting for the reply (Esc)</source>
+        <translation>Nicht länger auf die Antwort warten (Esc)</translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation>Als curl kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the request as a curl command, with the token and secrets as placeholders</source>
+        <translation>Anfrage als curl-Befehl kopieren, mit Platzhaltern für Token und Secrets</translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets…</source>
+        <translation>Als curl mit Secrets kopieren…</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider&apos;s side. Regenerate it for a new request.</source>
+        <translation>Dieser Endpunkt benötigt pro Anfrage einen eindeutigen Schlüssel: Wird derselbe Schlüssel erneut gesendet, wiederholt der Anbieter nichts. Erzeugen Sie für eine neue Anfrage einen neuen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Request body (JSON or form), sent as is</source>
+        <translation>Anfrage-Body (JSON oder Formular), wird unverändert gesendet</translation>
+    </message>
+    <message>
+        <source>&amp;Query</source>
+        <translation>&amp;Query</translation>
+    </message>
+    <message>
+        <source>&amp;Headers</source>
+        <translation>&amp;Header</translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation>&amp;Body</translation>
+    </message>
+    <message>
+        <source>Sample:</source>
+        <translation>Beispiel:</translation>
+    </message>
+    <message>
+        <source>Choose a sample request…</source>
+        <translation>Beispielanfrage auswählen…</translation>
+    </message>
+    <message>
+        <source>No environment selected</source>
+        <translation>Keine Umgebung ausgewählt</translation>
+    </message>
+    <message>
+        <source>%1 (added at send)</source>
+        <translation>%1 (wird beim Senden hinzugefügt)</translation>
+    </message>
+    <message>
+        <source>Ready: %1 on %2</source>
+        <translation>Bereit: %1 auf %2</translation>
+    </message>
+    <message>
+        <source>→ %1</source>
+        <translation>→ %1</translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Sending %1 %2…</source>
+        <translation>%1 %2 wird gesendet…</translation>
+    </message>
+    <message>
+        <source>HTTP %1 in %2 ms</source>
+        <translation>HTTP %1 in %2 ms</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Copied as curl; the token and secrets are placeholders.</source>
+        <translation>Als curl kopiert; Token und Secrets sind Platzhalter.</translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets</source>
+        <translation>Als curl mit Secrets kopieren</translation>
+    </message>
+    <message>
+        <source>The command will contain this environment&apos;s live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
+        <translation>Der Befehl enthält das gültige Access-Token dieser Umgebung im Klartext. Wer es sieht, kann bis zum Ablauf des Tokens in Ihrem Namen handeln. Die Zwischenablage wird nach %1 Sekunden geleert. Kopieren?</translation>
+    </message>
+    <message>
+        <source>Nothing copied.</source>
+        <translation>Nichts kopiert.</translation>
+    </message>
+    <message>
+        <source>Copied as curl with the token; the clipboard clears itself.</source>
+        <translation>Als curl mit Token kopiert; die Zwischenablage leert sich automatisch.</translation>
+    </message>
+    <message>
+        <source>Getting a token…</source>
+        <translation>Token wird abgerufen…</translation>
+    </message>
+</context>
+<context>
+    <name>RequestExecutor</name>
+    <message>
+        <source>no complete reply within %1 s</source>
+        <translation>keine vollständige Antwort innerhalb von %1 s</translation>
+    </message>
+    <message>
+        <source>the reply is larger than the %1 MB limit</source>
+        <translation>die Antwort überschreitet das Limit von %1 MB</translation>
+    </message>
+    <message>
+        <source>TLS error: %1</source>
+        <translation>TLS-Fehler: %1</translation>
+    </message>
+    <message>
+        <source>too many redirects</source>
+        <translation>zu viele Weiterleitungen</translation>
+    </message>
+    <message>
+        <source>refused a redirect from HTTPS to %1</source>
+        <translation>Weiterleitung von HTTPS zu %1 abgelehnt</translation>
+    </message>
+    <message>
+        <source>refused to resend the request body to another origin (%1)</source>
+        <translation>erneutes Senden des Anfrage-Bodys an einen anderen Origin (%1) abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>RequestWorkspace</name>
+    <message>
+        <source>Request</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message numerus="yes">
+        <source>History kept only the first part of this %n-byte body.</source>
+        <translation>
+            <numerusform>Der Verlauf hat von diesem %n Byte großen Body nur den ersten Teil gespeichert.</numerusform>
+            <numerusform>Der Verlauf hat von diesem %n Byte großen Body nur den ersten Teil gespeichert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ResponseInspector</name>
+    <message>
+        <source>Response inspector</source>
+        <translation>Antwort-Inspektor</translation>
+    </message>
+    <message>
+        <source>Decode JWT</source>
+        <translation>JWT dekodieren</translation>
+    </message>
+    <message>
+        <source>Decode the selected token-shaped value</source>
+        <translation>Den markierten Wert dekodieren, der wie ein Token aussieht</translation>
+    </message>
+    <message>
+        <source>JSON tree</source>
+        <translation>JSON-Baum</translation>
+    </message>
+    <message>
+        <source>Body, formatted</source>
+        <translation>Body, formatiert</translation>
+    </message>
+    <message>
+        <source>Body, raw</source>
+        <translation>Body, roh</translation>
+    </message>
+    <message>
+        <source>Response headers</source>
+        <translation>Antwort-Header</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Tree</source>
+        <translation>Baum</translation>
+    </message>
+    <message>
+        <source>Pretty</source>
+        <translation>Formatiert</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>Roh</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>JWT</source>
+        <translation>JWT</translation>
+    </message>
+    <message>
+        <source>Find in body</source>
+        <translation>Im Body suchen</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>No reply yet</source>
+        <translation>Noch keine Antwort</translation>
+    </message>
+    <message>
+        <source>No HTTP status</source>
+        <translation>Kein HTTP-Status</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Reply status: %1</source>
+        <translation>Antwortstatus: %1</translation>
+    </message>
+    <message>
+        <source>The reply has no body.</source>
+        <translation>Die Antwort hat keinen Body.</translation>
+    </message>
+    <message>
+        <source>Reading the body…</source>
+        <translation>Body wird gelesen…</translation>
+    </message>
+    <message>
+        <source>The text views show the first %1 of %2; the tree shows everything.</source>
+        <translation>Die Textansichten zeigen die ersten %1 von %2; der Baum zeigt alles.</translation>
+    </message>
+    <message>
+        <source>This body is not JSON (%1), so there is no tree. It is shown as raw text.</source>
+        <translation>Dieser Body ist kein JSON (%1), daher gibt es keinen Baum. Er wird als Rohtext angezeigt.</translation>
+    </message>
+    <message>
+        <source>Copy value</source>
+        <translation>Wert kopieren</translation>
+    </message>
+    <message>
+        <source>Copy JSON pointer</source>
+        <translation>JSON-Pointer kopieren</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>Kein Treffer</translation>
+    </message>
+</context>
+<context>
+    <name>SandboxServer</name>
+    <message>
+        <source>The sandbox is already listening.</source>
+        <translation>Die Sandbox lauscht bereits.</translation>
+    </message>
+    <message>
+        <source>Cannot listen on 127.0.0.1:%1: %2</source>
+        <translation>Lauschen auf 127.0.0.1:%1 nicht möglich: %2</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPageProbe</name>
+    <message>
+        <source>with a code</source>
+        <translation>mit einem Code</translation>
+    </message>
+    <message>
+        <source>with error=%1</source>
+        <translation>mit error=%1</translation>
+    </message>
+    <message>
+        <source>without a code</source>
+        <translation>ohne Code</translation>
+    </message>
+    <message>
+        <source>the server sent the browser straight back to the redirect URI %1, without a sign-in page: prompt=login must force the user to sign in again</source>
+        <translation>der Server hat den Browser ohne Anmeldeseite direkt %1 zur Redirect-URI zurückgeschickt: prompt=login muss eine erneute Anmeldung des Benutzers erzwingen</translation>
+    </message>
+    <message>
+        <source>too many redirects from %1</source>
+        <translation>zu viele Weiterleitungen von %1</translation>
+    </message>
+    <message>
+        <source>no reply from %1: %2</source>
+        <translation>keine Antwort von %1: %2</translation>
+    </message>
+    <message>
+        <source>a sign-in page with a password field at %1</source>
+        <translation>eine Anmeldeseite mit Passwortfeld unter %1</translation>
+    </message>
+    <message>
+        <source>the authorization URL answered HTTP %1 at %2: check client_id and that http://127.0.0.1/callback is a registered redirect URI</source>
+        <translation>die Autorisierungs-URL antwortete unter %2 mit HTTP %1: prüfen Sie client_id und ob http://127.0.0.1/callback als Redirect-URI registriert ist</translation>
+    </message>
+    <message>
+        <source>HTTP %1 at %2 has no form with a password field (a page drawn by JavaScript cannot be seen by this check)</source>
+        <translation>HTTP %1 unter %2 enthält kein Formular mit Passwortfeld (eine per JavaScript erzeugte Seite kann diese Prüfung nicht erkennen)</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <source>Token timeline</source>
+        <translation>Token-Zeitleiste</translation>
+    </message>
+    <message>
+        <source>revoked or failed</source>
+        <translation>widerrufen oder fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>✓ used at %1</source>
+        <translation>✓ verwendet um %1</translation>
+    </message>
+    <message>
+        <source>no expiry given</source>
+        <translation>kein Ablauf angegeben</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation>Ausgestellt: %1</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Expires: %1</source>
+        <translation>Läuft ab: %1</translation>
+    </message>
+    <message>
+        <source>not given by the provider</source>
+        <translation>vom Anbieter nicht angegeben</translation>
+    </message>
+    <message>
+        <source>Consumed: %1 (single use)</source>
+        <translation>Eingelöst: %1 (einmalig verwendbar)</translation>
+    </message>
+    <message>
+        <source>Single use, not consumed yet</source>
+        <translation>Einmalig verwendbar, noch nicht eingelöst</translation>
+    </message>
+    <message>
+        <source>Revoked or refused</source>
+        <translation>Widerrufen oder abgelehnt</translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet.</source>
+        <translation>Noch keine Codes oder Tokens.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet. Run a flow step to see them here.</source>
+        <translation>Noch keine Codes oder Tokens. Führen Sie einen Flow-Schritt aus, um sie hier zu sehen.</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookPage</name>
+    <message>
+        <source>Valid: the signature matches this body and the environment&apos;s webhook secret.</source>
+        <translation>Gültig: Die Signatur passt zu diesem Body und zum Webhook-Secret der Umgebung.</translation>
+    </message>
+    <message>
+        <source>Not a signature: expected the hex or base64 form of an HMAC-SHA256 (32 bytes).</source>
+        <translation>Keine Signatur: Erwartet wird ein HMAC-SHA256 (32 Byte) in Hex- oder Base64-Form.</translation>
+    </message>
+    <message>
+        <source>Body whitespace mismatch: the signature fits this body only once whitespace or line endings are normalised.</source>
+        <translation>Leerraum im Body weicht ab: Die Signatur passt erst zu diesem Body, wenn Leerraum oder Zeilenenden normalisiert werden.</translation>
+    </message>
+    <message>
+        <source>Secret encoding mismatch: the signature fits when the secret is decoded first.</source>
+        <translation>Kodierung des Secrets weicht ab: Die Signatur passt, wenn das Secret zuerst dekodiert wird.</translation>
+    </message>
+    <message>
+        <source>Mismatch: the signature does not match this body with the environment&apos;s webhook secret.</source>
+        <translation>Keine Übereinstimmung: Die Signatur passt nicht zu diesem Body mit dem Webhook-Secret der Umgebung.</translation>
+    </message>
+    <message>
+        <source>Paste the webhook body exactly as it was received (raw bytes, not re-formatted).</source>
+        <translation>Fügen Sie den Webhook-Body genau so ein, wie er empfangen wurde (Rohbytes, nicht umformatiert).</translation>
+    </message>
+    <message>
+        <source>The signature header&apos;s value, hex or base64</source>
+        <translation>Wert des Signatur-Headers, hex oder base64</translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation>&amp;Verifizieren</translation>
+    </message>
+    <message>
+        <source>Verify the signature (Ctrl+Enter)</source>
+        <translation>Signatur verifizieren (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation>&amp;Body</translation>
+    </message>
+    <message>
+        <source>&amp;Signature</source>
+        <translation>&amp;Signatur</translation>
+    </message>
+    <message>
+        <source>Webhook signature — %1</source>
+        <translation>Webhook-Signatur — %1</translation>
+    </message>
+    <message>
+        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment&apos;s “%1” from the keychain, without showing it.</source>
+        <translation>Fügen Sie einen Webhook-Body und seine Signatur ein; Keyway prüft den HMAC-SHA256 mit „%1“ dieser Umgebung aus dem Schlüsselbund, ohne den Wert anzuzeigen.</translation>
+    </message>
+    <message>
+        <source>Webhook signature</source>
+        <translation>Webhook-Signatur</translation>
+    </message>
+    <message>
+        <source>“%1” uses %2, which declares no webhook secret.</source>
+        <translation>„%1“ verwendet %2; dieser Anbieter deklariert kein Webhook-Secret.</translation>
+    </message>
+    <message>
+        <source>Select an environment whose provider signs webhooks (for example Seismic).</source>
+        <translation>Wählen Sie eine Umgebung aus, deren Anbieter Webhooks signiert (zum Beispiel Seismic).</translation>
+    </message>
+    <message>
+        <source>Paste the signature first.</source>
+        <translation>Fügen Sie zuerst die Signatur ein.</translation>
+    </message>
+    <message>
+        <source>Reading the webhook secret from the keychain…</source>
+        <translation>Webhook-Secret wird aus dem Schlüsselbund gelesen…</translation>
+    </message>
+    <message>
+        <source>No keychain.</source>
+        <translation>Kein Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>This environment has no %1: set it on the Credentials tab.</source>
+        <translation>Für diese Umgebung ist %1 nicht gesetzt: Legen Sie den Wert im Tab „Zugangsdaten“ fest.</translation>
+    </message>
+    <message>
+        <source>The signature was read as %1.</source>
+        <translation>Die Signatur wurde als %1 gelesen.</translation>
+    </message>
+    <message>
+        <source>The webhook is authentic.</source>
+        <translation>Der Webhook ist authentisch.</translation>
+    </message>
+    <message>
+        <source>Do not trust this webhook until the signature matches.</source>
+        <translation>Vertrauen Sie diesem Webhook nicht, solange die Signatur nicht passt.</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookVerifier</name>
+    <message>
+        <source>The signature is not an HMAC-SHA256 value: expected 64 hex characters (optionally &quot;sha256=&quot; first) or 44 base64 characters. Copy the whole signature header value.</source>
+        <translation>Die Signatur ist kein HMAC-SHA256-Wert: Erwartet werden 64 Hex-Zeichen (optional mit vorangestelltem &quot;sha256=&quot;) oder 44 Base64-Zeichen. Kopieren Sie den vollständigen Wert des Signatur-Headers.</translation>
+    </message>
+    <message>
+        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
+        <translation>Gültig: Die %1-Signatur stimmt mit dem HMAC-SHA256 des Bodys mit dem Secret dieser Umgebung überein.</translation>
+    </message>
+    <message>
+        <source>The signature matches the body %1, not the bytes given: verify the raw request body exactly as received, before any parsing or reformatting.</source>
+        <translation>Die Signatur passt zum Body %1, nicht zu den übergebenen Bytes: Prüfen Sie den rohen Anfrage-Body genau so, wie er empfangen wurde, vor jedem Parsen oder Umformatieren.</translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed from the secret</source>
+        <translation>ohne umgebenden Leerraum</translation>
+    </message>
+    <message>
+        <source>hex-decoded</source>
+        <translation>hex-dekodiert</translation>
+    </message>
+    <message>
+        <source>base64-decoded</source>
+        <translation>base64-dekodiert</translation>
+    </message>
+    <message>
+        <source>The signature matches when the secret is %1: store the secret in that form.</source>
+        <translation>Die Signatur passt, wenn das Secret %1 verwendet wird: Speichern Sie das Secret in dieser Form.</translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s webhookSecret), or the body was changed after it was signed.</source>
+        <translation>Die Signatur passt nicht: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde (prüfen Sie webhookSecret der Umgebung), oder der Body wurde nach dem Signieren verändert.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway</name>
+    <message>
+        <source>without the trailing newline</source>
+        <translation>ohne abschließenden Zeilenumbruch</translation>
+    </message>
+    <message>
+        <source>with a trailing newline</source>
+        <translation>mit abschließendem Zeilenumbruch</translation>
+    </message>
+    <message>
+        <source>with LF instead of CRLF line endings</source>
+        <translation>mit LF- statt CRLF-Zeilenenden</translation>
+    </message>
+    <message>
+        <source>as compact JSON (no whitespace)</source>
+        <translation>als kompaktes JSON (ohne Leerraum)</translation>
+    </message>
+    <message>
+        <source>as indented JSON</source>
+        <translation>als eingerücktes JSON</translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed</source>
+        <translation>ohne umgebenden Leerraum</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::EnvironmentStore</name>
+    <message>
+        <source>expected an object</source>
+        <translation>Objekt erwartet</translation>
+    </message>
+    <message>
+        <source>expected a non-empty string</source>
+        <translation>nicht leere Zeichenkette erwartet</translation>
+    </message>
+    <message>
+        <source>expected an object of strings</source>
+        <translation>Objekt mit Zeichenketten erwartet</translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation>Zeichenkette erwartet</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>not valid JSON (empty or cut off?)</source>
+        <translation>kein gültiges JSON (leer oder abgeschnitten?)</translation>
+    </message>
+    <message>
+        <source>/environments: expected an array</source>
+        <translation>/environments: Array erwartet</translation>
+    </message>
+    <message>
+        <source>/version: expected a format version up to %1</source>
+        <translation>/version: Formatversion bis höchstens %1 erwartet</translation>
+    </message>
+    <message>
+        <source>duplicate environment &apos;%1&apos;</source>
+        <translation>doppelte Umgebung &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>The environments file %1 is damaged (%2). It was moved to %3; Keyway starts with an empty list.</source>
+        <translation>Die Umgebungsdatei %1 ist beschädigt (%2). Sie wurde nach %3 verschoben; Keyway startet mit einer leeren Liste.</translation>
+    </message>
+    <message>
+        <source>The environments file %1 is damaged (%2) and could not be moved aside.</source>
+        <translation>Die Umgebungsdatei %1 ist beschädigt (%2) und konnte nicht beiseitegelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot create the directory of %1.</source>
+        <translation>Das Verzeichnis für %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>An environment needs an id and a name.</source>
+        <translation>Eine Umgebung benötigt eine ID und einen Namen.</translation>
+    </message>
+    <message>
+        <source>An environment named &apos;%1&apos; already exists.</source>
+        <translation>Eine Umgebung namens &apos;%1&apos; existiert bereits.</translation>
+    </message>
+    <message>
+        <source>An environment with id %1 already exists.</source>
+        <translation>Eine Umgebung mit der ID %1 existiert bereits.</translation>
+    </message>
+    <message>
+        <source>No environment with id %1.</source>
+        <translation>Keine Umgebung mit der ID %1.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ProfileParser</name>
+    <message>
+        <source>not valid JSON (byte %1): %2</source>
+        <translation>kein gültiges JSON (Byte %1): %2</translation>
+    </message>
+    <message>
+        <source>expected lowercase letters, digits and dashes, e.g. &quot;my-provider&quot;</source>
+        <translation>Kleinbuchstaben, Ziffern und Bindestriche erwartet, z. B. &quot;my-provider&quot;</translation>
+    </message>
+    <message>
+        <source>expected letters, digits and underscores, e.g. &quot;client_id&quot;</source>
+        <translation>Buchstaben, Ziffern und Unterstriche erwartet, z. B. &quot;client_id&quot;</translation>
+    </message>
+    <message>
+        <source>must be one of the choices</source>
+        <translation>muss einer der Auswahlwerte sein</translation>
+    </message>
+    <message>
+        <source>a secret field cannot have a default value</source>
+        <translation>ein geheimes Feld kann keinen Standardwert haben</translation>
+    </message>
+    <message>
+        <source>duplicate field key &quot;%1&quot;</source>
+        <translation>doppelter Feldschlüssel &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>expected exactly one of &quot;fields&quot; or &quot;credentialSets&quot;</source>
+        <translation>genau eines von &quot;fields&quot; oder &quot;credentialSets&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of credential fields</source>
+        <translation>nicht leeres Array von Zugangsdatenfeldern erwartet</translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of credential sets</source>
+        <translation>nicht leeres Array von Zugangsdatensätzen erwartet</translation>
+    </message>
+    <message>
+        <source>duplicate credential set &quot;%1&quot;</source>
+        <translation>doppelter Zugangsdatensatz &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>only one credential set can be the default</source>
+        <translation>nur ein Zugangsdatensatz kann der Standard sein</translation>
+    </message>
+    <message>
+        <source>&quot;codePointer&quot; and &quot;codeEquals&quot; go together</source>
+        <translation>&quot;codePointer&quot; und &quot;codeEquals&quot; gehören zusammen</translation>
+    </message>
+    <message>
+        <source>expected &quot;exchange&quot;, &quot;browser&quot; or &quot;refresh&quot;</source>
+        <translation>&quot;exchange&quot;, &quot;browser&quot; oder &quot;refresh&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>the refresh step must have kind &quot;refresh&quot;</source>
+        <translation>der Refresh-Schritt muss kind &quot;refresh&quot; haben</translation>
+    </message>
+    <message>
+        <source>a refresh step belongs under &quot;refresh&quot;, not in &quot;flow&quot;</source>
+        <translation>ein Refresh-Schritt gehört unter &quot;refresh&quot;, nicht in &quot;flow&quot;</translation>
+    </message>
+    <message>
+        <source>expected one of GET, POST, PUT, PATCH, DELETE</source>
+        <translation>eines von GET, POST, PUT, PATCH, DELETE erwartet</translation>
+    </message>
+    <message>
+        <source>expected at most one of &quot;query&quot;, &quot;form&quot; or &quot;json&quot;</source>
+        <translation>höchstens eines von &quot;query&quot;, &quot;form&quot; oder &quot;json&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>&quot;clientAuth&quot; needs &quot;clientId&quot; (and usually &quot;clientSecret&quot;)</source>
+        <translation>&quot;clientAuth&quot; benötigt &quot;clientId&quot; (und meist &quot;clientSecret&quot;)</translation>
+    </message>
+    <message>
+        <source>a browser step needs the authorization URL&apos;s parameters</source>
+        <translation>ein Browser-Schritt benötigt die Parameter der Autorisierungs-URL</translation>
+    </message>
+    <message>
+        <source>only browser steps have &quot;authorize&quot;</source>
+        <translation>nur Browser-Schritte haben &quot;authorize&quot;</translation>
+    </message>
+    <message>
+        <source>expected an array of captures</source>
+        <translation>Array von Captures erwartet</translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of flow steps</source>
+        <translation>nicht leeres Array von Flow-Schritten erwartet</translation>
+    </message>
+    <message>
+        <source>duplicate step id &quot;%1&quot;</source>
+        <translation>doppelte Schritt-ID &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>{{%1}} names no credential field, earlier capture or flow variable</source>
+        <translation>{{%1}} bezeichnet weder ein Zugangsdatenfeld noch ein früheres Capture noch eine Flow-Variable</translation>
+    </message>
+    <message>
+        <source>missing: how the access token is sent (header, prefix, capture)</source>
+        <translation>fehlt: wie das Access-Token gesendet wird (header, prefix, capture)</translation>
+    </message>
+    <message>
+        <source>no flow step captures &quot;%1&quot;</source>
+        <translation>kein Flow-Schritt erfasst &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>expected an array of hints</source>
+        <translation>Array von Hinweisen erwartet</translation>
+    </message>
+    <message>
+        <source>expected an HTTP status code between 100 and 599</source>
+        <translation>HTTP-Statuscode zwischen 100 und 599 erwartet</translation>
+    </message>
+    <message>
+        <source>a hint needs at least one of &quot;code&quot;, &quot;status&quot; or &quot;when&quot;</source>
+        <translation>ein Hinweis benötigt mindestens eines von &quot;code&quot;, &quot;status&quot; oder &quot;when&quot;</translation>
+    </message>
+    <message>
+        <source>expected &quot;empty:&lt;JSON pointer&gt;&quot;</source>
+        <translation>&quot;empty:&lt;JSON-Pointer&gt;&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>expected an array of {&quot;method&quot;, &quot;path&quot;} rules</source>
+        <translation>Array von {&quot;method&quot;, &quot;path&quot;}-Regeln erwartet</translation>
+    </message>
+    <message>
+        <source>expected a path starting with &quot;/&quot;</source>
+        <translation>Pfad mit &quot;/&quot; am Anfang erwartet</translation>
+    </message>
+    <message>
+        <source>expected an array of sample requests</source>
+        <translation>Array von Beispielanfragen erwartet</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::Reader</name>
+    <message>
+        <source>unknown key &quot;%1&quot;; expected one of: %2</source>
+        <translation>unbekannter Schlüssel &quot;%1&quot;; erwartet wird einer von: %2</translation>
+    </message>
+    <message>
+        <source>expected an object, found %1</source>
+        <translation>Objekt erwartet, %1 gefunden</translation>
+    </message>
+    <message>
+        <source>missing required string</source>
+        <translation>erforderliche Zeichenkette fehlt</translation>
+    </message>
+    <message>
+        <source>expected a string, found %1</source>
+        <translation>Zeichenkette erwartet, %1 gefunden</translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation>darf nicht leer sein</translation>
+    </message>
+    <message>
+        <source>expected true or false, found %1</source>
+        <translation>true oder false erwartet, %1 gefunden</translation>
+    </message>
+    <message>
+        <source>expected a positive whole number of seconds</source>
+        <translation>positive ganze Zahl von Sekunden erwartet</translation>
+    </message>
+    <message>
+        <source>expected an array of HTTP status codes</source>
+        <translation>Array von HTTP-Statuscodes erwartet</translation>
+    </message>
+    <message>
+        <source>expected an HTTP status code between 100 and 599</source>
+        <translation>HTTP-Statuscode zwischen 100 und 599 erwartet</translation>
+    </message>
+    <message>
+        <source>expected an array of strings</source>
+        <translation>Array von Zeichenketten erwartet</translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation>Zeichenkette erwartet</translation>
+    </message>
+    <message>
+        <source>expected a JSON pointer starting with &quot;/&quot;</source>
+        <translation>JSON-Pointer mit &quot;/&quot; am Anfang erwartet</translation>
+    </message>
+    <message>
+        <source>expected a string value (templates like {{clientId}} are strings)</source>
+        <translation>Zeichenkettenwert erwartet (Vorlagen wie {{clientId}} sind Zeichenketten)</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli</name>
+    <message>
+        <source>Usage:
+  keyway-cli providers [--json]
+  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
+  keyway-cli env list [--json] | env show NAME [--json] | env rm NAME
+  keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]
+  keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]
+  keyway-cli check NAME [--credentials SET] [--no-browser] [--json]
+  keyway-cli conform NAME [--no-browser] [--json]
+  keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
+  keyway-cli sandbox [--port N] [--time-scale X] [--json]
+
+Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input,
+3 the auth flow failed, 4 keychain unavailable or locked.</source>
+        <translation>Aufruf:
+  keyway-cli providers [--json]
+  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
+  keyway-cli env list [--json] | env show NAME [--json] | env rm NAME
+  keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]
+  keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]
+  keyway-cli check NAME [--credentials SET] [--no-browser] [--json]
+  keyway-cli conform NAME [--no-browser] [--json]
+  keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
+  keyway-cli sandbox [--port N] [--time-scale X] [--json]
+
+Exit-Codes: 0 ok, 1 der Anbieter hat den Aufruf abgelehnt, 2 falscher Aufruf oder ungültige Eingabe,
+3 der Auth-Flow ist fehlgeschlagen, 4 Schlüsselbund nicht verfügbar oder gesperrt.</translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown command &apos;%1&apos;.</source>
+        <translation>keyway-cli: unbekannter Befehl &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli conform NAME [--no-browser] [--json]</source>
+        <translation>Aufruf: keyway-cli conform NAME [--no-browser] [--json]</translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;</source>
+        <translation>unerwartetes Argument &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>missing the environment NAME</source>
+        <translation>der NAME der Umgebung fehlt</translation>
+    </message>
+    <message>
+        <source>keyway-cli conform: &apos;%1&apos; uses provider &apos;%2&apos;; conform checks authorization-code providers with refresh tokens (provider oauth2-code)</source>
+        <translation>keyway-cli conform: &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;; conform prüft Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code)</translation>
+    </message>
+    <message>
+        <source>Open this URL in a browser and sign in:</source>
+        <translation>Öffnen Sie diese URL in einem Browser und melden Sie sich an:</translation>
+    </message>
+    <message>
+        <source>Could not start a browser; open this URL to sign in:</source>
+        <translation>Browser konnte nicht gestartet werden; öffnen Sie diese URL, um sich anzumelden:</translation>
+    </message>
+    <message>
+        <source>Waiting for the sign-in in your browser...</source>
+        <translation>Warten auf die Anmeldung in Ihrem Browser...</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed</source>
+        <translation>%1 von %2 Prüfungen bestanden</translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]</source>
+        <translation>Aufruf: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]</translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]</source>
+        <translation>Aufruf: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]</translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]</source>
+        <translation>Aufruf: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]</translation>
+    </message>
+    <message>
+        <source>--credentials needs a credential set name</source>
+        <translation>--credentials benötigt den Namen eines Zugangsdatensatzes</translation>
+    </message>
+    <message>
+        <source>-d needs a body or @FILE</source>
+        <translation>-d benötigt einen Body oder @FILE</translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot read %1: %2</source>
+        <translation>keyway-cli: %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>-H needs &quot;Name: value&quot;</source>
+        <translation>-H benötigt &quot;Name: value&quot;</translation>
+    </message>
+    <message>
+        <source>expected a header as &quot;Name: value&quot;, got &quot;%1&quot;</source>
+        <translation>Header im Format &quot;Name: value&quot; erwartet, erhalten: &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>unknown option %1</source>
+        <translation>unbekannte Option %1</translation>
+    </message>
+    <message>
+        <source>missing arguments</source>
+        <translation>Argumente fehlen</translation>
+    </message>
+    <message>
+        <source>too many arguments</source>
+        <translation>zu viele Argumente</translation>
+    </message>
+    <message>
+        <source>unknown HTTP method %1</source>
+        <translation>unbekannte HTTP-Methode %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: %1 needs a value.</source>
+        <translation>keyway-cli sandbox: %1 benötigt einen Wert.</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: --port must be a number from 0 to 65535 (0 picks a free port), not &apos;%1&apos;.</source>
+        <translation>keyway-cli sandbox: --port muss eine Zahl von 0 bis 65535 sein (0 wählt einen freien Port), nicht &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: --time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not &apos;%1&apos;.</source>
+        <translation>keyway-cli sandbox: --time-scale muss eine positive Zahl sein (bei 60 lebt ein 10-Minuten-Code 10 Sekunden), nicht &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: unknown argument &apos;%1&apos;.
+Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
+        <translation>keyway-cli sandbox: unbekanntes Argument &apos;%1&apos;.
+Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
+    </message>
+    <message>
+        <source>Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.</source>
+        <translation>Keyway-Sandbox lauscht auf %1 (Zeitfaktor %2x). Beenden mit Strg+C.</translation>
+    </message>
+    <message>
+        <source>Demo credentials are throwaway values, public by design.</source>
+        <translation>Die Demo-Zugangsdaten sind Wegwerfwerte und absichtlich öffentlich.</translation>
+    </message>
+    <message>
+        <source>Sign-in page user (oauth2-code): %1 / %2</source>
+        <translation>Benutzer der Anmeldeseite (oauth2-code): %1 / %2</translation>
+    </message>
+    <message>
+        <source>Faults: GET %1/_sandbox/faults lists them; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} switches one.</source>
+        <translation>Fehlerszenarien: GET %1/_sandbox/faults listet sie auf; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} schaltet eines um.</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: %1</source>
+        <translation>keyway-cli sandbox: %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: cannot set up signal handling.</source>
+        <translation>keyway-cli sandbox: die Signalbehandlung kann nicht eingerichtet werden.</translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]  (the body is read from standard input when --body is not given)</source>
+        <translation>Aufruf: keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]  (ohne --body wird der Body von der Standardeingabe gelesen)</translation>
+    </message>
+    <message>
+        <source>expected the subcommand &apos;verify&apos;</source>
+        <translation>Unterbefehl &apos;verify&apos; erwartet</translation>
+    </message>
+    <message>
+        <source>%1 needs a value</source>
+        <translation>%1 benötigt einen Wert</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>NAME and --signature are required</source>
+        <translation>NAME und --signature sind erforderlich</translation>
+    </message>
+    <message>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
+        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert kein Webhook-Secret</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::EnvCommand</name>
+    <message>
+        <source>Usage:
+  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
+  keyway-cli env list [--json]
+  keyway-cli env show NAME [--json]
+  keyway-cli env rm NAME</source>
+        <translation>Aufruf:
+  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
+  keyway-cli env list [--json]
+  keyway-cli env show NAME [--json]
+  keyway-cli env rm NAME</translation>
+    </message>
+    <message>
+        <source>option %1 needs a value.</source>
+        <translation>Option %1 benötigt einen Wert.</translation>
+    </message>
+    <message>
+        <source>unknown option &apos;%1&apos;.</source>
+        <translation>unbekannte Option &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>erforderlich</translation>
+    </message>
+    <message>
+        <source>secret</source>
+        <translation>geheim</translation>
+    </message>
+    <message>
+        <source>keyway-cli env: another Keyway process is changing %1; try again.</source>
+        <translation>keyway-cli env: ein anderer Keyway-Prozess ändert gerade %1; versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>env add takes exactly one NAME.</source>
+        <translation>env add erwartet genau einen NAME.</translation>
+    </message>
+    <message>
+        <source>--provider ID is required. Valid providers: %1</source>
+        <translation>--provider ID ist erforderlich. Gültige Anbieter: %1</translation>
+    </message>
+    <message>
+        <source>unknown provider &apos;%1&apos;. Valid providers: %2</source>
+        <translation>unbekannter Anbieter &apos;%1&apos;. Gültige Anbieter: %2</translation>
+    </message>
+    <message>
+        <source>provider &apos;%1&apos; has no default base URL: pass --base-url URL.</source>
+        <translation>Anbieter &apos;%1&apos; hat keine Standard-Basis-URL: Geben Sie --base-url URL an.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an http:// or https:// URL.</source>
+        <translation>&apos;%1&apos; ist keine http://- oder https://-URL.</translation>
+    </message>
+    <message>
+        <source>--set expects KEY=VALUE.</source>
+        <translation>--set erwartet KEY=VALUE.</translation>
+    </message>
+    <message>
+        <source>unknown key &apos;%1&apos; for provider &apos;%2&apos;. Valid keys: %3</source>
+        <translation>unbekannter Schlüssel &apos;%1&apos; für Anbieter &apos;%2&apos;. Gültige Schlüssel: %3</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a secret and is never accepted on the command line: use --secret %1 and give the value on standard input.</source>
+        <translation>&apos;%1&apos; ist ein Secret und wird nie auf der Kommandozeile akzeptiert: Verwenden Sie --secret %1 und übergeben Sie den Wert über die Standardeingabe.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is set twice.</source>
+        <translation>&apos;%1&apos; ist zweimal gesetzt.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; must be one of: %2</source>
+        <translation>&apos;%1&apos; muss einer der folgenden Werte sein: %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a secret: use --set %1=VALUE. Secret keys: %2</source>
+        <translation>&apos;%1&apos; ist kein Secret: Verwenden Sie --set %1=VALUE. Geheime Schlüssel: %2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is given twice.</source>
+        <translation>&apos;%1&apos; ist zweimal angegeben.</translation>
+    </message>
+    <message>
+        <source>missing required key(s) for provider &apos;%1&apos;: %2. Valid keys: %3</source>
+        <translation>fehlende Pflichtschlüssel für Anbieter &apos;%1&apos;: %2. Gültige Schlüssel: %3</translation>
+    </message>
+    <message>
+        <source>an environment named &apos;%1&apos; already exists (existing: %2). Remove it first with: keyway-cli env rm %1</source>
+        <translation>eine Umgebung namens &apos;%1&apos; existiert bereits (vorhanden: %2). Entfernen Sie sie zuerst mit: keyway-cli env rm %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2): </source>
+        <translation>%1 (%2): </translation>
+    </message>
+    <message>
+        <source>expected the value of &apos;%1&apos; on standard input (one line per --secret, in order), but the input ended.</source>
+        <translation>Wert von &apos;%1&apos; auf der Standardeingabe erwartet (eine Zeile pro --secret, in Reihenfolge), aber die Eingabe ist zu Ende.</translation>
+    </message>
+    <message>
+        <source>the value of &apos;%1&apos; is empty.</source>
+        <translation>der Wert von &apos;%1&apos; ist leer.</translation>
+    </message>
+    <message>
+        <source>an environment named &apos;%1&apos; already exists.</source>
+        <translation>eine Umgebung namens &apos;%1&apos; existiert bereits.</translation>
+    </message>
+    <message>
+        <source>keyway-cli env: the secrets could not be stored; environment &apos;%1&apos; was not added.</source>
+        <translation>keyway-cli env: die Secrets konnten nicht gespeichert werden; Umgebung &apos;%1&apos; wurde nicht hinzugefügt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added environment &apos;%1&apos; (%2, %3); %n secret(s) stored in the keychain.</source>
+        <translation>
+            <numerusform>Umgebung &apos;%1&apos; hinzugefügt (%2, %3); %n Secret im Schlüsselbund gespeichert.</numerusform>
+            <numerusform>Umgebung &apos;%1&apos; hinzugefügt (%2, %3); %n Secrets im Schlüsselbund gespeichert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>env list takes no NAME.</source>
+        <translation>env list erwartet keinen NAME.</translation>
+    </message>
+    <message>
+        <source>No environments yet. Add one with: keyway-cli env add NAME --provider ID</source>
+        <translation>Noch keine Umgebungen. Fügen Sie eine hinzu mit: keyway-cli env add NAME --provider ID</translation>
+    </message>
+    <message>
+        <source>env show takes exactly one NAME.</source>
+        <translation>env show erwartet genau einen NAME.</translation>
+    </message>
+    <message>
+        <source>no environment named &apos;%1&apos;. Environments: %2</source>
+        <translation>keine Umgebung namens &apos;%1&apos;. Umgebungen: %2</translation>
+    </message>
+    <message>
+        <source>warning: provider &apos;%1&apos; is not known any more; secret fields cannot be listed.</source>
+        <translation>Warnung: Anbieter &apos;%1&apos; ist nicht mehr bekannt; geheime Felder können nicht aufgelistet werden.</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <source>base URL</source>
+        <translation>Basis-URL</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>env rm takes exactly one NAME.</source>
+        <translation>env rm erwartet genau einen NAME.</translation>
+    </message>
+    <message>
+        <source>keyway-cli env: the keychain entries of &apos;%1&apos; could not be removed; the environment is kept.</source>
+        <translation>keyway-cli env: die Schlüsselbundeinträge von &apos;%1&apos; konnten nicht entfernt werden; die Umgebung bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>Removed environment &apos;%1&apos; and its keychain entries.</source>
+        <translation>Umgebung &apos;%1&apos; und ihre Schlüsselbundeinträge entfernt.</translation>
+    </message>
+    <message>
+        <source>missing sub-command.</source>
+        <translation>Unterbefehl fehlt.</translation>
+    </message>
+    <message>
+        <source>unknown sub-command &apos;%1&apos;.</source>
+        <translation>unbekannter Unterbefehl &apos;%1&apos;.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::FlowCommand</name>
+    <message>
+        <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
+        <translation>keyway-cli: das Refresh-Token konnte nicht im Schlüsselbund abgelegt werden (%1)</translation>
+    </message>
+    <message>
+        <source>Open this URL in a browser to sign in, then come back here:</source>
+        <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
+    </message>
+    <message>
+        <source>Waiting for the sign-in in your browser...</source>
+        <translation>Warten auf die Anmeldung in Ihrem Browser...</translation>
+    </message>
+    <message>
+        <source>Could not start a browser; open this URL to sign in:</source>
+        <translation>Browser konnte nicht gestartet werden; öffnen Sie diese URL, um sich anzumelden:</translation>
+    </message>
+    <message>
+        <source>keyway-cli: authentication failed: %1</source>
+        <translation>keyway-cli: Authentifizierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Authenticated %1 (%2).</source>
+        <translation>%1 authentifiziert (%2).</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>erhalten</translation>
+    </message>
+    <message>
+        <source>, expires %1</source>
+        <translation>, gültig bis %1</translation>
+    </message>
+    <message>
+        <source>, single-use, consumed</source>
+        <translation>, einmalig verwendbar, eingelöst</translation>
+    </message>
+    <message>
+        <source>, single-use</source>
+        <translation>, einmalig verwendbar</translation>
+    </message>
+    <message>
+        <source> (after renewing the token once)</source>
+        <translation> (nach einmaliger Erneuerung des Tokens)</translation>
+    </message>
+    <message>
+        <source>ok: %1 issued a token (the profile has no check request)</source>
+        <translation>ok: %1 hat ein Token ausgestellt (das Profil hat keine Prüfanfrage)</translation>
+    </message>
+    <message>
+        <source>ok: %1 %2 answered %3</source>
+        <translation>ok: %1 %2 antwortete mit %3</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::ProvidersCommand</name>
+    <message>
+        <source>base URL:</source>
+        <translation>Basis-URL:</translation>
+    </message>
+    <message>
+        <source>(none, --base-url required)</source>
+        <translation>(keine, --base-url erforderlich)</translation>
+    </message>
+    <message>
+        <source>(default)</source>
+        <translation>(Standard)</translation>
+    </message>
+    <message>
+        <source>credential sets:</source>
+        <translation>Zugangsdatensätze:</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>erforderlich</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>secret</source>
+        <translation>geheim</translation>
+    </message>
+    <message>
+        <source>default %1</source>
+        <translation>Standard %1</translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation>eines von %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli providers: unexpected argument &apos;%1&apos;.</source>
+        <translation>keyway-cli providers: unerwartetes Argument &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli providers [--json]</source>
+        <translation>Aufruf: keyway-cli providers [--json]</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::json</name>
+    <message>
+        <source>the body is empty</source>
+        <translation>der Body ist leer</translation>
+    </message>
+    <message>
+        <source>brackets do not match or the document is cut short</source>
+        <translation>Klammern passen nicht zusammen oder das Dokument ist abgeschnitten</translation>
+    </message>
+    <message>
+        <source>a string is not closed</source>
+        <translation>eine Zeichenkette ist nicht geschlossen</translation>
+    </message>
+    <message>
+        <source>the body is not valid UTF-8</source>
+        <translation>der Body ist kein gültiges UTF-8</translation>
+    </message>
+    <message>
+        <source>there is more text after the JSON value</source>
+        <translation>nach dem JSON-Wert folgt weiterer Text</translation>
+    </message>
+    <message>
+        <source>not valid JSON (%1)</source>
+        <translation>kein gültiges JSON (%1)</translation>
+    </message>
+    <message>
+        <source>the document is too large to index (4 GiB or more)</source>
+        <translation>das Dokument ist zu groß zum Indizieren (4 GiB oder mehr)</translation>
+    </message>
+    <message>
+        <source>Provider error code %1: %2</source>
+        <translation>Fehlercode des Anbieters %1: %2</translation>
+    </message>
+    <message>
+        <source>Provider success code %1: %2</source>
+        <translation>Erfolgscode des Anbieters %1: %2</translation>
+    </message>
+    <message>
+        <source>JSON:API error: %1</source>
+        <translation>JSON:API-Fehler: %1</translation>
+    </message>
+    <message>
+        <source>JSON:API error %1: %2</source>
+        <translation>JSON:API-Fehler %1: %2</translation>
+    </message>
+    <message>
+        <source>OAuth error: %1</source>
+        <translation>OAuth-Fehler: %1</translation>
+    </message>
+    <message>
+        <source>OAuth error %1: %2</source>
+        <translation>OAuth-Fehler %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::Duration</name>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>expires in %1</source>
+        <translation>läuft in %1 ab</translation>
+    </message>
+    <message>
+        <source>expired %1 s ago</source>
+        <translation>vor %1 s abgelaufen</translation>
+    </message>
+    <message>
+        <source>expired %1 min ago</source>
+        <translation>vor %1 min abgelaufen</translation>
+    </message>
+    <message>
+        <source>expired %1 ago</source>
+        <translation>vor %1 abgelaufen</translation>
+    </message>
+</context>
 </TS>

@@ -1,4 +1,2647 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
+<context>
+    <name>ConformancePage</name>
+    <message>
+        <source>Sign-in page shown (prompt=login)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State returned unchanged and verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code exchange: access token, refresh token, expiry, user_id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same user_id on two sign-ins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh keeps the previous access token working</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Two concurrent refreshes both succeed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh token works until it is rotated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>← HTTP %1 (%2 ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>captured %1 = %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>captured %1, valid until %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>captured %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>used %1 (single use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in in the browser: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run checks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in twice, refresh tokens and report each check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every request and reply of the run appears here, secrets redacted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event log (redacted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check provider — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signs in twice in your browser (each time with prompt=login), exchanges the codes, refreshes the tokens and calls the probe request, then reports each requirement of an authorization-code provider with its evidence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Run checks to start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
+
+Run the checks against a test account. Start now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the credentials…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the checks… (no probe_path is set, so the refresh checks cannot call the API)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conformance run of “%1” started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before concurrent_refresh: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All %1 checks passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed; %3 failed. Select a failed check to see why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConformanceRun</name>
+    <message>
+        <source>HTTP %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: the sign-in did not reach the browser: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the redirect carried a different state; its code was not exchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the first sign-in ended with a state mismatch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: the sign-in failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the first sign-in failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the provider returned the state unchanged and Keyway verified it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the code exchange failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the code exchange failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the token reply carries access_token, refresh_token, expires_in and user_id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the token reply lacks %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: the second sign-in failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: a token reply has no user_id (nor an ID token with sub)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user_id changed between two sign-ins of the same account: &quot;%1&quot; then &quot;%2&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the same user_id &quot;%1&quot; on both sign-ins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: no refresh token to test with</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: set probe_path to an API call that needs the token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the refresh failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the refresh did not issue a new access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the previous, unexpired access token was refused after the refresh (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a new access token was issued and the previous one still works</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the new access token was refused (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>concurrent_refresh sends two refreshes with the same refresh token at once; a server that rotates refresh tokens may revoke the whole grant. Run conform against a test account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of two concurrent refreshes failed: %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>both concurrent refreshes succeeded and the refresh token still works</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>both concurrent refreshes succeeded, but then the refresh token was refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the refresh token stopped working although the provider never rotated it: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the current refresh token was refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the same refresh token worked for repeated refreshes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>the refresh token kept working; the provider rotated it %n time(s) and Keyway used the newest</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CredentialEditor</name>
+    <message>
+        <source>&amp;Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save to keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(default: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show or hide %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy %1; the clipboard clears itself in %2 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading from the keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown: the keychain could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved. No secret changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain is locked. Unlock it (your desktop asks for your login password), then press Retry. Nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is available: the Secret Service (GNOME Keyring, KWallet) is not running or does not answer. Start it, then press Retry. Nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain refused access. Allow Keyway when it asks, then press Retry. Nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secret is not in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1. Press Retry to try again; nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DemoEnvironments</name>
+    <message>
+        <source>Sandbox %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sandbox %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox environments could not be stored in the keychain: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentContext</name>
+    <message>
+        <source>keyway-cli: cannot read the environments: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown environment &apos;%1&apos;; known: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (create one with keyway-cli env add)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: provider &apos;%1&apos; has no credential sets; drop --credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown credential set &apos;%1&apos; for %2; valid: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: the keychain could not give the secret %1 (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentDialog</name>
+    <message>
+        <source>New environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Seismic staging</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request paths are appended to this URL, keeping its path prefix.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Base URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credentials (secret fields are stored in the keychain only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://api.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider documentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>secret, kept in the keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick a provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the environment a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment named “%1” already exists. Choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The base URL must be an http:// or https:// address, e.g. https://api.example.com/v2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill in the required fields: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secrets are in the keychain, but the environment list could not be saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentList</name>
+    <message>
+        <source>Environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EnvironmentListModel</name>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown provider %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missing: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>keychain locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keychain unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keychain error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FlowEngine</name>
+    <message>
+        <source>no reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the environment&apos;s base URL and that the provider is reachable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply has no %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider&apos;s reply does not match the profile: check the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not listen on 127.0.0.1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway needs a loopback port for the sign-in redirect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>state mismatch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no sign-in within %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not open a browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the authorization URL yourself, or use --no-browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the provider answered error=%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the redirect names another issuer (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FlowResult</name>
+    <message>
+        <source>step %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FlowWalkthrough</name>
+    <message>
+        <source>HTTP %1 (%2 ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run every step of the flow (Ctrl+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the next step only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reveal secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the secrets, codes and tokens in the requests and replies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request appears here when the step runs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reply appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2 flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an environment to walk through its auth flow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the credentials from the keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running step %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the flow…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there and Keyway continues on its own.
+%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: the access token is valid until %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 done. Press Step for step %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(in the browser)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This step failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What happened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run step %1 only</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>Search method, path, status or body…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open in composer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Re-send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;lear history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget every recorded request of this environment?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JsonTreeModel</name>
+    <message>
+        <source>(value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{1 key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{%1 keys}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[1 item]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[%1 items]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JwtView</name>
+    <message>
+        <source>JWT decoder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JWT header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JWT claims</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This value is not a JWT (three base64url parts whose first two are JSON).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a token-shaped string in the tree or the body and choose Decode JWT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Algorithm: %1 (signature not verified)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No exp claim: the token does not say when it expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeyValueTable</name>
+    <message>
+        <source>Added by Keyway when the request is sent; never shown or stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeychainSecretStore</name>
+    <message>
+        <source>The keychain is locked; the entry was not removed. Unlock it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain is locked; unlock it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain entry is still there after removing it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain did not answer within %1 seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No such secret in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access to the keychain was denied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is available (a Secret Service such as gnome-keyring or KWallet is needed): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain cannot be reached (no D-Bus session or no Secret Service): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LoopbackReceiver</name>
+    <message>
+        <source>Not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can close this window and return to Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>The keychain is locked: unlock it, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain refused access: allow Keyway, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run next &amp;step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F&amp;low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embedded sandbox on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>authorization code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refresh token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an environment first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete “%1” and its secrets from the keychain? This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was not deleted. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credentials saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check pro&amp;vider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProfileRegistry</name>
+    <message>
+        <source>cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>provider id &quot;%1&quot; is already defined by %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReplyJudge</name>
+    <message>
+        <source>HTTP %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no %1 in the reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is empty or missing in the reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider had an internal error (HTTP %1); try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider answered with error code %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider refused the request (HTTP %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestComposer</name>
+    <message>
+        <source>The provider&apos;s sample requests, filled from this environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/v1/path relative to the base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the request (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop waiting for the reply (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the request as a curl command, with the token and secrets as placeholders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider&apos;s side. Regenerate it for a new request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request body (JSON or form), sent as is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a sample request…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No environment selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (added at send)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready: %1 on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>→ %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending %1 %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1 in %2 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied as curl; the token and secrets are placeholders.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command will contain this environment&apos;s live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied as curl with the token; the clipboard clears itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Getting a token…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestExecutor</name>
+    <message>
+        <source>no complete reply within %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply is larger than the %1 MB limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>too many redirects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused a redirect from HTTPS to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused to resend the request body to another origin (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestWorkspace</name>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>History kept only the first part of this %n-byte body.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ResponseInspector</name>
+    <message>
+        <source>Response inspector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode JWT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode the selected token-shaped value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON tree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body, formatted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body, raw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Response headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JWT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find in body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reply yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No HTTP status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply status: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reply has no body.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the body…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The text views show the first %1 of %2; the tree shows everything.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This body is not JSON (%1), so there is no tree. It is shown as raw text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy JSON pointer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SandboxServer</name>
+    <message>
+        <source>The sandbox is already listening.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot listen on 127.0.0.1:%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInPageProbe</name>
+    <message>
+        <source>with a code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with error=%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>without a code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server sent the browser straight back to the redirect URI %1, without a sign-in page: prompt=login must force the user to sign in again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>too many redirects from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reply from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a sign-in page with a password field at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the authorization URL answered HTTP %1 at %2: check client_id and that http://127.0.0.1/callback is a registered redirect URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1 at %2 has no form with a password field (a page drawn by JavaScript cannot be seen by this check)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <source>Token timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>revoked or failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ used at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no expiry given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not given by the provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consumed: %1 (single use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Single use, not consumed yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoked or refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet. Run a flow step to see them here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WebhookPage</name>
+    <message>
+        <source>Valid: the signature matches this body and the environment&apos;s webhook secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a signature: expected the hex or base64 form of an HMAC-SHA256 (32 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body whitespace mismatch: the signature fits this body only once whitespace or line endings are normalised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret encoding mismatch: the signature fits when the secret is decoded first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mismatch: the signature does not match this body with the environment&apos;s webhook secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the webhook body exactly as it was received (raw bytes, not re-formatted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature header&apos;s value, hex or base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify the signature (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook signature — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment&apos;s “%1” from the keychain, without showing it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” uses %2, which declares no webhook secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an environment whose provider signs webhooks (for example Seismic).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the signature first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the webhook secret from the keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment has no %1: set it on the Credentials tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature was read as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook is authentic.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not trust this webhook until the signature matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WebhookVerifier</name>
+    <message>
+        <source>The signature is not an HMAC-SHA256 value: expected 64 hex characters (optionally &quot;sha256=&quot; first) or 44 base64 characters. Copy the whole signature header value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature matches the body %1, not the bytes given: verify the raw request body exactly as received, before any parsing or reformatting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed from the secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hex-decoded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64-decoded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature matches when the secret is %1: store the secret in that form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s webhookSecret), or the body was changed after it was signed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway</name>
+    <message>
+        <source>without the trailing newline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with a trailing newline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with LF instead of CRLF line endings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as compact JSON (no whitespace)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as indented JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::EnvironmentStore</name>
+    <message>
+        <source>expected an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a non-empty string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an object of strings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON (empty or cut off?)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/environments: expected an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/version: expected a format version up to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>duplicate environment &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The environments file %1 is damaged (%2). It was moved to %3; Keyway starts with an empty list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The environments file %1 is damaged (%2) and could not be moved aside.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the directory of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment needs an id and a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment named &apos;%1&apos; already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment with id %1 already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No environment with id %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ProfileParser</name>
+    <message>
+        <source>not valid JSON (byte %1): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected lowercase letters, digits and dashes, e.g. &quot;my-provider&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected letters, digits and underscores, e.g. &quot;client_id&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must be one of the choices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a secret field cannot have a default value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>duplicate field key &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected exactly one of &quot;fields&quot; or &quot;credentialSets&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of credential fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of credential sets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>duplicate credential set &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only one credential set can be the default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;codePointer&quot; and &quot;codeEquals&quot; go together</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;exchange&quot;, &quot;browser&quot; or &quot;refresh&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the refresh step must have kind &quot;refresh&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a refresh step belongs under &quot;refresh&quot;, not in &quot;flow&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected one of GET, POST, PUT, PATCH, DELETE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected at most one of &quot;query&quot;, &quot;form&quot; or &quot;json&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;clientAuth&quot; needs &quot;clientId&quot; (and usually &quot;clientSecret&quot;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a browser step needs the authorization URL&apos;s parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only browser steps have &quot;authorize&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of captures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of flow steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>duplicate step id &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{{%1}} names no credential field, earlier capture or flow variable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: how the access token is sent (header, prefix, capture)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no flow step captures &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of hints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an HTTP status code between 100 and 599</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a hint needs at least one of &quot;code&quot;, &quot;status&quot; or &quot;when&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;empty:&lt;JSON pointer&gt;&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of {&quot;method&quot;, &quot;path&quot;} rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a path starting with &quot;/&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of sample requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::Reader</name>
+    <message>
+        <source>unknown key &quot;%1&quot;; expected one of: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an object, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing required string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a string, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected true or false, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a positive whole number of seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of HTTP status codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an HTTP status code between 100 and 599</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of strings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a JSON pointer starting with &quot;/&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a string value (templates like {{clientId}} are strings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli</name>
+    <message>
+        <source>Usage:
+  keyway-cli providers [--json]
+  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
+  keyway-cli env list [--json] | env show NAME [--json] | env rm NAME
+  keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]
+  keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]
+  keyway-cli check NAME [--credentials SET] [--no-browser] [--json]
+  keyway-cli conform NAME [--no-browser] [--json]
+  keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
+  keyway-cli sandbox [--port N] [--time-scale X] [--json]
+
+Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input,
+3 the auth flow failed, 4 keychain unavailable or locked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown command &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli conform NAME [--no-browser] [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing the environment NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli conform: &apos;%1&apos; uses provider &apos;%2&apos;; conform checks authorization-code providers with refresh tokens (provider oauth2-code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open this URL in a browser and sign in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not start a browser; open this URL to sign in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the sign-in in your browser...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--credentials needs a credential set name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>-d needs a body or @FILE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>-H needs &quot;Name: value&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a header as &quot;Name: value&quot;, got &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown option %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>too many arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown HTTP method %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: %1 needs a value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: --port must be a number from 0 to 65535 (0 picks a free port), not &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: --time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: unknown argument &apos;%1&apos;.
+Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo credentials are throwaway values, public by design.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in page user (oauth2-code): %1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faults: GET %1/_sandbox/faults lists them; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} switches one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: cannot set up signal handling.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]  (the body is read from standard input when --body is not given)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected the subcommand &apos;verify&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 needs a value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME and --signature are required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::EnvCommand</name>
+    <message>
+        <source>Usage:
+  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
+  keyway-cli env list [--json]
+  keyway-cli env show NAME [--json]
+  keyway-cli env rm NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>option %1 needs a value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown option &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli env: another Keyway process is changing %1; try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>env add takes exactly one NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--provider ID is required. Valid providers: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown provider &apos;%1&apos;. Valid providers: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>provider &apos;%1&apos; has no default base URL: pass --base-url URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an http:// or https:// URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--set expects KEY=VALUE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown key &apos;%1&apos; for provider &apos;%2&apos;. Valid keys: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a secret and is never accepted on the command line: use --secret %1 and give the value on standard input.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is set twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; must be one of: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a secret: use --set %1=VALUE. Secret keys: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is given twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing required key(s) for provider &apos;%1&apos;: %2. Valid keys: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an environment named &apos;%1&apos; already exists (existing: %2). Remove it first with: keyway-cli env rm %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2): </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected the value of &apos;%1&apos; on standard input (one line per --secret, in order), but the input ended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value of &apos;%1&apos; is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an environment named &apos;%1&apos; already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli env: the secrets could not be stored; environment &apos;%1&apos; was not added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Added environment &apos;%1&apos; (%2, %3); %n secret(s) stored in the keychain.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>env list takes no NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No environments yet. Add one with: keyway-cli env add NAME --provider ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>env show takes exactly one NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no environment named &apos;%1&apos;. Environments: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: provider &apos;%1&apos; is not known any more; secret fields cannot be listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>env rm takes exactly one NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli env: the keychain entries of &apos;%1&apos; could not be removed; the environment is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed environment &apos;%1&apos; and its keychain entries.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing sub-command.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown sub-command &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::FlowCommand</name>
+    <message>
+        <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open this URL in a browser to sign in, then come back here:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the sign-in in your browser...</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not start a browser; open this URL to sign in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: authentication failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authenticated %1 (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, expires %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, single-use, consumed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, single-use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (after renewing the token once)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ok: %1 issued a token (the profile has no check request)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ok: %1 %2 answered %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::ProvidersCommand</name>
+    <message>
+        <source>base URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none, --base-url required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>credential sets:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>one of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli providers: unexpected argument &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: keyway-cli providers [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::json</name>
+    <message>
+        <source>the body is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>brackets do not match or the document is cut short</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a string is not closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the body is not valid UTF-8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is more text after the JSON value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the document is too large to index (4 GiB or more)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider error code %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider success code %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON:API error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON:API error %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth error %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::Duration</name>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expires in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired %1 s ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired %1 min ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired %1 ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>
