@@ -299,16 +299,24 @@ private:
         }
     }
 
+    // The `result` record that ends every --json run of auth and check.
+    void printResultLine(bool ok, int status, const QString& body, const QString& error = {})
+    {
+        nlohmann::ordered_json j;
+        j["event"] = "result";
+        j["ok"] = ok;
+        j["status"] = status;
+        j["body"] = body.toStdString();
+        if (!error.isEmpty()) {
+            j["error"] = error.toStdString();
+        }
+        m_io.jsonLine(j);
+    }
+
     int authFailed(const FlowResult& r)
     {
         if (m_o.json) {
-            nlohmann::ordered_json j;
-            j["event"] = "result";
-            j["ok"] = false;
-            j["status"] = r.status;
-            j["body"] = "";
-            j["error"] = r.oneLine().toStdString();
-            m_io.jsonLine(j);
+            printResultLine(false, r.status, QString(), r.oneLine());
         }
         m_io.err(tr("keyway-cli: authentication failed: %1").arg(r.oneLine()));
         return ExitAuthFailed;
@@ -328,12 +336,7 @@ private:
             return authFailed(result);
         }
         if (m_o.json) {
-            nlohmann::ordered_json j;
-            j["event"] = "result";
-            j["ok"] = true;
-            j["status"] = m_lastStatus;
-            j["body"] = m_lastBody.toStdString();
-            m_io.jsonLine(j);
+            printResultLine(true, m_lastStatus, m_lastBody);
             return ExitOk;
         }
         // A summary without a single secret: names, expiries, and the non-secret values.
@@ -450,12 +453,7 @@ private:
                 return authFailed(result);
             }
             if (m_o.json) {
-                nlohmann::ordered_json j;
-                j["event"] = "result";
-                j["ok"] = true;
-                j["status"] = m_lastStatus;
-                j["body"] = "";
-                m_io.jsonLine(j);
+                printResultLine(true, m_lastStatus, QString());
             } else {
                 m_io.outLine(tr("ok: %1 issued a token (the profile has no check request)").arg(m_env.name));
             }
