@@ -1,11 +1,11 @@
 #include "core/checks/ConformanceRun.h"
+#include "core/cli/BrowserOpener.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/cli/EnvironmentContext.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
-#include <QProcess>
 
 namespace keyway::cli {
 
@@ -66,23 +66,7 @@ int runConformCommand(const QStringList& args, CliIo& io)
     options.flow.baseUrl = context.baseUrl();
     options.flow.credentials = context.credentials();
     options.probePath = context.credentials().value(QStringLiteral("probe_path"));
-    options.flow.openUrl = [&io, noBrowser, json](const QUrl& url) {
-        const QString text = QString::fromUtf8(url.toEncoded());
-        if (noBrowser) {
-            if (!json) {
-                io.err(tr("Open this URL in a browser and sign in:"));
-                io.err(text);
-            }
-            return true;
-        }
-        if (!QProcess::startDetached(QStringLiteral("xdg-open"), {text})) {
-            io.err(tr("Could not start a browser; open this URL to sign in:"));
-            io.err(text);
-        } else if (!json) {
-            io.err(tr("Waiting for the sign-in in your browser..."));
-        }
-        return true;
-    };
+    options.flow.openUrl = makeBrowserOpener(io, noBrowser, json);
 
     ConformanceRun run(context.profile(), options);
     int passed = 0;

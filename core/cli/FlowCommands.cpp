@@ -1,6 +1,7 @@
 // keyway-cli auth / call / check: run a provider's flow and send authenticated requests.
 // The exact contract (arguments, JSON Lines, exit codes) is DESIGN.md's "CLI" section.
 
+#include "core/cli/BrowserOpener.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/cli/EnvironmentContext.h"
@@ -18,7 +19,6 @@
 #include <QDateTime>
 #include <QEventLoop>
 #include <QFile>
-#include <QProcess>
 #include <QSet>
 #include <QStandardPaths>
 
@@ -210,7 +210,7 @@ private:
         options.flow.baseUrl = m_context.baseUrl();
         options.flow.credentials = credentials;
         options.flow.credentialSet = m_o.credentialSet;
-        options.flow.openUrl = [this](const QUrl& url) { return openUrl(url); };
+        options.flow.openUrl = makeBrowserOpener(m_io, m_o.noBrowser, m_o.json);
         if (m_profile->refresh) {
             const QString key = SecretStore::refreshTokenKey(m_env.id, m_o.credentialSet);
             SecretStore* store = &m_context.secrets();
@@ -239,28 +239,6 @@ private:
         m_session = std::make_unique<Session>(*m_profile, options);
         QObject::connect(m_session.get(), &Session::event, m_session.get(), [this](const FlowEvent& e) { onEvent(e); });
         return std::nullopt;
-    }
-
-    bool openUrl(const QUrl& url)
-    {
-        const QString text = QString::fromUtf8(url.toEncoded());
-        if (m_o.noBrowser) {
-            // With --json the authorize_url event already carries it.
-            if (!m_o.json) {
-                m_io.err(tr("Open this URL in a browser to sign in, then come back here:"));
-                m_io.err(text);
-            }
-            return true;
-        }
-        const bool started = QProcess::startDetached(QStringLiteral("xdg-open"), {text});
-        if (!m_o.json) {
-            m_io.err(started ? tr("Waiting for the sign-in in your browser...")
-                             : tr("Could not start a browser; open this URL to sign in:"));
-            if (!started) {
-                m_io.err(text);
-            }
-        }
-        return true;
     }
 
     void onEvent(const FlowEvent& e)
