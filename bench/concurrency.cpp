@@ -292,7 +292,7 @@ public:
                     failed |= !r.ok();
                     ++finished;
                     if (started < n) {
-                        next();
+                        QTimer::singleShot(0, next); // queued: the reply has released its connection
                     }
                 });
             };
@@ -317,7 +317,7 @@ public:
                     reply->deleteLater();
                     ++finished;
                     if (started < n) {
-                        next();
+                        QTimer::singleShot(0, next); // queued, like the Keyway side
                     }
                 });
             };
