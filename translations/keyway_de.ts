@@ -2164,10 +2164,6 @@ Exit-Codes: 0 ok, 1 der Anbieter hat den Aufruf abgelehnt, 2 falscher Aufruf ode
         <translation>keyway-cli conform: &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;; conform prüft Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code)</translation>
     </message>
     <message>
-        <source>Open this URL in a browser and sign in:</source>
-        <translation>Öffnen Sie diese URL in einem Browser und melden Sie sich an:</translation>
-    </message>
-    <message>
         <source>Could not start a browser; open this URL to sign in:</source>
         <translation>Browser konnte nicht gestartet werden; öffnen Sie diese URL, um sich anzumelden:</translation>
     </message>
@@ -2296,6 +2292,10 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
     <message>
         <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
         <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert kein Webhook-Secret</translation>
+    </message>
+    <message>
+        <source>Open this URL in a browser to sign in, then come back here:</source>
+        <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
     </message>
 </context>
 <context>
@@ -2481,18 +2481,6 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
     <message>
         <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
         <translation>keyway-cli: das Refresh-Token konnte nicht im Schlüsselbund abgelegt werden (%1)</translation>
-    </message>
-    <message>
-        <source>Open this URL in a browser to sign in, then come back here:</source>
-        <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
-    </message>
-    <message>
-        <source>Waiting for the sign-in in your browser...</source>
-        <translation>Warten auf die Anmeldung in Ihrem Browser...</translation>
-    </message>
-    <message>
-        <source>Could not start a browser; open this URL to sign in:</source>
-        <translation>Browser konnte nicht gestartet werden; öffnen Sie diese URL, um sich anzumelden:</translation>
     </message>
     <message>
         <source>keyway-cli: authentication failed: %1</source>

@@ -2149,10 +2149,6 @@ Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input,
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open this URL in a browser and sign in:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Could not start a browser; open this URL to sign in:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2279,6 +2275,10 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     </message>
     <message>
         <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open this URL in a browser to sign in, then come back here:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2460,18 +2460,6 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     <name>keyway::cli::FlowCommand</name>
     <message>
         <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open this URL in a browser to sign in, then come back here:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Waiting for the sign-in in your browser...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not start a browser; open this URL to sign in:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
