@@ -172,7 +172,9 @@ QWidget* CredentialEditor::makeEditor(FieldEditor& entry)
         connect(entry.reveal, &QAction::toggled, edit, [edit](bool shown) {
             edit->setEchoMode(shown ? QLineEdit::Normal : QLineEdit::Password);
         });
-        entry.copy = edit->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), QLineEdit::TrailingPosition);
+        entry.copy = edit->addAction(
+            QIcon::fromTheme(QStringLiteral("edit-copy"), style()->standardIcon(QStyle::SP_FileLinkIcon)),
+            QLineEdit::TrailingPosition);
         entry.copy->setObjectName(QStringLiteral("copy_") + field.key);
         entry.copy->setToolTip(tr("Copy %1; the clipboard clears itself in %2 seconds")
                                    .arg(field.label)
