@@ -4,6 +4,8 @@
 #include "core/util/Clock.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
+#include "ui/checks/ConformancePage.h"
+#include "ui/checks/WebhookPage.h"
 #include "ui/common/MessageBox.h"
 #include "ui/common/UiLogging.h"
 #include "ui/credentials/CredentialEditor.h"
@@ -112,6 +114,10 @@ void MainWindow::buildUi()
     m_requests = new RequestWorkspace(QString(), this);
     m_tabs->addTab(m_requests, tr("&Requests"));
     m_tabs->addTab(m_credentialsPanel, tr("&Credentials"));
+    m_conformance = new ConformancePage(this);
+    m_tabs->addTab(m_conformance, tr("Check pro&vider"));
+    m_webhook = new WebhookPage(this);
+    m_tabs->addTab(m_webhook, tr("&Webhooks"));
 
     m_timelineArea = new QWidget(this);
     m_timelineArea->setObjectName(QStringLiteral("timelineArea"));
@@ -321,6 +327,8 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
     if (!environment || !profile) {
         m_walkthrough->setEnvironment(nullptr, {}, {}, {}, {});
         m_requests->setEnvironment(nullptr, {}, {});
+        m_conformance->setEnvironment(nullptr, {}, {}, {});
+        m_webhook->setEnvironment(nullptr, {}, {});
         m_credentialEditor->setProfile(nullptr);
         m_providerSummary->clear();
         return;
@@ -361,6 +369,8 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
     m_walkthrough->setEnvironment(
         profile, environment->name, environment->baseUrl, profile->defaultCredentialSet(), loader);
     m_requests->setEnvironment(profile, *environment, loader);
+    m_conformance->setEnvironment(profile, environment->name, environment->baseUrl, loader);
+    m_webhook->setEnvironment(profile, environment->name, loader);
     m_credentialEditor->setProfile(profile);
     m_credentialEditor->loadEnvironment(environment->id, environment->values);
     m_providerSummary->setHtml(QStringLiteral("<b>%1</b> — %2<br/><small>%3</small>")

@@ -23,6 +23,7 @@ class SandboxServer;
 
 namespace keyway::ui {
 
+class ConformancePage;
 class CredentialEditor;
 class EnvironmentList;
 class EnvironmentListModel;
@@ -30,6 +31,7 @@ class FlowWalkthrough;
 class RequestWorkspace;
 class TimelineModel;
 class TimelineWidget;
+class WebhookPage;
 
 struct MainWindowOptions
 {
@@ -100,6 +102,8 @@ private:
     QTabWidget* m_tabs = nullptr;
     FlowWalkthrough* m_walkthrough = nullptr;
     RequestWorkspace* m_requests = nullptr; // composer, history, response inspector
+    ConformancePage* m_conformance = nullptr; // "Check provider"
+    WebhookPage* m_webhook = nullptr; // webhook signatures
     QWidget* m_credentialsPanel = nullptr;
     QTextBrowser* m_providerSummary = nullptr;
     CredentialEditor* m_credentialEditor = nullptr;

@@ -6,6 +6,7 @@
 #include "core/util/Logging.h"
 
 #include <QCoreApplication>
+#include <QPointer>
 #include <QUrlQuery>
 
 #include <memory>
@@ -109,7 +110,13 @@ void ConformanceRun::probe(const QString& accessToken, std::function<void(const 
     setHeader(request.headers, header, (m_profile.token.prefix + accessToken).toUtf8());
     setHeader(request.headers, QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
     request.credentialHeaders.append(header);
-    m_executor->send(request, std::move(done));
+    // The GUI cancels a run by deleting it; a probe answered afterwards must not reach a dead run.
+    const QPointer<ConformanceRun> self(this);
+    m_executor->send(request, [self, done = std::move(done)](const HttpResponse& response) {
+        if (self) {
+            done(response);
+        }
+    });
 }
 
 ConformanceRun::Grant ConformanceRun::grantOf(const FlowResult& result)

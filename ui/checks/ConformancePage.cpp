@@ -1,0 +1,643 @@
+#include "ui/checks/ConformancePage.h"
+
+#include "core/util/Clock.h"
+#include "ui/checks/CheckColors.h"
+#include "ui/common/MessageBox.h"
+#include "ui/common/UiLogging.h"
+
+#include <QDesktopServices>
+#include <QFontDatabase>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QStyle>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace keyway::ui {
+
+namespace {
+
+enum Column { TitleColumn, ResultColumn, DetailColumn };
+
+// What each check proves, in the words of the provider requirements (seed document 003).
+QString checkTitle(const QString& name)
+{
+    if (name == QLatin1String("prompt_login")) {
+        return ConformancePage::tr("Sign-in page shown (prompt=login)");
+    }
+    if (name == QLatin1String("state")) {
+        return ConformancePage::tr("State returned unchanged and verified");
+    }
+    if (name == QLatin1String("exchange")) {
+        return ConformancePage::tr("Code exchange: access token, refresh token, expiry, user_id");
+    }
+    if (name == QLatin1String("user_id_stable")) {
+        return ConformancePage::tr("Same user_id on two sign-ins");
+    }
+    if (name == QLatin1String("refresh_keeps_old_token")) {
+        return ConformancePage::tr("Refresh keeps the previous access token working");
+    }
+    if (name == QLatin1String("concurrent_refresh")) {
+        return ConformancePage::tr("Two concurrent refreshes both succeed");
+    }
+    if (name == QLatin1String("refresh_reusable")) {
+        return ConformancePage::tr("Refresh token works until it is rotated");
+    }
+    return name;
+}
+
+QString clockTime()
+{
+    return Clock::currentDateTimeUtc().toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+}
+
+QString indented(const QString& text)
+{
+    QString out;
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (const QString& line : lines) {
+        out += QStringLiteral("\n      ") + line;
+    }
+    return out;
+}
+
+// One log entry per flow event; the events are already redacted by the engine.
+QString describeEvent(const FlowEvent& event)
+{
+    switch (event.type) {
+    case FlowEvent::Type::StepStarted:
+        return ConformancePage::tr("step: %1").arg(event.title.isEmpty() ? event.stepId : event.title);
+    case FlowEvent::Type::Request: {
+        QString text = QStringLiteral("→ %1 %2").arg(event.method, event.url);
+        if (!event.body.isEmpty()) {
+            text += indented(event.body);
+        }
+        return text;
+    }
+    case FlowEvent::Type::Response: {
+        QString text = ConformancePage::tr("← HTTP %1 (%2 ms)").arg(event.status).arg(event.elapsedMs);
+        if (!event.body.isEmpty()) {
+            text += indented(event.body);
+        }
+        return text;
+    }
+    case FlowEvent::Type::Captured:
+        if (event.value) {
+            return ConformancePage::tr("captured %1 = %2").arg(event.name, *event.value);
+        }
+        if (event.expiresMs > 0) {
+            return ConformancePage::tr("captured %1, valid until %2")
+                .arg(
+                    event.name,
+                    QDateTime::fromMSecsSinceEpoch(event.expiresMs).toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        }
+        return ConformancePage::tr("captured %1").arg(event.name);
+    case FlowEvent::Type::Consumed:
+        return ConformancePage::tr("used %1 (single use)").arg(event.name);
+    case FlowEvent::Type::Expired:
+        return ConformancePage::tr("%1 expired").arg(event.name);
+    case FlowEvent::Type::StepFailed:
+        return ConformancePage::tr("step failed: %1")
+            .arg(event.hint.isEmpty() ? event.detail : event.hint + QStringLiteral(" — ") + event.detail);
+    case FlowEvent::Type::AuthorizeUrl:
+        return ConformancePage::tr("sign-in in the browser: %1").arg(event.url);
+    }
+    return {};
+}
+
+} // namespace
+
+ConformancePage::ConformancePage(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("conformancePage"));
+    m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); };
+    buildUi();
+    setEnvironment(nullptr, {}, {}, {});
+}
+
+ConformancePage::~ConformancePage()
+{
+    dropRun();
+}
+
+bool ConformancePage::supports(const ProviderProfile& profile)
+{
+    return !profile.steps.isEmpty() && profile.steps.first().kind == StepKind::Browser && profile.refresh.has_value();
+}
+
+void ConformancePage::buildUi()
+{
+    m_title = new QLabel(this);
+    m_title->setObjectName(QStringLiteral("conformTitle"));
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
+    m_title->setFont(titleFont);
+
+    m_runButton = new QPushButton(tr("Run checks…"), this);
+    m_runButton->setObjectName(QStringLiteral("conformRunButton"));
+    m_runButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_runButton->setToolTip(tr("Sign in twice, refresh tokens and report each check"));
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName(QStringLiteral("conformCancelButton"));
+    m_cancelButton->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    connect(m_runButton, &QPushButton::clicked, this, &ConformancePage::run);
+    connect(m_cancelButton, &QPushButton::clicked, this, &ConformancePage::cancel);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_title, 1);
+    controls->addWidget(m_runButton);
+    controls->addWidget(m_cancelButton);
+
+    m_intro = new QLabel(this);
+    m_intro->setObjectName(QStringLiteral("conformIntro"));
+    m_intro->setWordWrap(true);
+    m_intro->setForegroundRole(QPalette::PlaceholderText);
+
+    m_browserFrame = new QFrame(this);
+    m_browserFrame->setObjectName(QStringLiteral("conformBrowserWait"));
+    m_browserFrame->setFrameShape(QFrame::StyledPanel);
+    m_browserFrame->setBackgroundRole(QPalette::AlternateBase);
+    m_browserFrame->setAutoFillBackground(true);
+    auto* browserIcon = new QLabel(m_browserFrame);
+    browserIcon->setPixmap(style()->standardIcon(QStyle::SP_BrowserReload).pixmap(24, 24));
+    m_browserLabel = new QLabel(m_browserFrame);
+    m_browserLabel->setObjectName(QStringLiteral("conformBrowserWaitLabel"));
+    m_browserLabel->setWordWrap(true);
+    m_browserLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* browserCancel = new QPushButton(tr("Cancel"), m_browserFrame);
+    browserCancel->setObjectName(QStringLiteral("conformBrowserCancelButton"));
+    connect(browserCancel, &QPushButton::clicked, this, &ConformancePage::cancel);
+    auto* browserLayout = new QHBoxLayout(m_browserFrame);
+    browserLayout->addWidget(browserIcon);
+    browserLayout->addWidget(m_browserLabel, 1);
+    browserLayout->addWidget(browserCancel);
+    m_browserFrame->hide();
+
+    m_warningFrame = new QFrame(this);
+    m_warningFrame->setObjectName(QStringLiteral("conformWarning"));
+    m_warningFrame->setFrameShape(QFrame::StyledPanel);
+    m_warningFrame->setBackgroundRole(QPalette::ToolTipBase);
+    m_warningFrame->setForegroundRole(QPalette::ToolTipText);
+    m_warningFrame->setAutoFillBackground(true);
+    auto* warningIcon = new QLabel(m_warningFrame);
+    warningIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(24, 24));
+    warningIcon->setAlignment(Qt::AlignTop);
+    m_warningLabel = new QLabel(m_warningFrame);
+    m_warningLabel->setObjectName(QStringLiteral("conformWarningLabel"));
+    m_warningLabel->setWordWrap(true);
+    m_warningLabel->setForegroundRole(QPalette::ToolTipText);
+    m_warningLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* warningLayout = new QHBoxLayout(m_warningFrame);
+    warningLayout->addWidget(warningIcon);
+    warningLayout->addWidget(m_warningLabel, 1);
+    m_warningFrame->hide();
+
+    m_checks = new QTreeWidget(this);
+    m_checks->setObjectName(QStringLiteral("conformChecks"));
+    m_checks->setRootIsDecorated(false);
+    m_checks->setUniformRowHeights(true);
+    m_checks->setAlternatingRowColors(true);
+    m_checks->setHeaderLabels({tr("Check"), tr("Result"), tr("Evidence")});
+    m_checks->header()->setStretchLastSection(true);
+    m_checks->header()->setSectionResizeMode(TitleColumn, QHeaderView::ResizeToContents);
+    m_checks->header()->setSectionResizeMode(ResultColumn, QHeaderView::ResizeToContents);
+    for (const QString& name : ConformanceRun::checkNames()) {
+        auto* item = new QTreeWidgetItem(m_checks);
+        item->setData(TitleColumn, Qt::UserRole, name);
+        item->setText(TitleColumn, checkTitle(name));
+        item->setToolTip(TitleColumn, name);
+    }
+    connect(m_checks, &QTreeWidget::currentItemChanged, this, &ConformancePage::showSelectedDetail);
+
+    m_detail = new QLabel(this);
+    m_detail->setObjectName(QStringLiteral("conformCheckDetail"));
+    m_detail->setWordWrap(true);
+    m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_detail->setMinimumHeight(m_detail->fontMetrics().lineSpacing() * 2);
+    m_detail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("conformLog"));
+    m_log->setReadOnly(true);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setPlaceholderText(tr("Every request and reply of the run appears here, secrets redacted."));
+    m_log->setMaximumBlockCount(5000);
+
+    auto* top = new QWidget(this);
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(m_checks, 1);
+    topLayout->addWidget(m_detail);
+
+    auto* logArea = new QWidget(this);
+    auto* logLayout = new QVBoxLayout(logArea);
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    auto* logLabel = new QLabel(tr("Event log (redacted)"), logArea);
+    logLabel->setBuddy(m_log);
+    logLayout->addWidget(logLabel);
+    logLayout->addWidget(m_log, 1);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("conformSplitter"));
+    splitter->addWidget(top);
+    splitter->addWidget(logArea);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setChildrenCollapsible(false);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("conformStatus"));
+    m_status->setWordWrap(true);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_intro);
+    layout->addWidget(m_browserFrame);
+    layout->addWidget(m_warningFrame);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+
+    setTabOrder(m_runButton, m_cancelButton);
+    setTabOrder(m_cancelButton, m_checks);
+    setTabOrder(m_checks, m_log);
+}
+
+void ConformancePage::setEnvironment(const ProviderProfile* profile,
+                                     const QString& environmentName,
+                                     const QString& baseUrl,
+                                     CredentialLoader loader)
+{
+    if (isRunning()) {
+        cancel();
+    }
+    ++m_generation;
+    m_profile = profile && supports(*profile) ? profile : nullptr;
+    m_environmentName = environmentName;
+    m_baseUrl = baseUrl;
+    m_loader = std::move(loader);
+    resetChecks();
+    m_log->clear();
+    m_warningFrame->hide();
+    m_browserFrame->hide();
+    if (m_profile) {
+        m_title->setText(tr("Check provider — %1").arg(environmentName));
+        m_intro->setText(tr("Signs in twice in your browser (each time with prompt=login), exchanges the codes, "
+                            "refreshes the tokens and calls the probe request, then reports each requirement of "
+                            "an authorization-code provider with its evidence."));
+        setStatus(tr("Press Run checks to start."));
+    } else if (profile) {
+        m_title->setText(tr("Check provider"));
+        m_intro->setText(tr("“%1” uses %2. The provider checks apply to authorization-code providers with refresh "
+                            "tokens (provider oauth2-code).")
+                             .arg(environmentName, profile->name));
+        setStatus(QString());
+    } else {
+        m_title->setText(tr("Check provider"));
+        m_intro->setText(tr("Select an authorization-code environment (provider oauth2-code) to check it."));
+        setStatus(QString());
+    }
+    updateControls();
+}
+
+void ConformancePage::run()
+{
+    if (!m_profile || isRunning()) {
+        return;
+    }
+    const auto answer = MessageBox::question(
+        this,
+        tr("Check provider"),
+        tr("The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent "
+           "refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole "
+           "grant.\n\nRun the checks against a test account. Start now?")
+            .arg(m_environmentName),
+        QMessageBox::Yes | QMessageBox::Cancel,
+        QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) {
+        setStatus(tr("Not started."));
+        return;
+    }
+    resetChecks();
+    m_log->clear();
+    m_warningFrame->hide();
+    m_loading = true;
+    const int generation = ++m_generation;
+    updateControls();
+    setStatus(tr("Reading the credentials…"));
+    Q_EMIT runStarted();
+    if (!m_loader) {
+        launch({});
+        return;
+    }
+    const QPointer<ConformancePage> self(this);
+    m_loader([self, generation](const QMap<QString, QString>& values, const QString& error) {
+        if (!self || generation != self->m_generation || !self->m_loading) {
+            return; // cancelled or another environment meanwhile
+        }
+        self->m_loading = false;
+        if (!error.isEmpty()) {
+            self->setStatus(error);
+            self->updateControls();
+            Q_EMIT self->finished(false);
+            return;
+        }
+        self->launch(values);
+    });
+}
+
+void ConformancePage::launch(const QMap<QString, QString>& credentials)
+{
+    m_loading = false;
+    ConformanceRun::Options options;
+    options.flow.baseUrl = m_baseUrl;
+    options.flow.credentials = credentials;
+    options.flow.credentialSet = m_profile->defaultCredentialSet();
+    // A cancelled run is deleted later, from the event loop; until then it must not open a browser.
+    const QPointer<ConformancePage> self(this);
+    options.flow.openUrl = [self, generation = m_generation, opener = m_openUrl](const QUrl& url) {
+        return self && self->m_generation == generation && opener && opener(url);
+    };
+    options.flow.browserTimeoutMs = m_browserTimeoutMs;
+    options.probePath = credentials.value(QStringLiteral("probe_path"));
+
+    m_run = new ConformanceRun(*m_profile, options, this);
+    connect(m_run, &ConformanceRun::event, this, &ConformancePage::onEvent);
+    connect(m_run, &ConformanceRun::warning, this, &ConformancePage::onWarning);
+    connect(m_run, &ConformanceRun::checkFinished, this, &ConformancePage::onCheck);
+    connect(m_run, &ConformanceRun::finished, this, &ConformancePage::onFinished);
+    markNextRunning();
+    updateControls();
+    setStatus(options.probePath.isEmpty()
+                  ? tr("Running the checks… (no probe_path is set, so the refresh checks cannot call the API)")
+                  : tr("Running the checks…"));
+    appendLog(tr("conformance run of “%1” started").arg(m_environmentName));
+    qCInfo(lcUi) << "conformance run started for" << m_profile->id;
+    m_run->start();
+}
+
+void ConformancePage::onEvent(const FlowEvent& event)
+{
+    if (sender() != m_run) {
+        return;
+    }
+    if (event.type == FlowEvent::Type::AuthorizeUrl) {
+        ++m_signIns;
+        m_browserLabel->setText(tr("Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue "
+                                   "on their own.")
+                                    .arg(m_signIns));
+        m_browserLabel->setToolTip(event.url);
+        m_browserFrame->show();
+    } else if (event.type == FlowEvent::Type::Response || event.type == FlowEvent::Type::StepFailed) {
+        m_browserFrame->hide();
+    }
+    appendLog(describeEvent(event));
+}
+
+void ConformancePage::onWarning(const QString& text)
+{
+    if (sender() != m_run) {
+        return;
+    }
+    m_warningLabel->setText(tr("Before concurrent_refresh: %1").arg(text));
+    m_warningFrame->show();
+    appendLog(tr("warning: %1").arg(text));
+}
+
+void ConformancePage::onCheck(const ConformanceRun::Check& check)
+{
+    if (sender() != m_run) {
+        return;
+    }
+    if (QTreeWidgetItem* item = itemFor(check.name)) {
+        setCheckState(item, check.pass ? CheckState::Passed : CheckState::Failed, check.detail);
+    }
+    (check.pass ? m_passed : m_failed)++;
+    appendLog(QStringLiteral("%1 %2: %3")
+                  .arg(check.pass ? QStringLiteral("PASS") : QStringLiteral("FAIL"), check.name, check.detail));
+    markNextRunning();
+}
+
+void ConformancePage::onFinished(bool allPassed)
+{
+    if (sender() != m_run) {
+        return;
+    }
+    dropRun();
+    m_browserFrame->hide();
+    const int total = int(ConformanceRun::checkNames().size());
+    if (allPassed) {
+        setStatus(tr("All %1 checks passed.").arg(total));
+    } else {
+        setStatus(tr("%1 of %2 checks passed; %3 failed. Select a failed check to see why.")
+                      .arg(m_passed)
+                      .arg(total)
+                      .arg(total - m_passed));
+        // Point at the first failure, so its evidence is what the user reads next.
+        for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = m_checks->topLevelItem(i);
+            if (item->data(ResultColumn, Qt::UserRole).toInt() == int(CheckState::Failed)) {
+                m_checks->setCurrentItem(item);
+                break;
+            }
+        }
+    }
+    appendLog(tr("%1 of %2 checks passed").arg(m_passed).arg(total));
+    updateControls();
+    Q_EMIT finished(allPassed);
+}
+
+void ConformancePage::cancel()
+{
+    if (!isRunning()) {
+        return;
+    }
+    ++m_generation;
+    m_loading = false;
+    dropRun(); // deletes its flow engines: the loopback listener closes and no code is exchanged
+    for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_checks->topLevelItem(i);
+        if (item->data(ResultColumn, Qt::UserRole).toInt() == int(CheckState::Running)) {
+            setCheckState(item, CheckState::Pending, QString());
+        }
+    }
+    m_browserFrame->hide();
+    appendLog(tr("cancelled"));
+    setStatus(tr("Cancelled."));
+    updateControls();
+    Q_EMIT finished(false);
+}
+
+void ConformancePage::dropRun()
+{
+    if (m_run) {
+        m_run->disconnect(this);
+        m_run->deleteLater();
+    }
+    m_run = nullptr;
+}
+
+void ConformancePage::resetChecks()
+{
+    m_passed = 0;
+    m_failed = 0;
+    m_signIns = 0;
+    for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
+        setCheckState(m_checks->topLevelItem(i), CheckState::Pending, QString());
+    }
+    m_checks->setCurrentItem(m_checks->topLevelItem(0));
+    showSelectedDetail();
+}
+
+// Checks are reported in their fixed order, so the first one without a result is the one running.
+void ConformancePage::markNextRunning()
+{
+    for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_checks->topLevelItem(i);
+        const auto state = CheckState(item->data(ResultColumn, Qt::UserRole).toInt());
+        if (state == CheckState::Pending) {
+            setCheckState(item, CheckState::Running, QString());
+            return;
+        }
+        if (state == CheckState::Running) {
+            return;
+        }
+    }
+}
+
+void ConformancePage::setCheckState(QTreeWidgetItem* item, CheckState state, const QString& detail)
+{
+    item->setData(ResultColumn, Qt::UserRole, int(state));
+    item->setText(DetailColumn, detail);
+    item->setToolTip(DetailColumn, detail);
+    QStyle::StandardPixmap icon = QStyle::SP_CustomBase;
+    QString result;
+    QBrush foreground;
+    switch (state) {
+    case CheckState::Pending:
+        result = tr("not run");
+        foreground = palette().brush(QPalette::PlaceholderText);
+        break;
+    case CheckState::Running:
+        icon = QStyle::SP_BrowserReload;
+        result = tr("running…");
+        foreground = palette().brush(QPalette::Text);
+        break;
+    case CheckState::Passed:
+        icon = QStyle::SP_DialogApplyButton;
+        result = tr("pass");
+        foreground = checkToneColor(palette(), CheckTone::Pass);
+        break;
+    case CheckState::Failed:
+        icon = QStyle::SP_MessageBoxCritical;
+        result = tr("FAIL");
+        foreground = checkToneColor(palette(), CheckTone::Fail);
+        break;
+    }
+    item->setText(ResultColumn, result);
+    item->setIcon(ResultColumn, icon == QStyle::SP_CustomBase ? QIcon() : style()->standardIcon(icon));
+    item->setForeground(ResultColumn, foreground);
+    QFont font = item->font(ResultColumn);
+    font.setBold(state == CheckState::Failed || state == CheckState::Passed);
+    item->setFont(ResultColumn, font);
+    if (item == m_checks->currentItem()) {
+        showSelectedDetail();
+    }
+}
+
+void ConformancePage::showSelectedDetail()
+{
+    QTreeWidgetItem* item = m_checks->currentItem();
+    if (!item) {
+        m_detail->clear();
+        return;
+    }
+    const QString name = item->data(TitleColumn, Qt::UserRole).toString();
+    const QString detail = item->text(DetailColumn);
+    const auto state = CheckState(item->data(ResultColumn, Qt::UserRole).toInt());
+    QString text
+        = QStringLiteral("<b>%1</b> (<code>%2</code>): ").arg(checkTitle(name).toHtmlEscaped(), name.toHtmlEscaped());
+    switch (state) {
+    case CheckState::Pending:
+        text += tr("not run yet.").toHtmlEscaped();
+        break;
+    case CheckState::Running:
+        text += tr("running…").toHtmlEscaped();
+        break;
+    case CheckState::Passed:
+    case CheckState::Failed: {
+        const QColor color = checkToneColor(palette(), state == CheckState::Passed ? CheckTone::Pass : CheckTone::Fail);
+        text += QStringLiteral("<span style=\"color:%1\"><b>%2</b></span> — %3")
+                    .arg(color.name(),
+                         (state == CheckState::Passed ? tr("pass") : tr("FAIL")).toHtmlEscaped(),
+                         detail.toHtmlEscaped());
+        break;
+    }
+    }
+    m_detail->setText(text);
+}
+
+void ConformancePage::appendLog(const QString& line)
+{
+    m_log->appendPlainText(clockTime() + QLatin1Char(' ') + line);
+    m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
+}
+
+void ConformancePage::setStatus(const QString& text)
+{
+    m_status->setText(text);
+}
+
+void ConformancePage::updateControls()
+{
+    const bool running = isRunning();
+    m_runButton->setEnabled(m_profile != nullptr && !running);
+    m_cancelButton->setEnabled(running);
+}
+
+QTreeWidgetItem* ConformancePage::itemFor(const QString& name) const
+{
+    for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
+        QTreeWidgetItem* item = m_checks->topLevelItem(i);
+        if (item->data(TitleColumn, Qt::UserRole).toString() == name) {
+            return item;
+        }
+    }
+    return nullptr;
+}
+
+ConformancePage::CheckState ConformancePage::checkState(const QString& name) const
+{
+    const QTreeWidgetItem* item = itemFor(name);
+    return item ? CheckState(item->data(ResultColumn, Qt::UserRole).toInt()) : CheckState::Pending;
+}
+
+QString ConformancePage::checkDetail(const QString& name) const
+{
+    const QTreeWidgetItem* item = itemFor(name);
+    return item ? item->text(DetailColumn) : QString();
+}
+
+QString ConformancePage::statusText() const
+{
+    return m_status->text();
+}
+
+QString ConformancePage::warningText() const
+{
+    return m_warningFrame->isHidden() ? QString() : m_warningLabel->text();
+}
+
+QString ConformancePage::logText() const
+{
+    return m_log->toPlainText();
+}
+
+} // namespace keyway::ui
