@@ -406,7 +406,7 @@ void ConformancePage::onWarning(const QString& text)
     if (sender() != m_run) {
         return;
     }
-    m_warningLabel->setText(tr("Before concurrent_refresh: %1").arg(text));
+    m_warningLabel->setText(text);
     m_warningFrame->show();
     appendLog(tr("warning: %1").arg(text));
 }
