@@ -86,6 +86,7 @@ private Q_SLOTS:
     void cancelWhileWaitingForTheBrowser();
     void webhookSampleIsValidAndTamperedBodyMismatches();
     void webhookNeedsAProviderWithAWebhookSecret();
+    void lockedKeychainIsSaidAndNothingIsSent();
 
 private:
     QString environmentOf(const QString& providerId) const;
@@ -419,6 +420,33 @@ void TestChecks::webhookNeedsAProviderWithAWebhookSecret()
         page->findChild<QLabel*>(QStringLiteral("webhookIntro"))->text().contains(QStringLiteral("no webhook secret")));
     // And the conformance page explains that it checks authorization-code providers only.
     QVERIFY(!conformancePage()->findChild<QPushButton*>(QStringLiteral("conformRunButton"))->isEnabled());
+}
+
+void TestChecks::lockedKeychainIsSaidAndNothingIsSent()
+{
+    m_secrets->setFailure(SecretStatus::Locked);
+
+    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    ConformancePage* conformance = conformancePage();
+    QSignalSpy finished(conformance, &ConformancePage::finished);
+    MessageBox::setNextAnswer(QMessageBox::Yes);
+    conformance->run();
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(finished.first().first().toBool(), false);
+    QVERIFY2(conformance->statusText().contains(QStringLiteral("locked")), qPrintable(conformance->statusText()));
+    QVERIFY(!conformance->isRunning());
+    QVERIFY(m_browserWaitShown.isEmpty());
+    QCOMPARE(conformance->checkState(QStringLiteral("prompt_login")), ConformancePage::CheckState::Pending);
+
+    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    WebhookPage* webhook = webhookPage();
+    webhook->findChild<QPlainTextEdit*>(QStringLiteral("webhookBody"))->setPlainText(QStringLiteral("{}"));
+    webhook->findChild<QLineEdit*>(QStringLiteral("webhookSignature"))->setText(QString(64, QLatin1Char('a')));
+    webhook->verify();
+    QTRY_VERIFY(!webhook->isVerifying());
+    QVERIFY(webhook->verdictText().isEmpty()); // no verdict without the secret
+    QVERIFY2(webhook->statusText().contains(QStringLiteral("locked")), qPrintable(webhook->statusText()));
+    QVERIFY(webhook->findChild<QPushButton*>(QStringLiteral("webhookVerifyButton"))->isEnabled()); // can retry
 }
 
 QTEST_MAIN(TestChecks)
