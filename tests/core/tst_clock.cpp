@@ -24,7 +24,8 @@ private Q_SLOTS:
         QCOMPARE(Clock::currentDateTimeUtc(), QDateTime(QDate(2030, 5, 1), QTime(8, 0), Qt::UTC));
         clock->advanceSeconds(600);
         QCOMPARE(Clock::currentDateTimeUtc().time(), QTime(8, 10));
-        QCOMPARE(Clock::currentSecsSinceEpoch(), QDateTime(QDate(2030, 5, 1), QTime(8, 10), Qt::UTC).toSecsSinceEpoch());
+        QCOMPARE(Clock::currentSecsSinceEpoch(),
+                 QDateTime(QDate(2030, 5, 1), QTime(8, 10), Qt::UTC).toSecsSinceEpoch());
     }
 };
 
