@@ -156,10 +156,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Warten auf den Browser: Melden Sie sich dort an (Anmeldung %1 von 2); die Prüfungen laufen danach selbstständig weiter.</translation>
     </message>
     <message>
-        <source>Before concurrent_refresh: %1</source>
-        <translation>Vor concurrent_refresh: %1</translation>
-    </message>
-    <message>
         <source>warning: %1</source>
         <translation>Warnung: %1</translation>
     </message>

@@ -154,10 +154,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Before concurrent_refresh: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>warning: %1</source>
         <translation type="unfinished"></translation>
     </message>
