@@ -72,6 +72,11 @@ void RequestExecutor::send(const HttpRequest& request, Callback done)
     sendHop(request, std::move(done), m_options.maxRedirects, monotonicMs());
 }
 
+void RequestExecutor::abortAll()
+{
+    Q_EMIT abortRequested();
+}
+
 void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsLeft, qint64 startedMs)
 {
     QNetworkRequest qreq(request.url);
@@ -115,6 +120,11 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
             state->errorText = tr("the reply is larger than the %1 MB limit").arg(cap / (1024 * 1024));
             reply->abort();
         }
+    });
+    connect(this, &RequestExecutor::abortRequested, reply, [reply, state] {
+        state->error = HttpResponse::Error::Network;
+        state->errorText = tr("cancelled");
+        reply->abort();
     });
     connect(reply, &QNetworkReply::sslErrors, reply, [state](const QList<QSslError>& errors) {
         // Reported, never ignored: the request fails and the user sees why.

@@ -40,6 +40,13 @@ public:
     // Calls `done` exactly once, on this thread, from the event loop.
     void send(const HttpRequest& request, Callback done);
 
+    // Aborts every request of this executor still in flight; each `done` gets a Network error
+    // "cancelled". A view that lets the user cancel owns its own executor, so nothing else is hit.
+    void abortAll();
+
+Q_SIGNALS:
+    void abortRequested();
+
 private:
     void sendHop(HttpRequest request, Callback done, int redirectsLeft, qint64 startedMs);
     QNetworkAccessManager* manager();

@@ -2,6 +2,7 @@
 // the response-size cap and the overall deadline end a request with a clear error.
 #include "core/http/RequestExecutor.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -144,6 +145,21 @@ private Q_SLOTS:
         QCOMPARE(r.error, HttpResponse::Error::Timeout);
         QCOMPARE(r.status, 0);
         QVERIFY(!r.transportOk());
+    }
+
+    // Cancel in the composer: the request is aborted at once, not left to finish in the background.
+    void abortAllCancelsRequestsInFlight()
+    {
+        TinyServer server; // never answers
+        RequestExecutor executor;
+        QTimer::singleShot(50, &executor, &RequestExecutor::abortAll);
+        QElapsedTimer timer;
+        timer.start();
+        const HttpResponse r = send(executor, withCredentials(server.url(QStringLiteral("/silent"))));
+        QVERIFY(timer.elapsed() < 5000);
+        QCOMPARE(r.error, HttpResponse::Error::Network);
+        QCOMPARE(r.errorText, QStringLiteral("cancelled"));
+        QCOMPARE(r.status, 0);
     }
 };
 

@@ -6,6 +6,7 @@
 #include "core/http/CurlExport.h"
 #include "core/http/Idempotency.h"
 #include "core/http/Redactor.h"
+#include "core/http/RequestExecutor.h"
 #include "ui/common/Clipboard.h"
 #include "ui/common/MessageBox.h"
 #include "ui/composer/KeyValueTable.h"
@@ -38,7 +39,7 @@ const QString kMaskedToken = QStringLiteral("\u2022\u2022\u2022\u2022\u2022");
 
 } // namespace
 
-RequestComposer::RequestComposer(QWidget* parent) : QWidget(parent)
+RequestComposer::RequestComposer(QWidget* parent) : QWidget(parent), m_executor(new RequestExecutor(this))
 {
     setObjectName(QStringLiteral("requestComposer"));
     m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); }; // browser sign-ins
@@ -425,6 +426,7 @@ void RequestComposer::withSession(std::function<void(const QString& error)> next
         options.flow.credentialSet = profile->defaultCredentialSet();
         options.flow.openUrl = self->m_openUrl;
         self->m_session = std::make_unique<Session>(*profile, options);
+        self->m_session->setExecutor(self->m_executor);
         connect(self->m_session.get(), &Session::event, self, &RequestComposer::flowEvent);
         self->m_recorder = std::make_unique<HistoryRecorder>(
             self->m_session.get(), self->m_history, self->m_environment.id, self->m_environment.baseUrl);
@@ -494,7 +496,8 @@ void RequestComposer::cancel()
     if (!m_sending) {
         return;
     }
-    ++m_generation; // the reply, if it still comes, is recorded in history but not shown
+    ++m_generation; // whatever still arrives is not shown
+    m_executor->abortAll(); // the request itself stops too (token request included)
     setSending(false);
     setStatus(tr("Cancelled."));
 }

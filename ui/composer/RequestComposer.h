@@ -24,6 +24,7 @@ class QToolButton;
 class QWidget;
 
 namespace keyway {
+class RequestExecutor;
 class HistoryRecorder;
 class HistoryStore;
 } // namespace keyway
@@ -104,6 +105,7 @@ private:
     UrlOpener m_openUrl;
     HistoryStore* m_history = nullptr;
     QPointer<ResponseInspector> m_inspector;
+    RequestExecutor* m_executor; // the composer's own, so Cancel aborts only its requests
     std::unique_ptr<Session> m_session;
     std::unique_ptr<HistoryRecorder> m_recorder;
     QByteArray m_idempotencyHeader;
