@@ -766,7 +766,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     </message>
     <message>
         <source>Step %1 done. Press Step for step %2.</source>
-        <translation>Schritt %1 erledigt. Klicken Sie auf „Schritt“ für Schritt %2.</translation>
+        <translation>Schritt %1 erledigt. Klicken Sie für Schritt %2 auf „Schritt“.</translation>
     </message>
     <message>
         <source>Done.</source>
@@ -1427,6 +1427,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>refused to resend the request body to another origin (%1)</source>
         <translation>erneutes Senden des Anfrage-Bodys an einen anderen Origin (%1) abgelehnt</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
     </message>
 </context>
 <context>

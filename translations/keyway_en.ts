@@ -1425,6 +1425,10 @@ Run the checks against a test account. Start now?</source>
         <source>refused to resend the request body to another origin (%1)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RequestWorkspace</name>
