@@ -5,16 +5,14 @@
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
+#include "tests/support/SandboxBrowser.h"
 
 #include <QEventLoop>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
-#include <QUrlQuery>
 
 #include <nlohmann/json.hpp>
 
@@ -32,47 +30,6 @@ struct CliRun
     QString err;
 };
 
-// Follows an authorization URL like a browser: login form, sign in as the demo user, redirects.
-class Browser : public QObject
-{
-public:
-    void open(const QUrl& url, int hops = 8)
-    {
-        QNetworkRequest request(url);
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-        follow(m_nam.get(request), hops);
-    }
-
-private:
-    void follow(QNetworkReply* reply, int hops)
-    {
-        connect(reply, &QNetworkReply::finished, this, [this, reply, hops] {
-            reply->deleteLater();
-            const QByteArray location = reply->rawHeader("Location");
-            if (!location.isEmpty() && hops > 0) {
-                open(reply->url().resolved(QUrl::fromEncoded(location)), hops - 1);
-                return;
-            }
-            const QString page = QString::fromUtf8(reply->readAll());
-            const auto action
-                = QRegularExpression(QStringLiteral("<form method=\"post\" action=\"([^\"]+)\"")).match(page);
-            const auto id = QRegularExpression(QStringLiteral("name=\"request\" value=\"([^\"]+)\"")).match(page);
-            if (action.hasMatch() && id.hasMatch() && hops > 0) {
-                QUrlQuery form;
-                form.addQueryItem(QStringLiteral("request"), id.captured(1));
-                form.addQueryItem(QStringLiteral("username"), SandboxServer::demoUsername());
-                form.addQueryItem(QStringLiteral("password"), SandboxServer::demoPassword());
-                form.addQueryItem(QStringLiteral("decision"), QStringLiteral("approve"));
-                QNetworkRequest post(reply->url().resolved(QUrl(action.captured(1))));
-                post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-www-form-urlencoded"));
-                post.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-                follow(m_nam.post(post, form.query(QUrl::FullyEncoded).toUtf8()), hops - 1);
-            }
-        });
-    }
-    QNetworkAccessManager m_nam;
-};
-
 } // namespace
 
 class TestCliCall : public QObject
@@ -82,7 +39,7 @@ private:
     QTemporaryDir m_config;
     std::unique_ptr<SandboxServer> m_sandbox;
     KeychainSecretStore m_keychain;
-    Browser m_browser;
+    test::SandboxBrowser m_browser; // plays the user signing in on the printed URL
     QString m_suffix = QString::number(QCoreApplication::applicationPid());
     QStringList m_allSecrets;
 
@@ -372,16 +329,17 @@ private Q_SLOTS:
     void authNoBrowserJsonThenCallWithTheStoredRefreshToken()
     {
         bool opened = false;
-        const CliRun auth = run({QStringLiteral("auth"),
-                                 envName(QStringLiteral("code")),
-                                 QStringLiteral("--no-browser"),
-                                 QStringLiteral("--json")},
-                                [&](const nlohmann::json& line) {
-                                    if (line.is_object() && line.value("event", "") == "authorize_url") {
-                                        opened = true;
-                                        m_browser.open(QUrl(QString::fromStdString(line.at("url").get<std::string>())));
-                                    }
-                                });
+        const CliRun auth = run(
+            {QStringLiteral("auth"),
+             envName(QStringLiteral("code")),
+             QStringLiteral("--no-browser"),
+             QStringLiteral("--json")},
+            [&](const nlohmann::json& line) {
+                if (line.is_object() && line.value("event", "") == "authorize_url") {
+                    opened = true;
+                    m_browser.start(QUrl(QString::fromStdString(line.at("url").get<std::string>())), true, nullptr);
+                }
+            });
         QVERIFY(opened);
         QVERIFY2(auth.exitCode == 0, qPrintable(auth.err));
         bool userId = false;
@@ -409,15 +367,16 @@ private Q_SLOTS:
     {
         QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("alter_state"), true));
         const int before = m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code"));
-        const CliRun r = run({QStringLiteral("auth"),
-                              envName(QStringLiteral("code")),
-                              QStringLiteral("--no-browser"),
-                              QStringLiteral("--json")},
-                             [&](const nlohmann::json& line) {
-                                 if (line.is_object() && line.value("event", "") == "authorize_url") {
-                                     m_browser.open(QUrl(QString::fromStdString(line.at("url").get<std::string>())));
-                                 }
-                             });
+        const CliRun r = run(
+            {QStringLiteral("auth"),
+             envName(QStringLiteral("code")),
+             QStringLiteral("--no-browser"),
+             QStringLiteral("--json")},
+            [&](const nlohmann::json& line) {
+                if (line.is_object() && line.value("event", "") == "authorize_url") {
+                    m_browser.start(QUrl(QString::fromStdString(line.at("url").get<std::string>())), true, nullptr);
+                }
+            });
         QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("alter_state"), false));
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains(QStringLiteral("state")));

@@ -8,10 +8,9 @@
 #include "core/session/Session.h"
 #include "core/util/Clock.h"
 #include "tests/support/FakeClock.h"
+#include "tests/support/SandboxBrowser.h"
 
 #include <QEventLoop>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -25,60 +24,6 @@ using namespace keyway;
 using keyway::sandbox::SandboxServer;
 
 namespace {
-
-// Plays the system browser for the sandbox's authorization-code provider: follows the authorization
-// URL, signs in on the login form (or denies), and follows the redirect to the loopback callback.
-class BrowserPlayer : public QObject
-{
-public:
-    bool deny = false;
-    int opened = 0;
-
-    bool open(const QUrl& url)
-    {
-        ++opened;
-        get(url, 8);
-        return true;
-    }
-
-private:
-    void get(const QUrl& url, int hops)
-    {
-        QNetworkRequest request(url);
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-        handle(m_nam.get(request), hops);
-    }
-
-    void handle(QNetworkReply* reply, int hops)
-    {
-        connect(reply, &QNetworkReply::finished, this, [this, reply, hops] {
-            reply->deleteLater();
-            const QByteArray location = reply->rawHeader("Location");
-            if (!location.isEmpty() && hops > 0) {
-                get(reply->url().resolved(QUrl::fromEncoded(location)), hops - 1);
-                return;
-            }
-            const QString page = QString::fromUtf8(reply->readAll());
-            const auto action
-                = QRegularExpression(QStringLiteral("<form method=\"post\" action=\"([^\"]+)\"")).match(page);
-            const auto id = QRegularExpression(QStringLiteral("name=\"request\" value=\"([^\"]+)\"")).match(page);
-            if (action.hasMatch() && id.hasMatch() && hops > 0) {
-                QUrlQuery form;
-                form.addQueryItem(QStringLiteral("request"), id.captured(1));
-                form.addQueryItem(QStringLiteral("username"), SandboxServer::demoUsername());
-                form.addQueryItem(QStringLiteral("password"), SandboxServer::demoPassword());
-                form.addQueryItem(QStringLiteral("decision"),
-                                  deny ? QStringLiteral("deny") : QStringLiteral("approve"));
-                QNetworkRequest post(reply->url().resolved(QUrl(action.captured(1))));
-                post.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-www-form-urlencoded"));
-                post.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-                handle(m_nam.post(post, form.query(QUrl::FullyEncoded).toUtf8()), hops - 1);
-            }
-        });
-    }
-
-    QNetworkAccessManager m_nam;
-};
 
 template <typename Result, typename Start>
 Result waitFor(Start start, int timeoutMs = 15000)
@@ -110,7 +55,8 @@ private:
     ProfileRegistry m_registry;
     std::unique_ptr<SandboxServer> m_sandbox;
     QList<FlowEvent> m_events;
-    BrowserPlayer m_browser;
+    test::SandboxBrowser m_browser; // plays the system browser: signs in (or denies) and follows the redirect
+    int m_browserOpened = 0;
     QTemporaryDir m_lockDir;
 
     const ProviderProfile& profile(const QString& id) { return *m_registry.find(id); }
@@ -145,7 +91,11 @@ private:
         o.flow.baseUrl = m_sandbox->demoProvider(id)->baseUrl.toString();
         o.flow.credentials = credentials(id);
         o.flow.credentialSet = set;
-        o.flow.openUrl = [this](const QUrl& url) { return m_browser.open(url); };
+        o.flow.openUrl = [this](const QUrl& url) {
+            ++m_browserOpened;
+            m_browser.opener(true)(url);
+            return true;
+        };
         o.flow.browserTimeoutMs = 10000;
         o.lockDirectory = m_lockDir.path();
         return o;
@@ -227,8 +177,8 @@ private Q_SLOTS:
         m_sandbox = std::make_unique<SandboxServer>();
         QVERIFY(m_sandbox->listen(0));
         m_events.clear();
-        m_browser.deny = false;
-        m_browser.opened = 0;
+        m_browser.setDecision(test::SandboxBrowser::Decision::Approve);
+        m_browserOpened = 0;
     }
 
     void cleanup()
@@ -482,7 +432,7 @@ private Q_SLOTS:
         auto s = session(profile(QStringLiteral("oauth2-code")), o);
         const ApiResult me = call(*s, QStringLiteral("GET"), QStringLiteral("/api/me"));
         QVERIFY2(me.ok(), qPrintable(me.oneLine()));
-        QCOMPARE(m_browser.opened, 1);
+        QCOMPARE(m_browserOpened, 1);
         const auto authorize = eventsOf(FlowEvent::Type::AuthorizeUrl).value(0);
         const QUrlQuery query(QUrl(authorize.url));
         QCOMPARE(query.queryItemValue(QStringLiteral("code_challenge_method")), QStringLiteral("S256"));
@@ -501,11 +451,11 @@ private Q_SLOTS:
         QVERIFY(tokenRequest.body.contains(QStringLiteral("code_verifier=«code_verifier»")));
 
         // A new process: the stored refresh token renews without a browser.
-        m_browser.opened = 0;
+        m_browserOpened = 0;
         auto later = session(profile(QStringLiteral("oauth2-code")), o);
         const FlowResult refreshed = ensure(*later);
         QVERIFY2(refreshed.ok(), qPrintable(refreshed.oneLine()));
-        QCOMPARE(m_browser.opened, 0);
+        QCOMPARE(m_browserOpened, 0);
         QVERIFY(later->accessToken()->value != firstAccess);
         QVERIFY(call(*later, QStringLiteral("GET"), QStringLiteral("/api/me")).ok());
         verifyNoLeak(
@@ -524,7 +474,7 @@ private Q_SLOTS:
 
     void deniedSignInFailsWithTheProvidersError()
     {
-        m_browser.deny = true;
+        m_browser.setDecision(test::SandboxBrowser::Decision::Deny);
         auto s = session(profile(QStringLiteral("oauth2-code")), options(QStringLiteral("oauth2-code")));
         const FlowResult r = ensure(*s);
         QCOMPARE(r.outcome, FlowResult::Outcome::Refused);
