@@ -3,6 +3,7 @@
 #include "core/util/Clock.h"
 #include "ui/checks/CheckColors.h"
 #include "ui/common/MessageBox.h"
+#include "ui/common/NoticeBanner.h"
 #include "ui/common/UiLogging.h"
 
 #include <QDesktopServices>
@@ -160,44 +161,22 @@ void ConformancePage::buildUi()
     m_intro->setWordWrap(true);
     m_intro->setForegroundRole(QPalette::PlaceholderText);
 
-    m_browserFrame = new QFrame(this);
-    m_browserFrame->setObjectName(QStringLiteral("conformBrowserWait"));
-    m_browserFrame->setFrameShape(QFrame::StyledPanel);
-    m_browserFrame->setBackgroundRole(QPalette::AlternateBase);
-    m_browserFrame->setAutoFillBackground(true);
-    auto* browserIcon = new QLabel(m_browserFrame);
-    browserIcon->setPixmap(style()->standardIcon(QStyle::SP_BrowserReload).pixmap(24, 24));
-    m_browserLabel = new QLabel(m_browserFrame);
-    m_browserLabel->setObjectName(QStringLiteral("conformBrowserWaitLabel"));
-    m_browserLabel->setWordWrap(true);
-    m_browserLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* browserCancel = new QPushButton(tr("Cancel"), m_browserFrame);
-    browserCancel->setObjectName(QStringLiteral("conformBrowserCancelButton"));
-    connect(browserCancel, &QPushButton::clicked, this, &ConformancePage::cancel);
-    auto* browserLayout = new QHBoxLayout(m_browserFrame);
-    browserLayout->addWidget(browserIcon);
-    browserLayout->addWidget(m_browserLabel, 1);
-    browserLayout->addWidget(browserCancel);
-    m_browserFrame->hide();
+    auto* browserWait = new NoticeBanner(NoticeBanner::Kind::Info,
+                                         QStringLiteral("conformBrowserWait"),
+                                         QStringLiteral("conformBrowserWaitLabel"),
+                                         this);
+    browserWait->setIcon(QStyle::SP_BrowserReload);
+    connect(browserWait->addButton(tr("Cancel"), QStringLiteral("conformBrowserCancelButton")),
+            &QPushButton::clicked,
+            this,
+            &ConformancePage::cancel);
+    m_browserFrame = browserWait;
+    m_browserLabel = browserWait->label();
 
-    m_warningFrame = new QFrame(this);
-    m_warningFrame->setObjectName(QStringLiteral("conformWarning"));
-    m_warningFrame->setFrameShape(QFrame::StyledPanel);
-    m_warningFrame->setBackgroundRole(QPalette::ToolTipBase);
-    m_warningFrame->setForegroundRole(QPalette::ToolTipText);
-    m_warningFrame->setAutoFillBackground(true);
-    auto* warningIcon = new QLabel(m_warningFrame);
-    warningIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(24, 24));
-    warningIcon->setAlignment(Qt::AlignTop);
-    m_warningLabel = new QLabel(m_warningFrame);
-    m_warningLabel->setObjectName(QStringLiteral("conformWarningLabel"));
-    m_warningLabel->setWordWrap(true);
-    m_warningLabel->setForegroundRole(QPalette::ToolTipText);
-    m_warningLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* warningLayout = new QHBoxLayout(m_warningFrame);
-    warningLayout->addWidget(warningIcon);
-    warningLayout->addWidget(m_warningLabel, 1);
-    m_warningFrame->hide();
+    auto* warning = new NoticeBanner(
+        NoticeBanner::Kind::Warning, QStringLiteral("conformWarning"), QStringLiteral("conformWarningLabel"), this);
+    m_warningFrame = warning;
+    m_warningLabel = warning->label();
 
     m_checks = new QTreeWidget(this);
     m_checks->setObjectName(QStringLiteral("conformChecks"));

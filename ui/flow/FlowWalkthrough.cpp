@@ -3,6 +3,7 @@
 #include "core/flow/TemplateResolver.h"
 #include "core/http/Redactor.h"
 #include "core/util/Clock.h"
+#include "ui/common/NoticeBanner.h"
 #include "ui/common/UiLogging.h"
 
 #include <QDesktopServices>
@@ -120,41 +121,19 @@ void FlowWalkthrough::buildUi()
     m_stepList->setMinimumWidth(220);
     connect(m_stepList, &QListWidget::currentRowChanged, this, &FlowWalkthrough::showStep);
 
-    m_browserFrame = new QFrame(this);
-    m_browserFrame->setObjectName(QStringLiteral("browserWait"));
-    m_browserFrame->setFrameShape(QFrame::StyledPanel);
-    m_browserFrame->setBackgroundRole(QPalette::AlternateBase);
-    m_browserFrame->setAutoFillBackground(true);
-    m_browserLabel = new QLabel(m_browserFrame);
-    m_browserLabel->setObjectName(QStringLiteral("browserWaitLabel"));
-    m_browserLabel->setWordWrap(true);
-    m_browserLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* browserCancel = new QPushButton(tr("Cancel"), m_browserFrame);
-    browserCancel->setObjectName(QStringLiteral("browserCancelButton"));
-    connect(browserCancel, &QPushButton::clicked, this, &FlowWalkthrough::cancel);
-    auto* browserLayout = new QHBoxLayout(m_browserFrame);
-    browserLayout->addWidget(m_browserLabel, 1);
-    browserLayout->addWidget(browserCancel);
-    m_browserFrame->hide();
+    auto* browserWait = new NoticeBanner(
+        NoticeBanner::Kind::Info, QStringLiteral("browserWait"), QStringLiteral("browserWaitLabel"), this);
+    connect(browserWait->addButton(tr("Cancel"), QStringLiteral("browserCancelButton")),
+            &QPushButton::clicked,
+            this,
+            &FlowWalkthrough::cancel);
+    m_browserFrame = browserWait;
+    m_browserLabel = browserWait->label();
 
-    m_hintFrame = new QFrame(this);
-    m_hintFrame->setObjectName(QStringLiteral("hintFrame"));
-    m_hintFrame->setFrameShape(QFrame::StyledPanel);
-    m_hintFrame->setBackgroundRole(QPalette::ToolTipBase);
-    m_hintFrame->setForegroundRole(QPalette::ToolTipText);
-    m_hintFrame->setAutoFillBackground(true);
-    auto* hintIcon = new QLabel(m_hintFrame);
-    hintIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(24, 24));
-    hintIcon->setAlignment(Qt::AlignTop);
-    m_hintLabel = new QLabel(m_hintFrame);
-    m_hintLabel->setObjectName(QStringLiteral("hintLabel"));
-    m_hintLabel->setWordWrap(true);
-    m_hintLabel->setForegroundRole(QPalette::ToolTipText);
-    m_hintLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto* hintLayout = new QHBoxLayout(m_hintFrame);
-    hintLayout->addWidget(hintIcon);
-    hintLayout->addWidget(m_hintLabel, 1);
-    m_hintFrame->hide();
+    auto* hint
+        = new NoticeBanner(NoticeBanner::Kind::Warning, QStringLiteral("hintFrame"), QStringLiteral("hintLabel"), this);
+    m_hintFrame = hint;
+    m_hintLabel = hint->label();
 
     m_stepTitle = new QLabel(this);
     m_stepTitle->setObjectName(QStringLiteral("stepTitle"));
