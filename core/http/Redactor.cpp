@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
+#include <QRegularExpression>
 #include <QUrl>
 
 #include <algorithm>
@@ -40,7 +41,49 @@ const QList<QByteArray>& alwaysSecretHeaders()
     return names;
 }
 
+// Field names whose value is a bearer credential in every provider this tool knows.
+const QString& tokenFieldNames()
+{
+    static const QString names = QStringLiteral("access_token|refresh_token|id_token|accessToken|refreshToken|idToken");
+    return names;
+}
+
 } // namespace
+
+QString Redactor::redactTokenShapes(const QString& text)
+{
+    // "access_token": "..." (JSON, with escapes), also when the reply is itself embedded as a JSON string.
+    static const QRegularExpression jsonField(
+        QStringLiteral("(\\?\"(%1)\\?\"\\s*:\\s*\\?\")((?:[^\"\\\\]|\\\\[^\"])+)").arg(tokenFieldNames()));
+    // access_token=... in a form body, a query string or a fragment.
+    static const QRegularExpression formField(
+        QStringLiteral("((?:^|[&?#\\s])(%1)=)([^&\\s\"#]+)").arg(tokenFieldNames()));
+    // A JWT: three base64url parts, the first two starting with the encoding of '{"'.
+    static const QRegularExpression jwt(QStringLiteral("eyJ[A-Za-z0-9_-]{2,}\\.eyJ[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*"));
+    if (!text.contains(QLatin1String("oken")) && !text.contains(QLatin1String("eyJ"))) {
+        return text;
+    }
+    QString result = text;
+    for (const QRegularExpression* field : {&jsonField, &formField}) {
+        QString out;
+        qsizetype last = 0;
+        auto it = field->globalMatch(result);
+        while (it.hasNext()) {
+            const QRegularExpressionMatch m = it.next();
+            const QString value = m.captured(3);
+            out += QStringView(result).mid(last, m.capturedStart(3) - last);
+            // Already a placeholder: keep the name a flow gave it.
+            out += value.startsWith(QChar(0x00AB)) ? value : placeholder(m.captured(2));
+            last = m.capturedEnd(3);
+        }
+        if (last > 0) {
+            out += QStringView(result).mid(last);
+            result = out;
+        }
+    }
+    result.replace(jwt, placeholder(QStringLiteral("jwt")));
+    return result;
+}
 
 QString Redactor::placeholder(const QString& label)
 {
@@ -91,7 +134,7 @@ QString Redactor::redact(const QString& text) const
     for (const auto& s : m_secrets) {
         result.replace(s.needle, s.replacement);
     }
-    return result;
+    return redactTokenShapes(result);
 }
 
 QString Redactor::redact(const QByteArray& bytes) const
@@ -104,7 +147,10 @@ QString Redactor::redactHeader(const QByteArray& name, const QByteArray& value) 
     const QByteArray lower = name.toLower();
     for (const auto& [header, label] : m_headers) {
         if (header == lower) {
-            return placeholder(label);
+            // "Bearer «access_token»": the scheme says how the token travels and is no secret.
+            static const QRegularExpression scheme(QStringLiteral("^[A-Za-z][A-Za-z0-9_-]* (?=\\S)"));
+            const QRegularExpressionMatch match = scheme.match(QString::fromLatin1(value));
+            return (match.hasMatch() ? match.captured(0) : QString()) + placeholder(label);
         }
     }
     if (alwaysSecretHeaders().contains(lower)) {

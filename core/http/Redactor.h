@@ -23,7 +23,12 @@ public:
     void merge(const Redactor& other);
     bool isEmpty() const { return m_secrets.isEmpty(); }
 
+    // Replaces known secrets, then anything shaped like a token whether or not it is known: the value of
+    // a JSON field or form parameter named like a token (access_token, refresh_token, id_token,
+    // accessToken, refreshToken, idToken) and every JWT. A token the user fetched by hand in the composer
+    // is as secret as one a flow captured.
     QString redact(const QString& text) const;
+    static QString redactTokenShapes(const QString& text);
     QString redact(const QByteArray& bytes) const; // UTF-8, lossy for binary bodies
     QString redactHeader(const QByteArray& name, const QByteArray& value) const;
     QString redactUrl(const QUrl& url) const;

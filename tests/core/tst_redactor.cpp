@@ -68,6 +68,52 @@ private Q_SLOTS:
         QVERIFY(revealed.contains(QStringLiteral("Bearer tok-abcdef")));
     }
 
+    void tokenShapedValuesAreRedactedUnknown()
+    {
+        const Redactor r; // knows no secret at all
+        const QString reply
+            = QStringLiteral("{\"access_token\":\"at-canary-0001\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                             "\"refresh_token\":\"rt-canary-0002\",\"data\":{\"accessToken\" : \"at-canary-0003\","
+                             "\"refreshToken\":\"rt-canary-0004\"}}");
+        const QString redacted = r.redact(reply);
+        for (const char* canary : {"at-canary-0001", "rt-canary-0002", "at-canary-0003", "rt-canary-0004"}) {
+            QVERIFY2(!redacted.contains(QLatin1String(canary)), qPrintable(redacted));
+        }
+        QVERIFY(redacted.contains(QStringLiteral("\"access_token\":\"«access_token»\"")));
+        QVERIFY(redacted.contains(QStringLiteral("\"accessToken\" : \"«accessToken»\"")));
+        QVERIFY(redacted.contains(QStringLiteral("\"expires_in\":3600"))); // the rest stays readable
+
+        // An id_token, and a JWT wherever it stands, even under an innocent name.
+        const QString jwt = QStringLiteral("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl");
+        const QString oidc = r.redact(QStringLiteral("{\"id_token\":\"%1\",\"note\":\"see %1\"}").arg(jwt));
+        QVERIFY2(!oidc.contains(jwt) && !oidc.contains(QStringLiteral("c2lnbmF0dXJl")), qPrintable(oidc));
+        // Form bodies and query strings.
+        const QString form = r.redact(QStringLiteral("grant_type=refresh_token&refresh_token=rt-canary-0005&x=1"));
+        QCOMPARE(form, QStringLiteral("grant_type=refresh_token&refresh_token=«refresh_token»&x=1"));
+        QCOMPARE(r.redact(QStringLiteral("/cb#access_token=at-canary-0006&state=s")),
+                 QStringLiteral("/cb#access_token=«access_token»&state=s"));
+        // A value a flow already named keeps its name.
+        Redactor known;
+        known.addSecret(QStringLiteral("at-canary-0007"), QStringLiteral("token"));
+        QCOMPARE(known.redact(QStringLiteral("{\"access_token\":\"at-canary-0007\"}")),
+                 QStringLiteral("{\"access_token\":\"«token»\"}"));
+    }
+
+    void curlKeepsTheSchemeAndTheMethod()
+    {
+        Redactor r;
+        r.addCredentialHeader("Authorization", QStringLiteral("access_token"));
+        QCOMPARE(r.redactHeader("Authorization", "Bearer tok-abcdef"), QStringLiteral("Bearer «access_token»"));
+        HttpRequest get;
+        get.method = "GET";
+        get.url = QUrl(QStringLiteral("http://h/x"));
+        get.body = "{}";
+        // curl would send a POST for --data-raw alone.
+        QCOMPARE(toCurlCommand(get, nullptr), QStringLiteral("curl -X GET 'http://h/x' --data-raw '{}'"));
+        get.body.clear();
+        QCOMPARE(toCurlCommand(get, nullptr), QStringLiteral("curl 'http://h/x'"));
+    }
+
     void curlQuotesSingleQuotes()
     {
         HttpRequest req;
