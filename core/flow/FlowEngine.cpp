@@ -315,13 +315,29 @@ void FlowEngine::learnSecretsFrom(const FlowStep& step, const nlohmann::json& do
     collectTokenMembers(doc, m_redactor);
 }
 
+QString FlowEngine::unreachableHint(const FlowStep& step) const
+{
+    // An absolute endpoint in a field does not follow the base URL: name that field, since the base URL
+    // is not what is wrong.
+    for (const QString& name : TemplateResolver::names(step.url)) {
+        const QString value = m_resolver.value(name);
+        if (value.startsWith(QLatin1String("http://")) || value.startsWith(QLatin1String("https://"))) {
+            const CredentialField* field = m_profile.field(name);
+            return tr("Nothing answered at %1, the value of the field \u201c%2\u201d (%3). Correct that field, or make "
+                      "it relative to the base URL (for example /oauth/token) so that it follows the base URL.")
+                .arg(value, field ? field->label : name, name);
+        }
+    }
+    return tr("Check the environment's base URL and that the provider is reachable.");
+}
+
 void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& response)
 {
     if (!response.transportOk()) {
         fail(step,
              FlowResult::Outcome::Network,
              response.errorText.isEmpty() ? tr("no reply") : response.errorText,
-             tr("Check the environment's base URL and that the provider is reachable."));
+             unreachableHint(step));
         return;
     }
     const auto doc = ReplyJudge::parseJson(response.body);
@@ -390,6 +406,7 @@ bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
             v.expiresMs = *jwt->expiresAt() * 1000;
         } else if (c.defaultTtlSeconds) {
             v.expiresMs = now + *c.defaultTtlSeconds * 1000;
+            v.lifetimeAssumed = true;
         }
         if (v.secret) {
             m_redactor.addSecret(v.value, v.name);
@@ -421,6 +438,7 @@ bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
         e.issuedMs = it->issuedMs;
         e.expiresMs = it->expiresMs;
         e.singleUse = it->singleUse;
+        e.lifetimeAssumed = it->lifetimeAssumed;
         if (!it->secret) {
             e.value = it->value;
         }

@@ -88,6 +88,7 @@ private:
     void runNextStep();
     void runExchange(const FlowStep& step);
     void runBrowser(const FlowStep& step);
+    QString unreachableHint(const FlowStep& step) const;
     void onExchangeReply(const FlowStep& step, const HttpResponse& response);
     void onCallback(const FlowStep& step, const QMap<QString, QString>& params);
     bool applyCaptures(const FlowStep& step, const nlohmann::json& doc);

@@ -81,12 +81,13 @@ OAuth2Emulator::OAuth2Emulator(SandboxContext& context, std::function<QUrl()> is
 
 QList<DemoProvider> OAuth2Emulator::demoProviders(const QUrl& baseUrl) const
 {
-    const QString base = baseUrl.toString();
+    // Endpoints relative to the base URL, so an environment made from these survives the sandbox
+    // coming back on another port: only the base URL has to follow.
     return {
         DemoProvider {codeProviderId(),
                       baseUrl,
-                      {{QStringLiteral("authorize_url"), base + QStringLiteral("/authorize")},
-                       {QStringLiteral("token_url"), base + QStringLiteral("/oauth/token")},
+                      {{QStringLiteral("authorize_url"), QStringLiteral("/authorize")},
+                       {QStringLiteral("token_url"), QStringLiteral("/oauth/token")},
                        {QStringLiteral("client_id"), kCodeClientId},
                        {QStringLiteral("client_secret"), kCodeClientSecret},
                        {QStringLiteral("scope"), kDefaultScope},
@@ -94,7 +95,7 @@ QList<DemoProvider> OAuth2Emulator::demoProviders(const QUrl& baseUrl) const
                        {QStringLiteral("client_auth"), QStringLiteral("body")}}},
         DemoProvider {clientProviderId(),
                       baseUrl,
-                      {{QStringLiteral("token_url"), base + QStringLiteral("/oauth/token")},
+                      {{QStringLiteral("token_url"), QStringLiteral("/oauth/token")},
                        {QStringLiteral("client_id"), kClientClientId},
                        {QStringLiteral("client_secret"), kClientClientSecret},
                        {QStringLiteral("client_auth"), QStringLiteral("body")}}},

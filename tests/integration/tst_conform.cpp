@@ -73,7 +73,7 @@ private Q_SLOTS:
 
         if (faults.contains(QLatin1String("ignore_prompt_login"))) {
             // The user signed in to the provider earlier; a conforming server still asks again.
-            QUrl authorize(options.flow.credentials.value(QStringLiteral("authorize_url")));
+            QUrl authorize(options.flow.baseUrl + options.flow.credentials.value(QStringLiteral("authorize_url")));
             QUrlQuery query;
             query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
             query.addQueryItem(QStringLiteral("client_id"),

@@ -17,6 +17,17 @@ QString idsSettingsKey()
 {
     return QStringLiteral("sandbox/environmentIds");
 }
+
+// "http://127.0.0.1:4711/oauth2/oauth/token" under the base "http://127.0.0.1:4711/oauth2" → "/oauth/token".
+QString relativeTo(const QString& value, const QString& baseUrl)
+{
+    const bool absolute = value.startsWith(QLatin1String("http://")) || value.startsWith(QLatin1String("https://"));
+    if (!absolute || baseUrl.isEmpty() || !value.startsWith(baseUrl)) {
+        return value;
+    }
+    const QString rest = value.mid(baseUrl.size());
+    return rest.startsWith(QLatin1Char('/')) ? rest : value;
+}
 } // namespace
 
 DemoEnvironments::DemoEnvironments(const ProfileRegistry* profiles,
@@ -50,9 +61,16 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
                 continue; // the user deleted it, and that is final
             }
             for (const sandbox::DemoProvider& demo : demos) {
-                if (demo.providerId == existing->providerId && existing->baseUrl != demo.baseUrl.toString()) {
-                    Environment updated = *existing;
-                    updated.baseUrl = demo.baseUrl.toString();
+                if (demo.providerId != existing->providerId) {
+                    continue;
+                }
+                Environment updated = *existing;
+                updated.baseUrl = demo.baseUrl.toString();
+                // Endpoints stored absolute by earlier versions kept the old port: make them relative.
+                for (auto it = updated.values.begin(); it != updated.values.end(); ++it) {
+                    it.value() = relativeTo(it.value(), existing->baseUrl);
+                }
+                if (updated.baseUrl != existing->baseUrl || updated.values != existing->values) {
                     changed = m_environments->update(updated, &error) || changed;
                 }
             }
