@@ -21,9 +21,13 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLockFile>
 #include <QMenuBar>
+#include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -127,13 +131,41 @@ void MainWindow::buildUi()
     bold.setBold(true);
     timelineTitle->setFont(bold);
     m_timelineModel = new TimelineModel(this);
-    m_timeline = new TimelineWidget(m_timelineArea);
+    // Lanes are keyed by environment id; the name shown is always the environment's current one.
+    m_timelineModel->setEnvironmentNamer([this](const QString& id) {
+        const Environment* environment = m_environments.findById(id);
+        return environment ? environment->name : QString();
+    });
+    auto* timelineScroll = new QScrollArea(m_timelineArea);
+    timelineScroll->setObjectName(QStringLiteral("timelineScroll"));
+    timelineScroll->setWidgetResizable(true);
+    timelineScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    timelineScroll->setFrameShape(QFrame::NoFrame);
+    m_timeline = new TimelineWidget(timelineScroll);
     m_timeline->setObjectName(QStringLiteral("timeline"));
     m_timeline->setModel(m_timelineModel);
     m_timeline->setToolTip(tr("Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits."));
+    timelineScroll->setWidget(m_timeline);
+    auto* timelineFilter = new QComboBox(m_timelineArea);
+    timelineFilter->setObjectName(QStringLiteral("timelineFilter"));
+    timelineFilter->addItem(tr("All environments"));
+    timelineFilter->addItem(tr("This environment"));
+    timelineFilter->setToolTip(tr("The selected environment's codes and tokens always come first."));
+    connect(timelineFilter, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_timelineModel->setCurrentEnvironmentOnly(index == 1);
+    });
+    auto* timelineClear = new QPushButton(tr("C&lear"), m_timelineArea);
+    timelineClear->setObjectName(QStringLiteral("timelineClear"));
+    timelineClear->setToolTip(tr("Remove every lane from the timeline (the tokens themselves stay valid)."));
+    connect(timelineClear, &QPushButton::clicked, m_timelineModel, &TimelineModel::clear);
+    auto* timelineHeader = new QHBoxLayout;
+    timelineHeader->addWidget(timelineTitle);
+    timelineHeader->addStretch(1);
+    timelineHeader->addWidget(timelineFilter);
+    timelineHeader->addWidget(timelineClear);
     timelineLayout->setContentsMargins(0, 0, 0, 0);
-    timelineLayout->addWidget(timelineTitle);
-    timelineLayout->addWidget(m_timeline, 1);
+    timelineLayout->addLayout(timelineHeader);
+    timelineLayout->addWidget(timelineScroll, 1);
 
     m_rightSplitter = new QSplitter(Qt::Vertical, this);
     m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
@@ -167,6 +199,9 @@ void MainWindow::buildActions()
     m_editAction = new QAction(s->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Edit environment…"), this);
     m_editAction->setObjectName(QStringLiteral("editEnvironmentAction"));
     m_editAction->setShortcut(Qt::Key_F2);
+    // Only from the list: F2 in a table (the composer's headers) edits the cell, as everywhere else.
+    m_editAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_list->view()->addAction(m_editAction);
     connect(m_editAction, &QAction::triggered, this, &MainWindow::editEnvironment);
 
     m_duplicateAction
@@ -278,7 +313,15 @@ void MainWindow::useSandbox(const sandbox::SandboxServer& server)
             }
         }
     });
-    statusBar()->showMessage(tr("Embedded sandbox on %1").arg(server.rootUrl().toString()));
+    // Permanent: a temporary message would be erased by the next one, and the port is needed all along.
+    auto* sandboxLabel = findChild<QLabel*>(QStringLiteral("sandboxStatus"));
+    if (!sandboxLabel) {
+        sandboxLabel = new QLabel(this);
+        sandboxLabel->setObjectName(QStringLiteral("sandboxStatus"));
+        sandboxLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        statusBar()->addPermanentWidget(sandboxLabel);
+    }
+    sandboxLabel->setText(tr("Embedded sandbox on %1").arg(server.rootUrl().toString()));
     demos->apply(server);
 }
 
@@ -291,6 +334,7 @@ void MainWindow::reloadEnvironments()
     }
     const QString current = m_list->currentEnvironmentId();
     m_model->setEnvironments(m_environments.environments());
+    m_timelineModel->environmentsChanged(); // a rename shows on the lanes at once
     m_list->view()->expandAll();
     if (!current.isEmpty()) {
         m_list->selectEnvironment(current);
@@ -319,6 +363,7 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
 {
     const Environment* environment = m_environments.findById(environmentId);
     const ProviderProfile* profile = environment ? m_profiles.find(environment->providerId) : nullptr;
+    m_timelineModel->setCurrentEnvironment(environmentId);
     updateActions();
     if (environmentId == m_lastEnvironmentShown) {
         return;
@@ -403,7 +448,9 @@ void MainWindow::onTimelineEvent(const FlowEvent& event)
         } else {
             entry.name = event.name;
         }
+        entry.environmentId = m_runningEnvironmentId;
         entry.environment = environment ? environment->name : QString();
+        entry.lifetimeAssumed = event.lifetimeAssumed;
         entry.issued
             = QDateTime::fromMSecsSinceEpoch(event.issuedMs > 0 ? event.issuedMs : Clock::currentMSecsSinceEpoch());
         if (event.expiresMs > 0) {

@@ -15,6 +15,7 @@ struct CapturedValue
     bool singleUse = false;
     bool consumed = false;
     bool secret = true;
+    bool lifetimeAssumed = false; // the expiry is the profile's documented default: the reply gave none
 
     bool isExpiredAt(qint64 nowMs) const { return expiresMs > 0 && nowMs >= expiresMs; }
     qint64 lifetimeMs() const { return expiresMs > 0 ? expiresMs - issuedMs : 0; }

@@ -77,6 +77,9 @@ nlohmann::ordered_json FlowEvent::toJson() const
             j["issued"] = isoTime(issuedMs);
             j["expires"] = expiresMs > 0 ? nlohmann::ordered_json(isoTime(expiresMs)) : nlohmann::ordered_json();
             j["single_use"] = singleUse;
+            if (lifetimeAssumed) {
+                j["lifetime_assumed"] = true;
+            }
             if (value) {
                 j["value"] = utf8(*value);
             }

@@ -34,6 +34,7 @@ struct FlowEvent
     qint64 issuedMs = 0;
     qint64 expiresMs = 0; // 0 = unknown
     bool singleUse = false;
+    bool lifetimeAssumed = false; // expiresMs is the profile's default, not the provider's word
     std::optional<QString> value; // only for values that are not secret (user_id, scope)
 
     // StepFailed

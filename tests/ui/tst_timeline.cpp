@@ -4,6 +4,8 @@
 
 #include <QHelpEvent>
 #include <QImage>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTest>
 #include <QToolTip>
 
@@ -158,7 +160,12 @@ private Q_SLOTS:
 
     void repaintsOnlyWhenSomethingMoves()
     {
-        QVERIFY(!m_widget->isRepaintScheduled()); // empty
+        // Empty, the axis is still a clock: it moves on each second instead of freezing.
+        QVERIFY(m_widget->isRepaintScheduled());
+        QVERIFY(m_widget->scheduledRepaintMs() <= 1000);
+        const QDateTime before = m_widget->viewEnd();
+        m_clock->advanceSeconds(5);
+        QCOMPARE(m_widget->viewEnd(), before.addSecs(5));
 
         m_model->upsert(token(QStringLiteral("tok"), 300));
         QVERIFY(m_widget->isRepaintScheduled()); // the countdown ticks every second
@@ -182,6 +189,89 @@ private Q_SLOTS:
         QVERIFY(m_widget->isRepaintScheduled());
         QVERIFY2(m_widget->scheduledRepaintMs() >= 60 * 1000,
                  qPrintable(QString::number(m_widget->scheduledRepaintMs())));
+    }
+
+    void currentEnvironmentFirstAndFilter()
+    {
+        TimelineEntry other = token(QStringLiteral("b/access_token"), 300);
+        other.environmentId = QStringLiteral("b");
+        other.environment = QStringLiteral("Bank");
+        TimelineEntry mine = token(QStringLiteral("a/access_token"), 300);
+        mine.environmentId = QStringLiteral("a");
+        mine.environment = QStringLiteral("Seismic");
+        m_model->upsert(other);
+        m_model->upsert(mine);
+        m_model->setCurrentEnvironment(QStringLiteral("a"));
+        // The selected environment's lane is drawn first although it came second.
+        QCOMPARE(m_widget->laneAt(QPoint(20, TimelineWidget::AxisHeight + 5)), QStringLiteral("a/access_token"));
+        QCOMPARE(m_widget->laneAt(QPoint(20, TimelineWidget::AxisHeight + TimelineWidget::LaneHeight + 5)),
+                 QStringLiteral("b/access_token"));
+        QVERIFY(m_widget->summaryText().startsWith(QStringLiteral("access token (Seismic)")));
+
+        m_model->setCurrentEnvironmentOnly(true);
+        QVERIFY(!m_widget->summaryText().contains(QStringLiteral("Bank")));
+        QVERIFY(m_widget->laneBarRect(QStringLiteral("b/access_token")).isNull());
+        m_model->setCurrentEnvironmentOnly(false);
+        QVERIFY(m_widget->summaryText().contains(QStringLiteral("(Bank)")));
+
+        // A rename shows at once: the name comes from whoever knows the environments, by id.
+        QString bankName = QStringLiteral("Bank");
+        m_model->setEnvironmentNamer(
+            [&bankName](const QString& id) { return id == QLatin1String("b") ? bankName : QString(); });
+        bankName = QStringLiteral("Bank (renamed)");
+        m_model->environmentsChanged();
+        QVERIFY2(m_widget->summaryText().contains(QStringLiteral("(Bank (renamed))")),
+                 qPrintable(m_widget->summaryText()));
+        QVERIFY(m_widget->toolTipText(QStringLiteral("b/access_token")).contains(QStringLiteral("Bank (renamed)")));
+        m_model->setEnvironmentNamer({});
+    }
+
+    void manyLanesScrollInsteadOfFallingOff()
+    {
+        QScrollArea area;
+        area.setWidgetResizable(true);
+        auto* widget = new TimelineWidget;
+        widget->setModel(m_model);
+        area.setWidget(widget);
+        area.resize(600, 200);
+        area.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&area));
+        for (int i = 0; i < 12; ++i) {
+            m_model->upsert(token(QStringLiteral("tok%1").arg(i), 300 + i));
+        }
+        QCoreApplication::processEvents();
+        QTRY_VERIFY(widget->height() >= TimelineWidget::AxisHeight + 12 * TimelineWidget::LaneHeight);
+        QVERIFY(area.verticalScrollBar()->maximum() > 0);
+        // The last lane can be reached: scrolled to the bottom, its bar is inside the viewport.
+        area.verticalScrollBar()->setValue(area.verticalScrollBar()->maximum());
+        const QRect last = widget->laneBarRect(QStringLiteral("tok11"));
+        const QPoint inViewport = widget->mapTo(area.viewport(), last.center());
+        QVERIFY(area.viewport()->rect().contains(inViewport));
+    }
+
+    void assumedLifetimeIsDashedAndSaysSo()
+    {
+        TimelineEntry given = token(QStringLiteral("given"), 600);
+        TimelineEntry assumed = token(QStringLiteral("assumed"), 600);
+        assumed.lifetimeAssumed = true;
+        m_model->upsert(given);
+        m_model->upsert(assumed);
+        QVERIFY(m_widget->toolTipText(QStringLiteral("assumed")).contains(QStringLiteral("assumed")));
+        QVERIFY(!m_widget->toolTipText(QStringLiteral("given")).contains(QStringLiteral("assumed")));
+        // A stated lifetime is a solid bar; an assumed one is pale inside a dashed outline.
+        QVERIFY(isGreen(barColour(*m_widget, QStringLiteral("given"))));
+        const QColor inside = barColour(*m_widget, QStringLiteral("assumed"));
+        QVERIFY2(!isGreen(inside), qPrintable(inside.name()));
+        const QImage image = m_widget->grab().toImage();
+        const QRect bar = m_widget->laneBarRect(QStringLiteral("assumed"));
+        int changes = 0;
+        bool wasGreen = isGreen(image.pixelColor(bar.left() + 4, bar.top() + 1));
+        for (int x = bar.left() + 4; x < bar.right() - 4; ++x) {
+            const bool green = isGreen(image.pixelColor(x, bar.top() + 1));
+            changes += green != wasGreen ? 1 : 0;
+            wasGreen = green;
+        }
+        QVERIFY2(changes >= 6, qPrintable(QString::number(changes))); // dashes, not a line
     }
 
     void zoomAndFit()

@@ -37,4 +37,9 @@ QString expiryPhrase(qint64 secondsLeft)
     return QCoreApplication::translate("keyway::ui::Duration", "expired %1 ago").arg(compactDuration(ago));
 }
 
+QString momentText(const QDateTime& when)
+{
+    return when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
 } // namespace keyway::ui

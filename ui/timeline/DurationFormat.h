@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QString>
 
 namespace keyway::ui {
@@ -8,5 +9,8 @@ namespace keyway::ui {
 QString compactDuration(qint64 seconds);
 // "expires in 4:59" / "expired 12 s ago" / "expired 3 min ago", relative to `secondsLeft` (negative = past).
 QString expiryPhrase(qint64 secondsLeft);
+// The one way the app writes a moment for tokens and codes (timeline labels, tooltips, status lines):
+// local "2026-01-02 14:03:27" (a refresh token's lane spans weeks, so the date always comes along).
+QString momentText(const QDateTime& when);
 
 } // namespace keyway::ui

@@ -76,4 +76,62 @@ int TimelineModel::indexOf(const QString& id) const
     return -1;
 }
 
+QList<TimelineEntry> TimelineModel::visibleEntries() const
+{
+    QList<TimelineEntry> mine;
+    QList<TimelineEntry> others;
+    for (const TimelineEntry& e : m_entries) {
+        if (m_currentEnvironment.isEmpty() || e.environmentId == m_currentEnvironment) {
+            mine.append(e);
+        } else if (!m_currentOnly) {
+            others.append(e);
+        }
+    }
+    return mine + others;
+}
+
+int TimelineModel::visibleIndexOf(const QString& id) const
+{
+    const QList<TimelineEntry> shown = visibleEntries();
+    for (int i = 0; i < shown.size(); ++i) {
+        if (shown.at(i).id == id) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+void TimelineModel::setCurrentEnvironment(const QString& environmentId)
+{
+    if (m_currentEnvironment != environmentId) {
+        m_currentEnvironment = environmentId;
+        Q_EMIT changed();
+    }
+}
+
+void TimelineModel::setCurrentEnvironmentOnly(bool only)
+{
+    if (m_currentOnly != only) {
+        m_currentOnly = only;
+        Q_EMIT changed();
+    }
+}
+
+void TimelineModel::setEnvironmentNamer(EnvironmentNamer namer)
+{
+    m_namer = std::move(namer);
+    Q_EMIT changed();
+}
+
+QString TimelineModel::environmentName(const TimelineEntry& entry) const
+{
+    if (m_namer && !entry.environmentId.isEmpty()) {
+        const QString name = m_namer(entry.environmentId);
+        if (!name.isEmpty()) {
+            return name;
+        }
+    }
+    return entry.environment;
+}
+
 } // namespace keyway::ui

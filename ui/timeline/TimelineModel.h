@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace keyway::ui {
@@ -14,12 +15,14 @@ struct TimelineEntry
 {
     QString id; // unique per lane; adding an entry with an existing id updates it
     QString name; // "authorization code", "access token", "refresh token"
-    QString environment; // the environment it belongs to
+    QString environmentId; // the environment it belongs to; its name is asked of the model's namer
+    QString environment; // the name to show when no namer knows the id
     QDateTime issued;
     QDateTime expires; // invalid = the provider gave no lifetime
     bool singleUse = false;
     QDateTime consumed; // invalid = not consumed
     bool failed = false; // revoked, refused, or the step that used it failed
+    bool lifetimeAssumed = false; // the expiry is the profile's default, not the provider's word
 };
 
 // The values the timeline shows. Fed from flow events by whoever wires the window; knows nothing of time.
@@ -37,6 +40,21 @@ public:
     void clear();
 
     const QList<TimelineEntry>& entries() const { return m_entries; }
+
+    // Lanes as shown: the current environment's first, then (unless filtered) the others, each group in
+    // the order the values came.
+    QList<TimelineEntry> visibleEntries() const;
+    int visibleIndexOf(const QString& id) const;
+    void setCurrentEnvironment(const QString& environmentId);
+    QString currentEnvironment() const { return m_currentEnvironment; }
+    void setCurrentEnvironmentOnly(bool only);
+    bool currentEnvironmentOnly() const { return m_currentOnly; }
+
+    // Environment names follow renames: the model asks for the current name of an entry's environment.
+    using EnvironmentNamer = std::function<QString(const QString& environmentId)>;
+    void setEnvironmentNamer(EnvironmentNamer namer);
+    QString environmentName(const TimelineEntry& entry) const;
+    void environmentsChanged() { Q_EMIT changed(); } // a rename: repaint with the new names
     std::optional<TimelineEntry> entry(const QString& id) const;
     int indexOf(const QString& id) const;
     bool isEmpty() const { return m_entries.isEmpty(); }
@@ -50,6 +68,9 @@ Q_SIGNALS:
 
 private:
     QList<TimelineEntry> m_entries;
+    QString m_currentEnvironment;
+    bool m_currentOnly = false;
+    EnvironmentNamer m_namer;
 };
 
 } // namespace keyway::ui

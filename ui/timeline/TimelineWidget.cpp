@@ -31,16 +31,6 @@ qint64 nowMs()
     return Clock::currentMSecsSinceEpoch();
 }
 
-QString clockTime(const QDateTime& when)
-{
-    return when.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
-}
-
-QString fullTime(const QDateTime& when)
-{
-    return when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t"));
-}
-
 // How often a countdown label of this magnitude changes its text.
 qint64 labelGranularity(qint64 msecs)
 {
@@ -134,7 +124,7 @@ QString TimelineWidget::countdownText(const QString& id) const
     case LaneState::Failed:
         return tr("revoked or failed");
     case LaneState::Consumed:
-        return tr("✓ used at %1").arg(clockTime(e->consumed));
+        return tr("✓ used at %1").arg(momentText(e->consumed));
     case LaneState::NoExpiry:
         return tr("no expiry given");
     case LaneState::Expired: {
@@ -157,11 +147,19 @@ QString TimelineWidget::toolTipText(const QString& id) const
         return {};
     }
     QStringList lines;
-    lines << (e->environment.isEmpty() ? e->name : tr("%1 — %2").arg(e->name, e->environment));
-    lines << tr("Issued: %1").arg(e->issued.isValid() ? fullTime(e->issued) : tr("unknown"));
-    lines << tr("Expires: %1").arg(e->expires.isValid() ? fullTime(e->expires) : tr("not given by the provider"));
+    const QString environment = m_model->environmentName(*e);
+    lines << (environment.isEmpty() ? e->name : tr("%1 — %2").arg(e->name, environment));
+    lines << tr("Issued: %1").arg(e->issued.isValid() ? momentText(e->issued) : tr("unknown"));
+    if (!e->expires.isValid()) {
+        lines << tr("Expires: not given by the provider");
+    } else if (e->lifetimeAssumed) {
+        lines << tr("Expires: %1 (assumed: the provider gave no lifetime, this is the profile's default)")
+                     .arg(momentText(e->expires));
+    } else {
+        lines << tr("Expires: %1").arg(momentText(e->expires));
+    }
     if (e->singleUse) {
-        lines << (e->consumed.isValid() ? tr("Consumed: %1 (single use)").arg(fullTime(e->consumed))
+        lines << (e->consumed.isValid() ? tr("Consumed: %1 (single use)").arg(momentText(e->consumed))
                                         : tr("Single use, not consumed yet"));
     }
     if (e->failed) {
@@ -173,12 +171,13 @@ QString TimelineWidget::toolTipText(const QString& id) const
 
 QString TimelineWidget::summaryText() const
 {
-    if (!m_model || m_model->isEmpty()) {
+    if (!m_model || m_model->visibleEntries().isEmpty()) {
         return tr("No codes or tokens yet.");
     }
     QStringList parts;
-    for (const TimelineEntry& e : m_model->entries()) {
-        const QString who = e.environment.isEmpty() ? e.name : tr("%1 (%2)").arg(e.name, e.environment);
+    for (const TimelineEntry& e : m_model->visibleEntries()) {
+        const QString environment = m_model->environmentName(e);
+        const QString who = environment.isEmpty() ? e.name : tr("%1 (%2)").arg(e.name, environment);
         parts << tr("%1: %2").arg(who, countdownText(e.id));
     }
     return parts.join(QStringLiteral("; ")) + QLatin1Char('.');
@@ -189,7 +188,7 @@ TimelineWidget::Range TimelineWidget::fittedRange() const
     const qint64 now = nowMs();
     Range r {now, now};
     if (m_model) {
-        for (const TimelineEntry& e : m_model->entries()) {
+        for (const TimelineEntry& e : m_model->visibleEntries()) {
             if (e.issued.isValid()) {
                 r.start = std::min(r.start, e.issued.toMSecsSinceEpoch());
             }
@@ -278,7 +277,10 @@ QRect TimelineWidget::laneBarRect(const QString& id) const
     }
     const Range range = currentRange();
     const QRect plot = plotRect();
-    const int lane = m_model->indexOf(id);
+    const int lane = m_model->visibleIndexOf(id);
+    if (lane < 0) {
+        return {}; // filtered out
+    }
     const int top = AxisHeight + lane * LaneHeight + LaneHeight - BarHeight - 6;
     const qint64 now = nowMs();
     const qint64 start = e->issued.isValid() ? e->issued.toMSecsSinceEpoch() : now;
@@ -295,7 +297,8 @@ QString TimelineWidget::laneAt(const QPoint& pos) const
         return {};
     }
     const int lane = (pos.y() - AxisHeight) / LaneHeight;
-    return lane < m_model->entries().size() ? m_model->entries().at(lane).id : QString();
+    const QList<TimelineEntry> shown = m_model->visibleEntries();
+    return lane < shown.size() ? shown.at(lane).id : QString();
 }
 
 QColor TimelineWidget::stateColor(LaneState state) const
@@ -318,13 +321,15 @@ QColor TimelineWidget::stateColor(LaneState state) const
 
 QSize TimelineWidget::sizeHint() const
 {
-    const int lanes = m_model ? static_cast<int>(m_model->entries().size()) : 0;
+    const int lanes = m_model ? static_cast<int>(m_model->visibleEntries().size()) : 0;
     return QSize(640, AxisHeight + std::max(3, lanes) * LaneHeight + Margin);
 }
 
 QSize TimelineWidget::minimumSizeHint() const
 {
-    return QSize(240, AxisHeight + LaneHeight + Margin);
+    // Every lane fits: in a scroll area the lanes scroll instead of falling off the bottom.
+    const int lanes = m_model ? static_cast<int>(m_model->visibleEntries().size()) : 0;
+    return QSize(240, AxisHeight + std::max(1, lanes) * LaneHeight + Margin);
 }
 
 void TimelineWidget::drawAxis(QPainter& painter, const Range& range) const
@@ -377,7 +382,8 @@ void TimelineWidget::drawLane(QPainter& painter, const TimelineEntry& e, int lan
     // Label row: what and where on the left, the countdown on the right.
     const QRect labelRect(plot.left(), top + 2, plot.width(), LaneHeight - BarHeight - 8);
     painter.setPen(palette().color(QPalette::Text));
-    const QString title = e.environment.isEmpty() ? e.name : tr("%1 · %2").arg(e.name, e.environment);
+    const QString environment = m_model->environmentName(e);
+    const QString title = environment.isEmpty() ? e.name : tr("%1 · %2").arg(e.name, environment);
     painter.drawText(labelRect, Qt::AlignLeft | Qt::AlignVCenter, title);
     QFont bold = painter.font();
     bold.setBold(true);
@@ -410,6 +416,17 @@ void TimelineWidget::drawLane(QPainter& painter, const TimelineEntry& e, int lan
         painter.drawPath(check);
         return;
     }
+    if (e.lifetimeAssumed && state != LaneState::Failed) {
+        // An expiry the provider never stated: a pale bar in a dashed outline says it is a guess.
+        QColor pale = color;
+        pale.setAlpha(70);
+        painter.setBrush(pale);
+        painter.drawRect(bar);
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(QPen(color, 2, Qt::DashLine, Qt::FlatCap));
+        painter.drawRect(QRectF(bar).adjusted(1, 1, -1, -1));
+        return;
+    }
     painter.setBrush(color);
     painter.drawRoundedRect(bar, 3, 3);
     if (state == LaneState::Failed) {
@@ -432,13 +449,13 @@ void TimelineWidget::paintEvent(QPaintEvent*)
     painter.setRenderHint(QPainter::Antialiasing);
     const Range range = currentRange();
     drawAxis(painter, range);
-    if (!m_model || m_model->isEmpty()) {
+    const QList<TimelineEntry> entries = m_model ? m_model->visibleEntries() : QList<TimelineEntry>();
+    if (entries.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(rect().adjusted(0, AxisHeight, 0, 0),
                          Qt::AlignCenter | Qt::TextWordWrap,
                          tr("No codes or tokens yet. Run a flow step to see them here."));
     } else {
-        const auto& entries = m_model->entries();
         for (int lane = 0; lane < entries.size(); ++lane) {
             drawLane(painter, entries.at(lane), lane, range);
         }
@@ -459,10 +476,12 @@ void TimelineWidget::paintEvent(QPaintEvent*)
 
 qint64 TimelineWidget::nextChangeMs() const
 {
-    if (!m_model || m_model->isEmpty()) {
-        return -1;
-    }
     const qint64 now = nowMs();
+    const QList<TimelineEntry> entries = m_model ? m_model->visibleEntries() : QList<TimelineEntry>();
+    if (entries.isEmpty()) {
+        // Nothing to count down, but the axis is a clock: it moves on once a second.
+        return Second - now % Second;
+    }
     const Range range = currentRange();
     qint64 next = -1;
     auto consider = [&next](qint64 ms) {
@@ -475,7 +494,6 @@ qint64 TimelineWidget::nextChangeMs() const
         consider((range.end - range.start) / std::max(1, plotRect().width()));
     }
     const int visibleLanes = std::max(0, (height() - AxisHeight + LaneHeight - 1) / LaneHeight);
-    const auto& entries = m_model->entries();
     for (int lane = 0; lane < entries.size() && lane < visibleLanes; ++lane) {
         const TimelineEntry& e = entries.at(lane);
         const LaneState state = stateOf(e, now);
