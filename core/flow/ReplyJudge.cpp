@@ -1,5 +1,7 @@
 #include "core/flow/ReplyJudge.h"
 
+#include "core/http/HttpMessage.h"
+
 #include <QCoreApplication>
 
 namespace keyway {
@@ -71,14 +73,18 @@ Verdict ReplyJudge::judge(const SuccessRule& rule, int status, const QByteArray&
         }
         if (!rule.messagePointer.isEmpty()) {
             v.message = textAt(*doc, rule.messagePointer).value_or(QString());
-        } else {
-            v.message = textAt(*doc, QStringLiteral("/error_description")).value_or(QString());
+        }
+        // The provider's own words in the standard shapes: OAuth (RFC 6749) and JSON:API error objects.
+        for (const char* pointer : {"/error_description", "/errors/0/detail", "/errors/0/title"}) {
+            if (v.message.isEmpty()) {
+                v.message = textAt(*doc, QString::fromLatin1(pointer)).value_or(QString());
+            }
         }
     }
 
     const bool statusOk = rule.statuses.isEmpty() ? (status >= 200 && status < 300) : rule.statuses.contains(status);
     if (!statusOk) {
-        v.detail = tr("HTTP %1").arg(status);
+        v.detail = tr("HTTP %1").arg(statusWithReason(status).remove(QStringLiteral("HTTP ")));
         if (!v.envelopeCode.isEmpty() && v.envelopeCode != rule.codeEquals) {
             v.detail += tr(", code %1").arg(v.envelopeCode);
         } else if (!v.oauthError.isEmpty()) {
@@ -159,8 +165,13 @@ QString ReplyJudge::hintFor(const ProviderProfile& profile, const QString& stepI
         return tr("The provider understood the request but refused it (403 Forbidden): the credentials lack the "
                   "permission or scope this endpoint needs.");
     }
+    if (verdict.status == 500) {
+        return tr("The provider had an internal error (500 Internal Server Error); try again later.");
+    }
     if (verdict.status >= 500) {
-        return tr("The provider had an internal error (HTTP %1); try again later.").arg(verdict.status);
+        // 502 and 504 come from a gateway in front of the provider, 503 from an overloaded or paused one.
+        return tr("The provider could not be reached behind its gateway or is unavailable (%1); try again later.")
+            .arg(statusWithReason(verdict.status));
     }
     if (!verdict.oauthError.isEmpty()) {
         return tr("The provider answered with the OAuth error \"%1\".").arg(verdict.oauthError);

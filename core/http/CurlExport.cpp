@@ -19,7 +19,8 @@ QString toCurlCommand(const HttpRequest& request, const Redactor* redactor, bool
 {
     const bool redact = redactor && !reveal;
     QStringList parts {QStringLiteral("curl")};
-    if (request.method != "GET") {
+    // curl turns --data-raw into a POST unless told otherwise: name the method whenever a body goes along.
+    if (request.method != "GET" || !request.body.isEmpty()) {
         parts << QStringLiteral("-X") << QString::fromLatin1(request.method);
     }
     const QString url = QString::fromUtf8(request.url.toEncoded());

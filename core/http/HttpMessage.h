@@ -15,6 +15,12 @@ QByteArray headerValue(const HeaderList& headers, const QByteArray& name);
 void setHeader(HeaderList& headers, const QByteArray& name, const QByteArray& value); // replaces
 void removeHeader(HeaderList& headers, const QByteArray& name);
 
+// The standard reason phrase of an HTTP status ("Bad Gateway" for 502), empty for unknown codes. Replies
+// over HTTP/2 carry none, so the app names statuses with these.
+QString standardReasonPhrase(int status);
+// "502 Bad Gateway", or "HTTP 599" for a code without a standard phrase.
+QString statusWithReason(int status);
+
 // "scheme://host:port": two URLs with the same origin may share credentials, others never.
 QString originOf(const QUrl& url);
 

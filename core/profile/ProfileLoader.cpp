@@ -740,13 +740,17 @@ private:
             if (!m_reader.isObject(rules[i], pointer)) {
                 continue;
             }
-            m_reader.checkKeys(rules[i], pointer, {"method", "path", "header"});
+            m_reader.checkKeys(rules[i], pointer, {"method", "path", "header", "replayHeader"});
             IdempotencyRule rule;
             rule.method = m_reader.string(rules[i], pointer, "method", true);
             rule.path = m_reader.string(rules[i], pointer, "path", true);
             const QString header = m_reader.string(rules[i], pointer, "header", false);
             if (!header.isEmpty()) {
                 rule.header = header;
+            }
+            const QString replayHeader = m_reader.string(rules[i], pointer, "replayHeader", false);
+            if (!replayHeader.isEmpty()) {
+                rule.replayHeader = replayHeader;
             }
             if (!rule.path.isEmpty() && !rule.path.startsWith(QLatin1Char('/'))) {
                 m_reader.error(child(pointer, "path"), tr("expected a path starting with \"/\""));

@@ -124,6 +124,8 @@ struct IdempotencyRule
     QString method; // POST
     QString path; // /v1/budgets/*/transfer-in ('*' matches one path segment)
     QString header = QStringLiteral("Idempotency-Key");
+    // The reply header by which the provider says it replayed an earlier reply for the same key.
+    QString replayHeader = QStringLiteral("Idempotent-Replayed");
 };
 
 struct SampleRequest

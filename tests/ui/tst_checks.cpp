@@ -371,6 +371,8 @@ void TestChecks::webhookSampleIsValidAndTamperedBodyMismatches()
     auto* signatureEdit = page->findChild<QLineEdit*>(QStringLiteral("webhookSignature"));
     auto* verdict = page->findChild<QLabel*>(QStringLiteral("webhookVerdictLabel"));
     QVERIFY(page->findChild<QPushButton*>(QStringLiteral("webhookVerifyButton"))->isEnabled());
+    QCoreApplication::processEvents(); // laid out
+    const QPoint verifyAt = page->findChild<QPushButton*>(QStringLiteral("webhookVerifyButton"))->pos();
 
     body->setPlainText(QString::fromUtf8(sample.body));
     signatureEdit->setText(QString::fromUtf8(signature));
@@ -381,6 +383,8 @@ void TestChecks::webhookSampleIsValidAndTamperedBodyMismatches()
     QCOMPARE(verified.first().first().toBool(), true);
     QVERIFY2(page->verdictText().startsWith(QStringLiteral("Valid")), qPrintable(page->verdictText()));
     QVERIFY(verdict->isVisible());
+    // The verdict's place was kept: the Verify button stays where the user clicked it.
+    QCOMPARE(page->findChild<QPushButton*>(QStringLiteral("webhookVerifyButton"))->pos(), verifyAt);
     QCOMPARE(verdict->palette().color(QPalette::WindowText), ui::checkToneColor(page->palette(), ui::CheckTone::Pass));
     QCOMPARE(body->toPlainText().toUtf8(), sample.body); // Ctrl+Enter did not add a line break
     assertNoSecretIn(page);
@@ -391,6 +395,7 @@ void TestChecks::webhookSampleIsValidAndTamperedBodyMismatches()
     tampered.replace(QStringLiteral("12.50"), QStringLiteral("99.50"));
     body->setPlainText(tampered);
     QVERIFY(page->verdictText().isEmpty()); // an edit clears the stale verdict
+    QVERIFY2(page->statusText().isEmpty(), qPrintable(page->statusText())); // and its status line
     verified.clear();
     QTest::mouseClick(page->findChild<QPushButton*>(QStringLiteral("webhookVerifyButton")), Qt::LeftButton);
     QVERIFY(verified.wait(5000));
@@ -420,6 +425,14 @@ void TestChecks::webhookNeedsAProviderWithAWebhookSecret()
         page->findChild<QLabel*>(QStringLiteral("webhookIntro"))->text().contains(QStringLiteral("no webhook secret")));
     // And the conformance page explains that it checks authorization-code providers only.
     QVERIFY(!conformancePage()->findChild<QPushButton*>(QStringLiteral("conformRunButton"))->isEnabled());
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    tabs->setCurrentWidget(conformancePage());
+    // No table of seven "not run" checks that can never run here: one sentence says what they apply to.
+    QVERIFY(!conformancePage()->findChild<QTreeWidget*>(QStringLiteral("conformChecks"))->isVisible());
+    const QString intro = conformancePage()->findChild<QLabel*>(QStringLiteral("conformIntro"))->text();
+    QVERIFY2(intro.contains(QStringLiteral("apply to authorization-code providers")), qPrintable(intro));
+    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    QVERIFY(conformancePage()->findChild<QTreeWidget*>(QStringLiteral("conformChecks"))->isVisible());
 }
 
 void TestChecks::lockedKeychainIsSaidAndNothingIsSent()

@@ -23,6 +23,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -186,6 +187,154 @@ private Q_SLOTS:
         QVERIFY(written.contains(Redactor::placeholder(QStringLiteral("access_token")).toUtf8()));
     }
 
+    // A token the user fetches by hand is as secret as one a flow captured: the history file keeps the
+    // exchange but never the token, neither in the reply nor anywhere else.
+    void tokenFetchedInTheComposerNeverReachesHistory()
+    {
+        const ProviderProfile* profile = m_registry.find(QStringLiteral("oauth2-client"));
+        QVERIFY(profile);
+        const auto demo = m_sandbox.demoProvider(QStringLiteral("oauth2-client"));
+        QVERIFY(demo);
+        Environment env = Environment::create(
+            QStringLiteral("OAuth client (history test)"), QStringLiteral("oauth2-client"), demo->baseUrl.toString());
+        QString clientSecret;
+        for (const auto& [key, value] : demo->credentials) {
+            env.values.insert(key, value);
+            if (key == QLatin1String("client_secret")) {
+                clientSecret = value;
+            }
+        }
+        QVERIFY(!clientSecret.isEmpty());
+        RequestWorkspace w(m_dir.path() + QStringLiteral("/history-oauth"));
+        w.setEnvironment(
+            profile, env, [env](const RequestComposer::CredentialsCallback& done) { done(env.values, QString()); });
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+        ApiRequest request;
+        request.method = QStringLiteral("POST");
+        request.path = env.values.value(QStringLiteral("token_url"));
+        request.headers.append({"Content-Type", "application/x-www-form-urlencoded"});
+        request.body = "grant_type=client_credentials&client_id="
+            + env.values.value(QStringLiteral("client_id")).toUtf8() + "&client_secret=" + clientSecret.toUtf8();
+        w.composer()->loadRequest(request);
+        QSignalSpy finished(w.composer(), &RequestComposer::finished);
+        w.composer()->send();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.inspector()->treeModel()->isLoaded(), 5000);
+        const QModelIndex tokenIndex = w.inspector()->treeModel()->findKey(QStringLiteral("access_token"));
+        QVERIFY(tokenIndex.isValid());
+        const QString token = w.inspector()->treeModel()->valueText(tokenIndex);
+        QVERIFY2(token.size() >= 16, qPrintable(token)); // the user sees the token they asked for
+        const auto sessionToken = w.composer()->session()->accessToken();
+        QVERIFY(!sessionToken || sessionToken->value != token); // not a value the session already knew
+
+        QTRY_COMPARE(w.history()->rowCount(), 1);
+        QFile file(w.historyStore()->filePath(env.id));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = file.readAll();
+        QVERIFY(written.contains("oauth/token"));
+        QVERIFY2(!written.contains(token.toUtf8()), written.constData());
+        QVERIFY(!sessionToken || !written.contains(sessionToken->value.toUtf8()));
+        QVERIFY(!written.contains(clientSecret.toUtf8()));
+        QVERIFY(written.contains(Redactor::placeholder(QStringLiteral("access_token")).toUtf8()));
+        // The history view shows the redacted reply too.
+        w.history()->selectRow(0);
+        QTRY_VERIFY(w.inspector()->statusText().startsWith(QStringLiteral("200")));
+    }
+
+    // Each environment keeps its own draft; a body on a GET is flagged; an unfilled {{placeholder}} stops
+    // the send; a replayed idempotent request says so and offers a new key.
+    void draftsPerEnvironmentAndSendingChecks()
+    {
+        auto w = workspace();
+        RequestComposer* composer = w->composer();
+        auto* method = composer->findChild<QComboBox*>(QStringLiteral("composerMethod"));
+        auto* path = composer->findChild<QLineEdit*>(QStringLiteral("composerPath"));
+        auto* body = composer->findChild<QPlainTextEdit*>(QStringLiteral("composerBody"));
+        QVERIFY(method && path && body);
+
+        path->setText(QStringLiteral("/v1/card/bins/draft-of-seismic"));
+        body->setPlainText(QStringLiteral("{\"q\":1}"));
+        // A GET with a body: warned, and curl reproduces exactly that (curl alone would POST it).
+        QVERIFY2(composer->bodyWarningText().contains(QStringLiteral("GET")), qPrintable(composer->bodyWarningText()));
+        QVERIFY(composer->curlCommand(false).startsWith(QStringLiteral("curl -X GET ")));
+        method->setCurrentText(QStringLiteral("POST"));
+        QVERIFY(composer->bodyWarningText().isEmpty());
+        method->setCurrentText(QStringLiteral("GET"));
+
+        // Another environment of the same provider: its own draft, starting from the check request.
+        const ProviderProfile* profile = m_registry.find(QStringLiteral("seismic"));
+        Environment other = m_environment;
+        other.id = QStringLiteral("other-environment-id");
+        other.name = QStringLiteral("Seismic other");
+        w->setEnvironment(profile, other, loader());
+        QCOMPARE(composer->currentRequest().path, profile->check->path);
+        QCOMPARE(composer->currentRequest().method, profile->check->method);
+        QVERIFY(composer->currentRequest().body.isEmpty());
+        path->setText(QStringLiteral("/v1/other"));
+        // Back: the first environment's draft, exactly as left.
+        w->setEnvironment(profile, m_environment, loader());
+        QCOMPARE(composer->currentRequest().path, QStringLiteral("/v1/card/bins/draft-of-seismic"));
+        QCOMPARE(composer->currentRequest().body, QByteArray("{\"q\":1}"));
+        w->setEnvironment(profile, other, loader());
+        QCOMPARE(composer->currentRequest().path, QStringLiteral("/v1/other"));
+        w->setEnvironment(profile, m_environment, loader());
+
+        // An empty placeholder is caught before anything is sent.
+        path->setText(QStringLiteral("/v1/cardholders/{{cardholderId}}"));
+        body->clear();
+        QSignalSpy sending(composer, &RequestComposer::sendingChanged);
+        composer->send();
+        QCOMPARE(sending.count(), 0);
+        QVERIFY2(composer->statusText().contains(QStringLiteral("{{cardholderId}}")),
+                 qPrintable(composer->statusText()));
+
+        // The same idempotent request twice: the second reply is the provider's replay, and the composer says so.
+        const int create = static_cast<int>(composer->sampleNames().indexOf(QStringLiteral("Create a cardholder")));
+        QVERIFY(create >= 0);
+        composer->applySample(create);
+        const QString key = composer->idempotencyKey();
+        QSignalSpy finished(composer, &RequestComposer::finished);
+        composer->send();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QVERIFY(!composer->lastReplyWasReplayed());
+        auto* newKey = composer->findChild<QPushButton*>(QStringLiteral("composerNewKey"));
+        QVERIFY(newKey && !newKey->isVisibleTo(composer));
+        composer->send();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        QVERIFY(composer->lastReplyWasReplayed());
+        QVERIFY2(composer->statusText().contains(QStringLiteral("replay")), qPrintable(composer->statusText()));
+        QVERIFY(composer->statusText().contains(key));
+        QVERIFY(newKey->isVisibleTo(composer));
+        QTest::mouseClick(newKey, Qt::LeftButton);
+        QVERIFY(composer->idempotencyKey() != key);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 10000);
+        QVERIFY(!composer->lastReplyWasReplayed());
+        QVERIFY(!newKey->isVisibleTo(composer));
+    }
+
+    // When getting the token fails, the inspector shows the token endpoint's reply, not an empty one.
+    void failedRenewalShowsTheTokenReply()
+    {
+        auto w = workspace();
+        RequestComposer* composer = w->composer();
+        composer->applySample(0);
+        QVERIFY(m_sandbox.setFault(QStringLiteral("seismic"), QStringLiteral("deny"), true));
+        QSignalSpy finished(composer, &RequestComposer::finished);
+        composer->send();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QVERIFY(m_sandbox.setFault(QStringLiteral("seismic"), QStringLiteral("deny"), false));
+        QCOMPARE(finished.first().first().toBool(), false);
+        const QString status = w->inspector()->statusText();
+        QVERIFY2(status.startsWith(QStringLiteral("200")), qPrintable(status)); // Seismic refuses with HTTP 200
+        QVERIFY2(w->inspector()->envelopeText().contains(QStringLiteral("40399")),
+                 qPrintable(w->inspector()->envelopeText()));
+        // At the token step 40399 means wrong credentials, and the status line says so.
+        QVERIFY2(composer->statusText().contains(QStringLiteral("clientSecret")), qPrintable(composer->statusText()));
+    }
+
     void historyOpensAndResends()
     {
         auto w = workspace();
@@ -201,6 +350,13 @@ private Q_SLOTS:
         w->composer()->loadRequest(ApiRequest()); // start from an empty composer
         w->history()->selectRow(0);
         QTRY_VERIFY(w->inspector()->statusText().startsWith(QStringLiteral("200"))); // the recorded reply
+        // Filtered out by the search, the recorded reply leaves the inspector too.
+        QTest::keyClicks(w->history()->searchField(), QStringLiteral("zzz-no-match"));
+        QCOMPARE(w->history()->rowCount(), 0);
+        QCOMPARE(w->inspector()->statusText(), QStringLiteral("No reply yet"));
+        w->history()->searchField()->clear();
+        w->history()->selectRow(0);
+        QTRY_VERIFY(w->inspector()->statusText().startsWith(QStringLiteral("200")));
         auto* open = w->history()->findChild<QPushButton*>(QStringLiteral("historyOpen"));
         QTest::mouseClick(open, Qt::LeftButton);
         QCOMPARE(w->composer()->currentRequest().path, QStringLiteral("/v1/card/bins"));

@@ -186,8 +186,14 @@ void TestWalkthroughSeismic::runFillsTimelineWithConsumedCodeAndValidToken()
     QVERIFY(!request->toPlainText().contains(secret));
     QVERIFY(request->toPlainText().contains(QStringLiteral("«clientSecret»")));
     // Reveal on demand puts the value back, on screen only.
-    walkthrough->findChild<QToolButton*>(QStringLiteral("revealButton"))->click();
+    auto* reveal = walkthrough->findChild<QToolButton*>(QStringLiteral("revealButton"));
+    QCOMPARE(reveal->text(), QStringLiteral("Reveal secrets"));
+    reveal->click();
     QVERIFY(request->toPlainText().contains(secret));
+    QCOMPARE(reveal->text(), QStringLiteral("Hide secrets")); // says what the next click does
+    reveal->click();
+    QVERIFY(!request->toPlainText().contains(secret));
+    QCOMPARE(reveal->text(), QStringLiteral("Reveal secrets"));
 }
 
 void TestWalkthroughSeismic::deniedTokenStepShowsHint()
@@ -203,7 +209,10 @@ void TestWalkthroughSeismic::deniedTokenStepShowsHint()
     auto* hint = walkthrough->findChild<QLabel*>(QStringLiteral("hintLabel"));
     QVERIFY(hint->isVisible());
     QVERIFY2(hint->text().contains(QStringLiteral("40399")), qPrintable(hint->text()));
-    QVERIFY(hint->text().contains(QStringLiteral("Re-run the full flow")));
+    // Refused at the token step, 40399 means the client secret is wrong, not that a token expired.
+    QVERIFY2(hint->text().contains(QStringLiteral("clientSecret")), qPrintable(hint->text()));
+    QVERIFY(!hint->text().contains(QStringLiteral("expired")));
+    QVERIFY(!hint->text().contains(QStringLiteral("run the flow again")));
     QVERIFY(!lastEvent(FlowEvent::Type::Captured, QStringLiteral("access_token")));
 }
 

@@ -266,6 +266,14 @@ void ConformancePage::setEnvironment(const ProviderProfile* profile,
     m_log->clear();
     m_warningFrame->hide();
     m_browserFrame->hide();
+    // Checks that can never run here are not listed as "not run": the intro says what they apply to.
+    if (auto* splitter = findChild<QSplitter*>(QStringLiteral("conformSplitter"))) {
+        splitter->setVisible(m_profile != nullptr);
+    }
+    // Every check stays in view when a warning banner takes its share of the height.
+    const int rows = m_checks->topLevelItemCount();
+    m_checks->setMinimumHeight(std::max(1, m_checks->sizeHintForRow(0)) * rows + m_checks->header()->sizeHint().height()
+                               + 2 * m_checks->frameWidth() + 4);
     if (m_profile) {
         m_title->setText(tr("Check provider — %1").arg(environmentName));
         m_intro->setText(tr("Signs in twice in your browser (each time with prompt=login), exchanges the codes, "
@@ -274,8 +282,8 @@ void ConformancePage::setEnvironment(const ProviderProfile* profile,
         setStatus(tr("Press Run checks to start."));
     } else if (profile) {
         m_title->setText(tr("Check provider"));
-        m_intro->setText(tr("“%1” uses %2. The provider checks apply to authorization-code providers with refresh "
-                            "tokens (provider oauth2-code).")
+        m_intro->setText(tr("Not applicable: “%1” uses %2. The provider checks apply to authorization-code "
+                            "providers with refresh tokens (provider oauth2-code).")
                              .arg(environmentName, profile->name));
         setStatus(QString());
     } else {

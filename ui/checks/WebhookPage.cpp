@@ -138,6 +138,11 @@ void WebhookPage::buildUi()
     auto* verdictLayout = new QHBoxLayout(m_verdictFrame);
     verdictLayout->addWidget(m_verdictIcon);
     verdictLayout->addWidget(m_verdictLabel, 1);
+    // Its place is kept while hidden, so the Verify button does not move when a verdict appears.
+    QSizePolicy verdictPolicy = m_verdictFrame->sizePolicy();
+    verdictPolicy.setRetainSizeWhenHidden(true);
+    m_verdictFrame->setSizePolicy(verdictPolicy);
+    m_verdictIcon->setMinimumHeight(32);
     m_verdictFrame->hide();
 
     m_status = new QLabel(this);
@@ -274,6 +279,10 @@ void WebhookPage::showError(const QString& text)
 
 void WebhookPage::clearVerdict()
 {
+    // A verdict is about the body and signature it was given: any edit makes it, and its status, stale.
+    if (!m_verifying && m_status) {
+        m_status->clear();
+    }
     m_result.reset();
     m_verdictLabel->clear();
     m_verdictIcon->clear();

@@ -1,5 +1,6 @@
 #include "ui/common/NoticeBanner.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -44,6 +45,33 @@ QPushButton* NoticeBanner::addButton(const QString& text, const QString& objectN
     button->setObjectName(objectName);
     m_layout->addWidget(button);
     return button;
+}
+
+bool NoticeBanner::event(QEvent* event)
+{
+    const bool handled = QFrame::event(event);
+    if (event->type() == QEvent::LayoutRequest || event->type() == QEvent::FontChange
+        || event->type() == QEvent::Show) {
+        keepTextHeight();
+    }
+    return handled;
+}
+
+void NoticeBanner::resizeEvent(QResizeEvent* event)
+{
+    QFrame::resizeEvent(event);
+    keepTextHeight();
+}
+
+void NoticeBanner::keepTextHeight()
+{
+    if (!layout() || width() <= 0) {
+        return;
+    }
+    const int needed = layout()->totalHeightForWidth(width());
+    if (needed > 0 && needed != minimumHeight()) {
+        setMinimumHeight(needed);
+    }
 }
 
 } // namespace keyway::ui

@@ -45,6 +45,11 @@ RequestComposer::RequestComposer(QWidget* parent) : QWidget(parent), m_executor(
     m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); }; // browser sign-ins
     buildUi();
     setEnvironment(nullptr, Environment(), {});
+    connect(this, &RequestComposer::flowEvent, this, [this](const FlowEvent& event) {
+        if (event.type == FlowEvent::Type::Response && event.stepId != QLatin1String("api")) {
+            m_lastTokenReply = event;
+        }
+    });
 }
 
 RequestComposer::~RequestComposer() = default;
@@ -169,6 +174,19 @@ void RequestComposer::buildUi()
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("composerStatus"));
     m_status->setWordWrap(true);
+    m_newKey = new QPushButton(tr("New key and send"), this);
+    m_newKey->setObjectName(QStringLiteral("composerNewKey"));
+    m_newKey->setToolTip(tr("Send this request again as a new one, with a fresh idempotency key"));
+    m_newKey->setVisible(false);
+    connect(m_newKey, &QPushButton::clicked, this, [this] {
+        regenerateIdempotencyKey();
+        send();
+    });
+    m_bodyWarning = new QLabel(this);
+    m_bodyWarning->setObjectName(QStringLiteral("composerBodyWarning"));
+    m_bodyWarning->setWordWrap(true);
+    m_bodyWarning->setVisible(false);
+    connect(m_body, &QPlainTextEdit::textChanged, this, &RequestComposer::updateDerived);
 
     auto* topLayout = new QHBoxLayout;
     topLayout->addWidget(new QLabel(tr("Sample:"), this));
@@ -180,8 +198,12 @@ void RequestComposer::buildUi()
     layout->addLayout(lineLayout);
     layout->addWidget(m_resolved);
     layout->addWidget(tabs, 1);
+    layout->addWidget(m_bodyWarning);
     layout->addWidget(m_progress);
-    layout->addWidget(m_status);
+    auto* statusLayout = new QHBoxLayout;
+    statusLayout->addWidget(m_status, 1);
+    statusLayout->addWidget(m_newKey);
+    layout->addLayout(statusLayout);
 
     for (const QKeySequence& keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
         auto* shortcut = new QShortcut(keys, this);
@@ -206,6 +228,10 @@ void RequestComposer::setEnvironment(const ProviderProfile* profile,
     }
     const bool sameEnvironment = profile && profile == m_profile && environment.id == m_environment.id
         && environment.baseUrl == m_environment.baseUrl;
+    const bool otherEnvironment = environment.id != m_environment.id;
+    if (otherEnvironment && m_profile && !m_environment.id.isEmpty()) {
+        m_drafts.insert(m_environment.id, Draft {currentRequest(), m_idempotencyKey, m_samples->currentIndex()});
+    }
     m_profile = profile;
     m_environment = environment;
     m_loader = std::move(loader);
@@ -227,14 +253,58 @@ void RequestComposer::setEnvironment(const ProviderProfile* profile,
         m_headers->setLockedRows({});
     }
     setEnabled(profile != nullptr);
-    if (profile && m_path->text().isEmpty()) {
-        if (profile->check) {
-            m_method->setCurrentText(profile->check->method);
-            m_path->setText(fillPlaceholders(profile->check->path));
+    if (otherEnvironment || m_path->text().isEmpty()) {
+        // Each environment keeps its own draft; a new one starts from the request that proves it works.
+        m_replayed = false;
+        m_newKey->setVisible(false);
+        const auto draft = m_drafts.constFind(environment.id);
+        if (profile && draft != m_drafts.cend()) {
+            loadRequest(draft->request);
+            m_idempotencyKey = draft->idempotencyKey;
+            m_samples->setCurrentIndex(draft->sample);
+        } else {
+            loadCheckRequest();
         }
     }
     setStatus(profile ? tr("Ready: %1 on %2").arg(environment.name, environment.baseUrl) : QString());
     updateDerived();
+}
+
+void RequestComposer::loadCheckRequest()
+{
+    ApiRequest request;
+    if (m_profile && m_profile->check) {
+        request.method = m_profile->check->method;
+        request.path = fillPlaceholders(m_profile->check->path);
+    } else {
+        request.path.clear();
+    }
+    m_idempotencyKey.clear();
+    loadRequest(request);
+}
+
+QString RequestComposer::bodyWarningText() const
+{
+    return m_bodyWarning->isVisibleTo(this) ? m_bodyWarning->text() : QString();
+}
+
+QStringList RequestComposer::unfilledPlaceholders() const
+{
+    static const QRegularExpression placeholder(QStringLiteral("\\{\\{\\s*([A-Za-z0-9_.]*)\\s*\\}\\}"));
+    const ApiRequest request = currentRequest();
+    QString text = request.path + QLatin1Char('\n') + QString::fromUtf8(request.body);
+    for (const auto& [name, value] : request.headers) {
+        text += QLatin1Char('\n') + QString::fromUtf8(value);
+    }
+    QStringList names;
+    auto it = placeholder.globalMatch(text);
+    while (it.hasNext()) {
+        const QString name = it.next().captured(1);
+        if (!names.contains(name)) {
+            names.append(name);
+        }
+    }
+    return names;
 }
 
 QStringList RequestComposer::sampleNames() const
@@ -377,6 +447,14 @@ void RequestComposer::updateDerived()
     m_idempotencyLabel->setText(QString::fromLatin1(m_idempotencyHeader) + QLatin1Char(':'));
     m_idempotencyField->setText(needsKey ? m_idempotencyKey : QString());
     m_send->setEnabled(m_profile && !m_sending && !m_path->text().trimmed().isEmpty());
+    const QString method = m_method->currentText();
+    const bool bodyIgnored = (method == QLatin1String("GET") || method == QLatin1String("HEAD"))
+        && !m_body->toPlainText().trimmed().isEmpty();
+    m_bodyWarning->setText(bodyIgnored ? tr("\u26a0 A %1 request with a body: most servers ignore it or refuse the "
+                                            "request. Clear the body or choose POST.")
+                                             .arg(method)
+                                       : QString());
+    m_bodyWarning->setVisible(bodyIgnored);
     m_cancel->setEnabled(m_sending);
 }
 
@@ -439,8 +517,22 @@ void RequestComposer::send()
     if (m_sending || !m_profile || m_path->text().trimmed().isEmpty()) {
         return;
     }
+    const QStringList unfilled = unfilledPlaceholders();
+    if (!unfilled.isEmpty()) {
+        // Sent as is, "{{merchantId}}" reaches the provider literally and its error says nothing useful.
+        QStringList names;
+        for (const QString& name : unfilled) {
+            names.append(QStringLiteral("{{%1}}").arg(name));
+        }
+        setStatus(tr("Not sent: %1 has no value. Fill it in the request, or set the field in Edit environment.")
+                      .arg(names.join(QStringLiteral(", "))));
+        return;
+    }
     const quint64 generation = ++m_generation;
     const ApiRequest request = currentRequest();
+    m_replayed = false;
+    m_newKey->setVisible(false);
+    m_lastTokenReply = FlowEvent();
     setSending(true);
     setStatus(tr("Sending %1 %2…").arg(request.method, resolvedUrl()));
     QPointer<RequestComposer> self(this);
@@ -478,6 +570,19 @@ void RequestComposer::onResult(const ApiResult& result)
             view.headers.append({name, redactor ? redactor->redactHeader(name, value).toUtf8() : value});
         }
         view.body = result.response.body;
+        if (result.outcome == ApiResult::Outcome::AuthFailed && result.response.status == 0
+            && m_lastTokenReply.status > 0) {
+            // The call never went out because getting a token failed: show the token endpoint's reply
+            // (already redacted), which is what explains the failure.
+            view.status = m_lastTokenReply.status;
+            view.reason = standardReasonPhrase(m_lastTokenReply.status);
+            view.elapsedMs = m_lastTokenReply.elapsedMs;
+            view.headers.clear();
+            for (const auto& [name, value] : m_lastTokenReply.headers) {
+                view.headers.append({name.toLatin1(), value.toUtf8()});
+            }
+            view.body = m_lastTokenReply.body.toUtf8();
+        }
         if (!result.ok()) {
             view.hint = result.oneLine();
         }
@@ -488,6 +593,24 @@ void RequestComposer::onResult(const ApiResult& result)
     } else {
         setStatus(result.oneLine());
     }
+    QString replayHeader;
+    for (const IdempotencyRule& rule : m_profile ? m_profile->idempotency : QList<IdempotencyRule>()) {
+        if (m_idempotencyHeader.compare(rule.header.toLatin1(), Qt::CaseInsensitive) == 0) {
+            replayHeader = rule.replayHeader;
+        }
+    }
+    const QByteArray replayed = replayHeader.isEmpty()
+        ? QByteArray()
+        : headerValue(result.response.headers, replayHeader.toLatin1()).trimmed().toLower();
+    m_replayed = !replayed.isEmpty() && replayed != "false";
+    if (m_replayed) {
+        // The provider did nothing this time: it answered with the reply it kept for this key.
+        setStatus(tr("HTTP %1: a replay. The provider had seen Idempotency-Key %2 and returned its earlier reply; "
+                     "nothing was done again. Use \u201cNew key and send\u201d to send it as a new request.")
+                      .arg(result.response.status)
+                      .arg(m_idempotencyKey));
+    }
+    m_newKey->setVisible(m_replayed);
     Q_EMIT finished(result.ok());
 }
 

@@ -72,6 +72,12 @@ public:
 
     bool isSending() const { return m_sending; }
     QString statusText() const;
+    // Shown under the body when a GET or HEAD carries one (most servers ignore it).
+    QString bodyWarningText() const;
+    // The {{placeholders}} still in the request: nothing was known to fill them.
+    QStringList unfilledPlaceholders() const;
+    // True after a reply the provider replayed for an Idempotency-Key it had seen: the "New key" action shows.
+    bool lastReplyWasReplayed() const { return m_replayed; }
     Session* session() const { return m_session.get(); }
     const Environment& environment() const { return m_environment; }
 
@@ -99,6 +105,14 @@ private:
     QString fillPlaceholders(const QString& text) const;
     HttpRequest curlRequest(const QString& tokenValue) const;
 
+    // What the user typed for one environment, kept while they look at another.
+    struct Draft
+    {
+        ApiRequest request;
+        QString idempotencyKey;
+        int sample = 0;
+    };
+    void loadCheckRequest();
     const ProviderProfile* m_profile = nullptr;
     Environment m_environment;
     CredentialLoader m_loader;
@@ -112,6 +126,9 @@ private:
     QString m_idempotencyKey;
     bool m_sending = false;
     quint64 m_generation = 0; // results of a cancelled send carry an older generation
+    QMap<QString, Draft> m_drafts; // by environment id
+    bool m_replayed = false;
+    FlowEvent m_lastTokenReply; // the token endpoint's last reply (redacted), shown when a renewal fails
 
     QComboBox* m_samples = nullptr;
     QComboBox* m_method = nullptr;
@@ -128,6 +145,8 @@ private:
     QToolButton* m_curl = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_bodyWarning = nullptr;
+    QPushButton* m_newKey = nullptr;
 };
 
 } // namespace keyway::ui

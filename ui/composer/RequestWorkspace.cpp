@@ -48,6 +48,8 @@ RequestWorkspace::RequestWorkspace(const QString& historyDirectory, QWidget* par
         m_composer->loadRequest(entry.toRequest());
         m_composer->send();
     });
+    // The inspector never shows a recorded reply the history no longer lists.
+    connect(m_history, &HistoryView::selectedEntryHidden, m_inspector, &ResponseInspector::clear);
     connect(m_history, &HistoryView::entrySelected, this, [this](const HistoryEntry& entry) {
         ReplyView view;
         view.status = entry.status;

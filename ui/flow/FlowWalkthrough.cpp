@@ -1,7 +1,10 @@
 #include "ui/flow/FlowWalkthrough.h"
+#include "ui/timeline/DurationFormat.h"
 
 #include "core/flow/TemplateResolver.h"
+#include "core/http/HttpMessage.h"
 #include "core/http/Redactor.h"
+#include "core/json/JsonText.h"
 #include "core/util/Clock.h"
 #include "ui/common/NoticeBanner.h"
 #include "ui/common/UiLogging.h"
@@ -19,6 +22,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <memory>
 
 namespace keyway::ui {
@@ -33,21 +37,32 @@ QString formatHeaders(const QList<QPair<QString, QString>>& headers)
     return text;
 }
 
+// JSON bodies indented as the inspector shows them; anything else as it came.
+QString formatBody(const QString& body)
+{
+    const QString trimmed = body.trimmed();
+    if (!trimmed.startsWith(QLatin1Char('{')) && !trimmed.startsWith(QLatin1Char('['))) {
+        return body;
+    }
+    constexpr qsizetype maxBytes = 256 * 1024;
+    return QString::fromUtf8(json::prettyPrint(trimmed.toUtf8(), maxBytes));
+}
+
 QString formatRequest(const FlowEvent& event)
 {
     QString text = event.method + QLatin1Char(' ') + event.url + QLatin1Char('\n') + formatHeaders(event.headers);
     if (!event.body.isEmpty()) {
-        text += QLatin1Char('\n') + event.body;
+        text += QLatin1Char('\n') + formatBody(event.body);
     }
     return text;
 }
 
 QString formatReply(const FlowEvent& event)
 {
-    QString text = FlowWalkthrough::tr("HTTP %1 (%2 ms)").arg(event.status).arg(event.elapsedMs) + QLatin1Char('\n')
-        + formatHeaders(event.headers);
+    QString text = FlowWalkthrough::tr("HTTP %1 (%2 ms)").arg(statusWithReason(event.status)).arg(event.elapsedMs)
+        + QLatin1Char('\n') + formatHeaders(event.headers);
     if (!event.body.isEmpty()) {
-        text += QLatin1Char('\n') + event.body;
+        text += QLatin1Char('\n') + formatBody(event.body);
     }
     return text;
 }
@@ -86,6 +101,10 @@ void FlowWalkthrough::buildUi()
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_title->setFont(titleFont);
+    // A long environment name is elided rather than widening the page (and narrowing the environment list).
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_title->setMinimumWidth(80);
+    m_title->installEventFilter(this);
 
     m_runAllButton = new QPushButton(tr("&Run all"), this);
     m_runAllButton->setObjectName(QStringLiteral("runAllButton"));
@@ -106,7 +125,11 @@ void FlowWalkthrough::buildUi()
     connect(m_runAllButton, &QPushButton::clicked, this, &FlowWalkthrough::runAll);
     connect(m_stepButton, &QPushButton::clicked, this, &FlowWalkthrough::runNextStep);
     connect(m_cancelButton, &QPushButton::clicked, this, &FlowWalkthrough::cancel);
-    connect(m_revealButton, &QToolButton::toggled, this, &FlowWalkthrough::refreshDetails);
+    connect(m_revealButton, &QToolButton::toggled, this, [this](bool on) {
+        // The label says what a click does next.
+        m_revealButton->setText(on ? tr("Hide secrets") : tr("Reveal secrets"));
+        refreshDetails();
+    });
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_title, 1);
@@ -205,6 +228,16 @@ void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
                                      const QString& credentialSet,
                                      CredentialLoader loader)
 {
+    const bool ran = std::any_of(
+        m_steps.cbegin(), m_steps.cend(), [](const StepView& view) { return view.state != StepState::Pending; });
+    if (m_profile && ran) {
+        for (int i = 0; i < m_steps.size(); ++i) {
+            if (m_steps.at(i).state == StepState::Running) {
+                m_steps[i].state = StepState::Cancelled; // leaving stops it
+            }
+        }
+        m_lastRuns.insert(runKey(), LastRun {m_steps, m_captured, m_revealMap, m_consumed, m_nextStep, statusText()});
+    }
     dropEngine();
     m_loading = false;
     ++m_generation;
@@ -229,16 +262,49 @@ void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
         for (int i = 0; i < m_steps.size(); ++i) {
             setStepState(i, StepState::Pending);
         }
-        m_title->setText(tr("%1 — %2 flow").arg(environmentName, m_profile->name));
+        setTitle(tr("%1 — %2 flow").arg(environmentName, m_profile->name));
         setStatus(tr("Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time."));
+        const auto last = m_lastRuns.constFind(runKey());
+        if (last != m_lastRuns.cend() && last->steps.size() == m_steps.size()) {
+            m_steps = last->steps;
+            m_captured = last->captured;
+            m_revealMap = last->revealMap;
+            m_consumed = last->consumed;
+            m_nextStep = last->nextStep;
+            for (int i = 0; i < m_steps.size(); ++i) {
+                setStepState(i, m_steps.at(i).state);
+            }
+            setStatus(last->status);
+        }
     } else {
-        m_title->setText(tr("Flow"));
+        setTitle(tr("Flow"));
         setStatus(tr("Select an environment to walk through its auth flow."));
     }
     m_browserFrame->hide();
     m_stepList->setCurrentRow(m_steps.isEmpty() ? -1 : 0);
     showStep(m_steps.isEmpty() ? -1 : 0);
     updateControls();
+}
+
+void FlowWalkthrough::setTitle(const QString& text)
+{
+    m_titleText = text;
+    m_title->setToolTip(text);
+    m_title->setText(m_title->fontMetrics().elidedText(text, Qt::ElideRight, std::max(0, m_title->width())));
+}
+
+bool FlowWalkthrough::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_title && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange)) {
+        m_title->setText(m_title->fontMetrics().elidedText(m_titleText, Qt::ElideRight, m_title->width()));
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+QString FlowWalkthrough::runKey() const
+{
+    return QStringList {m_profile ? m_profile->id : QString(), m_environmentName, m_baseUrl, m_credentialSet}.join(
+        QLatin1Char('\n'));
 }
 
 FlowWalkthrough::StepState FlowWalkthrough::stepState(int index) const
@@ -278,12 +344,15 @@ void FlowWalkthrough::runNextStep()
     if (m_nextStep >= m_steps.size()) {
         m_nextStep = 0; // start over, keeping what earlier runs captured
     }
-    StepView& view = m_steps[m_nextStep];
-    view.request.clear();
-    view.reply.clear();
-    view.hint.clear();
-    view.detail.clear();
-    setStepState(m_nextStep, StepState::Pending);
+    // This step and every later one start afresh: their ticks and panes belong to an earlier pass.
+    for (int i = m_nextStep; i < m_steps.size(); ++i) {
+        StepView& view = m_steps[i];
+        view.request.clear();
+        view.reply.clear();
+        view.hint.clear();
+        view.detail.clear();
+        setStepState(i, StepState::Pending);
+    }
     start(m_nextStep);
 }
 
@@ -477,8 +546,7 @@ void FlowWalkthrough::onFinished(const FlowResult& result)
         const auto token = result.value(m_profile->token.capture);
         if (token && token->expiresMs > 0) {
             setStatus(tr("Done: the access token is valid until %1.")
-                          .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(token->expiresMs).toLocalTime(),
-                                                  QLocale::ShortFormat)));
+                          .arg(momentText(QDateTime::fromMSecsSinceEpoch(token->expiresMs))));
         } else if (stepping && m_nextStep < m_steps.size()) {
             setStatus(tr("Step %1 done. Press Step for step %2.").arg(m_nextStep).arg(m_nextStep + 1));
         } else {
@@ -526,7 +594,7 @@ void FlowWalkthrough::cancel()
     m_loading = false;
     for (int i = 0; i < m_steps.size(); ++i) {
         if (m_steps.at(i).state == StepState::Running) {
-            setStepState(i, StepState::Pending);
+            setStepState(i, StepState::Cancelled);
         }
     }
     dropEngine();
@@ -569,6 +637,10 @@ void FlowWalkthrough::setStepState(int index, StepState state)
     case StepState::Failed:
         icon = QStyle::SP_MessageBoxCritical;
         prefix = tr("failed");
+        break;
+    case StepState::Cancelled:
+        icon = QStyle::SP_BrowserStop;
+        prefix = tr("cancelled");
         break;
     }
     QString text = tr("%1. %2").arg(index + 1).arg(step.title.isEmpty() ? step.id : step.title);

@@ -34,7 +34,7 @@ public:
     using CredentialsCallback = std::function<void(const QMap<QString, QString>& values, const QString& error)>;
     using CredentialLoader = std::function<void(CredentialsCallback done)>;
 
-    enum class StepState { Pending, Running, Succeeded, Failed };
+    enum class StepState { Pending, Running, Succeeded, Failed, Cancelled };
 
     explicit FlowWalkthrough(QWidget* parent = nullptr);
     ~FlowWalkthrough() override;
@@ -74,6 +74,20 @@ private:
         QString detail;
     };
 
+    // The last run of each environment, kept (in memory) while another one is shown.
+    struct LastRun
+    {
+        QList<StepView> steps;
+        QMap<QString, CapturedValue> captured;
+        QMap<QString, QString> revealMap;
+        QStringList consumed;
+        int nextStep = 0;
+        QString status;
+    };
+    QString runKey() const;
+    void setTitle(const QString& text);
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
     void buildUi();
     void start(int onlyStep);
     void launch(const QMap<QString, QString>& credentials, int onlyStep);
@@ -105,9 +119,11 @@ private:
     int m_runningStep = -1; // the step a "Step" run runs; -1 for "Run all"
     QPointer<FlowEngine> m_engine;
     bool m_loading = false;
+    QMap<QString, LastRun> m_lastRuns; // by runKey()
     int m_generation = 0; // ignores credential callbacks of a cancelled run
 
     QLabel* m_title = nullptr;
+    QString m_titleText; // in full; the label shows it elided to its width
     QListWidget* m_stepList = nullptr;
     QPushButton* m_runAllButton = nullptr;
     QPushButton* m_stepButton = nullptr;

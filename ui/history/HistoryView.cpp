@@ -55,6 +55,7 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent)
         m_open->setEnabled(row >= 0);
         m_resend->setEnabled(row >= 0);
         if (row >= 0) {
+            m_selectedId = m_shown.at(row).id;
             Q_EMIT entrySelected(m_shown.at(row));
         }
     });
@@ -139,6 +140,21 @@ void HistoryView::applyFilter()
                                      : tr("%1 of %2").arg(m_shown.size()).arg(m_all.size()));
     m_open->setEnabled(false);
     m_resend->setEnabled(false);
+    if (!m_selectedId.isEmpty()) {
+        int still = -1;
+        for (int row = 0; row < m_shown.size() && still < 0; ++row) {
+            still = m_shown.at(row).id == m_selectedId ? row : -1;
+        }
+        if (still >= 0) {
+            QSignalBlocker blocker(m_table); // the same entry: shown already, nothing to announce
+            m_table->selectRow(still);
+            m_open->setEnabled(true);
+            m_resend->setEnabled(true);
+        } else {
+            m_selectedId.clear();
+            Q_EMIT selectedEntryHidden();
+        }
+    }
 }
 
 int HistoryView::rowCount() const

@@ -46,8 +46,12 @@ Q_SIGNALS:
     void openRequested(const keyway::HistoryEntry& entry);
     void resendRequested(const keyway::HistoryEntry& entry);
     void entrySelected(const keyway::HistoryEntry& entry);
+    // The entry last selected is no longer listed (the search filtered it out, or it was cleared): whoever
+    // shows it should stop.
+    void selectedEntryHidden();
 
 private:
+    QString m_selectedId; // the entry last announced by entrySelected
     void applyFilter();
     int selectedRow() const;
 

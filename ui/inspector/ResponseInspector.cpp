@@ -1,5 +1,7 @@
 #include "ui/inspector/ResponseInspector.h"
 
+#include "core/http/HttpMessage.h"
+
 #include "core/json/JsonText.h"
 #include "ui/inspector/ChunkedTextLoader.h"
 #include "ui/inspector/JsonTreeModel.h"
@@ -153,7 +155,23 @@ void ResponseInspector::buildUi()
     m_tree->setModel(m_model);
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
     m_tree->header()->setStretchLastSection(false);
-    m_tree->header()->setSectionResizeMode(JsonTreeModel::ValueColumn, QHeaderView::Stretch);
+    m_tree->header()->setMinimumSectionSize(60);
+    // A reset model re-creates the header's sections with default modes: set them again each time, or
+    // the Value column shrinks to a few characters beside a wide Type column.
+    auto applyColumns = [this] {
+        QHeaderView* header = m_tree->header();
+        if (header->count() > JsonTreeModel::TypeColumn) {
+            header->setSectionResizeMode(JsonTreeModel::KeyColumn, QHeaderView::Interactive);
+            header->setSectionResizeMode(JsonTreeModel::ValueColumn, QHeaderView::Stretch);
+            header->setSectionResizeMode(JsonTreeModel::TypeColumn, QHeaderView::Fixed);
+            header->resizeSection(JsonTreeModel::TypeColumn,
+                                  header->fontMetrics().horizontalAdvance(QStringLiteral("boolean  ")) + 16);
+        }
+    };
+    applyColumns();
+    connect(m_model, &QAbstractItemModel::modelReset, this, applyColumns);
+    connect(m_model, &QAbstractItemModel::columnsInserted, this, applyColumns);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, applyColumns);
     m_tree->setColumnWidth(JsonTreeModel::KeyColumn, 260);
     connect(m_tree, &QTreeView::customContextMenuRequested, this, &ResponseInspector::showTreeMenu);
     connect(
@@ -273,7 +291,9 @@ void ResponseInspector::showReply(const ReplyView& reply)
 
     const QLocale locale;
     QStringList parts;
-    parts << (reply.status > 0 ? QStringLiteral("%1 %2").arg(reply.status).arg(reply.reason).trimmed()
+    // HTTP/2 replies carry no reason phrase: the standard one names the status all the same.
+    const QString reason = reply.reason.isEmpty() ? standardReasonPhrase(reply.status) : reply.reason;
+    parts << (reply.status > 0 ? QStringLiteral("%1 %2").arg(reply.status).arg(reason).trimmed()
                                : tr("No HTTP status"));
     if (reply.elapsedMs >= 0) {
         parts << tr("%1 ms").arg(reply.elapsedMs);
