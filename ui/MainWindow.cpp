@@ -15,6 +15,7 @@
 #include "ui/environments/EnvironmentList.h"
 #include "ui/environments/EnvironmentListModel.h"
 #include "ui/flow/FlowWalkthrough.h"
+#include "ui/sandbox/SandboxDialog.h"
 #include "ui/timeline/TimelineModel.h"
 #include "ui/timeline/TimelineWidget.h"
 
@@ -252,6 +253,12 @@ void MainWindow::buildActions()
     flow->addAction(m_runAction);
     flow->addAction(m_stepAction);
     flow->addAction(m_cancelAction);
+    m_sandboxAction = new QAction(tr("&Sandbox…"), this);
+    m_sandboxAction->setObjectName(QStringLiteral("sandboxAction"));
+    m_sandboxAction->setEnabled(false); // until the embedded sandbox runs
+    connect(m_sandboxAction, &QAction::triggered, this, &MainWindow::showSandboxDialog);
+    flow->addSeparator();
+    flow->addAction(m_sandboxAction);
 
     m_list->toolBar()->addAction(m_newAction);
     m_list->toolBar()->addAction(m_editAction);
@@ -288,8 +295,24 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::useSandbox(const sandbox::SandboxServer& server)
+void MainWindow::showSandboxDialog()
 {
+    if (!m_sandbox) {
+        return;
+    }
+    auto* dialog = new SandboxDialog(m_sandbox, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SandboxDialog::timeScaleChanged, this, [this](double scale) {
+        statusBar()->showMessage(
+            tr("Sandbox time scale %1×: codes and tokens issued from now on live 1/%1 as long.").arg(scale), 8000);
+    });
+    dialog->open();
+}
+
+void MainWindow::useSandbox(sandbox::SandboxServer& server)
+{
+    m_sandbox = &server;
+    m_sandboxAction->setEnabled(true);
     auto* demos = new DemoEnvironments(&m_profiles, &m_environments, m_secrets, this);
     connect(demos, &DemoEnvironments::finished, this, [this, demos](bool changed, const QString& error) {
         demos->deleteLater();
@@ -453,8 +476,16 @@ void MainWindow::onTimelineEvent(const FlowEvent& event)
         entry.lifetimeAssumed = event.lifetimeAssumed;
         entry.issued
             = QDateTime::fromMSecsSinceEpoch(event.issuedMs > 0 ? event.issuedMs : Clock::currentMSecsSinceEpoch());
-        if (event.expiresMs > 0) {
-            entry.expires = QDateTime::fromMSecsSinceEpoch(event.expiresMs);
+        qint64 expiresMs = event.expiresMs;
+        const bool scaledSandbox = m_sandbox && m_sandbox->timeScale() > 1 && environment
+            && environment->baseUrl.startsWith(m_sandbox->rootUrl().toString());
+        if (expiresMs > 0 && event.lifetimeAssumed && scaledSandbox) {
+            // The profile's documented lifetime, but this sandbox runs faster: draw what it really grants.
+            const qint64 issued = entry.issued.toMSecsSinceEpoch();
+            expiresMs = issued + static_cast<qint64>(static_cast<double>(expiresMs - issued) / m_sandbox->timeScale());
+        }
+        if (expiresMs > 0) {
+            entry.expires = QDateTime::fromMSecsSinceEpoch(expiresMs);
         }
         entry.singleUse = event.singleUse;
         m_timelineModel->upsert(entry);

@@ -51,7 +51,9 @@ public:
     ~MainWindow() override;
 
     // First run: creates the sandbox's demo environments; later runs re-point them at its port.
-    void useSandbox(const sandbox::SandboxServer& server);
+    void useSandbox(sandbox::SandboxServer& server);
+    // "Sandbox…": the embedded sandbox's address, time scale and faults.
+    void showSandboxDialog();
 
     EnvironmentStore& environmentStore() { return m_environments; }
     const ProfileRegistry& profiles() const { return m_profiles; }
@@ -123,6 +125,8 @@ private:
     QAction* m_runAction = nullptr;
     QAction* m_stepAction = nullptr;
     QAction* m_cancelAction = nullptr;
+    QAction* m_sandboxAction = nullptr;
+    QPointer<sandbox::SandboxServer> m_sandbox;
 };
 
 } // namespace keyway::ui

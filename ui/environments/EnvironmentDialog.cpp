@@ -4,9 +4,12 @@
 #include "ui/common/UiLogging.h"
 #include "ui/credentials/CredentialEditor.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -75,7 +78,18 @@ EnvironmentDialog::EnvironmentDialog(
 
     m_summary = new QTextBrowser(this);
     m_summary->setObjectName(QStringLiteral("providerSummary"));
-    m_summary->setOpenExternalLinks(true);
+    // Links open here, not through QTextBrowser, so that a link no browser opened is said, not silent.
+    m_summary->setOpenLinks(false);
+    connect(m_summary, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (QDesktopServices::openUrl(url)) {
+            m_error->hide();
+            return;
+        }
+        QGuiApplication::clipboard()->setText(url.toString());
+        m_error->setText(tr("No browser opened for %1. The address is on the clipboard: paste it into a browser.")
+                             .arg(url.toString()));
+        m_error->show();
+    });
     m_summary->setFocusPolicy(Qt::ClickFocus); // reading matter, not a stop in the tab order
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
