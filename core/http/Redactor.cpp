@@ -54,7 +54,7 @@ QString Redactor::redactTokenShapes(const QString& text)
 {
     // "access_token": "..." (JSON, with escapes), also when the reply is itself embedded as a JSON string.
     static const QRegularExpression jsonField(
-        QStringLiteral("(\\?\"(%1)\\?\"\\s*:\\s*\\?\")((?:[^\"\\\\]|\\\\[^\"])+)").arg(tokenFieldNames()));
+        QStringLiteral("(\\\\?\"(%1)\\\\?\"\\s*:\\s*\\\\?\")((?:[^\"\\\\]|\\\\[^\"])+)").arg(tokenFieldNames()));
     // access_token=... in a form body, a query string or a fragment.
     static const QRegularExpression formField(
         QStringLiteral("((?:^|[&?#\\s])(%1)=)([^&\\s\"#]+)").arg(tokenFieldNames()));

@@ -12,12 +12,18 @@
 #include "ui/timeline/TimelineWidget.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QDialog>
 #include <QFile>
 #include <QLabel>
+#include <QLockFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -41,6 +47,8 @@ private Q_SLOTS:
     void runFillsTimelineWithConsumedCodeAndValidToken();
     void deniedTokenStepShowsHint();
     void stepByStepConsumesTheCode();
+    void windowKeepsItsStateHonest();
+    void hintBannerNeverClipsItsText();
 
 private:
     const FlowEvent* lastEvent(FlowEvent::Type type, const QString& name) const;
@@ -136,11 +144,33 @@ void TestWalkthroughSeismic::firstRunCreatesSandboxEnvironmentsOnce()
     QTRY_VERIFY(!m_window->environmentStore().findById(banking.id));
     QVERIFY(!m_secrets->entries().contains(SecretStore::keyFor(banking.id, QStringLiteral("client_secret"))));
 
+    // An environment made by an older version holds an absolute endpoint with the old port.
+    Environment oauthClient;
+    for (const Environment& environment : m_window->environmentStore().environments()) {
+        if (environment.providerId == QLatin1String("oauth2-client")) {
+            oauthClient = environment;
+        }
+    }
+    QCOMPARE(oauthClient.values.value(QStringLiteral("token_url")), QStringLiteral("/oauth/token"));
+    {
+        QString error;
+        auto& store = m_window->environmentStore();
+        const auto lock = store.lock();
+        store.load(&error);
+        Environment old = oauthClient;
+        old.values.insert(QStringLiteral("token_url"), old.baseUrl + QStringLiteral("/oauth/token"));
+        QVERIFY(store.update(old, &error));
+        QVERIFY2(store.save(&error), qPrintable(error));
+    }
+
     m_window.reset();
     m_sandbox = std::make_unique<sandbox::SandboxServer>();
     QVERIFY(m_sandbox->listen(0));
     startWindow();
     QCOMPARE(m_window->environmentStore().environments().size(), m_sandbox->demoProviders().size() - 1);
+    // After the restart the endpoint follows the base URL again: stored relative, not with the old port.
+    QTRY_COMPARE(m_window->environmentStore().findById(oauthClient.id)->values.value(QStringLiteral("token_url")),
+                 QStringLiteral("/oauth/token"));
     QTRY_VERIFY(m_window->environmentStore()
                     .find(QStringLiteral("Sandbox Seismic"))
                     ->baseUrl.startsWith(m_sandbox->rootUrl().toString()));
@@ -236,6 +266,99 @@ void TestWalkthroughSeismic::stepByStepConsumesTheCode()
     QVERIFY(lastEvent(FlowEvent::Type::Captured, QStringLiteral("access_token")));
     auto* request = walkthrough->findChild<QPlainTextEdit*>(QStringLiteral("requestView"));
     QVERIFY2(request->toPlainText().contains(QStringLiteral("«code»")), qPrintable(request->toPlainText()));
+}
+
+void TestWalkthroughSeismic::windowKeepsItsStateHonest()
+{
+    // The sandbox's address is a permanent part of the status bar: the next message does not erase it.
+    auto* sandboxStatus = m_window->findChild<QLabel*>(QStringLiteral("sandboxStatus"));
+    QVERIFY(sandboxStatus);
+    QVERIFY(sandboxStatus->text().contains(QString::number(m_sandbox->port())));
+    m_window->statusBar()->showMessage(QStringLiteral("something else"));
+    QVERIFY(sandboxStatus->isVisible());
+    QVERIFY(sandboxStatus->text().contains(QString::number(m_sandbox->port())));
+
+    auto* walkthrough = m_window->walkthrough();
+    QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
+    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Succeeded);
+    // The reply pane indents JSON as the inspector does.
+    auto* reply = walkthrough->findChild<QPlainTextEdit*>(QStringLiteral("replyView"));
+    QVERIFY2(reply->toPlainText().contains(QStringLiteral("\n  \"")), qPrintable(reply->toPlainText()));
+
+    // Step after Run all starts at step 1, and step 2 no longer shows the old pass's tick.
+    walkthrough->findChild<QPushButton*>(QStringLiteral("stepButton"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 10000);
+    QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Succeeded);
+    QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Pending);
+
+    // Another environment, and back: the Flow tab still shows this environment's last run.
+    const QString seismicId = m_window->currentEnvironmentId();
+    QString bankingId;
+    for (const Environment& environment : m_window->environmentStore().environments()) {
+        if (environment.providerId == QLatin1String("banking")) {
+            bankingId = environment.id;
+        }
+    }
+    QVERIFY(!bankingId.isEmpty());
+    m_window->selectEnvironment(bankingId);
+    QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Pending);
+    // The timeline: this environment first; filtered to it, Seismic's lanes go away.
+    auto* timeline = m_window->timelineWidget();
+    QVERIFY(timeline->summaryText().contains(QStringLiteral("Sandbox Seismic")));
+    auto* filter = m_window->findChild<QComboBox*>(QStringLiteral("timelineFilter"));
+    QVERIFY(filter);
+    filter->setCurrentIndex(1);
+    QCOMPARE(timeline->summaryText(), QStringLiteral("No codes or tokens yet."));
+    filter->setCurrentIndex(0);
+    m_window->selectEnvironment(seismicId);
+    QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Succeeded);
+
+    // A rename shows on the lanes at once.
+    {
+        QString error;
+        auto& store = m_window->environmentStore();
+        const auto lock = store.lock();
+        store.load(&error);
+        Environment renamed = *store.findById(seismicId);
+        renamed.name = QStringLiteral("Seismic renamed");
+        QVERIFY(store.update(renamed, &error));
+        QVERIFY(store.save(&error));
+    }
+    m_window->reloadEnvironments();
+    QVERIFY2(timeline->summaryText().contains(QStringLiteral("Seismic renamed")), qPrintable(timeline->summaryText()));
+
+    // Clear empties the timeline.
+    QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("timelineClear")), Qt::LeftButton);
+    QVERIFY(m_window->timelineModel()->isEmpty());
+
+    // F2 in the composer's header table edits the cell; it does not open Edit environment.
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    tabs->setCurrentIndex(1);
+    auto* headers = m_window->findChild<QTableWidget*>(QStringLiteral("composerHeaders"));
+    QVERIFY(headers);
+    headers->setFocus();
+    QTest::keyClick(headers, Qt::Key_F2);
+    QVERIFY(!m_window->findChild<QDialog*>());
+}
+
+void TestWalkthroughSeismic::hintBannerNeverClipsItsText()
+{
+    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("deny"), true));
+    m_window->resize(1024, 700);
+    QFont big = m_window->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    m_window->setFont(big);
+    auto* walkthrough = m_window->walkthrough();
+    QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
+    walkthrough->runAll();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+    auto* hint = walkthrough->findChild<QLabel*>(QStringLiteral("hintLabel"));
+    QVERIFY(hint->isVisible());
+    // Laid out, the label is as tall as its wrapped text needs.
+    QTRY_VERIFY2(hint->height() >= hint->heightForWidth(hint->width()),
+                 qPrintable(QStringLiteral("%1 < %2").arg(hint->height()).arg(hint->heightForWidth(hint->width()))));
 }
 
 QTEST_MAIN(TestWalkthroughSeismic)
