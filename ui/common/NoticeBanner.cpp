@@ -25,6 +25,7 @@ NoticeBanner::NoticeBanner(Kind kind, const QString& objectName, const QString& 
     m_label->setObjectName(labelObjectName);
     m_label->setWordWrap(true);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_label->installEventFilter(this);
     m_layout->addWidget(m_icon);
     m_layout->addWidget(m_label, 1);
     if (kind == Kind::Warning) {
@@ -47,30 +48,25 @@ QPushButton* NoticeBanner::addButton(const QString& text, const QString& objectN
     return button;
 }
 
-bool NoticeBanner::event(QEvent* event)
+bool NoticeBanner::eventFilter(QObject* watched, QEvent* event)
 {
-    const bool handled = QFrame::event(event);
-    if (event->type() == QEvent::LayoutRequest || event->type() == QEvent::FontChange
-        || event->type() == QEvent::Show) {
+    if (watched == m_label
+        && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange
+            || event->type() == QEvent::LayoutRequest || event->type() == QEvent::Show)) {
         keepTextHeight();
     }
-    return handled;
-}
-
-void NoticeBanner::resizeEvent(QResizeEvent* event)
-{
-    QFrame::resizeEvent(event);
-    keepTextHeight();
+    return QFrame::eventFilter(watched, event);
 }
 
 void NoticeBanner::keepTextHeight()
 {
-    if (!layout() || width() <= 0) {
+    const int width = m_label->width();
+    if (width <= 0) {
         return;
     }
-    const int needed = layout()->totalHeightForWidth(width());
-    if (needed > 0 && needed != minimumHeight()) {
-        setMinimumHeight(needed);
+    const int needed = m_label->heightForWidth(width);
+    if (needed > 0 && needed != m_label->minimumHeight()) {
+        m_label->setMinimumHeight(needed);
     }
 }
 

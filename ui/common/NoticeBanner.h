@@ -28,8 +28,7 @@ public:
     QLabel* label() const { return m_label; }
 
 protected:
-    bool event(QEvent* event) override;
-    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     // A squeezed layout may give a widget less than its height for width; a notice that clips its own
