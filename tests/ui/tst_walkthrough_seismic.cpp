@@ -3,6 +3,7 @@
 // shows the profile's hint; Step runs one step at a time.
 #include "core/sandbox/SandboxServer.h"
 #include "core/util/Clock.h"
+#include "core/vault/EnvironmentService.h"
 #include "tests/support/MemorySecretStore.h"
 #include "ui/MainWindow.h"
 #include "ui/common/MessageBox.h"
@@ -153,14 +154,14 @@ void TestWalkthroughSeismic::firstRunCreatesSandboxEnvironmentsOnce()
     }
     QCOMPARE(oauthClient.values.value(QStringLiteral("token_url")), QStringLiteral("/oauth/token"));
     {
-        QString error;
-        auto& store = m_window->environmentStore();
-        const auto lock = store.lock();
-        store.load(&error);
         Environment old = oauthClient;
         old.values.insert(QStringLiteral("token_url"), old.baseUrl + QStringLiteral("/oauth/token"));
-        QVERIFY(store.update(old, &error));
-        QVERIFY2(store.save(&error), qPrintable(error));
+        bool done = false;
+        m_window->environmentService()->update(old, {}, {}, [&done](const EnvironmentChange& change) {
+            QVERIFY(change.ok());
+            done = true;
+        });
+        QTRY_VERIFY(done);
     }
 
     m_window.reset();
@@ -200,8 +201,8 @@ void TestWalkthroughSeismic::runFillsTimelineWithConsumedCodeAndValidToken()
     auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
     QVERIFY(timeline);
     QVERIFY(timeline->isVisible());
-    const QString codeLane = MainWindow::laneId(environmentId, QStringLiteral("code"));
-    const QString tokenLane = MainWindow::laneId(environmentId, QStringLiteral("access_token"));
+    const QString codeLane = MainWindow::laneId(environmentId, QString(), QStringLiteral("code"));
+    const QString tokenLane = MainWindow::laneId(environmentId, QString(), QStringLiteral("access_token"));
     QCOMPARE(timeline->laneState(codeLane), ui::TimelineWidget::LaneState::Consumed);
     QCOMPARE(timeline->laneState(tokenLane), ui::TimelineWidget::LaneState::Valid);
     QVERIFY2(timeline->countdownText(tokenLane).startsWith(QStringLiteral("expires in")),
@@ -317,14 +318,14 @@ void TestWalkthroughSeismic::windowKeepsItsStateHonest()
 
     // A rename shows on the lanes at once.
     {
-        QString error;
-        auto& store = m_window->environmentStore();
-        const auto lock = store.lock();
-        store.load(&error);
-        Environment renamed = *store.findById(seismicId);
+        Environment renamed = *m_window->environmentStore().findById(seismicId);
         renamed.name = QStringLiteral("Seismic renamed");
-        QVERIFY(store.update(renamed, &error));
-        QVERIFY(store.save(&error));
+        bool done = false;
+        m_window->environmentService()->update(renamed, {}, {}, [&done](const EnvironmentChange& change) {
+            QVERIFY(change.ok());
+            done = true;
+        });
+        QTRY_VERIFY(done);
     }
     m_window->reloadEnvironments();
     QVERIFY2(timeline->summaryText().contains(QStringLiteral("Seismic renamed")), qPrintable(timeline->summaryText()));
