@@ -187,15 +187,16 @@ private Q_SLOTS:
             QStringLiteral("OAuth client (history test)"), QStringLiteral("oauth2-client"), demo->baseUrl.toString());
         QString clientSecret;
         for (const auto& [key, value] : demo->credentials) {
-            env.values.insert(key, value);
             if (key == QLatin1String("client_secret")) {
                 clientSecret = value;
+            } else {
+                env.values.insert(key, value);
             }
         }
         QVERIFY(!clientSecret.isEmpty());
+        QVERIFY(m_environments->createAndWait(env, {{QStringLiteral("client_secret"), clientSecret}}).ok());
         RequestWorkspace w(m_dir.path() + QStringLiteral("/history-oauth"));
-        w.setEnvironment(
-            profile, env, [env](const RequestComposer::CredentialsCallback& done) { done(env.values, QString()); });
+        w.setEnvironment(profile, env, QString(), m_sessions.get());
         w.resize(1280, 800);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -258,18 +259,18 @@ private Q_SLOTS:
         Environment other = m_environment;
         other.id = QStringLiteral("other-environment-id");
         other.name = QStringLiteral("Seismic other");
-        w->setEnvironment(profile, other, loader());
+        w->setEnvironment(profile, other, QString(), m_sessions.get());
         QCOMPARE(composer->currentRequest().path, profile->check->path);
         QCOMPARE(composer->currentRequest().method, profile->check->method);
         QVERIFY(composer->currentRequest().body.isEmpty());
         path->setText(QStringLiteral("/v1/other"));
         // Back: the first environment's draft, exactly as left.
-        w->setEnvironment(profile, m_environment, loader());
+        w->setEnvironment(profile, m_environment, QString(), m_sessions.get());
         QCOMPARE(composer->currentRequest().path, QStringLiteral("/v1/card/bins/draft-of-seismic"));
         QCOMPARE(composer->currentRequest().body, QByteArray("{\"q\":1}"));
-        w->setEnvironment(profile, other, loader());
+        w->setEnvironment(profile, other, QString(), m_sessions.get());
         QCOMPARE(composer->currentRequest().path, QStringLiteral("/v1/other"));
-        w->setEnvironment(profile, m_environment, loader());
+        w->setEnvironment(profile, m_environment, QString(), m_sessions.get());
 
         // An empty placeholder is caught before anything is sent.
         path->setText(QStringLiteral("/v1/cardholders/{{cardholderId}}"));
@@ -310,6 +311,7 @@ private Q_SLOTS:
         auto w = workspace();
         RequestComposer* composer = w->composer();
         composer->applySample(0);
+        m_sessions->forget(m_environment.id); // the shared session's token would spare the token request
         QVERIFY(m_sandbox.setFault(QStringLiteral("seismic"), QStringLiteral("deny"), true));
         QSignalSpy finished(composer, &RequestComposer::finished);
         composer->send();
