@@ -1,6 +1,5 @@
 #include "ui/flow/FlowWalkthrough.h"
 
-#include "core/flow/TemplateResolver.h"
 #include "core/http/Redactor.h"
 #include "core/util/Clock.h"
 #include "ui/common/NoticeBanner.h"
