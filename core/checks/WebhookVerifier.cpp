@@ -148,9 +148,8 @@ WebhookVerifier::Result WebhookVerifier::verify(const WebhookRule& rule,
         result.detail = tr("The signature is not an HMAC-SHA256 value: expected %1%2. Copy the whole value of the "
                            "%3 header.")
                             .arg(forms.join(tr(" or ")),
-                                 rule.prefixes.isEmpty()
-                                     ? QString()
-                                     : tr(" (optionally \"%1\" first)").arg(rule.prefixes.first()),
+                                 rule.prefixes.isEmpty() ? QString()
+                                                         : tr(" (optionally \"%1\" first)").arg(rule.prefixes.first()),
                                  header);
         return result;
     }

@@ -66,8 +66,7 @@ QString ReplyEnvelope::summary() const
                    : QCoreApplication::translate("keyway::json", "Provider success code %1: %2").arg(code, message);
 }
 
-ReplyEnvelope
-readEnvelope(const SuccessRule& rule, int status, const QByteArray& document, const JsonIndexResult& root)
+ReplyEnvelope readEnvelope(const SuccessRule& rule, int status, const QByteArray& document, const JsonIndexResult& root)
 {
     ReplyEnvelope envelope;
     if (!root.ok || root.value.type != JsonType::Object) {

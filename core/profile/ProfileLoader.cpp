@@ -273,28 +273,10 @@ public:
         if (!m_reader.isObject(doc, "")) {
             return std::nullopt;
         }
-        m_reader.checkKeys(doc,
-                           "",
-                           {"id",
-                            "name",
-                            "summary",
-                            "documentation",
-                            "defaultBaseUrl",
-                            "fields",
-                            "credentialSets",
-                            "flow",
-                            "refresh",
-                            "token",
-                            "apiSuccess",
-                            "reauth",
-                            "hints",
-                            "idempotency",
-                            "check",
-                            "samples",
-                            "webhook",
-                            "featured",
-                            "$schema",
-                            "$comment"});
+        m_reader.checkKeys(doc, "", {"id",         "name",           "summary",  "documentation", "defaultBaseUrl",
+                                     "fields",     "credentialSets", "flow",     "refresh",       "token",
+                                     "apiSuccess", "reauth",         "hints",    "idempotency",   "check",
+                                     "samples",    "webhook",        "featured", "$schema",       "$comment"});
 
         ProviderProfile p;
         p.sourceFile = file;
@@ -840,13 +822,13 @@ private:
         if (!rule.secretKey.isEmpty()) {
             const CredentialField* field = p.field(rule.secretKey);
             if (!field) {
-                m_reader.error("/webhook/secret",
-                               tr("names no credential field; expected one of: %1")
-                                   .arg(p.fieldKeys().join(QStringLiteral(", "))));
+                m_reader.error(
+                    "/webhook/secret",
+                    tr("names no credential field; expected one of: %1").arg(p.fieldKeys().join(QStringLiteral(", "))));
             } else if (!field->secret) {
-                m_reader.error("/webhook/secret",
-                               tr("field \"%1\" must be declared \"secret\": true (it signs webhooks)")
-                                   .arg(rule.secretKey));
+                m_reader.error(
+                    "/webhook/secret",
+                    tr("field \"%1\" must be declared \"secret\": true (it signs webhooks)").arg(rule.secretKey));
             }
         }
         static const QRegularExpression headerPattern(QStringLiteral("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"));

@@ -130,14 +130,14 @@ private Q_SLOTS:
         QTest::addColumn<bool>("present");
         QTest::addColumn<bool>("isError");
         QTest::addColumn<QString>("summaryPart");
-        QTest::newRow("code ok") << QByteArray(R"({"code":"000000","msg":"success","data":[]})") << 200
-                                 << codeEnvelope << true << false << "000000";
+        QTest::newRow("code ok") << QByteArray(R"({"code":"000000","msg":"success","data":[]})") << 200 << codeEnvelope
+                                 << true << false << "000000";
         QTest::newRow("code error") << QByteArray(R"({"code":"40399","msg":"Token invalid"})") << 200 << codeEnvelope
                                     << true << true << "40399: Token invalid";
-        QTest::newRow("code members without the rule") << QByteArray(R"({"code":"40399","msg":"Token invalid"})")
-                                                       << 200 << SuccessRule() << false << false << "";
-        QTest::newRow("nested error") << QByteArray(R"({"status":{"ok":false,"err":"bad token"},"result":null})")
-                                      << 200 << nestedEnvelope << true << true << "false: bad token";
+        QTest::newRow("code members without the rule")
+            << QByteArray(R"({"code":"40399","msg":"Token invalid"})") << 200 << SuccessRule() << false << false << "";
+        QTest::newRow("nested error") << QByteArray(R"({"status":{"ok":false,"err":"bad token"},"result":null})") << 200
+                                      << nestedEnvelope << true << true << "false: bad token";
         QTest::newRow("nested ok") << QByteArray(R"({"result":[1],"status":{"ok":true,"err":""}})") << 200
                                    << nestedEnvelope << true << false << "true";
         QTest::newRow("jsonapi") << QByteArray(

@@ -173,7 +173,8 @@ private Q_SLOTS:
     void callReadsTheProfilesEnvelope()
     {
         // HTTP 200, but {"status": {"ok": false}}: the provider refused, so exit 1 with its words.
-        const CliRun run = cli({QStringLiteral("call"), m_name, QStringLiteral("GET"), QStringLiteral("/acme/balance")});
+        const CliRun run
+            = cli({QStringLiteral("call"), m_name, QStringLiteral("GET"), QStringLiteral("/acme/balance")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.out.contains(QStringLiteral("ledger frozen for audit")), qPrintable(run.out)); // the body
         QVERIFY2(run.err.contains(QStringLiteral("ledger frozen for audit")), qPrintable(run.err)); // the hint

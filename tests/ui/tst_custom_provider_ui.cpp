@@ -50,8 +50,8 @@ private Q_SLOTS:
         EnvironmentStore store;
         QString error;
         QVERIFY2(store.load(&error), qPrintable(error));
-        Environment environment
-            = Environment::create(QStringLiteral("Acme staging"), QStringLiteral("acme-ledger"), m_server.baseUrl().toString());
+        Environment environment = Environment::create(
+            QStringLiteral("Acme staging"), QStringLiteral("acme-ledger"), m_server.baseUrl().toString());
         environment.values.insert(QStringLiteral("account"), QLatin1String(AcmeLedgerServer::Account));
         QVERIFY2(store.add(environment, &error), qPrintable(error));
         QVERIFY2(store.save(&error), qPrintable(error));

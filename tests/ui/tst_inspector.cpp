@@ -1,7 +1,7 @@
 #include "core/profile/ProfileLoader.h"
+#include "core/util/Jwt.h"
 #include "tests/support/FakeClock.h"
 #include "ui/inspector/JsonTreeModel.h"
-#include "core/util/Jwt.h"
 #include "ui/inspector/ResponseInspector.h"
 
 #include <QElapsedTimer>

@@ -165,11 +165,10 @@ void WebhookPage::setEnvironment(const ProviderProfile* profile,
     m_loader = std::move(loader);
     clearVerdict();
     m_status->clear();
-    m_signature->setPlaceholderText(m_secretField
-                                        ? tr("The %1 header's value (%2)")
-                                              .arg(profile->webhook->header,
-                                                   profile->webhook->encodings.join(QStringLiteral(" / ")))
-                                        : tr("The signature header's value, hex or base64"));
+    m_signature->setPlaceholderText(
+        m_secretField ? tr("The %1 header's value (%2)")
+                            .arg(profile->webhook->header, profile->webhook->encodings.join(QStringLiteral(" / ")))
+                      : tr("The signature header's value, hex or base64"));
     if (m_secretField) {
         m_title->setText(tr("Webhook signature — %1").arg(environmentName));
         m_intro->setText(tr("Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this "
@@ -212,26 +211,26 @@ void WebhookPage::verify()
         return;
     }
     const QPointer<WebhookPage> self(this);
-    m_loader(
-        [self, generation, body, signature, key, label, rule](const QMap<QString, QString>& values, const QString& error) {
-            if (!self || generation != self->m_generation) {
-                return;
-            }
-            self->m_verifying = false;
-            self->updateControls();
-            if (!error.isEmpty()) {
-                self->showError(error);
-                return;
-            }
-            const QString secret = values.value(key);
-            if (secret.isEmpty()) {
-                self->showError(tr("This environment has no %1: set it on the Credentials tab.").arg(label));
-                return;
-            }
-            const auto result = WebhookVerifier::verify(rule, body, signature, secret.toUtf8());
-            qCInfo(lcUi) << "webhook signature verified:" << result.valid();
-            self->showResult(result);
-        });
+    m_loader([self, generation, body, signature, key, label, rule](const QMap<QString, QString>& values,
+                                                                   const QString& error) {
+        if (!self || generation != self->m_generation) {
+            return;
+        }
+        self->m_verifying = false;
+        self->updateControls();
+        if (!error.isEmpty()) {
+            self->showError(error);
+            return;
+        }
+        const QString secret = values.value(key);
+        if (secret.isEmpty()) {
+            self->showError(tr("This environment has no %1: set it on the Credentials tab.").arg(label));
+            return;
+        }
+        const auto result = WebhookVerifier::verify(rule, body, signature, secret.toUtf8());
+        qCInfo(lcUi) << "webhook signature verified:" << result.valid();
+        self->showResult(result);
+    });
 }
 
 void WebhookPage::showResult(const WebhookVerifier::Result& result)

@@ -1,9 +1,9 @@
 #include "ui/inspector/ResponseInspector.h"
 
 #include "core/json/JsonText.h"
+#include "core/util/Jwt.h"
 #include "ui/inspector/ChunkedTextLoader.h"
 #include "ui/inspector/JsonTreeModel.h"
-#include "core/util/Jwt.h"
 #include "ui/inspector/JwtView.h"
 
 #include <QApplication>
@@ -307,7 +307,9 @@ void ResponseInspector::showReply(const ReplyView& reply)
         return;
     }
     setNote(tr("Reading the body…"));
-    m_model->load(reply.body, reply.status, reply.success); // the text views are prepared after the tree, so the two never compete for memory
+    m_model->load(reply.body,
+                  reply.status,
+                  reply.success); // the text views are prepared after the tree, so the two never compete for memory
 }
 
 void ResponseInspector::startTextJob()
