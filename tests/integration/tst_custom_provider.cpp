@@ -124,6 +124,8 @@ private Q_SLOTS:
                                      m_name + QStringLiteral("-bad"),
                                      QStringLiteral("--provider"),
                                      QStringLiteral("acme-ledger"),
+                                     QStringLiteral("--base-url"),
+                                     m_server.baseUrl().toString(),
                                      QStringLiteral("--set"),
                                      QStringLiteral("clientId=x")});
         QCOMPARE(wrongKey.exitCode, 2);

@@ -176,7 +176,7 @@ void WebhookPage::setEnvironment(const ProviderProfile* profile,
                              .arg(m_secretField->label.isEmpty() ? m_secretField->key : m_secretField->label));
     } else if (profile) {
         m_title->setText(tr("Webhook signature"));
-        m_intro->setText(tr("“%1” uses %2, which declares no webhook rule.").arg(environmentName, profile->name));
+        m_intro->setText(tr("“%1” uses %2, which declares no webhook secret.").arg(environmentName, profile->name));
     } else {
         m_title->setText(tr("Webhook signature"));
         m_intro->setText(tr("Select an environment whose provider signs webhooks (for example Seismic)."));
