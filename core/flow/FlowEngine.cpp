@@ -300,16 +300,7 @@ void FlowEngine::consumeSingleUse(const FlowStep& step)
 void FlowEngine::runExchange(const FlowStep& step)
 {
     const HttpRequest request = buildRequest(step);
-    FlowEvent sent;
-    sent.type = FlowEvent::Type::Request;
-    sent.stepId = step.id;
-    sent.method = QString::fromLatin1(request.method);
-    sent.url = m_redactor.redactUrl(request.url);
-    for (const auto& [name, value] : request.headers) {
-        sent.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
-    }
-    sent.body = m_redactor.redact(request.body);
-    emitEvent(sent);
+    emitEvent(FlowEvent::request(step.id, request, m_redactor));
     consumeSingleUse(step);
     qCDebug(lcAuth) << "step" << step.id << request.method;
 
@@ -347,16 +338,7 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
     if (doc) {
         learnSecretsFrom(step, *doc);
     }
-    FlowEvent received;
-    received.type = FlowEvent::Type::Response;
-    received.stepId = step.id;
-    received.status = response.status;
-    received.elapsedMs = response.elapsedMs;
-    for (const auto& [name, value] : response.headers) {
-        received.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
-    }
-    received.body = m_redactor.redact(response.body);
-    emitEvent(received);
+    emitEvent(FlowEvent::response(step.id, response, m_redactor));
 
     const Verdict verdict = ReplyJudge::judge(step.success, response.status, response.body);
     if (!verdict.ok) {
