@@ -79,6 +79,7 @@ public:
     bool lastReplyWasReplayed() const { return m_replayed; }
     Session* session() const { return m_session.data(); }
     const Environment& environment() const { return m_environment; }
+    const ProviderProfile* profile() const { return m_profile; }
 
 public Q_SLOTS:
     void send();
