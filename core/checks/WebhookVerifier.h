@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QString>
 
 namespace keyway {
@@ -10,6 +11,8 @@ namespace keyway {
 // line endings (a body re-serialised or re-indented after receipt), or the secret itself.
 class WebhookVerifier
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::WebhookVerifier)
+
 public:
     enum class Verdict {
         Valid,
