@@ -129,7 +129,7 @@
     <message numerus="yes">
         <source>the refresh token kept working; the provider rotated it %n time(s) and Keyway used the newest</source>
         <translation>
-            <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es %n-mal rotiert und Keyway hat das neueste verwendet</numerusform>
+            <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es einmal rotiert und Keyway hat das neueste verwendet</numerusform>
             <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es %n-mal rotiert und Keyway hat jeweils das neueste verwendet</numerusform>
         </translation>
     </message>

@@ -346,6 +346,8 @@ void TestTranslations::cliSpeaksGermanForAGermanLocale()
                                     QStringLiteral("seismic-de"),
                                     QStringLiteral("--provider"),
                                     QStringLiteral("seismic"),
+                                    QStringLiteral("--base-url"),
+                                    QStringLiteral("https://seismic.example/v"),
                                     QStringLiteral("--set"),
                                     QStringLiteral("clientId=cid-1"),
                                     QStringLiteral("--secret"),
@@ -355,7 +357,7 @@ void TestTranslations::cliSpeaksGermanForAGermanLocale()
     CliRun run = cli(addSeismic, QStringLiteral("en_US.UTF-8"), secret.toUtf8() + '\n');
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains(QStringLiteral("1 secret stored in the keychain")), qPrintable(run.out + run.err));
-    QVERIFY(!(run.out + run.err).contains(secret));
+    QVERIFY(!QString(run.out + run.err).contains(secret));
 
     // ... and so does German.
     QStringList addAgain = addSeismic;
@@ -363,7 +365,7 @@ void TestTranslations::cliSpeaksGermanForAGermanLocale()
     run = cli(addAgain, QStringLiteral("de_DE.UTF-8"), secret.toUtf8() + '\n');
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains(QStringLiteral("1 Secret im Schlüsselbund gespeichert")), qPrintable(run.out + run.err));
-    QVERIFY(!(run.out + run.err).contains(secret));
+    QVERIFY(!QString(run.out + run.err).contains(secret));
 
     // An unknown environment: the error says so in German and names the known ones.
     run = cli({QStringLiteral("auth"), QStringLiteral("no-such-environment")}, QStringLiteral("de_DE.UTF-8"));
