@@ -135,6 +135,61 @@
     </message>
 </context>
 <context>
+    <name>keyway::EnvironmentService</name>
+    <message>
+        <source>Another Keyway process is changing %1; try again in a moment.</source>
+        <translation>Ein anderer Keyway-Prozess ändert gerade %1; versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>An environment needs a name.</source>
+        <translation>Eine Umgebung braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>There is no provider profile &apos;%1&apos;; known: %2</source>
+        <translation>Es gibt kein Anbieterprofil &apos;%1&apos;; bekannt: %2</translation>
+    </message>
+    <message>
+        <source>An environment needs an id.</source>
+        <translation>Eine Umgebung braucht eine ID.</translation>
+    </message>
+    <message>
+        <source>An environment named &apos;%1&apos; already exists.</source>
+        <translation>Eine Umgebung namens &apos;%1&apos; existiert bereits.</translation>
+    </message>
+    <message>
+        <source>The secrets could not be stored, so &apos;%1&apos; was not created.</source>
+        <translation>Die Secrets konnten nicht gespeichert werden, daher wurde &apos;%1&apos; nicht angelegt.</translation>
+    </message>
+    <message>
+        <source>The environment &apos;%1&apos; does not exist any more.</source>
+        <translation>Die Umgebung &apos;%1&apos; existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>The secrets could not be stored, so nothing was changed.</source>
+        <translation>Die Secrets konnten nicht gespeichert werden, daher wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>A secret could not be removed from the keychain; the environment file was not changed.</source>
+        <translation>Ein Secret konnte nicht aus dem Schlüsselbund entfernt werden; die Umgebungsdatei wurde nicht geändert.</translation>
+    </message>
+    <message>
+        <source>The environment to duplicate does not exist any more.</source>
+        <translation>Die zu duplizierende Umgebung existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>The secrets to copy could not be read, so no copy was made.</source>
+        <translation>Die zu kopierenden Secrets konnten nicht gelesen werden, daher wurde keine Kopie angelegt.</translation>
+    </message>
+    <message>
+        <source>The environment does not exist any more.</source>
+        <translation>Die Umgebung existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>The keychain entries of &apos;%1&apos; could not be removed, so the environment is kept.</source>
+        <translation>Die Schlüsselbundeinträge von &apos;%1&apos; konnten nicht entfernt werden, daher bleibt die Umgebung erhalten.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::EnvironmentStore</name>
     <message>
         <source>expected an object</source>
@@ -649,6 +704,13 @@
     </message>
 </context>
 <context>
+    <name>keyway::SessionRegistry</name>
+    <message>
+        <source>This environment or its provider profile no longer exists.</source>
+        <translation>Diese Umgebung oder ihr Anbieterprofil existiert nicht mehr.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::SignInPageProbe</name>
     <message>
         <source>with a code</source>
@@ -1144,8 +1206,8 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>keyway-cli: das Secret %1 der Umgebung &apos;%2&apos; ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env add %2 --provider %3 --secret %1</translation>
     </message>
     <message>
-        <source>keyway-cli: the keychain could not give the secret %1 (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
-        <translation>keyway-cli: der Schlüsselbund konnte das Secret %1 (%2) nicht liefern: %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; es wurde nichts geändert.</translation>
+        <source>keyway-cli: the keychain could not give the secrets of &apos;%1&apos; (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
+        <translation>keyway-cli: Der Schlüsselbund konnte die Secrets von &apos;%1&apos; nicht liefern (%2): %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; nichts wurde geändert.</translation>
     </message>
 </context>
 <context>
@@ -1589,8 +1651,8 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Sandbox %1 %2</translation>
     </message>
     <message>
-        <source>The sandbox environments could not be stored in the keychain: %1</source>
-        <translation>Die Sandbox-Umgebungen konnten nicht im Schlüsselbund gespeichert werden: %1</translation>
+        <source>The sandbox environments could not be created: %1</source>
+        <translation>Die Sandbox-Umgebungen konnten nicht angelegt werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1701,10 +1763,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Fill in the required fields: %1.</source>
         <translation>Füllen Sie die Pflichtfelder aus: %1.</translation>
-    </message>
-    <message>
-        <source>The secrets are in the keychain, but the environment list could not be saved: %1</source>
-        <translation>Die Secrets sind im Schlüsselbund, aber die Umgebungsliste konnte nicht gespeichert werden: %1</translation>
     </message>
 </context>
 <context>
@@ -2179,10 +2237,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Eingebettete Sandbox auf %1</translation>
     </message>
     <message>
-        <source>No keychain.</source>
-        <translation>Kein Schlüsselbund.</translation>
-    </message>
-    <message>
         <source>authorization code</source>
         <translation>Autorisierungscode</translation>
     </message>
@@ -2221,6 +2275,18 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Credentials saved.</source>
         <translation>Zugangsdaten gespeichert.</translation>
+    </message>
+    <message>
+        <source>Credential &amp;set:</source>
+        <translation>Zugangsdaten&amp;satz:</translation>
+    </message>
+    <message>
+        <source>This environment no longer exists.</source>
+        <translation>Diese Umgebung existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>

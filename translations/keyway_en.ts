@@ -135,6 +135,61 @@
     </message>
 </context>
 <context>
+    <name>keyway::EnvironmentService</name>
+    <message>
+        <source>Another Keyway process is changing %1; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment needs a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no provider profile &apos;%1&apos;; known: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment needs an id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment named &apos;%1&apos; already exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secrets could not be stored, so &apos;%1&apos; was not created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The environment &apos;%1&apos; does not exist any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secrets could not be stored, so nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A secret could not be removed from the keychain; the environment file was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The environment to duplicate does not exist any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secrets to copy could not be read, so no copy was made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The environment does not exist any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain entries of &apos;%1&apos; could not be removed, so the environment is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::EnvironmentStore</name>
     <message>
         <source>expected an object</source>
@@ -649,6 +704,13 @@
     </message>
 </context>
 <context>
+    <name>keyway::SessionRegistry</name>
+    <message>
+        <source>This environment or its provider profile no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::SignInPageProbe</name>
     <message>
         <source>with a code</source>
@@ -1127,7 +1189,7 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli: the keychain could not give the secret %1 (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
+        <source>keyway-cli: the keychain could not give the secrets of &apos;%1&apos; (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1570,7 +1632,7 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The sandbox environments could not be stored in the keychain: %1</source>
+        <source>The sandbox environments could not be created: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1681,10 +1743,6 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Fill in the required fields: %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The secrets are in the keychain, but the environment list could not be saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2159,10 +2217,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No keychain.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>authorization code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2200,6 +2254,18 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Credentials saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credential &amp;set:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
