@@ -307,12 +307,19 @@ void MainWindow::useSandbox(const sandbox::SandboxServer& server)
             }
         }
         if (currentEnvironmentId().isEmpty()) {
-            // The presenter's path: the Seismic sandbox, ready to Run.
-            for (const Environment& environment : m_service->environments()) {
-                if (environment.providerId == QLatin1String("seismic")) {
-                    selectEnvironment(environment.id);
+            // The presenter's path: the featured provider's sandbox, ready to Run; without one, the first
+            // environment in list order.
+            const QList<Environment>& environments = m_service->environments();
+            QString pick = environments.isEmpty() ? QString() : environments.first().id;
+            for (const Environment& environment : environments) {
+                const ProviderProfile* profile = m_profiles.find(environment.providerId);
+                if (profile && profile->featured) {
+                    pick = environment.id;
                     break;
                 }
+            }
+            if (!pick.isEmpty()) {
+                selectEnvironment(pick);
             }
         }
     });

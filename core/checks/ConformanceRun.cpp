@@ -35,6 +35,26 @@ QStringList ConformanceRun::checkNames()
     return {promptLogin, stateCheck, exchange, userIdStable, refreshKeepsOldToken, concurrentRefresh, refreshReusable};
 }
 
+ConformanceRun::Probe ConformanceRun::probeFor(const ProviderProfile& profile, const FlowOptions& flow)
+{
+    Probe probe;
+    if (!profile.check) {
+        return probe;
+    }
+    probe.method = profile.check->method;
+    const TemplateResolver resolver(profile, flow.credentials, flow.credentialSet);
+    for (const QString& name : TemplateResolver::names(profile.check->path)) {
+        if (resolver.value(name).trimmed().isEmpty()) {
+            probe.missingKeys.append(name);
+        }
+    }
+    probe.missingKeys.sort();
+    if (probe.missingKeys.isEmpty()) {
+        probe.path = resolver.resolve(profile.check->path).trimmed();
+    }
+    return probe;
+}
+
 ConformanceRun::ConformanceRun(const ProviderProfile& profile, Options options, QObject* parent)
     : QObject(parent)
     , m_profile(profile)
@@ -103,9 +123,10 @@ void ConformanceRun::refresh(const QString& refreshToken, std::function<void(con
 
 void ConformanceRun::probe(const QString& accessToken, std::function<void(const HttpResponse&)> done)
 {
+    const Probe target = probeFor(m_profile, m_options.flow);
     HttpRequest request;
-    request.method = QByteArrayLiteral("GET");
-    request.url = TemplateResolver::resolveUrl(m_options.flow.baseUrl, m_options.probePath);
+    request.method = target.method.toLatin1();
+    request.url = TemplateResolver::resolveUrl(m_options.flow.baseUrl, target.path);
     const QByteArray header = m_profile.token.header.toUtf8();
     setHeader(request.headers, header, (m_profile.token.prefix + accessToken).toUtf8());
     setHeader(request.headers, QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
@@ -255,8 +276,13 @@ void ConformanceRun::stageRefreshKeepsOldToken()
         stageConcurrentRefresh();
         return;
     }
-    if (m_options.probePath.isEmpty()) {
-        report(refreshKeepsOldToken, false, tr("cannot run: set probe_path to an API call that needs the token"));
+    if (const Probe target = probeFor(m_profile, m_options.flow); target.path.isEmpty()) {
+        report(refreshKeepsOldToken,
+               false,
+               target.missingKeys.isEmpty()
+                   ? tr("cannot run: the provider's profile has no check request to call the API with")
+                   : tr("cannot run: set %1 to an API call that needs the token")
+                         .arg(target.missingKeys.join(QStringLiteral(", "))));
         stageConcurrentRefresh();
         return;
     }

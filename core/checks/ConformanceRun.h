@@ -32,8 +32,18 @@ public:
     struct Options
     {
         FlowOptions flow; // base URL, credentials, opener (prompt=login is always added)
-        QString probePath; // an API call that proves an access token works (probe_path)
     };
+
+    // The API call the refresh checks make with each access token: the profile's check request,
+    // resolved against the credentials. `path` is empty when the profile has none or when a key it
+    // names is unset; `missingKeys` then lists those keys, so the user is told what to set.
+    struct Probe
+    {
+        QString method;
+        QString path;
+        QStringList missingKeys;
+    };
+    static Probe probeFor(const ProviderProfile& profile, const FlowOptions& flow);
 
     static QStringList checkNames();
 

@@ -41,15 +41,28 @@ bool isHex(const QByteArray& text)
     return !text.isEmpty();
 }
 
-// Decodes "sha256=<hex>", "<hex>" or "<base64>" into the 32 raw bytes of the MAC.
-std::optional<std::pair<QByteArray, QString>> decodeSignature(QByteArray signature)
+// Strips what the rule says may precede the value: the header's name (a pasted header line) and a
+// prefix such as "sha256=".
+QByteArray signatureValue(const WebhookRule& rule, QByteArray signature)
 {
     signature = signature.trimmed();
-    for (const char* prefix : {"sha256=", "v1=", "hmac-sha256="}) {
-        if (signature.startsWith(prefix)) {
-            signature = signature.mid(qsizetype(qstrlen(prefix)));
+    const QByteArray header = rule.header.toLatin1().toLower() + ':';
+    if (!rule.header.isEmpty() && signature.toLower().startsWith(header)) {
+        signature = signature.mid(header.size()).trimmed();
+    }
+    for (const QString& prefix : rule.prefixes) {
+        const QByteArray bytes = prefix.toUtf8();
+        if (!bytes.isEmpty() && signature.toLower().startsWith(bytes.toLower())) {
+            signature = signature.mid(bytes.size());
+            break;
         }
     }
+    return signature;
+}
+
+// Decodes "<hex>" or "<base64>" into the 32 raw bytes of the MAC.
+std::optional<std::pair<QByteArray, QString>> decodeSignature(const QByteArray& signature)
+{
     if (signature.size() == 64 && isHex(signature)) {
         return std::pair {QByteArray::fromHex(signature), QStringLiteral("hex")};
     }
@@ -98,19 +111,54 @@ QByteArray WebhookVerifier::sign(const QByteArray& body, const QByteArray& secre
     return hmac(body, secret).toHex();
 }
 
+WebhookRule WebhookVerifier::anyRule()
+{
+    WebhookRule rule;
+    rule.prefixes = {QStringLiteral("sha256="), QStringLiteral("v1="), QStringLiteral("hmac-sha256=")};
+    return rule;
+}
+
 WebhookVerifier::Result
 WebhookVerifier::verify(const QByteArray& body, const QByteArray& signature, const QByteArray& secret)
 {
+    return verify(anyRule(), body, signature, secret);
+}
+
+WebhookVerifier::Result WebhookVerifier::verify(const WebhookRule& rule,
+                                                const QByteArray& body,
+                                                const QByteArray& signature,
+                                                const QByteArray& secret)
+{
     Result result;
-    const auto decoded = decodeSignature(signature);
+    const auto decoded = decodeSignature(signatureValue(rule, signature));
+    const QString header = rule.header.isEmpty() ? tr("signature header") : rule.header;
     if (!decoded) {
         result.verdict = Verdict::MalformedSignature;
-        result.detail = tr("The signature is not an HMAC-SHA256 value: expected 64 hex characters (optionally "
-                           "\"sha256=\" first) or 44 base64 characters. Copy the whole signature header value.");
+        QStringList forms;
+        if (rule.encodings.contains(QLatin1String("hex"))) {
+            forms.append(tr("64 hex characters"));
+        }
+        if (rule.encodings.contains(QLatin1String("base64"))) {
+            forms.append(tr("44 base64 characters"));
+        }
+        result.detail = tr("The signature is not an HMAC-SHA256 value: expected %1%2. Copy the whole value of the "
+                           "%3 header.")
+                            .arg(forms.join(tr(" or ")),
+                                 rule.prefixes.isEmpty() ? QString()
+                                                         : tr(" (optionally \"%1\" first)").arg(rule.prefixes.first()),
+                                 header);
         return result;
     }
     const auto& [mac, encoding] = *decoded;
     result.signatureEncoding = encoding;
+    if (!rule.encodings.contains(encoding)) {
+        // The provider never writes this form: the value came from somewhere else or was re-encoded.
+        result.verdict = Verdict::MalformedSignature;
+        result.detail = tr("The signature is written in %1, but this provider sends %2 in the %3 header: copy the "
+                           "header's value unchanged.")
+                            .arg(encoding, rule.encodings.join(tr(" or ")), header);
+        return result;
+    }
 
     if (constantTimeEquals(hmac(body, secret), mac)) {
         result.verdict = Verdict::Valid;
@@ -142,8 +190,12 @@ WebhookVerifier::verify(const QByteArray& body, const QByteArray& signature, con
         }
     }
     result.verdict = Verdict::Mismatch;
-    result.detail = tr("The signature does not match: the secret is not the one that signed this webhook (check the "
-                       "environment's webhookSecret), or the body was changed after it was signed.");
+    result.detail = rule.secretKey.isEmpty()
+        ? tr("The signature does not match: the secret is not the one that signed this webhook, or the body was "
+             "changed after it was signed.")
+        : tr("The signature does not match: the secret is not the one that signed this webhook (check the "
+             "environment's %1), or the body was changed after it was signed.")
+              .arg(rule.secretKey);
     return result;
 }
 

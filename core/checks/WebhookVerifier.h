@@ -1,12 +1,14 @@
 #pragma once
 
+#include "core/profile/ProviderProfile.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QString>
 
 namespace keyway {
 
-// Verifies an HMAC-SHA256 webhook signature (Seismic's `webhookSecret`) and, when it does not match,
+// Verifies an HMAC-SHA256 webhook signature under a profile's webhook rule and, when it does not match,
 // works out which part is most likely wrong: the encoding of the signature, the body's whitespace or
 // line endings (a body re-serialised or re-indented after receipt), or the secret itself.
 class WebhookVerifier
@@ -30,7 +32,12 @@ public:
         bool valid() const { return verdict == Verdict::Valid; }
     };
 
+    // `signature` is the header's value, or the whole header line ("X-Signature: ...") as pasted.
+    static Result
+    verify(const WebhookRule& rule, const QByteArray& body, const QByteArray& signature, const QByteArray& secret);
+    // Without a profile: hex or base64, with the common "sha256=" / "v1=" / "hmac-sha256=" prefixes.
     static Result verify(const QByteArray& body, const QByteArray& signature, const QByteArray& secret);
+    static WebhookRule anyRule();
     static QByteArray sign(const QByteArray& body, const QByteArray& secret); // lowercase hex
 };
 

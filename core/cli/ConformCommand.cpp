@@ -65,7 +65,6 @@ int runConformCommand(const QStringList& args, CliIo& io)
     ConformanceRun::Options options;
     options.flow.baseUrl = context.baseUrl();
     options.flow.credentials = context.credentials();
-    options.probePath = context.credentials().value(QStringLiteral("probe_path"));
     options.flow.openUrl = makeBrowserOpener(io, noBrowser, json);
 
     ConformanceRun run(context.profile(), options);

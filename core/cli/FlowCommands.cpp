@@ -418,7 +418,7 @@ private:
             method = m_profile->check->method;
         }
         if (path.isEmpty()) {
-            // No check request (or no probe_path): obtaining a token is the proof.
+            // No check request (or a key it names is unset): obtaining a token is the proof.
             FlowResult result;
             wait([&](auto done) {
                 m_session->ensureToken([&, done](const FlowResult& r) {

@@ -25,19 +25,6 @@ int usage(CliIo& io, const QString& message)
     return ExitUsage;
 }
 
-const CredentialField* webhookSecretField(const ProviderProfile& profile)
-{
-    for (const CredentialField& f : profile.fields) {
-        if (f.secret && f.bareKey.compare(QLatin1String("webhookSecret"), Qt::CaseInsensitive) == 0) {
-            return &f;
-        }
-        if (f.secret && f.bareKey.compare(QLatin1String("webhook_secret"), Qt::CaseInsensitive) == 0) {
-            return &f;
-        }
-    }
-    return nullptr;
-}
-
 } // namespace
 
 // keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
@@ -85,15 +72,16 @@ int runWebhookCommand(const QStringList& args, CliIo& io)
     request.name = name;
     request.requireSecrets = true;
     request.secretKeys = [](const ProviderProfile& profile, const QString&) {
-        const CredentialField* field = webhookSecretField(profile);
+        const CredentialField* field = profile.webhookSecretField();
         return field ? QStringList {field->key} : QStringList();
     };
     if (auto code = EnvironmentContext::open(request, io, &context)) {
         return *code;
     }
-    const CredentialField* field = webhookSecretField(context.profile());
+    const CredentialField* field = context.profile().webhookSecretField();
     if (!field) {
-        io.err(tr("keyway-cli webhook: provider '%1' declares no webhook secret").arg(context.profile().id));
+        io.err(tr("keyway-cli webhook: provider '%1' declares no webhook rule (a \"webhook\" block in its profile)")
+                   .arg(context.profile().id));
         return ExitUsage;
     }
     if (!body) {
@@ -105,7 +93,8 @@ int runWebhookCommand(const QStringList& args, CliIo& io)
         }
         body = input;
     }
-    const auto result = WebhookVerifier::verify(*body, signature, context.credentials().value(field->key).toUtf8());
+    const auto result = WebhookVerifier::verify(
+        *context.profile().webhook, *body, signature, context.credentials().value(field->key).toUtf8());
     if (json) {
         nlohmann::ordered_json j;
         j["event"] = "result";

@@ -110,7 +110,7 @@ FlowEngine::FlowEngine(const ProviderProfile& profile, FlowOptions options, QObj
     : QObject(parent)
     , m_profile(profile)
     , m_options(std::move(options))
-    , m_resolver(profile, m_options.credentials, m_options.credentialSet)
+    , m_resolver(m_profile, m_options.credentials, m_options.credentialSet)
     , m_executor(RequestExecutor::forCurrentThread())
 {
     for (const CredentialField& field : profile.fields) {
@@ -128,6 +128,25 @@ FlowEngine::~FlowEngine() = default;
 void FlowEngine::runFullFlow()
 {
     m_steps = m_profile.steps;
+    m_index = 0;
+    QTimer::singleShot(0, this, &FlowEngine::runNextStep);
+}
+
+void FlowEngine::runStep(int index, const QMap<QString, CapturedValue>& known)
+{
+    const qint64 now = Clock::currentMSecsSinceEpoch();
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        if (it->consumed || it->isExpiredAt(now)) {
+            continue;
+        }
+        m_values.insert(it.key(), *it);
+        m_resolver.setCaptured(it.key(), it->value);
+        if (it->secret) {
+            m_redactor.addSecret(it->value, it.key());
+        }
+    }
+    m_steps = index >= 0 && index < m_profile.steps.size() ? QList<FlowStep> {m_profile.steps.at(index)}
+                                                           : QList<FlowStep> {};
     m_index = 0;
     QTimer::singleShot(0, this, &FlowEngine::runNextStep);
 }
@@ -276,16 +295,7 @@ void FlowEngine::consumeSingleUse(const FlowStep& step)
 void FlowEngine::runExchange(const FlowStep& step)
 {
     const HttpRequest request = buildRequest(step);
-    FlowEvent sent;
-    sent.type = FlowEvent::Type::Request;
-    sent.stepId = step.id;
-    sent.method = QString::fromLatin1(request.method);
-    sent.url = m_redactor.redactUrl(request.url);
-    for (const auto& [name, value] : request.headers) {
-        sent.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
-    }
-    sent.body = m_redactor.redact(request.body);
-    emitEvent(sent);
+    emitEvent(FlowEvent::request(step.id, request, m_redactor));
     consumeSingleUse(step);
     qCDebug(lcAuth) << "step" << step.id << request.method;
 
@@ -323,16 +333,7 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
     if (doc) {
         learnSecretsFrom(step, *doc);
     }
-    FlowEvent received;
-    received.type = FlowEvent::Type::Response;
-    received.stepId = step.id;
-    received.status = response.status;
-    received.elapsedMs = response.elapsedMs;
-    for (const auto& [name, value] : response.headers) {
-        received.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
-    }
-    received.body = m_redactor.redact(response.body);
-    emitEvent(received);
+    emitEvent(FlowEvent::response(step.id, response, m_redactor));
 
     const Verdict verdict = ReplyJudge::judge(step.success, response.status, response.body);
     if (!verdict.ok) {

@@ -1,5 +1,8 @@
 #include "core/flow/FlowEvent.h"
 
+#include "core/http/HttpMessage.h"
+#include "core/http/Redactor.h"
+
 #include <QDateTime>
 
 namespace keyway {
@@ -17,6 +20,34 @@ std::string isoTime(qint64 ms)
 }
 
 } // namespace
+
+FlowEvent FlowEvent::request(const QString& stepId, const HttpRequest& request, const Redactor& redactor)
+{
+    FlowEvent sent;
+    sent.type = Type::Request;
+    sent.stepId = stepId;
+    sent.method = QString::fromLatin1(request.method);
+    sent.url = redactor.redactUrl(request.url);
+    for (const auto& [name, value] : request.headers) {
+        sent.headers.append({QString::fromLatin1(name), redactor.redactHeader(name, value)});
+    }
+    sent.body = redactor.redact(request.body);
+    return sent;
+}
+
+FlowEvent FlowEvent::response(const QString& stepId, const HttpResponse& response, const Redactor& redactor)
+{
+    FlowEvent received;
+    received.type = Type::Response;
+    received.stepId = stepId;
+    received.status = response.status;
+    received.elapsedMs = response.elapsedMs;
+    for (const auto& [name, value] : response.headers) {
+        received.headers.append({QString::fromLatin1(name), redactor.redactHeader(name, value)});
+    }
+    received.body = redactor.redact(response.body);
+    return received;
+}
 
 QString FlowEvent::typeName(Type type)
 {

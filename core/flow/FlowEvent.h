@@ -11,6 +11,10 @@
 
 namespace keyway {
 
+class Redactor;
+struct HttpRequest;
+struct HttpResponse;
+
 // One entry of the engine's event stream. The GUI timeline, the CLI's --json output and the tests all
 // read these. Everything in here is already redacted: no secret, token or code appears in clear.
 struct FlowEvent
@@ -39,6 +43,11 @@ struct FlowEvent
     // StepFailed
     QString hint; // the profile's sentence, in plain words
     QString detail; // what happened: "HTTP 400", "code 40001 Invalid parameter", "state mismatch"
+
+    // The request / response events of one exchange, every header, URL and body redacted by `redactor`.
+    // FlowEngine (token steps) and Session (API calls) both build them here.
+    static FlowEvent request(const QString& stepId, const HttpRequest& request, const Redactor& redactor);
+    static FlowEvent response(const QString& stepId, const HttpResponse& response, const Redactor& redactor);
 
     static QString typeName(Type type); // "step_started", "request", ...
     // {"event": ..., ...}: the JSON Lines form used by keyway-cli --json.

@@ -43,7 +43,8 @@ QString TemplateResolver::value(const QString& name) const
     return {};
 }
 
-QString TemplateResolver::resolve(const QString& text) const
+QString TemplateResolver::substitute(const QString& text,
+                                     const std::function<QString(const QString&, const QString&)>& replace)
 {
     QString result;
     qsizetype last = 0;
@@ -51,11 +52,16 @@ QString TemplateResolver::resolve(const QString& text) const
     while (it.hasNext()) {
         const auto match = it.next();
         result += QStringView(text).mid(last, match.capturedStart() - last);
-        result += value(match.captured(1));
+        result += replace(match.captured(1), match.captured(0));
         last = match.capturedEnd();
     }
     result += QStringView(text).mid(last);
     return result;
+}
+
+QString TemplateResolver::resolve(const QString& text) const
+{
+    return substitute(text, [this](const QString& name, const QString&) { return value(name); });
 }
 
 QSet<QString> TemplateResolver::names(const QString& text)

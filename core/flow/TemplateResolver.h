@@ -27,6 +27,9 @@ public:
     QString resolve(const QString& text) const;
     // Names referenced by a template ({{code}} → "code").
     static QSet<QString> names(const QString& text);
+    // The one placeholder parser: replaces each `{{name}}` of `text` by replace(name, placeholderText).
+    static QString substitute(const QString& text,
+                              const std::function<QString(const QString& name, const QString& placeholder)>& replace);
 
     // Absolute when it starts with http:// or https://; otherwise appended to the base URL, keeping
     // the base URL's path prefix ("/oauth/token" on "https://h/prov" → "https://h/prov/oauth/token").

@@ -1,24 +1,27 @@
 #pragma once
 
 #include "core/json/JsonIndex.h"
+#include "core/profile/ProviderProfile.h"
 
 #include <QString>
 
 namespace keyway::json {
 
-// What a reply's envelope says, in one line: Seismic's {"code","msg"} (success only when code is "000000"),
-// JSON:API's errors[0].title/detail, OAuth's error/error_description.
+// What a reply's envelope says, in one line, judged by the profile's success rule (apiSuccess) with
+// the same ReplyJudge the flow and the CLI use: the envelope code and message where the rule points,
+// or an OAuth error (RFC 6749 "error" / "error_description").
 struct ReplyEnvelope
 {
-    enum class Kind { None, Seismic, JsonApi, OAuth };
-    Kind kind = Kind::None;
+    bool present = false; // the reply carries an envelope code, an OAuth error or an error message
     bool isError = false;
-    QString code; // Seismic code, JSON:API errors[0].code or status, OAuth error
-    QString message; // msg, title: detail, error_description
-    QString summary() const; // "Seismic envelope: code 40399 — Token expired", empty for Kind::None
+    QString code; // the code at the rule's codePointer, or the OAuth error
+    QString message; // the text at the rule's messagePointer, or error_description
+    QString summary() const; // "Provider error code 40399: Token invalid", empty when not present
 };
 
-// Reads only the few top-level members it needs, using the root index of `document`.
-ReplyEnvelope readEnvelope(const QByteArray& document, const JsonIndexResult& root);
+// Reads only the top-level members the rule points into, using the root index of `document`, so a
+// 100 MB reply is never parsed whole.
+ReplyEnvelope
+readEnvelope(const SuccessRule& rule, int status, const QByteArray& document, const JsonIndexResult& root);
 
 } // namespace keyway::json

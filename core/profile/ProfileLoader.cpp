@@ -1,5 +1,6 @@
 #include "core/profile/ProfileLoader.h"
 
+#include "core/flow/TemplateResolver.h"
 #include "core/util/Logging.h"
 
 #include <QCoreApplication>
@@ -240,12 +241,6 @@ private:
     int m_count = 0;
 };
 
-const QRegularExpression& templatePattern()
-{
-    static const QRegularExpression pattern(QStringLiteral("\\{\\{\\s*([A-Za-z0-9_.@-]+)\\s*\\}\\}"));
-    return pattern;
-}
-
 // Variables the flow engine provides itself, on top of credential fields and captures.
 const QSet<QString>& flowVariables()
 {
@@ -277,26 +272,10 @@ public:
         if (!m_reader.isObject(doc, "")) {
             return std::nullopt;
         }
-        m_reader.checkKeys(doc,
-                           "",
-                           {"id",
-                            "name",
-                            "summary",
-                            "documentation",
-                            "defaultBaseUrl",
-                            "fields",
-                            "credentialSets",
-                            "flow",
-                            "refresh",
-                            "token",
-                            "apiSuccess",
-                            "reauth",
-                            "hints",
-                            "idempotency",
-                            "check",
-                            "samples",
-                            "$schema",
-                            "$comment"});
+        m_reader.checkKeys(doc, "", {"id",         "name",           "summary",  "documentation", "defaultBaseUrl",
+                                     "fields",     "credentialSets", "flow",     "refresh",       "token",
+                                     "apiSuccess", "reauth",         "hints",    "idempotency",   "check",
+                                     "samples",    "webhook",        "featured", "$schema",       "$comment"});
 
         ProviderProfile p;
         p.sourceFile = file;
@@ -316,6 +295,8 @@ public:
         readHints(doc, p);
         readIdempotency(doc, p);
         readRequests(doc, p);
+        readWebhook(doc, p);
+        p.featured = m_reader.boolean(doc, "", "featured", false);
 
         if (m_reader.errorCount() > 0) {
             return std::nullopt;
@@ -620,9 +601,7 @@ private:
             }
         }
         auto check = [&](const QString& text, const std::string& where) {
-            auto it = templatePattern().globalMatch(text);
-            while (it.hasNext()) {
-                const QString name = it.next().captured(1);
+            for (const QString& name : TemplateResolver::names(text)) {
                 if (!known.contains(name)) {
                     m_reader.error(where,
                                    tr("{{%1}} names no credential field, earlier capture or flow variable").arg(name));
@@ -681,6 +660,10 @@ private:
                     p.reauthStatuses = m_reader.statuses(reauth, "/reauth", "statuses");
                 }
                 p.reauthCodes = m_reader.strings(reauth, "/reauth", "codes");
+                if (!p.reauthCodes.isEmpty() && p.apiSuccess.codePointer.isEmpty()) {
+                    // The codes are read where apiSuccess says the envelope code is.
+                    m_reader.error("/reauth/codes", tr("envelope codes need \"apiSuccess\" with a \"codePointer\""));
+                }
             }
         }
     }
@@ -776,6 +759,14 @@ private:
     {
         if (doc.contains("check")) {
             p.check = readRequest(doc.at("check"), "/check");
+            if (p.check) {
+                // The check's placeholders are the credential keys it needs (conform reports them by name).
+                for (const QString& name : TemplateResolver::names(p.check->path)) {
+                    if (!credentialKeyExists(p, name)) {
+                        m_reader.error("/check/path", tr("{{%1}} names no credential field").arg(name));
+                    }
+                }
+            }
         }
         if (!doc.contains("samples")) {
             return;
@@ -790,6 +781,60 @@ private:
                 p.samples.append(*r);
             }
         }
+    }
+
+    static bool credentialKeyExists(const ProviderProfile& p, const QString& name)
+    {
+        for (const auto& f : p.fields) {
+            if (f.key == name || f.bareKey == name) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void readWebhook(const Json& doc, ProviderProfile& p)
+    {
+        if (!doc.contains("webhook")) {
+            return;
+        }
+        const Json& object = doc.at("webhook");
+        if (!m_reader.isObject(object, "/webhook")) {
+            return;
+        }
+        m_reader.checkKeys(object, "/webhook", {"secret", "header", "encodings", "prefixes"});
+        WebhookRule rule;
+        rule.secretKey = m_reader.string(object, "/webhook", "secret", true);
+        rule.header = m_reader.string(object, "/webhook", "header", true);
+        if (object.contains("encodings")) {
+            rule.encodings = m_reader.strings(object, "/webhook", "encodings");
+            if (rule.encodings.isEmpty()) {
+                m_reader.error("/webhook/encodings", tr("expected a non-empty array of \"hex\" and/or \"base64\""));
+            }
+            for (int i = 0; i < rule.encodings.size(); ++i) {
+                if (rule.encodings[i] != QLatin1String("hex") && rule.encodings[i] != QLatin1String("base64")) {
+                    m_reader.error(child("/webhook/encodings", size_t(i)), tr("expected \"hex\" or \"base64\""));
+                }
+            }
+        }
+        rule.prefixes = m_reader.strings(object, "/webhook", "prefixes");
+        if (!rule.secretKey.isEmpty()) {
+            const CredentialField* field = p.field(rule.secretKey);
+            if (!field) {
+                m_reader.error(
+                    "/webhook/secret",
+                    tr("names no credential field; expected one of: %1").arg(p.fieldKeys().join(QStringLiteral(", "))));
+            } else if (!field->secret) {
+                m_reader.error(
+                    "/webhook/secret",
+                    tr("field \"%1\" must be declared \"secret\": true (it signs webhooks)").arg(rule.secretKey));
+            }
+        }
+        static const QRegularExpression headerPattern(QStringLiteral("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"));
+        if (!rule.header.isEmpty() && !headerPattern.match(rule.header).hasMatch()) {
+            m_reader.error("/webhook/header", tr("expected an HTTP header name, e.g. \"X-Signature\""));
+        }
+        p.webhook = rule;
     }
 
     Reader m_reader;

@@ -22,6 +22,11 @@ QStringList ProviderProfile::fieldKeys() const
     return keys;
 }
 
+const CredentialField* ProviderProfile::webhookSecretField() const
+{
+    return webhook ? field(webhook->secretKey) : nullptr;
+}
+
 QString ProviderProfile::defaultCredentialSet() const
 {
     for (const auto& set : credentialSets) {

@@ -126,6 +126,16 @@ struct IdempotencyRule
     QString header = QStringLiteral("Idempotency-Key");
 };
 
+// How the provider signs the webhooks it sends: HMAC-SHA256 of the raw body with the secret held by
+// credential field `secretKey`, carried in header `header`.
+struct WebhookRule
+{
+    QString secretKey; // full credential key, e.g. webhookSecret
+    QString header; // e.g. x-seismic-signature
+    QStringList encodings {QStringLiteral("hex"), QStringLiteral("base64")}; // how the signature is written
+    QStringList prefixes; // text before the signature value, e.g. "sha256="
+};
+
 struct SampleRequest
 {
     QString name;
@@ -156,11 +166,17 @@ struct ProviderProfile
     QStringList reauthCodes; // envelope codes that mean the same (Seismic 40399)
     QList<ErrorHint> hints;
     QList<IdempotencyRule> idempotency;
-    std::optional<SampleRequest> check; // the one call that proves the credentials work
+    // The one call that proves the credentials work; conform also uses it as its API probe. Its
+    // placeholders name the credential keys it needs ({{probe_path}}).
+    std::optional<SampleRequest> check;
+    std::optional<WebhookRule> webhook;
+    bool featured = false; // the provider a first run opens on when its sandbox environment exists
     QList<SampleRequest> samples;
 
     const CredentialField* field(const QString& key) const;
     QStringList fieldKeys() const;
+    // The credential field holding the webhook signing secret; nullptr without a webhook block.
+    const CredentialField* webhookSecretField() const;
     QString defaultCredentialSet() const; // "" without sets
     bool hasCredentialSet(const QString& setId) const;
     // Fields that belong to a set (or all fields without sets).

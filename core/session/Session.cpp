@@ -367,16 +367,7 @@ void Session::sendCall(std::shared_ptr<CallState> state)
         request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
     }
 
-    FlowEvent sent;
-    sent.type = FlowEvent::Type::Request;
-    sent.stepId = QStringLiteral("api");
-    sent.method = QString::fromLatin1(request.method);
-    sent.url = m_redactor.redactUrl(request.url);
-    for (const auto& [name, value] : request.headers) {
-        sent.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
-    }
-    sent.body = m_redactor.redact(request.body);
-    Q_EMIT event(sent);
+    Q_EMIT event(FlowEvent::request(QStringLiteral("api"), request, m_redactor));
 
     QPointer<Session> self(this);
     RequestExecutor* executor = state->via ? state->via.data() : m_executor;
@@ -399,9 +390,8 @@ bool Session::isReauthReply(const HttpResponse& response) const
     if (!doc || !doc->is_object()) {
         return false;
     }
-    const QString pointer
-        = m_profile.apiSuccess.codePointer.isEmpty() ? QStringLiteral("/code") : m_profile.apiSuccess.codePointer;
-    const auto code = ReplyJudge::textAt(*doc, pointer);
+    // The profile loader insists on apiSuccess.codePointer whenever reauth codes are declared.
+    const auto code = ReplyJudge::textAt(*doc, m_profile.apiSuccess.codePointer);
     return code && m_profile.reauthCodes.contains(*code);
 }
 
@@ -417,16 +407,7 @@ void Session::onCallReply(std::shared_ptr<CallState> state, const QString& token
         state->done(result);
         return;
     }
-    FlowEvent received;
-    received.type = FlowEvent::Type::Response;
-    received.stepId = QStringLiteral("api");
-    received.status = response.status;
-    received.elapsedMs = response.elapsedMs;
-    for (const auto& [name, value] : response.headers) {
-        received.headers.append({QString::fromLatin1(name), m_redactor.redactHeader(name, value)});
-    }
-    received.body = m_redactor.redact(response.body);
-    Q_EMIT event(received);
+    Q_EMIT event(FlowEvent::response(QStringLiteral("api"), response, m_redactor));
 
     if (isReauthReply(response) && !state->retried) {
         // Renew exactly once and retry once. Only the first refusal of a token drops it: concurrent

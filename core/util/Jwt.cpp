@@ -23,7 +23,49 @@ std::optional<QJsonObject> decodeObject(const QString& part)
     return doc.object();
 }
 
-std::optional<qint64> secondsClaim(const QJsonObject& claims, const QString& name)
+QString unquoted(const QString& text)
+{
+    QString s = text.trimmed();
+    if (s.size() >= 2 && s.startsWith(QLatin1Char('"')) && s.endsWith(QLatin1Char('"'))) {
+        s = s.mid(1, s.size() - 2);
+    }
+    return s;
+}
+
+bool isBase64UrlChar(QChar c)
+{
+    const char16_t u = c.unicode();
+    return (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z') || (u >= u'0' && u <= u'9') || u == u'-' || u == u'_';
+}
+
+} // namespace
+
+bool Jwt::looksLikeJwt(const QString& text)
+{
+    const QString s = unquoted(text);
+    // Header and claims segments are at least a few characters; the signature may be empty (alg "none").
+    if (s.size() < 10 || s.size() > 64 * 1024 || s.count(QLatin1Char('.')) != 2) {
+        return false;
+    }
+    int segmentLength = 0;
+    int segment = 0;
+    for (const QChar c : s) {
+        if (c == QLatin1Char('.')) {
+            if (segmentLength < 4) {
+                return false;
+            }
+            ++segment;
+            segmentLength = 0;
+        } else if (!isBase64UrlChar(c)) {
+            return false;
+        } else {
+            ++segmentLength;
+        }
+    }
+    return segment == 2 && s.startsWith(QLatin1String("ey"));
+}
+
+std::optional<qint64> Jwt::claimSeconds(const QString& name) const
 {
     const QJsonValue value = claims.value(name);
     if (value.isDouble()) {
@@ -39,14 +81,12 @@ std::optional<qint64> secondsClaim(const QJsonObject& claims, const QString& nam
     return std::nullopt;
 }
 
-} // namespace
-
 std::optional<Jwt> Jwt::decode(const QString& text)
 {
-    const QStringList parts = text.trimmed().split(QLatin1Char('.'));
-    if (parts.size() != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+    if (!looksLikeJwt(text)) {
         return std::nullopt;
     }
+    const QStringList parts = unquoted(text).split(QLatin1Char('.'));
     auto header = decodeObject(parts[0]);
     auto claims = header ? decodeObject(parts[1]) : std::nullopt;
     if (!header || !claims) {
@@ -57,12 +97,12 @@ std::optional<Jwt> Jwt::decode(const QString& text)
 
 std::optional<qint64> Jwt::expiresAt() const
 {
-    return secondsClaim(claims, QStringLiteral("exp"));
+    return claimSeconds(QStringLiteral("exp"));
 }
 
 std::optional<qint64> Jwt::issuedAt() const
 {
-    return secondsClaim(claims, QStringLiteral("iat"));
+    return claimSeconds(QStringLiteral("iat"));
 }
 
 QString Jwt::subject() const

@@ -6,6 +6,9 @@
 #include <QTest>
 
 using namespace keyway::json;
+using keyway::SuccessRule;
+
+Q_DECLARE_METATYPE(keyway::SuccessRule)
 
 namespace {
 QByteArray slice(const QByteArray& doc, const JsonEntry& e)
@@ -108,31 +111,74 @@ private Q_SLOTS:
 
     void readsEnvelopes_data()
     {
+        // Envelope rules as profiles declare them (apiSuccess).
+        SuccessRule codeEnvelope;
+        codeEnvelope.statuses = {200};
+        codeEnvelope.codePointer = QStringLiteral("/code");
+        codeEnvelope.codeEquals = QStringLiteral("000000");
+        codeEnvelope.messagePointer = QStringLiteral("/msg");
+        SuccessRule nestedEnvelope;
+        nestedEnvelope.codePointer = QStringLiteral("/status/ok");
+        nestedEnvelope.codeEquals = QStringLiteral("true");
+        nestedEnvelope.messagePointer = QStringLiteral("/status/err");
+        SuccessRule jsonApi;
+        jsonApi.messagePointer = QStringLiteral("/errors/0/detail");
+
         QTest::addColumn<QByteArray>("body");
-        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<SuccessRule>("rule");
+        QTest::addColumn<bool>("present");
         QTest::addColumn<bool>("isError");
         QTest::addColumn<QString>("summaryPart");
-        QTest::newRow("seismic ok") << QByteArray(R"({"code":"000000","msg":"success","data":[]})")
-                                    << int(ReplyEnvelope::Kind::Seismic) << false << "000000";
-        QTest::newRow("seismic error") << QByteArray(R"({"code":"40399","msg":"Token invalid"})")
-                                       << int(ReplyEnvelope::Kind::Seismic) << true << "40399: Token invalid";
+        QTest::newRow("code ok") << QByteArray(R"({"code":"000000","msg":"success","data":[]})") << 200 << codeEnvelope
+                                 << true << false << "000000";
+        QTest::newRow("code error") << QByteArray(R"({"code":"40399","msg":"Token invalid"})") << 200 << codeEnvelope
+                                    << true << true << "40399: Token invalid";
+        QTest::newRow("code members without the rule")
+            << QByteArray(R"({"code":"40399","msg":"Token invalid"})") << 200 << SuccessRule() << false << false << "";
+        QTest::newRow("nested error") << QByteArray(R"({"status":{"ok":false,"err":"bad token"},"result":null})") << 200
+                                      << nestedEnvelope << true << true << "false: bad token";
+        QTest::newRow("nested ok") << QByteArray(R"({"result":[1],"status":{"ok":true,"err":""}})") << 200
+                                   << nestedEnvelope << true << false << "true";
         QTest::newRow("jsonapi") << QByteArray(
             R"({"errors":[{"status":"422","title":"Invalid BIN","detail":"BIN too short"}]})")
-                                 << int(ReplyEnvelope::Kind::JsonApi) << true << "Invalid BIN: BIN too short";
+                                 << 422 << jsonApi << true << true << "BIN too short";
         QTest::newRow("oauth") << QByteArray(R"({"error":"invalid_grant","error_description":"code already used"})")
-                               << int(ReplyEnvelope::Kind::OAuth) << true << "invalid_grant: code already used";
-        QTest::newRow("plain") << QByteArray(R"({"bins":[1]})") << int(ReplyEnvelope::Kind::None) << false << "";
+                               << 400 << SuccessRule() << true << true << "invalid_grant: code already used";
+        QTest::newRow("plain") << QByteArray(R"({"bins":[1]})") << 200 << codeEnvelope << false << true << "";
     }
     void readsEnvelopes()
     {
         QFETCH(QByteArray, body);
-        QFETCH(int, kind);
+        QFETCH(int, status);
+        QFETCH(SuccessRule, rule);
+        QFETCH(bool, present);
         QFETCH(bool, isError);
         QFETCH(QString, summaryPart);
-        const ReplyEnvelope envelope = readEnvelope(body, indexValue(body));
-        QCOMPARE(int(envelope.kind), kind);
-        QCOMPARE(envelope.isError, isError);
+        const ReplyEnvelope envelope = readEnvelope(rule, status, body, indexValue(body));
+        QCOMPARE(envelope.present, present);
+        if (present) {
+            QCOMPARE(envelope.isError, isError);
+        }
         QVERIFY2(envelope.summary().contains(summaryPart), qPrintable(envelope.summary()));
+    }
+    // A reply too big to parse whole is judged through its top-level envelope members only.
+    void readsTheEnvelopeOfAHugeReply()
+    {
+        SuccessRule rule;
+        rule.codePointer = QStringLiteral("/status/ok");
+        rule.codeEquals = QStringLiteral("true");
+        rule.messagePointer = QStringLiteral("/status/err");
+        QByteArray body = R"({"result":[)";
+        for (int i = 0; i < 200000; ++i) {
+            body += i ? ",12345678" : "12345678";
+        }
+        body += R"(],"status":{"ok":false,"err":"quota exceeded"}})";
+        QVERIFY(body.size() > 1024 * 1024);
+        const ReplyEnvelope envelope = readEnvelope(rule, 200, body, indexValue(body));
+        QVERIFY(envelope.present);
+        QVERIFY(envelope.isError);
+        QCOMPARE(envelope.message, QStringLiteral("quota exceeded"));
     }
 };
 

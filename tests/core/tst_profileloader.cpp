@@ -157,6 +157,10 @@ private Q_SLOTS:
         QCOMPARE(p->idempotency.size(), 6);
         QVERIFY(p->check.has_value());
         QCOMPARE(p->check->path, QStringLiteral("/v1/card/bins"));
+        QVERIFY(p->featured);
+        QVERIFY(p->webhook);
+        QCOMPARE(p->webhook->header, QStringLiteral("x-seismic-signature"));
+        QCOMPARE(p->webhookSecretField()->key, QStringLiteral("webhookSecret"));
     }
 
     void paramOrderIsKept()
@@ -216,6 +220,64 @@ private Q_SLOTS:
                                                       "\"ttl\": 60 } ], \"success\": {\"statuses\": [1000]} }")
                                     << "/flow/0/success/statuses/0"
                                     << "between 100 and 599";
+        // The webhook block names a secret field, a header and known encodings.
+        const QByteArray token
+            = R"("token": { "header": "Authorization", "prefix": "Bearer ", "capture": "access_token" })";
+        QTest::newRow("webhook field unknown")
+            << minimalProfile(token, token + R"(, "webhook": { "secret": "signing", "header": "X-Sig" })")
+            << "/webhook/secret"
+            << "names no credential field; expected one of: client_id, client_secret";
+        QTest::newRow("webhook field not secret")
+            << minimalProfile(token, token + R"(, "webhook": { "secret": "client_id", "header": "X-Sig" })")
+            << "/webhook/secret"
+            << "must be declared \"secret\": true";
+        QTest::newRow("webhook without header")
+            << minimalProfile(token, token + R"(, "webhook": { "secret": "client_secret" })") << "/webhook/header"
+            << "missing required string";
+        QTest::newRow("webhook bad header")
+            << minimalProfile(token, token + R"(, "webhook": { "secret": "client_secret", "header": "X Sig:" })")
+            << "/webhook/header"
+            << "HTTP header name";
+        QTest::newRow("webhook bad encoding") << minimalProfile(
+            token,
+            token + R"(, "webhook": { "secret": "client_secret", "header": "X-Sig", "encodings": ["hex", "b64"] })")
+                                              << "/webhook/encodings/1"
+                                              << "\"hex\" or \"base64\"";
+        QTest::newRow("webhook unknown key") << minimalProfile(
+            token, token + R"(, "webhook": { "secret": "client_secret", "header": "X-Sig", "algo": "md5" })")
+                                             << "/webhook/algo"
+                                             << "unknown key";
+        QTest::newRow("check names no field")
+            << minimalProfile(token, token + R"(, "check": { "method": "GET", "path": "{{probe}}" })") << "/check/path"
+            << "{{probe}} names no credential field";
+        QTest::newRow("reauth codes without envelope")
+            << minimalProfile(token, token + R"(, "reauth": { "codes": ["40399"] })") << "/reauth/codes"
+            << "codePointer";
+        QTest::newRow("featured not boolean") << minimalProfile(token, token + R"(, "featured": "yes")") << "/featured"
+                                              << "true or false";
+    }
+
+    void newBlocksAreRead()
+    {
+        const QByteArray token
+            = R"("token": { "header": "Authorization", "prefix": "Bearer ", "capture": "access_token" })";
+        QList<ProfileError> errors;
+        const auto p = ProfileLoader::parse(
+            minimalProfile(token,
+                           token + R"(, "featured": true, "check": { "method": "GET", "path": "{{client_id}}/me" },
+                                  "webhook": { "secret": "client_secret", "header": "X-Sig", "encodings": ["base64"], "prefixes": ["v1="] })"),
+            QStringLiteral("acme.json"),
+            &errors);
+        QVERIFY2(p, qPrintable(dump(errors)));
+        QVERIFY(p->featured);
+        QVERIFY(p->webhook);
+        QCOMPARE(p->webhook->header, QStringLiteral("X-Sig"));
+        QCOMPARE(p->webhook->encodings, QStringList {QStringLiteral("base64")});
+        QCOMPARE(p->webhook->prefixes, QStringList {QStringLiteral("v1=")});
+        QVERIFY(p->webhookSecretField());
+        QCOMPARE(p->webhookSecretField()->key, QStringLiteral("client_secret"));
+        const auto plain = ProfileLoader::parse(minimalProfile(), QStringLiteral("acme.json"), &errors);
+        QVERIFY(plain && !plain->webhookSecretField() && !plain->featured);
     }
 
     void malformedProfilesGivePreciseErrors()

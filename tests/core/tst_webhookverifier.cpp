@@ -43,7 +43,7 @@ private Q_SLOTS:
         QTest::newRow("secret pasted base64")
             << body << hex << secret.toBase64() << int(Verdict::SecretEncoding) << "base64-decoded";
         QTest::newRow("wrong secret") << body << hex << QByteArray("another") << int(Verdict::Mismatch)
-                                      << "webhookSecret";
+                                      << "not the one that signed";
         QTest::newRow("body changed") << QByteArray(R"({"event":"card.created","data":{"id":"c_1","amount":9999}})")
                                       << hex << secret << int(Verdict::Mismatch) << "changed";
         QTest::newRow("truncated signature")
@@ -63,6 +63,33 @@ private Q_SLOTS:
         QCOMPARE(int(result.verdict), verdict);
         QVERIFY2(result.detail.contains(detail), qPrintable(result.detail));
         QVERIFY(!result.detail.contains(QString::fromLatin1(secret)) || secret.isEmpty());
+    }
+
+    // A profile's webhook rule: its header line may be pasted whole, its prefix is stripped, and a
+    // signature in an encoding the provider never sends is refused with the encoding it does send.
+    void followsTheProfilesRule()
+    {
+        WebhookRule rule;
+        rule.secretKey = QStringLiteral("signing_key");
+        rule.header = QStringLiteral("X-Acme-Signature");
+        rule.encodings = {QStringLiteral("base64")};
+        rule.prefixes = {QStringLiteral("acme1:")};
+        const QByteArray secret = "acme-webhook-secret";
+        const QByteArray body = R"({"event":"ping"})";
+        const QByteArray mac = QByteArray::fromHex(WebhookVerifier::sign(body, secret));
+
+        auto result = WebhookVerifier::verify(rule, body, "x-acme-signature: acme1:" + mac.toBase64(), secret);
+        QVERIFY2(result.valid(), qPrintable(result.detail));
+        QCOMPARE(result.signatureEncoding, QStringLiteral("base64"));
+
+        result = WebhookVerifier::verify(rule, body, mac.toHex(), secret);
+        QCOMPARE(result.verdict, Verdict::MalformedSignature);
+        QVERIFY2(result.detail.contains(QStringLiteral("sends base64 in the X-Acme-Signature header")),
+                 qPrintable(result.detail));
+
+        result = WebhookVerifier::verify(rule, body, "acme1:" + mac.toBase64(), "wrong");
+        QCOMPARE(result.verdict, Verdict::Mismatch);
+        QVERIFY2(result.detail.contains(QStringLiteral("signing_key")), qPrintable(result.detail));
     }
 };
 

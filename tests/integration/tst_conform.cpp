@@ -63,8 +63,9 @@ private Q_SLOTS:
         for (const auto& [key, value] : demo->credentials) {
             options.flow.credentials.insert(key, value);
         }
-        options.probePath = options.flow.credentials.value(QStringLiteral("probe_path"));
-        QVERIFY(!options.probePath.isEmpty());
+        // The probe is the profile's check request, resolved with the environment's own keys.
+        const auto probe = ConformanceRun::probeFor(*m_registry.find(QStringLiteral("oauth2-code")), options.flow);
+        QCOMPARE(probe.path, QStringLiteral("/api/me"));
         options.flow.browserTimeoutMs = 5000;
         options.flow.openUrl = [&browser](const QUrl& url) {
             browser.opener(true)(url);

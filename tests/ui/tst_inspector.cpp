@@ -1,6 +1,7 @@
+#include "core/profile/ProfileLoader.h"
+#include "core/util/Jwt.h"
 #include "tests/support/FakeClock.h"
 #include "ui/inspector/JsonTreeModel.h"
-#include "ui/inspector/JwtDecoder.h"
 #include "ui/inspector/ResponseInspector.h"
 
 #include <QElapsedTimer>
@@ -21,9 +22,17 @@ using keyway::ui::ResponseInspector;
 namespace {
 const QDateTime Start(QDate(2026, 1, 1), QTime(12, 0), Qt::UTC);
 
+// The envelope rule of the shipped Seismic profile: the inspector reads envelopes only through a profile.
+SuccessRule seismicEnvelope()
+{
+    static const ProfileRegistry registry = ProfileRegistry::loadDefault();
+    return registry.find(QStringLiteral("seismic"))->apiSuccess;
+}
+
 ReplyView jsonReply(const QByteArray& body, int status = 200)
 {
     ReplyView reply;
+    reply.success = seismicEnvelope();
     reply.status = status;
     reply.reason = status == 200 ? QStringLiteral("OK") : QStringLiteral("Bad Request");
     reply.elapsedMs = 84;
@@ -111,6 +120,7 @@ private Q_SLOTS:
         QVERIFY(showAndWait(reply));
         QVERIFY(m_inspector->envelopeText().contains(QStringLiteral("⚠")));
         QVERIFY(m_inspector->envelopeText().contains(QStringLiteral("40399")));
+        QVERIFY(m_inspector->envelopeText().contains(QStringLiteral("Token invalid")));
         auto* hint = m_inspector->findChild<QLabel*>(QStringLiteral("hintLabel"));
         QVERIFY(hint->isVisible());
         QCOMPARE(hint->text(), reply.hint);
@@ -215,7 +225,7 @@ private Q_SLOTS:
     {
         const qint64 exp = Start.toSecsSinceEpoch() + 299;
         const QByteArray jwt = makeJwt(exp);
-        QVERIFY(ui::JwtDecoder::looksLikeJwt(QString::fromLatin1(jwt)));
+        QVERIFY(Jwt::looksLikeJwt(QString::fromLatin1(jwt)));
         QVERIFY(showAndWait(jsonReply(R"({"token_type":"Bearer","access_token":")" + jwt + R"(","expires_in":299})")));
         JsonTreeModel* model = m_inspector->treeModel();
         const QModelIndex token = model->findKey(QStringLiteral("access_token"));

@@ -345,7 +345,6 @@ void ConformancePage::launch(const QMap<QString, QString>& credentials)
         return self && self->m_generation == generation && opener && opener(url);
     };
     options.flow.browserTimeoutMs = m_browserTimeoutMs;
-    options.probePath = credentials.value(QStringLiteral("probe_path"));
 
     m_run = new ConformanceRun(*m_profile, options, this);
     connect(m_run, &ConformanceRun::event, this, &ConformancePage::onEvent);
@@ -355,8 +354,11 @@ void ConformancePage::launch(const QMap<QString, QString>& credentials)
     connect(m_run, &ConformanceRun::finished, this, &ConformancePage::onFinished);
     markNextRunning();
     updateControls();
-    setStatus(options.probePath.isEmpty()
-                  ? tr("Running the checks… (no probe_path is set, so the refresh checks cannot call the API)")
+    const ConformanceRun::Probe probe = ConformanceRun::probeFor(*m_profile, options.flow);
+    setStatus(probe.path.isEmpty()
+                  ? tr("Running the checks… (%1 is not set, so the refresh checks cannot call the API)")
+                        .arg(probe.missingKeys.isEmpty() ? tr("the check request")
+                                                         : probe.missingKeys.join(QStringLiteral(", ")))
                   : tr("Running the checks…"));
     appendLog(tr("conformance run of “%1” started").arg(m_environmentName));
     qCInfo(lcUi) << "conformance run started for" << m_profile->id;

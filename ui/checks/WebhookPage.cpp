@@ -66,19 +66,6 @@ WebhookPage::WebhookPage(QWidget* parent) : QWidget(parent)
     setEnvironment(nullptr, {}, {});
 }
 
-const CredentialField* WebhookPage::webhookSecretField(const ProviderProfile& profile)
-{
-    // The same rule as `keyway-cli webhook verify`: a secret field named webhookSecret / webhook_secret.
-    for (const CredentialField& field : profile.fields) {
-        if (field.secret
-            && (field.bareKey.compare(QLatin1String("webhookSecret"), Qt::CaseInsensitive) == 0
-                || field.bareKey.compare(QLatin1String("webhook_secret"), Qt::CaseInsensitive) == 0)) {
-            return &field;
-        }
-    }
-    return nullptr;
-}
-
 void WebhookPage::buildUi()
 {
     m_title = new QLabel(this);
@@ -173,11 +160,15 @@ void WebhookPage::setEnvironment(const ProviderProfile* profile,
     ++m_generation;
     m_verifying = false;
     m_profile = profile;
-    m_secretField = profile ? webhookSecretField(*profile) : nullptr;
+    m_secretField = profile ? profile->webhookSecretField() : nullptr;
     m_environmentName = environmentName;
     m_loader = std::move(loader);
     clearVerdict();
     m_status->clear();
+    m_signature->setPlaceholderText(
+        m_secretField ? tr("The %1 header's value (%2)")
+                            .arg(profile->webhook->header, profile->webhook->encodings.join(QStringLiteral(" / ")))
+                      : tr("The signature header's value, hex or base64"));
     if (m_secretField) {
         m_title->setText(tr("Webhook signature — %1").arg(environmentName));
         m_intro->setText(tr("Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this "
@@ -208,6 +199,7 @@ void WebhookPage::verify()
     const QByteArray signature = m_signature->text().trimmed().toUtf8();
     const QString key = m_secretField->key;
     const QString label = m_secretField->label.isEmpty() ? key : m_secretField->label;
+    const WebhookRule rule = *m_profile->webhook;
     m_verifying = true;
     const int generation = ++m_generation;
     updateControls();
@@ -219,26 +211,26 @@ void WebhookPage::verify()
         return;
     }
     const QPointer<WebhookPage> self(this);
-    m_loader(
-        [self, generation, body, signature, key, label](const QMap<QString, QString>& values, const QString& error) {
-            if (!self || generation != self->m_generation) {
-                return;
-            }
-            self->m_verifying = false;
-            self->updateControls();
-            if (!error.isEmpty()) {
-                self->showError(error);
-                return;
-            }
-            const QString secret = values.value(key);
-            if (secret.isEmpty()) {
-                self->showError(tr("This environment has no %1: set it on the Credentials tab.").arg(label));
-                return;
-            }
-            const auto result = WebhookVerifier::verify(body, signature, secret.toUtf8());
-            qCInfo(lcUi) << "webhook signature verified:" << result.valid();
-            self->showResult(result);
-        });
+    m_loader([self, generation, body, signature, key, label, rule](const QMap<QString, QString>& values,
+                                                                   const QString& error) {
+        if (!self || generation != self->m_generation) {
+            return;
+        }
+        self->m_verifying = false;
+        self->updateControls();
+        if (!error.isEmpty()) {
+            self->showError(error);
+            return;
+        }
+        const QString secret = values.value(key);
+        if (secret.isEmpty()) {
+            self->showError(tr("This environment has no %1: set it on the Credentials tab.").arg(label));
+            return;
+        }
+        const auto result = WebhookVerifier::verify(rule, body, signature, secret.toUtf8());
+        qCInfo(lcUi) << "webhook signature verified:" << result.valid();
+        self->showResult(result);
+    });
 }
 
 void WebhookPage::showResult(const WebhookVerifier::Result& result)

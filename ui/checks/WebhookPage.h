@@ -18,10 +18,10 @@ class QPushButton;
 namespace keyway::ui {
 
 // Verifies a pasted webhook body against its HMAC-SHA256 signature with the environment's webhook
-// secret (Seismic's webhookSecret), using the same verifier as `keyway-cli webhook verify`. The
-// verdict is said in plain words with a pass / warn / fail colour and icon, and names the part that
-// mismatched when it can be told (signature encoding, body whitespace, secret encoding). The secret
-// is read from the keychain for each verification, used, and dropped: it is never shown.
+// secret (the field the profile's "webhook" block names), under the profile's webhook rule, using the same verifier as
+// `keyway-cli webhook verify`. The verdict is said in plain words with a pass / warn / fail colour and icon, and names
+// the part that mismatched when it can be told (signature encoding, body whitespace, secret encoding). The secret is
+// read from the keychain for each verification, used, and dropped: it is never shown.
 //
 // Object names: webhookPage, webhookTitle, webhookBody, webhookSignature, webhookVerifyButton
 // (Ctrl+Enter), webhookVerdict (frame), webhookVerdictIcon, webhookVerdictLabel, webhookStatus.
@@ -32,9 +32,6 @@ public:
     using CredentialLoader = FlowWalkthrough::CredentialLoader;
 
     explicit WebhookPage(QWidget* parent = nullptr);
-
-    // The profile's secret field that holds the webhook secret, or nullptr when it has none.
-    static const CredentialField* webhookSecretField(const ProviderProfile& profile);
 
     // nullptr profile, or one without a webhook secret, shows an explanation and disables Verify.
     void setEnvironment(const ProviderProfile* profile, const QString& environmentName, CredentialLoader loader);

@@ -22,7 +22,6 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
@@ -251,22 +250,12 @@ QStringList RequestComposer::sampleNames() const
 QString RequestComposer::fillPlaceholders(const QString& text) const
 {
     // Only non-secret values: a secret never lands in an editable field (or in history through it).
-    static const QRegularExpression placeholder(QStringLiteral("\\{\\{\\s*([A-Za-z0-9_.]+)\\s*\\}\\}"));
-    QString result;
-    qsizetype last = 0;
-    auto it = placeholder.globalMatch(text);
-    while (it.hasNext()) {
-        const QRegularExpressionMatch match = it.next();
-        const QString key = match.captured(1);
+    return TemplateResolver::substitute(text, [this](const QString& key, const QString& placeholder) {
         const CredentialField* field = m_profile ? m_profile->field(key) : nullptr;
         const bool secret = field && field->secret;
         const QString value = secret ? QString() : m_environment.values.value(key);
-        result += text.mid(last, match.capturedStart() - last);
-        result += value.isEmpty() ? match.captured(0) : value;
-        last = match.capturedEnd();
-    }
-    result += text.mid(last);
-    return result;
+        return value.isEmpty() ? placeholder : value;
+    });
 }
 
 void RequestComposer::applySample(int index)
@@ -474,6 +463,9 @@ void RequestComposer::onResult(const ApiResult& result)
             view.headers.append({name, redactor ? redactor->redactHeader(name, value).toUtf8() : value});
         }
         view.body = result.response.body;
+        if (m_profile) {
+            view.success = m_profile->apiSuccess;
+        }
         if (!result.ok()) {
             view.hint = result.oneLine();
         }

@@ -73,6 +73,7 @@ public:
     QString statusText() const;
     Session* session() const { return m_session.data(); }
     const Environment& environment() const { return m_environment; }
+    const ProviderProfile* profile() const { return m_profile; }
 
 public Q_SLOTS:
     void send();

@@ -58,6 +58,9 @@ RequestWorkspace::RequestWorkspace(const QString& historyDirectory, QWidget* par
         }
         view.body = entry.responseBody.toUtf8();
         view.hint = entry.summary;
+        if (const ProviderProfile* profile = m_composer->profile()) {
+            view.success = profile->apiSuccess;
+        }
         if (entry.responseBodyTruncated) {
             const QString note = tr("History kept only the first part of this %n-byte body.",
                                     nullptr,

@@ -1,7 +1,7 @@
 #include "ui/inspector/JsonTreeModel.h"
 
 #include "core/json/JsonText.h"
-#include "ui/inspector/JwtDecoder.h"
+#include "core/util/Jwt.h"
 
 #include <QCoreApplication>
 #include <QPointer>
@@ -54,8 +54,10 @@ JsonTreeModel::JsonTreeModel(QObject* parent) : QAbstractItemModel(parent) { }
 
 JsonTreeModel::~JsonTreeModel() = default;
 
-void JsonTreeModel::load(const QByteArray& document)
+void JsonTreeModel::load(const QByteArray& document, int status, const SuccessRule& success)
 {
+    m_status = status;
+    m_success = success;
     beginResetModel();
     ++m_generation;
     m_root.reset();
@@ -83,12 +85,14 @@ void JsonTreeModel::startJob(Node* target, quint64 offset, qint64 length, bool i
 {
     const QByteArray document = m_document; // shared, not copied
     const quint64 generation = m_generation;
+    const SuccessRule success = m_success;
+    const int status = m_status;
     const QPointer<JsonTreeModel> guard(this);
     QThreadPool::globalInstance()->start(QRunnable::create([=] {
         auto result = std::make_shared<IndexJobResult>();
         result->index = json::indexValue(document, offset, length);
         if (isRoot) {
-            result->envelope = json::readEnvelope(document, result->index);
+            result->envelope = json::readEnvelope(success, status, document, result->index);
         }
         // Back on the UI thread; the guard is only dereferenced there.
         QMetaObject::invokeMethod(
@@ -370,7 +374,7 @@ QVariant JsonTreeModel::data(const QModelIndex& index, int role) const
         return node->isContainer() || node->isGroup;
     case IsJwtRole:
         return !node->isGroup && node->entry.type == JsonType::String && node->entry.valueLength < 64 * 1024
-            && JwtDecoder::looksLikeJwt(valuePreview(node, 64 * 1024));
+            && Jwt::looksLikeJwt(valuePreview(node, 64 * 1024));
     }
     return {};
 }

@@ -28,8 +28,9 @@ public:
     explicit JsonTreeModel(QObject* parent = nullptr);
     ~JsonTreeModel() override;
 
-    // Starts indexing `document` on a worker thread; loaded() or failed() follows (queued).
-    void load(const QByteArray& document);
+    // Starts indexing `document` on a worker thread; loaded() or failed() follows (queued). The
+    // envelope is judged there too, by `success` (the profile's apiSuccess) for HTTP `status`.
+    void load(const QByteArray& document, int status = 200, const SuccessRule& success = {});
     void clear();
 
     bool isLoading() const { return m_loading; }
@@ -79,6 +80,8 @@ private:
     bool m_loading = false;
     QString m_error;
     json::ReplyEnvelope m_envelope;
+    SuccessRule m_success;
+    int m_status = 200;
 };
 
 } // namespace keyway::ui

@@ -1,7 +1,7 @@
 #include "ui/inspector/JwtView.h"
 
 #include "core/util/Clock.h"
-#include "ui/inspector/JwtDecoder.h"
+#include "core/util/Jwt.h"
 #include "ui/timeline/DurationFormat.h"
 
 #include <QDateTime>
@@ -58,7 +58,7 @@ JwtView::JwtView(QWidget* parent) : QWidget(parent)
 
 bool JwtView::setToken(const QString& token)
 {
-    const auto jwt = JwtDecoder::decode(token);
+    const auto jwt = Jwt::decode(token);
     if (!jwt) {
         clear();
         m_summary->setText(tr("This value is not a JWT (three base64url parts whose first two are JSON)."));

@@ -1,9 +1,9 @@
 #include "ui/inspector/ResponseInspector.h"
 
 #include "core/json/JsonText.h"
+#include "core/util/Jwt.h"
 #include "ui/inspector/ChunkedTextLoader.h"
 #include "ui/inspector/JsonTreeModel.h"
-#include "ui/inspector/JwtDecoder.h"
 #include "ui/inspector/JwtView.h"
 
 #include <QApplication>
@@ -307,7 +307,9 @@ void ResponseInspector::showReply(const ReplyView& reply)
         return;
     }
     setNote(tr("Reading the body…"));
-    m_model->load(reply.body); // the text views are prepared after the tree, so the two never compete for memory
+    m_model->load(reply.body,
+                  reply.status,
+                  reply.success); // the text views are prepared after the tree, so the two never compete for memory
 }
 
 void ResponseInspector::startTextJob()
@@ -354,7 +356,7 @@ void ResponseInspector::onTreeLoaded()
 {
     startTextJob();
     const json::ReplyEnvelope envelope = m_model->envelope();
-    if (envelope.kind != json::ReplyEnvelope::Kind::None) {
+    if (envelope.present) {
         m_envelope->setText(envelope.isError ? QStringLiteral("⚠ ") + envelope.summary() : envelope.summary());
         QPalette envelopePalette = palette();
         envelopePalette.setColor(QPalette::WindowText,
@@ -446,7 +448,7 @@ void ResponseInspector::updateJwtCandidate()
             candidate = m_model->valueText(current);
         }
     }
-    m_jwtCandidate = JwtDecoder::looksLikeJwt(candidate) ? candidate : QString();
+    m_jwtCandidate = Jwt::looksLikeJwt(candidate) ? candidate : QString();
     m_decodeJwt->setEnabled(!m_jwtCandidate.isEmpty());
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/profile/ProviderProfile.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -29,6 +31,7 @@ struct ReplyView
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QString hint; // e.g. the profile's explanation of an error code; shown under the summary
+    SuccessRule success; // the profile's apiSuccess: how the envelope summary judges the body
 };
 
 // Status, timing, size, headers and the body as a lazy JSON tree, pretty text and raw text, with search
