@@ -72,10 +72,6 @@
         <translation>kann nicht ausgeführt werden: kein Refresh-Token zum Testen vorhanden</translation>
     </message>
     <message>
-        <source>cannot run: set probe_path to an API call that needs the token</source>
-        <translation>kann nicht ausgeführt werden: setzen Sie probe_path auf einen API-Aufruf, der das Token benötigt</translation>
-    </message>
-    <message>
         <source>the refresh failed: %1</source>
         <translation>die Token-Erneuerung ist fehlgeschlagen: %1</translation>
     </message>
@@ -132,6 +128,14 @@
             <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es einmal rotiert und Keyway hat das neueste verwendet</numerusform>
             <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es %n-mal rotiert und Keyway hat jeweils das neueste verwendet</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>cannot run: the provider&apos;s profile has no check request to call the API with</source>
+        <translation>kann nicht ausgeführt werden: Das Profil des Anbieters hat keine Prüfanfrage, mit der die API aufgerufen werden kann</translation>
+    </message>
+    <message>
+        <source>cannot run: set %1 to an API call that needs the token</source>
+        <translation>kann nicht ausgeführt werden: Setzen Sie %1 auf einen API-Aufruf, der das Token benötigt</translation>
     </message>
 </context>
 <context>
@@ -598,6 +602,34 @@
         <source>expected an array of sample requests</source>
         <translation>Array von Beispielanfragen erwartet</translation>
     </message>
+    <message>
+        <source>envelope codes need &quot;apiSuccess&quot; with a &quot;codePointer&quot;</source>
+        <translation>Envelope-Codes benötigen &quot;apiSuccess&quot; mit einem &quot;codePointer&quot;</translation>
+    </message>
+    <message>
+        <source>{{%1}} names no credential field</source>
+        <translation>{{%1}} bezeichnet kein Zugangsdatenfeld</translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of &quot;hex&quot; and/or &quot;base64&quot;</source>
+        <translation>nicht leeres Array aus &quot;hex&quot; und/oder &quot;base64&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>expected &quot;hex&quot; or &quot;base64&quot;</source>
+        <translation>&quot;hex&quot; oder &quot;base64&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>names no credential field; expected one of: %1</source>
+        <translation>bezeichnet kein Zugangsdatenfeld; erwartet wird eines von: %1</translation>
+    </message>
+    <message>
+        <source>field &quot;%1&quot; must be declared &quot;secret&quot;: true (it signs webhooks)</source>
+        <translation>Feld &quot;%1&quot; muss als &quot;secret&quot;: true deklariert sein (es signiert Webhooks)</translation>
+    </message>
+    <message>
+        <source>expected an HTTP header name, e.g. &quot;X-Signature&quot;</source>
+        <translation>HTTP-Header-Name erwartet, z. B. &quot;X-Signature&quot;</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ProfileRegistry</name>
@@ -776,10 +808,6 @@
         <translation>ohne umgebenden Leerraum</translation>
     </message>
     <message>
-        <source>The signature is not an HMAC-SHA256 value: expected 64 hex characters (optionally &quot;sha256=&quot; first) or 44 base64 characters. Copy the whole signature header value.</source>
-        <translation>Die Signatur ist kein HMAC-SHA256-Wert: Erwartet werden 64 Hex-Zeichen (optional mit vorangestelltem &quot;sha256=&quot;) oder 44 Base64-Zeichen. Kopieren Sie den vollständigen Wert des Signatur-Headers.</translation>
-    </message>
-    <message>
         <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
         <translation>Gültig: Die %1-Signatur stimmt mit dem HMAC-SHA256 des Bodys mit dem Secret dieser Umgebung überein.</translation>
     </message>
@@ -804,8 +832,40 @@
         <translation>Die Signatur passt, wenn das Secret %1 verwendet wird: Speichern Sie das Secret in dieser Form.</translation>
     </message>
     <message>
-        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s webhookSecret), or the body was changed after it was signed.</source>
-        <translation>Die Signatur passt nicht: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde (prüfen Sie webhookSecret der Umgebung), oder der Body wurde nach dem Signieren verändert.</translation>
+        <source>signature header</source>
+        <translation>Signatur-Header</translation>
+    </message>
+    <message>
+        <source>64 hex characters</source>
+        <translation>64 Hex-Zeichen</translation>
+    </message>
+    <message>
+        <source>44 base64 characters</source>
+        <translation>44 Base64-Zeichen</translation>
+    </message>
+    <message>
+        <source>The signature is not an HMAC-SHA256 value: expected %1%2. Copy the whole value of the %3 header.</source>
+        <translation>Die Signatur ist kein HMAC-SHA256-Wert: Erwartet werden %1%2. Kopieren Sie den ganzen Wert des Headers %3.</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <source> (optionally &quot;%1&quot; first)</source>
+        <translation> (optional mit vorangestelltem &quot;%1&quot;)</translation>
+    </message>
+    <message>
+        <source>The signature is written in %1, but this provider sends %2 in the %3 header: copy the header&apos;s value unchanged.</source>
+        <translation>Die Signatur ist in %1 geschrieben, aber dieser Anbieter sendet %2 im Header %3: Kopieren Sie den Wert des Headers unverändert.</translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook, or the body was changed after it was signed.</source>
+        <translation>Die Signatur stimmt nicht überein: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde, oder der Body wurde nach dem Signieren verändert.</translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s %1), or the body was changed after it was signed.</source>
+        <translation>Die Signatur stimmt nicht überein: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde (prüfen Sie %1 der Umgebung), oder der Body wurde nach dem Signieren verändert.</translation>
     </message>
 </context>
 <context>
@@ -985,12 +1045,12 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>NAME und --signature sind erforderlich</translation>
     </message>
     <message>
-        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
-        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert kein Webhook-Secret</translation>
-    </message>
-    <message>
         <source>Open this URL in a browser to sign in, then come back here:</source>
         <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
+    </message>
+    <message>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
+        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert keine Webhook-Regel (einen &quot;webhook&quot;-Block in seinem Profil)</translation>
     </message>
 </context>
 <context>
@@ -1343,20 +1403,8 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>Erfolgscode des Anbieters %1: %2</translation>
     </message>
     <message>
-        <source>JSON:API error: %1</source>
-        <translation>JSON:API-Fehler: %1</translation>
-    </message>
-    <message>
-        <source>JSON:API error %1: %2</source>
-        <translation>JSON:API-Fehler %1: %2</translation>
-    </message>
-    <message>
-        <source>OAuth error: %1</source>
-        <translation>OAuth-Fehler: %1</translation>
-    </message>
-    <message>
-        <source>OAuth error %1: %2</source>
-        <translation>OAuth-Fehler %1: %2</translation>
+        <source>Provider error: %1</source>
+        <translation>Fehler des Anbieters: %1</translation>
     </message>
 </context>
 <context>
@@ -1509,10 +1557,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Zugangsdaten werden gelesen…</translation>
     </message>
     <message>
-        <source>Running the checks… (no probe_path is set, so the refresh checks cannot call the API)</source>
-        <translation>Prüfungen laufen… (probe_path ist nicht gesetzt, daher können die Erneuerungsprüfungen die API nicht aufrufen)</translation>
-    </message>
-    <message>
         <source>Running the checks…</source>
         <translation>Prüfungen laufen…</translation>
     </message>
@@ -1567,6 +1611,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>not run yet.</source>
         <translation>noch nicht ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Running the checks… (%1 is not set, so the refresh checks cannot call the API)</source>
+        <translation>Prüfungen laufen… (%1 ist nicht gesetzt, daher können die Refresh-Prüfungen die API nicht aufrufen)</translation>
+    </message>
+    <message>
+        <source>the check request</source>
+        <translation>die Prüfanfrage</translation>
     </message>
 </context>
 <context>
@@ -2733,6 +2785,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Do not trust this webhook until the signature matches.</source>
         <translation>Vertrauen Sie diesem Webhook nicht, solange die Signatur nicht passt.</translation>
+    </message>
+    <message>
+        <source>The %1 header&apos;s value (%2)</source>
+        <translation>Der Wert des Headers %1 (%2)</translation>
     </message>
 </context>
 </TS>

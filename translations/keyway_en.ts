@@ -72,10 +72,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>cannot run: set probe_path to an API call that needs the token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>the refresh failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -132,6 +128,14 @@
             <numerusform>the refresh token kept working; the provider rotated it once and Keyway used the newest</numerusform>
             <numerusform>the refresh token kept working; the provider rotated it %n times and Keyway used the newest</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>cannot run: the provider&apos;s profile has no check request to call the API with</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: set %1 to an API call that needs the token</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -598,6 +602,34 @@
         <source>expected an array of sample requests</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>envelope codes need &quot;apiSuccess&quot; with a &quot;codePointer&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{{%1}} names no credential field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of &quot;hex&quot; and/or &quot;base64&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;hex&quot; or &quot;base64&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>names no credential field; expected one of: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field &quot;%1&quot; must be declared &quot;secret&quot;: true (it signs webhooks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an HTTP header name, e.g. &quot;X-Signature&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ProfileRegistry</name>
@@ -776,10 +808,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The signature is not an HMAC-SHA256 value: expected 64 hex characters (optionally &quot;sha256=&quot; first) or 44 base64 characters. Copy the whole signature header value.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -804,7 +832,39 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s webhookSecret), or the body was changed after it was signed.</source>
+        <source>signature header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>64 hex characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>44 base64 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature is not an HMAC-SHA256 value: expected %1%2. Copy the whole value of the %3 header.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (optionally &quot;%1&quot; first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature is written in %1, but this provider sends %2 in the %3 header: copy the header&apos;s value unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook, or the body was changed after it was signed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s %1), or the body was changed after it was signed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -972,11 +1032,11 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
+        <source>Open this URL in a browser to sign in, then come back here:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open this URL in a browser to sign in, then come back here:</source>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1326,19 +1386,7 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>JSON:API error: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JSON:API error %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>OAuth error: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>OAuth error %1: %2</source>
+        <source>Provider error: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1490,10 +1538,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Running the checks… (no probe_path is set, so the refresh checks cannot call the API)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Running the checks…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1547,6 +1591,14 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>not run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the checks… (%1 is not set, so the refresh checks cannot call the API)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the check request</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2712,6 +2764,10 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Do not trust this webhook until the signature matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 header&apos;s value (%2)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
