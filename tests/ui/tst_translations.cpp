@@ -301,8 +301,7 @@ void TestTranslations::environmentDialogSpeaksGerman()
 {
     installLanguage(QStringLiteral("de"));
     const auto window = makeWindow();
-    EnvironmentDialog dialog(
-        EnvironmentDialog::Mode::Add, &window->profiles(), &window->environmentStore(), m_secrets.get(), window.get());
+    EnvironmentDialog dialog(EnvironmentDialog::Mode::Add, window->environmentService(), window.get());
     dialog.show();
     QCOMPARE(dialog.windowTitle(), QStringLiteral("Neue Umgebung"));
 
