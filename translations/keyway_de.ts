@@ -2,206 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>ConformancePage</name>
-    <message>
-        <source>Sign-in page shown (prompt=login)</source>
-        <translation>Anmeldeseite wird angezeigt (prompt=login)</translation>
-    </message>
-    <message>
-        <source>State returned unchanged and verified</source>
-        <translation>state unverändert zurückgegeben und geprüft</translation>
-    </message>
-    <message>
-        <source>Code exchange: access token, refresh token, expiry, user_id</source>
-        <translation>Code-Austausch: Access-Token, Refresh-Token, Ablaufzeit, user_id</translation>
-    </message>
-    <message>
-        <source>Same user_id on two sign-ins</source>
-        <translation>Dieselbe user_id bei zwei Anmeldungen</translation>
-    </message>
-    <message>
-        <source>Refresh keeps the previous access token working</source>
-        <translation>Nach der Erneuerung funktioniert das vorherige Access-Token weiter</translation>
-    </message>
-    <message>
-        <source>Two concurrent refreshes both succeed</source>
-        <translation>Zwei gleichzeitige Erneuerungen sind beide erfolgreich</translation>
-    </message>
-    <message>
-        <source>Refresh token works until it is rotated</source>
-        <translation>Refresh-Token funktioniert, bis es rotiert wird</translation>
-    </message>
-    <message>
-        <source>step: %1</source>
-        <translation>Schritt: %1</translation>
-    </message>
-    <message>
-        <source>← HTTP %1 (%2 ms)</source>
-        <translation>← HTTP %1 (%2 ms)</translation>
-    </message>
-    <message>
-        <source>captured %1 = %2</source>
-        <translation>erfasst: %1 = %2</translation>
-    </message>
-    <message>
-        <source>captured %1, valid until %2</source>
-        <translation>erfasst: %1, gültig bis %2</translation>
-    </message>
-    <message>
-        <source>captured %1</source>
-        <translation>erfasst: %1</translation>
-    </message>
-    <message>
-        <source>used %1 (single use)</source>
-        <translation>verwendet: %1 (einmalig verwendbar)</translation>
-    </message>
-    <message>
-        <source>%1 expired</source>
-        <translation>%1 abgelaufen</translation>
-    </message>
-    <message>
-        <source>step failed: %1</source>
-        <translation>Schritt fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>sign-in in the browser: %1</source>
-        <translation>Anmeldung im Browser: %1</translation>
-    </message>
-    <message>
-        <source>Run checks…</source>
-        <translation>Prüfungen ausführen…</translation>
-    </message>
-    <message>
-        <source>Sign in twice, refresh tokens and report each check</source>
-        <translation>Zweimal anmelden, Tokens erneuern und das Ergebnis jeder Prüfung melden</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>Check</source>
-        <translation>Prüfung</translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation>Ergebnis</translation>
-    </message>
-    <message>
-        <source>Evidence</source>
-        <translation>Nachweis</translation>
-    </message>
-    <message>
-        <source>Every request and reply of the run appears here, secrets redacted.</source>
-        <translation>Jede Anfrage und Antwort des Durchlaufs erscheint hier, Secrets unkenntlich gemacht.</translation>
-    </message>
-    <message>
-        <source>Event log (redacted)</source>
-        <translation>Ereignisprotokoll (Secrets unkenntlich)</translation>
-    </message>
-    <message>
-        <source>Check provider — %1</source>
-        <translation>Anbieter prüfen — %1</translation>
-    </message>
-    <message>
-        <source>Signs in twice in your browser (each time with prompt=login), exchanges the codes, refreshes the tokens and calls the probe request, then reports each requirement of an authorization-code provider with its evidence.</source>
-        <translation>Meldet sich zweimal in Ihrem Browser an (jeweils mit prompt=login), tauscht die Codes ein, erneuert die Tokens und ruft die Probe-Anfrage auf; anschließend wird jede Anforderung an einen Authorization-Code-Anbieter mit ihrem Nachweis gemeldet.</translation>
-    </message>
-    <message>
-        <source>Press Run checks to start.</source>
-        <translation>Klicken Sie zum Starten auf „Prüfungen ausführen“.</translation>
-    </message>
-    <message>
-        <source>Check provider</source>
-        <translation>Anbieter prüfen</translation>
-    </message>
-    <message>
-        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
-        <translation>„%1“ verwendet %2. Die Anbieterprüfungen gelten für Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code).</translation>
-    </message>
-    <message>
-        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
-        <translation>Wählen Sie eine Authorization-Code-Umgebung (Anbieter oauth2-code) aus, um sie zu prüfen.</translation>
-    </message>
-    <message>
-        <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
-
-Run the checks against a test account. Start now?</source>
-        <translation>Die Prüfungen melden sich zweimal in Ihrem Browser bei „%1“ an und erneuern die Tokens, einschließlich zweier gleichzeitiger Erneuerungen mit demselben Refresh-Token. Ein Server, der Refresh-Tokens rotiert, widerruft dabei möglicherweise den gesamten Grant.
-
-Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
-    </message>
-    <message>
-        <source>Not started.</source>
-        <translation>Nicht gestartet.</translation>
-    </message>
-    <message>
-        <source>Reading the credentials…</source>
-        <translation>Zugangsdaten werden gelesen…</translation>
-    </message>
-    <message>
-        <source>Running the checks… (no probe_path is set, so the refresh checks cannot call the API)</source>
-        <translation>Prüfungen laufen… (probe_path ist nicht gesetzt, daher können die Erneuerungsprüfungen die API nicht aufrufen)</translation>
-    </message>
-    <message>
-        <source>Running the checks…</source>
-        <translation>Prüfungen laufen…</translation>
-    </message>
-    <message>
-        <source>conformance run of “%1” started</source>
-        <translation>Konformitätsprüfung von „%1“ gestartet</translation>
-    </message>
-    <message>
-        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
-        <translation>Warten auf den Browser: Melden Sie sich dort an (Anmeldung %1 von 2); die Prüfungen laufen danach selbstständig weiter.</translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation>Warnung: %1</translation>
-    </message>
-    <message>
-        <source>All %1 checks passed.</source>
-        <translation>Alle %1 Prüfungen bestanden.</translation>
-    </message>
-    <message>
-        <source>%1 of %2 checks passed; %3 failed. Select a failed check to see why.</source>
-        <translation>%1 von %2 Prüfungen bestanden; %3 fehlgeschlagen. Wählen Sie eine fehlgeschlagene Prüfung aus, um den Grund zu sehen.</translation>
-    </message>
-    <message>
-        <source>%1 of %2 checks passed</source>
-        <translation>%1 von %2 Prüfungen bestanden</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>abgebrochen</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Abgebrochen.</translation>
-    </message>
-    <message>
-        <source>not run</source>
-        <translation>nicht ausgeführt</translation>
-    </message>
-    <message>
-        <source>running…</source>
-        <translation>läuft…</translation>
-    </message>
-    <message>
-        <source>pass</source>
-        <translation>bestanden</translation>
-    </message>
-    <message>
-        <source>FAIL</source>
-        <translation>FEHLER</translation>
-    </message>
-    <message>
-        <source>not run yet.</source>
-        <translation>noch nicht ausgeführt.</translation>
-    </message>
-</context>
-<context>
-    <name>ConformanceRun</name>
+    <name>keyway::ConformanceRun</name>
     <message>
         <source>HTTP %1</source>
         <translation>HTTP %1</translation>
@@ -271,10 +72,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>kann nicht ausgeführt werden: kein Refresh-Token zum Testen vorhanden</translation>
     </message>
     <message>
-        <source>cannot run: set probe_path to an API call that needs the token</source>
-        <translation>kann nicht ausgeführt werden: setzen Sie probe_path auf einen API-Aufruf, der das Token benötigt</translation>
-    </message>
-    <message>
         <source>the refresh failed: %1</source>
         <translation>die Token-Erneuerung ist fehlgeschlagen: %1</translation>
     </message>
@@ -328,1528 +125,72 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message numerus="yes">
         <source>the refresh token kept working; the provider rotated it %n time(s) and Keyway used the newest</source>
         <translation>
-            <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es %n-mal rotiert und Keyway hat das neueste verwendet</numerusform>
+            <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es einmal rotiert und Keyway hat das neueste verwendet</numerusform>
             <numerusform>das Refresh-Token funktionierte weiterhin; der Anbieter hat es %n-mal rotiert und Keyway hat jeweils das neueste verwendet</numerusform>
         </translation>
     </message>
-</context>
-<context>
-    <name>CredentialEditor</name>
     <message>
-        <source>&amp;Retry</source>
-        <translation>&amp;Erneut versuchen</translation>
+        <source>cannot run: the provider&apos;s profile has no check request to call the API with</source>
+        <translation>kann nicht ausgeführt werden: Das Profil des Anbieters hat keine Prüfanfrage, mit der die API aufgerufen werden kann</translation>
     </message>
     <message>
-        <source>&amp;Save to keychain</source>
-        <translation>Im Schlüsselbund &amp;speichern</translation>
-    </message>
-    <message>
-        <source>(default: %1)</source>
-        <translation>(Standard: %1)</translation>
-    </message>
-    <message>
-        <source>default: %1</source>
-        <translation>Standard: %1</translation>
-    </message>
-    <message>
-        <source>not set</source>
-        <translation>nicht gesetzt</translation>
-    </message>
-    <message>
-        <source>Show or hide %1</source>
-        <translation>%1 ein- oder ausblenden</translation>
-    </message>
-    <message>
-        <source>Copy %1; the clipboard clears itself in %2 seconds</source>
-        <translation>%1 kopieren; die Zwischenablage leert sich nach %2 Sekunden</translation>
-    </message>
-    <message>
-        <source>reading from the keychain…</source>
-        <translation>wird aus dem Schlüsselbund gelesen…</translation>
-    </message>
-    <message>
-        <source>unknown: the keychain could not be read</source>
-        <translation>unbekannt: der Schlüsselbund konnte nicht gelesen werden</translation>
-    </message>
-    <message>
-        <source>Saved. No secret changed.</source>
-        <translation>Gespeichert. Es wurde kein Secret geändert.</translation>
-    </message>
-    <message>
-        <source>Saved to the keychain.</source>
-        <translation>Im Schlüsselbund gespeichert.</translation>
-    </message>
-    <message>
-        <source>The keychain is locked. Unlock it (your desktop asks for your login password), then press Retry. Nothing you typed is lost.</source>
-        <translation>Der Schlüsselbund ist gesperrt. Entsperren Sie ihn (Ihr Desktop fragt nach Ihrem Anmeldepasswort) und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
-    </message>
-    <message>
-        <source>No keychain is available: the Secret Service (GNOME Keyring, KWallet) is not running or does not answer. Start it, then press Retry. Nothing you typed is lost.</source>
-        <translation>Kein Schlüsselbund verfügbar: Der Secret Service (GNOME Keyring, KWallet) läuft nicht oder antwortet nicht. Starten Sie ihn und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
-    </message>
-    <message>
-        <source>The keychain refused access. Allow Keyway when it asks, then press Retry. Nothing you typed is lost.</source>
-        <translation>Der Schlüsselbund hat den Zugriff verweigert. Erlauben Sie Keyway den Zugriff, wenn Sie gefragt werden, und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
-    </message>
-    <message>
-        <source>The secret is not in the keychain.</source>
-        <translation>Das Secret ist nicht im Schlüsselbund.</translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1. Press Retry to try again; nothing you typed is lost.</source>
-        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1. Klicken Sie auf „Erneut versuchen“, um es erneut zu versuchen; Ihre Eingaben gehen nicht verloren.</translation>
-    </message>
-    <message>
-        <source>unknown error</source>
-        <translation>unbekannter Fehler</translation>
+        <source>cannot run: set %1 to an API call that needs the token</source>
+        <translation>kann nicht ausgeführt werden: Setzen Sie %1 auf einen API-Aufruf, der das Token benötigt</translation>
     </message>
 </context>
 <context>
-    <name>DemoEnvironments</name>
+    <name>keyway::EnvironmentService</name>
     <message>
-        <source>Sandbox %1</source>
-        <translation>Sandbox %1</translation>
+        <source>Another Keyway process is changing %1; try again in a moment.</source>
+        <translation>Ein anderer Keyway-Prozess ändert gerade %1; versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <source>Sandbox %1 %2</source>
-        <translation>Sandbox %1 %2</translation>
+        <source>An environment needs a name.</source>
+        <translation>Eine Umgebung braucht einen Namen.</translation>
     </message>
     <message>
-        <source>The sandbox environments could not be stored in the keychain: %1</source>
-        <translation>Die Sandbox-Umgebungen konnten nicht im Schlüsselbund gespeichert werden: %1</translation>
+        <source>There is no provider profile &apos;%1&apos;; known: %2</source>
+        <translation>Es gibt kein Anbieterprofil &apos;%1&apos;; bekannt: %2</translation>
     </message>
-</context>
-<context>
-    <name>EnvironmentContext</name>
     <message>
-        <source>keyway-cli: cannot read the environments: %1</source>
-        <translation>keyway-cli: die Umgebungen können nicht gelesen werden: %1</translation>
+        <source>An environment needs an id.</source>
+        <translation>Eine Umgebung braucht eine ID.</translation>
     </message>
     <message>
-        <source>keyway-cli: unknown environment &apos;%1&apos;; known: %2</source>
-        <translation>keyway-cli: unbekannte Umgebung &apos;%1&apos;; bekannt: %2</translation>
+        <source>An environment named &apos;%1&apos; already exists.</source>
+        <translation>Eine Umgebung namens &apos;%1&apos; existiert bereits.</translation>
     </message>
     <message>
-        <source>none (create one with keyway-cli env add)</source>
-        <translation>keine (legen Sie eine mit keyway-cli env add an)</translation>
+        <source>The secrets could not be stored, so &apos;%1&apos; was not created.</source>
+        <translation>Die Secrets konnten nicht gespeichert werden, daher wurde &apos;%1&apos; nicht angelegt.</translation>
     </message>
     <message>
-        <source>keyway-cli: environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
-        <translation>keyway-cli: Umgebung &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;, für den es kein Profil gibt</translation>
+        <source>The environment &apos;%1&apos; does not exist any more.</source>
+        <translation>Die Umgebung &apos;%1&apos; existiert nicht mehr.</translation>
     </message>
     <message>
-        <source>keyway-cli: provider &apos;%1&apos; has no credential sets; drop --credentials</source>
-        <translation>keyway-cli: Anbieter &apos;%1&apos; hat keine Zugangsdatensätze; lassen Sie --credentials weg</translation>
+        <source>The secrets could not be stored, so nothing was changed.</source>
+        <translation>Die Secrets konnten nicht gespeichert werden, daher wurde nichts geändert.</translation>
     </message>
     <message>
-        <source>keyway-cli: unknown credential set &apos;%1&apos; for %2; valid: %3</source>
-        <translation>keyway-cli: unbekannter Zugangsdatensatz &apos;%1&apos; für %2; gültig: %3</translation>
+        <source>A secret could not be removed from the keychain; the environment file was not changed.</source>
+        <translation>Ein Secret konnte nicht aus dem Schlüsselbund entfernt werden; die Umgebungsdatei wurde nicht geändert.</translation>
     </message>
     <message>
-        <source>keyway-cli: environment &apos;%1&apos; has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
-        <translation>keyway-cli: Umgebung &apos;%1&apos; hat keinen Wert für den Pflichtschlüssel %2; setzen Sie ihn mit keyway-cli env add %1 --set %2=VALUE</translation>
+        <source>The environment to duplicate does not exist any more.</source>
+        <translation>Die zu duplizierende Umgebung existiert nicht mehr.</translation>
     </message>
     <message>
-        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
-        <translation>keyway-cli: das Secret %1 der Umgebung &apos;%2&apos; ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env add %2 --provider %3 --secret %1</translation>
+        <source>The secrets to copy could not be read, so no copy was made.</source>
+        <translation>Die zu kopierenden Secrets konnten nicht gelesen werden, daher wurde keine Kopie angelegt.</translation>
     </message>
     <message>
-        <source>keyway-cli: the keychain could not give the secret %1 (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
-        <translation>keyway-cli: der Schlüsselbund konnte das Secret %1 (%2) nicht liefern: %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; es wurde nichts geändert.</translation>
+        <source>The environment does not exist any more.</source>
+        <translation>Die Umgebung existiert nicht mehr.</translation>
     </message>
-</context>
-<context>
-    <name>EnvironmentDialog</name>
     <message>
-        <source>New environment</source>
-        <translation>Neue Umgebung</translation>
-    </message>
-    <message>
-        <source>Edit environment</source>
-        <translation>Umgebung bearbeiten</translation>
-    </message>
-    <message>
-        <source>Duplicate environment</source>
-        <translation>Umgebung duplizieren</translation>
-    </message>
-    <message>
-        <source>e.g. Seismic staging</source>
-        <translation>z. B. Seismic Staging</translation>
-    </message>
-    <message>
-        <source>Request paths are appended to this URL, keeping its path prefix.</source>
-        <translation>Anfragepfade werden an diese URL angehängt; ihr Pfadpräfix bleibt erhalten.</translation>
-    </message>
-    <message>
-        <source>&amp;Provider:</source>
-        <translation>&amp;Anbieter:</translation>
-    </message>
-    <message>
-        <source>&amp;Name:</source>
-        <translation>&amp;Name:</translation>
-    </message>
-    <message>
-        <source>&amp;Base URL:</source>
-        <translation>&amp;Basis-URL:</translation>
-    </message>
-    <message>
-        <source>Credentials (secret fields are stored in the keychain only)</source>
-        <translation>Zugangsdaten (geheime Felder werden nur im Schlüsselbund gespeichert)</translation>
-    </message>
-    <message>
-        <source>%1 (copy)</source>
-        <translation>%1 (Kopie)</translation>
-    </message>
-    <message>
-        <source>https://api.example.com</source>
-        <translation>https://api.example.com</translation>
-    </message>
-    <message>
-        <source>Provider documentation</source>
-        <translation>Dokumentation des Anbieters</translation>
-    </message>
-    <message>
-        <source>Fields</source>
-        <translation>Felder</translation>
-    </message>
-    <message>
-        <source>required</source>
-        <translation>erforderlich</translation>
-    </message>
-    <message>
-        <source>secret, kept in the keychain</source>
-        <translation>geheim, im Schlüsselbund abgelegt</translation>
-    </message>
-    <message>
-        <source>Pick a provider.</source>
-        <translation>Wählen Sie einen Anbieter.</translation>
-    </message>
-    <message>
-        <source>Give the environment a name.</source>
-        <translation>Geben Sie der Umgebung einen Namen.</translation>
-    </message>
-    <message>
-        <source>An environment named “%1” already exists. Choose another name.</source>
-        <translation>Eine Umgebung namens „%1“ existiert bereits. Wählen Sie einen anderen Namen.</translation>
-    </message>
-    <message>
-        <source>The base URL must be an http:// or https:// address, e.g. https://api.example.com/v2.</source>
-        <translation>Die Basis-URL muss eine http://- oder https://-Adresse sein, z. B. https://api.example.com/v2.</translation>
-    </message>
-    <message>
-        <source>Fill in the required fields: %1.</source>
-        <translation>Füllen Sie die Pflichtfelder aus: %1.</translation>
-    </message>
-    <message>
-        <source>The secrets are in the keychain, but the environment list could not be saved: %1</source>
-        <translation>Die Secrets sind im Schlüsselbund, aber die Umgebungsliste konnte nicht gespeichert werden: %1</translation>
-    </message>
-</context>
-<context>
-    <name>EnvironmentList</name>
-    <message>
-        <source>Environments</source>
-        <translation>Umgebungen</translation>
-    </message>
-    <message>
-        <source>&amp;Environments</source>
-        <translation>U&amp;mgebungen</translation>
-    </message>
-</context>
-<context>
-    <name>EnvironmentListModel</name>
-    <message>
-        <source>Environment</source>
-        <translation>Umgebung</translation>
-    </message>
-    <message>
-        <source>Keychain</source>
-        <translation>Schlüsselbund</translation>
-    </message>
-    <message>
-        <source>unknown provider %1</source>
-        <translation>unbekannter Anbieter %1</translation>
-    </message>
-    <message>
-        <source>Missing: %1</source>
-        <translation>Fehlt: %1</translation>
-    </message>
-    <message>
-        <source>checking…</source>
-        <translation>wird geprüft…</translation>
-    </message>
-    <message>
-        <source>all set</source>
-        <translation>vollständig</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n missing</source>
-        <translation>
-            <numerusform>%n fehlt</numerusform>
-            <numerusform>%n fehlen</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>keychain locked</source>
-        <translation>Schlüsselbund gesperrt</translation>
-    </message>
-    <message>
-        <source>keychain unavailable</source>
-        <translation>Schlüsselbund nicht verfügbar</translation>
-    </message>
-    <message>
-        <source>keychain error</source>
-        <translation>Schlüsselbundfehler</translation>
-    </message>
-</context>
-<context>
-    <name>FlowEngine</name>
-    <message>
-        <source>no reply</source>
-        <translation>keine Antwort</translation>
-    </message>
-    <message>
-        <source>Check the environment&apos;s base URL and that the provider is reachable.</source>
-        <translation>Prüfen Sie die Basis-URL der Umgebung und ob der Anbieter erreichbar ist.</translation>
-    </message>
-    <message>
-        <source>the reply has no %1 at %2</source>
-        <translation>die Antwort enthält unter %2 kein %1</translation>
-    </message>
-    <message>
-        <source>The provider&apos;s reply does not match the profile: check the base URL.</source>
-        <translation>Die Antwort des Anbieters passt nicht zum Profil: Prüfen Sie die Basis-URL.</translation>
-    </message>
-    <message>
-        <source>could not listen on 127.0.0.1</source>
-        <translation>konnte nicht auf 127.0.0.1 lauschen</translation>
-    </message>
-    <message>
-        <source>Keyway needs a loopback port for the sign-in redirect.</source>
-        <translation>Keyway benötigt einen Loopback-Port für die Weiterleitung nach der Anmeldung.</translation>
-    </message>
-    <message>
-        <source>state mismatch</source>
-        <translation>state stimmt nicht überein</translation>
-    </message>
-    <message>
-        <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
-        <translation>Die Weiterleitung enthielt nicht den state, den Keyway gesendet hat (gefälschte oder veraltete Weiterleitung); ihr Code wurde nicht verwendet. Starten Sie die Anmeldung erneut.</translation>
-    </message>
-    <message>
-        <source>no sign-in within %1 s</source>
-        <translation>keine Anmeldung innerhalb von %1 s</translation>
-    </message>
-    <message>
-        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
-        <translation>Der Browser ist nicht zu Keyway zurückgekehrt: Schließen Sie die Anmeldung im Browser ab oder starten Sie den Vorgang erneut.</translation>
-    </message>
-    <message>
-        <source>could not open a browser</source>
-        <translation>konnte keinen Browser öffnen</translation>
-    </message>
-    <message>
-        <source>Open the authorization URL yourself, or use --no-browser.</source>
-        <translation>Öffnen Sie die Autorisierungs-URL selbst oder verwenden Sie --no-browser.</translation>
-    </message>
-    <message>
-        <source>the provider answered error=%1</source>
-        <translation>der Anbieter antwortete mit error=%1</translation>
-    </message>
-    <message>
-        <source>the redirect names another issuer (%1)</source>
-        <translation>die Weiterleitung nennt einen anderen Issuer (%1)</translation>
-    </message>
-    <message>
-        <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
-        <translation>Die Autorisierungsantwort kam von einem anderen Server als dem, den Keyway angefragt hat; ihr Code wurde nicht verwendet.</translation>
-    </message>
-</context>
-<context>
-    <name>FlowResult</name>
-    <message>
-        <source>step %1: %2</source>
-        <translation>Schritt %1: %2</translation>
-    </message>
-</context>
-<context>
-    <name>FlowWalkthrough</name>
-    <message>
-        <source>HTTP %1 (%2 ms)</source>
-        <translation>HTTP %1 (%2 ms)</translation>
-    </message>
-    <message>
-        <source>&amp;Run all</source>
-        <translation>Alle ausfüh&amp;ren</translation>
-    </message>
-    <message>
-        <source>Run every step of the flow (Ctrl+R)</source>
-        <translation>Alle Schritte des Flows ausführen (Strg+R)</translation>
-    </message>
-    <message>
-        <source>&amp;Step</source>
-        <translation>&amp;Schritt</translation>
-    </message>
-    <message>
-        <source>Run the next step only</source>
-        <translation>Nur den nächsten Schritt ausführen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>Reveal secrets</source>
-        <translation>Secrets anzeigen</translation>
-    </message>
-    <message>
-        <source>Show the secrets, codes and tokens in the requests and replies</source>
-        <translation>Secrets, Codes und Tokens in Anfragen und Antworten anzeigen</translation>
-    </message>
-    <message>
-        <source>The request appears here when the step runs.</source>
-        <translation>Die Anfrage erscheint hier, sobald der Schritt ausgeführt wird.</translation>
-    </message>
-    <message>
-        <source>The reply appears here.</source>
-        <translation>Die Antwort erscheint hier.</translation>
-    </message>
-    <message>
-        <source>Request</source>
-        <translation>Anfrage</translation>
-    </message>
-    <message>
-        <source>Reply</source>
-        <translation>Antwort</translation>
-    </message>
-    <message>
-        <source>%1 — %2 flow</source>
-        <translation>%1 — Flow: %2</translation>
-    </message>
-    <message>
-        <source>Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time.</source>
-        <translation>Klicken Sie auf „Alle ausführen“ (Strg+R), um den gesamten Flow auszuführen, oder auf „Schritt“, um jeweils einen Schritt auszuführen.</translation>
-    </message>
-    <message>
-        <source>Flow</source>
-        <translation>Flow</translation>
-    </message>
-    <message>
-        <source>Select an environment to walk through its auth flow.</source>
-        <translation>Wählen Sie eine Umgebung aus, um ihren Auth-Flow Schritt für Schritt zu durchlaufen.</translation>
-    </message>
-    <message>
-        <source>This environment&apos;s credentials cannot be read.</source>
-        <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
-    </message>
-    <message>
-        <source>Reading the credentials from the keychain…</source>
-        <translation>Zugangsdaten werden aus dem Schlüsselbund gelesen…</translation>
-    </message>
-    <message>
-        <source>Running step %1…</source>
-        <translation>Schritt %1 wird ausgeführt…</translation>
-    </message>
-    <message>
-        <source>Running the flow…</source>
-        <translation>Flow wird ausgeführt…</translation>
-    </message>
-    <message>
-        <source>Waiting for the browser: sign in there and Keyway continues on its own.
-%1</source>
-        <translation>Warten auf den Browser: Melden Sie sich dort an, Keyway fährt dann selbstständig fort.
-%1</translation>
-    </message>
-    <message>
-        <source>Done: the access token is valid until %1.</source>
-        <translation>Fertig: Das Access-Token ist gültig bis %1.</translation>
-    </message>
-    <message>
-        <source>Step %1 done. Press Step for step %2.</source>
-        <translation>Schritt %1 erledigt. Klicken Sie für Schritt %2 auf „Schritt“.</translation>
-    </message>
-    <message>
-        <source>Done.</source>
-        <translation>Fertig.</translation>
-    </message>
-    <message>
-        <source>Step %1 failed: %2</source>
-        <translation>Schritt %1 fehlgeschlagen: %2</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Abgebrochen.</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>läuft</translation>
-    </message>
-    <message>
-        <source>done</source>
-        <translation>erledigt</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>%1. %2</source>
-        <translation>%1. %2</translation>
-    </message>
-    <message>
-        <source>(in the browser)</source>
-        <translation>(im Browser)</translation>
-    </message>
-    <message>
-        <source>Step %1: %2</source>
-        <translation>Schritt %1: %2</translation>
-    </message>
-    <message>
-        <source>This step failed.</source>
-        <translation>Dieser Schritt ist fehlgeschlagen.</translation>
-    </message>
-    <message>
-        <source>What happened: %1</source>
-        <translation>Was passiert ist: %1</translation>
-    </message>
-    <message>
-        <source>Run step %1 only</source>
-        <translation>Nur Schritt %1 ausführen</translation>
-    </message>
-</context>
-<context>
-    <name>HistoryView</name>
-    <message>
-        <source>Search method, path, status or body…</source>
-        <translation>Methode, Pfad, Status oder Body durchsuchen…</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>Zeit</translation>
-    </message>
-    <message>
-        <source>Method</source>
-        <translation>Methode</translation>
-    </message>
-    <message>
-        <source>Path</source>
-        <translation>Pfad</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation>Dauer</translation>
-    </message>
-    <message>
-        <source>&amp;Open in composer</source>
-        <translation>Im &amp;Composer öffnen</translation>
-    </message>
-    <message>
-        <source>&amp;Re-send</source>
-        <translation>&amp;Erneut senden</translation>
-    </message>
-    <message>
-        <source>C&amp;lear history…</source>
-        <translation>Verlauf lee&amp;ren…</translation>
-    </message>
-    <message>
-        <source>—</source>
-        <translation>—</translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation>%1 ms</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n request(s)</source>
-        <translation>
-            <numerusform>%n Anfrage</numerusform>
-            <numerusform>%n Anfragen</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 of %2</source>
-        <translation>%1 von %2</translation>
-    </message>
-    <message>
-        <source>Clear history</source>
-        <translation>Verlauf leeren</translation>
-    </message>
-    <message>
-        <source>Forget every recorded request of this environment?</source>
-        <translation>Alle aufgezeichneten Anfragen dieser Umgebung verwerfen?</translation>
-    </message>
-</context>
-<context>
-    <name>JsonTreeModel</name>
-    <message>
-        <source>(value)</source>
-        <translation>(Wert)</translation>
-    </message>
-    <message>
-        <source>1 item</source>
-        <translation>1 Element</translation>
-    </message>
-    <message>
-        <source>%1 items</source>
-        <translation>%1 Elemente</translation>
-    </message>
-    <message>
-        <source>cannot read: %1</source>
-        <translation>nicht lesbar: %1</translation>
-    </message>
-    <message>
-        <source>{1 key}</source>
-        <translation>{1 Schlüssel}</translation>
-    </message>
-    <message>
-        <source>{%1 keys}</source>
-        <translation>{%1 Schlüssel}</translation>
-    </message>
-    <message>
-        <source>[1 item]</source>
-        <translation>[1 Element]</translation>
-    </message>
-    <message>
-        <source>[%1 items]</source>
-        <translation>[%1 Elemente]</translation>
-    </message>
-    <message>
-        <source>loading…</source>
-        <translation>wird geladen…</translation>
-    </message>
-    <message>
-        <source>range</source>
-        <translation>Bereich</translation>
-    </message>
-    <message>
-        <source>Key</source>
-        <translation>Schlüssel</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation>Typ</translation>
-    </message>
-</context>
-<context>
-    <name>JwtView</name>
-    <message>
-        <source>JWT decoder</source>
-        <translation>JWT-Decoder</translation>
-    </message>
-    <message>
-        <source>JWT header</source>
-        <translation>JWT-Header</translation>
-    </message>
-    <message>
-        <source>JWT claims</source>
-        <translation>JWT-Claims</translation>
-    </message>
-    <message>
-        <source>This value is not a JWT (three base64url parts whose first two are JSON).</source>
-        <translation>Dieser Wert ist kein JWT (drei base64url-Teile, von denen die ersten beiden JSON sind).</translation>
-    </message>
-    <message>
-        <source>Select a token-shaped string in the tree or the body and choose Decode JWT.</source>
-        <translation>Markieren Sie im Baum oder im Body eine Zeichenkette, die wie ein Token aussieht, und wählen Sie „JWT dekodieren“.</translation>
-    </message>
-    <message>
-        <source>Algorithm: %1 (signature not verified)</source>
-        <translation>Algorithmus: %1 (Signatur nicht geprüft)</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>keiner</translation>
-    </message>
-    <message>
-        <source>Subject: %1</source>
-        <translation>Subjekt: %1</translation>
-    </message>
-    <message>
-        <source>Issued: %1</source>
-        <translation>Ausgestellt: %1</translation>
-    </message>
-    <message>
-        <source>Expires: %1 (%2)</source>
-        <translation>Läuft ab: %1 (%2)</translation>
-    </message>
-    <message>
-        <source>No exp claim: the token does not say when it expires.</source>
-        <translation>Kein exp-Claim: Das Token gibt nicht an, wann es abläuft.</translation>
-    </message>
-</context>
-<context>
-    <name>KeyValueTable</name>
-    <message>
-        <source>Added by Keyway when the request is sent; never shown or stored.</source>
-        <translation>Wird von Keyway beim Senden der Anfrage hinzugefügt; wird nie angezeigt oder gespeichert.</translation>
-    </message>
-</context>
-<context>
-    <name>KeychainSecretStore</name>
-    <message>
-        <source>The keychain is locked; the entry was not removed. Unlock it and try again.</source>
-        <translation>Der Schlüsselbund ist gesperrt; der Eintrag wurde nicht entfernt. Entsperren Sie ihn und versuchen Sie es erneut.</translation>
-    </message>
-    <message>
-        <source>The keychain is locked; unlock it and try again.</source>
-        <translation>Der Schlüsselbund ist gesperrt; entsperren Sie ihn und versuchen Sie es erneut.</translation>
-    </message>
-    <message>
-        <source>The keychain entry is still there after removing it.</source>
-        <translation>Der Schlüsselbundeintrag ist nach dem Entfernen noch vorhanden.</translation>
-    </message>
-    <message>
-        <source>The keychain did not answer within %1 seconds.</source>
-        <translation>Der Schlüsselbund hat nicht innerhalb von %1 Sekunden geantwortet.</translation>
-    </message>
-    <message>
-        <source>No such secret in the keychain.</source>
-        <translation>Dieses Secret gibt es im Schlüsselbund nicht.</translation>
-    </message>
-    <message>
-        <source>Access to the keychain was denied.</source>
-        <translation>Der Zugriff auf den Schlüsselbund wurde verweigert.</translation>
-    </message>
-    <message>
-        <source>No keychain is available (a Secret Service such as gnome-keyring or KWallet is needed): %1</source>
-        <translation>Kein Schlüsselbund verfügbar (ein Secret Service wie gnome-keyring oder KWallet wird benötigt): %1</translation>
-    </message>
-    <message>
-        <source>The keychain cannot be reached (no D-Bus session or no Secret Service): %1</source>
-        <translation>Der Schlüsselbund ist nicht erreichbar (keine D-Bus-Sitzung oder kein Secret Service): %1</translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1</source>
-        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
-    </message>
-</context>
-<context>
-    <name>LoopbackReceiver</name>
-    <message>
-        <source>Not found</source>
-        <translation>Nicht gefunden</translation>
-    </message>
-    <message>
-        <source>Nothing here.</source>
-        <translation>Hier gibt es nichts.</translation>
-    </message>
-    <message>
-        <source>Sign-in rejected</source>
-        <translation>Anmeldung abgelehnt</translation>
-    </message>
-    <message>
-        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
-        <translation>Die Antwort enthielt nicht den state, den Keyway gesendet hat, und wurde deshalb abgelehnt. Starten Sie die Anmeldung in Keyway erneut.</translation>
-    </message>
-    <message>
-        <source>Sign-in failed</source>
-        <translation>Anmeldung fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
-        <translation>Der Anbieter antwortete: %1. Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
-    </message>
-    <message>
-        <source>Signed in</source>
-        <translation>Angemeldet</translation>
-    </message>
-    <message>
-        <source>You can close this window and return to Keyway.</source>
-        <translation>Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <source>The keychain is locked: unlock it, then try again.</source>
-        <translation>Der Schlüsselbund ist gesperrt: Entsperren Sie ihn und versuchen Sie es dann erneut.</translation>
-    </message>
-    <message>
-        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
-        <translation>Kein Schlüsselbund verfügbar: Starten Sie den Schlüsselbunddienst Ihres Desktops und versuchen Sie es dann erneut.</translation>
-    </message>
-    <message>
-        <source>The keychain refused access: allow Keyway, then try again.</source>
-        <translation>Der Schlüsselbund hat den Zugriff verweigert: Erlauben Sie Keyway den Zugriff und versuchen Sie es dann erneut.</translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1</source>
-        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
-    </message>
-    <message>
-        <source>Keyway</source>
-        <translation>Keyway</translation>
-    </message>
-    <message>
-        <source>&amp;Flow</source>
-        <translation>&amp;Flow</translation>
-    </message>
-    <message>
-        <source>&amp;Requests</source>
-        <translation>&amp;Anfragen</translation>
-    </message>
-    <message>
-        <source>&amp;Credentials</source>
-        <translation>&amp;Zugangsdaten</translation>
-    </message>
-    <message>
-        <source>Timeline</source>
-        <translation>Zeitleiste</translation>
-    </message>
-    <message>
-        <source>Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits.</source>
-        <translation>Codes und Tokens von der Ausstellung bis zum Ablauf. Strg+Mausrad oder +/- zoomt, F passt die Ansicht ein.</translation>
-    </message>
-    <message>
-        <source>&amp;New environment…</source>
-        <translation>&amp;Neue Umgebung…</translation>
-    </message>
-    <message>
-        <source>&amp;Edit environment…</source>
-        <translation>Umgebung be&amp;arbeiten…</translation>
-    </message>
-    <message>
-        <source>D&amp;uplicate environment…</source>
-        <translation>Umgebung d&amp;uplizieren…</translation>
-    </message>
-    <message>
-        <source>&amp;Delete environment…</source>
-        <translation>Umgebung &amp;löschen…</translation>
-    </message>
-    <message>
-        <source>&amp;Run flow</source>
-        <translation>Flow &amp;ausführen</translation>
-    </message>
-    <message>
-        <source>Run next &amp;step</source>
-        <translation>Nächsten &amp;Schritt ausführen</translation>
-    </message>
-    <message>
-        <source>&amp;Cancel flow</source>
-        <translation>Flow a&amp;bbrechen</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>&amp;Environment</source>
-        <translation>&amp;Umgebung</translation>
-    </message>
-    <message>
-        <source>F&amp;low</source>
-        <translation>F&amp;low</translation>
-    </message>
-    <message>
-        <source>Embedded sandbox on %1</source>
-        <translation>Eingebettete Sandbox auf %1</translation>
-    </message>
-    <message>
-        <source>No keychain.</source>
-        <translation>Kein Schlüsselbund.</translation>
-    </message>
-    <message>
-        <source>authorization code</source>
-        <translation>Autorisierungscode</translation>
-    </message>
-    <message>
-        <source>access token</source>
-        <translation>Access-Token</translation>
-    </message>
-    <message>
-        <source>refresh token</source>
-        <translation>Refresh-Token</translation>
-    </message>
-    <message>
-        <source>Select an environment first.</source>
-        <translation>Wählen Sie zuerst eine Umgebung aus.</translation>
-    </message>
-    <message>
-        <source>Saved “%1”.</source>
-        <translation>„%1“ gespeichert.</translation>
-    </message>
-    <message>
-        <source>Delete environment</source>
-        <translation>Umgebung löschen</translation>
-    </message>
-    <message>
-        <source>Delete “%1” and its secrets from the keychain? This cannot be undone.</source>
-        <translation>„%1“ und die zugehörigen Secrets aus dem Schlüsselbund löschen? Dies kann nicht rückgängig gemacht werden.</translation>
-    </message>
-    <message>
-        <source>“%1” was not deleted. %2</source>
-        <translation>„%1“ wurde nicht gelöscht. %2</translation>
-    </message>
-    <message>
-        <source>Deleted “%1”.</source>
-        <translation>„%1“ gelöscht.</translation>
-    </message>
-    <message>
-        <source>Credentials saved.</source>
-        <translation>Zugangsdaten gespeichert.</translation>
-    </message>
-    <message>
-        <source>Check pro&amp;vider</source>
-        <translation>Anbieter &amp;prüfen</translation>
-    </message>
-    <message>
-        <source>&amp;Webhooks</source>
-        <translation>&amp;Webhooks</translation>
-    </message>
-</context>
-<context>
-    <name>ProfileRegistry</name>
-    <message>
-        <source>cannot be read: %1</source>
-        <translation>kann nicht gelesen werden: %1</translation>
-    </message>
-    <message>
-        <source>provider id &quot;%1&quot; is already defined by %2</source>
-        <translation>Anbieter-ID &quot;%1&quot; ist bereits durch %2 definiert</translation>
-    </message>
-</context>
-<context>
-    <name>ReplyJudge</name>
-    <message>
-        <source>HTTP %1</source>
-        <translation>HTTP %1</translation>
-    </message>
-    <message>
-        <source>, code %1</source>
-        <translation>, Code %1</translation>
-    </message>
-    <message>
-        <source>no %1 in the reply</source>
-        <translation>kein %1 in der Antwort</translation>
-    </message>
-    <message>
-        <source>code %1</source>
-        <translation>Code %1</translation>
-    </message>
-    <message>
-        <source>%1 is empty or missing in the reply</source>
-        <translation>%1 ist in der Antwort leer oder fehlt</translation>
-    </message>
-    <message>
-        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
-        <translation>Der Anbieter hat die Zugangsdaten oder das Token abgelehnt (401 Unauthorized).</translation>
-    </message>
-    <message>
-        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
-        <translation>Der Anbieter hat die Anfrage verstanden, aber abgelehnt (403 Forbidden): Den Zugangsdaten fehlt die Berechtigung oder der Scope, die dieser Endpunkt benötigt.</translation>
-    </message>
-    <message>
-        <source>The provider had an internal error (HTTP %1); try again later.</source>
-        <translation>Beim Anbieter ist ein interner Fehler aufgetreten (HTTP %1); versuchen Sie es später erneut.</translation>
-    </message>
-    <message>
-        <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
-        <translation>Der Anbieter antwortete mit dem OAuth-Fehler &quot;%1&quot;.</translation>
-    </message>
-    <message>
-        <source>The provider answered with error code %1.</source>
-        <translation>Der Anbieter antwortete mit dem Fehlercode %1.</translation>
-    </message>
-    <message>
-        <source>The provider refused the request (HTTP %1).</source>
-        <translation>Der Anbieter hat die Anfrage abgelehnt (HTTP %1).</translation>
-    </message>
-</context>
-<context>
-    <name>RequestComposer</name>
-    <message>
-        <source>The provider&apos;s sample requests, filled from this environment</source>
-        <translation>Beispielanfragen des Anbieters, ausgefüllt mit den Werten dieser Umgebung</translation>
-    </message>
-    <message>
-        <source>/v1/path relative to the base URL</source>
-        <translation>/v1/path relativ zur Basis-URL</translation>
-    </message>
-    <message>
-        <source>&amp;Send</source>
-        <translation>&amp;Senden</translation>
-    </message>
-    <message>
-        <source>Send the request (Ctrl+Enter)</source>
-        <translation>Anfrage senden (Strg+Eingabe)</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>Stop waiting for the reply (Esc)</source>
-        <translation>Nicht länger auf die Antwort warten (Esc)</translation>
-    </message>
-    <message>
-        <source>Copy as curl</source>
-        <translation>Als curl kopieren</translation>
-    </message>
-    <message>
-        <source>Copy the request as a curl command, with the token and secrets as placeholders</source>
-        <translation>Anfrage als curl-Befehl kopieren, mit Platzhaltern für Token und Secrets</translation>
-    </message>
-    <message>
-        <source>Copy as curl with secrets…</source>
-        <translation>Als curl mit Secrets kopieren…</translation>
-    </message>
-    <message>
-        <source>Parameter</source>
-        <translation>Parameter</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <source>Header</source>
-        <translation>Header</translation>
-    </message>
-    <message>
-        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider&apos;s side. Regenerate it for a new request.</source>
-        <translation>Dieser Endpunkt benötigt pro Anfrage einen eindeutigen Schlüssel: Wird derselbe Schlüssel erneut gesendet, wiederholt der Anbieter nichts. Erzeugen Sie für eine neue Anfrage einen neuen Schlüssel.</translation>
-    </message>
-    <message>
-        <source>Regenerate</source>
-        <translation>Neu erzeugen</translation>
-    </message>
-    <message>
-        <source>Request body (JSON or form), sent as is</source>
-        <translation>Anfrage-Body (JSON oder Formular), wird unverändert gesendet</translation>
-    </message>
-    <message>
-        <source>&amp;Query</source>
-        <translation>&amp;Query</translation>
-    </message>
-    <message>
-        <source>&amp;Headers</source>
-        <translation>&amp;Header</translation>
-    </message>
-    <message>
-        <source>&amp;Body</source>
-        <translation>&amp;Body</translation>
-    </message>
-    <message>
-        <source>Sample:</source>
-        <translation>Beispiel:</translation>
-    </message>
-    <message>
-        <source>Choose a sample request…</source>
-        <translation>Beispielanfrage auswählen…</translation>
-    </message>
-    <message>
-        <source>No environment selected</source>
-        <translation>Keine Umgebung ausgewählt</translation>
-    </message>
-    <message>
-        <source>%1 (added at send)</source>
-        <translation>%1 (wird beim Senden hinzugefügt)</translation>
-    </message>
-    <message>
-        <source>Ready: %1 on %2</source>
-        <translation>Bereit: %1 auf %2</translation>
-    </message>
-    <message>
-        <source>→ %1</source>
-        <translation>→ %1</translation>
-    </message>
-    <message>
-        <source>This environment&apos;s credentials cannot be read.</source>
-        <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
-    </message>
-    <message>
-        <source>Sending %1 %2…</source>
-        <translation>%1 %2 wird gesendet…</translation>
-    </message>
-    <message>
-        <source>HTTP %1 in %2 ms</source>
-        <translation>HTTP %1 in %2 ms</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>Abgebrochen.</translation>
-    </message>
-    <message>
-        <source>Copied as curl; the token and secrets are placeholders.</source>
-        <translation>Als curl kopiert; Token und Secrets sind Platzhalter.</translation>
-    </message>
-    <message>
-        <source>Copy as curl with secrets</source>
-        <translation>Als curl mit Secrets kopieren</translation>
-    </message>
-    <message>
-        <source>The command will contain this environment&apos;s live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
-        <translation>Der Befehl enthält das gültige Access-Token dieser Umgebung im Klartext. Wer es sieht, kann bis zum Ablauf des Tokens in Ihrem Namen handeln. Die Zwischenablage wird nach %1 Sekunden geleert. Kopieren?</translation>
-    </message>
-    <message>
-        <source>Nothing copied.</source>
-        <translation>Nichts kopiert.</translation>
-    </message>
-    <message>
-        <source>Copied as curl with the token; the clipboard clears itself.</source>
-        <translation>Als curl mit Token kopiert; die Zwischenablage leert sich automatisch.</translation>
-    </message>
-    <message>
-        <source>Getting a token…</source>
-        <translation>Token wird abgerufen…</translation>
-    </message>
-</context>
-<context>
-    <name>RequestExecutor</name>
-    <message>
-        <source>no complete reply within %1 s</source>
-        <translation>keine vollständige Antwort innerhalb von %1 s</translation>
-    </message>
-    <message>
-        <source>the reply is larger than the %1 MB limit</source>
-        <translation>die Antwort überschreitet das Limit von %1 MB</translation>
-    </message>
-    <message>
-        <source>TLS error: %1</source>
-        <translation>TLS-Fehler: %1</translation>
-    </message>
-    <message>
-        <source>too many redirects</source>
-        <translation>zu viele Weiterleitungen</translation>
-    </message>
-    <message>
-        <source>refused a redirect from HTTPS to %1</source>
-        <translation>Weiterleitung von HTTPS zu %1 abgelehnt</translation>
-    </message>
-    <message>
-        <source>refused to resend the request body to another origin (%1)</source>
-        <translation>erneutes Senden des Anfrage-Bodys an einen anderen Origin (%1) abgelehnt</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>abgebrochen</translation>
-    </message>
-</context>
-<context>
-    <name>RequestWorkspace</name>
-    <message>
-        <source>Request</source>
-        <translation>Anfrage</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>Verlauf</translation>
-    </message>
-    <message numerus="yes">
-        <source>History kept only the first part of this %n-byte body.</source>
-        <translation>
-            <numerusform>Der Verlauf hat von diesem %n Byte großen Body nur den ersten Teil gespeichert.</numerusform>
-            <numerusform>Der Verlauf hat von diesem %n Byte großen Body nur den ersten Teil gespeichert.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>ResponseInspector</name>
-    <message>
-        <source>Response inspector</source>
-        <translation>Antwort-Inspektor</translation>
-    </message>
-    <message>
-        <source>Decode JWT</source>
-        <translation>JWT dekodieren</translation>
-    </message>
-    <message>
-        <source>Decode the selected token-shaped value</source>
-        <translation>Den markierten Wert dekodieren, der wie ein Token aussieht</translation>
-    </message>
-    <message>
-        <source>JSON tree</source>
-        <translation>JSON-Baum</translation>
-    </message>
-    <message>
-        <source>Body, formatted</source>
-        <translation>Body, formatiert</translation>
-    </message>
-    <message>
-        <source>Body, raw</source>
-        <translation>Body, roh</translation>
-    </message>
-    <message>
-        <source>Response headers</source>
-        <translation>Antwort-Header</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <source>Tree</source>
-        <translation>Baum</translation>
-    </message>
-    <message>
-        <source>Pretty</source>
-        <translation>Formatiert</translation>
-    </message>
-    <message>
-        <source>Raw</source>
-        <translation>Roh</translation>
-    </message>
-    <message>
-        <source>Headers</source>
-        <translation>Header</translation>
-    </message>
-    <message>
-        <source>JWT</source>
-        <translation>JWT</translation>
-    </message>
-    <message>
-        <source>Find in body</source>
-        <translation>Im Body suchen</translation>
-    </message>
-    <message>
-        <source>Previous</source>
-        <translation>Vorheriger</translation>
-    </message>
-    <message>
-        <source>Next</source>
-        <translation>Nächster</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>Schließen</translation>
-    </message>
-    <message>
-        <source>No reply yet</source>
-        <translation>Noch keine Antwort</translation>
-    </message>
-    <message>
-        <source>No HTTP status</source>
-        <translation>Kein HTTP-Status</translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation>%1 ms</translation>
-    </message>
-    <message>
-        <source>Reply status: %1</source>
-        <translation>Antwortstatus: %1</translation>
-    </message>
-    <message>
-        <source>The reply has no body.</source>
-        <translation>Die Antwort hat keinen Body.</translation>
-    </message>
-    <message>
-        <source>Reading the body…</source>
-        <translation>Body wird gelesen…</translation>
-    </message>
-    <message>
-        <source>The text views show the first %1 of %2; the tree shows everything.</source>
-        <translation>Die Textansichten zeigen die ersten %1 von %2; der Baum zeigt alles.</translation>
-    </message>
-    <message>
-        <source>This body is not JSON (%1), so there is no tree. It is shown as raw text.</source>
-        <translation>Dieser Body ist kein JSON (%1), daher gibt es keinen Baum. Er wird als Rohtext angezeigt.</translation>
-    </message>
-    <message>
-        <source>Copy value</source>
-        <translation>Wert kopieren</translation>
-    </message>
-    <message>
-        <source>Copy JSON pointer</source>
-        <translation>JSON-Pointer kopieren</translation>
-    </message>
-    <message>
-        <source>No match</source>
-        <translation>Kein Treffer</translation>
-    </message>
-</context>
-<context>
-    <name>SandboxServer</name>
-    <message>
-        <source>The sandbox is already listening.</source>
-        <translation>Die Sandbox lauscht bereits.</translation>
-    </message>
-    <message>
-        <source>Cannot listen on 127.0.0.1:%1: %2</source>
-        <translation>Lauschen auf 127.0.0.1:%1 nicht möglich: %2</translation>
-    </message>
-</context>
-<context>
-    <name>SignInPageProbe</name>
-    <message>
-        <source>with a code</source>
-        <translation>mit einem Code</translation>
-    </message>
-    <message>
-        <source>with error=%1</source>
-        <translation>mit error=%1</translation>
-    </message>
-    <message>
-        <source>without a code</source>
-        <translation>ohne Code</translation>
-    </message>
-    <message>
-        <source>the server sent the browser straight back to the redirect URI %1, without a sign-in page: prompt=login must force the user to sign in again</source>
-        <translation>der Server hat den Browser ohne Anmeldeseite direkt %1 zur Redirect-URI zurückgeschickt: prompt=login muss eine erneute Anmeldung des Benutzers erzwingen</translation>
-    </message>
-    <message>
-        <source>too many redirects from %1</source>
-        <translation>zu viele Weiterleitungen von %1</translation>
-    </message>
-    <message>
-        <source>no reply from %1: %2</source>
-        <translation>keine Antwort von %1: %2</translation>
-    </message>
-    <message>
-        <source>a sign-in page with a password field at %1</source>
-        <translation>eine Anmeldeseite mit Passwortfeld unter %1</translation>
-    </message>
-    <message>
-        <source>the authorization URL answered HTTP %1 at %2: check client_id and that http://127.0.0.1/callback is a registered redirect URI</source>
-        <translation>die Autorisierungs-URL antwortete unter %2 mit HTTP %1: prüfen Sie client_id und ob http://127.0.0.1/callback als Redirect-URI registriert ist</translation>
-    </message>
-    <message>
-        <source>HTTP %1 at %2 has no form with a password field (a page drawn by JavaScript cannot be seen by this check)</source>
-        <translation>HTTP %1 unter %2 enthält kein Formular mit Passwortfeld (eine per JavaScript erzeugte Seite kann diese Prüfung nicht erkennen)</translation>
-    </message>
-</context>
-<context>
-    <name>TimelineWidget</name>
-    <message>
-        <source>Token timeline</source>
-        <translation>Token-Zeitleiste</translation>
-    </message>
-    <message>
-        <source>revoked or failed</source>
-        <translation>widerrufen oder fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>✓ used at %1</source>
-        <translation>✓ verwendet um %1</translation>
-    </message>
-    <message>
-        <source>no expiry given</source>
-        <translation>kein Ablauf angegeben</translation>
-    </message>
-    <message>
-        <source>%1 — %2</source>
-        <translation>%1 — %2</translation>
-    </message>
-    <message>
-        <source>Issued: %1</source>
-        <translation>Ausgestellt: %1</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>unbekannt</translation>
-    </message>
-    <message>
-        <source>Expires: %1</source>
-        <translation>Läuft ab: %1</translation>
-    </message>
-    <message>
-        <source>not given by the provider</source>
-        <translation>vom Anbieter nicht angegeben</translation>
-    </message>
-    <message>
-        <source>Consumed: %1 (single use)</source>
-        <translation>Eingelöst: %1 (einmalig verwendbar)</translation>
-    </message>
-    <message>
-        <source>Single use, not consumed yet</source>
-        <translation>Einmalig verwendbar, noch nicht eingelöst</translation>
-    </message>
-    <message>
-        <source>Revoked or refused</source>
-        <translation>Widerrufen oder abgelehnt</translation>
-    </message>
-    <message>
-        <source>No codes or tokens yet.</source>
-        <translation>Noch keine Codes oder Tokens.</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
-        <source>%1 · %2</source>
-        <translation>%1 · %2</translation>
-    </message>
-    <message>
-        <source>No codes or tokens yet. Run a flow step to see them here.</source>
-        <translation>Noch keine Codes oder Tokens. Führen Sie einen Flow-Schritt aus, um sie hier zu sehen.</translation>
-    </message>
-    <message>
-        <source>now</source>
-        <translation>jetzt</translation>
-    </message>
-</context>
-<context>
-    <name>WebhookPage</name>
-    <message>
-        <source>Valid: the signature matches this body and the environment&apos;s webhook secret.</source>
-        <translation>Gültig: Die Signatur passt zu diesem Body und zum Webhook-Secret der Umgebung.</translation>
-    </message>
-    <message>
-        <source>Not a signature: expected the hex or base64 form of an HMAC-SHA256 (32 bytes).</source>
-        <translation>Keine Signatur: Erwartet wird ein HMAC-SHA256 (32 Byte) in Hex- oder Base64-Form.</translation>
-    </message>
-    <message>
-        <source>Body whitespace mismatch: the signature fits this body only once whitespace or line endings are normalised.</source>
-        <translation>Leerraum im Body weicht ab: Die Signatur passt erst zu diesem Body, wenn Leerraum oder Zeilenenden normalisiert werden.</translation>
-    </message>
-    <message>
-        <source>Secret encoding mismatch: the signature fits when the secret is decoded first.</source>
-        <translation>Kodierung des Secrets weicht ab: Die Signatur passt, wenn das Secret zuerst dekodiert wird.</translation>
-    </message>
-    <message>
-        <source>Mismatch: the signature does not match this body with the environment&apos;s webhook secret.</source>
-        <translation>Keine Übereinstimmung: Die Signatur passt nicht zu diesem Body mit dem Webhook-Secret der Umgebung.</translation>
-    </message>
-    <message>
-        <source>Paste the webhook body exactly as it was received (raw bytes, not re-formatted).</source>
-        <translation>Fügen Sie den Webhook-Body genau so ein, wie er empfangen wurde (Rohbytes, nicht umformatiert).</translation>
-    </message>
-    <message>
-        <source>The signature header&apos;s value, hex or base64</source>
-        <translation>Wert des Signatur-Headers, hex oder base64</translation>
-    </message>
-    <message>
-        <source>&amp;Verify</source>
-        <translation>&amp;Verifizieren</translation>
-    </message>
-    <message>
-        <source>Verify the signature (Ctrl+Enter)</source>
-        <translation>Signatur verifizieren (Strg+Eingabe)</translation>
-    </message>
-    <message>
-        <source>&amp;Body</source>
-        <translation>&amp;Body</translation>
-    </message>
-    <message>
-        <source>&amp;Signature</source>
-        <translation>&amp;Signatur</translation>
-    </message>
-    <message>
-        <source>Webhook signature — %1</source>
-        <translation>Webhook-Signatur — %1</translation>
-    </message>
-    <message>
-        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment&apos;s “%1” from the keychain, without showing it.</source>
-        <translation>Fügen Sie einen Webhook-Body und seine Signatur ein; Keyway prüft den HMAC-SHA256 mit „%1“ dieser Umgebung aus dem Schlüsselbund, ohne den Wert anzuzeigen.</translation>
-    </message>
-    <message>
-        <source>Webhook signature</source>
-        <translation>Webhook-Signatur</translation>
-    </message>
-    <message>
-        <source>“%1” uses %2, which declares no webhook secret.</source>
-        <translation>„%1“ verwendet %2; dieser Anbieter deklariert kein Webhook-Secret.</translation>
-    </message>
-    <message>
-        <source>Select an environment whose provider signs webhooks (for example Seismic).</source>
-        <translation>Wählen Sie eine Umgebung aus, deren Anbieter Webhooks signiert (zum Beispiel Seismic).</translation>
-    </message>
-    <message>
-        <source>Paste the signature first.</source>
-        <translation>Fügen Sie zuerst die Signatur ein.</translation>
-    </message>
-    <message>
-        <source>Reading the webhook secret from the keychain…</source>
-        <translation>Webhook-Secret wird aus dem Schlüsselbund gelesen…</translation>
-    </message>
-    <message>
-        <source>No keychain.</source>
-        <translation>Kein Schlüsselbund.</translation>
-    </message>
-    <message>
-        <source>This environment has no %1: set it on the Credentials tab.</source>
-        <translation>Für diese Umgebung ist %1 nicht gesetzt: Legen Sie den Wert im Tab „Zugangsdaten“ fest.</translation>
-    </message>
-    <message>
-        <source>The signature was read as %1.</source>
-        <translation>Die Signatur wurde als %1 gelesen.</translation>
-    </message>
-    <message>
-        <source>The webhook is authentic.</source>
-        <translation>Der Webhook ist authentisch.</translation>
-    </message>
-    <message>
-        <source>Do not trust this webhook until the signature matches.</source>
-        <translation>Vertrauen Sie diesem Webhook nicht, solange die Signatur nicht passt.</translation>
-    </message>
-</context>
-<context>
-    <name>WebhookVerifier</name>
-    <message>
-        <source>The signature is not an HMAC-SHA256 value: expected 64 hex characters (optionally &quot;sha256=&quot; first) or 44 base64 characters. Copy the whole signature header value.</source>
-        <translation>Die Signatur ist kein HMAC-SHA256-Wert: Erwartet werden 64 Hex-Zeichen (optional mit vorangestelltem &quot;sha256=&quot;) oder 44 Base64-Zeichen. Kopieren Sie den vollständigen Wert des Signatur-Headers.</translation>
-    </message>
-    <message>
-        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
-        <translation>Gültig: Die %1-Signatur stimmt mit dem HMAC-SHA256 des Bodys mit dem Secret dieser Umgebung überein.</translation>
-    </message>
-    <message>
-        <source>The signature matches the body %1, not the bytes given: verify the raw request body exactly as received, before any parsing or reformatting.</source>
-        <translation>Die Signatur passt zum Body %1, nicht zu den übergebenen Bytes: Prüfen Sie den rohen Anfrage-Body genau so, wie er empfangen wurde, vor jedem Parsen oder Umformatieren.</translation>
-    </message>
-    <message>
-        <source>with surrounding whitespace removed from the secret</source>
-        <translation>ohne umgebenden Leerraum</translation>
-    </message>
-    <message>
-        <source>hex-decoded</source>
-        <translation>hex-dekodiert</translation>
-    </message>
-    <message>
-        <source>base64-decoded</source>
-        <translation>base64-dekodiert</translation>
-    </message>
-    <message>
-        <source>The signature matches when the secret is %1: store the secret in that form.</source>
-        <translation>Die Signatur passt, wenn das Secret %1 verwendet wird: Speichern Sie das Secret in dieser Form.</translation>
-    </message>
-    <message>
-        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s webhookSecret), or the body was changed after it was signed.</source>
-        <translation>Die Signatur passt nicht: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde (prüfen Sie webhookSecret der Umgebung), oder der Body wurde nach dem Signieren verändert.</translation>
-    </message>
-</context>
-<context>
-    <name>keyway</name>
-    <message>
-        <source>without the trailing newline</source>
-        <translation>ohne abschließenden Zeilenumbruch</translation>
-    </message>
-    <message>
-        <source>with a trailing newline</source>
-        <translation>mit abschließendem Zeilenumbruch</translation>
-    </message>
-    <message>
-        <source>with LF instead of CRLF line endings</source>
-        <translation>mit LF- statt CRLF-Zeilenenden</translation>
-    </message>
-    <message>
-        <source>as compact JSON (no whitespace)</source>
-        <translation>als kompaktes JSON (ohne Leerraum)</translation>
-    </message>
-    <message>
-        <source>as indented JSON</source>
-        <translation>als eingerücktes JSON</translation>
-    </message>
-    <message>
-        <source>with surrounding whitespace removed</source>
-        <translation>ohne umgebenden Leerraum</translation>
+        <source>The keychain entries of &apos;%1&apos; could not be removed, so the environment is kept.</source>
+        <translation>Die Schlüsselbundeinträge von &apos;%1&apos; konnten nicht entfernt werden, daher bleibt die Umgebung erhalten.</translation>
     </message>
 </context>
 <context>
@@ -1924,7 +265,215 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     </message>
 </context>
 <context>
-    <name>keyway::ProfileParser</name>
+    <name>keyway::FlowEngine</name>
+    <message>
+        <source>step %1: %2</source>
+        <translation>Schritt %1: %2</translation>
+    </message>
+    <message>
+        <source>no reply</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>Check the environment&apos;s base URL and that the provider is reachable.</source>
+        <translation>Prüfen Sie die Basis-URL der Umgebung und ob der Anbieter erreichbar ist.</translation>
+    </message>
+    <message>
+        <source>the reply has no %1 at %2</source>
+        <translation>die Antwort enthält unter %2 kein %1</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s reply does not match the profile: check the base URL.</source>
+        <translation>Die Antwort des Anbieters passt nicht zum Profil: Prüfen Sie die Basis-URL.</translation>
+    </message>
+    <message>
+        <source>could not listen on 127.0.0.1</source>
+        <translation>konnte nicht auf 127.0.0.1 lauschen</translation>
+    </message>
+    <message>
+        <source>Keyway needs a loopback port for the sign-in redirect.</source>
+        <translation>Keyway benötigt einen Loopback-Port für die Weiterleitung nach der Anmeldung.</translation>
+    </message>
+    <message>
+        <source>state mismatch</source>
+        <translation>state stimmt nicht überein</translation>
+    </message>
+    <message>
+        <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
+        <translation>Die Weiterleitung enthielt nicht den state, den Keyway gesendet hat (gefälschte oder veraltete Weiterleitung); ihr Code wurde nicht verwendet. Starten Sie die Anmeldung erneut.</translation>
+    </message>
+    <message>
+        <source>no sign-in within %1 s</source>
+        <translation>keine Anmeldung innerhalb von %1 s</translation>
+    </message>
+    <message>
+        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
+        <translation>Der Browser ist nicht zu Keyway zurückgekehrt: Schließen Sie die Anmeldung im Browser ab oder starten Sie den Vorgang erneut.</translation>
+    </message>
+    <message>
+        <source>could not open a browser</source>
+        <translation>konnte keinen Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Open the authorization URL yourself, or use --no-browser.</source>
+        <translation>Öffnen Sie die Autorisierungs-URL selbst oder verwenden Sie --no-browser.</translation>
+    </message>
+    <message>
+        <source>the provider answered error=%1</source>
+        <translation>der Anbieter antwortete mit error=%1</translation>
+    </message>
+    <message>
+        <source>the redirect names another issuer (%1)</source>
+        <translation>die Weiterleitung nennt einen anderen Issuer (%1)</translation>
+    </message>
+    <message>
+        <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
+        <translation>Die Autorisierungsantwort kam von einem anderen Server als dem, den Keyway angefragt hat; ihr Code wurde nicht verwendet.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::HistoryStore</name>
+    <message>
+        <source>Cannot create the history directory %1.</source>
+        <translation>Das Verlaufsverzeichnis %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot write the history file %1: %2</source>
+        <translation>Die Verlaufsdatei %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot rewrite the history file: %1</source>
+        <translation>Die Verlaufsdatei kann nicht neu geschrieben werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::KeychainSecretStore</name>
+    <message>
+        <source>The keychain is locked; the entry was not removed. Unlock it and try again.</source>
+        <translation>Der Schlüsselbund ist gesperrt; der Eintrag wurde nicht entfernt. Entsperren Sie ihn und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain is locked; unlock it and try again.</source>
+        <translation>Der Schlüsselbund ist gesperrt; entsperren Sie ihn und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain entry is still there after removing it.</source>
+        <translation>Der Schlüsselbundeintrag ist nach dem Entfernen noch vorhanden.</translation>
+    </message>
+    <message>
+        <source>The keychain did not answer within %1 seconds.</source>
+        <translation>Der Schlüsselbund hat nicht innerhalb von %1 Sekunden geantwortet.</translation>
+    </message>
+    <message>
+        <source>No such secret in the keychain.</source>
+        <translation>Dieses Secret gibt es im Schlüsselbund nicht.</translation>
+    </message>
+    <message>
+        <source>Access to the keychain was denied.</source>
+        <translation>Der Zugriff auf den Schlüsselbund wurde verweigert.</translation>
+    </message>
+    <message>
+        <source>No keychain is available (a Secret Service such as gnome-keyring or KWallet is needed): %1</source>
+        <translation>Kein Schlüsselbund verfügbar (ein Secret Service wie gnome-keyring oder KWallet wird benötigt): %1</translation>
+    </message>
+    <message>
+        <source>The keychain cannot be reached (no D-Bus session or no Secret Service): %1</source>
+        <translation>Der Schlüsselbund ist nicht erreichbar (keine D-Bus-Sitzung oder kein Secret Service): %1</translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::LoopbackReceiver</name>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Nothing here.</source>
+        <translation>Hier gibt es nichts.</translation>
+    </message>
+    <message>
+        <source>Sign-in rejected</source>
+        <translation>Anmeldung abgelehnt</translation>
+    </message>
+    <message>
+        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
+        <translation>Die Antwort enthielt nicht den state, den Keyway gesendet hat, und wurde deshalb abgelehnt. Starten Sie die Anmeldung in Keyway erneut.</translation>
+    </message>
+    <message>
+        <source>Sign-in failed</source>
+        <translation>Anmeldung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
+        <translation>Der Anbieter antwortete: %1. Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <source>You can close this window and return to Keyway.</source>
+        <translation>Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ProfileLoader</name>
+    <message>
+        <source>unknown key &quot;%1&quot;; expected one of: %2</source>
+        <translation>unbekannter Schlüssel &quot;%1&quot;; erwartet wird einer von: %2</translation>
+    </message>
+    <message>
+        <source>expected an object, found %1</source>
+        <translation>Objekt erwartet, %1 gefunden</translation>
+    </message>
+    <message>
+        <source>missing required string</source>
+        <translation>erforderliche Zeichenkette fehlt</translation>
+    </message>
+    <message>
+        <source>expected a string, found %1</source>
+        <translation>Zeichenkette erwartet, %1 gefunden</translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation>darf nicht leer sein</translation>
+    </message>
+    <message>
+        <source>expected true or false, found %1</source>
+        <translation>true oder false erwartet, %1 gefunden</translation>
+    </message>
+    <message>
+        <source>expected a positive whole number of seconds</source>
+        <translation>positive ganze Zahl von Sekunden erwartet</translation>
+    </message>
+    <message>
+        <source>expected an array of HTTP status codes</source>
+        <translation>Array von HTTP-Statuscodes erwartet</translation>
+    </message>
+    <message>
+        <source>expected an HTTP status code between 100 and 599</source>
+        <translation>HTTP-Statuscode zwischen 100 und 599 erwartet</translation>
+    </message>
+    <message>
+        <source>expected an array of strings</source>
+        <translation>Array von Zeichenketten erwartet</translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation>Zeichenkette erwartet</translation>
+    </message>
+    <message>
+        <source>expected a JSON pointer starting with &quot;/&quot;</source>
+        <translation>JSON-Pointer mit &quot;/&quot; am Anfang erwartet</translation>
+    </message>
+    <message>
+        <source>expected a string value (templates like {{clientId}} are strings)</source>
+        <translation>Zeichenkettenwert erwartet (Vorlagen wie {{clientId}} sind Zeichenketten)</translation>
+    </message>
     <message>
         <source>not valid JSON (byte %1): %2</source>
         <translation>kein gültiges JSON (Byte %1): %2</translation>
@@ -2034,10 +583,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Array von Hinweisen erwartet</translation>
     </message>
     <message>
-        <source>expected an HTTP status code between 100 and 599</source>
-        <translation>HTTP-Statuscode zwischen 100 und 599 erwartet</translation>
-    </message>
-    <message>
         <source>a hint needs at least one of &quot;code&quot;, &quot;status&quot; or &quot;when&quot;</source>
         <translation>ein Hinweis benötigt mindestens eines von &quot;code&quot;, &quot;status&quot; oder &quot;when&quot;</translation>
     </message>
@@ -2057,60 +602,270 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>expected an array of sample requests</source>
         <translation>Array von Beispielanfragen erwartet</translation>
     </message>
+    <message>
+        <source>envelope codes need &quot;apiSuccess&quot; with a &quot;codePointer&quot;</source>
+        <translation>Envelope-Codes benötigen &quot;apiSuccess&quot; mit einem &quot;codePointer&quot;</translation>
+    </message>
+    <message>
+        <source>{{%1}} names no credential field</source>
+        <translation>{{%1}} bezeichnet kein Zugangsdatenfeld</translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of &quot;hex&quot; and/or &quot;base64&quot;</source>
+        <translation>nicht leeres Array aus &quot;hex&quot; und/oder &quot;base64&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>expected &quot;hex&quot; or &quot;base64&quot;</source>
+        <translation>&quot;hex&quot; oder &quot;base64&quot; erwartet</translation>
+    </message>
+    <message>
+        <source>names no credential field; expected one of: %1</source>
+        <translation>bezeichnet kein Zugangsdatenfeld; erwartet wird eines von: %1</translation>
+    </message>
+    <message>
+        <source>field &quot;%1&quot; must be declared &quot;secret&quot;: true (it signs webhooks)</source>
+        <translation>Feld &quot;%1&quot; muss als &quot;secret&quot;: true deklariert sein (es signiert Webhooks)</translation>
+    </message>
+    <message>
+        <source>expected an HTTP header name, e.g. &quot;X-Signature&quot;</source>
+        <translation>HTTP-Header-Name erwartet, z. B. &quot;X-Signature&quot;</translation>
+    </message>
 </context>
 <context>
-    <name>keyway::Reader</name>
+    <name>keyway::ProfileRegistry</name>
     <message>
-        <source>unknown key &quot;%1&quot;; expected one of: %2</source>
-        <translation>unbekannter Schlüssel &quot;%1&quot;; erwartet wird einer von: %2</translation>
+        <source>cannot be read: %1</source>
+        <translation>kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <source>expected an object, found %1</source>
-        <translation>Objekt erwartet, %1 gefunden</translation>
+        <source>provider id &quot;%1&quot; is already defined by %2</source>
+        <translation>Anbieter-ID &quot;%1&quot; ist bereits durch %2 definiert</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ReplyJudge</name>
+    <message>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
     </message>
     <message>
-        <source>missing required string</source>
-        <translation>erforderliche Zeichenkette fehlt</translation>
+        <source>, code %1</source>
+        <translation>, Code %1</translation>
     </message>
     <message>
-        <source>expected a string, found %1</source>
-        <translation>Zeichenkette erwartet, %1 gefunden</translation>
+        <source>no %1 in the reply</source>
+        <translation>kein %1 in der Antwort</translation>
     </message>
     <message>
-        <source>must not be empty</source>
-        <translation>darf nicht leer sein</translation>
+        <source>code %1</source>
+        <translation>Code %1</translation>
     </message>
     <message>
-        <source>expected true or false, found %1</source>
-        <translation>true oder false erwartet, %1 gefunden</translation>
+        <source>%1 is empty or missing in the reply</source>
+        <translation>%1 ist in der Antwort leer oder fehlt</translation>
     </message>
     <message>
-        <source>expected a positive whole number of seconds</source>
-        <translation>positive ganze Zahl von Sekunden erwartet</translation>
+        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
+        <translation>Der Anbieter hat die Zugangsdaten oder das Token abgelehnt (401 Unauthorized).</translation>
     </message>
     <message>
-        <source>expected an array of HTTP status codes</source>
-        <translation>Array von HTTP-Statuscodes erwartet</translation>
+        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
+        <translation>Der Anbieter hat die Anfrage verstanden, aber abgelehnt (403 Forbidden): Den Zugangsdaten fehlt die Berechtigung oder der Scope, die dieser Endpunkt benötigt.</translation>
     </message>
     <message>
-        <source>expected an HTTP status code between 100 and 599</source>
-        <translation>HTTP-Statuscode zwischen 100 und 599 erwartet</translation>
+        <source>The provider had an internal error (HTTP %1); try again later.</source>
+        <translation>Beim Anbieter ist ein interner Fehler aufgetreten (HTTP %1); versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <source>expected an array of strings</source>
-        <translation>Array von Zeichenketten erwartet</translation>
+        <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
+        <translation>Der Anbieter antwortete mit dem OAuth-Fehler &quot;%1&quot;.</translation>
     </message>
     <message>
-        <source>expected a string</source>
-        <translation>Zeichenkette erwartet</translation>
+        <source>The provider answered with error code %1.</source>
+        <translation>Der Anbieter antwortete mit dem Fehlercode %1.</translation>
     </message>
     <message>
-        <source>expected a JSON pointer starting with &quot;/&quot;</source>
-        <translation>JSON-Pointer mit &quot;/&quot; am Anfang erwartet</translation>
+        <source>The provider refused the request (HTTP %1).</source>
+        <translation>Der Anbieter hat die Anfrage abgelehnt (HTTP %1).</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::RequestExecutor</name>
+    <message>
+        <source>no complete reply within %1 s</source>
+        <translation>keine vollständige Antwort innerhalb von %1 s</translation>
     </message>
     <message>
-        <source>expected a string value (templates like {{clientId}} are strings)</source>
-        <translation>Zeichenkettenwert erwartet (Vorlagen wie {{clientId}} sind Zeichenketten)</translation>
+        <source>the reply is larger than the %1 MB limit</source>
+        <translation>die Antwort überschreitet das Limit von %1 MB</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>TLS error: %1</source>
+        <translation>TLS-Fehler: %1</translation>
+    </message>
+    <message>
+        <source>too many redirects</source>
+        <translation>zu viele Weiterleitungen</translation>
+    </message>
+    <message>
+        <source>refused a redirect from HTTPS to %1</source>
+        <translation>Weiterleitung von HTTPS zu %1 abgelehnt</translation>
+    </message>
+    <message>
+        <source>refused to resend the request body to another origin (%1)</source>
+        <translation>erneutes Senden des Anfrage-Bodys an einen anderen Origin (%1) abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::Session</name>
+    <message>
+        <source>%1 is not on this environment&apos;s origin (%2)</source>
+        <translation>%1 liegt nicht am Origin dieser Umgebung (%2)</translation>
+    </message>
+    <message>
+        <source>Tokens of an environment are only ever sent to its own base URL.</source>
+        <translation>Die Token einer Umgebung werden ausschließlich an ihre eigene Basis-URL gesendet.</translation>
+    </message>
+    <message>
+        <source>No reply from the provider: check the base URL and the network.</source>
+        <translation>Keine Antwort vom Anbieter: Prüfen Sie die Basis-URL und das Netzwerk.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::SessionRegistry</name>
+    <message>
+        <source>This environment or its provider profile no longer exists.</source>
+        <translation>Diese Umgebung oder ihr Anbieterprofil existiert nicht mehr.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::SignInPageProbe</name>
+    <message>
+        <source>with a code</source>
+        <translation>mit einem Code</translation>
+    </message>
+    <message>
+        <source>with error=%1</source>
+        <translation>mit error=%1</translation>
+    </message>
+    <message>
+        <source>without a code</source>
+        <translation>ohne Code</translation>
+    </message>
+    <message>
+        <source>the server sent the browser straight back to the redirect URI %1, without a sign-in page: prompt=login must force the user to sign in again</source>
+        <translation>der Server hat den Browser ohne Anmeldeseite direkt %1 zur Redirect-URI zurückgeschickt: prompt=login muss eine erneute Anmeldung des Benutzers erzwingen</translation>
+    </message>
+    <message>
+        <source>too many redirects from %1</source>
+        <translation>zu viele Weiterleitungen von %1</translation>
+    </message>
+    <message>
+        <source>no reply from %1: %2</source>
+        <translation>keine Antwort von %1: %2</translation>
+    </message>
+    <message>
+        <source>a sign-in page with a password field at %1</source>
+        <translation>eine Anmeldeseite mit Passwortfeld unter %1</translation>
+    </message>
+    <message>
+        <source>the authorization URL answered HTTP %1 at %2: check client_id and that http://127.0.0.1/callback is a registered redirect URI</source>
+        <translation>die Autorisierungs-URL antwortete unter %2 mit HTTP %1: prüfen Sie client_id und ob http://127.0.0.1/callback als Redirect-URI registriert ist</translation>
+    </message>
+    <message>
+        <source>HTTP %1 at %2 has no form with a password field (a page drawn by JavaScript cannot be seen by this check)</source>
+        <translation>HTTP %1 unter %2 enthält kein Formular mit Passwortfeld (eine per JavaScript erzeugte Seite kann diese Prüfung nicht erkennen)</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::WebhookVerifier</name>
+    <message>
+        <source>without the trailing newline</source>
+        <translation>ohne abschließenden Zeilenumbruch</translation>
+    </message>
+    <message>
+        <source>with a trailing newline</source>
+        <translation>mit abschließendem Zeilenumbruch</translation>
+    </message>
+    <message>
+        <source>with LF instead of CRLF line endings</source>
+        <translation>mit LF- statt CRLF-Zeilenenden</translation>
+    </message>
+    <message>
+        <source>as compact JSON (no whitespace)</source>
+        <translation>als kompaktes JSON (ohne Leerraum)</translation>
+    </message>
+    <message>
+        <source>as indented JSON</source>
+        <translation>als eingerücktes JSON</translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed</source>
+        <translation>ohne umgebenden Leerraum</translation>
+    </message>
+    <message>
+        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
+        <translation>Gültig: Die %1-Signatur stimmt mit dem HMAC-SHA256 des Bodys mit dem Secret dieser Umgebung überein.</translation>
+    </message>
+    <message>
+        <source>The signature matches the body %1, not the bytes given: verify the raw request body exactly as received, before any parsing or reformatting.</source>
+        <translation>Die Signatur passt zum Body %1, nicht zu den übergebenen Bytes: Prüfen Sie den rohen Anfrage-Body genau so, wie er empfangen wurde, vor jedem Parsen oder Umformatieren.</translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed from the secret</source>
+        <translation>ohne umgebenden Leerraum</translation>
+    </message>
+    <message>
+        <source>hex-decoded</source>
+        <translation>hex-dekodiert</translation>
+    </message>
+    <message>
+        <source>base64-decoded</source>
+        <translation>base64-dekodiert</translation>
+    </message>
+    <message>
+        <source>The signature matches when the secret is %1: store the secret in that form.</source>
+        <translation>Die Signatur passt, wenn das Secret %1 verwendet wird: Speichern Sie das Secret in dieser Form.</translation>
+    </message>
+    <message>
+        <source>signature header</source>
+        <translation>Signatur-Header</translation>
+    </message>
+    <message>
+        <source>64 hex characters</source>
+        <translation>64 Hex-Zeichen</translation>
+    </message>
+    <message>
+        <source>44 base64 characters</source>
+        <translation>44 Base64-Zeichen</translation>
+    </message>
+    <message>
+        <source>The signature is not an HMAC-SHA256 value: expected %1%2. Copy the whole value of the %3 header.</source>
+        <translation>Die Signatur ist kein HMAC-SHA256-Wert: Erwartet werden %1%2. Kopieren Sie den ganzen Wert des Headers %3.</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <source> (optionally &quot;%1&quot; first)</source>
+        <translation> (optional mit vorangestelltem &quot;%1&quot;)</translation>
+    </message>
+    <message>
+        <source>The signature is written in %1, but this provider sends %2 in the %3 header: copy the header&apos;s value unchanged.</source>
+        <translation>Die Signatur ist in %1 geschrieben, aber dieser Anbieter sendet %2 im Header %3: Kopieren Sie den Wert des Headers unverändert.</translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook, or the body was changed after it was signed.</source>
+        <translation>Die Signatur stimmt nicht überein: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde, oder der Body wurde nach dem Signieren verändert.</translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s %1), or the body was changed after it was signed.</source>
+        <translation>Die Signatur stimmt nicht überein: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde (prüfen Sie %1 der Umgebung), oder der Body wurde nach dem Signieren verändert.</translation>
     </message>
 </context>
 <context>
@@ -2290,12 +1045,12 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>NAME und --signature sind erforderlich</translation>
     </message>
     <message>
-        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
-        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert kein Webhook-Secret</translation>
-    </message>
-    <message>
         <source>Open this URL in a browser to sign in, then come back here:</source>
         <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
+    </message>
+    <message>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
+        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert keine Webhook-Regel (einen &quot;webhook&quot;-Block in seinem Profil)</translation>
     </message>
 </context>
 <context>
@@ -2477,6 +1232,45 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
     </message>
 </context>
 <context>
+    <name>keyway::cli::EnvironmentContext</name>
+    <message>
+        <source>keyway-cli: cannot read the environments: %1</source>
+        <translation>keyway-cli: die Umgebungen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown environment &apos;%1&apos;; known: %2</source>
+        <translation>keyway-cli: unbekannte Umgebung &apos;%1&apos;; bekannt: %2</translation>
+    </message>
+    <message>
+        <source>none (create one with keyway-cli env add)</source>
+        <translation>keine (legen Sie eine mit keyway-cli env add an)</translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
+        <translation>keyway-cli: Umgebung &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;, für den es kein Profil gibt</translation>
+    </message>
+    <message>
+        <source>keyway-cli: provider &apos;%1&apos; has no credential sets; drop --credentials</source>
+        <translation>keyway-cli: Anbieter &apos;%1&apos; hat keine Zugangsdatensätze; lassen Sie --credentials weg</translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown credential set &apos;%1&apos; for %2; valid: %3</source>
+        <translation>keyway-cli: unbekannter Zugangsdatensatz &apos;%1&apos; für %2; gültig: %3</translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
+        <translation>keyway-cli: Umgebung &apos;%1&apos; hat keinen Wert für den Pflichtschlüssel %2; setzen Sie ihn mit keyway-cli env add %1 --set %2=VALUE</translation>
+    </message>
+    <message>
+        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
+        <translation>keyway-cli: das Secret %1 der Umgebung &apos;%2&apos; ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env add %2 --provider %3 --secret %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli: the keychain could not give the secrets of &apos;%1&apos; (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
+        <translation>keyway-cli: Der Schlüsselbund konnte die Secrets von &apos;%1&apos; nicht liefern (%2): %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; nichts wurde geändert.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::cli::FlowCommand</name>
     <message>
         <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
@@ -2609,20 +1403,308 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>Erfolgscode des Anbieters %1: %2</translation>
     </message>
     <message>
-        <source>JSON:API error: %1</source>
-        <translation>JSON:API-Fehler: %1</translation>
+        <source>Provider error: %1</source>
+        <translation>Fehler des Anbieters: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::sandbox::SandboxServer</name>
+    <message>
+        <source>The sandbox is already listening.</source>
+        <translation>Die Sandbox lauscht bereits.</translation>
     </message>
     <message>
-        <source>JSON:API error %1: %2</source>
-        <translation>JSON:API-Fehler %1: %2</translation>
+        <source>Cannot listen on 127.0.0.1:%1: %2</source>
+        <translation>Lauschen auf 127.0.0.1:%1 nicht möglich: %2</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::ConformancePage</name>
+    <message>
+        <source>Sign-in page shown (prompt=login)</source>
+        <translation>Anmeldeseite wird angezeigt (prompt=login)</translation>
     </message>
     <message>
-        <source>OAuth error: %1</source>
-        <translation>OAuth-Fehler: %1</translation>
+        <source>State returned unchanged and verified</source>
+        <translation>state unverändert zurückgegeben und geprüft</translation>
     </message>
     <message>
-        <source>OAuth error %1: %2</source>
-        <translation>OAuth-Fehler %1: %2</translation>
+        <source>Code exchange: access token, refresh token, expiry, user_id</source>
+        <translation>Code-Austausch: Access-Token, Refresh-Token, Ablaufzeit, user_id</translation>
+    </message>
+    <message>
+        <source>Same user_id on two sign-ins</source>
+        <translation>Dieselbe user_id bei zwei Anmeldungen</translation>
+    </message>
+    <message>
+        <source>Refresh keeps the previous access token working</source>
+        <translation>Nach der Erneuerung funktioniert das vorherige Access-Token weiter</translation>
+    </message>
+    <message>
+        <source>Two concurrent refreshes both succeed</source>
+        <translation>Zwei gleichzeitige Erneuerungen sind beide erfolgreich</translation>
+    </message>
+    <message>
+        <source>Refresh token works until it is rotated</source>
+        <translation>Refresh-Token funktioniert, bis es rotiert wird</translation>
+    </message>
+    <message>
+        <source>step: %1</source>
+        <translation>Schritt: %1</translation>
+    </message>
+    <message>
+        <source>← HTTP %1 (%2 ms)</source>
+        <translation>← HTTP %1 (%2 ms)</translation>
+    </message>
+    <message>
+        <source>captured %1 = %2</source>
+        <translation>erfasst: %1 = %2</translation>
+    </message>
+    <message>
+        <source>captured %1, valid until %2</source>
+        <translation>erfasst: %1, gültig bis %2</translation>
+    </message>
+    <message>
+        <source>captured %1</source>
+        <translation>erfasst: %1</translation>
+    </message>
+    <message>
+        <source>used %1 (single use)</source>
+        <translation>verwendet: %1 (einmalig verwendbar)</translation>
+    </message>
+    <message>
+        <source>%1 expired</source>
+        <translation>%1 abgelaufen</translation>
+    </message>
+    <message>
+        <source>step failed: %1</source>
+        <translation>Schritt fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>sign-in in the browser: %1</source>
+        <translation>Anmeldung im Browser: %1</translation>
+    </message>
+    <message>
+        <source>Run checks…</source>
+        <translation>Prüfungen ausführen…</translation>
+    </message>
+    <message>
+        <source>Sign in twice, refresh tokens and report each check</source>
+        <translation>Zweimal anmelden, Tokens erneuern und das Ergebnis jeder Prüfung melden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Nachweis</translation>
+    </message>
+    <message>
+        <source>Every request and reply of the run appears here, secrets redacted.</source>
+        <translation>Jede Anfrage und Antwort des Durchlaufs erscheint hier, Secrets unkenntlich gemacht.</translation>
+    </message>
+    <message>
+        <source>Event log (redacted)</source>
+        <translation>Ereignisprotokoll (Secrets unkenntlich)</translation>
+    </message>
+    <message>
+        <source>Check provider — %1</source>
+        <translation>Anbieter prüfen — %1</translation>
+    </message>
+    <message>
+        <source>Signs in twice in your browser (each time with prompt=login), exchanges the codes, refreshes the tokens and calls the probe request, then reports each requirement of an authorization-code provider with its evidence.</source>
+        <translation>Meldet sich zweimal in Ihrem Browser an (jeweils mit prompt=login), tauscht die Codes ein, erneuert die Tokens und ruft die Probe-Anfrage auf; anschließend wird jede Anforderung an einen Authorization-Code-Anbieter mit ihrem Nachweis gemeldet.</translation>
+    </message>
+    <message>
+        <source>Press Run checks to start.</source>
+        <translation>Klicken Sie zum Starten auf „Prüfungen ausführen“.</translation>
+    </message>
+    <message>
+        <source>Check provider</source>
+        <translation>Anbieter prüfen</translation>
+    </message>
+    <message>
+        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
+        <translation>„%1“ verwendet %2. Die Anbieterprüfungen gelten für Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code).</translation>
+    </message>
+    <message>
+        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
+        <translation>Wählen Sie eine Authorization-Code-Umgebung (Anbieter oauth2-code) aus, um sie zu prüfen.</translation>
+    </message>
+    <message>
+        <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
+
+Run the checks against a test account. Start now?</source>
+        <translation>Die Prüfungen melden sich zweimal in Ihrem Browser bei „%1“ an und erneuern die Tokens, einschließlich zweier gleichzeitiger Erneuerungen mit demselben Refresh-Token. Ein Server, der Refresh-Tokens rotiert, widerruft dabei möglicherweise den gesamten Grant.
+
+Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>Nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>Reading the credentials…</source>
+        <translation>Zugangsdaten werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation>Prüfungen laufen…</translation>
+    </message>
+    <message>
+        <source>conformance run of “%1” started</source>
+        <translation>Konformitätsprüfung von „%1“ gestartet</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
+        <translation>Warten auf den Browser: Melden Sie sich dort an (Anmeldung %1 von 2); die Prüfungen laufen danach selbstständig weiter.</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>All %1 checks passed.</source>
+        <translation>Alle %1 Prüfungen bestanden.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed; %3 failed. Select a failed check to see why.</source>
+        <translation>%1 von %2 Prüfungen bestanden; %3 fehlgeschlagen. Wählen Sie eine fehlgeschlagene Prüfung aus, um den Grund zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed</source>
+        <translation>%1 von %2 Prüfungen bestanden</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation>nicht ausgeführt</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>läuft…</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>bestanden</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>FEHLER</translation>
+    </message>
+    <message>
+        <source>not run yet.</source>
+        <translation>noch nicht ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Running the checks… (%1 is not set, so the refresh checks cannot call the API)</source>
+        <translation>Prüfungen laufen… (%1 ist nicht gesetzt, daher können die Refresh-Prüfungen die API nicht aufrufen)</translation>
+    </message>
+    <message>
+        <source>the check request</source>
+        <translation>die Prüfanfrage</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::CredentialEditor</name>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Save to keychain</source>
+        <translation>Im Schlüsselbund &amp;speichern</translation>
+    </message>
+    <message>
+        <source>(default: %1)</source>
+        <translation>(Standard: %1)</translation>
+    </message>
+    <message>
+        <source>default: %1</source>
+        <translation>Standard: %1</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>Show or hide %1</source>
+        <translation>%1 ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>Copy %1; the clipboard clears itself in %2 seconds</source>
+        <translation>%1 kopieren; die Zwischenablage leert sich nach %2 Sekunden</translation>
+    </message>
+    <message>
+        <source>reading from the keychain…</source>
+        <translation>wird aus dem Schlüsselbund gelesen…</translation>
+    </message>
+    <message>
+        <source>unknown: the keychain could not be read</source>
+        <translation>unbekannt: der Schlüsselbund konnte nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Saved. No secret changed.</source>
+        <translation>Gespeichert. Es wurde kein Secret geändert.</translation>
+    </message>
+    <message>
+        <source>Saved to the keychain.</source>
+        <translation>Im Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+        <source>The keychain is locked. Unlock it (your desktop asks for your login password), then press Retry. Nothing you typed is lost.</source>
+        <translation>Der Schlüsselbund ist gesperrt. Entsperren Sie ihn (Ihr Desktop fragt nach Ihrem Anmeldepasswort) und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>No keychain is available: the Secret Service (GNOME Keyring, KWallet) is not running or does not answer. Start it, then press Retry. Nothing you typed is lost.</source>
+        <translation>Kein Schlüsselbund verfügbar: Der Secret Service (GNOME Keyring, KWallet) läuft nicht oder antwortet nicht. Starten Sie ihn und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>The keychain refused access. Allow Keyway when it asks, then press Retry. Nothing you typed is lost.</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert. Erlauben Sie Keyway den Zugriff, wenn Sie gefragt werden, und klicken Sie dann auf „Erneut versuchen“. Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>The secret is not in the keychain.</source>
+        <translation>Das Secret ist nicht im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1. Press Retry to try again; nothing you typed is lost.</source>
+        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1. Klicken Sie auf „Erneut versuchen“, um es erneut zu versuchen; Ihre Eingaben gehen nicht verloren.</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::DemoEnvironments</name>
+    <message>
+        <source>Sandbox %1</source>
+        <translation>Sandbox %1</translation>
+    </message>
+    <message>
+        <source>Sandbox %1 %2</source>
+        <translation>Sandbox %1 %2</translation>
+    </message>
+    <message>
+        <source>The sandbox environments could not be created: %1</source>
+        <translation>Die Sandbox-Umgebungen konnten nicht angelegt werden: %1</translation>
     </message>
 </context>
 <context>
@@ -2650,6 +1732,1063 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
     <message>
         <source>expired %1 ago</source>
         <translation>vor %1 abgelaufen</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::EnvironmentDialog</name>
+    <message>
+        <source>New environment</source>
+        <translation>Neue Umgebung</translation>
+    </message>
+    <message>
+        <source>Edit environment</source>
+        <translation>Umgebung bearbeiten</translation>
+    </message>
+    <message>
+        <source>Duplicate environment</source>
+        <translation>Umgebung duplizieren</translation>
+    </message>
+    <message>
+        <source>e.g. Seismic staging</source>
+        <translation>z. B. Seismic Staging</translation>
+    </message>
+    <message>
+        <source>Request paths are appended to this URL, keeping its path prefix.</source>
+        <translation>Anfragepfade werden an diese URL angehängt; ihr Pfadpräfix bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation>&amp;Anbieter:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL:</source>
+        <translation>&amp;Basis-URL:</translation>
+    </message>
+    <message>
+        <source>Credentials (secret fields are stored in the keychain only)</source>
+        <translation>Zugangsdaten (geheime Felder werden nur im Schlüsselbund gespeichert)</translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation>%1 (Kopie)</translation>
+    </message>
+    <message>
+        <source>https://api.example.com</source>
+        <translation>https://api.example.com</translation>
+    </message>
+    <message>
+        <source>Provider documentation</source>
+        <translation>Dokumentation des Anbieters</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Felder</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>erforderlich</translation>
+    </message>
+    <message>
+        <source>secret, kept in the keychain</source>
+        <translation>geheim, im Schlüsselbund abgelegt</translation>
+    </message>
+    <message>
+        <source>Pick a provider.</source>
+        <translation>Wählen Sie einen Anbieter.</translation>
+    </message>
+    <message>
+        <source>Give the environment a name.</source>
+        <translation>Geben Sie der Umgebung einen Namen.</translation>
+    </message>
+    <message>
+        <source>An environment named “%1” already exists. Choose another name.</source>
+        <translation>Eine Umgebung namens „%1“ existiert bereits. Wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>The base URL must be an http:// or https:// address, e.g. https://api.example.com/v2.</source>
+        <translation>Die Basis-URL muss eine http://- oder https://-Adresse sein, z. B. https://api.example.com/v2.</translation>
+    </message>
+    <message>
+        <source>Fill in the required fields: %1.</source>
+        <translation>Füllen Sie die Pflichtfelder aus: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::EnvironmentList</name>
+    <message>
+        <source>Environments</source>
+        <translation>Umgebungen</translation>
+    </message>
+    <message>
+        <source>&amp;Environments</source>
+        <translation>U&amp;mgebungen</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::EnvironmentListModel</name>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>Keychain</source>
+        <translation>Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>unknown provider %1</source>
+        <translation>unbekannter Anbieter %1</translation>
+    </message>
+    <message>
+        <source>Missing: %1</source>
+        <translation>Fehlt: %1</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>all set</source>
+        <translation>vollständig</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n fehlt</numerusform>
+            <numerusform>%n fehlen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>keychain locked</source>
+        <translation>Schlüsselbund gesperrt</translation>
+    </message>
+    <message>
+        <source>keychain unavailable</source>
+        <translation>Schlüsselbund nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>keychain error</source>
+        <translation>Schlüsselbundfehler</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::FlowWalkthrough</name>
+    <message>
+        <source>HTTP %1 (%2 ms)</source>
+        <translation>HTTP %1 (%2 ms)</translation>
+    </message>
+    <message>
+        <source>&amp;Run all</source>
+        <translation>Alle ausfüh&amp;ren</translation>
+    </message>
+    <message>
+        <source>Run every step of the flow (Ctrl+R)</source>
+        <translation>Alle Schritte des Flows ausführen (Strg+R)</translation>
+    </message>
+    <message>
+        <source>&amp;Step</source>
+        <translation>&amp;Schritt</translation>
+    </message>
+    <message>
+        <source>Run the next step only</source>
+        <translation>Nur den nächsten Schritt ausführen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Reveal secrets</source>
+        <translation>Secrets anzeigen</translation>
+    </message>
+    <message>
+        <source>Show the secrets, codes and tokens in the requests and replies</source>
+        <translation>Secrets, Codes und Tokens in Anfragen und Antworten anzeigen</translation>
+    </message>
+    <message>
+        <source>The request appears here when the step runs.</source>
+        <translation>Die Anfrage erscheint hier, sobald der Schritt ausgeführt wird.</translation>
+    </message>
+    <message>
+        <source>The reply appears here.</source>
+        <translation>Die Antwort erscheint hier.</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>%1 — %2 flow</source>
+        <translation>%1 — Flow: %2</translation>
+    </message>
+    <message>
+        <source>Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time.</source>
+        <translation>Klicken Sie auf „Alle ausführen“ (Strg+R), um den gesamten Flow auszuführen, oder auf „Schritt“, um jeweils einen Schritt auszuführen.</translation>
+    </message>
+    <message>
+        <source>Flow</source>
+        <translation>Flow</translation>
+    </message>
+    <message>
+        <source>Select an environment to walk through its auth flow.</source>
+        <translation>Wählen Sie eine Umgebung aus, um ihren Auth-Flow Schritt für Schritt zu durchlaufen.</translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Reading the credentials from the keychain…</source>
+        <translation>Zugangsdaten werden aus dem Schlüsselbund gelesen…</translation>
+    </message>
+    <message>
+        <source>Running step %1…</source>
+        <translation>Schritt %1 wird ausgeführt…</translation>
+    </message>
+    <message>
+        <source>Running the flow…</source>
+        <translation>Flow wird ausgeführt…</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there and Keyway continues on its own.
+%1</source>
+        <translation>Warten auf den Browser: Melden Sie sich dort an, Keyway fährt dann selbstständig fort.
+%1</translation>
+    </message>
+    <message>
+        <source>Done: the access token is valid until %1.</source>
+        <translation>Fertig: Das Access-Token ist gültig bis %1.</translation>
+    </message>
+    <message>
+        <source>Step %1 done. Press Step for step %2.</source>
+        <translation>Schritt %1 erledigt. Klicken Sie für Schritt %2 auf „Schritt“.</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Fertig.</translation>
+    </message>
+    <message>
+        <source>Step %1 failed: %2</source>
+        <translation>Schritt %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>erledigt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation>%1. %2</translation>
+    </message>
+    <message>
+        <source>(in the browser)</source>
+        <translation>(im Browser)</translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation>Schritt %1: %2</translation>
+    </message>
+    <message>
+        <source>This step failed.</source>
+        <translation>Dieser Schritt ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>What happened: %1</source>
+        <translation>Was passiert ist: %1</translation>
+    </message>
+    <message>
+        <source>Run step %1 only</source>
+        <translation>Nur Schritt %1 ausführen</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::HistoryView</name>
+    <message>
+        <source>Search method, path, status or body…</source>
+        <translation>Methode, Pfad, Status oder Body durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>&amp;Open in composer</source>
+        <translation>Im &amp;Composer öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Re-send</source>
+        <translation>&amp;Erneut senden</translation>
+    </message>
+    <message>
+        <source>C&amp;lear history…</source>
+        <translation>Verlauf lee&amp;ren…</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <translation>
+            <numerusform>%n Anfrage</numerusform>
+            <numerusform>%n Anfragen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation>Verlauf leeren</translation>
+    </message>
+    <message>
+        <source>Forget every recorded request of this environment?</source>
+        <translation>Alle aufgezeichneten Anfragen dieser Umgebung verwerfen?</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::JsonTreeModel</name>
+    <message>
+        <source>(value)</source>
+        <translation>(Wert)</translation>
+    </message>
+    <message>
+        <source>1 item</source>
+        <translation>1 Element</translation>
+    </message>
+    <message>
+        <source>%1 items</source>
+        <translation>%1 Elemente</translation>
+    </message>
+    <message>
+        <source>cannot read: %1</source>
+        <translation>nicht lesbar: %1</translation>
+    </message>
+    <message>
+        <source>{1 key}</source>
+        <translation>{1 Schlüssel}</translation>
+    </message>
+    <message>
+        <source>{%1 keys}</source>
+        <translation>{%1 Schlüssel}</translation>
+    </message>
+    <message>
+        <source>[1 item]</source>
+        <translation>[1 Element]</translation>
+    </message>
+    <message>
+        <source>[%1 items]</source>
+        <translation>[%1 Elemente]</translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation>wird geladen…</translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation>Bereich</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::JwtView</name>
+    <message>
+        <source>JWT decoder</source>
+        <translation>JWT-Decoder</translation>
+    </message>
+    <message>
+        <source>JWT header</source>
+        <translation>JWT-Header</translation>
+    </message>
+    <message>
+        <source>JWT claims</source>
+        <translation>JWT-Claims</translation>
+    </message>
+    <message>
+        <source>This value is not a JWT (three base64url parts whose first two are JSON).</source>
+        <translation>Dieser Wert ist kein JWT (drei base64url-Teile, von denen die ersten beiden JSON sind).</translation>
+    </message>
+    <message>
+        <source>Select a token-shaped string in the tree or the body and choose Decode JWT.</source>
+        <translation>Markieren Sie im Baum oder im Body eine Zeichenkette, die wie ein Token aussieht, und wählen Sie „JWT dekodieren“.</translation>
+    </message>
+    <message>
+        <source>Algorithm: %1 (signature not verified)</source>
+        <translation>Algorithmus: %1 (Signatur nicht geprüft)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation>Subjekt: %1</translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation>Ausgestellt: %1</translation>
+    </message>
+    <message>
+        <source>Expires: %1 (%2)</source>
+        <translation>Läuft ab: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>No exp claim: the token does not say when it expires.</source>
+        <translation>Kein exp-Claim: Das Token gibt nicht an, wann es abläuft.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::KeyValueTable</name>
+    <message>
+        <source>Added by Keyway when the request is sent; never shown or stored.</source>
+        <translation>Wird von Keyway beim Senden der Anfrage hinzugefügt; wird nie angezeigt oder gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::MainWindow</name>
+    <message>
+        <source>The keychain is locked: unlock it, then try again.</source>
+        <translation>Der Schlüsselbund ist gesperrt: Entsperren Sie ihn und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
+        <translation>Kein Schlüsselbund verfügbar: Starten Sie den Schlüsselbunddienst Ihres Desktops und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain refused access: allow Keyway, then try again.</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert: Erlauben Sie Keyway den Zugriff und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
+    </message>
+    <message>
+        <source>Keyway</source>
+        <translation>Keyway</translation>
+    </message>
+    <message>
+        <source>&amp;Flow</source>
+        <translation>&amp;Flow</translation>
+    </message>
+    <message>
+        <source>&amp;Requests</source>
+        <translation>&amp;Anfragen</translation>
+    </message>
+    <message>
+        <source>&amp;Credentials</source>
+        <translation>&amp;Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>Check pro&amp;vider</source>
+        <translation>Anbieter &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Webhooks</source>
+        <translation>&amp;Webhooks</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits.</source>
+        <translation>Codes und Tokens von der Ausstellung bis zum Ablauf. Strg+Mausrad oder +/- zoomt, F passt die Ansicht ein.</translation>
+    </message>
+    <message>
+        <source>&amp;New environment…</source>
+        <translation>&amp;Neue Umgebung…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit environment…</source>
+        <translation>Umgebung be&amp;arbeiten…</translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate environment…</source>
+        <translation>Umgebung d&amp;uplizieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete environment…</source>
+        <translation>Umgebung &amp;löschen…</translation>
+    </message>
+    <message>
+        <source>&amp;Run flow</source>
+        <translation>Flow &amp;ausführen</translation>
+    </message>
+    <message>
+        <source>Run next &amp;step</source>
+        <translation>Nächsten &amp;Schritt ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel flow</source>
+        <translation>Flow a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Environment</source>
+        <translation>&amp;Umgebung</translation>
+    </message>
+    <message>
+        <source>F&amp;low</source>
+        <translation>F&amp;low</translation>
+    </message>
+    <message>
+        <source>Embedded sandbox on %1</source>
+        <translation>Eingebettete Sandbox auf %1</translation>
+    </message>
+    <message>
+        <source>authorization code</source>
+        <translation>Autorisierungscode</translation>
+    </message>
+    <message>
+        <source>access token</source>
+        <translation>Access-Token</translation>
+    </message>
+    <message>
+        <source>refresh token</source>
+        <translation>Refresh-Token</translation>
+    </message>
+    <message>
+        <source>Select an environment first.</source>
+        <translation>Wählen Sie zuerst eine Umgebung aus.</translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation>„%1“ gespeichert.</translation>
+    </message>
+    <message>
+        <source>Delete environment</source>
+        <translation>Umgebung löschen</translation>
+    </message>
+    <message>
+        <source>Delete “%1” and its secrets from the keychain? This cannot be undone.</source>
+        <translation>„%1“ und die zugehörigen Secrets aus dem Schlüsselbund löschen? Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>“%1” was not deleted. %2</source>
+        <translation>„%1“ wurde nicht gelöscht. %2</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation>„%1“ gelöscht.</translation>
+    </message>
+    <message>
+        <source>Credentials saved.</source>
+        <translation>Zugangsdaten gespeichert.</translation>
+    </message>
+    <message>
+        <source>Credential &amp;set:</source>
+        <translation>Zugangsdaten&amp;satz:</translation>
+    </message>
+    <message>
+        <source>This environment no longer exists.</source>
+        <translation>Diese Umgebung existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::RequestComposer</name>
+    <message>
+        <source>The provider&apos;s sample requests, filled from this environment</source>
+        <translation>Beispielanfragen des Anbieters, ausgefüllt mit den Werten dieser Umgebung</translation>
+    </message>
+    <message>
+        <source>/v1/path relative to the base URL</source>
+        <translation>/v1/path relativ zur Basis-URL</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>&amp;Senden</translation>
+    </message>
+    <message>
+        <source>Send the request (Ctrl+Enter)</source>
+        <translation>Anfrage senden (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop waiting for the reply (Esc)</source>
+        <translation>Nicht länger auf die Antwort warten (Esc)</translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation>Als curl kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the request as a curl command, with the token and secrets as placeholders</source>
+        <translation>Anfrage als curl-Befehl kopieren, mit Platzhaltern für Token und Secrets</translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets…</source>
+        <translation>Als curl mit Secrets kopieren…</translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider&apos;s side. Regenerate it for a new request.</source>
+        <translation>Dieser Endpunkt benötigt pro Anfrage einen eindeutigen Schlüssel: Wird derselbe Schlüssel erneut gesendet, wiederholt der Anbieter nichts. Erzeugen Sie für eine neue Anfrage einen neuen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Request body (JSON or form), sent as is</source>
+        <translation>Anfrage-Body (JSON oder Formular), wird unverändert gesendet</translation>
+    </message>
+    <message>
+        <source>&amp;Query</source>
+        <translation>&amp;Query</translation>
+    </message>
+    <message>
+        <source>&amp;Headers</source>
+        <translation>&amp;Header</translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation>&amp;Body</translation>
+    </message>
+    <message>
+        <source>Sample:</source>
+        <translation>Beispiel:</translation>
+    </message>
+    <message>
+        <source>Choose a sample request…</source>
+        <translation>Beispielanfrage auswählen…</translation>
+    </message>
+    <message>
+        <source>No environment selected</source>
+        <translation>Keine Umgebung ausgewählt</translation>
+    </message>
+    <message>
+        <source>%1 (added at send)</source>
+        <translation>%1 (wird beim Senden hinzugefügt)</translation>
+    </message>
+    <message>
+        <source>Ready: %1 on %2</source>
+        <translation>Bereit: %1 auf %2</translation>
+    </message>
+    <message>
+        <source>→ %1</source>
+        <translation>→ %1</translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Sending %1 %2…</source>
+        <translation>%1 %2 wird gesendet…</translation>
+    </message>
+    <message>
+        <source>HTTP %1 in %2 ms</source>
+        <translation>HTTP %1 in %2 ms</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Copied as curl; the token and secrets are placeholders.</source>
+        <translation>Als curl kopiert; Token und Secrets sind Platzhalter.</translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets</source>
+        <translation>Als curl mit Secrets kopieren</translation>
+    </message>
+    <message>
+        <source>The command will contain this environment&apos;s live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
+        <translation>Der Befehl enthält das gültige Access-Token dieser Umgebung im Klartext. Wer es sieht, kann bis zum Ablauf des Tokens in Ihrem Namen handeln. Die Zwischenablage wird nach %1 Sekunden geleert. Kopieren?</translation>
+    </message>
+    <message>
+        <source>Nothing copied.</source>
+        <translation>Nichts kopiert.</translation>
+    </message>
+    <message>
+        <source>Copied as curl with the token; the clipboard clears itself.</source>
+        <translation>Als curl mit Token kopiert; die Zwischenablage leert sich automatisch.</translation>
+    </message>
+    <message>
+        <source>Getting a token…</source>
+        <translation>Token wird abgerufen…</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::RequestWorkspace</name>
+    <message>
+        <source>Request</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message numerus="yes">
+        <source>History kept only the first part of this %n-byte body.</source>
+        <translation>
+            <numerusform>Der Verlauf hat von diesem %n Byte großen Body nur den ersten Teil gespeichert.</numerusform>
+            <numerusform>Der Verlauf hat von diesem %n Byte großen Body nur den ersten Teil gespeichert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::ResponseInspector</name>
+    <message>
+        <source>Response inspector</source>
+        <translation>Antwort-Inspektor</translation>
+    </message>
+    <message>
+        <source>Decode JWT</source>
+        <translation>JWT dekodieren</translation>
+    </message>
+    <message>
+        <source>Decode the selected token-shaped value</source>
+        <translation>Den markierten Wert dekodieren, der wie ein Token aussieht</translation>
+    </message>
+    <message>
+        <source>JSON tree</source>
+        <translation>JSON-Baum</translation>
+    </message>
+    <message>
+        <source>Body, formatted</source>
+        <translation>Body, formatiert</translation>
+    </message>
+    <message>
+        <source>Body, raw</source>
+        <translation>Body, roh</translation>
+    </message>
+    <message>
+        <source>Response headers</source>
+        <translation>Antwort-Header</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Tree</source>
+        <translation>Baum</translation>
+    </message>
+    <message>
+        <source>Pretty</source>
+        <translation>Formatiert</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>Roh</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>JWT</source>
+        <translation>JWT</translation>
+    </message>
+    <message>
+        <source>Find in body</source>
+        <translation>Im Body suchen</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>No reply yet</source>
+        <translation>Noch keine Antwort</translation>
+    </message>
+    <message>
+        <source>No HTTP status</source>
+        <translation>Kein HTTP-Status</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Reply status: %1</source>
+        <translation>Antwortstatus: %1</translation>
+    </message>
+    <message>
+        <source>The reply has no body.</source>
+        <translation>Die Antwort hat keinen Body.</translation>
+    </message>
+    <message>
+        <source>Reading the body…</source>
+        <translation>Body wird gelesen…</translation>
+    </message>
+    <message>
+        <source>The text views show the first %1 of %2; the tree shows everything.</source>
+        <translation>Die Textansichten zeigen die ersten %1 von %2; der Baum zeigt alles.</translation>
+    </message>
+    <message>
+        <source>This body is not JSON (%1), so there is no tree. It is shown as raw text.</source>
+        <translation>Dieser Body ist kein JSON (%1), daher gibt es keinen Baum. Er wird als Rohtext angezeigt.</translation>
+    </message>
+    <message>
+        <source>Copy value</source>
+        <translation>Wert kopieren</translation>
+    </message>
+    <message>
+        <source>Copy JSON pointer</source>
+        <translation>JSON-Pointer kopieren</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>Kein Treffer</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::TimelineWidget</name>
+    <message>
+        <source>Token timeline</source>
+        <translation>Token-Zeitleiste</translation>
+    </message>
+    <message>
+        <source>revoked or failed</source>
+        <translation>widerrufen oder fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>✓ used at %1</source>
+        <translation>✓ verwendet um %1</translation>
+    </message>
+    <message>
+        <source>no expiry given</source>
+        <translation>kein Ablauf angegeben</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation>Ausgestellt: %1</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Expires: %1</source>
+        <translation>Läuft ab: %1</translation>
+    </message>
+    <message>
+        <source>not given by the provider</source>
+        <translation>vom Anbieter nicht angegeben</translation>
+    </message>
+    <message>
+        <source>Consumed: %1 (single use)</source>
+        <translation>Eingelöst: %1 (einmalig verwendbar)</translation>
+    </message>
+    <message>
+        <source>Single use, not consumed yet</source>
+        <translation>Einmalig verwendbar, noch nicht eingelöst</translation>
+    </message>
+    <message>
+        <source>Revoked or refused</source>
+        <translation>Widerrufen oder abgelehnt</translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet.</source>
+        <translation>Noch keine Codes oder Tokens.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet. Run a flow step to see them here.</source>
+        <translation>Noch keine Codes oder Tokens. Führen Sie einen Flow-Schritt aus, um sie hier zu sehen.</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::WebhookPage</name>
+    <message>
+        <source>Valid: the signature matches this body and the environment&apos;s webhook secret.</source>
+        <translation>Gültig: Die Signatur passt zu diesem Body und zum Webhook-Secret der Umgebung.</translation>
+    </message>
+    <message>
+        <source>Not a signature: expected the hex or base64 form of an HMAC-SHA256 (32 bytes).</source>
+        <translation>Keine Signatur: Erwartet wird ein HMAC-SHA256 (32 Byte) in Hex- oder Base64-Form.</translation>
+    </message>
+    <message>
+        <source>Body whitespace mismatch: the signature fits this body only once whitespace or line endings are normalised.</source>
+        <translation>Leerraum im Body weicht ab: Die Signatur passt erst zu diesem Body, wenn Leerraum oder Zeilenenden normalisiert werden.</translation>
+    </message>
+    <message>
+        <source>Secret encoding mismatch: the signature fits when the secret is decoded first.</source>
+        <translation>Kodierung des Secrets weicht ab: Die Signatur passt, wenn das Secret zuerst dekodiert wird.</translation>
+    </message>
+    <message>
+        <source>Mismatch: the signature does not match this body with the environment&apos;s webhook secret.</source>
+        <translation>Keine Übereinstimmung: Die Signatur passt nicht zu diesem Body mit dem Webhook-Secret der Umgebung.</translation>
+    </message>
+    <message>
+        <source>Paste the webhook body exactly as it was received (raw bytes, not re-formatted).</source>
+        <translation>Fügen Sie den Webhook-Body genau so ein, wie er empfangen wurde (Rohbytes, nicht umformatiert).</translation>
+    </message>
+    <message>
+        <source>The signature header&apos;s value, hex or base64</source>
+        <translation>Wert des Signatur-Headers, hex oder base64</translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation>&amp;Verifizieren</translation>
+    </message>
+    <message>
+        <source>Verify the signature (Ctrl+Enter)</source>
+        <translation>Signatur verifizieren (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation>&amp;Body</translation>
+    </message>
+    <message>
+        <source>&amp;Signature</source>
+        <translation>&amp;Signatur</translation>
+    </message>
+    <message>
+        <source>Webhook signature — %1</source>
+        <translation>Webhook-Signatur — %1</translation>
+    </message>
+    <message>
+        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment&apos;s “%1” from the keychain, without showing it.</source>
+        <translation>Fügen Sie einen Webhook-Body und seine Signatur ein; Keyway prüft den HMAC-SHA256 mit „%1“ dieser Umgebung aus dem Schlüsselbund, ohne den Wert anzuzeigen.</translation>
+    </message>
+    <message>
+        <source>Webhook signature</source>
+        <translation>Webhook-Signatur</translation>
+    </message>
+    <message>
+        <source>“%1” uses %2, which declares no webhook secret.</source>
+        <translation>„%1“ verwendet %2; dieser Anbieter deklariert kein Webhook-Secret.</translation>
+    </message>
+    <message>
+        <source>Select an environment whose provider signs webhooks (for example Seismic).</source>
+        <translation>Wählen Sie eine Umgebung aus, deren Anbieter Webhooks signiert (zum Beispiel Seismic).</translation>
+    </message>
+    <message>
+        <source>Paste the signature first.</source>
+        <translation>Fügen Sie zuerst die Signatur ein.</translation>
+    </message>
+    <message>
+        <source>Reading the webhook secret from the keychain…</source>
+        <translation>Webhook-Secret wird aus dem Schlüsselbund gelesen…</translation>
+    </message>
+    <message>
+        <source>No keychain.</source>
+        <translation>Kein Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>This environment has no %1: set it on the Credentials tab.</source>
+        <translation>Für diese Umgebung ist %1 nicht gesetzt: Legen Sie den Wert im Tab „Zugangsdaten“ fest.</translation>
+    </message>
+    <message>
+        <source>The signature was read as %1.</source>
+        <translation>Die Signatur wurde als %1 gelesen.</translation>
+    </message>
+    <message>
+        <source>The webhook is authentic.</source>
+        <translation>Der Webhook ist authentisch.</translation>
+    </message>
+    <message>
+        <source>Do not trust this webhook until the signature matches.</source>
+        <translation>Vertrauen Sie diesem Webhook nicht, solange die Signatur nicht passt.</translation>
+    </message>
+    <message>
+        <source>The %1 header&apos;s value (%2)</source>
+        <translation>Der Wert des Headers %1 (%2)</translation>
     </message>
 </context>
 </TS>

@@ -2,204 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>ConformancePage</name>
-    <message>
-        <source>Sign-in page shown (prompt=login)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>State returned unchanged and verified</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Code exchange: access token, refresh token, expiry, user_id</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Same user_id on two sign-ins</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Refresh keeps the previous access token working</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Two concurrent refreshes both succeed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Refresh token works until it is rotated</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>step: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>← HTTP %1 (%2 ms)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>captured %1 = %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>captured %1, valid until %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>captured %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>used %1 (single use)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 expired</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>step failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>sign-in in the browser: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run checks…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sign in twice, refresh tokens and report each check</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Result</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Evidence</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Every request and reply of the run appears here, secrets redacted.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Event log (redacted)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check provider — %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Signs in twice in your browser (each time with prompt=login), exchanges the codes, refreshes the tokens and calls the probe request, then reports each requirement of an authorization-code provider with its evidence.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Press Run checks to start.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check provider</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
-
-Run the checks against a test account. Start now?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not started.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reading the credentials…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Running the checks… (no probe_path is set, so the refresh checks cannot call the API)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Running the checks…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>conformance run of “%1” started</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>All %1 checks passed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 of %2 checks passed; %3 failed. Select a failed check to see why.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 of %2 checks passed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not run</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>running…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>pass</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>FAIL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not run yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ConformanceRun</name>
+    <name>keyway::ConformanceRun</name>
     <message>
         <source>HTTP %1</source>
         <translation type="unfinished"></translation>
@@ -269,10 +72,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>cannot run: set probe_path to an API call that needs the token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>the refresh failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -298,9 +97,9 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message numerus="yes">
         <source>%n of two concurrent refreshes failed: %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n of two concurrent refreshes failed: %1</numerusform>
+            <numerusform>%n of two concurrent refreshes failed: %1</numerusform>
         </translation>
     </message>
     <message>
@@ -325,1527 +124,72 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message numerus="yes">
         <source>the refresh token kept working; the provider rotated it %n time(s) and Keyway used the newest</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>CredentialEditor</name>
-    <message>
-        <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Save to keychain</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>(default: %1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>default: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not set</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show or hide %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy %1; the clipboard clears itself in %2 seconds</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>reading from the keychain…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown: the keychain could not be read</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Saved. No secret changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Saved to the keychain.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain is locked. Unlock it (your desktop asks for your login password), then press Retry. Nothing you typed is lost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No keychain is available: the Secret Service (GNOME Keyring, KWallet) is not running or does not answer. Start it, then press Retry. Nothing you typed is lost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain refused access. Allow Keyway when it asks, then press Retry. Nothing you typed is lost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The secret is not in the keychain.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1. Press Retry to try again; nothing you typed is lost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown error</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>DemoEnvironments</name>
-    <message>
-        <source>Sandbox %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sandbox %1 %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The sandbox environments could not be stored in the keychain: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>EnvironmentContext</name>
-    <message>
-        <source>keyway-cli: cannot read the environments: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: unknown environment &apos;%1&apos;; known: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>none (create one with keyway-cli env add)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: provider &apos;%1&apos; has no credential sets; drop --credentials</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: unknown credential set &apos;%1&apos; for %2; valid: %3</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: environment &apos;%1&apos; has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: the keychain could not give the secret %1 (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>EnvironmentDialog</name>
-    <message>
-        <source>New environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Edit environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Duplicate environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>e.g. Seismic staging</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Request paths are appended to this URL, keeping its path prefix.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Provider:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Name:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Base URL:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Credentials (secret fields are stored in the keychain only)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 (copy)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>https://api.example.com</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Provider documentation</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fields</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>secret, kept in the keychain</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pick a provider.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Give the environment a name.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>An environment named “%1” already exists. Choose another name.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The base URL must be an http:// or https:// address, e.g. https://api.example.com/v2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fill in the required fields: %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The secrets are in the keychain, but the environment list could not be saved: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>EnvironmentList</name>
-    <message>
-        <source>Environments</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Environments</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>EnvironmentListModel</name>
-    <message>
-        <source>Environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keychain</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown provider %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Missing: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>checking…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>all set</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n missing</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>the refresh token kept working; the provider rotated it once and Keyway used the newest</numerusform>
+            <numerusform>the refresh token kept working; the provider rotated it %n times and Keyway used the newest</numerusform>
         </translation>
     </message>
     <message>
-        <source>keychain locked</source>
+        <source>cannot run: the provider&apos;s profile has no check request to call the API with</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keychain unavailable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keychain error</source>
+        <source>cannot run: set %1 to an API call that needs the token</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
-    <name>FlowEngine</name>
+    <name>keyway::EnvironmentService</name>
     <message>
-        <source>no reply</source>
+        <source>Another Keyway process is changing %1; try again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Check the environment&apos;s base URL and that the provider is reachable.</source>
+        <source>An environment needs a name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the reply has no %1 at %2</source>
+        <source>There is no provider profile &apos;%1&apos;; known: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The provider&apos;s reply does not match the profile: check the base URL.</source>
+        <source>An environment needs an id.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>could not listen on 127.0.0.1</source>
+        <source>An environment named &apos;%1&apos; already exists.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Keyway needs a loopback port for the sign-in redirect.</source>
+        <source>The secrets could not be stored, so &apos;%1&apos; was not created.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>state mismatch</source>
+        <source>The environment &apos;%1&apos; does not exist any more.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
+        <source>The secrets could not be stored, so nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>no sign-in within %1 s</source>
+        <source>A secret could not be removed from the keychain; the environment file was not changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
+        <source>The environment to duplicate does not exist any more.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>could not open a browser</source>
+        <source>The secrets to copy could not be read, so no copy was made.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open the authorization URL yourself, or use --no-browser.</source>
+        <source>The environment does not exist any more.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the provider answered error=%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the redirect names another issuer (%1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>FlowResult</name>
-    <message>
-        <source>step %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>FlowWalkthrough</name>
-    <message>
-        <source>HTTP %1 (%2 ms)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Run all</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run every step of the flow (Ctrl+R)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run the next step only</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reveal secrets</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show the secrets, codes and tokens in the requests and replies</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The request appears here when the step runs.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The reply appears here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Request</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reply</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 — %2 flow</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Flow</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select an environment to walk through its auth flow.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This environment&apos;s credentials cannot be read.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reading the credentials from the keychain…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Running step %1…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Running the flow…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Waiting for the browser: sign in there and Keyway continues on its own.
-%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Done: the access token is valid until %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Step %1 done. Press Step for step %2.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Done.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Step %1 failed: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>done</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1. %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>(in the browser)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Step %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This step failed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>What happened: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run step %1 only</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>HistoryView</name>
-    <message>
-        <source>Search method, path, status or body…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Method</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Path</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Duration</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Open in composer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Re-send</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>C&amp;lear history…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>—</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n request(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Clear history</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Forget every recorded request of this environment?</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>JsonTreeModel</name>
-    <message>
-        <source>(value)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>1 item</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 items</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot read: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{1 key}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{%1 keys}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>[1 item]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>[%1 items]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>loading…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>range</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Key</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Type</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>JwtView</name>
-    <message>
-        <source>JWT decoder</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JWT header</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JWT claims</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This value is not a JWT (three base64url parts whose first two are JSON).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select a token-shaped string in the tree or the body and choose Decode JWT.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Algorithm: %1 (signature not verified)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Subject: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Issued: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Expires: %1 (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No exp claim: the token does not say when it expires.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>KeyValueTable</name>
-    <message>
-        <source>Added by Keyway when the request is sent; never shown or stored.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>KeychainSecretStore</name>
-    <message>
-        <source>The keychain is locked; the entry was not removed. Unlock it and try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain is locked; unlock it and try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain entry is still there after removing it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain did not answer within %1 seconds.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No such secret in the keychain.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Access to the keychain was denied.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No keychain is available (a Secret Service such as gnome-keyring or KWallet is needed): %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain cannot be reached (no D-Bus session or no Secret Service): %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>LoopbackReceiver</name>
-    <message>
-        <source>Not found</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nothing here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sign-in rejected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sign-in failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Signed in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>You can close this window and return to Keyway.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <source>The keychain is locked: unlock it, then try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain refused access: allow Keyway, then try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keyway</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Flow</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Requests</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Credentials</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Timeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;New environment…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Edit environment…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>D&amp;uplicate environment…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Delete environment…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Run flow</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run next &amp;step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Cancel flow</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>F&amp;low</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Embedded sandbox on %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No keychain.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>authorization code</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>access token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>refresh token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select an environment first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Saved “%1”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Delete “%1” and its secrets from the keychain? This cannot be undone.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>“%1” was not deleted. %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Deleted “%1”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Credentials saved.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check pro&amp;vider</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Webhooks</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ProfileRegistry</name>
-    <message>
-        <source>cannot be read: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>provider id &quot;%1&quot; is already defined by %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>ReplyJudge</name>
-    <message>
-        <source>HTTP %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>, code %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no %1 in the reply</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>code %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is empty or missing in the reply</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider had an internal error (HTTP %1); try again later.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider answered with error code %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider refused the request (HTTP %1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>RequestComposer</name>
-    <message>
-        <source>The provider&apos;s sample requests, filled from this environment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>/v1/path relative to the base URL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Send</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Send the request (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stop waiting for the reply (Esc)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy as curl</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy the request as a curl command, with the token and secrets as placeholders</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy as curl with secrets…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Parameter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Header</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider&apos;s side. Regenerate it for a new request.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Regenerate</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Request body (JSON or form), sent as is</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Query</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Headers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Body</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sample:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Choose a sample request…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No environment selected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 (added at send)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ready: %1 on %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>→ %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This environment&apos;s credentials cannot be read.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sending %1 %2…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>HTTP %1 in %2 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copied as curl; the token and secrets are placeholders.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy as curl with secrets</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The command will contain this environment&apos;s live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Nothing copied.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copied as curl with the token; the clipboard clears itself.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Getting a token…</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>RequestExecutor</name>
-    <message>
-        <source>no complete reply within %1 s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the reply is larger than the %1 MB limit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>TLS error: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>too many redirects</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>refused a redirect from HTTPS to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>refused to resend the request body to another origin (%1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>RequestWorkspace</name>
-    <message>
-        <source>Request</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>History kept only the first part of this %n-byte body.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>ResponseInspector</name>
-    <message>
-        <source>Response inspector</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Decode JWT</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Decode the selected token-shaped value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JSON tree</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Body, formatted</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Body, raw</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Response headers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Tree</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Pretty</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Raw</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Headers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>JWT</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Find in body</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Previous</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Next</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No reply yet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No HTTP status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reply status: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The reply has no body.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reading the body…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The text views show the first %1 of %2; the tree shows everything.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This body is not JSON (%1), so there is no tree. It is shown as raw text.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Copy JSON pointer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No match</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>SandboxServer</name>
-    <message>
-        <source>The sandbox is already listening.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot listen on 127.0.0.1:%1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>SignInPageProbe</name>
-    <message>
-        <source>with a code</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>with error=%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>without a code</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the server sent the browser straight back to the redirect URI %1, without a sign-in page: prompt=login must force the user to sign in again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>too many redirects from %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no reply from %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a sign-in page with a password field at %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>the authorization URL answered HTTP %1 at %2: check client_id and that http://127.0.0.1/callback is a registered redirect URI</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>HTTP %1 at %2 has no form with a password field (a page drawn by JavaScript cannot be seen by this check)</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>TimelineWidget</name>
-    <message>
-        <source>Token timeline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>revoked or failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>✓ used at %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no expiry given</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 — %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Issued: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Expires: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not given by the provider</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Consumed: %1 (single use)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Single use, not consumed yet</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Revoked or refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No codes or tokens yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 · %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No codes or tokens yet. Run a flow step to see them here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>now</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>WebhookPage</name>
-    <message>
-        <source>Valid: the signature matches this body and the environment&apos;s webhook secret.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not a signature: expected the hex or base64 form of an HMAC-SHA256 (32 bytes).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Body whitespace mismatch: the signature fits this body only once whitespace or line endings are normalised.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Secret encoding mismatch: the signature fits when the secret is decoded first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Mismatch: the signature does not match this body with the environment&apos;s webhook secret.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Paste the webhook body exactly as it was received (raw bytes, not re-formatted).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The signature header&apos;s value, hex or base64</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Verify</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Verify the signature (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Body</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Signature</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Webhook signature — %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment&apos;s “%1” from the keychain, without showing it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Webhook signature</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>“%1” uses %2, which declares no webhook secret.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Select an environment whose provider signs webhooks (for example Seismic).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Paste the signature first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Reading the webhook secret from the keychain…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No keychain.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This environment has no %1: set it on the Credentials tab.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The signature was read as %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The webhook is authentic.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Do not trust this webhook until the signature matches.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>WebhookVerifier</name>
-    <message>
-        <source>The signature is not an HMAC-SHA256 value: expected 64 hex characters (optionally &quot;sha256=&quot; first) or 44 base64 characters. Copy the whole signature header value.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The signature matches the body %1, not the bytes given: verify the raw request body exactly as received, before any parsing or reformatting.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>with surrounding whitespace removed from the secret</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>hex-decoded</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>base64-decoded</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The signature matches when the secret is %1: store the secret in that form.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s webhookSecret), or the body was changed after it was signed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>keyway</name>
-    <message>
-        <source>without the trailing newline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>with a trailing newline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>with LF instead of CRLF line endings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>as compact JSON (no whitespace)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>as indented JSON</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>with surrounding whitespace removed</source>
+        <source>The keychain entries of &apos;%1&apos; could not be removed, so the environment is kept.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1921,7 +265,215 @@ Run the checks against a test account. Start now?</source>
     </message>
 </context>
 <context>
-    <name>keyway::ProfileParser</name>
+    <name>keyway::FlowEngine</name>
+    <message>
+        <source>step %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the environment&apos;s base URL and that the provider is reachable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply has no %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider&apos;s reply does not match the profile: check the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not listen on 127.0.0.1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway needs a loopback port for the sign-in redirect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>state mismatch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no sign-in within %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>could not open a browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the authorization URL yourself, or use --no-browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the provider answered error=%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the redirect names another issuer (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::HistoryStore</name>
+    <message>
+        <source>Cannot create the history directory %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write the history file %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot rewrite the history file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::KeychainSecretStore</name>
+    <message>
+        <source>The keychain is locked; the entry was not removed. Unlock it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain is locked; unlock it and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain entry is still there after removing it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain did not answer within %1 seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No such secret in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Access to the keychain was denied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is available (a Secret Service such as gnome-keyring or KWallet is needed): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain cannot be reached (no D-Bus session or no Secret Service): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::LoopbackReceiver</name>
+    <message>
+        <source>Not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can close this window and return to Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ProfileLoader</name>
+    <message>
+        <source>unknown key &quot;%1&quot;; expected one of: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an object, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing required string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a string, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected true or false, found %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a positive whole number of seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of HTTP status codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an HTTP status code between 100 and 599</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an array of strings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a JSON pointer starting with &quot;/&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a string value (templates like {{clientId}} are strings)</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>not valid JSON (byte %1): %2</source>
         <translation type="unfinished"></translation>
@@ -2031,10 +583,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected an HTTP status code between 100 and 599</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>a hint needs at least one of &quot;code&quot;, &quot;status&quot; or &quot;when&quot;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2054,59 +602,269 @@ Run the checks against a test account. Start now?</source>
         <source>expected an array of sample requests</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>envelope codes need &quot;apiSuccess&quot; with a &quot;codePointer&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{{%1}} names no credential field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a non-empty array of &quot;hex&quot; and/or &quot;base64&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;hex&quot; or &quot;base64&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>names no credential field; expected one of: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>field &quot;%1&quot; must be declared &quot;secret&quot;: true (it signs webhooks)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected an HTTP header name, e.g. &quot;X-Signature&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
-    <name>keyway::Reader</name>
+    <name>keyway::ProfileRegistry</name>
     <message>
-        <source>unknown key &quot;%1&quot;; expected one of: %2</source>
+        <source>cannot be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected an object, found %1</source>
+        <source>provider id &quot;%1&quot; is already defined by %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ReplyJudge</name>
+    <message>
+        <source>HTTP %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>missing required string</source>
+        <source>, code %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected a string, found %1</source>
+        <source>no %1 in the reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>must not be empty</source>
+        <source>code %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected true or false, found %1</source>
+        <source>%1 is empty or missing in the reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected a positive whole number of seconds</source>
+        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected an array of HTTP status codes</source>
+        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected an HTTP status code between 100 and 599</source>
+        <source>The provider had an internal error (HTTP %1); try again later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected an array of strings</source>
+        <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected a string</source>
+        <source>The provider answered with error code %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected a JSON pointer starting with &quot;/&quot;</source>
+        <source>The provider refused the request (HTTP %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::RequestExecutor</name>
+    <message>
+        <source>no complete reply within %1 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected a string value (templates like {{clientId}} are strings)</source>
+        <source>the reply is larger than the %1 MB limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>too many redirects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused a redirect from HTTPS to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused to resend the request body to another origin (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::Session</name>
+    <message>
+        <source>%1 is not on this environment&apos;s origin (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tokens of an environment are only ever sent to its own base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reply from the provider: check the base URL and the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::SessionRegistry</name>
+    <message>
+        <source>This environment or its provider profile no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::SignInPageProbe</name>
+    <message>
+        <source>with a code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with error=%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>without a code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server sent the browser straight back to the redirect URI %1, without a sign-in page: prompt=login must force the user to sign in again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>too many redirects from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reply from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a sign-in page with a password field at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the authorization URL answered HTTP %1 at %2: check client_id and that http://127.0.0.1/callback is a registered redirect URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1 at %2 has no form with a password field (a page drawn by JavaScript cannot be seen by this check)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::WebhookVerifier</name>
+    <message>
+        <source>without the trailing newline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with a trailing newline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with LF instead of CRLF line endings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as compact JSON (no whitespace)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as indented JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature matches the body %1, not the bytes given: verify the raw request body exactly as received, before any parsing or reformatting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with surrounding whitespace removed from the secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hex-decoded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>base64-decoded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature matches when the secret is %1: store the secret in that form.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signature header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>64 hex characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>44 base64 characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature is not an HMAC-SHA256 value: expected %1%2. Copy the whole value of the %3 header.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (optionally &quot;%1&quot; first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature is written in %1, but this provider sends %2 in the %3 header: copy the header&apos;s value unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook, or the body was changed after it was signed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s %1), or the body was changed after it was signed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2274,11 +1032,11 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook secret</source>
+        <source>Open this URL in a browser to sign in, then come back here:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open this URL in a browser to sign in, then come back here:</source>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2390,9 +1148,9 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     </message>
     <message numerus="yes">
         <source>Added environment &apos;%1&apos; (%2, %3); %n secret(s) stored in the keychain.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Added environment &apos;%1&apos; (%2, %3); %n secret stored in the keychain.</numerusform>
+            <numerusform>Added environment &apos;%1&apos; (%2, %3); %n secrets stored in the keychain.</numerusform>
         </translation>
     </message>
     <message>
@@ -2453,6 +1211,45 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     </message>
     <message>
         <source>unknown sub-command &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::EnvironmentContext</name>
+    <message>
+        <source>keyway-cli: cannot read the environments: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown environment &apos;%1&apos;; known: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (create one with keyway-cli env add)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: provider &apos;%1&apos; has no credential sets; drop --credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: unknown credential set &apos;%1&apos; for %2; valid: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos; has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: the keychain could not give the secrets of &apos;%1&apos; (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2589,19 +1386,305 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>JSON:API error: %1</source>
+        <source>Provider error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::sandbox::SandboxServer</name>
+    <message>
+        <source>The sandbox is already listening.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>JSON:API error %1: %2</source>
+        <source>Cannot listen on 127.0.0.1:%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::ConformancePage</name>
+    <message>
+        <source>Sign-in page shown (prompt=login)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>OAuth error: %1</source>
+        <source>State returned unchanged and verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>OAuth error %1: %2</source>
+        <source>Code exchange: access token, refresh token, expiry, user_id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same user_id on two sign-ins</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh keeps the previous access token working</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Two concurrent refreshes both succeed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh token works until it is rotated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>← HTTP %1 (%2 ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>captured %1 = %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>captured %1, valid until %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>captured %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>used %1 (single use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in in the browser: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run checks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in twice, refresh tokens and report each check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every request and reply of the run appears here, secrets redacted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Event log (redacted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check provider — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signs in twice in your browser (each time with prompt=login), exchanges the codes, refreshes the tokens and calls the probe request, then reports each requirement of an authorization-code provider with its evidence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Run checks to start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
+
+Run the checks against a test account. Start now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the credentials…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>conformance run of “%1” started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All %1 checks passed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed; %3 failed. Select a failed check to see why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the checks… (%1 is not set, so the refresh checks cannot call the API)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the check request</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::CredentialEditor</name>
+    <message>
+        <source>&amp;Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save to keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(default: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>default: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show or hide %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy %1; the clipboard clears itself in %2 seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reading from the keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown: the keychain could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved. No secret changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain is locked. Unlock it (your desktop asks for your login password), then press Retry. Nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is available: the Secret Service (GNOME Keyring, KWallet) is not running or does not answer. Start it, then press Retry. Nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain refused access. Allow Keyway when it asks, then press Retry. Nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secret is not in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1. Press Retry to try again; nothing you typed is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::DemoEnvironments</name>
+    <message>
+        <source>Sandbox %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sandbox %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox environments could not be created: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2629,6 +1712,1062 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     </message>
     <message>
         <source>expired %1 ago</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::EnvironmentDialog</name>
+    <message>
+        <source>New environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Seismic staging</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request paths are appended to this URL, keeping its path prefix.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Provider:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Base URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credentials (secret fields are stored in the keychain only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (copy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://api.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider documentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>secret, kept in the keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pick a provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the environment a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An environment named “%1” already exists. Choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The base URL must be an http:// or https:// address, e.g. https://api.example.com/v2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill in the required fields: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::EnvironmentList</name>
+    <message>
+        <source>Environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::EnvironmentListModel</name>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown provider %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missing: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n missing</numerusform>
+            <numerusform>%n missing</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>keychain locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keychain unavailable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keychain error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::FlowWalkthrough</name>
+    <message>
+        <source>HTTP %1 (%2 ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run every step of the flow (Ctrl+R)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the next step only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reveal secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the secrets, codes and tokens in the requests and replies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request appears here when the step runs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reply appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2 flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Press Run all (Ctrl+R) to run the whole flow, or Step to run one step at a time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an environment to walk through its auth flow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the credentials from the keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running step %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the flow…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the browser: sign in there and Keyway continues on its own.
+%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: the access token is valid until %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 done. Press Step for step %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(in the browser)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This step failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What happened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run step %1 only</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::HistoryView</name>
+    <message>
+        <source>Search method, path, status or body…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open in composer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Re-send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;lear history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <translation>
+            <numerusform>%n request</numerusform>
+            <numerusform>%n requests</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget every recorded request of this environment?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::JsonTreeModel</name>
+    <message>
+        <source>(value)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{1 key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{%1 keys}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[1 item]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>[%1 items]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::JwtView</name>
+    <message>
+        <source>JWT decoder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JWT header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JWT claims</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This value is not a JWT (three base64url parts whose first two are JSON).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a token-shaped string in the tree or the body and choose Decode JWT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Algorithm: %1 (signature not verified)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No exp claim: the token does not say when it expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::KeyValueTable</name>
+    <message>
+        <source>Added by Keyway when the request is sent; never shown or stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::MainWindow</name>
+    <message>
+        <source>The keychain is locked: unlock it, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain refused access: allow Keyway, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check pro&amp;vider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Webhooks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>D&amp;uplicate environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run next &amp;step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel flow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F&amp;low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Embedded sandbox on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>authorization code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refresh token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an environment first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete “%1” and its secrets from the keychain? This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” was not deleted. %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credentials saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credential &amp;set:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::RequestComposer</name>
+    <message>
+        <source>The provider&apos;s sample requests, filled from this environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/v1/path relative to the base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the request (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop waiting for the reply (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the request as a curl command, with the token and secrets as placeholders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider&apos;s side. Regenerate it for a new request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request body (JSON or form), sent as is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a sample request…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No environment selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (added at send)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ready: %1 on %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>→ %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment&apos;s credentials cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending %1 %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1 in %2 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied as curl; the token and secrets are placeholders.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as curl with secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The command will contain this environment&apos;s live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing copied.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied as curl with the token; the clipboard clears itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Getting a token…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::RequestWorkspace</name>
+    <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>History kept only the first part of this %n-byte body.</source>
+        <translation>
+            <numerusform>History kept only the first part of this %n-byte body.</numerusform>
+            <numerusform>History kept only the first part of this %n-byte body.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::ResponseInspector</name>
+    <message>
+        <source>Response inspector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode JWT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decode the selected token-shaped value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON tree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body, formatted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body, raw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Response headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pretty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JWT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find in body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reply yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No HTTP status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply status: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reply has no body.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the body…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The text views show the first %1 of %2; the tree shows everything.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This body is not JSON (%1), so there is no tree. It is shown as raw text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy JSON pointer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::TimelineWidget</name>
+    <message>
+        <source>Token timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>revoked or failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ used at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no expiry given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issued: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not given by the provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consumed: %1 (single use)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Single use, not consumed yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoked or refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No codes or tokens yet. Run a flow step to see them here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::WebhookPage</name>
+    <message>
+        <source>Valid: the signature matches this body and the environment&apos;s webhook secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not a signature: expected the hex or base64 form of an HMAC-SHA256 (32 bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body whitespace mismatch: the signature fits this body only once whitespace or line endings are normalised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Secret encoding mismatch: the signature fits when the secret is decoded first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mismatch: the signature does not match this body with the environment&apos;s webhook secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the webhook body exactly as it was received (raw bytes, not re-formatted).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature header&apos;s value, hex or base64</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verify the signature (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook signature — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment&apos;s “%1” from the keychain, without showing it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” uses %2, which declares no webhook secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select an environment whose provider signs webhooks (for example Seismic).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the signature first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the webhook secret from the keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment has no %1: set it on the Credentials tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature was read as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The webhook is authentic.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not trust this webhook until the signature matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 header&apos;s value (%2)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -13,11 +13,6 @@ namespace keyway {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("keyway::WebhookVerifier", text);
-}
-
 QByteArray hmac(const QByteArray& body, const QByteArray& secret)
 {
     return QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256);
@@ -86,25 +81,26 @@ QList<std::pair<QByteArray, QString>> bodyVariants(const QByteArray& body)
 {
     QList<std::pair<QByteArray, QString>> variants;
     if (body.endsWith('\n')) {
-        variants.append({body.chopped(body.endsWith("\r\n") ? 2 : 1), tr("without the trailing newline")});
+        variants.append(
+            {body.chopped(body.endsWith("\r\n") ? 2 : 1), WebhookVerifier::tr("without the trailing newline")});
     } else {
-        variants.append({body + '\n', tr("with a trailing newline")});
+        variants.append({body + '\n', WebhookVerifier::tr("with a trailing newline")});
     }
     if (body.contains("\r\n")) {
         QByteArray lf = body;
-        variants.append({lf.replace("\r\n", "\n"), tr("with LF instead of CRLF line endings")});
+        variants.append({lf.replace("\r\n", "\n"), WebhookVerifier::tr("with LF instead of CRLF line endings")});
     }
     // ordered_json keeps the key order, so only whitespace differs from the original.
     const auto json = nlohmann::ordered_json::parse(body.constBegin(), body.constEnd(), nullptr, false);
     if (!json.is_discarded()) {
         const auto variant = [](const std::string& text) { return QByteArray::fromStdString(text); };
-        variants.append({variant(json.dump()), tr("as compact JSON (no whitespace)")});
+        variants.append({variant(json.dump()), WebhookVerifier::tr("as compact JSON (no whitespace)")});
         for (int indent : {2, 4}) {
-            variants.append({variant(json.dump(indent)), tr("as indented JSON")});
-            variants.append({variant(json.dump(indent) + '\n'), tr("as indented JSON")});
+            variants.append({variant(json.dump(indent)), WebhookVerifier::tr("as indented JSON")});
+            variants.append({variant(json.dump(indent) + '\n'), WebhookVerifier::tr("as indented JSON")});
         }
     }
-    variants.append({body.trimmed(), tr("with surrounding whitespace removed")});
+    variants.append({body.trimmed(), WebhookVerifier::tr("with surrounding whitespace removed")});
     return variants;
 }
 

@@ -3,6 +3,7 @@
 #include "core/profile/ProviderProfile.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QString>
 
 namespace keyway {
@@ -12,6 +13,8 @@ namespace keyway {
 // line endings (a body re-serialised or re-indented after receipt), or the secret itself.
 class WebhookVerifier
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::WebhookVerifier)
+
 public:
     enum class Verdict {
         Valid,

@@ -16,11 +16,6 @@ namespace keyway {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("keyway::FlowEngine", text);
-}
-
 QByteArray formEncode(const QList<QPair<QString, QString>>& pairs)
 {
     QByteArray out;
@@ -104,7 +99,7 @@ std::optional<CapturedValue> FlowResult::value(const QString& name) const
 
 QString FlowResult::oneLine() const
 {
-    QString line = stepId.isEmpty() ? detail : tr("step %1: %2").arg(stepId, detail);
+    QString line = stepId.isEmpty() ? detail : FlowEngine::tr("step %1: %2").arg(stepId, detail);
     if (!hint.isEmpty()) {
         line += QStringLiteral(" — ") + hint;
     }

@@ -8,11 +8,6 @@ namespace keyway {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("keyway::ReplyJudge", text);
-}
-
 bool isEmptyValue(const nlohmann::json& value)
 {
     return value.is_null() || (value.is_string() && value.get<std::string>().empty())

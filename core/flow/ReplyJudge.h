@@ -3,6 +3,7 @@
 #include "core/profile/ProviderProfile.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QString>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,8 @@ struct Verdict
 // Applies success rules and finds the profile's hint for a failure.
 class ReplyJudge
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::ReplyJudge)
+
 public:
     static std::optional<nlohmann::json> parseJson(const QByteArray& body);
     // The value at a JSON pointer as text (numbers and booleans converted); nullopt when absent or null.

@@ -12,11 +12,6 @@ namespace keyway {
 
 namespace {
 
-QString trHistory(const char* text)
-{
-    return QCoreApplication::translate("keyway::HistoryStore", text);
-}
-
 // Environment ids are UUIDs; anything else is made safe to use as a file name.
 QString safeFileName(const QString& environmentId)
 {
@@ -74,7 +69,7 @@ bool HistoryStore::append(const QString& environmentId, const HistoryEntry& entr
 {
     if (!QDir().mkpath(m_directory)) {
         if (error) {
-            *error = trHistory("Cannot create the history directory %1.").arg(m_directory);
+            *error = tr("Cannot create the history directory %1.").arg(m_directory);
         }
         return false;
     }
@@ -85,7 +80,7 @@ bool HistoryStore::append(const QString& environmentId, const HistoryEntry& entr
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append)) {
         if (error) {
-            *error = trHistory("Cannot write the history file %1: %2").arg(path, file.errorString());
+            *error = tr("Cannot write the history file %1: %2").arg(path, file.errorString());
         }
         return false;
     }
@@ -96,7 +91,7 @@ bool HistoryStore::append(const QString& environmentId, const HistoryEntry& entr
     }
     if (file.write(line) != line.size()) {
         if (error) {
-            *error = trHistory("Cannot write the history file %1: %2").arg(path, file.errorString());
+            *error = tr("Cannot write the history file %1: %2").arg(path, file.errorString());
         }
         return false;
     }
@@ -136,7 +131,7 @@ bool HistoryStore::compact(const QString& environmentId, QString* error)
     QSaveFile out(filePath(environmentId));
     if (!out.open(QIODevice::WriteOnly)) {
         if (error) {
-            *error = trHistory("Cannot rewrite the history file: %1").arg(out.errorString());
+            *error = tr("Cannot rewrite the history file: %1").arg(out.errorString());
         }
         return false;
     }
@@ -145,7 +140,7 @@ bool HistoryStore::compact(const QString& environmentId, QString* error)
     }
     if (!out.commit()) {
         if (error) {
-            *error = trHistory("Cannot rewrite the history file: %1").arg(out.errorString());
+            *error = tr("Cannot rewrite the history file: %1").arg(out.errorString());
         }
         return false;
     }

@@ -2,6 +2,7 @@
 
 #include "core/history/HistoryEntry.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -22,6 +23,8 @@ struct HistoryLimits
 // do not rewrite the file every time). Bodies above maxBodyBytes are stored truncated, with a flag.
 class HistoryStore
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::HistoryStore)
+
 public:
     using Limits = HistoryLimits;
 

@@ -20,11 +20,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("keyway::ProfileLoader", text);
-}
-
 QString fromStd(const std::string& s)
 {
     return QString::fromStdString(s);
@@ -64,6 +59,8 @@ const char* typeName(const Json& value)
 // Walks a profile document, collecting every problem with its JSON pointer instead of stopping at the first.
 class Reader
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::ProfileLoader)
+
 public:
     Reader(QString file, QList<ProfileError>* errors) : m_file(std::move(file)), m_errors(errors) { }
 
@@ -258,6 +255,8 @@ const QSet<QString>& flowVariables()
 
 class ProfileParser
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::ProfileLoader)
+
 public:
     ProfileParser(const QString& file, QList<ProfileError>* errors) : m_reader(file, errors) { }
 

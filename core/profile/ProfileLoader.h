@@ -3,6 +3,7 @@
 #include "core/profile/ProviderProfile.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 
@@ -25,6 +26,8 @@ struct ProfileError
 // Parses and validates one profile document.
 class ProfileLoader
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::ProfileLoader)
+
 public:
     // Returns the profile, or nullopt with at least one error appended to `errors`.
     static std::optional<ProviderProfile>
@@ -36,6 +39,8 @@ public:
 // it never hides the other profiles.
 class ProfileRegistry
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::ProfileRegistry)
+
 public:
     ProfileRegistry() = default;
 

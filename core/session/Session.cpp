@@ -19,11 +19,6 @@ namespace {
 constexpr int kLockPollMs = 25;
 constexpr int kLockAttempts = 30'000 / kLockPollMs;
 
-QString trSession(const char* text)
-{
-    return QCoreApplication::translate("keyway::Session", text);
-}
-
 } // namespace
 
 struct Session::CallState
@@ -326,8 +321,8 @@ void Session::call(const ApiRequest& request, CallCallback done, RequestExecutor
         ApiResult result;
         result.outcome = ApiResult::Outcome::Invalid;
         result.verdict.detail
-            = trSession("%1 is not on this environment's origin (%2)").arg(url.toDisplayString(), originOf(base));
-        result.hint = trSession("Tokens of an environment are only ever sent to its own base URL.");
+            = tr("%1 is not on this environment's origin (%2)").arg(url.toDisplayString(), originOf(base));
+        result.hint = tr("Tokens of an environment are only ever sent to its own base URL.");
         state->done(result);
         return;
     }
@@ -408,7 +403,7 @@ void Session::onCallReply(std::shared_ptr<CallState> state, const QString& token
     if (!response.transportOk()) {
         result.outcome = ApiResult::Outcome::Network;
         result.verdict.detail = response.errorText;
-        result.hint = trSession("No reply from the provider: check the base URL and the network.");
+        result.hint = tr("No reply from the provider: check the base URL and the network.");
         state->done(result);
         return;
     }
