@@ -64,7 +64,7 @@ QString usageOf(const QList<const CliCommand*>& commands)
     QString text = Text::tr("Usage:");
     for (const CliCommand* command : commands) {
         text
-            += QStringLiteral("\n  keyway-cli ") + (command->name() + QLatin1Char(' ') + command->synopsis()).trimmed();
+            += QStringLiteral("\n  keyway-cli ") + QString(command->name() + QLatin1Char(' ') + command->synopsis()).trimmed();
     }
     return text;
 }
