@@ -28,7 +28,7 @@ UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
         const bool started = QProcess::startDetached(QStringLiteral("xdg-open"), {text});
         if (!started) {
             // Even with --json: a person has to see where to sign in.
-            io.err(Text::tr("Could not start a browser; open this URL to sign in:"));
+            io.err(Text::tr("keyway-cli: could not start a browser; open this URL to sign in:"));
             io.err(text);
         } else if (!json) {
             io.err(Text::tr("Waiting for the sign-in in your browser..."));

@@ -63,8 +63,8 @@ QString usageOf(const QList<const CliCommand*>& commands)
 {
     QString text = Text::tr("Usage:");
     for (const CliCommand* command : commands) {
-        text
-            += QStringLiteral("\n  keyway-cli ") + QString(command->name() + QLatin1Char(' ') + command->synopsis()).trimmed();
+        text += QStringLiteral("\n  keyway-cli ")
+            + QString(command->name() + QLatin1Char(' ') + command->synopsis()).trimmed();
     }
     return text;
 }

@@ -317,7 +317,7 @@ int listEnvironments(const CliCommand& command, const CliArguments& arguments, C
         }
     }
     if (!json && store.environments().isEmpty()) {
-        io.err(Text::tr("No environments yet. Add one with: keyway-cli env add NAME --provider ID"));
+        io.err(Text::tr("keyway-cli: no environments yet. Add one with: keyway-cli env add NAME --provider ID"));
     }
     return ExitOk;
 }
@@ -341,7 +341,7 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
     const ProfileRegistry registry = ProfileRegistry::loadDefault();
     const ProviderProfile* profile = registry.find(environment->providerId);
     if (!profile) {
-        io.err(Text::tr("warning: provider '%1' is not known any more; secret fields cannot be listed.")
+        io.err(Text::tr("keyway-cli: warning: provider '%1' is not known any more; secret fields cannot be listed.")
                    .arg(environment->providerId));
     }
 
