@@ -10,7 +10,7 @@
 
 namespace keyway::cli {
 
-// Exit codes of keyway-cli (DESIGN.md, "CLI"): scripts rely on them.
+// Exit codes of keyway-cli (README, "The CLI"): scripts rely on them.
 enum ExitCode : int {
     ExitOk = 0,
     ExitProviderRefused = 1, // 4xx, 5xx, envelope error, also after a renewal

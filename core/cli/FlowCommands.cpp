@@ -1,5 +1,5 @@
 // keyway-cli auth / call / check: run a provider's flow and send authenticated requests.
-// The exact contract (arguments, JSON Lines, exit codes) is DESIGN.md's "CLI" section.
+// The contract (arguments, JSON Lines, exit codes) is the README's "The CLI" section.
 
 #include "core/cli/BrowserOpener.h"
 #include "core/cli/CliCommand.h"
