@@ -115,7 +115,7 @@ FlowEngine::FlowEngine(const ProviderProfile& profile, FlowOptions options, QObj
     : QObject(parent)
     , m_profile(profile)
     , m_options(std::move(options))
-    , m_resolver(profile, m_options.credentials, m_options.credentialSet)
+    , m_resolver(m_profile, m_options.credentials, m_options.credentialSet)
     , m_executor(RequestExecutor::forCurrentThread())
 {
     for (const CredentialField& field : profile.fields) {
@@ -133,6 +133,25 @@ FlowEngine::~FlowEngine() = default;
 void FlowEngine::runFullFlow()
 {
     m_steps = m_profile.steps;
+    m_index = 0;
+    QTimer::singleShot(0, this, &FlowEngine::runNextStep);
+}
+
+void FlowEngine::runStep(int index, const QMap<QString, CapturedValue>& known)
+{
+    const qint64 now = Clock::currentMSecsSinceEpoch();
+    for (auto it = known.cbegin(); it != known.cend(); ++it) {
+        if (it->consumed || it->isExpiredAt(now)) {
+            continue;
+        }
+        m_values.insert(it.key(), *it);
+        m_resolver.setCaptured(it.key(), it->value);
+        if (it->secret) {
+            m_redactor.addSecret(it->value, it.key());
+        }
+    }
+    m_steps = index >= 0 && index < m_profile.steps.size() ? QList<FlowStep> {m_profile.steps.at(index)}
+                                                           : QList<FlowStep> {};
     m_index = 0;
     QTimer::singleShot(0, this, &FlowEngine::runNextStep);
 }

@@ -76,6 +76,10 @@ public:
 
     void runFullFlow();
     void runRefresh(const QString& refreshToken);
+    // Runs the profile's step `index` alone, with `known` (what earlier steps captured) available to its
+    // templates and redacted like any secret; a single-use value the step sends is consumed. The walkthrough's
+    // "Step" is this.
+    void runStep(int index, const QMap<QString, CapturedValue>& known);
 
     const Redactor& redactor() const { return m_redactor; }
     const QMap<QString, CapturedValue>& values() const { return m_values; }
@@ -103,7 +107,7 @@ private:
     void finish(FlowResult result);
     void emitEvent(FlowEvent e);
 
-    const ProviderProfile& m_profile;
+    const ProviderProfile m_profile; // a copy: the engine outlives whatever handed it the profile
     FlowOptions m_options;
     TemplateResolver m_resolver;
     Redactor m_redactor;

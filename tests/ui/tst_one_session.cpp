@@ -71,7 +71,7 @@ void TestOneSession::init()
     m_window->resize(1280, 800);
     m_window->show();
     m_window->useSandbox(*m_sandbox);
-    QTRY_VERIFY(!m_window->currentEnvironmentId().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->currentEnvironmentId().isEmpty(), 15000);
 }
 
 void TestOneSession::cleanup()
@@ -142,7 +142,7 @@ void TestOneSession::aTokenFetchedByTheRequestsTabAppearsOnTheTimeline()
     const QString lane = MainWindow::laneId(banking, QString(), QStringLiteral("access_token"));
     QVERIFY(!m_window->timelineModel()->entry(lane)); // the flow never ran
     QVERIFY(send(QStringLiteral("GET"), QStringLiteral("/accounts")));
-    QTRY_VERIFY(m_window->timelineModel()->entry(lane));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane), 15000);
     auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
     QCOMPARE(timeline->laneState(lane), ui::TimelineWidget::LaneState::Valid);
 }
@@ -153,7 +153,7 @@ void TestOneSession::aRefusedTokenIsRenewedOnceAndTheLaneShowsTheNewOne()
     m_window->selectEnvironment(seismic);
     QVERIFY(send(QStringLiteral("GET"), QStringLiteral("/v1/card/bins")));
     const QString lane = MainWindow::laneId(seismic, QString(), QStringLiteral("access_token"));
-    QTRY_VERIFY(m_window->timelineModel()->entry(lane));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane), 15000);
     const QDateTime firstIssued = m_window->timelineModel()->entry(lane)->issued;
     const QString first = composer()->session()->accessToken()->value;
 
@@ -165,7 +165,7 @@ void TestOneSession::aRefusedTokenIsRenewedOnceAndTheLaneShowsTheNewOne()
     const QString second = composer()->session()->accessToken()->value;
     QVERIFY(second != first);
     // The walkthrough's session is the same one: the timeline shows the renewed token, not the revoked one.
-    QTRY_VERIFY(m_window->timelineModel()->entry(lane)->issued > firstIssued);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane)->issued > firstIssued, 15000);
     QVERIFY(!m_window->timelineModel()->entry(lane)->failed);
     bool sawRefusal = false;
     for (const FlowEvent& event : m_window->timelineEvents()) {
@@ -181,7 +181,7 @@ void TestOneSession::credentialSetSelectorDrivesEveryTabAndHasItsOwnLanes()
     m_window->selectEnvironment(astrada);
     auto* sets = m_window->findChild<QComboBox*>(QStringLiteral("credentialSetCombo"));
     QVERIFY(sets);
-    QTRY_VERIFY(sets->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(sets->isVisible(), 15000);
     QCOMPARE(sets->count(), 2);
     QCOMPARE(m_window->currentCredentialSet(), QStringLiteral("api"));
 
@@ -194,7 +194,7 @@ void TestOneSession::credentialSetSelectorDrivesEveryTabAndHasItsOwnLanes()
     QVERIFY2(finished.first().first().toBool(), qPrintable(walkthrough->statusText()));
     const QString sdkLane = MainWindow::laneId(astrada, QStringLiteral("sdk"), QStringLiteral("access_token"));
     const QString apiLane = MainWindow::laneId(astrada, QStringLiteral("api"), QStringLiteral("access_token"));
-    QTRY_VERIFY(m_window->timelineModel()->entry(sdkLane));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(sdkLane), 15000);
     QVERIFY(!m_window->timelineModel()->entry(apiLane));
     QVERIFY(m_window->timelineModel()->entry(sdkLane)->name.contains(QStringLiteral("sdk")));
     // The Requests tab uses the sdk set's session too.

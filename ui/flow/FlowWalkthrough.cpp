@@ -1,6 +1,5 @@
 #include "ui/flow/FlowWalkthrough.h"
 
-#include "core/flow/TemplateResolver.h"
 #include "core/http/Redactor.h"
 #include "core/util/Clock.h"
 #include "ui/common/NoticeBanner.h"
@@ -52,17 +51,6 @@ QString formatReply(const FlowEvent& event)
     return text;
 }
 
-QSet<QString> namesUsedBy(const FlowStep& step)
-{
-    QSet<QString> names = TemplateResolver::names(step.url);
-    for (const auto& param : step.params) {
-        names.unite(TemplateResolver::names(param.value));
-    }
-    for (const auto& header : step.headers) {
-        names.unite(TemplateResolver::names(header.value));
-    }
-    return names;
-}
 } // namespace
 
 FlowWalkthrough::FlowWalkthrough(QWidget* parent) : QWidget(parent)
@@ -331,36 +319,20 @@ void FlowWalkthrough::launch(const QMap<QString, QString>& credentials, int only
         }
     }
 
-    // "Step" runs that step alone, with what earlier steps captured available to its templates. The
-    // one-step profile declares those values as secret fields so the engine redacts them like any
-    // other secret; it lives exactly as long as the engine that reads it.
-    auto profileToRun = std::make_shared<ProviderProfile>(*m_profile);
+    // "Step" runs that step alone; the engine gives it what earlier steps captured.
     m_runningStep = onlyStep;
-    if (onlyStep >= 0) {
-        profileToRun->steps = {m_steps.at(onlyStep).step};
-        for (auto it = m_captured.cbegin(); it != m_captured.cend(); ++it) {
-            if (it->consumed || it->isExpiredAt(Clock::currentMSecsSinceEpoch()) || profileToRun->field(it.key())) {
-                continue;
-            }
-            options.credentials.insert(it.key(), it->value);
-            CredentialField field;
-            field.key = it.key();
-            field.bareKey = it.key();
-            field.label = it.key();
-            field.secret = it->secret;
-            profileToRun->fields.append(field);
-        }
-    }
-
-    auto* engine = new FlowEngine(*profileToRun, options, this);
-    connect(engine, &QObject::destroyed, engine, [profileToRun] {});
+    auto* engine = new FlowEngine(*m_profile, options, this);
     m_engine = engine;
     connect(engine, &FlowEngine::event, this, &FlowWalkthrough::onEvent);
     connect(engine, &FlowEngine::finished, this, &FlowWalkthrough::onFinished);
     updateControls();
     setStatus(onlyStep >= 0 ? tr("Running step %1…").arg(onlyStep + 1) : tr("Running the flow…"));
     qCInfo(lcUi) << "running flow of" << m_profile->id << (onlyStep >= 0 ? "step" : "all") << onlyStep + 1;
-    engine->runFullFlow();
+    if (onlyStep >= 0) {
+        engine->runStep(onlyStep, m_captured);
+    } else {
+        engine->runFullFlow();
+    }
 }
 
 void FlowWalkthrough::onEvent(const FlowEvent& event)
@@ -411,7 +383,7 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
         break;
     case FlowEvent::Type::Consumed:
         if (m_consumed.contains(event.name)) {
-            return; // already announced by emitSyntheticConsumed
+            return; // already announced
         }
         m_consumed.append(event.name);
         Q_EMIT timelineEvent(event);
@@ -446,7 +418,6 @@ void FlowWalkthrough::onFinished(const FlowResult& result)
         if (stepping) {
             const int index = m_runningStep;
             setStepState(index, StepState::Succeeded);
-            emitSyntheticConsumed(m_steps.at(index).step);
             m_nextStep = index + 1;
         } else {
             for (int i = 0; i < m_steps.size(); ++i) {
@@ -490,31 +461,6 @@ void FlowWalkthrough::onFinished(const FlowResult& result)
     refreshDetails();
     updateControls();
     Q_EMIT finished(result.ok());
-}
-
-// A one-step run cannot know that a value it was handed (the authorization code) is now used up, so
-// the walkthrough says so itself: a single-use value a successful step referenced is consumed.
-void FlowWalkthrough::emitSyntheticConsumed(const FlowStep& step)
-{
-    const QSet<QString> used = namesUsedBy(step);
-    for (auto it = m_captured.begin(); it != m_captured.end(); ++it) {
-        if (it->singleUse && !it->consumed && used.contains(it.key())) {
-            it->consumed = true;
-            if (m_consumed.contains(it.key())) {
-                continue;
-            }
-            m_consumed.append(it.key());
-            FlowEvent event;
-            event.type = FlowEvent::Type::Consumed;
-            event.stepId = step.id;
-            event.name = it.key();
-            event.issuedMs = it->issuedMs;
-            event.expiresMs = it->expiresMs;
-            event.singleUse = true;
-            Q_EMIT timelineEvent(event);
-            Q_EMIT flowEvent(event);
-        }
-    }
 }
 
 void FlowWalkthrough::cancel()

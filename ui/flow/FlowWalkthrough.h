@@ -81,7 +81,6 @@ private:
     void launch(const QMap<QString, QString>& credentials, int onlyStep);
     void onEvent(const FlowEvent& event);
     void onFinished(const FlowResult& result);
-    void emitSyntheticConsumed(const FlowStep& step);
     void setStepState(int index, StepState state);
     void showStep(int index);
     void refreshDetails();
