@@ -1,4 +1,4 @@
-# Fails when core/ includes a Gui or Widgets header: core must build for the CLI alone (DESIGN.md).
+# Fails when core/ includes a Gui or Widgets header: core must build for the CLI alone.
 file(GLOB_RECURSE core_files "${SOURCE_DIR}/core/*.h" "${SOURCE_DIR}/core/*.cpp")
 set(offenders "")
 foreach(file ${core_files})
@@ -12,3 +12,26 @@ if(offenders)
 endif()
 list(LENGTH core_files count)
 message(STATUS "core/ is free of Gui and Widgets (${count} files checked)")
+
+# The engine never depends on its faces: a core/ file outside core/cli and core/sandbox includes neither
+# (they are the separate libraries keyway_cli and keyway_sandbox), and the sandbox never includes the CLI.
+set(layer_offenders "")
+foreach(file ${core_files})
+    file(RELATIVE_PATH relative "${SOURCE_DIR}" "${file}")
+    if(relative MATCHES "^core/cli/")
+        continue()
+    endif()
+    if(relative MATCHES "^core/sandbox/")
+        set(forbidden "core/cli/")
+    else()
+        set(forbidden "core/(cli|sandbox)/")
+    endif()
+    file(STRINGS "${file}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]${forbidden}")
+    if(lines)
+        list(APPEND layer_offenders "${relative}: ${lines}")
+    endif()
+endforeach()
+if(layer_offenders)
+    message(FATAL_ERROR "core/ must not include core/cli or core/sandbox, nor core/sandbox core/cli:\n${layer_offenders}")
+endif()
+message(STATUS "keyway_core includes neither core/cli nor core/sandbox; core/sandbox does not include core/cli")

@@ -8,10 +8,10 @@
 namespace keyway::cli {
 
 namespace {
-QString tr(const char* text)
+struct Text
 {
-    return QCoreApplication::translate("keyway::cli", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::BrowserOpener)
+};
 } // namespace
 
 UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
@@ -20,7 +20,7 @@ UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
         const QString text = QString::fromUtf8(url.toEncoded());
         if (noBrowser) {
             if (!json) {
-                io.err(tr("Open this URL in a browser to sign in, then come back here:"));
+                io.err(Text::tr("Open this URL in a browser to sign in, then come back here:"));
                 io.err(text);
             }
             return true;
@@ -28,10 +28,10 @@ UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
         const bool started = QProcess::startDetached(QStringLiteral("xdg-open"), {text});
         if (!started) {
             // Even with --json: a person has to see where to sign in.
-            io.err(tr("Could not start a browser; open this URL to sign in:"));
+            io.err(Text::tr("keyway-cli: could not start a browser; open this URL to sign in:"));
             io.err(text);
         } else if (!json) {
-            io.err(tr("Waiting for the sign-in in your browser..."));
+            io.err(Text::tr("Waiting for the sign-in in your browser..."));
         }
         return true;
     };

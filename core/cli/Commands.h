@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/cli/CliCommand.h"
+
 #include <QStringList>
 
 namespace keyway::cli {
@@ -9,15 +11,15 @@ class CliIo;
 // Entry point of keyway-cli: dispatches `args` (without the program name) to one command.
 int runCli(const QStringList& args, CliIo& io);
 
-// One function per command family, each in its own file. `args` starts after the command name
-// (for `env add NAME ...` the env command receives `add NAME ...`).
-int runProvidersCommand(const QStringList& args, CliIo& io); // ProvidersCommand.cpp
-int runEnvCommand(const QStringList& args, CliIo& io); // EnvCommand.cpp
-int runAuthCommand(const QStringList& args, CliIo& io); // FlowCommands.cpp
-int runCallCommand(const QStringList& args, CliIo& io); // FlowCommands.cpp
-int runCheckCommand(const QStringList& args, CliIo& io); // FlowCommands.cpp
-int runConformCommand(const QStringList& args, CliIo& io); // ConformCommand.cpp
-int runWebhookCommand(const QStringList& args, CliIo& io); // WebhookCommand.cpp
-int runSandboxCommand(const QStringList& args, CliIo& io); // SandboxCommand.cpp
+// The commands, each family in its own file. A new command is one CliCommand subclass plus one line
+// in allCliCommands() (CliApp.cpp).
+std::unique_ptr<CliCommand> makeProvidersCommand(); // ProvidersCommand.cpp
+CliCommandList makeEnvCommands(); // EnvCommand.cpp: env add, env list, env show, env rm
+std::unique_ptr<CliCommand> makeAuthCommand(); // FlowCommands.cpp
+std::unique_ptr<CliCommand> makeCallCommand(); // FlowCommands.cpp
+std::unique_ptr<CliCommand> makeCheckCommand(); // FlowCommands.cpp
+std::unique_ptr<CliCommand> makeConformCommand(); // ConformCommand.cpp
+std::unique_ptr<CliCommand> makeWebhookVerifyCommand(); // WebhookCommand.cpp
+std::unique_ptr<CliCommand> makeSandboxCommand(); // SandboxCommand.cpp
 
 } // namespace keyway::cli

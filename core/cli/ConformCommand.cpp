@@ -1,8 +1,10 @@
 #include "core/checks/ConformanceRun.h"
 #include "core/cli/BrowserOpener.h"
+#include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/cli/EnvironmentContext.h"
+#include "core/http/RequestExecutor.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -11,39 +13,55 @@ namespace keyway::cli {
 
 namespace {
 
-QString tr(const char* text)
+// keyway-cli conform NAME [--no-browser] [--max-time SECONDS] [--json]: the Seam-provider checks.
+class ConformCommand : public CliCommand
 {
-    return QCoreApplication::translate("keyway::cli", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::ConformCommand)
 
-int usage(CliIo& io, const QString& message)
-{
-    io.err(QStringLiteral("keyway-cli conform: ") + message);
-    io.err(tr("Usage: keyway-cli conform NAME [--no-browser] [--json]"));
-    return ExitUsage;
-}
-
-} // namespace
-
-// keyway-cli conform NAME [--no-browser] [--json]: the Seam-provider checks (DESIGN.md, "conform").
-int runConformCommand(const QStringList& args, CliIo& io)
-{
-    QString name;
-    bool noBrowser = false;
-    bool json = false;
-    for (const QString& arg : args) {
-        if (arg == QLatin1String("--no-browser")) {
-            noBrowser = true;
-        } else if (arg == QLatin1String("--json")) {
-            json = true;
-        } else if (arg.startsWith(QLatin1Char('-')) || !name.isEmpty()) {
-            return usage(io, tr("unexpected argument '%1'").arg(arg));
-        } else {
-            name = arg;
-        }
+public:
+    QString name() const override { return QStringLiteral("conform"); }
+    QString synopsis() const override { return QStringLiteral("NAME [--no-browser] [--max-time SECONDS] [--json]"); }
+    QString summary() const override
+    {
+        return tr("Runs the seven provider conformance checks against an authorization-code environment.");
     }
-    if (name.isEmpty()) {
-        return usage(io, tr("missing the environment NAME"));
+    QList<CliOption> options() const override
+    {
+        return {
+            {{QStringLiteral("no-browser")},
+             {},
+             tr("Print the sign-in URLs instead of opening a browser, then wait for the redirects.")},
+            {{QStringLiteral("max-time")},
+             QStringLiteral("SECONDS"),
+             tr("Overall deadline of each request (default 30); past it the check fails.")},
+            {{QStringLiteral("json")}, {}, tr("JSON Lines: the events, one check object per check, then the result.")},
+        };
+    }
+    int run(const CliArguments& arguments, CliIo& io) override;
+};
+
+int ConformCommand::run(const CliArguments& arguments, CliIo& io)
+{
+    const bool noBrowser = arguments.isSet(QStringLiteral("no-browser"));
+    const bool json = arguments.isSet(QStringLiteral("json"));
+    if (arguments.positional().size() > 1) {
+        return usageError(io, tr("unexpected argument '%1'").arg(arguments.positional().at(1)));
+    }
+    if (arguments.positional().isEmpty()) {
+        return usageError(io, tr("missing the environment NAME"));
+    }
+    const QString name = arguments.positional().first();
+    if (arguments.isSet(QStringLiteral("max-time"))) {
+        bool ok = false;
+        const double seconds = arguments.value(QStringLiteral("max-time")).toDouble(&ok);
+        if (!ok || !(seconds > 0) || seconds > 86'400) {
+            return usageError(io,
+                              tr("--max-time must be a number of seconds above 0, not '%1'")
+                                  .arg(arguments.value(QStringLiteral("max-time"))));
+        }
+        RequestExecutor::forCurrentThread()->setDeadlineMs(qMax(1, qRound(seconds * 1000)));
+    } else {
+        RequestExecutor::forCurrentThread()->setDeadlineMs(30'000);
     }
 
     EnvironmentContext context;
@@ -75,8 +93,9 @@ int runConformCommand(const QStringList& args, CliIo& io)
             io.jsonLine(e.toJson());
         }
     });
-    QObject::connect(
-        &run, &ConformanceRun::warning, &run, [&](const QString& text) { io.err(tr("warning: %1").arg(text)); });
+    QObject::connect(&run, &ConformanceRun::warning, &run, [&](const QString& text) {
+        io.err(tr("keyway-cli: warning: %1").arg(text));
+    });
     QObject::connect(&run, &ConformanceRun::checkFinished, &run, [&](const ConformanceRun::Check& check) {
         (check.pass ? passed : failed)++;
         if (json) {
@@ -111,6 +130,13 @@ int runConformCommand(const QStringList& args, CliIo& io)
         io.outLine(tr("%1 of %2 checks passed").arg(passed).arg(passed + failed));
     }
     return allPassed ? ExitOk : ExitProviderRefused;
+}
+
+} // namespace
+
+std::unique_ptr<CliCommand> makeConformCommand()
+{
+    return std::make_unique<ConformCommand>();
 }
 
 } // namespace keyway::cli

@@ -1,3 +1,4 @@
+#include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/profile/ProfileLoader.h"
@@ -26,66 +27,10 @@ std::string utf8(const QString& text)
     return text.toStdString();
 }
 
-QString usageLines()
-{
-    return Text::tr("Usage:\n"
-                    "  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...\n"
-                    "  keyway-cli env list [--json]\n"
-                    "  keyway-cli env show NAME [--json]\n"
-                    "  keyway-cli env rm NAME");
-}
-
 int usageError(CliIo& io, const QString& message)
 {
     io.err(QStringLiteral("keyway-cli env: ") + message);
     return ExitUsage;
-}
-
-// Options of one sub-command, parsed from `--name value`, `--name=value` and `--flag`.
-struct Arguments
-{
-    QStringList positional;
-    QMap<QString, QStringList> values; // option -> values in order (repeatable options)
-    QStringList flags;
-
-    QString value(const QString& option) const { return values.value(option).value(0); }
-    bool has(const QString& option) const { return values.contains(option) || flags.contains(option); }
-};
-
-std::optional<Arguments>
-parseArguments(const QStringList& args, const QStringList& valueOptions, const QStringList& flagOptions, QString* error)
-{
-    Arguments parsed;
-    bool optionsEnded = false;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString& arg = args.at(i);
-        if (optionsEnded || !arg.startsWith(QLatin1Char('-')) || arg == QLatin1String("-")) {
-            parsed.positional.append(arg);
-            continue;
-        }
-        if (arg == QLatin1String("--")) {
-            optionsEnded = true;
-            continue;
-        }
-        const qsizetype equals = arg.indexOf(QLatin1Char('='));
-        const QString name = equals < 0 ? arg : arg.left(equals);
-        if (flagOptions.contains(name) && equals < 0) {
-            parsed.flags.append(name);
-        } else if (valueOptions.contains(name)) {
-            if (equals >= 0) {
-                parsed.values[name].append(arg.mid(equals + 1));
-            } else if (i + 1 < args.size()) {
-                parsed.values[name].append(args.at(++i));
-            } else {
-                *error = Text::tr("option %1 needs a value.").arg(name);
-                return std::nullopt;
-            }
-        } else {
-            *error = Text::tr("unknown option '%1'.").arg(arg);
-            return std::nullopt;
-        }
-    }
-    return parsed;
 }
 
 // "clientId, clientSecret (secret), ..." for messages that list what is valid.
@@ -177,94 +122,79 @@ int keychainError(CliIo& io, const SecretResult& failure)
 
 // --- env add ----------------------------------------------------------------------------------
 
-int addEnvironment(const QStringList& args, CliIo& io)
+int addEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
     QString error;
-    const auto parsed = parseArguments(args,
-                                       {QStringLiteral("--provider"),
-                                        QStringLiteral("--base-url"),
-                                        QStringLiteral("--set"),
-                                        QStringLiteral("--secret")},
-                                       {},
-                                       &error);
-    if (!parsed) {
-        return usageError(io, error + QLatin1Char('\n') + usageLines());
+    const auto usage = [&](const QString& message) { return command.usageError(io, message); };
+    if (arguments.positional().size() != 1 || arguments.positional().first().trimmed().isEmpty()) {
+        return usage(Text::tr("env add takes exactly one NAME."));
     }
-    if (parsed->positional.size() != 1 || parsed->positional.first().trimmed().isEmpty()) {
-        return usageError(io, Text::tr("env add takes exactly one NAME.") + QLatin1Char('\n') + usageLines());
-    }
-    const QString name = parsed->positional.first();
+    const QString name = arguments.positional().first();
 
     const ProfileRegistry registry = ProfileRegistry::loadDefault();
     const QString validProviders = registry.ids().join(QStringLiteral(", "));
-    if (!parsed->values.contains(QStringLiteral("--provider"))) {
-        return usageError(io, Text::tr("--provider ID is required. Valid providers: %1").arg(validProviders));
+    if (!arguments.isSet(QStringLiteral("provider"))) {
+        return usage(Text::tr("--provider ID is required. Valid providers: %1").arg(validProviders));
     }
-    const QString providerId = parsed->value(QStringLiteral("--provider"));
+    const QString providerId = arguments.value(QStringLiteral("provider"));
     const ProviderProfile* profile = registry.find(providerId);
     if (!profile) {
-        return usageError(io, Text::tr("unknown provider '%1'. Valid providers: %2").arg(providerId, validProviders));
+        return usage(Text::tr("unknown provider '%1'. Valid providers: %2").arg(providerId, validProviders));
     }
 
-    QString baseUrl = parsed->values.contains(QStringLiteral("--base-url"))
-        ? parsed->value(QStringLiteral("--base-url"))
-        : profile->defaultBaseUrl;
+    QString baseUrl = arguments.isSet(QStringLiteral("base-url")) ? arguments.value(QStringLiteral("base-url"))
+                                                                  : profile->defaultBaseUrl;
     if (baseUrl.isEmpty()) {
-        return usageError(io, Text::tr("provider '%1' has no default base URL: pass --base-url URL.").arg(providerId));
+        return usage(Text::tr("provider '%1' has no default base URL: pass --base-url URL.").arg(providerId));
     }
     if (!isHttpUrl(baseUrl)) {
-        return usageError(io, Text::tr("'%1' is not an http:// or https:// URL.").arg(baseUrl));
+        return usage(Text::tr("'%1' is not an http:// or https:// URL.").arg(baseUrl));
     }
     baseUrl = normalizedBaseUrl(baseUrl);
 
     QMap<QString, QString> values;
-    for (const QString& assignment : parsed->values.value(QStringLiteral("--set"))) {
+    for (const QString& assignment : arguments.values(QStringLiteral("set"))) {
         const qsizetype equals = assignment.indexOf(QLatin1Char('='));
         if (equals <= 0) {
             // Not echoed: what was typed might be a secret without its key.
-            return usageError(io, Text::tr("--set expects KEY=VALUE."));
+            return usage(Text::tr("--set expects KEY=VALUE."));
         }
         const QString key = assignment.left(equals);
         const CredentialField* field = profile->field(key);
         if (!field) {
-            return usageError(io,
-                              Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
-                                  .arg(key, providerId, describeKeys(*profile)));
+            return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
+                             .arg(key, providerId, describeKeys(*profile)));
         }
         if (field->secret) {
             // The value is deliberately not echoed: it is a secret typed where it should not be.
-            return usageError(io,
-                              Text::tr("'%1' is a secret and is never accepted on the command line: "
-                                       "use --secret %1 and give the value on standard input.")
-                                  .arg(key));
+            return usage(Text::tr("'%1' is a secret and is never accepted on the command line: "
+                                  "use --secret %1 and give the value on standard input.")
+                             .arg(key));
         }
         if (values.contains(key)) {
-            return usageError(io, Text::tr("'%1' is set twice.").arg(key));
+            return usage(Text::tr("'%1' is set twice.").arg(key));
         }
         const QString value = assignment.mid(equals + 1);
         if (!field->choices.isEmpty() && !field->choices.contains(value)) {
-            return usageError(io,
-                              Text::tr("'%1' must be one of: %2").arg(key, field->choices.join(QStringLiteral(", "))));
+            return usage(Text::tr("'%1' must be one of: %2").arg(key, field->choices.join(QStringLiteral(", "))));
         }
         values.insert(key, value);
     }
 
-    const QStringList secretKeys = parsed->values.value(QStringLiteral("--secret"));
+    const QStringList secretKeys = arguments.values(QStringLiteral("secret"));
     for (qsizetype i = 0; i < secretKeys.size(); ++i) {
         const QString& key = secretKeys.at(i);
         const CredentialField* field = profile->field(key);
         if (!field) {
-            return usageError(io,
-                              Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
-                                  .arg(key, providerId, describeKeys(*profile)));
+            return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
+                             .arg(key, providerId, describeKeys(*profile)));
         }
         if (!field->secret) {
-            return usageError(io,
-                              Text::tr("'%1' is not a secret: use --set %1=VALUE. Secret keys: %2")
-                                  .arg(key, secretKeysOf(*profile).join(QStringLiteral(", "))));
+            return usage(Text::tr("'%1' is not a secret: use --set %1=VALUE. Secret keys: %2")
+                             .arg(key, secretKeysOf(*profile).join(QStringLiteral(", "))));
         }
         if (secretKeys.indexOf(key) != i) {
-            return usageError(io, Text::tr("'%1' is given twice.").arg(key));
+            return usage(Text::tr("'%1' is given twice.").arg(key));
         }
     }
 
@@ -280,9 +210,8 @@ int addEnvironment(const QStringList& args, CliIo& io)
         }
     }
     if (!missing.isEmpty()) {
-        return usageError(io,
-                          Text::tr("missing required key(s) for provider '%1': %2. Valid keys: %3")
-                              .arg(providerId, missing.join(QStringLiteral(", ")), describeKeys(*profile)));
+        return usage(Text::tr("missing required key(s) for provider '%1': %2. Valid keys: %3")
+                         .arg(providerId, missing.join(QStringLiteral(", ")), describeKeys(*profile)));
     }
 
     EnvironmentStore store;
@@ -290,10 +219,9 @@ int addEnvironment(const QStringList& args, CliIo& io)
         return ExitUsage;
     }
     if (store.find(name)) {
-        return usageError(io,
-                          Text::tr("an environment named '%1' already exists (existing: %2). "
-                                   "Remove it first with: keyway-cli env rm %1")
-                              .arg(name, store.names().join(QStringLiteral(", "))));
+        return usage(Text::tr("an environment named '%1' already exists (existing: %2). "
+                              "Remove it first with: keyway-cli env rm %1")
+                         .arg(name, store.names().join(QStringLiteral(", "))));
     }
 
     // Secrets: one line each from a pipe, or a no-echo prompt on a terminal.
@@ -304,13 +232,12 @@ int addEnvironment(const QStringList& args, CliIo& io)
             ? io.readSecret(Text::tr("%1 (%2): ").arg(key, profile->field(key)->label), &value)
             : io.readLine(&value);
         if (!read) {
-            return usageError(io,
-                              Text::tr("expected the value of '%1' on standard input (one line per --secret, "
-                                       "in order), but the input ended.")
-                                  .arg(key));
+            return usage(Text::tr("expected the value of '%1' on standard input (one line per --secret, "
+                                  "in order), but the input ended.")
+                             .arg(key));
         }
         if (value.isEmpty()) {
-            return usageError(io, Text::tr("the value of '%1' is empty.").arg(key));
+            return usage(Text::tr("the value of '%1' is empty.").arg(key));
         }
         secrets.insert(key, value);
     }
@@ -320,7 +247,7 @@ int addEnvironment(const QStringList& args, CliIo& io)
         return ExitUsage;
     }
     if (store.find(name)) {
-        return usageError(io, Text::tr("an environment named '%1' already exists.").arg(name));
+        return usage(Text::tr("an environment named '%1' already exists.").arg(name));
     }
 
     Environment environment = Environment::create(name, providerId, baseUrl);
@@ -363,19 +290,16 @@ nlohmann::ordered_json summaryJson(const Environment& environment)
             {"created", utf8(environment.created.toUTC().toString(Qt::ISODate))}};
 }
 
-int listEnvironments(const QStringList& args, CliIo& io)
+int listEnvironments(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
-    QString error;
-    const auto parsed = parseArguments(args, {}, {QStringLiteral("--json")}, &error);
-    if (!parsed || !parsed->positional.isEmpty()) {
-        return usageError(io,
-                          (parsed ? Text::tr("env list takes no NAME.") : error) + QLatin1Char('\n') + usageLines());
+    if (!arguments.positional().isEmpty()) {
+        return command.usageError(io, Text::tr("env list takes no NAME."));
     }
     EnvironmentStore store;
     if (!loadStore(store, io)) {
         return ExitUsage;
     }
-    const bool json = parsed->has(QStringLiteral("--json"));
+    const bool json = arguments.isSet(QStringLiteral("json"));
     qsizetype nameWidth = 4;
     qsizetype providerWidth = 8;
     for (const Environment& environment : store.environments()) {
@@ -384,31 +308,30 @@ int listEnvironments(const QStringList& args, CliIo& io)
     }
     for (const Environment& environment : store.environments()) {
         if (json) {
-            io.jsonLine(summaryJson(environment));
+            nlohmann::ordered_json object = {{"event", "environment"}};
+            object.update(summaryJson(environment));
+            io.jsonLine(object);
         } else {
             io.outLine(environment.name.leftJustified(nameWidth + 2)
                        + environment.providerId.leftJustified(providerWidth + 2) + environment.baseUrl);
         }
     }
     if (!json && store.environments().isEmpty()) {
-        io.err(Text::tr("No environments yet. Add one with: keyway-cli env add NAME --provider ID"));
+        io.err(Text::tr("keyway-cli: no environments yet. Add one with: keyway-cli env add NAME --provider ID"));
     }
     return ExitOk;
 }
 
-int showEnvironment(const QStringList& args, CliIo& io)
+int showEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
-    QString error;
-    const auto parsed = parseArguments(args, {}, {QStringLiteral("--json")}, &error);
-    if (!parsed || parsed->positional.size() != 1) {
-        return usageError(
-            io, (parsed ? Text::tr("env show takes exactly one NAME.") : error) + QLatin1Char('\n') + usageLines());
+    if (arguments.positional().size() != 1) {
+        return command.usageError(io, Text::tr("env show takes exactly one NAME."));
     }
     EnvironmentStore store;
     if (!loadStore(store, io)) {
         return ExitUsage;
     }
-    const QString name = parsed->positional.first();
+    const QString name = arguments.positional().first();
     const Environment* environment = store.find(name);
     if (!environment) {
         return usageError(io,
@@ -418,7 +341,7 @@ int showEnvironment(const QStringList& args, CliIo& io)
     const ProfileRegistry registry = ProfileRegistry::loadDefault();
     const ProviderProfile* profile = registry.find(environment->providerId);
     if (!profile) {
-        io.err(Text::tr("warning: provider '%1' is not known any more; secret fields cannot be listed.")
+        io.err(Text::tr("keyway-cli: warning: provider '%1' is not known any more; secret fields cannot be listed.")
                    .arg(environment->providerId));
     }
 
@@ -455,8 +378,9 @@ int showEnvironment(const QStringList& args, CliIo& io)
         }
     }
 
-    if (parsed->has(QStringLiteral("--json"))) {
-        nlohmann::ordered_json object = summaryJson(*environment);
+    if (arguments.isSet(QStringLiteral("json"))) {
+        nlohmann::ordered_json object = {{"event", "environment"}};
+        object.update(summaryJson(*environment));
         nlohmann::ordered_json values = nlohmann::ordered_json::object();
         for (const auto& [key, value] : shown) {
             values[utf8(key)] = utf8(value);
@@ -486,20 +410,18 @@ int showEnvironment(const QStringList& args, CliIo& io)
     return ExitOk;
 }
 
-int removeEnvironment(const QStringList& args, CliIo& io)
+int removeEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
     QString error;
-    const auto parsed = parseArguments(args, {}, {}, &error);
-    if (!parsed || parsed->positional.size() != 1) {
-        return usageError(
-            io, (parsed ? Text::tr("env rm takes exactly one NAME.") : error) + QLatin1Char('\n') + usageLines());
+    if (arguments.positional().size() != 1) {
+        return command.usageError(io, Text::tr("env rm takes exactly one NAME."));
     }
     EnvironmentStore store;
     const auto lock = lockStore(store, io);
     if (!lock || !loadStore(store, io)) {
         return ExitUsage;
     }
-    const QString name = parsed->positional.first();
+    const QString name = arguments.positional().first();
     const Environment* found = store.find(name);
     if (!found) {
         return usageError(io,
@@ -528,32 +450,86 @@ int removeEnvironment(const QStringList& args, CliIo& io)
     return ExitOk;
 }
 
+// The env commands share one shape: a name, a synopsis, options and the function above that runs them.
+class EnvCommand : public CliCommand
+{
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::EnvCommand)
+
+public:
+    using Runner = int (*)(const CliCommand&, const CliArguments&, CliIo&);
+    EnvCommand(
+        QString name, QStringList aliases, QString synopsis, QString summary, QList<CliOption> options, Runner runner)
+        : m_name(std::move(name))
+        , m_aliases(std::move(aliases))
+        , m_synopsis(std::move(synopsis))
+        , m_summary(std::move(summary))
+        , m_options(std::move(options))
+        , m_runner(runner)
+    {
+    }
+
+    QString name() const override { return m_name; }
+    QStringList aliases() const override { return m_aliases; }
+    QString synopsis() const override { return m_synopsis; }
+    QString summary() const override { return m_summary; }
+    QList<CliOption> options() const override { return m_options; }
+    int run(const CliArguments& arguments, CliIo& io) override { return m_runner(*this, arguments, io); }
+
+private:
+    QString m_name;
+    QStringList m_aliases;
+    QString m_synopsis;
+    QString m_summary;
+    QList<CliOption> m_options;
+    Runner m_runner;
+};
+
 } // namespace
 
-int runEnvCommand(const QStringList& args, CliIo& io)
+CliCommandList makeEnvCommands()
 {
-    if (args.isEmpty()) {
-        return usageError(io, Text::tr("missing sub-command.") + QLatin1Char('\n') + usageLines());
-    }
-    const QString sub = args.first();
-    const QStringList rest = args.mid(1);
-    if (sub == QLatin1String("add")) {
-        return addEnvironment(rest, io);
-    }
-    if (sub == QLatin1String("list") || sub == QLatin1String("ls")) {
-        return listEnvironments(rest, io);
-    }
-    if (sub == QLatin1String("show")) {
-        return showEnvironment(rest, io);
-    }
-    if (sub == QLatin1String("rm") || sub == QLatin1String("remove")) {
-        return removeEnvironment(rest, io);
-    }
-    if (sub == QLatin1String("--help") || sub == QLatin1String("-h")) {
-        io.outLine(usageLines());
-        return ExitOk;
-    }
-    return usageError(io, Text::tr("unknown sub-command '%1'.").arg(sub) + QLatin1Char('\n') + usageLines());
+    const CliOption json {{QStringLiteral("json")}, {}, Text::tr("One JSON object per environment and line.")};
+    CliCommandList commands;
+    commands.push_back(std::make_unique<EnvCommand>(
+        QStringLiteral("env add"),
+        QStringList(),
+        QStringLiteral("NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]..."),
+        Text::tr("Adds an environment: non-secret values on the command line, secrets into the keychain."),
+        QList<CliOption> {
+            {{QStringLiteral("provider")},
+             QStringLiteral("ID"),
+             Text::tr("The provider (keyway-cli providers lists them).")},
+            {{QStringLiteral("base-url")},
+             QStringLiteral("URL"),
+             Text::tr("The API's base URL (default: the provider's).")},
+            {{QStringLiteral("set")},
+             QStringLiteral("KEY=VALUE"),
+             Text::tr("A non-secret value; repeat for each key.")},
+            {{QStringLiteral("secret")},
+             QStringLiteral("KEY"),
+             Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
+        },
+        &addEnvironment));
+    commands.push_back(std::make_unique<EnvCommand>(QStringLiteral("env list"),
+                                                    QStringList {QStringLiteral("ls")},
+                                                    QStringLiteral("[--json]"),
+                                                    Text::tr("Lists the environments: name, provider, base URL."),
+                                                    QList<CliOption> {json},
+                                                    &listEnvironments));
+    commands.push_back(std::make_unique<EnvCommand>(
+        QStringLiteral("env show"),
+        QStringList(),
+        QStringLiteral("NAME [--json]"),
+        Text::tr("Shows one environment; secrets only as set or missing, never their values."),
+        QList<CliOption> {json},
+        &showEnvironment));
+    commands.push_back(std::make_unique<EnvCommand>(QStringLiteral("env rm"),
+                                                    QStringList {QStringLiteral("remove")},
+                                                    QStringLiteral("NAME"),
+                                                    Text::tr("Removes an environment and its keychain entries."),
+                                                    QList<CliOption>(),
+                                                    &removeEnvironment));
+    return commands;
 }
 
 } // namespace keyway::cli

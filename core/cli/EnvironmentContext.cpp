@@ -8,13 +8,6 @@
 
 namespace keyway::cli {
 
-namespace {
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("keyway::cli", text);
-}
-} // namespace
-
 QStringList EnvironmentContext::secretFieldsSentByFlow(const ProviderProfile& profile, const QString& credentialSet)
 {
     return EnvironmentService::secretFieldsSentByFlow(profile, credentialSet);

@@ -4,6 +4,7 @@
 #include "core/vault/Environment.h"
 #include "core/vault/SecretStore.h"
 
+#include <QCoreApplication>
 #include <QMap>
 #include <QStringList>
 
@@ -20,6 +21,8 @@ class CliIo;
 // open() prints a clear error and returns the exit code when anything is missing.
 class EnvironmentContext
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::EnvironmentContext)
+
 public:
     // Which secret fields to read, once the profile and credential set are known.
     using SecretChooser = std::function<QStringList(const ProviderProfile&, const QString& credentialSet)>;

@@ -1,13 +1,15 @@
 // keyway-cli auth / call / check: run a provider's flow and send authenticated requests.
-// The exact contract (arguments, JSON Lines, exit codes) is DESIGN.md's "CLI" section.
+// The contract (arguments, JSON Lines, exit codes) is the README's "The CLI" section.
 
 #include "core/cli/BrowserOpener.h"
+#include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/cli/EnvironmentContext.h"
 #include "core/flow/TemplateResolver.h"
 #include "core/history/HistoryRecorder.h"
 #include "core/history/HistoryStore.h"
+#include "core/http/RequestExecutor.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/session/Session.h"
 #include "core/util/Clock.h"
@@ -21,6 +23,7 @@
 #include <QFile>
 #include <QSet>
 #include <QStandardPaths>
+#include <QStringDecoder>
 
 #include <memory>
 #include <optional>
@@ -29,10 +32,10 @@ namespace keyway::cli {
 
 namespace {
 
-QString tr(const char* text)
+struct Text
 {
-    return QCoreApplication::translate("keyway::cli", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::FlowCommands)
+};
 
 enum class Command { Auth, Call, Check };
 
@@ -48,115 +51,51 @@ struct Options
     bool noBrowser = false;
     bool include = false;
     bool json = false;
+    bool verbose = false;
+    int maxTimeMs = 30'000;
 };
 
-QString usageFor(Command command)
+// The options auth, call and check share; call adds its own.
+QList<CliOption> networkOptions()
 {
-    switch (command) {
-    case Command::Auth:
-        return tr("Usage: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]");
-    case Command::Call:
-        return tr("Usage: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H \"Name: value\"]... "
-                  "[--credentials SET] [--no-browser] [-i] [--json]");
-    case Command::Check:
-        return tr("Usage: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]");
-    }
-    return {};
+    return {
+        {{QStringLiteral("credentials")},
+         QStringLiteral("SET"),
+         Text::tr("The credential set to use (a provider with several, e.g. astrada's sdk).")},
+        {{QStringLiteral("no-browser")},
+         {},
+         Text::tr("Print the sign-in URL instead of opening a browser, then wait for the redirect.")},
+        {{QStringLiteral("max-time")},
+         QStringLiteral("SECONDS"),
+         Text::tr("Overall deadline of each request (default 30); past it the command exits 5.")},
+        {{QStringLiteral("v"), QStringLiteral("verbose")},
+         {},
+         Text::tr("Print each request and response line with headers on standard error, secrets redacted.")},
+        {{QStringLiteral("json")}, {}, Text::tr("JSON Lines: the flow's events as they happen, then the result.")},
+    };
 }
 
-int usageError(CliIo& io, Command command, const QString& message)
+// Reads the options common to auth, call and check; returns an exit code on bad input.
+std::optional<int> readCommon(const CliCommand& command, const CliArguments& arguments, CliIo& io, Options* o)
 {
-    io.err(QStringLiteral("keyway-cli: ") + message);
-    io.err(usageFor(command));
-    return ExitUsage;
-}
-
-// Parses the arguments; returns an exit code on error.
-std::optional<int> parse(const QStringList& args, Command command, CliIo& io, Options* o)
-{
-    o->command = command;
-    QStringList positional;
-    for (int i = 0; i < args.size(); ++i) {
-        QString arg = args[i];
-        QString inlineValue;
-        bool hasInline = false;
-        if (arg.startsWith(QLatin1String("--")) && arg.contains(QLatin1Char('='))) {
-            inlineValue = arg.mid(arg.indexOf(QLatin1Char('=')) + 1);
-            arg = arg.left(arg.indexOf(QLatin1Char('=')));
-            hasInline = true;
-        }
-        auto value = [&](QString* out) -> bool {
-            if (hasInline) {
-                *out = inlineValue;
-                return true;
-            }
-            if (i + 1 >= args.size()) {
-                return false;
-            }
-            *out = args[++i];
-            return true;
-        };
-        const bool callOnly = command == Command::Call;
-        if (arg == QLatin1String("--json")) {
-            o->json = true;
-        } else if (arg == QLatin1String("--no-browser")) {
-            o->noBrowser = true;
-        } else if (arg == QLatin1String("--credentials")) {
-            if (!value(&o->credentialSet) || o->credentialSet.isEmpty()) {
-                return usageError(io, command, tr("--credentials needs a credential set name"));
-            }
-        } else if (callOnly && (arg == QLatin1String("-i") || arg == QLatin1String("--include"))) {
-            o->include = true;
-        } else if (callOnly && (arg == QLatin1String("-d") || arg == QLatin1String("--data"))) {
-            QString data;
-            if (!value(&data)) {
-                return usageError(io, command, tr("-d needs a body or @FILE"));
-            }
-            if (data.startsWith(QLatin1Char('@'))) {
-                QFile file(data.mid(1));
-                if (!file.open(QIODevice::ReadOnly)) {
-                    io.err(tr("keyway-cli: cannot read %1: %2").arg(data.mid(1), file.errorString()));
-                    return ExitUsage;
-                }
-                o->body = file.readAll();
-            } else {
-                o->body = data.toUtf8();
-            }
-        } else if (callOnly && (arg == QLatin1String("-H") || arg == QLatin1String("--header"))) {
-            QString header;
-            if (!value(&header)) {
-                return usageError(io, command, tr("-H needs \"Name: value\""));
-            }
-            const int colon = header.indexOf(QLatin1Char(':'));
-            const QString name = colon > 0 ? header.left(colon).trimmed() : QString();
-            if (name.isEmpty() || name.contains(QLatin1Char(' '))) {
-                return usageError(io, command, tr("expected a header as \"Name: value\", got \"%1\"").arg(header));
-            }
-            o->headers.append({name.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
-        } else if (arg.startsWith(QLatin1Char('-')) && arg.size() > 1) {
-            return usageError(io, command, tr("unknown option %1").arg(arg));
-        } else {
-            positional.append(args[i]);
+    if (arguments.isSet(QStringLiteral("credentials"))) {
+        o->credentialSet = arguments.value(QStringLiteral("credentials"));
+        if (o->credentialSet.isEmpty()) {
+            return command.usageError(io, Text::tr("--credentials needs a credential set name"));
         }
     }
-    const int wanted = command == Command::Call ? 3 : 1;
-    if (positional.size() != wanted) {
-        return usageError(io, command, positional.size() < wanted ? tr("missing arguments") : tr("too many arguments"));
-    }
-    o->name = positional[0];
-    if (command == Command::Call) {
-        o->method = positional[1].toUpper();
-        static const QSet<QString> methods = {QStringLiteral("GET"),
-                                              QStringLiteral("POST"),
-                                              QStringLiteral("PUT"),
-                                              QStringLiteral("PATCH"),
-                                              QStringLiteral("DELETE"),
-                                              QStringLiteral("HEAD"),
-                                              QStringLiteral("OPTIONS")};
-        if (!methods.contains(o->method)) {
-            return usageError(io, command, tr("unknown HTTP method %1").arg(positional[1]));
+    o->noBrowser = arguments.isSet(QStringLiteral("no-browser"));
+    o->json = arguments.isSet(QStringLiteral("json"));
+    o->verbose = arguments.isSet(QStringLiteral("verbose"));
+    if (arguments.isSet(QStringLiteral("max-time"))) {
+        const QString text = arguments.value(QStringLiteral("max-time"));
+        bool ok = false;
+        const double seconds = text.toDouble(&ok);
+        if (!ok || !(seconds > 0) || seconds > 86'400) {
+            return command.usageError(
+                io, Text::tr("--max-time must be a number of seconds above 0 (1.5 is allowed), not '%1'").arg(text));
         }
-        o->path = positional[2];
+        o->maxTimeMs = qMax(1, qRound(seconds * 1000));
     }
     return std::nullopt;
 }
@@ -169,6 +108,8 @@ QString isoTime(qint64 ms)
 // One invocation of auth / call / check.
 class FlowCommand
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::FlowCommands)
+
 public:
     FlowCommand(Options options, CliIo& io) : m_o(std::move(options)), m_io(io) { }
 
@@ -191,6 +132,9 @@ public:
 private:
     std::optional<int> prepare()
     {
+        // One deadline for every request of this run (token, refresh, the call itself).
+        RequestExecutor* executor = RequestExecutor::forCurrentThread();
+        executor->setDeadlineMs(m_o.maxTimeMs);
         EnvironmentContext::Request request;
         request.name = m_o.name;
         request.credentialSet = m_o.credentialSet;
@@ -250,6 +194,30 @@ private:
         if (m_o.json) {
             m_io.jsonLine(e.toJson());
         }
+        if (m_o.verbose) {
+            printExchange(e);
+        }
+    }
+
+    // -v: the exchange as curl -v shows it, on stderr; the events are already redacted.
+    void printExchange(const FlowEvent& e)
+    {
+        QString head;
+        QChar arrow;
+        if (e.type == FlowEvent::Type::Request) {
+            head = QStringLiteral("> ") + e.method + QLatin1Char(' ') + e.url;
+            arrow = QLatin1Char('>');
+        } else if (e.type == FlowEvent::Type::Response) {
+            head = QStringLiteral("< HTTP %1 (%2 ms)").arg(e.status).arg(e.elapsedMs);
+            arrow = QLatin1Char('<');
+        } else {
+            return;
+        }
+        m_io.err(head);
+        for (const auto& [name, value] : e.headers) {
+            m_io.err(arrow + QLatin1Char(' ') + name + QStringLiteral(": ") + value);
+        }
+        m_io.err(arrow);
     }
 
     // Runs the event loop until `done` was called.
@@ -295,6 +263,11 @@ private:
     {
         if (m_o.json) {
             printResultLine(false, r.status, QString(), r.oneLine());
+        }
+        if (r.outcome == FlowResult::Outcome::Network) {
+            // Unreachable is not "credentials wrong": a script retries the one, fixes the other.
+            m_io.err(tr("keyway-cli: the server could not be reached: %1").arg(r.oneLine()));
+            return ExitUnreachable;
         }
         m_io.err(tr("keyway-cli: authentication failed: %1").arg(r.oneLine()));
         return ExitAuthFailed;
@@ -364,6 +337,13 @@ private:
             m_io.err(QStringLiteral("keyway-cli: ") + result.oneLine());
             return ExitUsage;
         }
+        if (result.outcome == ApiResult::Outcome::Network) {
+            if (m_o.json) {
+                printResultLine(false, 0, QString(), result.oneLine());
+            }
+            m_io.err(tr("keyway-cli: the server could not be reached: %1").arg(result.oneLine()));
+            return ExitUnreachable;
+        }
         const Redactor& redactor = m_session->redactor();
         const HttpResponse& response = result.response;
         if (m_o.json) {
@@ -376,7 +356,7 @@ private:
                 headers[name.toStdString()] = redactor.redactHeader(name, value).toStdString();
             }
             j["headers"] = headers;
-            j["body"] = redactor.redact(response.body).toStdString();
+            addBody(j, response.body, redactor);
             if (!result.ok()) {
                 j["hint"] = result.oneLine().toStdString();
             }
@@ -391,11 +371,10 @@ private:
                 }
                 m_io.out(head + QLatin1Char('\n'));
             }
-            const QString shown = redactor.redact(response.body);
-            m_io.out(shown);
-            if (!shown.isEmpty() && !shown.endsWith(QLatin1Char('\n')) && !m_o.include) {
-                m_io.out(QStringLiteral("\n"));
-            }
+            // Byte for byte, like curl: a binary or Latin-1 body arrives unchanged. Only a body that
+            // echoes one of this run's secrets is printed redacted (and so as UTF-8 text).
+            const QString redacted = redactor.redact(response.body);
+            m_io.outBytes(redacted == QString::fromUtf8(response.body) ? response.body : redacted.toUtf8());
         }
         if (result.ok()) {
             return ExitOk;
@@ -406,6 +385,25 @@ private:
         }
         m_io.err(QStringLiteral("keyway-cli: ") + line);
         return ExitProviderRefused;
+    }
+
+    // The result's body: its JSON value when it parses, else its text, else (not UTF-8) base64.
+    static void addBody(nlohmann::ordered_json& j, const QByteArray& body, const Redactor& redactor)
+    {
+        const QString redacted = redactor.redact(body);
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString text = decoder.decode(body);
+        if (decoder.hasError() && redacted == text) {
+            j["body_base64"] = body.toBase64().toStdString();
+            return;
+        }
+        const std::string utf8 = redacted.toStdString();
+        auto value = nlohmann::ordered_json::parse(utf8, nullptr, false);
+        if (!utf8.empty() && !value.is_discarded()) {
+            j["body"] = std::move(value);
+        } else {
+            j["body"] = utf8;
+        }
     }
 
     int runCheck()
@@ -467,31 +465,149 @@ private:
     QString m_lastBody;
 };
 
-int runFlowCommand(Command command, const QStringList& args, CliIo& io)
+// keyway-cli auth | call | check: one class, the command decides the synopsis and the extra options.
+class FlowCliCommand : public CliCommand
 {
-    Options options;
-    if (auto code = parse(args, command, io, &options)) {
-        return *code;
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::FlowCommands)
+
+public:
+    explicit FlowCliCommand(Command command) : m_command(command) { }
+
+    QString name() const override
+    {
+        switch (m_command) {
+        case Command::Auth:
+            return QStringLiteral("auth");
+        case Command::Call:
+            return QStringLiteral("call");
+        case Command::Check:
+            return QStringLiteral("check");
+        }
+        return {};
     }
-    FlowCommand run(options, io);
-    return run.run();
-}
+
+    QString synopsis() const override
+    {
+        const QString common = QStringLiteral("[--credentials SET] [--no-browser] [--max-time SECONDS] [-v] [--json]");
+        if (m_command == Command::Call) {
+            return QStringLiteral("NAME METHOD PATH [-d BODY|@FILE|@-] [-H \"Name: value\"]... [-i] ") + common;
+        }
+        return QStringLiteral("NAME ") + common;
+    }
+
+    QString summary() const override
+    {
+        switch (m_command) {
+        case Command::Auth:
+            return tr("Runs the provider's whole sign-in flow and shows what it received (never a secret).");
+        case Command::Call:
+            return tr("Sends one authenticated request and writes the reply body to standard output, byte for byte.");
+        case Command::Check:
+            return tr("Proves the credentials work: obtains a token and sends the profile's check request.");
+        }
+        return {};
+    }
+
+    QList<CliOption> options() const override
+    {
+        QList<CliOption> list;
+        if (m_command == Command::Call) {
+            list.append({{QStringLiteral("d"), QStringLiteral("data")},
+                         QStringLiteral("BODY|@FILE|@-"),
+                         tr("The request body: text, @FILE for a file's bytes, @- for standard input.")});
+            list.append({{QStringLiteral("H"), QStringLiteral("header")},
+                         QStringLiteral("\"Name: value\""),
+                         tr("An extra request header; repeat for more.")});
+            list.append({{QStringLiteral("i"), QStringLiteral("include")},
+                         {},
+                         tr("Print the status line and the response headers before the body.")});
+        }
+        return list + networkOptions();
+    }
+
+    int run(const CliArguments& arguments, CliIo& io) override
+    {
+        Options o;
+        o.command = m_command;
+        if (auto code = readCommon(*this, arguments, io, &o)) {
+            return *code;
+        }
+        const QStringList positional = arguments.positional();
+        const int wanted = m_command == Command::Call ? 3 : 1;
+        if (positional.size() != wanted) {
+            return usageError(io, positional.size() < wanted ? tr("missing arguments") : tr("too many arguments"));
+        }
+        o.name = positional[0];
+        if (m_command == Command::Call) {
+            if (auto code = readCallOptions(arguments, positional, io, &o)) {
+                return *code;
+            }
+        }
+        FlowCommand command(o, io);
+        return command.run();
+    }
+
+private:
+    std::optional<int>
+    readCallOptions(const CliArguments& arguments, const QStringList& positional, CliIo& io, Options* o) const
+    {
+        o->include = arguments.isSet(QStringLiteral("include"));
+        o->method = positional[1].toUpper();
+        static const QSet<QString> methods = {QStringLiteral("GET"),
+                                              QStringLiteral("POST"),
+                                              QStringLiteral("PUT"),
+                                              QStringLiteral("PATCH"),
+                                              QStringLiteral("DELETE"),
+                                              QStringLiteral("HEAD"),
+                                              QStringLiteral("OPTIONS")};
+        if (!methods.contains(o->method)) {
+            return usageError(io, tr("unknown HTTP method %1").arg(positional[1]));
+        }
+        o->path = positional[2];
+        for (const QString& header : arguments.values(QStringLiteral("header"))) {
+            const qsizetype colon = header.indexOf(QLatin1Char(':'));
+            const QString headerName = colon > 0 ? header.left(colon).trimmed() : QString();
+            if (headerName.isEmpty() || headerName.contains(QLatin1Char(' '))) {
+                return usageError(io, tr("expected a header as \"Name: value\", got \"%1\"").arg(header));
+            }
+            o->headers.append({headerName.toLatin1(), header.mid(colon + 1).trimmed().toUtf8()});
+        }
+        if (arguments.isSet(QStringLiteral("data"))) {
+            const QString data = arguments.value(QStringLiteral("data"));
+            if (data == QLatin1String("@-")) {
+                o->body = io.readAll();
+            } else if (data.startsWith(QLatin1Char('@'))) {
+                QFile file(data.mid(1));
+                if (!file.open(QIODevice::ReadOnly)) {
+                    io.err(tr("keyway-cli: cannot read %1: %2").arg(data.mid(1), file.errorString()));
+                    return ExitUsage;
+                }
+                o->body = file.readAll();
+            } else {
+                o->body = data.toUtf8();
+            }
+        }
+        return std::nullopt;
+    }
+
+    Command m_command;
+};
 
 } // namespace
 
-int runAuthCommand(const QStringList& args, CliIo& io)
+std::unique_ptr<CliCommand> makeAuthCommand()
 {
-    return runFlowCommand(Command::Auth, args, io);
+    return std::make_unique<FlowCliCommand>(Command::Auth);
 }
 
-int runCallCommand(const QStringList& args, CliIo& io)
+std::unique_ptr<CliCommand> makeCallCommand()
 {
-    return runFlowCommand(Command::Call, args, io);
+    return std::make_unique<FlowCliCommand>(Command::Call);
 }
 
-int runCheckCommand(const QStringList& args, CliIo& io)
+std::unique_ptr<CliCommand> makeCheckCommand()
 {
-    return runFlowCommand(Command::Check, args, io);
+    return std::make_unique<FlowCliCommand>(Command::Check);
 }
 
 } // namespace keyway::cli

@@ -1,3 +1,4 @@
+#include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/profile/ProfileLoader.h"
@@ -40,7 +41,8 @@ nlohmann::ordered_json providerJson(const ProviderProfile& profile)
     for (const CredentialSet& set : profile.credentialSets) {
         sets.push_back({{"id", set.id.toStdString()}, {"label", set.label.toStdString()}, {"default", set.isDefault}});
     }
-    nlohmann::ordered_json object = {{"id", profile.id.toStdString()}, {"name", profile.name.toStdString()}};
+    nlohmann::ordered_json object
+        = {{"event", "provider"}, {"id", profile.id.toStdString()}, {"name", profile.name.toStdString()}};
     object["base_url"] = profile.defaultBaseUrl.isEmpty()
         ? nlohmann::ordered_json(nullptr)
         : nlohmann::ordered_json(profile.defaultBaseUrl.toStdString());
@@ -78,38 +80,55 @@ void printProvider(const ProviderProfile& profile, CliIo& io)
     }
 }
 
+// keyway-cli providers [--json]
+class ProvidersCommand : public CliCommand
+{
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::ProvidersCommand)
+
+public:
+    QString name() const override { return QStringLiteral("providers"); }
+    QString synopsis() const override { return QStringLiteral("[--json]"); }
+    QString summary() const override
+    {
+        return tr("Lists the providers Keyway knows, with their credential keys (secret ones marked).");
+    }
+    QList<CliOption> options() const override
+    {
+        return {{{QStringLiteral("json")}, {}, tr("One JSON object per provider and line (\"event\": \"provider\").")}};
+    }
+
+    int run(const CliArguments& arguments, CliIo& io) override
+    {
+        if (!arguments.positional().isEmpty()) {
+            return usageError(io, tr("unexpected argument '%1'.").arg(arguments.positional().first()));
+        }
+        const bool json = arguments.isSet(QStringLiteral("json"));
+        const ProfileRegistry registry = ProfileRegistry::loadDefault();
+        // A broken user profile is reported but never hides the others.
+        for (const ProfileError& error : registry.errors()) {
+            io.err(tr("keyway-cli: warning: %1").arg(error.toString()));
+        }
+        bool first = true;
+        for (const ProviderProfile* profile : registry.profiles()) {
+            if (json) {
+                io.jsonLine(providerJson(*profile));
+            } else {
+                if (!first) {
+                    io.outLine(QString());
+                }
+                printProvider(*profile, io);
+            }
+            first = false;
+        }
+        return ExitOk;
+    }
+};
+
 } // namespace
 
-int runProvidersCommand(const QStringList& args, CliIo& io)
+std::unique_ptr<CliCommand> makeProvidersCommand()
 {
-    bool json = false;
-    for (const QString& arg : args) {
-        if (arg == QLatin1String("--json")) {
-            json = true;
-        } else {
-            io.err(Text::tr("keyway-cli providers: unexpected argument '%1'.").arg(arg));
-            io.err(Text::tr("Usage: keyway-cli providers [--json]"));
-            return ExitUsage;
-        }
-    }
-    const ProfileRegistry registry = ProfileRegistry::loadDefault();
-    // A broken user profile is reported but never hides the others.
-    for (const ProfileError& error : registry.errors()) {
-        io.err(Text::tr("warning: %1").arg(error.toString()));
-    }
-    bool first = true;
-    for (const ProviderProfile* profile : registry.profiles()) {
-        if (json) {
-            io.jsonLine(providerJson(*profile));
-        } else {
-            if (!first) {
-                io.outLine(QString());
-            }
-            printProvider(*profile, io);
-        }
-        first = false;
-    }
-    return ExitOk;
+    return std::make_unique<ProvidersCommand>();
 }
 
 } // namespace keyway::cli

@@ -1,3 +1,4 @@
+#include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/sandbox/SandboxServer.h"
@@ -13,10 +14,10 @@ namespace keyway::cli {
 
 namespace {
 
-QString tr(const char* text)
+struct Text
 {
-    return QCoreApplication::translate("keyway::cli::sandbox", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::SandboxCommand)
+};
 
 // SIGINT / SIGTERM end the event loop through a self-pipe: the handler only writes one byte,
 // the event loop reads it and quits, so the command returns 0 like any clean exit.
@@ -28,61 +29,12 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(g_signalFd[0], &byte, 1);
 }
 
-struct Options
-{
-    quint16 port = 0;
-    double timeScale = 1.0;
-    bool json = false;
-};
-
-bool parseOptions(const QStringList& args, Options* options, QString* error)
-{
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& arg = args.at(i);
-        if (arg == QLatin1String("--json")) {
-            options->json = true;
-        } else if (arg == QLatin1String("--port") || arg == QLatin1String("--time-scale")) {
-            if (i + 1 >= args.size()) {
-                *error = tr("keyway-cli sandbox: %1 needs a value.").arg(arg);
-                return false;
-            }
-            const QString value = args.at(++i);
-            bool ok = false;
-            if (arg == QLatin1String("--port")) {
-                const uint port = value.toUInt(&ok);
-                if (!ok || port > 65535) {
-                    *error = tr("keyway-cli sandbox: --port must be a number from 0 to 65535 (0 picks a free "
-                                "port), not '%1'.")
-                                 .arg(value);
-                    return false;
-                }
-                options->port = static_cast<quint16>(port);
-            } else {
-                const double scale = value.toDouble(&ok);
-                if (!ok || !(scale > 0) || scale > 1e6) {
-                    *error = tr("keyway-cli sandbox: --time-scale must be a positive number (60 makes a 10-minute "
-                                "code live 10 seconds), not '%1'.")
-                                 .arg(value);
-                    return false;
-                }
-                options->timeScale = scale;
-            }
-        } else {
-            *error = tr("keyway-cli sandbox: unknown argument '%1'.\n"
-                        "Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]")
-                         .arg(arg);
-            return false;
-        }
-    }
-    return true;
-}
-
 void printHuman(CliIo& io, const sandbox::SandboxServer& server)
 {
-    io.outLine(tr("Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.")
+    io.outLine(Text::tr("Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.")
                    .arg(server.rootUrl().toString())
                    .arg(server.timeScale()));
-    io.outLine(tr("Demo credentials are throwaway values, public by design."));
+    io.outLine(Text::tr("Demo credentials are throwaway values, public by design."));
     const auto providers = server.demoProviders();
     for (const sandbox::DemoProvider& demo : providers) {
         io.outLine(QString());
@@ -92,11 +44,12 @@ void printHuman(CliIo& io, const sandbox::SandboxServer& server)
         }
     }
     io.outLine(QString());
-    io.outLine(tr("Sign-in page user (oauth2-code): %1 / %2")
+    io.outLine(Text::tr("Sign-in page user (oauth2-code): %1 / %2")
                    .arg(sandbox::SandboxServer::demoUsername(), sandbox::SandboxServer::demoPassword()));
-    io.outLine(tr("Faults: GET %1/_sandbox/faults lists them; POST {\"provider\": ID, \"fault\": NAME, \"on\": true} "
-                  "switches one.")
-                   .arg(server.rootUrl().toString()));
+    io.outLine(
+        Text::tr("Faults: GET %1/_sandbox/faults lists them; POST {\"provider\": ID, \"fault\": NAME, \"on\": true} "
+                 "switches one.")
+            .arg(server.rootUrl().toString()));
 }
 
 void printJson(CliIo& io, const sandbox::SandboxServer& server)
@@ -113,26 +66,71 @@ void printJson(CliIo& io, const sandbox::SandboxServer& server)
     }
 }
 
-} // namespace
-
-int runSandboxCommand(const QStringList& args, CliIo& io)
+// keyway-cli sandbox [--port N] [--time-scale X] [--json]
+class SandboxCommand : public CliCommand
 {
-    Options options;
-    QString error;
-    if (!parseOptions(args, &options, &error)) {
-        io.err(error);
-        return ExitUsage;
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::SandboxCommand)
+
+public:
+    QString name() const override { return QStringLiteral("sandbox"); }
+    QString synopsis() const override { return QStringLiteral("[--port N] [--time-scale X] [--json]"); }
+    QString summary() const override
+    {
+        return tr("Serves the provider emulators on 127.0.0.1 with throwaway demo credentials until Ctrl+C.");
     }
+    QList<CliOption> options() const override
+    {
+        return {
+            {{QStringLiteral("port")}, QStringLiteral("N"), tr("The port to listen on (default 0: a free one).")},
+            {{QStringLiteral("time-scale")},
+             QStringLiteral("X"),
+             tr("Run the emulators' clocks X times faster (60: a 10-minute code lives 10 seconds).")},
+            {{QStringLiteral("json")}, {}, tr("One JSON object per emulated provider and line.")},
+        };
+    }
+    int run(const CliArguments& arguments, CliIo& io) override;
+};
+
+int SandboxCommand::run(const CliArguments& arguments, CliIo& io)
+{
+    if (!arguments.positional().isEmpty()) {
+        return usageError(io, tr("unexpected argument '%1'.").arg(arguments.positional().first()));
+    }
+    quint16 port = 0;
+    double timeScale = 1.0;
+    if (arguments.isSet(QStringLiteral("port"))) {
+        const QString value = arguments.value(QStringLiteral("port"));
+        bool ok = false;
+        const uint number = value.toUInt(&ok);
+        if (!ok || number > 65535) {
+            return usageError(
+                io, tr("--port must be a number from 0 to 65535 (0 picks a free port), not '%1'.").arg(value));
+        }
+        port = static_cast<quint16>(number);
+    }
+    if (arguments.isSet(QStringLiteral("time-scale"))) {
+        const QString value = arguments.value(QStringLiteral("time-scale"));
+        bool ok = false;
+        const double scale = value.toDouble(&ok);
+        if (!ok || !(scale > 0) || scale > 1e6) {
+            return usageError(io,
+                              tr("--time-scale must be a positive number (60 makes a 10-minute code live 10 "
+                                 "seconds), not '%1'.")
+                                  .arg(value));
+        }
+        timeScale = scale;
+    }
+    const bool json = arguments.isSet(QStringLiteral("json"));
 
     sandbox::SandboxServer server;
-    server.setTimeScale(options.timeScale);
-    if (!server.listen(options.port)) {
-        io.err(tr("keyway-cli sandbox: %1").arg(server.errorString()));
+    server.setTimeScale(timeScale);
+    if (!server.listen(port)) {
+        io.err(Text::tr("keyway-cli sandbox: %1").arg(server.errorString()));
         return ExitUsage;
     }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0) {
-        io.err(tr("keyway-cli sandbox: cannot set up signal handling."));
+        io.err(Text::tr("keyway-cli sandbox: cannot set up signal handling."));
         return ExitUsage;
     }
     QSocketNotifier notifier(g_signalFd[1], QSocketNotifier::Read);
@@ -150,7 +148,7 @@ int runSandboxCommand(const QStringList& args, CliIo& io)
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
 
-    if (options.json) {
+    if (json) {
         printJson(io, server);
     } else {
         printHuman(io, server);
@@ -164,6 +162,13 @@ int runSandboxCommand(const QStringList& args, CliIo& io)
     ::close(g_signalFd[1]);
     g_signalFd[0] = g_signalFd[1] = -1;
     return ExitOk;
+}
+
+} // namespace
+
+std::unique_ptr<CliCommand> makeSandboxCommand()
+{
+    return std::make_unique<SandboxCommand>();
 }
 
 } // namespace keyway::cli

@@ -1,4 +1,5 @@
 #include "core/checks/WebhookVerifier.h"
+#include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/cli/EnvironmentContext.h"
@@ -6,65 +7,61 @@
 #include <QCoreApplication>
 #include <QFile>
 
-#include <cstdio>
+#include <optional>
 
 namespace keyway::cli {
 
 namespace {
 
-QString tr(const char* text)
+// keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE] [--json]
+class WebhookVerifyCommand : public CliCommand
 {
-    return QCoreApplication::translate("keyway::cli", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(keyway::cli::WebhookCommand)
 
-int usage(CliIo& io, const QString& message)
-{
-    io.err(QStringLiteral("keyway-cli webhook: ") + message);
-    io.err(tr("Usage: keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]  (the body is read "
-              "from standard input when --body is not given)"));
-    return ExitUsage;
-}
-
-} // namespace
-
-// keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
-int runWebhookCommand(const QStringList& args, CliIo& io)
-{
-    if (args.isEmpty() || args.first() != QLatin1String("verify")) {
-        return usage(io, tr("expected the subcommand 'verify'"));
+public:
+    QString name() const override { return QStringLiteral("webhook verify"); }
+    QString synopsis() const override { return QStringLiteral("NAME --signature SIG [--body BODY|@FILE] [--json]"); }
+    QString summary() const override
+    {
+        return tr("Checks a webhook's signature with the environment's webhook secret; the body is read from "
+                  "standard input when --body is not given.");
     }
-    QString name;
-    QByteArray signature;
+    QList<CliOption> options() const override
+    {
+        return {
+            {{QStringLiteral("signature")}, QStringLiteral("SIG"), tr("The signature header's value, as received.")},
+            {{QStringLiteral("body")},
+             QStringLiteral("BODY|@FILE"),
+             tr("The raw request body, or @FILE for a file's bytes (default: standard input).")},
+            {{QStringLiteral("json")}, {}, tr("One result object on one line.")},
+        };
+    }
+    int run(const CliArguments& arguments, CliIo& io) override;
+};
+
+int WebhookVerifyCommand::run(const CliArguments& arguments, CliIo& io)
+{
+    const QByteArray signature = arguments.value(QStringLiteral("signature")).toUtf8();
+    const bool json = arguments.isSet(QStringLiteral("json"));
     std::optional<QByteArray> body;
-    bool json = false;
-    for (int i = 1; i < args.size(); ++i) {
-        const QString& arg = args[i];
-        if ((arg == QLatin1String("--signature") || arg == QLatin1String("--body")) && i + 1 >= args.size()) {
-            return usage(io, tr("%1 needs a value").arg(arg));
-        }
-        if (arg == QLatin1String("--signature")) {
-            signature = args[++i].toUtf8();
-        } else if (arg == QLatin1String("--body")) {
-            const QString value = args[++i];
-            if (value.startsWith(QLatin1Char('@'))) {
-                QFile file(value.mid(1));
-                if (!file.open(QIODevice::ReadOnly)) {
-                    return usage(io, tr("cannot read %1: %2").arg(value.mid(1), file.errorString()));
-                }
-                body = file.readAll();
-            } else {
-                body = value.toUtf8();
+    if (arguments.isSet(QStringLiteral("body"))) {
+        const QString value = arguments.value(QStringLiteral("body"));
+        if (value.startsWith(QLatin1Char('@'))) {
+            QFile file(value.mid(1));
+            if (!file.open(QIODevice::ReadOnly)) {
+                return usageError(io, tr("cannot read %1: %2").arg(value.mid(1), file.errorString()));
             }
-        } else if (arg == QLatin1String("--json")) {
-            json = true;
-        } else if (arg.startsWith(QLatin1Char('-')) || !name.isEmpty()) {
-            return usage(io, tr("unexpected argument '%1'").arg(arg));
+            body = file.readAll();
         } else {
-            name = arg;
+            body = value.toUtf8();
         }
     }
+    if (arguments.positional().size() > 1) {
+        return usageError(io, tr("unexpected argument '%1'").arg(arguments.positional().at(1)));
+    }
+    const QString name = arguments.positional().value(0);
     if (name.isEmpty() || signature.isEmpty()) {
-        return usage(io, tr("NAME and --signature are required"));
+        return usageError(io, tr("NAME and --signature are required"));
     }
 
     EnvironmentContext context;
@@ -85,13 +82,7 @@ int runWebhookCommand(const QStringList& args, CliIo& io)
         return ExitUsage;
     }
     if (!body) {
-        QByteArray input;
-        char buffer[65536];
-        size_t n = 0;
-        while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) {
-            input.append(buffer, qsizetype(n));
-        }
-        body = input;
+        body = io.readAll();
     }
     const auto result = WebhookVerifier::verify(
         *context.profile().webhook, *body, signature, context.credentials().value(field->key).toUtf8());
@@ -106,6 +97,13 @@ int runWebhookCommand(const QStringList& args, CliIo& io)
         io.outLine(result.detail);
     }
     return result.valid() ? ExitOk : ExitProviderRefused;
+}
+
+} // namespace
+
+std::unique_ptr<CliCommand> makeWebhookVerifyCommand()
+{
+    return std::make_unique<WebhookVerifyCommand>();
 }
 
 } // namespace keyway::cli

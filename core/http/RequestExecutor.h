@@ -36,6 +36,8 @@ public:
 
     void setOptions(const Options& options) { m_options = options; }
     const Options& options() const { return m_options; }
+    // The overall deadline of each request from now on, redirects included (keyway-cli --max-time).
+    void setDeadlineMs(int ms) { m_options.deadlineMs = ms; }
 
     // Calls `done` exactly once, on this thread, from the event loop.
     void send(const HttpRequest& request, Callback done);

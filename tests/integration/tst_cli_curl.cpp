@@ -1,0 +1,469 @@
+// keyway-cli's command framework and its curl conventions, as a user or a script sees them: --help of
+// every command, `help COMMAND`, unknown options, --version; `call` writing the reply body byte for
+// byte, `-d @-`, a failed stdout write, `-v` redacted, --max-time against a server that never answers,
+// and the terminal's echo restored when the secret prompt is interrupted. Real subprocesses against
+// the sandbox and small servers of this test process, environments in a throwaway config directory.
+#include "core/sandbox/SandboxServer.h"
+
+#include <QEventLoop>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <memory>
+#include <pty.h>
+#include <termios.h>
+#include <unistd.h>
+
+using keyway::sandbox::SandboxServer;
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    bool crashed = false;
+    QByteArray out;
+    QString err;
+};
+
+} // namespace
+
+class TestCliCurl : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_root;
+    std::unique_ptr<SandboxServer> m_sandbox;
+    QHttpServer m_api; // the API an oauth2-client environment calls: binary, Latin-1 and echo routes
+    quint16 m_apiPort = 0;
+    QTcpServer m_silent; // accepts and never answers
+    QList<QTcpSocket*> m_silentSockets;
+    QByteArray m_binary;
+    QByteArray m_lastAuthorization; // what the API received: the access token, to prove -v hides it
+    QString m_clientSecret;
+    QString m_clientId;
+    QString m_tokenUrl;
+    bool m_leaked = false;
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_root.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_root.filePath(QStringLiteral("data")));
+        env.remove(QStringLiteral("DISPLAY"));
+        return env;
+    }
+
+    // Runs keyway-cli while this process's event loop keeps the servers answering.
+    CliRun
+    run(const QStringList& args, const QByteArray& input = {}, const QString& stdoutFile = {}, int killAfterMs = 20000)
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        if (!stdoutFile.isEmpty()) {
+            process.setStandardOutputFile(stdoutFile);
+        }
+        QEventLoop loop;
+        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
+        if (!process.waitForStarted(10000)) {
+            return {};
+        }
+        process.write(input);
+        process.closeWriteChannel();
+        QTimer::singleShot(killAfterMs, &loop, &QEventLoop::quit);
+        if (process.state() != QProcess::NotRunning) {
+            loop.exec();
+        }
+        CliRun result;
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished();
+            result.err = QStringLiteral("still running after %1 ms").arg(killAfterMs);
+            return result;
+        }
+        result.crashed = process.exitStatus() != QProcess::NormalExit;
+        result.exitCode = result.crashed ? -1 : process.exitCode();
+        result.out = process.readAllStandardOutput();
+        result.err += QString::fromUtf8(process.readAllStandardError());
+        if (result.out.contains(m_clientSecret.toUtf8()) || result.err.contains(m_clientSecret)) {
+            m_leaked = true; // failed in cleanup(): QVERIFY cannot return from here
+        }
+        return result;
+    }
+
+    QString addApiEnvironment(const QString& name, const QString& baseUrl)
+    {
+        const CliRun added = run({QStringLiteral("env"),
+                                  QStringLiteral("add"),
+                                  name,
+                                  QStringLiteral("--provider"),
+                                  QStringLiteral("oauth2-client"),
+                                  QStringLiteral("--base-url"),
+                                  baseUrl,
+                                  QStringLiteral("--set"),
+                                  QStringLiteral("token_url=") + m_tokenUrl,
+                                  QStringLiteral("--set"),
+                                  QStringLiteral("client_id=") + m_clientId,
+                                  QStringLiteral("--set"),
+                                  QStringLiteral("client_auth=basic"), // the secret rides in a header
+                                  QStringLiteral("--secret"),
+                                  QStringLiteral("client_secret")},
+                                 m_clientSecret.toUtf8() + '\n');
+        return added.exitCode == 0 ? name : added.err;
+    }
+
+    QString apiUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_apiPort); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_root.isValid());
+        m_sandbox = std::make_unique<SandboxServer>();
+        QVERIFY(m_sandbox->listen(0));
+        const auto demo = m_sandbox->demoProvider(QStringLiteral("oauth2-client"));
+        QVERIFY(demo);
+        m_clientId = demo->credential(QStringLiteral("client_id"));
+        m_clientSecret = demo->credential(QStringLiteral("client_secret"));
+        m_tokenUrl = demo->credential(QStringLiteral("token_url"));
+        QVERIFY(m_tokenUrl.startsWith(QLatin1String("http://127.0.0.1:")));
+        QVERIFY(m_clientSecret.size() >= 8);
+
+        m_binary.resize(1024);
+        for (char& byte : m_binary) {
+            byte = static_cast<char>(QRandomGenerator::global()->bounded(256));
+        }
+        m_binary[0] = '\xff'; // never valid UTF-8, whatever the random bytes are
+        m_binary[1] = '\0';
+        m_api.route(QStringLiteral("/binary"), [this](const QHttpServerRequest& request) {
+            m_lastAuthorization = request.value("Authorization");
+            return QHttpServerResponse(QByteArrayLiteral("application/octet-stream"), m_binary);
+        });
+        m_api.route(QStringLiteral("/latin1"), [] {
+            return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=iso-8859-1"),
+                                       QByteArrayLiteral("Gr\xfc\xdf"
+                                                         "e aus K\xf6ln"));
+        });
+        m_api.route(QStringLiteral("/echo"), [](const QHttpServerRequest& request) {
+            return QHttpServerResponse(QByteArrayLiteral("application/octet-stream"), request.body());
+        });
+        m_api.route(QStringLiteral("/json"), [] {
+            return QHttpServerResponse(QByteArrayLiteral("application/json"), QByteArrayLiteral(R"({"n":[1,2]})"));
+        });
+        m_apiPort = m_api.listen(QHostAddress::LocalHost, 0);
+        QVERIFY(m_apiPort != 0);
+
+        QVERIFY(m_silent.listen(QHostAddress::LocalHost, 0));
+        connect(&m_silent, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = m_silent.nextPendingConnection()) {
+                m_silentSockets.append(socket); // kept open, never answered
+            }
+        });
+
+        QCOMPARE(addApiEnvironment(QStringLiteral("api"), apiUrl()), QStringLiteral("api"));
+        QCOMPARE(addApiEnvironment(QStringLiteral("silent"),
+                                   QStringLiteral("http://127.0.0.1:%1").arg(m_silent.serverPort())),
+                 QStringLiteral("silent"));
+    }
+
+    void cleanup() { QVERIFY2(!m_leaked, "the client secret reached stdout or stderr"); }
+
+    // --- the command framework ------------------------------------------------------------------
+
+    void helpOfEveryCommand_data()
+    {
+        QTest::addColumn<QStringList>("command");
+        QTest::addColumn<QStringList>("options");
+        const QStringList network
+            = {"--credentials SET", "--no-browser", "--max-time SECONDS", "-v, --verbose", "--json", "-h, --help"};
+        QTest::newRow("providers") << QStringList {"providers"} << QStringList {"--json"};
+        QTest::newRow("env add") << QStringList {"env", "add"}
+                                 << QStringList {"--provider ID", "--base-url URL", "--set KEY=VALUE", "--secret KEY"};
+        QTest::newRow("env list") << QStringList {"env", "list"} << QStringList {"--json"};
+        QTest::newRow("env show") << QStringList {"env", "show"} << QStringList {"--json"};
+        QTest::newRow("env rm") << QStringList {"env", "rm"} << QStringList {"-h, --help"};
+        QTest::newRow("auth") << QStringList {"auth"} << network;
+        QTest::newRow("call") << QStringList {"call"}
+                              << network + QStringList {"-d, --data BODY|@FILE|@-", "-H, --header", "-i, --include"};
+        QTest::newRow("check") << QStringList {"check"} << network;
+        QTest::newRow("conform") << QStringList {"conform"}
+                                 << QStringList {"--no-browser", "--max-time SECONDS", "--json"};
+        QTest::newRow("webhook verify") << QStringList {"webhook", "verify"}
+                                        << QStringList {"--signature SIG", "--body BODY|@FILE", "--json"};
+        QTest::newRow("sandbox") << QStringList {"sandbox"} << QStringList {"--port N", "--time-scale X", "--json"};
+    }
+    void helpOfEveryCommand()
+    {
+        QFETCH(QStringList, command);
+        QFETCH(QStringList, options);
+        const CliRun help = run(command + QStringList {"--help"});
+        QCOMPARE(help.exitCode, 0);
+        const QString text = QString::fromUtf8(help.out);
+        QVERIFY2(text.startsWith(QStringLiteral("Usage: keyway-cli ") + command.join(QLatin1Char(' '))),
+                 qPrintable(text));
+        for (const QString& option : options) {
+            // One line per option: the option, then its description on the same line.
+            const QRegularExpression line(QStringLiteral("\n  ") + QRegularExpression::escape(option)
+                                          + QStringLiteral("[^\n]*  \\S[^\n]+"));
+            QVERIFY2(line.match(text).hasMatch(), qPrintable(option + QStringLiteral(" not listed in:\n") + text));
+        }
+        // `help COMMAND` prints exactly the same, and so does -h.
+        QCOMPARE(run(QStringList {"help"} + command).out, help.out);
+        QCOMPARE(run(command + QStringList {"-h"}).out, help.out);
+    }
+
+    void globalHelpAndVersion()
+    {
+        const CliRun help = run({"--help"});
+        QCOMPARE(help.exitCode, 0);
+        for (const char* line : {"keyway-cli call NAME METHOD PATH",
+                                 "keyway-cli env add NAME",
+                                 "keyway-cli webhook verify",
+                                 "5 the server could not be reached"}) {
+            QVERIFY2(help.out.contains(line), line);
+        }
+        QCOMPARE(run({"help"}).out, help.out);
+        const CliRun version = run({"--version"});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY2(QRegularExpression(QStringLiteral("^keyway-cli \\d+\\.\\d+\\.\\d+\n$"))
+                     .match(QString::fromUtf8(version.out))
+                     .hasMatch(),
+                 version.out.constData());
+        const CliRun none = run({});
+        QCOMPARE(none.exitCode, 2);
+        QVERIFY(none.err.contains(QStringLiteral("Usage:")));
+        QCOMPARE(run({"help", "frobnicate"}).exitCode, 2);
+    }
+
+    void unknownOptionNamesTheValidOnes_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("mentions");
+        QTest::newRow("call") << QStringList {"call", "api", "GET", "/binary", "--bogus"}
+                              << QStringList {
+                                     "keyway-cli call:", "'--bogus'", "-d/--data", "-H/--header", "--max-time"};
+        QTest::newRow("call short") << QStringList {"call", "api", "GET", "/binary", "-x"}
+                                    << QStringList {"'-x'", "-i/--include"};
+        QTest::newRow("env list") << QStringList {"env", "list", "--verbose"}
+                                  << QStringList {"keyway-cli env list:", "'--verbose'", "--json"};
+        QTest::newRow("sandbox") << QStringList {"sandbox", "--prot", "1"} << QStringList {"'--prot'", "--port"};
+        QTest::newRow("missing value") << QStringList {"call", "api", "GET", "/binary", "-H"}
+                                       << QStringList {"-H", "-H/--header"};
+        QTest::newRow("bad max-time") << QStringList {"check", "api", "--max-time", "soon"}
+                                      << QStringList {"--max-time", "'soon'"};
+    }
+    void unknownOptionNamesTheValidOnes()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, mentions);
+        const CliRun r = run(args);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.out, QByteArray());
+        QVERIFY2(r.err.startsWith(QLatin1String("keyway-cli")), qPrintable(r.err));
+        for (const QString& mention : mentions) {
+            QVERIFY2(r.err.contains(mention), qPrintable(mention + QStringLiteral(" not in: ") + r.err));
+        }
+    }
+
+    // --- curl conventions -------------------------------------------------------------------------
+
+    void binaryBodyArrivesByteForByte()
+    {
+        const CliRun r = run({"call", "api", "GET", "/binary"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.size(), m_binary.size());
+        QCOMPARE(r.out, m_binary);
+
+        const CliRun latin1 = run({"call", "api", "GET", "/latin1"});
+        QCOMPARE(latin1.exitCode, 0);
+        QCOMPARE(latin1.out,
+                 QByteArrayLiteral("Gr\xfc\xdf"
+                                   "e aus K\xf6ln")); // no re-encoding, no newline added
+    }
+
+    void jsonResultCarriesTheBodyAsJsonTextOrBase64()
+    {
+        const auto resultOf = [this](const char* path) {
+            const CliRun r = run({"call", "api", "GET", QString::fromLatin1(path), "--json"});
+            const QList<QByteArray> lines = r.out.trimmed().split('\n');
+            return nlohmann::json::parse(lines.last().toStdString(), nullptr, false);
+        };
+        const auto json = resultOf("/json");
+        QCOMPARE(json.value("event", ""), std::string("result"));
+        QVERIFY(json.at("body").is_object());
+        QCOMPARE(json.at("body").at("n").size(), size_t(2));
+
+        const auto binary = resultOf("/binary");
+        QVERIFY(!binary.contains("body"));
+        QCOMPARE(QByteArray::fromBase64(QByteArray::fromStdString(binary.at("body_base64").get<std::string>())),
+                 m_binary);
+    }
+
+    void dataFromStandardInput()
+    {
+        QByteArray payload = m_binary.left(300) + "\n line two\r\n";
+        const CliRun r = run({"call", "api", "POST", "/echo", "-d", "@-"}, payload);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, payload);
+
+        QTemporaryDir dir;
+        QFile file(dir.filePath(QStringLiteral("body.bin")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(m_binary);
+        file.close();
+        const CliRun fromFile = run({"call", "api", "POST", "/echo", QStringLiteral("--data=@") + file.fileName()});
+        QCOMPARE(fromFile.out, m_binary);
+        const CliRun inlineBody = run({"call", "api", "POST", "/echo", "-dplain-text"}); // compact short option
+        QCOMPARE(inlineBody.out, QByteArrayLiteral("plain-text"));
+    }
+
+    void failedStdoutWriteIsAnError()
+    {
+        const CliRun r = run({"call", "api", "GET", "/binary"}, {}, QStringLiteral("/dev/full"));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("keyway-cli: could not write to standard output")), qPrintable(r.err));
+        const CliRun list = run({"providers", "--json"}, {}, QStringLiteral("/dev/full"));
+        QCOMPARE(list.exitCode, 2);
+    }
+
+    void verboseShowsTheExchangeRedacted()
+    {
+        m_lastAuthorization.clear();
+        const CliRun r = run({"call", "api", "GET", "/binary", "-v", "-H", "X-Trace: t-42"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out, m_binary); // -v never touches stdout
+        QVERIFY(m_lastAuthorization.startsWith("Bearer "));
+        const QString token = QString::fromLatin1(m_lastAuthorization.mid(7));
+        QVERIFY(token.size() >= 8);
+        // Token request (client secret in a Basic header) and the call, each with its status.
+        QVERIFY2(r.err.contains(QStringLiteral("> POST ") + m_tokenUrl), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("> GET ") + apiUrl() + QStringLiteral("/binary")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("> X-Trace: t-42")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("> Authorization: ")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QRegularExpression(QStringLiteral("\n< HTTP 200 "))), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("< content-type: application/octet-stream"), Qt::CaseInsensitive),
+                 qPrintable(r.err));
+        // Nothing secret: neither the client secret (raw or in the Basic header) nor the access token.
+        const QString basic = QString::fromLatin1((m_clientId + QLatin1Char(':') + m_clientSecret).toUtf8().toBase64());
+        for (const QString& secret : {m_clientSecret, basic, token}) {
+            QVERIFY2(!r.err.contains(secret), "a secret reached the -v output");
+        }
+    }
+
+    void maxTimeAgainstASilentServerIsUnreachable()
+    {
+        // The default deadline is 30 s; this run is killed after 20 s, so only --max-time can end it.
+        const CliRun r = run({"call", "silent", "GET", "/anything", "--max-time", "1"}, {}, {}, 20000);
+        QVERIFY2(!m_silentSockets.isEmpty(), "the request never reached the silent server");
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.startsWith(QLatin1String("keyway-cli: the server could not be reached")), qPrintable(r.err));
+        QCOMPARE(r.out, QByteArray());
+
+        // The same for a token endpoint that never answers: unreachable (5), not "credentials wrong" (3).
+        const QString name = QStringLiteral("silent-token");
+        const CliRun added = run({"env",
+                                  "add",
+                                  name,
+                                  "--provider",
+                                  "oauth2-client",
+                                  "--base-url",
+                                  apiUrl(),
+                                  "--set",
+                                  QStringLiteral("token_url=http://127.0.0.1:%1/token").arg(m_silent.serverPort()),
+                                  "--set",
+                                  "client_id=c",
+                                  "--secret",
+                                  "client_secret"},
+                                 m_clientSecret.toUtf8() + '\n');
+        QCOMPARE(added.exitCode, 0);
+        const CliRun check = run({"check", name, "--max-time", "0.5", "--json"}, {}, {}, 20000);
+        QCOMPARE(check.exitCode, 5);
+        const auto last = nlohmann::json::parse(check.out.trimmed().split('\n').last().toStdString(), nullptr, false);
+        QCOMPARE(last.value("event", ""), std::string("result"));
+        QCOMPARE(last.value("ok", true), false);
+
+        // A closed port is unreachable too.
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        const QString gone = addApiEnvironment(QStringLiteral("gone"), QStringLiteral("http://127.0.0.1:%1").arg(port));
+        QCOMPARE(gone, QStringLiteral("gone"));
+        QCOMPARE(run({"call", "gone", "GET", "/x"}).exitCode, 5);
+    }
+
+    // --- the secret prompt gives the terminal back ----------------------------------------------
+
+    void interruptedSecretPromptRestoresEcho_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("SIGINT") << int(SIGINT);
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+    }
+    void interruptedSecretPromptRestoresEcho()
+    {
+        QFETCH(int, signal);
+        int master = -1;
+        int slave = -1;
+        QVERIFY(::openpty(&master, &slave, nullptr, nullptr, nullptr) == 0);
+        termios before {};
+        QVERIFY(tcgetattr(slave, &before) == 0);
+        QVERIFY(before.c_lflag & ECHO);
+
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        process.setChildProcessModifier([slave] {
+            ::dup2(slave, STDIN_FILENO); // the secret prompt sees a terminal
+        });
+        process.start(QStringLiteral(KEYWAY_CLI_PATH),
+                      {"env",
+                       "add",
+                       "prompted",
+                       "--provider",
+                       "banking",
+                       "--base-url",
+                       "https://b.example",
+                       "--set",
+                       "client_id=c",
+                       "--secret",
+                       "client_secret"});
+        QVERIFY(process.waitForStarted(10000));
+        QByteArray err;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                err += process.readAllStandardError();
+                return err.contains("client_secret");
+            },
+            20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                termios now {};
+                return tcgetattr(slave, &now) == 0 && !(now.c_lflag & ECHO);
+            },
+            10000)); // echo is off while the prompt waits
+        ::kill(static_cast<pid_t>(process.processId()), signal);
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitStatus(), QProcess::CrashExit); // the signal's default action, re-raised
+        termios after {};
+        QVERIFY(tcgetattr(slave, &after) == 0);
+        QVERIFY2(after.c_lflag & ECHO, "the terminal was left without echo");
+        ::close(slave);
+        ::close(master);
+        QVERIFY(!run({"env", "list"}).out.contains("prompted"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliCurl)
+#include "tst_cli_curl.moc"
