@@ -4,6 +4,7 @@
 #include "core/util/Clock.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
+#include "ui/app/AppMenus.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/checks/WebhookPage.h"
 #include "ui/common/MessageBox.h"
@@ -223,6 +224,7 @@ void MainWindow::buildActions()
     m_list->toolBar()->addAction(m_duplicateAction);
     m_list->toolBar()->addAction(m_deleteAction);
     connect(m_walkthrough, &FlowWalkthrough::runStarted, this, &MainWindow::updateActions);
+    installApplicationMenus(this); // Settings and Help
 }
 
 void MainWindow::restoreLayout()

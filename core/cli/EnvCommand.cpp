@@ -1,5 +1,6 @@
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/history/HistoryStore.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
@@ -524,6 +525,7 @@ int removeEnvironment(const QStringList& args, CliIo& io)
         io.err(QStringLiteral("keyway-cli env: ") + error);
         return ExitUsage;
     }
+    HistoryStore().clear(environment.id); // history names the environment's endpoints: it goes too
     io.outLine(Text::tr("Removed environment '%1' and its keychain entries.").arg(name));
     return ExitOk;
 }
