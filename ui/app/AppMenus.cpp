@@ -67,7 +67,7 @@ void installApplicationMenus(QMainWindow* window)
     aboutQt->setMenuRole(QAction::AboutQtRole);
     QObject::connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
 
-    QMenu* settings = window->menuBar()->addMenu(Text::tr("&Settings"));
+    QMenu* settings = window->menuBar()->addMenu(Text::tr("Se&ttings"));
     settings->setObjectName(QStringLiteral("settingsMenu"));
     settings->addAction(preferences);
     QMenu* help = window->menuBar()->addMenu(Text::tr("&Help"));

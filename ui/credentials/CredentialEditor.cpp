@@ -33,7 +33,7 @@ CredentialEditor::CredentialEditor(SecretStore* store, QWidget* parent) : QWidge
     m_statusLabel->setObjectName(QStringLiteral("credentialStatus"));
     m_statusLabel->setWordWrap(true);
     m_statusLabel->setForegroundRole(QPalette::ToolTipText);
-    m_retryButton = new QPushButton(tr("&Retry"), m_statusFrame);
+    m_retryButton = new QPushButton(tr("Retr&y"), m_statusFrame);
     m_retryButton->setObjectName(QStringLiteral("retryButton"));
     connect(m_retryButton, &QPushButton::clicked, this, [this] {
         if (m_retry) {
