@@ -141,7 +141,7 @@ int main(int argc, char* argv[])
     }
     QString error;
     if (!instance.listen(&error)) {
-        qCWarning(keyway::ui::lcUi) << "single instance: cannot listen:" << error;
+        qCWarning(lcUi) << "single instance: cannot listen:" << error;
     }
 
     keyway::ui::PreferencesDialog::applySaved();
@@ -154,7 +154,7 @@ int main(int argc, char* argv[])
     QObject::connect(
         &instance, &keyway::SingleInstance::argumentsReceived, &window, [&window](const QStringList& args) {
             const Options received = parseArguments(QStringList {QStringLiteral("keyway")} + args, false);
-            qCInfo(keyway::ui::lcUi) << "raised by another launch; environment:" << received.environment;
+            qCInfo(lcUi) << "raised by another launch; environment:" << received.environment;
             window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
             window.show();
             window.raise();

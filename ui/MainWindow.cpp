@@ -102,6 +102,7 @@ void MainWindow::buildUi()
     connect(m_credentialEditor, &CredentialEditor::saveRequested, this, &MainWindow::saveCredentials);
     m_providerSummary = new QTextBrowser(m_credentialsPanel);
     m_providerSummary->setObjectName(QStringLiteral("credentialsSummary"));
+    m_providerSummary->setAccessibleName(tr("Provider summary"));
     m_providerSummary->setOpenExternalLinks(true);
     m_providerSummary->setFocusPolicy(Qt::ClickFocus);
     m_providerSummary->setMaximumHeight(120);

@@ -24,7 +24,9 @@ namespace {
 // The Unix mode bits of a path (0600, 0700…); -1 if it does not exist.
 int modeOf(const QString& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? static_cast<int>(info.st_mode & 0777) : -1;
 }
 } // namespace
@@ -164,7 +166,7 @@ void TestPreferences::secondInstanceHandsItsArgumentsOver()
     QSignalSpy received(&first, &SingleInstance::argumentsReceived);
 
     // The second launch blocks on its socket, so it runs on another thread while this one serves.
-    std::atomic<int> handedOver{-1};
+    std::atomic<int> handedOver {-1};
     std::thread second([&] {
         SingleInstance other(socket);
         handedOver = other.sendToRunning({QStringLiteral("--environment"), QStringLiteral("Démo one")}, 10000) ? 1 : 0;

@@ -22,7 +22,9 @@ namespace {
 
 int modeOf(const QString& path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     return ::lstat(QFile::encodeName(path).constData(), &info) == 0 ? static_cast<int>(info.st_mode & 0777) : -1;
 }
 
@@ -108,7 +110,8 @@ QString TestDesktopIntegration::environmentId(const QString& name) const
     if (!file.open(QIODevice::ReadOnly)) {
         return {};
     }
-    const QJsonArray list = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("environments")).toArray();
+    const QJsonArray list
+        = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("environments")).toArray();
     for (const QJsonValue& value : list) {
         if (value.toObject().value(QStringLiteral("name")).toString() == name) {
             return value.toObject().value(QStringLiteral("id")).toString();
@@ -132,7 +135,7 @@ void TestDesktopIntegration::helpAndVersionNeedNoDisplay()
         QCOMPARE(keyway.exitCode(), 0);
         const QString out = QString::fromUtf8(keyway.readAllStandardOutput());
         QVERIFY2(option == QLatin1String("--help") ? out.contains(QStringLiteral("--environment"))
-                                                     : out.startsWith(QStringLiteral("keyway ")),
+                                                   : out.startsWith(QStringLiteral("keyway ")),
                  qPrintable(out));
     }
     QProcess bad;

@@ -75,6 +75,7 @@ EnvironmentDialog::EnvironmentDialog(
 
     m_summary = new QTextBrowser(this);
     m_summary->setObjectName(QStringLiteral("providerSummary"));
+    m_summary->setAccessibleName(tr("Provider summary"));
     m_summary->setOpenExternalLinks(true);
     m_summary->setFocusPolicy(Qt::ClickFocus); // reading matter, not a stop in the tab order
 
