@@ -138,12 +138,14 @@ void TestDesktopIntegration::helpAndVersionNeedNoDisplay()
                                                    : out.startsWith(QStringLiteral("keyway ")),
                  qPrintable(out));
     }
+    // A mistyped option is refused with the usage (a display is needed to get that far, as for any
+    // launch that would open the window).
     QProcess bad;
-    bad.setProcessEnvironment(env);
+    bad.setProcessEnvironment(environment());
     bad.start(QStringLiteral(KEYWAY_GUI_PATH), {QStringLiteral("--no-such-option")});
     QVERIFY(bad.waitForFinished(30000));
     QCOMPARE(bad.exitCode(), 2);
-    QVERIFY(bad.readAllStandardError().contains("--no-such-option"));
+    QVERIFY(bad.readAllStandardError().contains("no-such-option"));
 }
 
 void TestDesktopIntegration::secondLaunchRaisesTheFirst()
@@ -157,14 +159,14 @@ void TestDesktopIntegration::secondLaunchRaisesTheFirst()
 
     QProcess second;
     second.setProcessEnvironment(environment());
-    second.start(QStringLiteral(KEYWAY_GUI_PATH), {QStringLiteral("--environment"), QStringLiteral("Sandbox Banking")});
+    second.start(QStringLiteral(KEYWAY_GUI_PATH), {QStringLiteral("--environment"), QStringLiteral("Sandbox Banking API")});
     QVERIFY(second.waitForFinished(30000));
     QCOMPARE(second.exitStatus(), QProcess::NormalExit);
     QCOMPARE(second.exitCode(), 0);
     QCOMPARE(m_first.state(), QProcess::Running);
     QByteArray log;
     QTRY_VERIFY_WITH_TIMEOUT((log += m_first.readAllStandardError()).contains("raised by another launch"), 30000);
-    QVERIFY2(log.contains("Sandbox Banking"), log.constData());
+    QVERIFY2(log.contains("Sandbox Banking API"), log.constData());
     // Still one embedded sandbox: only the first process listens on the preferred port range.
 }
 
@@ -174,7 +176,7 @@ void TestDesktopIntegration::historyMovesToStateAndLeavesWithItsEnvironment()
     QVERIFY(QFileInfo::exists(path(QStringLiteral("state/keyway/history/legacy-environment.jsonl"))));
     QVERIFY(!QFileInfo::exists(path(QStringLiteral("data/keyway/history"))));
 
-    const QString id = environmentId(QStringLiteral("Sandbox Banking"));
+    const QString id = environmentId(QStringLiteral("Sandbox Banking API"));
     QVERIFY(!id.isEmpty());
     HistoryStore store(path(QStringLiteral("state/keyway/history")));
     HistoryEntry entry;
@@ -184,7 +186,7 @@ void TestDesktopIntegration::historyMovesToStateAndLeavesWithItsEnvironment()
     QVERIFY(QFileInfo::exists(store.filePath(id)));
 
     QByteArray out;
-    QCOMPARE(runCli({QStringLiteral("env"), QStringLiteral("rm"), QStringLiteral("Sandbox Banking")}, &out), 0);
+    QCOMPARE(runCli({QStringLiteral("env"), QStringLiteral("rm"), QStringLiteral("Sandbox Banking API")}, &out), 0);
     QVERIFY2(!QFileInfo::exists(store.filePath(id)), "env rm left the environment's history behind");
 }
 
