@@ -1,9 +1,9 @@
 #include "ui/MainWindow.h"
 
 #include "core/sandbox/SandboxServer.h"
+#include "core/session/SessionRegistry.h"
 #include "core/util/Clock.h"
 #include "core/vault/KeychainSecretStore.h"
-#include "core/vault/SecretBatch.h"
 #include "ui/app/AppMenus.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/checks/WebhookPage.h"
@@ -22,8 +22,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDesktopServices>
+#include <QHBoxLayout>
 #include <QLabel>
-#include <QLockFile>
 #include <QMenuBar>
 #include <QSettings>
 #include <QSplitter>
@@ -53,11 +55,7 @@ QString keychainError(const SecretResult& result)
 } // namespace
 
 MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
-    : QMainWindow(parent)
-    , m_profiles(ProfileRegistry::loadDefault())
-    , m_environments(options.environmentsFile.isEmpty() ? EnvironmentStore::defaultFilePath()
-                                                        : options.environmentsFile)
-    , m_secrets(options.secretStore)
+    : QMainWindow(parent), m_profiles(ProfileRegistry::loadDefault()), m_secrets(options.secretStore)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Keyway"));
@@ -67,7 +65,11 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
     for (const ProfileError& error : m_profiles.errors()) {
         qCWarning(lcUi) << "profile skipped:" << error.toString();
     }
-    m_model = new EnvironmentListModel(&m_profiles, m_secrets, this);
+    m_service = new EnvironmentService(&m_profiles, m_secrets, options.environmentsFile, this);
+    m_sessions = new SessionRegistry(m_service, this);
+    m_sessions->setUrlOpener([](const QUrl& url) { return QDesktopServices::openUrl(url); });
+    connect(m_sessions, &SessionRegistry::event, this, &MainWindow::onTimelineEvent);
+    m_model = new EnvironmentListModel(m_service, this);
     buildUi();
     buildActions();
     restoreLayout();
@@ -88,16 +90,26 @@ void MainWindow::buildUi()
     connect(m_list, &EnvironmentList::activated, this, [this] { m_tabs->setCurrentWidget(m_walkthrough); });
 
     m_walkthrough = new FlowWalkthrough(this);
-    connect(m_walkthrough, &FlowWalkthrough::timelineEvent, this, &MainWindow::onTimelineEvent);
+    // The walkthrough runs steps with its own engine; its events and what it captured become the shared
+    // session's, so the Requests tab uses the token the Flow tab fetched and the timeline shows it once.
+    connect(m_walkthrough, &FlowWalkthrough::timelineEvent, this, [this](const FlowEvent& event) {
+        m_sessions->publish(m_runningEnvironmentId, m_runningCredentialSet, event);
+    });
     connect(m_walkthrough, &FlowWalkthrough::runStarted, this, [this] {
         m_timelineEvents.clear();
         m_runningEnvironmentId = currentEnvironmentId();
+        m_runningCredentialSet = currentCredentialSet();
     });
-    connect(m_walkthrough, &FlowWalkthrough::finished, this, [this] { updateActions(); });
+    connect(m_walkthrough, &FlowWalkthrough::finished, this, [this](bool ok) {
+        if (ok) {
+            m_sessions->adopt(m_runningEnvironmentId, m_runningCredentialSet, m_walkthrough->capturedValues());
+        }
+        updateActions();
+    });
 
     m_credentialsPanel = new QWidget(this);
     m_credentialsPanel->setObjectName(QStringLiteral("credentialsPanel"));
-    m_credentialEditor = new CredentialEditor(m_secrets, m_credentialsPanel);
+    m_credentialEditor = new CredentialEditor(m_service, m_credentialsPanel);
     m_credentialEditor->setSaveButtonVisible(true);
     connect(m_credentialEditor, &CredentialEditor::saveRequested, this, &MainWindow::saveCredentials);
     m_providerSummary = new QTextBrowser(m_credentialsPanel);
@@ -117,6 +129,9 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_requests, tr("&Requests"));
     m_tabs->addTab(m_credentialsPanel, tr("&Credentials"));
     m_conformance = new ConformancePage(this);
+    connect(m_conformance, &ConformancePage::flowEvent, this, [this](const FlowEvent& event) {
+        m_sessions->publish(currentEnvironmentId(), currentCredentialSet(), event);
+    });
     m_tabs->addTab(m_conformance, tr("Check pro&vider"));
     m_webhook = new WebhookPage(this);
     m_tabs->addTab(m_webhook, tr("&Webhooks"));
@@ -137,9 +152,32 @@ void MainWindow::buildUi()
     timelineLayout->addWidget(timelineTitle);
     timelineLayout->addWidget(m_timeline, 1);
 
+    // One credential-set choice for every tab, shown only for providers that have sets (Astrada api / sdk).
+    m_setRow = new QWidget(this);
+    m_setRow->setObjectName(QStringLiteral("credentialSetRow"));
+    auto* setLayout = new QHBoxLayout(m_setRow);
+    setLayout->setContentsMargins(0, 0, 0, 0);
+    m_setCombo = new QComboBox(m_setRow);
+    m_setCombo->setObjectName(QStringLiteral("credentialSetCombo"));
+    auto* setLabel = new QLabel(tr("Credential &set:"), m_setRow);
+    setLabel->setBuddy(m_setCombo);
+    setLayout->addWidget(setLabel);
+    setLayout->addWidget(m_setCombo);
+    setLayout->addStretch(1);
+    m_setRow->hide();
+    connect(m_setCombo, &QComboBox::activated, this, [this] {
+        m_lastEnvironmentShown.clear();
+        onCurrentEnvironmentChanged(currentEnvironmentId());
+    });
+    auto* tabsArea = new QWidget(this);
+    auto* tabsLayout = new QVBoxLayout(tabsArea);
+    tabsLayout->setContentsMargins(0, 0, 0, 0);
+    tabsLayout->addWidget(m_setRow);
+    tabsLayout->addWidget(m_tabs, 1);
+
     m_rightSplitter = new QSplitter(Qt::Vertical, this);
     m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
-    m_rightSplitter->addWidget(m_tabs);
+    m_rightSplitter->addWidget(tabsArea);
     m_rightSplitter->addWidget(m_timelineArea);
     m_rightSplitter->setStretchFactor(0, 3);
     m_rightSplitter->setStretchFactor(1, 1);
@@ -258,7 +296,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 void MainWindow::useSandbox(const sandbox::SandboxServer& server)
 {
-    auto* demos = new DemoEnvironments(&m_profiles, &m_environments, m_secrets, this);
+    auto* demos = new DemoEnvironments(m_service, this);
     connect(demos, &DemoEnvironments::finished, this, [this, demos](bool changed, const QString& error) {
         demos->deleteLater();
         if (!error.isEmpty()) {
@@ -273,7 +311,7 @@ void MainWindow::useSandbox(const sandbox::SandboxServer& server)
         }
         if (currentEnvironmentId().isEmpty()) {
             // The presenter's path: the Seismic sandbox, ready to Run.
-            for (const Environment& environment : m_environments.environments()) {
+            for (const Environment& environment : m_service->environments()) {
                 if (environment.providerId == QLatin1String("seismic")) {
                     selectEnvironment(environment.id);
                     break;
@@ -288,12 +326,12 @@ void MainWindow::useSandbox(const sandbox::SandboxServer& server)
 void MainWindow::reloadEnvironments()
 {
     QString error;
-    if (!m_environments.load(&error)) {
+    if (!m_service->reload(&error)) {
         statusBar()->showMessage(error);
         qCWarning(lcUi) << "environments not loaded:" << error;
     }
     const QString current = m_list->currentEnvironmentId();
-    m_model->setEnvironments(m_environments.environments());
+    m_model->setEnvironments(m_service->environments());
     m_list->view()->expandAll();
     if (!current.isEmpty()) {
         m_list->selectEnvironment(current);
@@ -315,84 +353,111 @@ void MainWindow::selectEnvironment(const QString& environmentId)
 
 const Environment* MainWindow::currentEnvironment() const
 {
-    return m_environments.findById(currentEnvironmentId());
+    return m_service->store().findById(currentEnvironmentId());
+}
+
+QString MainWindow::currentCredentialSet() const
+{
+    return m_setRow->isHidden() ? QString() : m_setCombo->currentData().toString();
+}
+
+void MainWindow::setCurrentCredentialSet(const QString& setId)
+{
+    const int index = m_setCombo->findData(setId);
+    if (index >= 0 && index != m_setCombo->currentIndex()) {
+        m_setCombo->setCurrentIndex(index);
+        m_lastEnvironmentShown.clear();
+        onCurrentEnvironmentChanged(currentEnvironmentId());
+    }
 }
 
 void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
 {
-    const Environment* environment = m_environments.findById(environmentId);
-    const ProviderProfile* profile = environment ? m_profiles.find(environment->providerId) : nullptr;
+    const Environment* environment = m_service->store().findById(environmentId);
+    const ProviderProfile* profile = environment ? m_service->profileOf(*environment) : nullptr;
     updateActions();
     if (environmentId == m_lastEnvironmentShown) {
         return;
     }
+    const bool otherEnvironment = environmentId != m_setCombo->property("environmentId").toString();
     m_lastEnvironmentShown = environmentId;
     if (!environment || !profile) {
+        m_setRow->hide();
         m_walkthrough->setEnvironment(nullptr, {}, {}, {}, {});
-        m_requests->setEnvironment(nullptr, {}, {});
+        m_requests->setEnvironment(nullptr, {}, {}, nullptr);
         m_conformance->setEnvironment(nullptr, {}, {}, {});
         m_webhook->setEnvironment(nullptr, {}, {});
         m_credentialEditor->setProfile(nullptr);
         m_providerSummary->clear();
         return;
     }
-    // Secrets are read when a run needs them, not on every click: a locked keychain then asks once.
-    const QString id = environment->id;
-    const QPointer<SecretStore> store(m_secrets);
-    const ProviderProfile* p = profile;
-    const QMap<QString, QString> plainValues = environment->values;
-    auto loader = [store, id, p, plainValues](const FlowWalkthrough::CredentialsCallback& done) {
-        if (!store) {
-            done({}, tr("No keychain."));
-            return;
+    if (otherEnvironment) {
+        m_setCombo->setProperty("environmentId", environmentId);
+        m_setCombo->clear();
+        for (const CredentialSet& set : profile->credentialSets) {
+            m_setCombo->addItem(set.label.isEmpty() ? set.id : set.label, set.id);
         }
-        QStringList keys;
-        for (const CredentialField& field : p->fields) {
-            if (field.secret) {
-                keys.append(SecretStore::keyFor(id, field.key));
-            }
-        }
-        SecretBatch::readAll(*store, keys, [done, id, p, plainValues](const SecretBatch::Results& results) {
-            QMap<QString, QString> values = plainValues;
-            for (const CredentialField& field : p->fields) {
-                const SecretResult result = results.value(SecretStore::keyFor(id, field.key));
-                if (!field.secret) {
-                    continue;
-                }
-                if (result.ok()) {
-                    values.insert(field.key, result.value);
-                } else if (result.status != SecretStatus::Missing) {
-                    done({}, keychainError(result));
-                    return;
-                }
-            }
-            done(values, QString());
-        });
-    };
-    m_walkthrough->setEnvironment(
-        profile, environment->name, environment->baseUrl, profile->defaultCredentialSet(), loader);
-    m_requests->setEnvironment(profile, *environment, loader);
-    m_conformance->setEnvironment(profile, environment->name, environment->baseUrl, loader);
-    m_webhook->setEnvironment(profile, environment->name, loader);
-    m_credentialEditor->setProfile(profile);
-    m_credentialEditor->loadEnvironment(environment->id, environment->values);
-    m_providerSummary->setHtml(QStringLiteral("<b>%1</b> — %2<br/><small>%3</small>")
-                                   .arg(profile->name.toHtmlEscaped(),
-                                        environment->baseUrl.toHtmlEscaped(),
-                                        profile->summary.toHtmlEscaped()));
+        const int preferred = m_setCombo->findData(profile->defaultCredentialSet());
+        m_setCombo->setCurrentIndex(preferred < 0 ? 0 : preferred);
+        m_setRow->setVisible(!profile->credentialSets.isEmpty());
+    }
+    showEnvironment(*environment, profile);
     m_timelineEvents.clear();
 }
 
-QString MainWindow::laneId(const QString& environmentId, const QString& valueName)
+void MainWindow::showEnvironment(const Environment& environment, const ProviderProfile* profile)
 {
-    return environmentId + QLatin1Char('/') + valueName;
+    const QString set = currentCredentialSet();
+    // Secrets are read when a run needs them, not on every click: a locked keychain then asks once.
+    QStringList secretFields;
+    for (const CredentialField& field : profile->fieldsOfSet(set)) {
+        if (field.secret) {
+            secretFields.append(field.key);
+        }
+    }
+    const QPointer<EnvironmentService> service(m_service);
+    const QString id = environment.id;
+    auto loader = [service, id, set, secretFields](const FlowWalkthrough::CredentialsCallback& done) {
+        const std::optional<Environment> current = service ? service->findById(id) : std::nullopt;
+        if (!current) {
+            done({}, tr("This environment no longer exists."));
+            return;
+        }
+        service->readCredentials(*current, set, secretFields, [done](const CredentialBundle& bundle) {
+            done(bundle.values, bundle.failure ? keychainError(*bundle.failure) : QString());
+        });
+    };
+    const QString baseUrl = m_service->baseUrlOf(environment);
+    m_walkthrough->setEnvironment(profile, environment.name, baseUrl, set, loader);
+    m_requests->setEnvironment(profile, environment, set, m_sessions);
+    m_conformance->setEnvironment(profile, environment.name, baseUrl, loader);
+    m_webhook->setEnvironment(profile, environment.name, loader);
+    m_credentialEditor->setProfile(profile);
+    m_credentialEditor->loadEnvironment(environment.id, environment.values);
+    m_providerSummary->setHtml(
+        QStringLiteral("<b>%1</b> — %2<br/><small>%3</small>")
+            .arg(profile->name.toHtmlEscaped(), environment.baseUrl.toHtmlEscaped(), profile->summary.toHtmlEscaped()));
 }
 
-void MainWindow::onTimelineEvent(const FlowEvent& event)
+QString MainWindow::laneId(const QString& environmentId, const QString& credentialSet, const QString& valueName)
 {
-    m_timelineEvents.append(event);
-    const Environment* environment = m_environments.findById(m_runningEnvironmentId);
-    const QString id = laneId(m_runningEnvironmentId, event.name);
+    QString id = environmentId + QLatin1Char('/');
+    if (!credentialSet.isEmpty()) {
+        id += credentialSet + QLatin1Char('/');
+    }
+    return id + valueName;
+}
+
+void MainWindow::onTimelineEvent(const QString& environmentId, const QString& credentialSet, const FlowEvent& event)
+{
+    if (environmentId == currentEnvironmentId()) {
+        m_timelineEvents.append(event);
+    }
+    const Environment* environment = m_service->store().findById(environmentId);
+    const ProviderProfile* profile = environment ? m_service->profileOf(*environment) : nullptr;
+    // Lanes are per credential set only where a provider has sets.
+    const QString set = profile && !profile->credentialSets.isEmpty() ? credentialSet : QString();
+    const QString id = laneId(environmentId, set, event.name);
     switch (event.type) {
     case FlowEvent::Type::Captured: {
         TimelineEntry entry;
@@ -405,6 +470,9 @@ void MainWindow::onTimelineEvent(const FlowEvent& event)
             entry.name = tr("refresh token");
         } else {
             entry.name = event.name;
+        }
+        if (!set.isEmpty()) {
+            entry.name = tr("%1 (%2)").arg(entry.name, set);
         }
         entry.environment = environment ? environment->name : QString();
         entry.issued
@@ -419,8 +487,16 @@ void MainWindow::onTimelineEvent(const FlowEvent& event)
     case FlowEvent::Type::Consumed:
         m_timelineModel->markConsumed(id, Clock::currentDateTimeUtc());
         break;
+    case FlowEvent::Type::Expired:
+        // An API call refused the token before its time (revoked, or issued for another environment):
+        // the lane says so the moment it happens. A token past its expiry is drawn from its times.
+        if (event.stepId == QLatin1String("api")
+            && (event.expiresMs <= 0 || Clock::currentMSecsSinceEpoch() < event.expiresMs)) {
+            m_timelineModel->markFailed(id);
+        }
+        break;
     default:
-        break; // expiry is drawn from the times themselves
+        break;
     }
 }
 
@@ -469,7 +545,7 @@ void MainWindow::openDialog(int modeValue)
     if (mode != EnvironmentDialog::Mode::Add && !source) {
         return;
     }
-    auto* dialog = new EnvironmentDialog(mode, &m_profiles, &m_environments, m_secrets, this);
+    auto* dialog = new EnvironmentDialog(mode, m_service, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (source && mode != EnvironmentDialog::Mode::Add) {
         dialog->setSource(*source);
@@ -503,38 +579,19 @@ void MainWindow::deleteEnvironment()
         != QMessageBox::Yes) {
         return;
     }
-    QStringList keys;
-    if (const ProviderProfile* profile = m_profiles.find(doomed.providerId)) {
-        for (const CredentialField& field : profile->fields) {
-            if (field.secret) {
-                keys.append(SecretStore::keyFor(doomed.id, field.key));
-            }
-        }
-        keys.append(SecretStore::refreshTokenKey(doomed.id, QString()));
-        for (const CredentialSet& set : profile->credentialSets) {
-            keys.append(SecretStore::refreshTokenKey(doomed.id, set.id));
-        }
-    }
     QPointer<MainWindow> self(this);
-    SecretBatch::removeAll(*m_secrets, keys, [self, doomed](const SecretBatch::Results& results) {
+    m_service->remove(doomed.id, [self, doomed](const EnvironmentChange& change) {
         if (!self) {
             return;
         }
-        if (const SecretResult* failure = SecretBatch::firstFailure(results)) {
-            // Keep the environment: deleting it now would orphan its secrets in the keychain.
-            MessageBox::warning(self,
-                                tr("Delete environment"),
-                                tr("“%1” was not deleted. %2").arg(doomed.name, keychainError(*failure)));
+        if (!change.ok()) {
+            // The environment is kept: deleting it now would orphan its secrets in the keychain.
+            const QString why
+                = change.status == EnvironmentChange::Status::Keychain ? keychainError(change.keychain) : change.error;
+            MessageBox::warning(self, tr("Delete environment"), tr("“%1” was not deleted. %2").arg(doomed.name, why));
             return;
         }
-        QString error;
-        const auto lock = self->m_environments.lock();
-        self->m_environments.load(&error);
-        self->m_environments.remove(doomed.id);
         self->m_requests->clearHistory(doomed.id);
-        if (!self->m_environments.save(&error)) {
-            MessageBox::warning(self, tr("Delete environment"), error);
-        }
         self->reloadEnvironments();
         self->statusBar()->showMessage(tr("Deleted “%1”.").arg(doomed.name), 5000);
     });
@@ -546,27 +603,15 @@ void MainWindow::saveCredentials()
     if (!environment) {
         return;
     }
-    const QString id = environment->id;
     auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_credentialEditor, &CredentialEditor::saved, this, [this, id, connection] {
-        disconnect(*connection);
-        const Environment* current = m_environments.findById(id);
-        if (!current) {
-            return;
-        }
-        Environment updated = *current;
-        updated.values = m_credentialEditor->nonSecretValues();
-        QString error;
-        const auto lock = m_environments.lock();
-        m_environments.load(&error);
-        if (!m_environments.update(updated, &error) || !m_environments.save(&error)) {
-            statusBar()->showMessage(error);
-            return;
-        }
-        m_model->refreshState(id);
-        statusBar()->showMessage(tr("Credentials saved."), 5000);
-    });
-    m_credentialEditor->saveSecrets(id);
+    *connection
+        = connect(m_credentialEditor, &CredentialEditor::saved, this, [this, connection](const Environment& saved) {
+              disconnect(*connection);
+              reloadEnvironments();
+              m_model->refreshState(saved.id);
+              statusBar()->showMessage(tr("Credentials saved."), 5000);
+          });
+    m_credentialEditor->save(*environment, false);
 }
 
 } // namespace keyway::ui

@@ -2,13 +2,14 @@
 
 #include "core/flow/FlowEvent.h"
 #include "core/profile/ProfileLoader.h"
-#include "core/vault/EnvironmentStore.h"
+#include "core/vault/EnvironmentService.h"
 
 #include <QList>
 #include <QMainWindow>
 #include <QPointer>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QSplitter;
 class QTabWidget;
@@ -16,6 +17,7 @@ class QTextBrowser;
 
 namespace keyway {
 class SecretStore;
+class SessionRegistry;
 namespace sandbox {
 class SandboxServer;
 }
@@ -41,8 +43,10 @@ struct MainWindowOptions
 
 // The desktop app's window: environments grouped by provider on the left; the selected
 // environment's flow walkthrough and credentials on the right; the timeline of codes and tokens
-// below. Object names: mainWindow, mainSplitter, rightSplitter, mainTabs, credentialsPanel,
-// timelineArea, and those of the parts.
+// below. Every tab reaches environments through one EnvironmentService and tokens through one
+// SessionRegistry, so the Flow, Requests and Check provider tabs and the timeline see the same session
+// of an environment and credential set. Object names: mainWindow, mainSplitter, rightSplitter, mainTabs,
+// credentialsPanel, timelineArea, and those of the parts.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -53,7 +57,12 @@ public:
     // First run: creates the sandbox's demo environments; later runs re-point them at its port.
     void useSandbox(const sandbox::SandboxServer& server);
 
-    EnvironmentStore& environmentStore() { return m_environments; }
+    const EnvironmentStore& environmentStore() const { return m_service->store(); }
+    EnvironmentService* environmentService() const { return m_service; }
+    SessionRegistry* sessions() const { return m_sessions; }
+    // The credential set the tabs use ("" for providers without sets).
+    QString currentCredentialSet() const;
+    void setCurrentCredentialSet(const QString& setId);
     const ProfileRegistry& profiles() const { return m_profiles; }
     SecretStore* secretStore() const { return m_secrets; }
     EnvironmentListModel* environmentModel() const { return m_model; }
@@ -62,10 +71,12 @@ public:
     void selectEnvironment(const QString& environmentId);
     TimelineModel* timelineModel() const { return m_timelineModel; }
     TimelineWidget* timelineWidget() const { return m_timeline; }
-    // Timeline events received from the walkthrough since the last run started, in order.
+    // Timeline events of the current environment since the walkthrough's last run started, in order,
+    // whichever tab caused them.
     const QList<FlowEvent>& timelineEvents() const { return m_timelineEvents; }
-    // The timeline lane id of a captured value of an environment ("<envId>/access_token").
-    static QString laneId(const QString& environmentId, const QString& valueName);
+    // The timeline lane id of a captured value of an environment and set ("<envId>/access_token",
+    // "<envId>/sdk/access_token").
+    static QString laneId(const QString& environmentId, const QString& credentialSet, const QString& valueName);
 
 public Q_SLOTS:
     void newEnvironment();
@@ -87,19 +98,23 @@ private:
     void restoreLayout();
     void saveLayout();
     void onCurrentEnvironmentChanged(const QString& environmentId);
-    void onTimelineEvent(const FlowEvent& event);
+    void onTimelineEvent(const QString& environmentId, const QString& credentialSet, const FlowEvent& event);
+    void showEnvironment(const Environment& environment, const ProviderProfile* profile);
     void saveCredentials();
     void updateActions();
     const Environment* currentEnvironment() const;
     void openDialog(int mode);
 
     ProfileRegistry m_profiles;
-    EnvironmentStore m_environments;
     SecretStore* m_secrets = nullptr;
+    EnvironmentService* m_service = nullptr;
+    SessionRegistry* m_sessions = nullptr;
 
     EnvironmentListModel* m_model = nullptr;
     EnvironmentList* m_list = nullptr;
     QTabWidget* m_tabs = nullptr;
+    QWidget* m_setRow = nullptr;
+    QComboBox* m_setCombo = nullptr;
     FlowWalkthrough* m_walkthrough = nullptr;
     RequestWorkspace* m_requests = nullptr; // composer, history, response inspector
     ConformancePage* m_conformance = nullptr; // "Check provider"
@@ -111,6 +126,7 @@ private:
     TimelineModel* m_timelineModel = nullptr;
     TimelineWidget* m_timeline = nullptr;
     QString m_runningEnvironmentId;
+    QString m_runningCredentialSet;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_rightSplitter = nullptr;
     QList<FlowEvent> m_timelineEvents;

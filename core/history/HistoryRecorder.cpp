@@ -132,31 +132,34 @@ void HistoryRecorder::call(const ApiRequest& request, std::function<void(const A
     });
     const qint64 sentAt = Clock::currentMSecsSinceEpoch();
     QPointer<HistoryRecorder> self(this);
-    m_session->call(request, [self, request, sent, connection, sentAt, done](const ApiResult& result) {
-        QObject::disconnect(*connection);
-        if (!self || !self->m_session) {
-            return;
-        }
-        const Session& session = *self->m_session;
-        HistoryEntry entry;
-        if (self->m_store) {
-            entry = makeEntry(request,
-                              result,
-                              *sent,
-                              session.redactor(),
-                              session.profile(),
-                              self->m_baseUrl,
-                              sentAt,
-                              self->m_store->limits().maxBodyBytes);
-            QString error;
-            if (!self->m_store->append(self->m_environmentId, entry, &error)) {
-                qCWarning(lcHttp) << "history not written:" << error;
+    m_session->call(
+        request,
+        [self, request, sent, connection, sentAt, done](const ApiResult& result) {
+            QObject::disconnect(*connection);
+            if (!self || !self->m_session) {
+                return;
             }
-        }
-        if (done) {
-            done(result, entry);
-        }
-    });
+            const Session& session = *self->m_session;
+            HistoryEntry entry;
+            if (self->m_store) {
+                entry = makeEntry(request,
+                                  result,
+                                  *sent,
+                                  session.redactor(),
+                                  session.profile(),
+                                  self->m_baseUrl,
+                                  sentAt,
+                                  self->m_store->limits().maxBodyBytes);
+                QString error;
+                if (!self->m_store->append(self->m_environmentId, entry, &error)) {
+                    qCWarning(lcHttp) << "history not written:" << error;
+                }
+            }
+            if (done) {
+                done(result, entry);
+            }
+        },
+        m_executor);
 }
 
 } // namespace keyway

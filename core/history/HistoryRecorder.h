@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/history/HistoryEntry.h"
+#include "core/http/RequestExecutor.h"
 
 #include <QObject>
 #include <QPointer>
@@ -21,6 +22,10 @@ public:
     HistoryRecorder(
         Session* session, HistoryStore* store, QString environmentId, QString baseUrl, QObject* parent = nullptr);
 
+    // The request itself goes through `executor` (the caller's, so it can abort it alone); renewals through
+    // the session's own.
+    void setExecutor(RequestExecutor* executor) { m_executor = executor; }
+
     // Session::call, recorded. `done` receives the result and the entry that was stored.
     void call(const ApiRequest& request, std::function<void(const ApiResult&, const HistoryEntry&)> done);
 
@@ -36,6 +41,7 @@ public:
 
 private:
     QPointer<Session> m_session;
+    QPointer<RequestExecutor> m_executor;
     HistoryStore* m_store;
     QString m_environmentId;
     QString m_baseUrl;

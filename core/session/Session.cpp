@@ -33,7 +33,37 @@ struct Session::CallState
     QByteArray idempotencyKey; // kept for the retry of the same request
     bool retried = false;
     CallCallback done;
+    QPointer<RequestExecutor> via; // the caller's executor for the request itself, if any
 };
+
+RefreshTokenStore
+RefreshTokenStore::inKeychain(SecretStore* store, const QString& key, std::function<void(const SecretResult&)> written)
+{
+    RefreshTokenStore keychain;
+    QPointer<SecretStore> guarded(store);
+    keychain.load = [guarded, key](std::function<void(const QString&)> done) {
+        if (!guarded) {
+            done(QString());
+            return;
+        }
+        guarded->read(key, [done](const SecretResult& r) { done(r.ok() ? r.value : QString()); });
+    };
+    keychain.save = [guarded, key, written](const QString& token) {
+        if (!guarded) {
+            return;
+        }
+        guarded->write(key, token, [key, written](const SecretResult& r) {
+            if (!r.ok()) {
+                qCWarning(lcAuth) << "refresh token not kept in the keychain:" << SecretStore::statusName(r.status)
+                                  << key;
+            }
+            if (written) {
+                written(r);
+            }
+        });
+    };
+    return keychain;
+}
 
 QString ApiResult::oneLine() const
 {
@@ -255,9 +285,33 @@ void Session::completeRenewal(const FlowResult& result)
     }
 }
 
-void Session::call(const ApiRequest& request, CallCallback done)
+void Session::adopt(const QMap<QString, CapturedValue>& values)
+{
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        m_values.insert(it.key(), it.value());
+    }
+    if (const auto token = values.find(m_profile.token.capture); token != values.cend()) {
+        m_token = *token;
+        m_expiredAnnounced = false;
+    }
+    const auto refresh = values.find(QStringLiteral("refresh_token"));
+    if (refresh != values.cend() && m_profile.refresh && !refresh->value.isEmpty()) {
+        m_refreshToken = refresh->value;
+        if (m_options.refreshStore.save) {
+            m_options.refreshStore.save(m_refreshToken);
+        }
+    }
+    for (const CapturedValue& value : values) {
+        if (value.secret) {
+            m_redactor.addSecret(value.value, value.name);
+        }
+    }
+}
+
+void Session::call(const ApiRequest& request, CallCallback done, RequestExecutor* via)
 {
     auto state = std::make_shared<CallState>();
+    state->via = via;
     state->request = request;
     state->request.method = request.method.toUpper();
     state->done = std::move(done);
@@ -330,7 +384,8 @@ void Session::sendCall(std::shared_ptr<CallState> state)
     Q_EMIT event(sent);
 
     QPointer<Session> self(this);
-    m_executor->send(request, [self, state, token](const HttpResponse& response) {
+    RequestExecutor* executor = state->via ? state->via.data() : m_executor;
+    executor->send(request, [self, state, token](const HttpResponse& response) {
         if (self) {
             self->onCallReply(state, token, response);
         }

@@ -3,6 +3,7 @@
 #include "core/flow/FlowEngine.h"
 #include "core/flow/ReplyJudge.h"
 #include "core/http/HttpMessage.h"
+#include "core/vault/SecretStore.h"
 
 #include <QObject>
 #include <QPointer>
@@ -23,6 +24,11 @@ struct RefreshTokenStore
     std::function<void(std::function<void(const QString&)>)> load;
     // Persists a new refresh token (a rotation replaces the old one at once).
     std::function<void(const QString&)> save;
+
+    // The keychain entry `key` of `store` (which must outlive the session). `written` hears how each save
+    // went (a failed save is also logged, without the value).
+    static RefreshTokenStore
+    inKeychain(SecretStore* store, const QString& key, std::function<void(const SecretResult&)> written = {});
 };
 
 struct SessionOptions
@@ -83,8 +89,13 @@ public:
     void ensureToken(AuthCallback done);
     // Always the full flow (keyway-cli auth), ignoring cache and refresh token.
     void authenticate(AuthCallback done);
-    // Sends an authenticated API request; renews once and retries once on a reauth reply.
-    void call(const ApiRequest& request, CallCallback done);
+    // Sends an authenticated API request; renews once and retries once on a reauth reply. `via` sends the
+    // request itself (not a token renewal) through another executor, so its owner can abort it alone.
+    void call(const ApiRequest& request, CallCallback done, RequestExecutor* via = nullptr);
+    // Takes values captured outside the session as its own (the walkthrough runs a flow step by step with
+    // its own engine): the access token is used from now on and a refresh token is kept like one the
+    // session obtained itself.
+    void adopt(const QMap<QString, CapturedValue>& values);
 
     std::optional<CapturedValue> accessToken() const { return m_token; }
     const QMap<QString, CapturedValue>& values() const { return m_values; }

@@ -69,6 +69,21 @@ void KeychainSecretStore::remove(const QString& key, Callback done)
     run(job, Operation::Remove, key, std::move(done));
 }
 
+void KeychainSecretStore::probe(const QString& key, Callback done)
+{
+    SecretServiceProbe::find(this, m_service, key, [this, key, done](const SecretServiceProbe::Matches& m) {
+        if (!m.answered) {
+            SecretStore::probe(key, done);
+        } else if (m.locked > 0) {
+            done({SecretStatus::Locked, QString(), tr("The keychain is locked; unlock it and try again.")});
+        } else if (m.unlocked > 0) {
+            done({SecretStatus::Ok, QString(), QString()});
+        } else {
+            done({SecretStatus::Missing, QString(), tr("No such secret in the keychain.")});
+        }
+    });
+}
+
 void KeychainSecretStore::run(QKeychain::Job* job, Operation operation, const QString& key, Callback done)
 {
     // The job deletes itself when it finishes; it has no parent, because libsecret still holds a

@@ -29,6 +29,9 @@ public:
     void read(const QString& key, Callback done) override;
     void write(const QString& key, const QString& value, Callback done) override;
     void remove(const QString& key, Callback done) override;
+    // Asks the Secret Service which entries exist (and which are locked) without reading any value or
+    // raising an unlock prompt; falls back to a read where there is no Secret Service to ask.
+    void probe(const QString& key, Callback done) override;
 
 private:
     enum class Operation { Read, Write, Remove };

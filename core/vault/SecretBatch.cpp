@@ -53,6 +53,16 @@ void SecretBatch::removeAll(SecretStore& store, const QStringList& keys, Done do
         std::move(done));
 }
 
+void SecretBatch::probeAll(SecretStore& store, const QStringList& keys, Done done)
+{
+    QStringList unique = keys;
+    unique.removeDuplicates();
+    run(
+        unique,
+        [&store](const QString& key, SecretStore::Callback cb) { store.probe(key, std::move(cb)); },
+        std::move(done));
+}
+
 void SecretBatch::writeAll(SecretStore& store, const QMap<QString, QString>& values, Done done)
 {
     run(

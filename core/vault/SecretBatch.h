@@ -20,6 +20,8 @@ public:
 
     static void readAll(SecretStore& store, const QStringList& keys, Done done);
     static void removeAll(SecretStore& store, const QStringList& keys, Done done);
+    // Whether each entry exists, without its value (SecretStore::probe).
+    static void probeAll(SecretStore& store, const QStringList& keys, Done done);
     // `values` maps key -> secret value.
     static void writeAll(SecretStore& store, const QMap<QString, QString>& values, Done done);
 

@@ -9,6 +9,14 @@ bool SecretResult::keychainInaccessible() const
 
 SecretStore::SecretStore(QObject* parent) : QObject(parent) { }
 
+void SecretStore::probe(const QString& key, Callback done)
+{
+    read(key, [done = std::move(done)](SecretResult result) {
+        result.value.clear();
+        done(result);
+    });
+}
+
 QString SecretStore::keyFor(const QString& environmentId, const QString& field)
 {
     return environmentId + QLatin1Char('/') + field;

@@ -37,6 +37,10 @@ public:
     virtual void write(const QString& key, const QString& value, Callback done) = 0;
     // Removing an entry that does not exist is Ok.
     virtual void remove(const QString& key, Callback done) = 0;
+    // Whether an entry exists (Ok), is Missing, or cannot be told (Locked, Unavailable...), without
+    // bringing its value into this process where the backend allows it. The result never carries a
+    // value. The default reads the entry and drops the value.
+    virtual void probe(const QString& key, Callback done);
 
     // "<envId>/<field>", e.g. "0b6c…/clientSecret" or "0b6c…/api.client_secret".
     static QString keyFor(const QString& environmentId, const QString& field);

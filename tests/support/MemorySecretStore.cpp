@@ -40,6 +40,7 @@ void MemorySecretStore::answer(const QString& key, Callback done, const std::fun
 
 void MemorySecretStore::read(const QString& key, Callback done)
 {
+    ++m_reads;
     answer(key, std::move(done), [this, key]() -> SecretResult {
         if (!m_entries.contains(key)) {
             return {SecretStatus::Missing, QString(), QStringLiteral("no such entry")};
@@ -52,6 +53,16 @@ void MemorySecretStore::write(const QString& key, const QString& value, Callback
 {
     answer(key, std::move(done), [this, key, value]() -> SecretResult {
         m_entries.insert(key, value);
+        return {SecretStatus::Ok, QString(), QString()};
+    });
+}
+
+void MemorySecretStore::probe(const QString& key, Callback done)
+{
+    answer(key, std::move(done), [this, key]() -> SecretResult {
+        if (!m_entries.contains(key)) {
+            return {SecretStatus::Missing, QString(), QStringLiteral("no such entry")};
+        }
         return {SecretStatus::Ok, QString(), QString()};
     });
 }

@@ -18,6 +18,8 @@ public:
     void read(const QString& key, Callback done) override;
     void write(const QString& key, const QString& value, Callback done) override;
     void remove(const QString& key, Callback done) override;
+    // Answers existence without touching the value (and without counting as a read).
+    void probe(const QString& key, Callback done) override;
 
     // Every operation answers with this status (Locked, Unavailable, ...) until reset to Ok.
     // The stored entries are untouched while the store plays a failure.
@@ -30,6 +32,8 @@ public:
 
     // Operations started, and the most that were in flight at once (proves parallel batches).
     int started() const { return m_started; }
+    // Reads only: how often a secret value left the store.
+    int reads() const { return m_reads; }
     int maxInFlight() const { return m_maxInFlight; }
 
 private:
@@ -41,6 +45,7 @@ private:
     QStringList m_failingKeys;
     SecretStatus m_failingKeysStatus = SecretStatus::Ok;
     int m_started = 0;
+    int m_reads = 0;
     int m_inFlight = 0;
     int m_maxInFlight = 0;
 };

@@ -7,7 +7,9 @@
 #include "core/http/Redactor.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
+#include "core/session/SessionRegistry.h"
 #include "core/vault/Environment.h"
+#include "core/vault/EnvironmentService.h"
 #include "tests/support/MemorySecretStore.h"
 #include "ui/common/Clipboard.h"
 #include "ui/common/MessageBox.h"
@@ -49,31 +51,13 @@ private:
     QTemporaryDir m_dir;
     Environment m_environment;
     QString m_clientSecret;
-
-    RequestComposer::CredentialLoader loader()
-    {
-        const ProviderProfile* profile = m_registry.find(QStringLiteral("seismic"));
-        const Environment env = m_environment;
-        test::MemorySecretStore* store = &m_secrets;
-        return [profile, env, store](const RequestComposer::CredentialsCallback& done) {
-            const QString key = SecretStore::keyFor(env.id, QStringLiteral("clientSecret"));
-            store->read(key, [profile, env, done](const SecretResult& result) {
-                QMap<QString, QString> values = env.values;
-                if (!result.ok()) {
-                    done({}, result.error);
-                    return;
-                }
-                values.insert(QStringLiteral("clientSecret"), result.value);
-                Q_UNUSED(profile);
-                done(values, QString());
-            });
-        };
-    }
+    std::unique_ptr<EnvironmentService> m_environments;
+    std::unique_ptr<SessionRegistry> m_sessions;
 
     std::unique_ptr<RequestWorkspace> workspace()
     {
         auto w = std::make_unique<RequestWorkspace>(m_dir.path() + QStringLiteral("/history"));
-        w->setEnvironment(m_registry.find(QStringLiteral("seismic")), m_environment, loader());
+        w->setEnvironment(m_registry.find(QStringLiteral("seismic")), m_environment, QString(), m_sessions.get());
         w->resize(1280, 800);
         w->show();
         w->activateWindow();
@@ -125,6 +109,10 @@ private Q_SLOTS:
             }
         }
         QVERIFY(!m_clientSecret.isEmpty());
+        m_environments = std::make_unique<EnvironmentService>(
+            &m_registry, &m_secrets, m_dir.filePath(QStringLiteral("environments.json")));
+        QVERIFY(m_environments->createAndWait(m_environment, {}).ok());
+        m_sessions = std::make_unique<SessionRegistry>(m_environments.get());
     }
 
     void sampleSentWithCtrlEnterShowsTheBins()

@@ -2,6 +2,7 @@
 // everything typed and offers Retry; secrets are masked until revealed; a copied secret is marked for
 // clipboard managers and cleared after the delay, but only while the clipboard still holds it.
 #include "core/profile/ProfileLoader.h"
+#include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
 #include "tests/support/MemorySecretStore.h"
 #include "ui/common/Clipboard.h"
@@ -60,11 +61,11 @@ void TestCredentialEditor::initTestCase()
 void TestCredentialEditor::lockedKeychainKeepsWhatWasTypedAndOffersRetry()
 {
     const QString file = m_config.filePath(QStringLiteral("locked/environments.json"));
-    EnvironmentStore store(file);
     test::MemorySecretStore secrets;
     secrets.setFailure(SecretStatus::Locked);
+    EnvironmentService environments(&m_profiles, &secrets, file);
 
-    EnvironmentDialog dialog(EnvironmentDialog::Mode::Add, &m_profiles, &store, &secrets);
+    EnvironmentDialog dialog(EnvironmentDialog::Mode::Add, &environments);
     dialog.setProvider(QStringLiteral("seismic"));
     dialog.show();
     QTest::keyClicks(dialog.findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Seismic staging"));
@@ -107,11 +108,15 @@ void TestCredentialEditor::lockedKeychainKeepsWhatWasTypedAndOffersRetry()
 void TestCredentialEditor::editReadsSecretsAndLockedReadNeverDeletes()
 {
     test::MemorySecretStore secrets;
+    EnvironmentService environments(&m_profiles, &secrets, m_config.filePath(QStringLiteral("edit/environments.json")));
     const ProviderProfile* seismic = m_profiles.find(QStringLiteral("seismic"));
-    const QString id = QStringLiteral("env-edit-1");
-    secrets.setEntry(SecretStore::keyFor(id, QStringLiteral("clientSecret")), kCanary);
+    Environment environment = Environment::create(
+        QStringLiteral("Seismic edit"), QStringLiteral("seismic"), QStringLiteral("https://sandbox.example.com"));
+    environment.values.insert(QStringLiteral("clientId"), QStringLiteral("client-42"));
+    QVERIFY(environments.createAndWait(environment, {{QStringLiteral("clientSecret"), kCanary}}).ok());
+    const QString id = environment.id;
 
-    CredentialEditor editor(&secrets);
+    CredentialEditor editor(&environments);
     editor.setProfile(seismic);
     editor.show();
     QSignalSpy loaded(&editor, &CredentialEditor::secretsLoaded);
@@ -132,7 +137,7 @@ void TestCredentialEditor::editReadsSecretsAndLockedReadNeverDeletes()
     QVERIFY(!editor.missingRequiredLabels().contains(QStringLiteral("Client secret"))); // unknown, not missing
     secrets.setFailure(SecretStatus::Ok);
     QSignalSpy saved(&editor, &CredentialEditor::saved);
-    editor.saveSecrets(id);
+    editor.save(environment, false);
     QTRY_COMPARE(saved.size(), 1);
     QCOMPARE(secrets.entries().value(SecretStore::keyFor(id, QStringLiteral("clientSecret"))), kCanary);
 
@@ -145,7 +150,8 @@ void TestCredentialEditor::editReadsSecretsAndLockedReadNeverDeletes()
 void TestCredentialEditor::secretFieldsAreMaskedUntilRevealed()
 {
     test::MemorySecretStore secrets;
-    CredentialEditor editor(&secrets);
+    EnvironmentService environments(&m_profiles, &secrets, m_config.filePath(QStringLiteral("unused.json")));
+    CredentialEditor editor(&environments);
     editor.setProfile(m_profiles.find(QStringLiteral("seismic")));
     editor.show();
     QLineEdit* secret = field(&editor, QStringLiteral("clientSecret"));
@@ -169,7 +175,8 @@ void TestCredentialEditor::secretFieldsAreMaskedUntilRevealed()
 void TestCredentialEditor::copiedSecretIsMarkedAndClearedOnlyIfStillOurs()
 {
     test::MemorySecretStore secrets;
-    CredentialEditor editor(&secrets);
+    EnvironmentService environments(&m_profiles, &secrets, m_config.filePath(QStringLiteral("unused.json")));
+    CredentialEditor editor(&environments);
     editor.setProfile(m_profiles.find(QStringLiteral("seismic")));
     field(&editor, QStringLiteral("clientSecret"))->setText(kCanary);
     auto* clipboard = ui::Clipboard::instance();

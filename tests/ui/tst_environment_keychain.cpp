@@ -2,6 +2,7 @@
 // keychain, where secret-tool finds it, and nowhere in the config directory; the list shows the
 // environment under its provider with its keychain state.
 #include "core/profile/ProfileLoader.h"
+#include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "ui/environments/EnvironmentDialog.h"
@@ -47,10 +48,10 @@ void TestEnvironmentKeychain::creatingAnEnvironmentWritesTheKeychainNotTheConfig
     const QString canary = QStringLiteral("canary-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString name = QStringLiteral("Seismic keychain ") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     ProfileRegistry profiles = ProfileRegistry::loadDefault();
-    EnvironmentStore store; // <XDG_CONFIG_HOME>/keyway/environments.json
     KeychainSecretStore secrets;
+    EnvironmentService environments(&profiles, &secrets); // <XDG_CONFIG_HOME>/keyway/environments.json
 
-    EnvironmentDialog dialog(EnvironmentDialog::Mode::Add, &profiles, &store, &secrets);
+    EnvironmentDialog dialog(EnvironmentDialog::Mode::Add, &environments);
     dialog.setProvider(QStringLiteral("seismic"));
     dialog.show();
     dialog.findChild<QLineEdit*>(QStringLiteral("nameEdit"))->setText(name);
@@ -90,8 +91,8 @@ void TestEnvironmentKeychain::creatingAnEnvironmentWritesTheKeychainNotTheConfig
     QVERIFY(reread.find(name));
 
     // The list shows it under Seismic, all set.
-    EnvironmentListModel model(&profiles, &secrets);
-    model.setEnvironments(reread.environments());
+    EnvironmentListModel model(&environments);
+    model.setEnvironments(environments.environments());
     const QModelIndex index = model.indexOfEnvironment(saved.id);
     QVERIFY(index.isValid());
     QCOMPARE(index.parent().data().toString(), QStringLiteral("Seismic"));

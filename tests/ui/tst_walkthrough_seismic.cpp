@@ -170,8 +170,8 @@ void TestWalkthroughSeismic::runFillsTimelineWithConsumedCodeAndValidToken()
     auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
     QVERIFY(timeline);
     QVERIFY(timeline->isVisible());
-    const QString codeLane = MainWindow::laneId(environmentId, QStringLiteral("code"));
-    const QString tokenLane = MainWindow::laneId(environmentId, QStringLiteral("access_token"));
+    const QString codeLane = MainWindow::laneId(environmentId, QString(), QStringLiteral("code"));
+    const QString tokenLane = MainWindow::laneId(environmentId, QString(), QStringLiteral("access_token"));
     QCOMPARE(timeline->laneState(codeLane), ui::TimelineWidget::LaneState::Consumed);
     QCOMPARE(timeline->laneState(tokenLane), ui::TimelineWidget::LaneState::Valid);
     QVERIFY2(timeline->countdownText(tokenLane).startsWith(QStringLiteral("expires in")),

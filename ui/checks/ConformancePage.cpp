@@ -350,6 +350,7 @@ void ConformancePage::launch(const QMap<QString, QString>& credentials)
 
     m_run = new ConformanceRun(*m_profile, options, this);
     connect(m_run, &ConformanceRun::event, this, &ConformancePage::onEvent);
+    connect(m_run, &ConformanceRun::event, this, &ConformancePage::flowEvent);
     connect(m_run, &ConformanceRun::warning, this, &ConformancePage::onWarning);
     connect(m_run, &ConformanceRun::checkFinished, this, &ConformancePage::onCheck);
     connect(m_run, &ConformanceRun::finished, this, &ConformancePage::onFinished);

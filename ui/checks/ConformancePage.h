@@ -64,6 +64,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void runStarted();
+    // Every event of the run (its sign-ins, exchanges and refreshes), already redacted: the timeline shows them.
+    void flowEvent(const keyway::FlowEvent& event);
     void finished(bool allPassed);
 
 private:

@@ -13,7 +13,6 @@
 #include "ui/inspector/ResponseInspector.h"
 
 #include <QComboBox>
-#include <QDesktopServices>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -42,9 +41,8 @@ const QString kMaskedToken = QStringLiteral("\u2022\u2022\u2022\u2022\u2022");
 RequestComposer::RequestComposer(QWidget* parent) : QWidget(parent), m_executor(new RequestExecutor(this))
 {
     setObjectName(QStringLiteral("requestComposer"));
-    m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); }; // browser sign-ins
     buildUi();
-    setEnvironment(nullptr, Environment(), {});
+    setEnvironment(nullptr, Environment(), QString(), nullptr);
 }
 
 RequestComposer::~RequestComposer() = default;
@@ -206,20 +204,22 @@ void RequestComposer::buildUi()
 
 void RequestComposer::setEnvironment(const ProviderProfile* profile,
                                      const Environment& environment,
-                                     CredentialLoader loader)
+                                     const QString& credentialSet,
+                                     SessionRegistry* sessions)
 {
     if (m_sending) {
         cancel();
     }
     const bool sameEnvironment = profile && profile == m_profile && environment.id == m_environment.id
-        && environment.baseUrl == m_environment.baseUrl;
+        && environment.baseUrl == m_environment.baseUrl && credentialSet == m_credentialSet && sessions == m_sessions;
     m_profile = profile;
     m_environment = environment;
-    m_loader = std::move(loader);
+    m_credentialSet = credentialSet;
+    m_sessions = sessions;
     if (!sameEnvironment) {
-        // Tokens belong to one environment: never carry a session over to another.
+        // Tokens belong to one environment and set: the shared session of the new one is looked up on use.
         m_recorder.reset();
-        m_session.reset();
+        m_session.clear();
     }
 
     m_samples->clear();
@@ -407,38 +407,34 @@ void RequestComposer::setSending(bool sending)
 
 void RequestComposer::withSession(std::function<void(const QString& error)> next)
 {
-    if (m_session) {
+    if (m_session && m_recorder) {
         next(QString());
         return;
     }
-    if (!m_loader) {
+    if (!m_sessions || !m_profile) {
         next(tr("This environment's credentials cannot be read."));
         return;
     }
     const quint64 generation = m_generation;
     QPointer<RequestComposer> self(this);
     const ProviderProfile* profile = m_profile;
-    m_loader([self, generation, profile, next](const QMap<QString, QString>& values, const QString& error) {
-        if (!self || self->m_generation != generation || self->m_profile != profile) {
-            return; // cancelled, or another environment was chosen meanwhile
-        }
-        if (!error.isEmpty()) {
-            next(error);
-            return;
-        }
-        SessionOptions options;
-        options.environmentId = self->m_environment.id;
-        options.flow.baseUrl = self->m_environment.baseUrl;
-        options.flow.credentials = values;
-        options.flow.credentialSet = profile->defaultCredentialSet();
-        options.flow.openUrl = self->m_openUrl;
-        self->m_session = std::make_unique<Session>(*profile, options);
-        self->m_session->setExecutor(self->m_executor);
-        connect(self->m_session.get(), &Session::event, self, &RequestComposer::flowEvent);
-        self->m_recorder = std::make_unique<HistoryRecorder>(
-            self->m_session.get(), self->m_history, self->m_environment.id, self->m_environment.baseUrl);
-        next(QString());
-    });
+    m_sessions->acquire(m_environment.id,
+                        m_credentialSet,
+                        this,
+                        [self, generation, profile, next](Session* session, const QString& error) {
+                            if (!self || self->m_generation != generation || self->m_profile != profile) {
+                                return; // cancelled, or another environment was chosen meanwhile
+                            }
+                            if (!session) {
+                                next(error);
+                                return;
+                            }
+                            self->m_session = session;
+                            self->m_recorder = std::make_unique<HistoryRecorder>(
+                                session, self->m_history, self->m_environment.id, self->m_environment.baseUrl);
+                            self->m_recorder->setExecutor(self->m_executor);
+                            next(QString());
+                        });
 }
 
 void RequestComposer::send()
@@ -504,7 +500,9 @@ void RequestComposer::cancel()
         return;
     }
     ++m_generation; // whatever still arrives is not shown
-    m_executor->abortAll(); // the request itself stops too (token request included)
+    // The request itself stops too. A token request in flight belongs to the shared session: other tabs may
+    // be waiting for the same token, so it finishes and the token stays for the next send.
+    m_executor->abortAll();
     setSending(false);
     setStatus(tr("Cancelled."));
 }

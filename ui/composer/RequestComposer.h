@@ -4,6 +4,7 @@
 #include "core/history/HistoryEntry.h"
 #include "core/profile/ProviderProfile.h"
 #include "core/session/Session.h"
+#include "core/session/SessionRegistry.h"
 #include "core/vault/Environment.h"
 
 #include <QMap>
@@ -45,19 +46,17 @@ class RequestComposer : public QWidget
 {
     Q_OBJECT
 public:
-    // Same contract as FlowWalkthrough's loader: the credential values (secret ones from the keychain)
-    // or an error in plain words.
-    using CredentialsCallback = std::function<void(const QMap<QString, QString>& values, const QString& error)>;
-    using CredentialLoader = std::function<void(CredentialsCallback done)>;
-
     explicit RequestComposer(QWidget* parent = nullptr);
     ~RequestComposer() override;
 
-    // nullptr profile clears the composer. A new environment drops the previous one's session.
-    void setEnvironment(const ProviderProfile* profile, const Environment& environment, CredentialLoader loader);
+    // nullptr profile clears the composer. Requests go through the environment's shared session in
+    // `sessions` (the one the walkthrough and the timeline see), for `credentialSet` ("" = the default).
+    void setEnvironment(const ProviderProfile* profile,
+                        const Environment& environment,
+                        const QString& credentialSet,
+                        SessionRegistry* sessions);
     void setHistoryStore(HistoryStore* store) { m_history = store; }
     void setInspector(ResponseInspector* inspector);
-    void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
 
     QStringList sampleNames() const;
     void applySample(int index);
@@ -72,7 +71,7 @@ public:
 
     bool isSending() const { return m_sending; }
     QString statusText() const;
-    Session* session() const { return m_session.get(); }
+    Session* session() const { return m_session.data(); }
     const Environment& environment() const { return m_environment; }
 
 public Q_SLOTS:
@@ -86,7 +85,6 @@ Q_SIGNALS:
     void sendingChanged(bool sending);
     void finished(bool ok);
     void recorded(); // a history entry was appended
-    void flowEvent(const keyway::FlowEvent& event);
 
 private:
     void buildUi();
@@ -101,12 +99,12 @@ private:
 
     const ProviderProfile* m_profile = nullptr;
     Environment m_environment;
-    CredentialLoader m_loader;
-    UrlOpener m_openUrl;
+    QString m_credentialSet;
+    QPointer<SessionRegistry> m_sessions;
     HistoryStore* m_history = nullptr;
     QPointer<ResponseInspector> m_inspector;
     RequestExecutor* m_executor; // the composer's own, so Cancel aborts only its requests
-    std::unique_ptr<Session> m_session;
+    QPointer<Session> m_session; // shared, owned by m_sessions
     std::unique_ptr<HistoryRecorder> m_recorder;
     QByteArray m_idempotencyHeader;
     QString m_idempotencyKey;

@@ -72,12 +72,13 @@ RequestWorkspace::~RequestWorkspace() = default;
 
 void RequestWorkspace::setEnvironment(const ProviderProfile* profile,
                                       const Environment& environment,
-                                      RequestComposer::CredentialLoader loader)
+                                      const QString& credentialSet,
+                                      SessionRegistry* sessions)
 {
     if (environment.id != m_composer->environment().id) {
         m_inspector->clear();
     }
-    m_composer->setEnvironment(profile, environment, std::move(loader));
+    m_composer->setEnvironment(profile, environment, credentialSet, sessions);
     m_history->setEnvironment(profile ? environment.id : QString());
 }
 

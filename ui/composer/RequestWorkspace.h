@@ -30,7 +30,8 @@ public:
 
     void setEnvironment(const ProviderProfile* profile,
                         const Environment& environment,
-                        RequestComposer::CredentialLoader loader);
+                        const QString& credentialSet,
+                        SessionRegistry* sessions);
     // Forgets an environment's history (when the environment is deleted).
     void clearHistory(const QString& environmentId);
 

@@ -20,7 +20,8 @@
 
 namespace keyway::ui {
 
-CredentialEditor::CredentialEditor(SecretStore* store, QWidget* parent) : QWidget(parent), m_store(store)
+CredentialEditor::CredentialEditor(EnvironmentService* environments, QWidget* parent)
+    : QWidget(parent), m_environments(environments), m_store(environments ? &environments->secrets() : nullptr)
 {
     setObjectName(QStringLiteral("credentialEditor"));
 
@@ -329,86 +330,71 @@ QStringList CredentialEditor::missingRequiredLabels() const
     return missing;
 }
 
-void CredentialEditor::saveSecrets(const QString& environmentId)
+void CredentialEditor::save(const Environment& target, bool isNew)
 {
-    if (!m_store || m_busy) {
+    if (!m_environments || m_busy) {
         return;
     }
-    if (environmentId != m_environmentId) {
+    if (target.id != m_environmentId) {
         // A new or duplicated environment: nothing of it is in the keychain yet.
-        m_environmentId = environmentId;
+        m_environmentId = target.id;
         for (FieldEditor& entry : m_fields) {
             entry.loaded = true;
             entry.storedValue.clear();
         }
     }
-    QMap<QString, QString> writes;
+    QMap<QString, QString> writes; // field key -> value
     QStringList removals;
     for (const FieldEditor& entry : m_fields) {
         if (!entry.field.secret) {
             continue;
         }
         const QString typed = value(entry.field.key);
-        const QString key = SecretStore::keyFor(environmentId, entry.field.key);
         if (!typed.isEmpty() && (!entry.loaded || typed != entry.storedValue)) {
-            writes.insert(key, typed);
+            writes.insert(entry.field.key, typed);
         } else if (typed.isEmpty() && entry.loaded && !entry.storedValue.isEmpty()) {
-            removals.append(key); // the user cleared it on purpose
+            removals.append(entry.field.key); // the user cleared it on purpose
         }
     }
+    Environment environment = target;
+    environment.values = nonSecretValues();
     hideStatus();
     setBusy(true);
     const int generation = m_generation;
     QPointer<CredentialEditor> self(this);
-    auto finish = [self, generation, writes, removals](const SecretBatch::Results& results) {
+    auto finish = [self, generation, writes, removals, environment, isNew](const EnvironmentChange& change) {
         if (!self || self->m_generation != generation) {
             return;
         }
         self->setBusy(false);
-        // Remember what did reach the keychain, so a retry only repeats what failed.
-        for (FieldEditor& entry : self->m_fields) {
-            const QString key = SecretStore::keyFor(self->m_environmentId, entry.field.key);
-            if (results.contains(key) && results.value(key).ok()) {
-                entry.loaded = true;
-                entry.storedValue = writes.value(key);
-            }
-        }
-        if (const SecretResult* failure = SecretBatch::firstFailure(results)) {
-            const QString error = errorText(*failure);
-            qCWarning(lcUi) << "saving secrets failed:" << SecretStore::statusName(failure->status);
-            const QString id = self->m_environmentId;
-            self->showStatus(error, true, [self, id] {
+        if (!change.ok()) {
+            const QString error
+                = change.status == EnvironmentChange::Status::Keychain ? errorText(change.keychain) : change.error;
+            qCWarning(lcUi) << "saving the environment failed:" << SecretStore::statusName(change.keychain.status);
+            self->showStatus(error, true, [self, environment, isNew] {
                 if (self) {
-                    self->saveSecrets(id);
+                    self->save(environment, isNew);
                 }
             });
             Q_EMIT self->saveFailed(error);
             return;
         }
+        for (FieldEditor& entry : self->m_fields) {
+            if (writes.contains(entry.field.key) || removals.contains(entry.field.key)) {
+                entry.loaded = true;
+                entry.storedValue = writes.value(entry.field.key);
+            }
+        }
         self->showStatus(writes.isEmpty() && removals.isEmpty() ? tr("Saved. No secret changed.")
                                                                 : tr("Saved to the keychain."),
                          false);
-        Q_EMIT self->saved();
+        Q_EMIT self->saved(change.environment);
     };
-    if (writes.isEmpty() && removals.isEmpty()) {
-        QMetaObject::invokeMethod(
-            this, [finish] { finish({}); }, Qt::QueuedConnection);
-        return;
+    if (isNew) {
+        m_environments->create(environment, writes, finish);
+    } else {
+        m_environments->update(environment, writes, removals, finish);
     }
-    if (removals.isEmpty()) {
-        SecretBatch::writeAll(*m_store, writes, finish);
-        return;
-    }
-    SecretStore* store = m_store;
-    SecretBatch::writeAll(*store, writes, [store, removals, finish](const SecretBatch::Results& written) {
-        SecretBatch::removeAll(*store, removals, [written, finish](const SecretBatch::Results& removed) {
-            SecretBatch::Results all = written;
-            for (auto it = removed.cbegin(); it != removed.cend(); ++it) {
-                all.insert(it.key(), it.value());
-            }
-            finish(all);
-        });
-    });
 }
 
 void CredentialEditor::setSaveButtonVisible(bool visible)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/profile/ProviderProfile.h"
+#include "core/vault/EnvironmentService.h"
 #include "core/vault/SecretStore.h"
 
 #include <QMap>
@@ -21,10 +22,10 @@ class QVBoxLayout;
 namespace keyway::ui {
 
 // The credential fields of one provider profile as a form. Secret fields are masked, with reveal
-// and copy (the copy clears itself) on demand; their values are read from and written to the
-// keychain asynchronously. When the keychain is locked or unavailable, nothing typed is lost: the
-// form stays as it is and the error is shown with a Retry button. A failed read never makes a
-// later save delete or overwrite the stored secret.
+// and copy (the copy clears itself) on demand; their values are read from the keychain
+// asynchronously and saved through the EnvironmentService, keychain first. When the keychain is locked or unavailable,
+// nothing typed is lost: the form stays as it is and the error is shown with a Retry button. A failed read never makes
+// a later save delete or overwrite the stored secret.
 //
 // Object names: field_<key> (the editor of a field), reveal_<key> / copy_<key> (actions of secret
 // fields), credentialStatus, retryButton, saveButton.
@@ -32,7 +33,7 @@ class CredentialEditor : public QWidget
 {
     Q_OBJECT
 public:
-    explicit CredentialEditor(SecretStore* store, QWidget* parent = nullptr);
+    explicit CredentialEditor(EnvironmentService* environments, QWidget* parent = nullptr);
 
     // Builds the form for a profile (nullptr empties it). Values are cleared.
     void setProfile(const ProviderProfile* profile);
@@ -48,16 +49,17 @@ public:
     QStringList missingRequiredLabels() const;
     bool isBusy() const { return m_busy; }
 
-    // Writes the secret fields that changed to the keychain under `environmentId`; emits saved()
-    // or saveFailed(). Retry repeats it.
-    void saveSecrets(const QString& environmentId);
+    // Saves `environment` with this form's values: the secret fields that changed go to the keychain,
+    // then the non-secret ones to environments.json (`isNew`: create it, else update it). Emits saved()
+    // or saveFailed(); on a failure nothing is half-saved and Retry repeats it.
+    void save(const Environment& environment, bool isNew);
 
     void setSaveButtonVisible(bool visible);
     QString statusText() const;
 
 Q_SIGNALS:
     void saveRequested(); // the Save button
-    void saved();
+    void saved(const keyway::Environment& environment);
     void saveFailed(const QString& error);
     void secretsLoaded(bool ok);
     void edited();
@@ -81,6 +83,7 @@ private:
     void setBusy(bool busy);
     static QString errorText(const SecretResult& result);
 
+    QPointer<EnvironmentService> m_environments;
     QPointer<SecretStore> m_store;
     const ProviderProfile* m_profile = nullptr;
     QString m_environmentId;

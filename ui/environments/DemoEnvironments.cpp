@@ -2,11 +2,9 @@
 
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
-#include "core/vault/EnvironmentStore.h"
-#include "core/vault/SecretBatch.h"
+#include "core/vault/EnvironmentService.h"
 #include "ui/common/UiLogging.h"
 
-#include <QLockFile>
 #include <QPointer>
 #include <QSettings>
 
@@ -19,11 +17,8 @@ QString idsSettingsKey()
 }
 } // namespace
 
-DemoEnvironments::DemoEnvironments(const ProfileRegistry* profiles,
-                                   EnvironmentStore* environments,
-                                   SecretStore* secrets,
-                                   QObject* parent)
-    : QObject(parent), m_profiles(profiles), m_environments(environments), m_secrets(secrets)
+DemoEnvironments::DemoEnvironments(EnvironmentService* environments, QObject* parent)
+    : QObject(parent), m_environments(environments)
 {
 }
 
@@ -37,15 +32,13 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
     QSettings settings;
     const QList<sandbox::DemoProvider> demos = server.demoProviders();
     QString error;
+    m_environments->reload(&error);
 
     if (settings.value(seededSettingsKey(), false).toBool()) {
-        // Later runs: the sandbox has a new port; follow it, keeping any path prefix.
-        const QStringList ids = settings.value(idsSettingsKey()).toStringList();
-        const auto lock = m_environments->lock();
-        m_environments->load(&error);
-        bool changed = false;
-        for (const QString& id : ids) {
-            const Environment* existing = m_environments->findById(id);
+        // Later runs: the sandbox may have a new port; follow it, keeping any path prefix.
+        QList<Environment> moved;
+        for (const QString& id : settings.value(idsSettingsKey()).toStringList()) {
+            const std::optional<Environment> existing = m_environments->findById(id);
             if (!existing) {
                 continue; // the user deleted it, and that is final
             }
@@ -53,22 +46,17 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
                 if (demo.providerId == existing->providerId && existing->baseUrl != demo.baseUrl.toString()) {
                     Environment updated = *existing;
                     updated.baseUrl = demo.baseUrl.toString();
-                    changed = m_environments->update(updated, &error) || changed;
+                    moved.append(updated);
                 }
             }
         }
-        if (changed && !m_environments->save(&error)) {
-            qCWarning(lcUi) << "could not re-point sandbox environments:" << error;
-        }
-        QMetaObject::invokeMethod(
-            this, [this, changed, error] { Q_EMIT finished(changed, error); }, Qt::QueuedConnection);
+        updateNext(moved, false);
         return;
     }
 
-    QList<Environment> created;
-    QMap<QString, QString> secrets;
+    QList<QPair<Environment, QMap<QString, QString>>> pending;
     for (const sandbox::DemoProvider& demo : demos) {
-        const ProviderProfile* profile = m_profiles->find(demo.providerId);
+        const ProviderProfile* profile = m_environments->profiles().find(demo.providerId);
         if (!profile) {
             continue;
         }
@@ -77,45 +65,67 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
             name = tr("Sandbox %1 %2").arg(profile->name).arg(n);
         }
         Environment environment = Environment::create(name, demo.providerId, demo.baseUrl.toString());
+        QMap<QString, QString> secrets;
         for (const auto& credential : demo.credentials) {
             const CredentialField* field = profile->field(credential.first);
             if (field && field->secret) {
-                secrets.insert(SecretStore::keyFor(environment.id, credential.first), credential.second);
+                secrets.insert(credential.first, credential.second);
             } else {
                 environment.values.insert(credential.first, credential.second);
             }
         }
-        created.append(environment);
+        pending.append({environment, secrets});
     }
+    createNext(pending, {});
+}
+
+void DemoEnvironments::createNext(QList<QPair<Environment, QMap<QString, QString>>> pending, QStringList created)
+{
+    if (pending.isEmpty()) {
+        QSettings seeded;
+        seeded.setValue(seededSettingsKey(), true);
+        seeded.setValue(idsSettingsKey(), created);
+        qCInfo(lcUi) << "created" << created.size() << "sandbox environments";
+        Q_EMIT finished(true, QString());
+        return;
+    }
+    const auto [environment, secrets] = pending.takeFirst();
     QPointer<DemoEnvironments> self(this);
-    SecretBatch::writeAll(*m_secrets, secrets, [self, created](const SecretBatch::Results& results) {
+    m_environments->create(environment, secrets, [self, pending, created](const EnvironmentChange& change) mutable {
         if (!self) {
             return;
         }
-        if (const SecretResult* failure = SecretBatch::firstFailure(results)) {
-            // Try again next start rather than creating environments without their secrets.
-            Q_EMIT self->finished(
-                false, tr("The sandbox environments could not be stored in the keychain: %1").arg(failure->error));
+        if (!change.ok()) {
+            // Try again next start rather than leaving a half-made set; the ones made so far are remembered.
+            QSettings().setValue(idsSettingsKey(), created);
+            Q_EMIT self->finished(!created.isEmpty(),
+                                  tr("The sandbox environments could not be created: %1").arg(change.error));
             return;
         }
-        QString storeError;
-        const auto lock = self->m_environments->lock();
-        self->m_environments->load(&storeError);
-        QStringList ids;
-        for (const Environment& environment : created) {
-            if (self->m_environments->add(environment, &storeError)) {
-                ids.append(environment.id);
-            }
-        }
-        if (!self->m_environments->save(&storeError)) {
-            Q_EMIT self->finished(false, storeError);
+        created.append(change.environment.id);
+        self->createNext(pending, created);
+    });
+}
+
+void DemoEnvironments::updateNext(QList<Environment> pending, bool changed)
+{
+    if (pending.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [this, changed] { Q_EMIT finished(changed, QString()); }, Qt::QueuedConnection);
+        return;
+    }
+    const Environment environment = pending.takeFirst();
+    QPointer<DemoEnvironments> self(this);
+    m_environments->update(environment, {}, {}, [self, pending](const EnvironmentChange& change) {
+        if (!self) {
             return;
         }
-        QSettings seeded;
-        seeded.setValue(seededSettingsKey(), true);
-        seeded.setValue(idsSettingsKey(), ids);
-        qCInfo(lcUi) << "created" << ids.size() << "sandbox environments";
-        Q_EMIT self->finished(true, QString());
+        if (!change.ok()) {
+            qCWarning(lcUi) << "could not re-point a sandbox environment:" << change.error;
+            Q_EMIT self->finished(true, change.error);
+            return;
+        }
+        self->updateNext(pending, true);
     });
 }
 

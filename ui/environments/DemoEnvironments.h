@@ -1,12 +1,14 @@
 #pragma once
 
+#include "core/vault/Environment.h"
+
+#include <QList>
+#include <QMap>
 #include <QObject>
 #include <QString>
 
 namespace keyway {
-class EnvironmentStore;
-class ProfileRegistry;
-class SecretStore;
+class EnvironmentService;
 namespace sandbox {
 class SandboxServer;
 }
@@ -22,10 +24,7 @@ class DemoEnvironments : public QObject
 {
     Q_OBJECT
 public:
-    DemoEnvironments(const ProfileRegistry* profiles,
-                     EnvironmentStore* environments,
-                     SecretStore* secrets,
-                     QObject* parent = nullptr);
+    explicit DemoEnvironments(EnvironmentService* environments, QObject* parent = nullptr);
 
     // Creates (first run) or re-points (later runs) the sandbox environments; emits finished().
     void apply(const sandbox::SandboxServer& server);
@@ -36,9 +35,10 @@ Q_SIGNALS:
     void finished(bool changed, const QString& error);
 
 private:
-    const ProfileRegistry* m_profiles;
-    EnvironmentStore* m_environments;
-    SecretStore* m_secrets;
+    void createNext(QList<QPair<Environment, QMap<QString, QString>>> pending, QStringList created);
+    void updateNext(QList<Environment> pending, bool changed);
+
+    EnvironmentService* m_environments;
 };
 
 } // namespace keyway::ui

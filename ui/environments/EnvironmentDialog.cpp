@@ -1,6 +1,6 @@
 #include "ui/environments/EnvironmentDialog.h"
 
-#include "core/vault/EnvironmentStore.h"
+#include "core/vault/EnvironmentService.h"
 #include "ui/common/UiLogging.h"
 #include "ui/credentials/CredentialEditor.h"
 
@@ -10,7 +10,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLockFile>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
@@ -20,9 +19,8 @@
 
 namespace keyway::ui {
 
-EnvironmentDialog::EnvironmentDialog(
-    Mode mode, const ProfileRegistry* profiles, EnvironmentStore* environments, SecretStore* secrets, QWidget* parent)
-    : QDialog(parent), m_mode(mode), m_profiles(profiles), m_environments(environments)
+EnvironmentDialog::EnvironmentDialog(Mode mode, EnvironmentService* environments, QWidget* parent)
+    : QDialog(parent), m_mode(mode), m_profiles(&environments->profiles()), m_environments(environments)
 {
     setObjectName(QStringLiteral("environmentDialog"));
     switch (mode) {
@@ -57,7 +55,7 @@ EnvironmentDialog::EnvironmentDialog(
     top->addRow(tr("&Name:"), m_nameEdit);
     top->addRow(tr("&Base URL:"), m_baseUrlEdit);
 
-    m_editor = new CredentialEditor(secrets, this);
+    m_editor = new CredentialEditor(m_environments, this);
 
     auto* formPanel = new QWidget(this);
     auto* formLayout = new QVBoxLayout(formPanel);
@@ -106,7 +104,13 @@ EnvironmentDialog::EnvironmentDialog(
     layout->addWidget(m_buttons);
 
     connect(m_providerCombo, &QComboBox::currentIndexChanged, this, &EnvironmentDialog::onProviderChanged);
-    connect(m_editor, &CredentialEditor::saved, this, &EnvironmentDialog::writeEnvironmentFile);
+    connect(m_editor, &CredentialEditor::saved, this, [this](const Environment& saved) {
+        m_saving = false;
+        m_buttons->setEnabled(true);
+        m_result = saved;
+        qCInfo(lcUi) << "environment saved:" << m_result.id << m_result.providerId;
+        QDialog::accept();
+    });
     connect(m_editor, &CredentialEditor::saveFailed, this, [this] {
         m_saving = false;
         m_buttons->setEnabled(true);
@@ -213,7 +217,7 @@ void EnvironmentDialog::accept()
         m_nameEdit->setFocus();
         return;
     }
-    const Environment* sameName = m_environments->find(name);
+    const std::optional<Environment> sameName = m_environments->find(name);
     if (sameName && !(m_mode == Mode::Edit && sameName->id == m_source.id)) {
         showError(tr("An environment named “%1” already exists. Choose another name.").arg(name));
         m_nameEdit->setFocus();
@@ -251,33 +255,7 @@ void EnvironmentDialog::accept()
     showError({});
     m_saving = true;
     m_buttons->setEnabled(false);
-    m_editor->saveSecrets(m_result.id);
-}
-
-void EnvironmentDialog::writeEnvironmentFile()
-{
-    // Also reached through the editor's Retry after a locked keychain, when m_saving is already off.
-    if (m_result.id.isEmpty()) {
-        return;
-    }
-    m_saving = false;
-    m_buttons->setEnabled(true);
-    QString error;
-    // Another process (keyway-cli) may have changed the file: re-read it under the lock.
-    const auto lock = m_environments->lock();
-    bool ok = m_environments->load(&error);
-    if (ok) {
-        ok = m_mode == Mode::Edit ? m_environments->update(m_result, &error) : m_environments->add(m_result, &error);
-    }
-    if (ok) {
-        ok = m_environments->save(&error);
-    }
-    if (!ok) {
-        showError(tr("The secrets are in the keychain, but the environment list could not be saved: %1").arg(error));
-        return;
-    }
-    qCInfo(lcUi) << "environment saved:" << m_result.id << m_result.providerId;
-    QDialog::accept();
+    m_editor->save(m_result, m_mode != Mode::Edit);
 }
 
 } // namespace keyway::ui

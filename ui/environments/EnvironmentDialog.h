@@ -12,8 +12,7 @@ class QLineEdit;
 class QTextBrowser;
 
 namespace keyway {
-class EnvironmentStore;
-class SecretStore;
+class EnvironmentService;
 } // namespace keyway
 
 namespace keyway::ui {
@@ -33,11 +32,7 @@ class EnvironmentDialog : public QDialog
 public:
     enum class Mode { Add, Edit, Duplicate };
 
-    EnvironmentDialog(Mode mode,
-                      const ProfileRegistry* profiles,
-                      EnvironmentStore* environments,
-                      SecretStore* secrets,
-                      QWidget* parent = nullptr);
+    EnvironmentDialog(Mode mode, EnvironmentService* environments, QWidget* parent = nullptr);
 
     // Edit / Duplicate: the environment to start from (its secrets are read asynchronously).
     void setSource(const Environment& environment);
@@ -54,13 +49,12 @@ public Q_SLOTS:
 private:
     void onProviderChanged();
     void showError(const QString& text);
-    void writeEnvironmentFile();
     QString describe(const ProviderProfile& profile) const;
     const ProviderProfile* currentProfile() const;
 
     Mode m_mode;
     const ProfileRegistry* m_profiles;
-    EnvironmentStore* m_environments;
+    EnvironmentService* m_environments;
     Environment m_source;
     Environment m_result;
     bool m_saving = false;

@@ -1,7 +1,5 @@
 #include "ui/environments/EnvironmentListModel.h"
 
-#include "core/vault/SecretBatch.h"
-
 #include <QApplication>
 #include <QStyle>
 
@@ -9,8 +7,8 @@
 
 namespace keyway::ui {
 
-EnvironmentListModel::EnvironmentListModel(const ProfileRegistry* profiles, SecretStore* store, QObject* parent)
-    : QStandardItemModel(parent), m_profiles(profiles), m_store(store)
+EnvironmentListModel::EnvironmentListModel(EnvironmentService* environments, QObject* parent)
+    : QStandardItemModel(parent), m_service(environments)
 {
     setHorizontalHeaderLabels({tr("Environment"), tr("Keychain")});
 }
@@ -29,7 +27,7 @@ void EnvironmentListModel::setEnvironments(const QList<Environment>& environment
         m_environments.insert(environment.id, environment);
         QStandardItem* group = groups.value(environment.providerId);
         if (!group) {
-            const ProviderProfile* profile = m_profiles ? m_profiles->find(environment.providerId) : nullptr;
+            const ProviderProfile* profile = m_service ? m_service->profileOf(environment) : nullptr;
             group = new QStandardItem(profile ? profile->name : environment.providerId);
             group->setData(true, IsProviderGroupRole);
             group->setData(environment.providerId, ProviderIdRole);
@@ -72,76 +70,49 @@ void EnvironmentListModel::refreshAllStates()
 void EnvironmentListModel::refreshState(const QString& environmentId)
 {
     const auto found = m_environments.constFind(environmentId);
-    if (found == m_environments.cend()) {
+    if (found == m_environments.cend() || !m_service) {
         return;
     }
-    const Environment environment = *found;
-    const ProviderProfile* profile = m_profiles ? m_profiles->find(environment.providerId) : nullptr;
+    const ProviderProfile* profile = m_service->profileOf(*found);
     if (!profile) {
-        applyState(environmentId, KeychainState::Error, {tr("unknown provider %1").arg(environment.providerId)});
+        applyState(environmentId, KeychainState::Error, {tr("unknown provider %1").arg(found->providerId)});
         return;
-    }
-    QStringList missing;
-    QStringList secretKeys;
-    QHash<QString, QString> labels;
-    for (const CredentialField& field : profile->fields) {
-        const QString label = field.label.isEmpty() ? field.key : field.label;
-        if (field.secret) {
-            const QString key = SecretStore::keyFor(environmentId, field.key);
-            if (field.required) {
-                secretKeys.append(key);
-                labels.insert(key, label);
-            }
-        } else if (field.required && environment.values.value(field.key).isEmpty()) {
-            missing.append(label);
-        }
     }
     const int generation = ++m_generation[environmentId];
-    if (secretKeys.isEmpty() || !m_store) {
-        applyState(environmentId, missing.isEmpty() ? KeychainState::AllSet : KeychainState::MissingFields, missing);
-        return;
-    }
     if (!m_states.contains(environmentId)) {
         applyState(environmentId, KeychainState::Checking, {});
     }
     QPointer<EnvironmentListModel> self(this);
-    SecretBatch::readAll(
-        *m_store, secretKeys, [self, environmentId, generation, missing, labels](const SecretBatch::Results& results) {
+    m_service->credentialStates(
+        environmentId, [self, environmentId, generation, profile](const QMap<QString, CredentialState>& states) {
             if (!self || self->m_generation.value(environmentId) != generation) {
                 return;
             }
-            QStringList allMissing = missing;
+            QStringList missing;
             KeychainState state = KeychainState::AllSet;
-            for (auto it = results.cbegin(); it != results.cend(); ++it) {
-                switch (it->status) {
-                case SecretStatus::Ok:
-                    if (it->value.isEmpty()) {
-                        allMissing.append(labels.value(it.key()));
+            for (const CredentialField& field : profile->fields) {
+                switch (states.value(field.key, CredentialState::Missing)) {
+                case CredentialState::Set:
+                    break;
+                case CredentialState::Missing:
+                    if (field.required) {
+                        missing.append(field.label.isEmpty() ? field.key : field.label);
                     }
                     break;
-                case SecretStatus::Missing:
-                    allMissing.append(labels.value(it.key()));
-                    break;
-                case SecretStatus::Locked:
-                case SecretStatus::Denied:
+                case CredentialState::Locked:
                     state = KeychainState::Locked;
                     break;
-                case SecretStatus::Unavailable:
+                case CredentialState::Unavailable:
                     if (state != KeychainState::Locked) {
                         state = KeychainState::Unavailable;
                     }
                     break;
-                case SecretStatus::Failed:
-                    if (state == KeychainState::AllSet) {
-                        state = KeychainState::Error;
-                    }
-                    break;
                 }
             }
-            if (state == KeychainState::AllSet && !allMissing.isEmpty()) {
+            if (state == KeychainState::AllSet && !missing.isEmpty()) {
                 state = KeychainState::MissingFields;
             }
-            self->applyState(environmentId, state, allMissing);
+            self->applyState(environmentId, state, missing);
         });
 }
 

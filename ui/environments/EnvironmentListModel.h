@@ -2,7 +2,7 @@
 
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/Environment.h"
-#include "core/vault/SecretStore.h"
+#include "core/vault/EnvironmentService.h"
 
 #include <QHash>
 #include <QPointer>
@@ -11,8 +11,8 @@
 namespace keyway::ui {
 
 // Environments grouped by provider, each with its keychain state at a glance: all set, missing
-// fields, keychain locked, unavailable. States are read asynchronously (never on the UI thread's
-// time) and only name fields, never values.
+// fields, keychain locked, unavailable. States come from EnvironmentService::credentialStates:
+// asynchronous, and no secret value is ever read to draw them.
 class EnvironmentListModel : public QStandardItemModel
 {
     Q_OBJECT
@@ -27,7 +27,7 @@ public:
         IsProviderGroupRole,
     };
 
-    EnvironmentListModel(const ProfileRegistry* profiles, SecretStore* store, QObject* parent = nullptr);
+    explicit EnvironmentListModel(EnvironmentService* environments, QObject* parent = nullptr);
 
     void setEnvironments(const QList<Environment>& environments);
     // Reads the keychain state of one environment again (after an edit, or Retry).
@@ -47,8 +47,7 @@ Q_SIGNALS:
 private:
     void applyState(const QString& environmentId, KeychainState state, const QStringList& missing);
 
-    const ProfileRegistry* m_profiles;
-    QPointer<SecretStore> m_store;
+    QPointer<EnvironmentService> m_service;
     QHash<QString, Environment> m_environments;
     QHash<QString, KeychainState> m_states;
     QHash<QString, QStringList> m_missing;

@@ -51,6 +51,8 @@ public:
     StepState stepState(int index) const;
     int stepCount() const { return m_steps.size(); }
     QString statusText() const;
+    // What the runs so far captured (memory only): the access token of a finished flow among them.
+    const QMap<QString, CapturedValue>& capturedValues() const { return m_captured; }
 
 public Q_SLOTS:
     void runAll();
