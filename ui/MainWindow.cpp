@@ -159,7 +159,7 @@ void MainWindow::buildUi()
     setLayout->setContentsMargins(0, 0, 0, 0);
     m_setCombo = new QComboBox(m_setRow);
     m_setCombo->setObjectName(QStringLiteral("credentialSetCombo"));
-    auto* setLabel = new QLabel(tr("Credential &set:"), m_setRow);
+    auto* setLabel = new QLabel(tr("Crede&ntial set:"), m_setRow);
     setLabel->setBuddy(m_setCombo);
     setLayout->addWidget(setLabel);
     setLayout->addWidget(m_setCombo);

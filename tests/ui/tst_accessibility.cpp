@@ -275,10 +275,7 @@ void TestAccessibility::environmentDialogIsAccessible_data()
 void TestAccessibility::environmentDialogIsAccessible()
 {
     QFETCH(int, mode);
-    ui::EnvironmentDialog dialog(static_cast<ui::EnvironmentDialog::Mode>(mode),
-                                 &m_window->profiles(),
-                                 &m_window->environmentStore(),
-                                 m_secrets.get());
+    ui::EnvironmentDialog dialog(static_cast<ui::EnvironmentDialog::Mode>(mode), m_window->environmentService());
     if (static_cast<ui::EnvironmentDialog::Mode>(mode) == ui::EnvironmentDialog::Mode::Edit) {
         dialog.setSource(*m_window->environmentStore().findById(m_window->currentEnvironmentId()));
     } else {
