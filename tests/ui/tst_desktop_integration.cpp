@@ -159,7 +159,8 @@ void TestDesktopIntegration::secondLaunchRaisesTheFirst()
 
     QProcess second;
     second.setProcessEnvironment(environment());
-    second.start(QStringLiteral(KEYWAY_GUI_PATH), {QStringLiteral("--environment"), QStringLiteral("Sandbox Banking API")});
+    second.start(QStringLiteral(KEYWAY_GUI_PATH),
+                 {QStringLiteral("--environment"), QStringLiteral("Sandbox Banking API")});
     QVERIFY(second.waitForFinished(30000));
     QCOMPARE(second.exitStatus(), QProcess::NormalExit);
     QCOMPARE(second.exitCode(), 0);
