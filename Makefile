@@ -5,7 +5,8 @@ CTEST_JOBS ?= 2
 
 DEBIAN_PACKAGES := cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev \
 	qtkeychain-qt6-dev nlohmann-json3-dev libsimdjson-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools \
-	qt6-translations-l10n gnome-keyring dbus libsecret-tools libglib2.0-bin xvfb xauth curl procps ccache
+	qt6-translations-l10n gnome-keyring dbus libsecret-tools libglib2.0-bin xvfb xauth curl procps ccache \
+	librsvg2-bin help2man lintian dpkg-dev fakeroot file
 
 # ccache keys objects by paths relative to the checkout, so clones and worktrees share one cache.
 export CCACHE_BASEDIR ?= $(CURDIR)
@@ -13,7 +14,7 @@ export CCACHE_NOHASHDIR ?= 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run test bench format clean
+.PHONY: all deps configure build package run test bench format clean
 
 all: build
 
@@ -35,12 +36,16 @@ configure: deps $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR)
 
+# The Debian package, in $(BUILD_DIR)/package/ (checked by tests/package/test-package.sh).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+
 # Starts the GUI with the embedded sandbox and its demo environments.
 run: build
 	$(BUILD_DIR)/app/keyway
 
 # The whole suite inside a throwaway D-Bus session + unlocked gnome-keyring, offscreen.
-test: build
+test: package
 	tests/run-isolated.sh ctest --test-dir $(BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure
 
 bench: build

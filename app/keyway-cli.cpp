@@ -1,5 +1,6 @@
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/util/AppPaths.h"
 #include "core/util/Translations.h"
 
 #include <QCoreApplication>
@@ -10,9 +11,9 @@
 // keyway-cli: wires the process's streams to the command dispatcher in core/cli.
 int main(int argc, char* argv[])
 {
+    keyway::AppPaths::restrictFileModes();
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("keyway"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(KEYWAY_VERSION));
+    keyway::AppPaths::setApplicationIdentity();
     keyway::installTranslations(app);
     keyway::cli::CliIo io(stdout, stderr, stdin, isatty(fileno(stdin)) != 0);
     return keyway::cli::runCli(QCoreApplication::arguments().mid(1), io);

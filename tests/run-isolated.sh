@@ -4,9 +4,9 @@
 set -eu
 root=$(mktemp -d "${TMPDIR:-/tmp}/keyway-test.XXXXXX")
 trap 'rm -rf "$root"' EXIT INT TERM
-mkdir -p "$root/home" "$root/config" "$root/data" "$root/cache" "$root/runtime"
+mkdir -p "$root/home" "$root/config" "$root/data" "$root/state" "$root/cache" "$root/runtime"
 chmod 700 "$root/runtime"
-export HOME="$root/home" XDG_CONFIG_HOME="$root/config" XDG_DATA_HOME="$root/data" \
+export HOME="$root/home" XDG_CONFIG_HOME="$root/config" XDG_DATA_HOME="$root/data" XDG_STATE_HOME="$root/state" \
        XDG_CACHE_HOME="$root/cache" XDG_RUNTIME_DIR="$root/runtime"
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 export KEYWAY_TEST_ROOT="$root"

@@ -4,6 +4,7 @@
 #include "core/session/SessionRegistry.h"
 #include "core/util/Clock.h"
 #include "core/vault/KeychainSecretStore.h"
+#include "ui/app/AppMenus.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/checks/WebhookPage.h"
 #include "ui/common/MessageBox.h"
@@ -116,6 +117,7 @@ void MainWindow::buildUi()
     connect(m_credentialEditor, &CredentialEditor::saveRequested, this, &MainWindow::saveCredentials);
     m_providerSummary = new QTextBrowser(m_credentialsPanel);
     m_providerSummary->setObjectName(QStringLiteral("credentialsSummary"));
+    m_providerSummary->setAccessibleName(tr("Provider summary"));
     m_providerSummary->setOpenExternalLinks(true);
     m_providerSummary->setFocusPolicy(Qt::ClickFocus);
     m_providerSummary->setMaximumHeight(120);
@@ -188,7 +190,7 @@ void MainWindow::buildUi()
     setLayout->setContentsMargins(0, 0, 0, 0);
     m_setCombo = new QComboBox(m_setRow);
     m_setCombo->setObjectName(QStringLiteral("credentialSetCombo"));
-    auto* setLabel = new QLabel(tr("Credential &set:"), m_setRow);
+    auto* setLabel = new QLabel(tr("Crede&ntial set:"), m_setRow);
     setLabel->setBuddy(m_setCombo);
     setLayout->addWidget(setLabel);
     setLayout->addWidget(m_setCombo);
@@ -301,6 +303,7 @@ void MainWindow::buildActions()
     m_list->toolBar()->addAction(m_duplicateAction);
     m_list->toolBar()->addAction(m_deleteAction);
     connect(m_walkthrough, &FlowWalkthrough::runStarted, this, &MainWindow::updateActions);
+    installApplicationMenus(this); // Settings and Help
 }
 
 void MainWindow::restoreLayout()

@@ -1,6 +1,7 @@
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/history/HistoryStore.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
@@ -446,6 +447,7 @@ int removeEnvironment(const CliCommand& command, const CliArguments& arguments, 
         io.err(QStringLiteral("keyway-cli env: ") + error);
         return ExitUsage;
     }
+    HistoryStore().clear(environment.id); // history names the environment's endpoints: it goes too
     io.outLine(Text::tr("Removed environment '%1' and its keychain entries.").arg(name));
     return ExitOk;
 }

@@ -1,12 +1,14 @@
 #include "core/history/HistoryStore.h"
 
+#include "core/util/AppPaths.h"
 #include "core/util/Logging.h"
+#include "core/util/Preferences.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
-#include <QStandardPaths>
 
 namespace keyway {
 
@@ -42,9 +44,52 @@ bool endsMidLine(const QString& path)
 
 HistoryStore::HistoryStore(const QString& directory, Limits limits) : m_directory(directory), m_limits(limits) { }
 
+HistoryStore::Limits HistoryStore::configuredLimits()
+{
+    Limits limits;
+    limits.maxEntries = Preferences::historyMaxEntries();
+    limits.maxFileBytes = static_cast<qint64>(Preferences::historyMaxFileMegabytes()) * 1024 * 1024;
+    return limits;
+}
+
 QString HistoryStore::defaultDirectory()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/keyway/history");
+    const QString directory = AppPaths::stateDirectory() + QStringLiteral("/history");
+    static const bool migrated = migrateDirectory(legacyDirectory(), directory);
+    Q_UNUSED(migrated)
+    return directory;
+}
+
+QString HistoryStore::legacyDirectory()
+{
+    return AppPaths::dataDirectory() + QStringLiteral("/history");
+}
+
+bool HistoryStore::migrateDirectory(const QString& from, const QString& to)
+{
+    QDir old(from);
+    if (!old.exists()) {
+        return true;
+    }
+    if (!makePrivateDirectory(to)) {
+        qCWarning(lcEnvironments) << "history not migrated: cannot create" << to;
+        return false;
+    }
+    bool complete = true;
+    const QStringList files = old.entryList({QStringLiteral("*.jsonl")}, QDir::Files);
+    for (const QString& name : files) {
+        const QString target = to + QLatin1Char('/') + name;
+        // A file already in the new place is newer than the old one: keep it, drop the old.
+        if (QFileInfo::exists(target) ? !old.remove(name) : !QFile::rename(old.filePath(name), target)) {
+            complete = false;
+            continue;
+        }
+        makePrivateFile(target);
+    }
+    if (complete) {
+        old.removeRecursively();
+    }
+    return complete;
 }
 
 QString HistoryStore::filePath(const QString& environmentId) const
@@ -67,7 +112,7 @@ int HistoryStore::countLines(const QString& path) const
 
 bool HistoryStore::append(const QString& environmentId, const HistoryEntry& entry, QString* error)
 {
-    if (!QDir().mkpath(m_directory)) {
+    if (!makePrivateDirectory(m_directory)) {
         if (error) {
             *error = tr("Cannot create the history directory %1.").arg(m_directory);
         }

@@ -17,7 +17,7 @@ struct HistoryLimits
     qint64 maxBodyBytes = 256LL * 1024;
 };
 
-// Request history per environment, as JSON Lines in <XDG data>/keyway/history/<environment id>.jsonl
+// Request history per environment, as JSON Lines in <XDG state>/keyway/history/<environment id>.jsonl
 // (one redacted HistoryEntry per line, oldest first). Bounded: when a file grows past maxEntries or
 // maxFileBytes the oldest entries are dropped (down to 90% of the bound, so that appends at the limit
 // do not rewrite the file every time). Bodies above maxBodyBytes are stored truncated, with a flag.
@@ -28,10 +28,16 @@ class HistoryStore
 public:
     using Limits = HistoryLimits;
 
-    explicit HistoryStore(const QString& directory = defaultDirectory(), Limits limits = Limits());
+    explicit HistoryStore(const QString& directory = defaultDirectory(), Limits limits = configuredLimits());
 
-    // <GenericDataLocation>/keyway/history
+    // The limits in the user's preferences (entries and file size; the body cap is fixed).
+    static Limits configuredLimits();
+    // <XDG state>/keyway/history. The first call in a process moves history left in the old place,
+    // <GenericDataLocation>/keyway/history, over to it.
     static QString defaultDirectory();
+    static QString legacyDirectory();
+    // Moves the *.jsonl files of `from` into `to` (files already in `to` win) and removes `from`.
+    static bool migrateDirectory(const QString& from, const QString& to);
     QString directory() const { return m_directory; }
     QString filePath(const QString& environmentId) const;
     const Limits& limits() const { return m_limits; }

@@ -1,6 +1,7 @@
 #include "core/http/RequestExecutor.h"
 
 #include "core/util/Logging.h"
+#include "core/util/Preferences.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -43,7 +44,10 @@ bool isCredentialHeader(const QByteArray& name, const QList<QByteArray>& extra)
 
 } // namespace
 
-RequestExecutor::RequestExecutor(QObject* parent) : QObject(parent) { }
+RequestExecutor::RequestExecutor(QObject* parent) : QObject(parent)
+{
+    m_options.deadlineMs = Preferences::requestTimeoutSeconds() * 1000;
+}
 
 RequestExecutor::RequestExecutor(const Options& options, QObject* parent) : QObject(parent), m_options(options) { }
 

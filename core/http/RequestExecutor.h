@@ -28,6 +28,7 @@ public:
 
     using Callback = std::function<void(const HttpResponse&)>;
 
+    // Takes the overall deadline from the user's preferences (Preferences::requestTimeoutSeconds).
     explicit RequestExecutor(QObject* parent = nullptr);
     RequestExecutor(const Options& options, QObject* parent = nullptr);
 

@@ -1,5 +1,6 @@
 #include "core/vault/EnvironmentStore.h"
 
+#include "core/util/AppPaths.h"
 #include "core/util/Clock.h"
 #include "core/util/Logging.h"
 
@@ -109,7 +110,7 @@ QString EnvironmentStore::defaultFilePath()
 
 std::unique_ptr<QLockFile> EnvironmentStore::lock(int timeoutMs) const
 {
-    QDir().mkpath(QFileInfo(m_filePath).absolutePath());
+    makePrivateDirectory(QFileInfo(m_filePath).absolutePath());
     auto lockFile = std::make_unique<QLockFile>(m_filePath + QStringLiteral(".lock"));
     if (!lockFile->tryLock(timeoutMs)) {
         return nullptr;
@@ -196,7 +197,7 @@ bool EnvironmentStore::save(QString* error) const
     const nlohmann::ordered_json document = {{"version", FormatVersion}, {"environments", list}};
     const std::string text = document.dump(2) + '\n';
 
-    if (!QDir().mkpath(QFileInfo(m_filePath).absolutePath())) {
+    if (!makePrivateDirectory(QFileInfo(m_filePath).absolutePath())) {
         *error = QCoreApplication::translate("keyway::EnvironmentStore", "Cannot create the directory of %1.")
                      .arg(m_filePath);
         return false;

@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
@@ -25,6 +26,7 @@ private:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.path() + QStringLiteral("/config"));
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path() + QStringLiteral("/data"));
+        env.insert(QStringLiteral("XDG_STATE_HOME"), m_dir.path() + QStringLiteral("/state"));
         process.setProcessEnvironment(env);
         process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
         if (!process.waitForStarted(5000)) {
@@ -68,11 +70,10 @@ private Q_SLOTS:
         QString body;
         const int exit
             = run({QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/v1/card/bins")}, {}, &body);
-        run({QStringLiteral("env"), QStringLiteral("rm"), name}); // keep the keyring clean
         QCOMPARE(exit, 0);
         QVERIFY(body.contains(QStringLiteral("485932")));
 
-        const QDir history(m_dir.path() + QStringLiteral("/data/keyway/history"));
+        const QDir history(m_dir.path() + QStringLiteral("/state/keyway/history")); // XDG state, not data
         const QStringList files = history.entryList({QStringLiteral("*.jsonl")}, QDir::Files);
         QCOMPARE(files.size(), 1);
         QFile file(history.filePath(files.first()));
@@ -83,6 +84,10 @@ private Q_SLOTS:
         QVERIFY(written.contains("\"status\":200"));
         QVERIFY(written.contains("485932"));
         QVERIFY(!written.contains(secret.toUtf8()));
+
+        // The history leaves with its environment (and the keyring stays clean).
+        QCOMPARE(run({QStringLiteral("env"), QStringLiteral("rm"), name}), 0);
+        QVERIFY(!QFileInfo::exists(file.fileName()));
     }
 };
 

@@ -180,6 +180,7 @@ void ConformancePage::buildUi()
 
     m_checks = new QTreeWidget(this);
     m_checks->setObjectName(QStringLiteral("conformChecks"));
+    m_checks->setAccessibleName(tr("Conformance checks"));
     m_checks->setRootIsDecorated(false);
     m_checks->setUniformRowHeights(true);
     m_checks->setAlternatingRowColors(true);

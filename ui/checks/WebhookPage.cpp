@@ -94,7 +94,7 @@ void WebhookPage::buildUi()
     m_signature->setPlaceholderText(tr("The signature header's value, hex or base64"));
     m_signature->setClearButtonEnabled(true);
 
-    m_verifyButton = new QPushButton(tr("&Verify"), this);
+    m_verifyButton = new QPushButton(tr("Ver&ify"), this);
     m_verifyButton->setObjectName(QStringLiteral("webhookVerifyButton"));
     m_verifyButton->setIcon(style()->standardIcon(QStyle::SP_DialogApplyButton));
     m_verifyButton->setToolTip(tr("Verify the signature (Ctrl+Enter)"));

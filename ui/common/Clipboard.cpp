@@ -2,6 +2,8 @@
 
 #include "ui/common/UiLogging.h"
 
+#include "core/util/Preferences.h"
+
 #include <QClipboard>
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -13,7 +15,7 @@ namespace keyway::ui {
 Clipboard::Clipboard(QObject* parent) : QObject(parent)
 {
     m_clearTimer.setSingleShot(true);
-    m_clearTimer.setInterval(DefaultClearDelayMs);
+    m_clearTimer.setInterval(Preferences::clipboardClearSeconds() * 1000); // the user's preference
     connect(&m_clearTimer, &QTimer::timeout, this, &Clipboard::clearIfOurs);
     // A secret must not outlive the application on the clipboard.
     connect(qApp, &QCoreApplication::aboutToQuit, this, &Clipboard::clearIfOurs);

@@ -55,6 +55,7 @@ void RequestComposer::buildUi()
 {
     m_samples = new QComboBox(this);
     m_samples->setObjectName(QStringLiteral("composerSamples"));
+    m_samples->setAccessibleName(tr("Sample requests"));
     m_samples->setToolTip(tr("The provider's sample requests, filled from this environment"));
     connect(m_samples, QOverload<int>::of(&QComboBox::activated), this, [this](int index) {
         applySample(index - 1); // entry 0 is the prompt
@@ -62,6 +63,7 @@ void RequestComposer::buildUi()
 
     m_method = new QComboBox(this);
     m_method->setObjectName(QStringLiteral("composerMethod"));
+    m_method->setAccessibleName(tr("HTTP method"));
     m_method->addItems({QStringLiteral("GET"),
                         QStringLiteral("POST"),
                         QStringLiteral("PUT"),
@@ -74,6 +76,7 @@ void RequestComposer::buildUi()
 
     m_path = new QLineEdit(this);
     m_path->setObjectName(QStringLiteral("composerPath"));
+    m_path->setAccessibleName(tr("Request path"));
     m_path->setPlaceholderText(tr("/v1/path relative to the base URL"));
     m_path->setClearButtonEnabled(true);
     connect(m_path, &QLineEdit::textChanged, this, &RequestComposer::updateDerived);
@@ -115,15 +118,18 @@ void RequestComposer::buildUi()
 
     m_params = new KeyValueTable(tr("Parameter"), tr("Value"), this);
     m_params->setObjectName(QStringLiteral("composerParams"));
+    m_params->setAccessibleName(tr("Query parameters"));
     connect(m_params, &KeyValueTable::rowsChanged, this, &RequestComposer::updateDerived);
     m_headers = new KeyValueTable(tr("Header"), tr("Value"), this);
     m_headers->setObjectName(QStringLiteral("composerHeaders"));
+    m_headers->setAccessibleName(tr("Request headers"));
 
     m_idempotencyRow = new QWidget(this);
     m_idempotencyRow->setObjectName(QStringLiteral("composerIdempotency"));
     m_idempotencyLabel = new QLabel(m_idempotencyRow);
     m_idempotencyField = new QLineEdit(m_idempotencyRow);
     m_idempotencyField->setObjectName(QStringLiteral("composerIdempotencyKey"));
+    m_idempotencyField->setAccessibleName(tr("Idempotency key"));
     m_idempotencyField->setReadOnly(true);
     m_idempotencyField->setToolTip(
         tr("This endpoint needs a unique key per request: sending the same key again repeats nothing on the "
@@ -146,6 +152,7 @@ void RequestComposer::buildUi()
 
     m_body = new QPlainTextEdit(this);
     m_body->setObjectName(QStringLiteral("composerBody"));
+    m_body->setAccessibleName(tr("Request body"));
     m_body->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_body->setPlaceholderText(tr("Request body (JSON or form), sent as is"));
     m_body->setTabChangesFocus(true);
@@ -153,7 +160,7 @@ void RequestComposer::buildUi()
     auto* tabs = new QTabWidget(this);
     tabs->setObjectName(QStringLiteral("composerTabs"));
     tabs->addTab(m_params, tr("&Query"));
-    tabs->addTab(headersPage, tr("&Headers"));
+    tabs->addTab(headersPage, tr("He&aders"));
     tabs->addTab(m_body, tr("&Body"));
     tabs->setCurrentIndex(1);
 

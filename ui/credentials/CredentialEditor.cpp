@@ -34,7 +34,7 @@ CredentialEditor::CredentialEditor(EnvironmentService* environments, QWidget* pa
     m_statusLabel->setObjectName(QStringLiteral("credentialStatus"));
     m_statusLabel->setWordWrap(true);
     m_statusLabel->setForegroundRole(QPalette::ToolTipText);
-    m_retryButton = new QPushButton(tr("&Retry"), m_statusFrame);
+    m_retryButton = new QPushButton(tr("Retr&y"), m_statusFrame);
     m_retryButton->setObjectName(QStringLiteral("retryButton"));
     connect(m_retryButton, &QPushButton::clicked, this, [this] {
         if (m_retry) {

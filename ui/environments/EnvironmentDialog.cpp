@@ -76,6 +76,7 @@ EnvironmentDialog::EnvironmentDialog(Mode mode, EnvironmentService* environments
 
     m_summary = new QTextBrowser(this);
     m_summary->setObjectName(QStringLiteral("providerSummary"));
+    m_summary->setAccessibleName(tr("Provider summary"));
     // Links open here, not through QTextBrowser, so that a link no browser opened is said, not silent.
     m_summary->setOpenLinks(false);
     connect(m_summary, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {

@@ -35,7 +35,7 @@ EnvironmentList::EnvironmentList(EnvironmentListModel* model, QWidget* parent)
     m_view->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_view->setAccessibleName(tr("Environments"));
 
-    auto* title = new QLabel(tr("&Environments"), this);
+    auto* title = new QLabel(tr("Environ&ments"), this);
     QFont font = title->font();
     font.setBold(true);
     title->setFont(font);

@@ -94,7 +94,7 @@ void FlowWalkthrough::buildUi()
     m_title->setMinimumWidth(80);
     m_title->installEventFilter(this);
 
-    m_runAllButton = new QPushButton(tr("&Run all"), this);
+    m_runAllButton = new QPushButton(tr("Run &all"), this);
     m_runAllButton->setObjectName(QStringLiteral("runAllButton"));
     m_runAllButton->setToolTip(tr("Run every step of the flow (Ctrl+R)"));
     m_runAllButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
@@ -128,6 +128,7 @@ void FlowWalkthrough::buildUi()
 
     m_stepList = new QListWidget(this);
     m_stepList->setObjectName(QStringLiteral("flowSteps"));
+    m_stepList->setAccessibleName(tr("Flow steps"));
     m_stepList->setWordWrap(true);
     m_stepList->setMinimumWidth(220);
     connect(m_stepList, &QListWidget::currentRowChanged, this, &FlowWalkthrough::showStep);

@@ -34,12 +34,14 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent)
     setObjectName(QStringLiteral("historyView"));
     m_search = new QLineEdit(this);
     m_search->setObjectName(QStringLiteral("historySearch"));
+    m_search->setAccessibleName(tr("Search history"));
     m_search->setPlaceholderText(tr("Search method, path, status or body…"));
     m_search->setClearButtonEnabled(true);
     connect(m_search, &QLineEdit::textChanged, this, &HistoryView::applyFilter);
 
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("historyTable"));
+    m_table->setAccessibleName(tr("Request history"));
     m_table->setHorizontalHeaderLabels({tr("Time"), tr("Method"), tr("Path"), tr("Status"), tr("Duration")});
     m_table->verticalHeader()->setVisible(false);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -64,10 +66,10 @@ HistoryView::HistoryView(QWidget* parent) : QWidget(parent)
     m_open = new QPushButton(tr("&Open in composer"), this);
     m_open->setObjectName(QStringLiteral("historyOpen"));
     connect(m_open, &QPushButton::clicked, this, &HistoryView::openSelected);
-    m_resend = new QPushButton(tr("&Re-send"), this);
+    m_resend = new QPushButton(tr("Re-sen&d"), this);
     m_resend->setObjectName(QStringLiteral("historyResend"));
     connect(m_resend, &QPushButton::clicked, this, &HistoryView::resendSelected);
-    m_clear = new QPushButton(tr("C&lear history…"), this);
+    m_clear = new QPushButton(tr("Clear h&istory…"), this);
     m_clear->setObjectName(QStringLiteral("historyClear"));
     connect(m_clear, &QPushButton::clicked, this, &HistoryView::clearHistory);
     m_count = new QLabel(this);

@@ -65,12 +65,26 @@ TimelineWidget::LaneState stateOf(const TimelineEntry& e, qint64 now)
     const qint64 left = expires - now;
     const qint64 life = e.issued.isValid() ? std::max<qint64>(0, expires - e.issued.toMSecsSinceEpoch()) : 0;
     const auto amberAt
-        = std::max<qint64>(TimelineWidget::AmberLastMs,
+        = std::max<qint64>(TimelineWidget::warningThresholdMs(),
                            static_cast<qint64>(static_cast<double>(life) * TimelineWidget::AmberLastFraction));
     return left <= amberAt ? S::ExpiringSoon : S::Valid;
 }
 
 } // namespace
+
+namespace {
+qint64 g_warningThresholdMs = TimelineWidget::AmberLastMs;
+} // namespace
+
+void TimelineWidget::setWarningThresholdMs(qint64 ms)
+{
+    g_warningThresholdMs = std::max<qint64>(0, ms);
+}
+
+qint64 TimelineWidget::warningThresholdMs()
+{
+    return g_warningThresholdMs;
+}
 
 TimelineWidget::TimelineWidget(QWidget* parent) : QWidget(parent)
 {
@@ -513,8 +527,8 @@ qint64 TimelineWidget::nextChangeMs() const
         consider(left); // turns red
         if (state == LaneState::Valid) { // turns amber
             const qint64 life = e.issued.isValid() ? expires - e.issued.toMSecsSinceEpoch() : 0;
-            const auto amberAt
-                = std::max<qint64>(AmberLastMs, static_cast<qint64>(static_cast<double>(life) * AmberLastFraction));
+            const auto amberAt = std::max<qint64>(warningThresholdMs(),
+                                                  static_cast<qint64>(static_cast<double>(life) * AmberLastFraction));
             consider(left - amberAt);
         }
     }

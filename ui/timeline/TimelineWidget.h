@@ -25,8 +25,12 @@ public:
     static constexpr int LaneHeight = 40;
     static constexpr int BarHeight = 12;
     static constexpr int Margin = 12;
-    static constexpr qint64 AmberLastMs = 60 * 1000;
+    static constexpr qint64 AmberLastMs = 60 * 1000; // default of the warning threshold
     static constexpr double AmberLastFraction = 0.2;
+    // A bar turns amber in its last fifth or its last `ms`, whichever is longer (the user's timeline
+    // warning preference; applies to every timeline).
+    static void setWarningThresholdMs(qint64 ms);
+    static qint64 warningThresholdMs();
 
     explicit TimelineWidget(QWidget* parent = nullptr);
 
