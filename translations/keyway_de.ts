@@ -330,6 +330,10 @@
         <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
         <translation>Die Autorisierungsantwort kam von einem anderen Server als dem, den Keyway angefragt hat; ihr Code wurde nicht verwendet.</translation>
     </message>
+    <message>
+        <source>Nothing answered at %1, the value of the field “%2” (%3). Correct that field, or make it relative to the base URL (for example /oauth/token) so that it follows the base URL.</source>
+        <translation>Unter %1, dem Wert des Felds „%2“ (%3), hat nichts geantwortet. Korrigieren Sie das Feld oder machen Sie es relativ zur Basis-URL (zum Beispiel /oauth/token), damit es der Basis-URL folgt.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::HistoryStore</name>
@@ -673,10 +677,6 @@
         <translation>Der Anbieter hat die Anfrage verstanden, aber abgelehnt (403 Forbidden): Den Zugangsdaten fehlt die Berechtigung oder der Scope, die dieser Endpunkt benötigt.</translation>
     </message>
     <message>
-        <source>The provider had an internal error (HTTP %1); try again later.</source>
-        <translation>Beim Anbieter ist ein interner Fehler aufgetreten (HTTP %1); versuchen Sie es später erneut.</translation>
-    </message>
-    <message>
         <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
         <translation>Der Anbieter antwortete mit dem OAuth-Fehler &quot;%1&quot;.</translation>
     </message>
@@ -687,6 +687,14 @@
     <message>
         <source>The provider refused the request (HTTP %1).</source>
         <translation>Der Anbieter hat die Anfrage abgelehnt (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The provider had an internal error (500 Internal Server Error); try again later.</source>
+        <translation>Beim Anbieter ist ein interner Fehler aufgetreten (500 Internal Server Error); versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>The provider could not be reached behind its gateway or is unavailable (%1); try again later.</source>
+        <translation>Der Anbieter war hinter seinem Gateway nicht erreichbar oder ist nicht verfügbar (%1); versuchen Sie es später erneut.</translation>
     </message>
 </context>
 <context>
@@ -782,6 +790,13 @@
     </message>
 </context>
 <context>
+    <name>keyway::SingleInstance</name>
+    <message>
+        <source>Cannot create the directory of %1.</source>
+        <translation>Das Verzeichnis für %1 kann nicht angelegt werden.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::WebhookVerifier</name>
     <message>
         <source>without the trailing newline</source>
@@ -869,42 +884,101 @@
     </message>
 </context>
 <context>
-    <name>keyway::cli</name>
+    <name>keyway::cli::BrowserOpener</name>
     <message>
-        <source>Usage:
-  keyway-cli providers [--json]
-  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
-  keyway-cli env list [--json] | env show NAME [--json] | env rm NAME
-  keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]
-  keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]
-  keyway-cli check NAME [--credentials SET] [--no-browser] [--json]
-  keyway-cli conform NAME [--no-browser] [--json]
-  keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
-  keyway-cli sandbox [--port N] [--time-scale X] [--json]
+        <source>Open this URL in a browser to sign in, then come back here:</source>
+        <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
+    </message>
+    <message>
+        <source>keyway-cli: could not start a browser; open this URL to sign in:</source>
+        <translation>keyway-cli: Es konnte kein Browser gestartet werden; öffnen Sie diese URL, um sich anzumelden:</translation>
+    </message>
+    <message>
+        <source>Waiting for the sign-in in your browser...</source>
+        <translation>Warten auf die Anmeldung in Ihrem Browser...</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::CliApp</name>
+    <message>
+        <source>Usage:</source>
+        <translation>Aufruf:</translation>
+    </message>
+    <message>
+        <source>  keyway-cli COMMAND --help | keyway-cli help COMMAND   (a command&apos;s options)
+  keyway-cli --version
 
-Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input,
-3 the auth flow failed, 4 keychain unavailable or locked.</source>
-        <translation>Aufruf:
-  keyway-cli providers [--json]
-  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
-  keyway-cli env list [--json] | env show NAME [--json] | env rm NAME
-  keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]
-  keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]
-  keyway-cli check NAME [--credentials SET] [--no-browser] [--json]
-  keyway-cli conform NAME [--no-browser] [--json]
-  keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
-  keyway-cli sandbox [--port N] [--time-scale X] [--json]
+Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input (also: standard
+output could not be written), 3 the auth flow failed, 4 keychain unavailable or locked,
+5 the server could not be reached (connection, TLS, timeout, --max-time deadline).</source>
+        <translation>  keyway-cli BEFEHL --help | keyway-cli help BEFEHL   (die Optionen eines Befehls)
+  keyway-cli --version
 
-Exit-Codes: 0 ok, 1 der Anbieter hat den Aufruf abgelehnt, 2 falscher Aufruf oder ungültige Eingabe,
-3 der Auth-Flow ist fehlgeschlagen, 4 Schlüsselbund nicht verfügbar oder gesperrt.</translation>
+Exit-Codes: 0 ok, 1 der Anbieter hat den Aufruf abgelehnt, 2 falscher Aufruf oder ungültige Eingabe (auch:
+Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Schlüsselbund nicht verfügbar oder gesperrt,
+5 der Server war nicht erreichbar (Verbindung, TLS, Zeitüberschreitung, Frist von --max-time).</translation>
+    </message>
+    <message>
+        <source>keyway-cli: no command &apos;%1&apos;.</source>
+        <translation>keyway-cli: Es gibt keinen Befehl &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>keyway-cli %1: missing sub-command.</source>
+        <translation>keyway-cli %1: Unterbefehl fehlt.</translation>
+    </message>
+    <message>
+        <source>keyway-cli %1: unknown sub-command &apos;%2&apos;.</source>
+        <translation>keyway-cli %1: unbekannter Unterbefehl &apos;%2&apos;.</translation>
     </message>
     <message>
         <source>keyway-cli: unknown command &apos;%1&apos;.</source>
         <translation>keyway-cli: unbekannter Befehl &apos;%1&apos;.</translation>
     </message>
     <message>
-        <source>Usage: keyway-cli conform NAME [--no-browser] [--json]</source>
-        <translation>Aufruf: keyway-cli conform NAME [--no-browser] [--json]</translation>
+        <source>keyway-cli: could not write to standard output (%1).</source>
+        <translation>keyway-cli: Die Standardausgabe konnte nicht geschrieben werden (%1).</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::CliCommand</name>
+    <message>
+        <source>Usage: keyway-cli %1 %2</source>
+        <translation>Aufruf: keyway-cli %1 %2</translation>
+    </message>
+    <message>
+        <source>Show this help and exit.</source>
+        <translation>Diese Hilfe anzeigen und beenden.</translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation>Optionen:</translation>
+    </message>
+    <message>
+        <source>unknown option &apos;%1&apos;.</source>
+        <translation>unbekannte Option &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>Valid options: %1</source>
+        <translation>Gültige Optionen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::ConformCommand</name>
+    <message>
+        <source>Runs the seven provider conformance checks against an authorization-code environment.</source>
+        <translation>Führt die sieben Konformitätsprüfungen des Anbieters gegen eine Umgebung mit Autorisierungscode-Flow aus.</translation>
+    </message>
+    <message>
+        <source>Print the sign-in URLs instead of opening a browser, then wait for the redirects.</source>
+        <translation>Die Anmelde-URLs ausgeben, statt einen Browser zu öffnen, und dann auf die Weiterleitungen warten.</translation>
+    </message>
+    <message>
+        <source>Overall deadline of each request (default 30); past it the check fails.</source>
+        <translation>Gesamtfrist jeder Anfrage in Sekunden (Standard 30); danach schlägt die Prüfung fehl.</translation>
+    </message>
+    <message>
+        <source>JSON Lines: the events, one check object per check, then the result.</source>
+        <translation>JSON Lines: die Ereignisse, ein Prüfobjekt je Prüfung, dann das Ergebnis.</translation>
     </message>
     <message>
         <source>unexpected argument &apos;%1&apos;</source>
@@ -915,166 +989,24 @@ Exit-Codes: 0 ok, 1 der Anbieter hat den Aufruf abgelehnt, 2 falscher Aufruf ode
         <translation>der NAME der Umgebung fehlt</translation>
     </message>
     <message>
+        <source>--max-time must be a number of seconds above 0, not &apos;%1&apos;</source>
+        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
         <source>keyway-cli conform: &apos;%1&apos; uses provider &apos;%2&apos;; conform checks authorization-code providers with refresh tokens (provider oauth2-code)</source>
         <translation>keyway-cli conform: &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;; conform prüft Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code)</translation>
     </message>
     <message>
-        <source>Could not start a browser; open this URL to sign in:</source>
-        <translation>Browser konnte nicht gestartet werden; öffnen Sie diese URL, um sich anzumelden:</translation>
-    </message>
-    <message>
-        <source>Waiting for the sign-in in your browser...</source>
-        <translation>Warten auf die Anmeldung in Ihrem Browser...</translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
-        <translation>Warnung: %1</translation>
+        <source>keyway-cli: warning: %1</source>
+        <translation>keyway-cli: Warnung: %1</translation>
     </message>
     <message>
         <source>%1 of %2 checks passed</source>
         <translation>%1 von %2 Prüfungen bestanden</translation>
     </message>
-    <message>
-        <source>Usage: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]</source>
-        <translation>Aufruf: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]</translation>
-    </message>
-    <message>
-        <source>Usage: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]</source>
-        <translation>Aufruf: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]</translation>
-    </message>
-    <message>
-        <source>Usage: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]</source>
-        <translation>Aufruf: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]</translation>
-    </message>
-    <message>
-        <source>--credentials needs a credential set name</source>
-        <translation>--credentials benötigt den Namen eines Zugangsdatensatzes</translation>
-    </message>
-    <message>
-        <source>-d needs a body or @FILE</source>
-        <translation>-d benötigt einen Body oder @FILE</translation>
-    </message>
-    <message>
-        <source>keyway-cli: cannot read %1: %2</source>
-        <translation>keyway-cli: %1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>-H needs &quot;Name: value&quot;</source>
-        <translation>-H benötigt &quot;Name: value&quot;</translation>
-    </message>
-    <message>
-        <source>expected a header as &quot;Name: value&quot;, got &quot;%1&quot;</source>
-        <translation>Header im Format &quot;Name: value&quot; erwartet, erhalten: &quot;%1&quot;</translation>
-    </message>
-    <message>
-        <source>unknown option %1</source>
-        <translation>unbekannte Option %1</translation>
-    </message>
-    <message>
-        <source>missing arguments</source>
-        <translation>Argumente fehlen</translation>
-    </message>
-    <message>
-        <source>too many arguments</source>
-        <translation>zu viele Argumente</translation>
-    </message>
-    <message>
-        <source>unknown HTTP method %1</source>
-        <translation>unbekannte HTTP-Methode %1</translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: %1 needs a value.</source>
-        <translation>keyway-cli sandbox: %1 benötigt einen Wert.</translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: --port must be a number from 0 to 65535 (0 picks a free port), not &apos;%1&apos;.</source>
-        <translation>keyway-cli sandbox: --port muss eine Zahl von 0 bis 65535 sein (0 wählt einen freien Port), nicht &apos;%1&apos;.</translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: --time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not &apos;%1&apos;.</source>
-        <translation>keyway-cli sandbox: --time-scale muss eine positive Zahl sein (bei 60 lebt ein 10-Minuten-Code 10 Sekunden), nicht &apos;%1&apos;.</translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: unknown argument &apos;%1&apos;.
-Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
-        <translation>keyway-cli sandbox: unbekanntes Argument &apos;%1&apos;.
-Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
-    </message>
-    <message>
-        <source>Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.</source>
-        <translation>Keyway-Sandbox lauscht auf %1 (Zeitfaktor %2x). Beenden mit Strg+C.</translation>
-    </message>
-    <message>
-        <source>Demo credentials are throwaway values, public by design.</source>
-        <translation>Die Demo-Zugangsdaten sind Wegwerfwerte und absichtlich öffentlich.</translation>
-    </message>
-    <message>
-        <source>Sign-in page user (oauth2-code): %1 / %2</source>
-        <translation>Benutzer der Anmeldeseite (oauth2-code): %1 / %2</translation>
-    </message>
-    <message>
-        <source>Faults: GET %1/_sandbox/faults lists them; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} switches one.</source>
-        <translation>Fehlerszenarien: GET %1/_sandbox/faults listet sie auf; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} schaltet eines um.</translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: %1</source>
-        <translation>keyway-cli sandbox: %1</translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: cannot set up signal handling.</source>
-        <translation>keyway-cli sandbox: die Signalbehandlung kann nicht eingerichtet werden.</translation>
-    </message>
-    <message>
-        <source>Usage: keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]  (the body is read from standard input when --body is not given)</source>
-        <translation>Aufruf: keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]  (ohne --body wird der Body von der Standardeingabe gelesen)</translation>
-    </message>
-    <message>
-        <source>expected the subcommand &apos;verify&apos;</source>
-        <translation>Unterbefehl &apos;verify&apos; erwartet</translation>
-    </message>
-    <message>
-        <source>%1 needs a value</source>
-        <translation>%1 benötigt einen Wert</translation>
-    </message>
-    <message>
-        <source>cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <source>NAME and --signature are required</source>
-        <translation>NAME und --signature sind erforderlich</translation>
-    </message>
-    <message>
-        <source>Open this URL in a browser to sign in, then come back here:</source>
-        <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
-    </message>
-    <message>
-        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
-        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert keine Webhook-Regel (einen &quot;webhook&quot;-Block in seinem Profil)</translation>
-    </message>
 </context>
 <context>
     <name>keyway::cli::EnvCommand</name>
-    <message>
-        <source>Usage:
-  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
-  keyway-cli env list [--json]
-  keyway-cli env show NAME [--json]
-  keyway-cli env rm NAME</source>
-        <translation>Aufruf:
-  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
-  keyway-cli env list [--json]
-  keyway-cli env show NAME [--json]
-  keyway-cli env rm NAME</translation>
-    </message>
-    <message>
-        <source>option %1 needs a value.</source>
-        <translation>Option %1 benötigt einen Wert.</translation>
-    </message>
-    <message>
-        <source>unknown option &apos;%1&apos;.</source>
-        <translation>unbekannte Option &apos;%1&apos;.</translation>
-    </message>
     <message>
         <source>required</source>
         <translation>erforderlich</translation>
@@ -1175,20 +1107,12 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>env list erwartet keinen NAME.</translation>
     </message>
     <message>
-        <source>No environments yet. Add one with: keyway-cli env add NAME --provider ID</source>
-        <translation>Noch keine Umgebungen. Fügen Sie eine hinzu mit: keyway-cli env add NAME --provider ID</translation>
-    </message>
-    <message>
         <source>env show takes exactly one NAME.</source>
         <translation>env show erwartet genau einen NAME.</translation>
     </message>
     <message>
         <source>no environment named &apos;%1&apos;. Environments: %2</source>
         <translation>keine Umgebung namens &apos;%1&apos;. Umgebungen: %2</translation>
-    </message>
-    <message>
-        <source>warning: provider &apos;%1&apos; is not known any more; secret fields cannot be listed.</source>
-        <translation>Warnung: Anbieter &apos;%1&apos; ist nicht mehr bekannt; geheime Felder können nicht aufgelistet werden.</translation>
     </message>
     <message>
         <source>name</source>
@@ -1223,12 +1147,48 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>Umgebung &apos;%1&apos; und ihre Schlüsselbundeinträge entfernt.</translation>
     </message>
     <message>
-        <source>missing sub-command.</source>
-        <translation>Unterbefehl fehlt.</translation>
+        <source>keyway-cli: no environments yet. Add one with: keyway-cli env add NAME --provider ID</source>
+        <translation>keyway-cli: Noch keine Umgebungen. Legen Sie eine an mit: keyway-cli env add NAME --provider ID</translation>
     </message>
     <message>
-        <source>unknown sub-command &apos;%1&apos;.</source>
-        <translation>unbekannter Unterbefehl &apos;%1&apos;.</translation>
+        <source>keyway-cli: warning: provider &apos;%1&apos; is not known any more; secret fields cannot be listed.</source>
+        <translation>keyway-cli: Warnung: Anbieter &apos;%1&apos; ist nicht mehr bekannt; geheime Felder können nicht aufgelistet werden.</translation>
+    </message>
+    <message>
+        <source>One JSON object per environment and line.</source>
+        <translation>Ein JSON-Objekt je Umgebung und Zeile.</translation>
+    </message>
+    <message>
+        <source>Adds an environment: non-secret values on the command line, secrets into the keychain.</source>
+        <translation>Legt eine Umgebung an: nicht geheime Werte auf der Kommandozeile, Secrets in den Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>The provider (keyway-cli providers lists them).</source>
+        <translation>Der Anbieter (keyway-cli providers listet sie auf).</translation>
+    </message>
+    <message>
+        <source>The API&apos;s base URL (default: the provider&apos;s).</source>
+        <translation>Die Basis-URL der API (Standard: die des Anbieters).</translation>
+    </message>
+    <message>
+        <source>A non-secret value; repeat for each key.</source>
+        <translation>Ein nicht geheimer Wert; für jeden Schlüssel wiederholen.</translation>
+    </message>
+    <message>
+        <source>A secret read from standard input (one line each, in order) or a no-echo prompt.</source>
+        <translation>Ein Secret, gelesen von der Standardeingabe (je eine Zeile, in dieser Reihenfolge) oder über eine Eingabeaufforderung ohne Echo.</translation>
+    </message>
+    <message>
+        <source>Lists the environments: name, provider, base URL.</source>
+        <translation>Listet die Umgebungen auf: Name, Anbieter, Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Shows one environment; secrets only as set or missing, never their values.</source>
+        <translation>Zeigt eine Umgebung; Secrets nur als gesetzt oder fehlend, nie ihre Werte.</translation>
+    </message>
+    <message>
+        <source>Removes an environment and its keychain entries.</source>
+        <translation>Entfernt eine Umgebung und ihre Einträge im Schlüsselbund.</translation>
     </message>
 </context>
 <context>
@@ -1271,10 +1231,42 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
     </message>
 </context>
 <context>
-    <name>keyway::cli::FlowCommand</name>
+    <name>keyway::cli::FlowCommands</name>
+    <message>
+        <source>The credential set to use (a provider with several, e.g. astrada&apos;s sdk).</source>
+        <translation>Der zu verwendende Zugangsdatensatz (bei Anbietern mit mehreren, z. B. sdk bei astrada).</translation>
+    </message>
+    <message>
+        <source>Print the sign-in URL instead of opening a browser, then wait for the redirect.</source>
+        <translation>Die Anmelde-URL ausgeben, statt einen Browser zu öffnen, und dann auf die Weiterleitung warten.</translation>
+    </message>
+    <message>
+        <source>Overall deadline of each request (default 30); past it the command exits 5.</source>
+        <translation>Gesamtfrist jeder Anfrage in Sekunden (Standard 30); danach endet der Befehl mit 5.</translation>
+    </message>
+    <message>
+        <source>Print each request and response line with headers on standard error, secrets redacted.</source>
+        <translation>Jede Anfrage- und Antwortzeile mit Headern auf der Standardfehlerausgabe ausgeben, Secrets geschwärzt.</translation>
+    </message>
+    <message>
+        <source>JSON Lines: the flow&apos;s events as they happen, then the result.</source>
+        <translation>JSON Lines: die Ereignisse des Flows, sobald sie eintreten, dann das Ergebnis.</translation>
+    </message>
+    <message>
+        <source>--credentials needs a credential set name</source>
+        <translation>--credentials benötigt den Namen eines Zugangsdatensatzes</translation>
+    </message>
+    <message>
+        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not &apos;%1&apos;</source>
+        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein (1.5 ist erlaubt), nicht &apos;%1&apos;</translation>
+    </message>
     <message>
         <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
         <translation>keyway-cli: das Refresh-Token konnte nicht im Schlüsselbund abgelegt werden (%1)</translation>
+    </message>
+    <message>
+        <source>keyway-cli: the server could not be reached: %1</source>
+        <translation>keyway-cli: Der Server war nicht erreichbar: %1</translation>
     </message>
     <message>
         <source>keyway-cli: authentication failed: %1</source>
@@ -1311,6 +1303,50 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
     <message>
         <source>ok: %1 %2 answered %3</source>
         <translation>ok: %1 %2 antwortete mit %3</translation>
+    </message>
+    <message>
+        <source>Runs the provider&apos;s whole sign-in flow and shows what it received (never a secret).</source>
+        <translation>Führt den gesamten Anmelde-Flow des Anbieters aus und zeigt, was er erhalten hat (nie ein Secret).</translation>
+    </message>
+    <message>
+        <source>Sends one authenticated request and writes the reply body to standard output, byte for byte.</source>
+        <translation>Sendet eine authentifizierte Anfrage und schreibt den Body der Antwort Byte für Byte auf die Standardausgabe.</translation>
+    </message>
+    <message>
+        <source>Proves the credentials work: obtains a token and sends the profile&apos;s check request.</source>
+        <translation>Beweist, dass die Zugangsdaten funktionieren: holt ein Token und sendet die Prüfanfrage des Profils.</translation>
+    </message>
+    <message>
+        <source>The request body: text, @FILE for a file&apos;s bytes, @- for standard input.</source>
+        <translation>Der Body der Anfrage: Text, @DATEI für die Bytes einer Datei, @- für die Standardeingabe.</translation>
+    </message>
+    <message>
+        <source>An extra request header; repeat for more.</source>
+        <translation>Ein zusätzlicher Anfrage-Header; für weitere wiederholen.</translation>
+    </message>
+    <message>
+        <source>Print the status line and the response headers before the body.</source>
+        <translation>Statuszeile und Antwort-Header vor dem Body ausgeben.</translation>
+    </message>
+    <message>
+        <source>missing arguments</source>
+        <translation>Argumente fehlen</translation>
+    </message>
+    <message>
+        <source>too many arguments</source>
+        <translation>zu viele Argumente</translation>
+    </message>
+    <message>
+        <source>unknown HTTP method %1</source>
+        <translation>unbekannte HTTP-Methode %1</translation>
+    </message>
+    <message>
+        <source>expected a header as &quot;Name: value&quot;, got &quot;%1&quot;</source>
+        <translation>Header im Format &quot;Name: value&quot; erwartet, erhalten: &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot read %1: %2</source>
+        <translation>keyway-cli: %1 kann nicht gelesen werden: %2</translation>
     </message>
 </context>
 <context>
@@ -1352,16 +1388,110 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>eines von %1</translation>
     </message>
     <message>
-        <source>keyway-cli providers: unexpected argument &apos;%1&apos;.</source>
-        <translation>keyway-cli providers: unerwartetes Argument &apos;%1&apos;.</translation>
+        <source>Lists the providers Keyway knows, with their credential keys (secret ones marked).</source>
+        <translation>Listet die Anbieter auf, die Keyway kennt, mit ihren Zugangsdaten-Schlüsseln (geheime markiert).</translation>
     </message>
     <message>
-        <source>Usage: keyway-cli providers [--json]</source>
-        <translation>Aufruf: keyway-cli providers [--json]</translation>
+        <source>One JSON object per provider and line (&quot;event&quot;: &quot;provider&quot;).</source>
+        <translation>Ein JSON-Objekt je Anbieter und Zeile (&quot;event&quot;: &quot;provider&quot;).</translation>
     </message>
     <message>
-        <source>warning: %1</source>
-        <translation>Warnung: %1</translation>
+        <source>unexpected argument &apos;%1&apos;.</source>
+        <translation>unerwartetes Argument &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>keyway-cli: warning: %1</source>
+        <translation>keyway-cli: Warnung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::SandboxCommand</name>
+    <message>
+        <source>Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.</source>
+        <translation>Keyway-Sandbox lauscht auf %1 (Zeitfaktor %2x). Beenden mit Strg+C.</translation>
+    </message>
+    <message>
+        <source>Demo credentials are throwaway values, public by design.</source>
+        <translation>Die Demo-Zugangsdaten sind Wegwerfwerte und absichtlich öffentlich.</translation>
+    </message>
+    <message>
+        <source>Sign-in page user (oauth2-code): %1 / %2</source>
+        <translation>Benutzer der Anmeldeseite (oauth2-code): %1 / %2</translation>
+    </message>
+    <message>
+        <source>Faults: GET %1/_sandbox/faults lists them; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} switches one.</source>
+        <translation>Fehlerszenarien: GET %1/_sandbox/faults listet sie auf; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} schaltet eines um.</translation>
+    </message>
+    <message>
+        <source>Serves the provider emulators on 127.0.0.1 with throwaway demo credentials until Ctrl+C.</source>
+        <translation>Stellt die Anbieter-Emulatoren auf 127.0.0.1 mit Wegwerf-Demozugangsdaten bereit, bis Strg+C gedrückt wird.</translation>
+    </message>
+    <message>
+        <source>The port to listen on (default 0: a free one).</source>
+        <translation>Der Port, auf dem gelauscht wird (Standard 0: ein freier).</translation>
+    </message>
+    <message>
+        <source>Run the emulators&apos; clocks X times faster (60: a 10-minute code lives 10 seconds).</source>
+        <translation>Die Uhren der Emulatoren X-mal schneller laufen lassen (60: ein 10-Minuten-Code lebt 10 Sekunden).</translation>
+    </message>
+    <message>
+        <source>One JSON object per emulated provider and line.</source>
+        <translation>Ein JSON-Objekt je emuliertem Anbieter und Zeile.</translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;.</source>
+        <translation>unerwartetes Argument &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>--port must be a number from 0 to 65535 (0 picks a free port), not &apos;%1&apos;.</source>
+        <translation>--port muss eine Zahl von 0 bis 65535 sein (0 wählt einen freien Port), nicht &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>--time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not &apos;%1&apos;.</source>
+        <translation>--time-scale muss eine positive Zahl sein (mit 60 lebt ein 10-Minuten-Code 10 Sekunden), nicht &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: %1</source>
+        <translation>keyway-cli sandbox: %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: cannot set up signal handling.</source>
+        <translation>keyway-cli sandbox: die Signalbehandlung kann nicht eingerichtet werden.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::WebhookCommand</name>
+    <message>
+        <source>Checks a webhook&apos;s signature with the environment&apos;s webhook secret; the body is read from standard input when --body is not given.</source>
+        <translation>Prüft die Signatur eines Webhooks mit dem Webhook-Secret der Umgebung; ohne --body wird der Body von der Standardeingabe gelesen.</translation>
+    </message>
+    <message>
+        <source>The signature header&apos;s value, as received.</source>
+        <translation>Der Wert des Signatur-Headers, so wie er empfangen wurde.</translation>
+    </message>
+    <message>
+        <source>The raw request body, or @FILE for a file&apos;s bytes (default: standard input).</source>
+        <translation>Der unveränderte Body der Anfrage oder @DATEI für die Bytes einer Datei (Standard: Standardeingabe).</translation>
+    </message>
+    <message>
+        <source>One result object on one line.</source>
+        <translation>Ein Ergebnisobjekt in einer Zeile.</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;</source>
+        <translation>unerwartetes Argument &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>NAME and --signature are required</source>
+        <translation>NAME und --signature sind erforderlich</translation>
+    </message>
+    <message>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
+        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert keine Webhook-Regel (einen &quot;webhook&quot;-Block in seinem Profil)</translation>
     </message>
 </context>
 <context>
@@ -1416,6 +1546,62 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
     <message>
         <source>Cannot listen on 127.0.0.1:%1: %2</source>
         <translation>Lauschen auf 127.0.0.1:%1 nicht möglich: %2</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::AboutDialog</name>
+    <message>
+        <source>Keyway %1
+Qt %2 (built with %3)
+QtKeychain %4
+License: MIT</source>
+        <translation>Keyway %1
+Qt %2 (erstellt mit %3)
+QtKeychain %4
+Lizenz: MIT</translation>
+    </message>
+    <message>
+        <source>About Keyway</source>
+        <translation>Über Keyway</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Keyway&lt;/h3&gt;&lt;p&gt;Credential and API explorer for integration engineers.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Secrets stay in your system keychain. Keyway is free software under the MIT license.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%2&quot;&gt;%2&lt;/a&gt;&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Keyway&lt;/h3&gt;&lt;p&gt;Zugangsdaten- und API-Explorer für Integrationsentwickler.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Secrets bleiben im Schlüsselbund Ihres Systems. Keyway ist freie Software unter der MIT-Lizenz.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%2&quot;&gt;%2&lt;/a&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Co&amp;py versions</source>
+        <translation>Versionen ko&amp;pieren</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::AppMenus</name>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>&amp;About Keyway</source>
+        <translation>Ü&amp;ber Keyway</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings</source>
+        <translation>Ein&amp;stellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
     </message>
 </context>
 <context>
@@ -1533,10 +1719,6 @@ Aufruf: keyway-cli sandbox [--port N] [--time-scale X] [--json]</translation>
         <translation>Anbieter prüfen</translation>
     </message>
     <message>
-        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
-        <translation>„%1“ verwendet %2. Die Anbieterprüfungen gelten für Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code).</translation>
-    </message>
-    <message>
         <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
         <translation>Wählen Sie eine Authorization-Code-Umgebung (Anbieter oauth2-code) aus, um sie zu prüfen.</translation>
     </message>
@@ -1620,13 +1802,17 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>the check request</source>
         <translation>die Prüfanfrage</translation>
     </message>
+    <message>
+        <source>Conformance checks</source>
+        <translation>Konformitätsprüfungen</translation>
+    </message>
+    <message>
+        <source>Not applicable: “%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
+        <translation>Nicht anwendbar: „%1“ verwendet %2. Die Anbieterprüfungen gelten für Anbieter mit Autorisierungscode-Flow und Refresh-Tokens (Anbieter oauth2-code).</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::CredentialEditor</name>
-    <message>
-        <source>&amp;Retry</source>
-        <translation>&amp;Erneut versuchen</translation>
-    </message>
     <message>
         <source>&amp;Save to keychain</source>
         <translation>Im Schlüsselbund &amp;speichern</translation>
@@ -1690,6 +1876,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>unknown error</source>
         <translation>unbekannter Fehler</translation>
+    </message>
+    <message>
+        <source>Retr&amp;y</source>
+        <translation>Erneut &amp;versuchen</translation>
     </message>
 </context>
 <context>
@@ -1816,6 +2006,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>Fill in the required fields: %1.</source>
         <translation>Füllen Sie die Pflichtfelder aus: %1.</translation>
     </message>
+    <message>
+        <source>Provider summary</source>
+        <translation>Übersicht des Anbieters</translation>
+    </message>
+    <message>
+        <source>No browser opened for %1. The address is on the clipboard: paste it into a browser.</source>
+        <translation>Für %1 wurde kein Browser geöffnet. Die Adresse ist in der Zwischenablage: Fügen Sie sie in einen Browser ein.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::EnvironmentList</name>
@@ -1824,8 +2022,8 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Umgebungen</translation>
     </message>
     <message>
-        <source>&amp;Environments</source>
-        <translation>U&amp;mgebungen</translation>
+        <source>Environ&amp;ments</source>
+        <translation>Umgebunge&amp;n</translation>
     </message>
 </context>
 <context>
@@ -1879,10 +2077,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>HTTP %1 (%2 ms)</source>
         <translation>HTTP %1 (%2 ms)</translation>
-    </message>
-    <message>
-        <source>&amp;Run all</source>
-        <translation>Alle ausfüh&amp;ren</translation>
     </message>
     <message>
         <source>Run every step of the flow (Ctrl+R)</source>
@@ -2018,6 +2212,22 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>Run step %1 only</source>
         <translation>Nur Schritt %1 ausführen</translation>
     </message>
+    <message>
+        <source>Run &amp;all</source>
+        <translation>&amp;Alle ausführen</translation>
+    </message>
+    <message>
+        <source>Hide secrets</source>
+        <translation>Secrets verbergen</translation>
+    </message>
+    <message>
+        <source>Flow steps</source>
+        <translation>Flow-Schritte</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::HistoryView</name>
@@ -2050,14 +2260,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Im &amp;Composer öffnen</translation>
     </message>
     <message>
-        <source>&amp;Re-send</source>
-        <translation>&amp;Erneut senden</translation>
-    </message>
-    <message>
-        <source>C&amp;lear history…</source>
-        <translation>Verlauf lee&amp;ren…</translation>
-    </message>
-    <message>
         <source>—</source>
         <translation>—</translation>
     </message>
@@ -2083,6 +2285,22 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Forget every recorded request of this environment?</source>
         <translation>Alle aufgezeichneten Anfragen dieser Umgebung verwerfen?</translation>
+    </message>
+    <message>
+        <source>Search history</source>
+        <translation>Verlauf durchsuchen</translation>
+    </message>
+    <message>
+        <source>Request history</source>
+        <translation>Anfrageverlauf</translation>
+    </message>
+    <message>
+        <source>Re-sen&amp;d</source>
+        <translation>Erneut sen&amp;den</translation>
+    </message>
+    <message>
+        <source>Clear h&amp;istory…</source>
+        <translation>&amp;Verlauf leeren…</translation>
     </message>
 </context>
 <context>
@@ -2329,16 +2547,99 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Zugangsdaten gespeichert.</translation>
     </message>
     <message>
-        <source>Credential &amp;set:</source>
-        <translation>Zugangsdaten&amp;satz:</translation>
-    </message>
-    <message>
         <source>This environment no longer exists.</source>
         <translation>Diese Umgebung existiert nicht mehr.</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Provider summary</source>
+        <translation>Übersicht des Anbieters</translation>
+    </message>
+    <message>
+        <source>All environments</source>
+        <translation>Alle Umgebungen</translation>
+    </message>
+    <message>
+        <source>This environment</source>
+        <translation>Diese Umgebung</translation>
+    </message>
+    <message>
+        <source>The selected environment&apos;s codes and tokens always come first.</source>
+        <translation>Codes und Token der ausgewählten Umgebung stehen immer zuerst.</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Remove every lane from the timeline (the tokens themselves stay valid).</source>
+        <translation>Alle Spuren aus der Zeitleiste entfernen (die Token selbst bleiben gültig).</translation>
+    </message>
+    <message>
+        <source>Crede&amp;ntial set:</source>
+        <translation>Zugangsdaten-&amp;Satz:</translation>
+    </message>
+    <message>
+        <source>Sand&amp;box…</source>
+        <translation>Sand&amp;box…</translation>
+    </message>
+    <message>
+        <source>Sandbox time scale %1×: codes and tokens issued from now on live 1/%1 as long.</source>
+        <translation>Zeitfaktor der Sandbox %1×: Ab jetzt ausgestellte Codes und Token leben 1/%1 so lange.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>&amp;Start the embedded sandbox with the window</source>
+        <translation>Eingebettete &amp;Sandbox mit dem Fenster starten</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Sprache des Systems</translation>
+    </message>
+    <message>
+        <source>Clear copied secrets from the clip&amp;board after:</source>
+        <translation>Kopierte Secrets aus der &amp;Zwischenablage löschen nach:</translation>
+    </message>
+    <message>
+        <source>Request &amp;timeout (whole exchange):</source>
+        <translation>&amp;Zeitlimit für Anfragen (gesamter Austausch):</translation>
+    </message>
+    <message>
+        <source>History &amp;entries kept per environment:</source>
+        <translation>Aufbewahrte Verlaufs&amp;einträge je Umgebung:</translation>
+    </message>
+    <message>
+        <source>History file si&amp;ze limit per environment:</source>
+        <translation>&amp;Größenlimit der Verlaufsdatei je Umgebung:</translation>
+    </message>
+    <message>
+        <source>Timeline &amp;warning before expiry (at least):</source>
+        <translation>&amp;Warnung in der Zeitleiste vor dem Ablauf (mindestens):</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>S&amp;prache:</translation>
+    </message>
+    <message>
+        <source>The request timeout, the language, the history limits and the embedded sandbox take effect when Keyway next starts.</source>
+        <translation>Zeitlimit für Anfragen, Sprache, Verlaufslimits und die eingebettete Sandbox wirken beim nächsten Start von Keyway.</translation>
     </message>
 </context>
 <context>
@@ -2408,10 +2709,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>&amp;Query</translation>
     </message>
     <message>
-        <source>&amp;Headers</source>
-        <translation>&amp;Header</translation>
-    </message>
-    <message>
         <source>&amp;Body</source>
         <translation>&amp;Body</translation>
     </message>
@@ -2478,6 +2775,58 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Getting a token…</source>
         <translation>Token wird abgerufen…</translation>
+    </message>
+    <message>
+        <source>Sample requests</source>
+        <translation>Beispielanfragen</translation>
+    </message>
+    <message>
+        <source>HTTP method</source>
+        <translation>HTTP-Methode</translation>
+    </message>
+    <message>
+        <source>Request path</source>
+        <translation>Anfragepfad</translation>
+    </message>
+    <message>
+        <source>Query parameters</source>
+        <translation>Query-Parameter</translation>
+    </message>
+    <message>
+        <source>Request headers</source>
+        <translation>Anfrage-Header</translation>
+    </message>
+    <message>
+        <source>Idempotency key</source>
+        <translation>Idempotenzschlüssel</translation>
+    </message>
+    <message>
+        <source>Request body</source>
+        <translation>Body der Anfrage</translation>
+    </message>
+    <message>
+        <source>He&amp;aders</source>
+        <translation>He&amp;ader</translation>
+    </message>
+    <message>
+        <source>New key and send</source>
+        <translation>Neuer Schlüssel und senden</translation>
+    </message>
+    <message>
+        <source>Send this request again as a new one, with a fresh idempotency key</source>
+        <translation>Diese Anfrage erneut als neue Anfrage senden, mit einem frischen Idempotenzschlüssel</translation>
+    </message>
+    <message>
+        <source>⚠ A %1 request with a body: most servers ignore it or refuse the request. Clear the body or choose POST.</source>
+        <translation>⚠ Eine %1-Anfrage mit Body: Die meisten Server ignorieren ihn oder lehnen die Anfrage ab. Leeren Sie den Body oder wählen Sie POST.</translation>
+    </message>
+    <message>
+        <source>Not sent: %1 has no value. Fill it in the request, or set the field in Edit environment.</source>
+        <translation>Nicht gesendet: %1 hat keinen Wert. Tragen Sie ihn in der Anfrage ein oder setzen Sie das Feld unter „Umgebung bearbeiten“.</translation>
+    </message>
+    <message>
+        <source>HTTP %1: a replay. The provider had seen Idempotency-Key %2 and returned its earlier reply; nothing was done again. Use “New key and send” to send it as a new request.</source>
+        <translation>HTTP %1: eine Wiederholung. Der Anbieter kannte den Idempotency-Key %2 bereits und hat seine frühere Antwort zurückgegeben; nichts wurde erneut ausgeführt. Mit „Neuer Schlüssel und senden“ senden Sie sie als neue Anfrage.</translation>
     </message>
 </context>
 <context>
@@ -2618,6 +2967,41 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     </message>
 </context>
 <context>
+    <name>keyway::ui::SandboxDialog</name>
+    <message>
+        <source>Sandbox</source>
+        <translation>Sandbox</translation>
+    </message>
+    <message>
+        <source>Listening on %1 (port %2, chosen at start)</source>
+        <translation>Lauscht auf %1 (Port %2, beim Start gewählt)</translation>
+    </message>
+    <message>
+        <source>The embedded sandbox is not running.</source>
+        <translation>Die eingebettete Sandbox läuft nicht.</translation>
+    </message>
+    <message>
+        <source> ×</source>
+        <translation> ×</translation>
+    </message>
+    <message>
+        <source>Lifetimes divided by this: at 60 a 10-minute code lives 10 s and a one-hour token one minute. Applies to codes and tokens issued from now on.</source>
+        <translation>Lebensdauern werden durch diesen Wert geteilt: Bei 60 lebt ein 10-Minuten-Code 10 s und ein Ein-Stunden-Token eine Minute. Gilt für ab jetzt ausgestellte Codes und Token.</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Adresse:</translation>
+    </message>
+    <message>
+        <source>&amp;Time scale:</source>
+        <translation>&amp;Zeitfaktor:</translation>
+    </message>
+    <message>
+        <source>Faults (the sandbox misbehaves on purpose while one is on):</source>
+        <translation>Fehlerszenarien (die Sandbox verhält sich absichtlich falsch, solange eines aktiv ist):</translation>
+    </message>
+</context>
+<context>
     <name>keyway::ui::TimelineWidget</name>
     <message>
         <source>Token timeline</source>
@@ -2650,10 +3034,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Expires: %1</source>
         <translation>Läuft ab: %1</translation>
-    </message>
-    <message>
-        <source>not given by the provider</source>
-        <translation>vom Anbieter nicht angegeben</translation>
     </message>
     <message>
         <source>Consumed: %1 (single use)</source>
@@ -2691,6 +3071,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>now</source>
         <translation>jetzt</translation>
     </message>
+    <message>
+        <source>Expires: not given by the provider</source>
+        <translation>Läuft ab: vom Anbieter nicht angegeben</translation>
+    </message>
+    <message>
+        <source>Expires: %1 (assumed: the provider gave no lifetime, this is the profile&apos;s default)</source>
+        <translation>Läuft ab: %1 (angenommen: Der Anbieter hat keine Lebensdauer angegeben, dies ist der Standard des Profils)</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::WebhookPage</name>
@@ -2721,10 +3109,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>The signature header&apos;s value, hex or base64</source>
         <translation>Wert des Signatur-Headers, hex oder base64</translation>
-    </message>
-    <message>
-        <source>&amp;Verify</source>
-        <translation>&amp;Verifizieren</translation>
     </message>
     <message>
         <source>Verify the signature (Ctrl+Enter)</source>
@@ -2789,6 +3173,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>The %1 header&apos;s value (%2)</source>
         <translation>Der Wert des Headers %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Ver&amp;ify</source>
+        <translation>&amp;Prüfen</translation>
     </message>
 </context>
 </TS>

@@ -330,6 +330,10 @@
         <source>The authorization reply came from a server other than the one Keyway asked; its code was not used.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Nothing answered at %1, the value of the field “%2” (%3). Correct that field, or make it relative to the base URL (for example /oauth/token) so that it follows the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::HistoryStore</name>
@@ -673,10 +677,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The provider had an internal error (HTTP %1); try again later.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -686,6 +686,14 @@
     </message>
     <message>
         <source>The provider refused the request (HTTP %1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider had an internal error (500 Internal Server Error); try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider could not be reached behind its gateway or is unavailable (%1); try again later.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -782,6 +790,13 @@
     </message>
 </context>
 <context>
+    <name>keyway::SingleInstance</name>
+    <message>
+        <source>Cannot create the directory of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::WebhookVerifier</name>
     <message>
         <source>without the trailing newline</source>
@@ -869,21 +884,45 @@
     </message>
 </context>
 <context>
-    <name>keyway::cli</name>
+    <name>keyway::cli::BrowserOpener</name>
     <message>
-        <source>Usage:
-  keyway-cli providers [--json]
-  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
-  keyway-cli env list [--json] | env show NAME [--json] | env rm NAME
-  keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]
-  keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]
-  keyway-cli check NAME [--credentials SET] [--no-browser] [--json]
-  keyway-cli conform NAME [--no-browser] [--json]
-  keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]
-  keyway-cli sandbox [--port N] [--time-scale X] [--json]
+        <source>Open this URL in a browser to sign in, then come back here:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: could not start a browser; open this URL to sign in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the sign-in in your browser...</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::CliApp</name>
+    <message>
+        <source>Usage:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>  keyway-cli COMMAND --help | keyway-cli help COMMAND   (a command&apos;s options)
+  keyway-cli --version
 
-Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input,
-3 the auth flow failed, 4 keychain unavailable or locked.</source>
+Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input (also: standard
+output could not be written), 3 the auth flow failed, 4 keychain unavailable or locked,
+5 the server could not be reached (connection, TLS, timeout, --max-time deadline).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: no command &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli %1: missing sub-command.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli %1: unknown sub-command &apos;%2&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -891,7 +930,49 @@ Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input,
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Usage: keyway-cli conform NAME [--no-browser] [--json]</source>
+        <source>keyway-cli: could not write to standard output (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::CliCommand</name>
+    <message>
+        <source>Usage: keyway-cli %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this help and exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown option &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid options: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::ConformCommand</name>
+    <message>
+        <source>Runs the seven provider conformance checks against an authorization-code environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the sign-in URLs instead of opening a browser, then wait for the redirects.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall deadline of each request (default 30); past it the check fails.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON Lines: the events, one check object per check, then the result.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -903,161 +984,24 @@ Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input,
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>--max-time must be a number of seconds above 0, not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>keyway-cli conform: &apos;%1&apos; uses provider &apos;%2&apos;; conform checks authorization-code providers with refresh tokens (provider oauth2-code)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Could not start a browser; open this URL to sign in:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Waiting for the sign-in in your browser...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>warning: %1</source>
+        <source>keyway-cli: warning: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 of %2 checks passed</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Usage: keyway-cli auth NAME [--credentials SET] [--no-browser] [--json]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Usage: keyway-cli call NAME METHOD PATH [-d BODY|@FILE] [-H &quot;Name: value&quot;]... [--credentials SET] [--no-browser] [-i] [--json]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Usage: keyway-cli check NAME [--credentials SET] [--no-browser] [--json]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--credentials needs a credential set name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>-d needs a body or @FILE</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli: cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>-H needs &quot;Name: value&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>expected a header as &quot;Name: value&quot;, got &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown option %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>missing arguments</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>too many arguments</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown HTTP method %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: %1 needs a value.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: --port must be a number from 0 to 65535 (0 picks a free port), not &apos;%1&apos;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: --time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not &apos;%1&apos;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: unknown argument &apos;%1&apos;.
-Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Demo credentials are throwaway values, public by design.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sign-in page user (oauth2-code): %1 / %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Faults: GET %1/_sandbox/faults lists them; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} switches one.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli sandbox: cannot set up signal handling.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Usage: keyway-cli webhook verify NAME --signature SIG [--body BODY|@FILE]  (the body is read from standard input when --body is not given)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>expected the subcommand &apos;verify&apos;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 needs a value</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>NAME and --signature are required</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open this URL in a browser to sign in, then come back here:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>keyway::cli::EnvCommand</name>
-    <message>
-        <source>Usage:
-  keyway-cli env add NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]...
-  keyway-cli env list [--json]
-  keyway-cli env show NAME [--json]
-  keyway-cli env rm NAME</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>option %1 needs a value.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>unknown option &apos;%1&apos;.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>required</source>
         <translation type="unfinished"></translation>
@@ -1158,19 +1102,11 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No environments yet. Add one with: keyway-cli env add NAME --provider ID</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>env show takes exactly one NAME.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>no environment named &apos;%1&apos;. Environments: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>warning: provider &apos;%1&apos; is not known any more; secret fields cannot be listed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1206,11 +1142,47 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>missing sub-command.</source>
+        <source>keyway-cli: no environments yet. Add one with: keyway-cli env add NAME --provider ID</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>unknown sub-command &apos;%1&apos;.</source>
+        <source>keyway-cli: warning: provider &apos;%1&apos; is not known any more; secret fields cannot be listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One JSON object per environment and line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adds an environment: non-secret values on the command line, secrets into the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider (keyway-cli providers lists them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The API&apos;s base URL (default: the provider&apos;s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A non-secret value; repeat for each key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A secret read from standard input (one line each, in order) or a no-echo prompt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lists the environments: name, provider, base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shows one environment; secrets only as set or missing, never their values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removes an environment and its keychain entries.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1254,9 +1226,41 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     </message>
 </context>
 <context>
-    <name>keyway::cli::FlowCommand</name>
+    <name>keyway::cli::FlowCommands</name>
+    <message>
+        <source>The credential set to use (a provider with several, e.g. astrada&apos;s sdk).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the sign-in URL instead of opening a browser, then wait for the redirect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overall deadline of each request (default 30); past it the command exits 5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print each request and response line with headers on standard error, secrets redacted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON Lines: the flow&apos;s events as they happen, then the result.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--credentials needs a credential set name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: the server could not be reached: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1293,6 +1297,50 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     </message>
     <message>
         <source>ok: %1 %2 answered %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Runs the provider&apos;s whole sign-in flow and shows what it received (never a secret).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sends one authenticated request and writes the reply body to standard output, byte for byte.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proves the credentials work: obtains a token and sends the profile&apos;s check request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request body: text, @FILE for a file&apos;s bytes, @- for standard input.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An extra request header; repeat for more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print the status line and the response headers before the body.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>too many arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown HTTP method %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a header as &quot;Name: value&quot;, got &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1335,15 +1383,109 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli providers: unexpected argument &apos;%1&apos;.</source>
+        <source>Lists the providers Keyway knows, with their credential keys (secret ones marked).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Usage: keyway-cli providers [--json]</source>
+        <source>One JSON object per provider and line (&quot;event&quot;: &quot;provider&quot;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>warning: %1</source>
+        <source>unexpected argument &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: warning: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::SandboxCommand</name>
+    <message>
+        <source>Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo credentials are throwaway values, public by design.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in page user (oauth2-code): %1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faults: GET %1/_sandbox/faults lists them; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} switches one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serves the provider emulators on 127.0.0.1 with throwaway demo credentials until Ctrl+C.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The port to listen on (default 0: a free one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the emulators&apos; clocks X times faster (60: a 10-minute code lives 10 seconds).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One JSON object per emulated provider and line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--port must be a number from 0 to 65535 (0 picks a free port), not &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: cannot set up signal handling.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::WebhookCommand</name>
+    <message>
+        <source>Checks a webhook&apos;s signature with the environment&apos;s webhook secret; the body is read from standard input when --body is not given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The signature header&apos;s value, as received.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The raw request body, or @FILE for a file&apos;s bytes (default: standard input).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One result object on one line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME and --signature are required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1398,6 +1540,59 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
     </message>
     <message>
         <source>Cannot listen on 127.0.0.1:%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::AboutDialog</name>
+    <message>
+        <source>Keyway %1
+Qt %2 (built with %3)
+QtKeychain %4
+License: MIT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Keyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Keyway&lt;/h3&gt;&lt;p&gt;Credential and API explorer for integration engineers.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Secrets stay in your system keychain. Keyway is free software under the MIT license.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%2&quot;&gt;%2&lt;/a&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Co&amp;py versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::AppMenus</name>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About Keyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1516,10 +1711,6 @@ Usage: keyway-cli sandbox [--port N] [--time-scale X] [--json]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>“%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1601,13 +1792,17 @@ Run the checks against a test account. Start now?</source>
         <source>the check request</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Conformance checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not applicable: “%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::CredentialEditor</name>
-    <message>
-        <source>&amp;Retry</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>&amp;Save to keychain</source>
         <translation type="unfinished"></translation>
@@ -1670,6 +1865,10 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>unknown error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retr&amp;y</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1797,6 +1996,14 @@ Run the checks against a test account. Start now?</source>
         <source>Fill in the required fields: %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Provider summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No browser opened for %1. The address is on the clipboard: paste it into a browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::EnvironmentList</name>
@@ -1805,7 +2012,7 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Environments</source>
+        <source>Environ&amp;ments</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1859,10 +2066,6 @@ Run the checks against a test account. Start now?</source>
     <name>keyway::ui::FlowWalkthrough</name>
     <message>
         <source>HTTP %1 (%2 ms)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Run all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1998,6 +2201,22 @@ Run the checks against a test account. Start now?</source>
         <source>Run step %1 only</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Run &amp;all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide secrets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Flow steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::HistoryView</name>
@@ -2030,14 +2249,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Re-send</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>C&amp;lear history…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>—</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2062,6 +2273,22 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Forget every recorded request of this environment?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re-sen&amp;d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear h&amp;istory…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2309,15 +2536,98 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Credential &amp;set:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>This environment no longer exists.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected environment&apos;s codes and tokens always come first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove every lane from the timeline (the tokens themselves stay valid).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Crede&amp;ntial set:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sand&amp;box…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sandbox time scale %1×: codes and tokens issued from now on live 1/%1 as long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Start the embedded sandbox with the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear copied secrets from the clip&amp;board after:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request &amp;timeout (whole exchange):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History &amp;entries kept per environment:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History file si&amp;ze limit per environment:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline &amp;warning before expiry (at least):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request timeout, the language, the history limits and the embedded sandbox take effect when Keyway next starts.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2388,10 +2698,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Headers</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Body</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2457,6 +2763,58 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Getting a token…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request headers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Idempotency key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>He&amp;aders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New key and send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send this request again as a new one, with a fresh idempotency key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>⚠ A %1 request with a body: most servers ignore it or refuse the request. Clear the body or choose POST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent: %1 has no value. Fill it in the request, or set the field in Edit environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTP %1: a replay. The provider had seen Idempotency-Key %2 and returned its earlier reply; nothing was done again. Use “New key and send” to send it as a new request.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2598,6 +2956,41 @@ Run the checks against a test account. Start now?</source>
     </message>
 </context>
 <context>
+    <name>keyway::ui::SandboxDialog</name>
+    <message>
+        <source>Sandbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Listening on %1 (port %2, chosen at start)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The embedded sandbox is not running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ×</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lifetimes divided by this: at 60 a 10-minute code lives 10 s and a one-hour token one minute. Applies to codes and tokens issued from now on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Time scale:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faults (the sandbox misbehaves on purpose while one is on):</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::ui::TimelineWidget</name>
     <message>
         <source>Token timeline</source>
@@ -2629,10 +3022,6 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Expires: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not given by the provider</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2671,6 +3060,14 @@ Run the checks against a test account. Start now?</source>
         <source>now</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Expires: not given by the provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires: %1 (assumed: the provider gave no lifetime, this is the profile&apos;s default)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::WebhookPage</name>
@@ -2700,10 +3097,6 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>The signature header&apos;s value, hex or base64</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Verify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2768,6 +3161,10 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>The %1 header&apos;s value (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ver&amp;ify</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

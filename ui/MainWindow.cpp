@@ -170,7 +170,7 @@ void MainWindow::buildUi()
     connect(timelineFilter, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_timelineModel->setCurrentEnvironmentOnly(index == 1);
     });
-    auto* timelineClear = new QPushButton(tr("C&lear"), m_timelineArea);
+    auto* timelineClear = new QPushButton(tr("Clear"), m_timelineArea);
     timelineClear->setObjectName(QStringLiteral("timelineClear"));
     timelineClear->setToolTip(tr("Remove every lane from the timeline (the tokens themselves stay valid)."));
     connect(timelineClear, &QPushButton::clicked, m_timelineModel, &TimelineModel::clear);
@@ -291,7 +291,7 @@ void MainWindow::buildActions()
     flow->addAction(m_runAction);
     flow->addAction(m_stepAction);
     flow->addAction(m_cancelAction);
-    m_sandboxAction = new QAction(tr("&Sandbox…"), this);
+    m_sandboxAction = new QAction(tr("Sand&box…"), this);
     m_sandboxAction->setObjectName(QStringLiteral("sandboxAction"));
     m_sandboxAction->setEnabled(false); // until the embedded sandbox runs
     connect(m_sandboxAction, &QAction::triggered, this, &MainWindow::showSandboxDialog);

@@ -137,7 +137,11 @@ private Q_SLOTS:
         QVERIFY(demo);
         m_clientId = demo->credential(QStringLiteral("client_id"));
         m_clientSecret = demo->credential(QStringLiteral("client_secret"));
+        // The sandbox gives the token URL relative to its base URL (it follows the port across restarts).
         m_tokenUrl = demo->credential(QStringLiteral("token_url"));
+        if (!m_tokenUrl.startsWith(QLatin1String("http"))) {
+            m_tokenUrl = demo->baseUrl.toString() + m_tokenUrl;
+        }
         QVERIFY(m_tokenUrl.startsWith(QLatin1String("http://127.0.0.1:")));
         QVERIFY(m_clientSecret.size() >= 8);
 

@@ -121,6 +121,8 @@ void DemoEnvironments::createNext(QList<QPair<Environment, QMap<QString, QString
             return;
         }
         created.append(change.environment.id);
+        // Remembered as each one is made, so a window closed halfway never makes them twice.
+        QSettings().setValue(idsSettingsKey(), created);
         self->createNext(pending, created);
     });
 }
