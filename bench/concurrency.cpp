@@ -1,4 +1,4 @@
-// concurrent_token_requests and request_overhead_ms (DESIGN.md, "Performance targets").
+// concurrent_token_requests and request_overhead_ms (docs/performance.md).
 //
 // The sandbox runs on its own thread (its own event loop, as a real provider would be another
 // process), the Session and the bare QNetworkAccessManager share the main thread. Prints

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Prints one `name: value` line per figure (names in DESIGN.md). Never fails the build.
+# Prints one `name: value` line per figure (names in docs/performance.md). Never fails the build.
 set -u
 build=${1:-build}
 here=$(dirname "$0")

@@ -11,8 +11,8 @@ namespace keyway {
 
 class RequestExecutor;
 
-// The Seam-style checks of an authorization-code provider (seed document 003), in order. Names are a
-// contract (DESIGN.md): prompt_login, state, exchange, user_id_stable, refresh_keeps_old_token,
+// The Seam-style checks of an authorization-code provider, in order. Names are a
+// contract (README, "conform"): prompt_login, state, exchange, user_id_stable, refresh_keeps_old_token,
 // concurrent_refresh, refresh_reusable. A check that cannot run is reported as a fail with the reason.
 //
 // Two sign-ins are used: sign-in A proves prompt_login, state and exchange and later serves the

@@ -9,7 +9,7 @@ namespace keyway::sandbox {
 
 // One emulated provider as `keyway-cli sandbox` prints it: enough to create an environment for it.
 // The credentials are throwaway demo values, public by design; their keys are the profile's keys
-// (DESIGN.md, "CLI"), in the order a user would type them.
+// (README, "The CLI"), in the order a user would type them.
 struct DemoProvider
 {
     QString providerId; // seismic, banking, ecard, astrada, oauth2-code, oauth2-client

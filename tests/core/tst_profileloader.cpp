@@ -81,7 +81,7 @@ private Q_SLOTS:
                               QStringLiteral("seismic")}));
     }
 
-    // The credential keys are a contract with scripts (DESIGN.md's table).
+    // The credential keys are a contract with scripts (the README's provider table).
     void credentialKeysFollowTheContract_data()
     {
         QTest::addColumn<QString>("provider");

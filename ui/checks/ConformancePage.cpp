@@ -26,7 +26,7 @@ namespace {
 
 enum Column { TitleColumn, ResultColumn, DetailColumn };
 
-// What each check proves, in the words of the provider requirements (seed document 003).
+// What each check proves, in the words of the provider requirements (docs/sandbox.md, oauth2-code).
 QString checkTitle(const QString& name)
 {
     if (name == QLatin1String("prompt_login")) {
