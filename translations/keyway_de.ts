@@ -1016,10 +1016,6 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>geheim</translation>
     </message>
     <message>
-        <source>keyway-cli env: another Keyway process is changing %1; try again.</source>
-        <translation>keyway-cli env: ein anderer Keyway-Prozess ändert gerade %1; versuchen Sie es erneut.</translation>
-    </message>
-    <message>
         <source>env add takes exactly one NAME.</source>
         <translation>env add erwartet genau einen NAME.</translation>
     </message>
@@ -1087,14 +1083,6 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <source>the value of &apos;%1&apos; is empty.</source>
         <translation>der Wert von &apos;%1&apos; ist leer.</translation>
     </message>
-    <message>
-        <source>an environment named &apos;%1&apos; already exists.</source>
-        <translation>eine Umgebung namens &apos;%1&apos; existiert bereits.</translation>
-    </message>
-    <message>
-        <source>keyway-cli env: the secrets could not be stored; environment &apos;%1&apos; was not added.</source>
-        <translation>keyway-cli env: die Secrets konnten nicht gespeichert werden; Umgebung &apos;%1&apos; wurde nicht hinzugefügt.</translation>
-    </message>
     <message numerus="yes">
         <source>Added environment &apos;%1&apos; (%2, %3); %n secret(s) stored in the keychain.</source>
         <translation>
@@ -1137,10 +1125,6 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>env rm takes exactly one NAME.</source>
         <translation>env rm erwartet genau einen NAME.</translation>
-    </message>
-    <message>
-        <source>keyway-cli env: the keychain entries of &apos;%1&apos; could not be removed; the environment is kept.</source>
-        <translation>keyway-cli env: die Schlüsselbundeinträge von &apos;%1&apos; konnten nicht entfernt werden; die Umgebung bleibt erhalten.</translation>
     </message>
     <message>
         <source>Removed environment &apos;%1&apos; and its keychain entries.</source>
@@ -1189,6 +1173,41 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>Removes an environment and its keychain entries.</source>
         <translation>Entfernt eine Umgebung und ihre Einträge im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>env set takes exactly one NAME.</source>
+        <translation>env set erwartet genau einen NAMEN.</translation>
+    </message>
+    <message>
+        <source>environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
+        <translation>Umgebung &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;, für den es kein Profil gibt</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is both set and unset.</source>
+        <translation>&apos;%1&apos; wird zugleich gesetzt und entfernt.</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is required and cannot be unset.</source>
+        <translation>&apos;%1&apos; ist erforderlich und kann nicht entfernt werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Updated environment &apos;%1&apos;; %n secret(s) changed in the keychain.</source>
+        <translation>
+            <numerusform>Umgebung &apos;%1&apos; aktualisiert; %n Secret im Schlüsselbund geändert.</numerusform>
+            <numerusform>Umgebung &apos;%1&apos; aktualisiert; %n Secrets im Schlüsselbund geändert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Changes an environment in place; a failed keychain write changes nothing.</source>
+        <translation>Ändert eine Umgebung an Ort und Stelle; scheitert das Schreiben in den Schlüsselbund, bleibt alles unverändert.</translation>
+    </message>
+    <message>
+        <source>A new base URL.</source>
+        <translation>Eine neue Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Removes a value (a secret is deleted from the keychain).</source>
+        <translation>Entfernt einen Wert (ein Secret wird aus dem Schlüsselbund gelöscht).</translation>
     </message>
 </context>
 <context>

@@ -1011,10 +1011,6 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli env: another Keyway process is changing %1; try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>env add takes exactly one NAME.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1082,14 +1078,6 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <source>the value of &apos;%1&apos; is empty.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>an environment named &apos;%1&apos; already exists.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli env: the secrets could not be stored; environment &apos;%1&apos; was not added.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message numerus="yes">
         <source>Added environment &apos;%1&apos; (%2, %3); %n secret(s) stored in the keychain.</source>
         <translation>
@@ -1131,10 +1119,6 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>env rm takes exactly one NAME.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>keyway-cli env: the keychain entries of &apos;%1&apos; could not be removed; the environment is kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1183,6 +1167,41 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>Removes an environment and its keychain entries.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>env set takes exactly one NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is both set and unset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is required and cannot be unset.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Updated environment &apos;%1&apos;; %n secret(s) changed in the keychain.</source>
+        <translation>
+            <numerusform>Updated environment &apos;%1&apos;; %n secret changed in the keychain.</numerusform>
+            <numerusform>Updated environment &apos;%1&apos;; %n secrets changed in the keychain.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Changes an environment in place; a failed keychain write changes nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removes a value (a secret is deleted from the keychain).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -3,13 +3,14 @@
 #include "core/cli/Commands.h"
 #include "core/history/HistoryStore.h"
 #include "core/profile/ProfileLoader.h"
+#include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
 
 #include <QCoreApplication>
-#include <QLockFile>
 #include <QMap>
+#include <QSet>
 #include <QUrl>
 
 #include <optional>
@@ -64,15 +65,6 @@ bool loadStore(EnvironmentStore& store, CliIo& io)
     return true;
 }
 
-std::unique_ptr<QLockFile> lockStore(const EnvironmentStore& store, CliIo& io)
-{
-    auto lock = store.lock();
-    if (!lock) {
-        io.err(Text::tr("keyway-cli env: another Keyway process is changing %1; try again.").arg(store.filePath()));
-    }
-    return lock;
-}
-
 QString normalizedBaseUrl(QString url)
 {
     while (url.endsWith(QLatin1Char('/')) && !url.endsWith(QLatin1String("://"))) {
@@ -99,22 +91,6 @@ QStringList secretKeysOf(const ProviderProfile& profile)
     return keys;
 }
 
-// Every keychain entry an environment may own: its secret fields and its refresh tokens.
-QStringList keychainEntriesOf(const Environment& environment, const ProviderProfile* profile)
-{
-    QStringList entries;
-    entries.append(SecretStore::refreshTokenKey(environment.id, QString()));
-    if (profile) {
-        for (const QString& key : secretKeysOf(*profile)) {
-            entries.append(SecretStore::keyFor(environment.id, key));
-        }
-        for (const CredentialSet& set : profile->credentialSets) {
-            entries.append(SecretStore::refreshTokenKey(environment.id, set.id));
-        }
-    }
-    return entries;
-}
-
 int keychainError(CliIo& io, const SecretResult& failure)
 {
     io.err(QStringLiteral("keyway-cli env: ") + failure.error);
@@ -122,6 +98,104 @@ int keychainError(CliIo& io, const SecretResult& failure)
 }
 
 // --- env add ----------------------------------------------------------------------------------
+
+// Reads --set KEY=VALUE (non-secret keys of the profile only) and --secret KEY (secret keys only) of env add
+// and env set. Returns an exit code when the command line is wrong.
+std::optional<int> parseKeys(const CliCommand& command,
+                             const CliArguments& arguments,
+                             CliIo& io,
+                             const ProviderProfile* profile,
+                             QMap<QString, QString>* values,
+                             QStringList* secretKeys)
+{
+    const QString providerId = profile->id;
+    const auto usage = [&](const QString& message) { return command.usageError(io, message); };
+    QSet<QString> given;
+    for (const QString& assignment : arguments.values(QStringLiteral("set"))) {
+        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0) {
+            // Not echoed: what was typed might be a secret without its key.
+            return usage(Text::tr("--set expects KEY=VALUE."));
+        }
+        const QString key = assignment.left(equals);
+        const CredentialField* field = profile->field(key);
+        if (!field) {
+            return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
+                             .arg(key, providerId, describeKeys(*profile)));
+        }
+        if (field->secret) {
+            // The value is deliberately not echoed: it is a secret typed where it should not be.
+            return usage(Text::tr("'%1' is a secret and is never accepted on the command line: "
+                                  "use --secret %1 and give the value on standard input.")
+                             .arg(key));
+        }
+        if (given.contains(key)) {
+            return usage(Text::tr("'%1' is set twice.").arg(key));
+        }
+        const QString value = assignment.mid(equals + 1);
+        if (!field->choices.isEmpty() && !field->choices.contains(value)) {
+            return usage(Text::tr("'%1' must be one of: %2").arg(key, field->choices.join(QStringLiteral(", "))));
+        }
+        given.insert(key);
+        values->insert(key, value);
+    }
+
+    *secretKeys = arguments.values(QStringLiteral("secret"));
+    for (qsizetype i = 0; i < secretKeys->size(); ++i) {
+        const QString& key = secretKeys->at(i);
+        const CredentialField* field = profile->field(key);
+        if (!field) {
+            return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
+                             .arg(key, providerId, describeKeys(*profile)));
+        }
+        if (!field->secret) {
+            return usage(Text::tr("'%1' is not a secret: use --set %1=VALUE. Secret keys: %2")
+                             .arg(key, secretKeysOf(*profile).join(QStringLiteral(", "))));
+        }
+        if (secretKeys->indexOf(key) != i) {
+            return usage(Text::tr("'%1' is given twice.").arg(key));
+        }
+    }
+
+    return std::nullopt;
+}
+
+// Secrets: one line each from a pipe, or a no-echo prompt on a terminal.
+std::optional<int> readSecrets(const CliCommand& command,
+                               CliIo& io,
+                               const ProviderProfile* profile,
+                               const QStringList& secretKeys,
+                               QMap<QString, QString>* secrets)
+{
+    for (const QString& key : secretKeys) {
+        QString value;
+        const bool read = io.stdinIsTerminal()
+            ? io.readSecret(Text::tr("%1 (%2): ").arg(key, profile->field(key)->label), &value)
+            : io.readLine(&value);
+        if (!read) {
+            return command.usageError(io,
+                                      Text::tr("expected the value of '%1' on standard input (one line per --secret, "
+                                               "in order), but the input ended.")
+                                          .arg(key));
+        }
+        if (value.isEmpty()) {
+            return command.usageError(io, Text::tr("the value of '%1' is empty.").arg(key));
+        }
+        secrets->insert(key, value);
+    }
+    return std::nullopt;
+}
+
+// The exit code and message of a change the EnvironmentService refused.
+int changeFailed(CliIo& io, const EnvironmentChange& change)
+{
+    if (change.status == EnvironmentChange::Status::Keychain) {
+        io.err(QStringLiteral("keyway-cli env: ") + change.error);
+        return change.keychain.keychainInaccessible() ? ExitKeychain : ExitUsage;
+    }
+    io.err(QStringLiteral("keyway-cli env: ") + change.error);
+    return ExitUsage;
+}
 
 int addEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
@@ -154,49 +228,9 @@ int addEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
     baseUrl = normalizedBaseUrl(baseUrl);
 
     QMap<QString, QString> values;
-    for (const QString& assignment : arguments.values(QStringLiteral("set"))) {
-        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
-        if (equals <= 0) {
-            // Not echoed: what was typed might be a secret without its key.
-            return usage(Text::tr("--set expects KEY=VALUE."));
-        }
-        const QString key = assignment.left(equals);
-        const CredentialField* field = profile->field(key);
-        if (!field) {
-            return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
-                             .arg(key, providerId, describeKeys(*profile)));
-        }
-        if (field->secret) {
-            // The value is deliberately not echoed: it is a secret typed where it should not be.
-            return usage(Text::tr("'%1' is a secret and is never accepted on the command line: "
-                                  "use --secret %1 and give the value on standard input.")
-                             .arg(key));
-        }
-        if (values.contains(key)) {
-            return usage(Text::tr("'%1' is set twice.").arg(key));
-        }
-        const QString value = assignment.mid(equals + 1);
-        if (!field->choices.isEmpty() && !field->choices.contains(value)) {
-            return usage(Text::tr("'%1' must be one of: %2").arg(key, field->choices.join(QStringLiteral(", "))));
-        }
-        values.insert(key, value);
-    }
-
-    const QStringList secretKeys = arguments.values(QStringLiteral("secret"));
-    for (qsizetype i = 0; i < secretKeys.size(); ++i) {
-        const QString& key = secretKeys.at(i);
-        const CredentialField* field = profile->field(key);
-        if (!field) {
-            return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
-                             .arg(key, providerId, describeKeys(*profile)));
-        }
-        if (!field->secret) {
-            return usage(Text::tr("'%1' is not a secret: use --set %1=VALUE. Secret keys: %2")
-                             .arg(key, secretKeysOf(*profile).join(QStringLiteral(", "))));
-        }
-        if (secretKeys.indexOf(key) != i) {
-            return usage(Text::tr("'%1' is given twice.").arg(key));
-        }
+    QStringList secretKeys;
+    if (auto code = parseKeys(command, arguments, io, profile, &values, &secretKeys)) {
+        return *code;
     }
 
     for (const CredentialField& field : profile->fields) {
@@ -225,52 +259,19 @@ int addEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
                          .arg(name, store.names().join(QStringLiteral(", "))));
     }
 
-    // Secrets: one line each from a pipe, or a no-echo prompt on a terminal.
     QMap<QString, QString> secrets; // field key -> value
-    for (const QString& key : secretKeys) {
-        QString value;
-        const bool read = io.stdinIsTerminal()
-            ? io.readSecret(Text::tr("%1 (%2): ").arg(key, profile->field(key)->label), &value)
-            : io.readLine(&value);
-        if (!read) {
-            return usage(Text::tr("expected the value of '%1' on standard input (one line per --secret, "
-                                  "in order), but the input ended.")
-                             .arg(key));
-        }
-        if (value.isEmpty()) {
-            return usage(Text::tr("the value of '%1' is empty.").arg(key));
-        }
-        secrets.insert(key, value);
+    if (auto code = readSecrets(command, io, profile, secretKeys, &secrets)) {
+        return *code;
     }
-
-    const auto lock = lockStore(store, io);
-    if (!lock || !loadStore(store, io)) {
-        return ExitUsage;
-    }
-    if (store.find(name)) {
-        return usage(Text::tr("an environment named '%1' already exists.").arg(name));
-    }
-
     Environment environment = Environment::create(name, providerId, baseUrl);
     environment.values = values;
-
-    // Secrets first, then the file: a failure on either side leaves nothing half-saved.
     KeychainSecretStore keychain;
-    QMap<QString, QString> entries;
-    for (auto it = secrets.cbegin(); it != secrets.cend(); ++it) {
-        entries.insert(SecretStore::keyFor(environment.id, it.key()), it.value());
-    }
-    const SecretBatch::Results written = SecretBatch::writeAllAndWait(keychain, entries);
-    if (const SecretResult* failure = SecretBatch::firstFailure(written)) {
-        const SecretResult copy = *failure;
-        SecretBatch::removeAllAndWait(keychain, entries.keys());
-        io.err(Text::tr("keyway-cli env: the secrets could not be stored; environment '%1' was not added.").arg(name));
-        return keychainError(io, copy);
-    }
-    if (!store.add(environment, &error) || !store.save(&error)) {
-        SecretBatch::removeAllAndWait(keychain, entries.keys());
-        io.err(QStringLiteral("keyway-cli env: ") + error);
-        return ExitUsage;
+    EnvironmentService environments(&registry, &keychain);
+    environments.reload(&error);
+    // Secrets first, then the file: a failure on either side leaves nothing half-saved.
+    const EnvironmentChange change = environments.createAndWait(environment, secrets);
+    if (!change.ok()) {
+        return changeFailed(io, change);
     }
 
     io.outLine(Text::tr("Added environment '%1' (%2, %3); %n secret(s) stored in the keychain.",
@@ -413,42 +414,110 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
 
 int removeEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
-    QString error;
     if (arguments.positional().size() != 1) {
         return command.usageError(io, Text::tr("env rm takes exactly one NAME."));
     }
-    EnvironmentStore store;
-    const auto lock = lockStore(store, io);
-    if (!lock || !loadStore(store, io)) {
-        return ExitUsage;
-    }
-    const QString name = arguments.positional().first();
-    const Environment* found = store.find(name);
-    if (!found) {
-        return usageError(io,
-                          Text::tr("no environment named '%1'. Environments: %2")
-                              .arg(name, store.names().join(QStringLiteral(", "))));
-    }
-    const Environment environment = *found;
     const ProfileRegistry registry = ProfileRegistry::loadDefault();
-
-    // Keychain entries first: if the keychain cannot be reached the environment stays listed,
-    // so its secrets are never orphaned where no command can find them again.
     KeychainSecretStore keychain;
-    const SecretBatch::Results removed = SecretBatch::removeAllAndWait(
-        keychain, keychainEntriesOf(environment, registry.find(environment.providerId)));
-    if (const SecretResult* failure = SecretBatch::firstFailure(removed)) {
-        io.err(Text::tr("keyway-cli env: the keychain entries of '%1' could not be removed; the environment is kept.")
-                   .arg(name));
-        return keychainError(io, *failure);
-    }
-    store.remove(environment.id);
-    if (!store.save(&error)) {
+    EnvironmentService environments(&registry, &keychain);
+    QString error;
+    if (!environments.reload(&error)) {
         io.err(QStringLiteral("keyway-cli env: ") + error);
         return ExitUsage;
     }
-    HistoryStore().clear(environment.id); // history names the environment's endpoints: it goes too
+    const QString name = arguments.positional().first();
+    const std::optional<Environment> found = environments.find(name);
+    if (!found) {
+        return usageError(io,
+                          Text::tr("no environment named '%1'. Environments: %2")
+                              .arg(name, environments.names().join(QStringLiteral(", "))));
+    }
+    // Keychain entries first: if the keychain cannot be reached the environment stays listed,
+    // so its secrets are never orphaned where no command can find them again.
+    const EnvironmentChange change = environments.removeAndWait(found->id);
+    if (!change.ok()) {
+        return changeFailed(io, change);
+    }
+    HistoryStore().clear(found->id); // history names the environment's endpoints: it goes too
     io.outLine(Text::tr("Removed environment '%1' and its keychain entries.").arg(name));
+    return ExitOk;
+}
+
+// env set NAME [--base-url URL] [--set KEY=VALUE]... [--secret KEY]... [--unset KEY]...
+int setEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
+{
+    if (arguments.positional().size() != 1) {
+        return command.usageError(io, Text::tr("env set takes exactly one NAME."));
+    }
+    const ProfileRegistry registry = ProfileRegistry::loadDefault();
+    KeychainSecretStore keychain;
+    EnvironmentService environments(&registry, &keychain);
+    QString error;
+    if (!environments.reload(&error)) {
+        io.err(QStringLiteral("keyway-cli env: ") + error);
+        return ExitUsage;
+    }
+    const QString name = arguments.positional().first();
+    const std::optional<Environment> found = environments.find(name);
+    if (!found) {
+        return usageError(io,
+                          Text::tr("no environment named '%1'. Environments: %2")
+                              .arg(name, environments.names().join(QStringLiteral(", "))));
+    }
+    const ProviderProfile* profile = environments.profileOf(*found);
+    if (!profile) {
+        return usageError(
+            io, Text::tr("environment '%1' uses provider '%2', which has no profile").arg(name, found->providerId));
+    }
+    Environment updated = *found;
+    if (arguments.isSet(QStringLiteral("base-url"))) {
+        const QString baseUrl = arguments.value(QStringLiteral("base-url"));
+        if (!isHttpUrl(baseUrl)) {
+            return command.usageError(io, Text::tr("'%1' is not an http:// or https:// URL.").arg(baseUrl));
+        }
+        updated.baseUrl = normalizedBaseUrl(baseUrl);
+    }
+    QMap<QString, QString> values;
+    QStringList secretKeys;
+    if (auto code = parseKeys(command, arguments, io, profile, &values, &secretKeys)) {
+        return *code;
+    }
+    QStringList removeSecrets;
+    for (const QString& key : arguments.values(QStringLiteral("unset"))) {
+        const CredentialField* field = profile->field(key);
+        if (!field) {
+            return command.usageError(io,
+                                      Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
+                                          .arg(key, profile->id, describeKeys(*profile)));
+        }
+        if (values.contains(key) || secretKeys.contains(key)) {
+            return command.usageError(io, Text::tr("'%1' is both set and unset.").arg(key));
+        }
+        if (field->required) {
+            return command.usageError(io, Text::tr("'%1' is required and cannot be unset.").arg(key));
+        }
+        if (field->secret) {
+            removeSecrets.append(key);
+        } else {
+            updated.values.remove(key);
+        }
+    }
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        updated.values.insert(it.key(), it.value());
+    }
+    QMap<QString, QString> secrets;
+    if (auto code = readSecrets(command, io, profile, secretKeys, &secrets)) {
+        return *code;
+    }
+    // A failed keychain write changes nothing: the service writes the file only after the keychain.
+    const EnvironmentChange change = environments.updateAndWait(updated, secrets, removeSecrets);
+    if (!change.ok()) {
+        return changeFailed(io, change);
+    }
+    io.outLine(Text::tr("Updated environment '%1'; %n secret(s) changed in the keychain.",
+                        nullptr,
+                        static_cast<int>(secrets.size() + removeSecrets.size()))
+                   .arg(name));
     return ExitOk;
 }
 
@@ -512,6 +581,24 @@ CliCommandList makeEnvCommands()
              Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
         },
         &addEnvironment));
+    commands.push_back(std::make_unique<EnvCommand>(
+        QStringLiteral("env set"),
+        QStringList(),
+        QStringLiteral("NAME [--base-url URL] [--set KEY=VALUE]... [--secret KEY]... [--unset KEY]..."),
+        Text::tr("Changes an environment in place; a failed keychain write changes nothing."),
+        QList<CliOption> {
+            {{QStringLiteral("base-url")}, QStringLiteral("URL"), Text::tr("A new base URL.")},
+            {{QStringLiteral("set")},
+             QStringLiteral("KEY=VALUE"),
+             Text::tr("A non-secret value; repeat for each key.")},
+            {{QStringLiteral("secret")},
+             QStringLiteral("KEY"),
+             Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
+            {{QStringLiteral("unset")},
+             QStringLiteral("KEY"),
+             Text::tr("Removes a value (a secret is deleted from the keychain).")},
+        },
+        &setEnvironment));
     commands.push_back(std::make_unique<EnvCommand>(QStringLiteral("env list"),
                                                     QStringList {QStringLiteral("ls")},
                                                     QStringLiteral("[--json]"),

@@ -312,6 +312,64 @@ private Q_SLOTS:
         QCOMPARE(lookup(id + QStringLiteral("/sdk.client_secret")), QString());
     }
 
+    void setChangesAnEnvironmentInPlace()
+    {
+        const QString name = uniqueName(QStringLiteral("set"));
+        const QString oldSecret = canary();
+        const QString newSecret = canary();
+        QCOMPARE(cli({"env",
+                      "add",
+                      name,
+                      "--provider",
+                      "seismic",
+                      "--base-url",
+                      "https://seismic.example",
+                      "--set",
+                      "clientId=client-1",
+                      "--secret",
+                      "clientSecret",
+                      "--secret",
+                      "webhookSecret"},
+                     (oldSecret + QLatin1Char('\n') + canary() + QLatin1Char('\n')).toUtf8())
+                     .exitCode,
+                 0);
+        const QString id = show(name).value(QStringLiteral("id")).toString();
+
+        const CliRun set = cli({"env",
+                                "set",
+                                name,
+                                "--base-url",
+                                "https://other.example/v2/",
+                                "--set",
+                                "merchantId=m-7",
+                                "--secret",
+                                "clientSecret",
+                                "--unset",
+                                "webhookSecret"},
+                               (newSecret + QLatin1Char('\n')).toUtf8());
+        QVERIFY2(set.exitCode == 0, qPrintable(set.err));
+        const QJsonObject shown = show(name);
+        QCOMPARE(shown.value(QStringLiteral("id")).toString(), id); // the same environment
+        QCOMPARE(shown.value(QStringLiteral("base_url")).toString(), QStringLiteral("https://other.example/v2"));
+        const QJsonObject values = shown.value(QStringLiteral("values")).toObject();
+        QCOMPARE(values.value(QStringLiteral("clientId")).toString(), QStringLiteral("client-1"));
+        QCOMPARE(values.value(QStringLiteral("merchantId")).toString(), QStringLiteral("m-7"));
+        QCOMPARE(values.value(QStringLiteral("webhookSecret")).toString(), QStringLiteral("missing"));
+        QCOMPARE(lookup(id + QStringLiteral("/clientSecret")), newSecret);
+        QVERIFY(!set.out.contains(newSecret) && !set.err.contains(newSecret));
+
+        // The same rules as env add: secrets never as values, unknown keys listed, required keys stay.
+        CliRun bad = cli({"env", "set", name, "--set", "clientSecret=" + canary()});
+        QCOMPARE(bad.exitCode, 2);
+        bad = cli({"env", "set", name, "--set", "nope=1"});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains(QStringLiteral("clientId")));
+        QCOMPARE(cli({"env", "set", name, "--unset", "clientId"}).exitCode, 2);
+        QCOMPARE(cli({"env", "set", uniqueName(QStringLiteral("ghost")), "--set", "clientId=x"}).exitCode, 2);
+        QCOMPARE(lookup(id + QStringLiteral("/clientSecret")), newSecret);
+        QCOMPARE(cli({"env", "rm", name}).exitCode, 0);
+    }
+
     void defaultsFillUnsetFields()
     {
         const QString name = uniqueName(QStringLiteral("generic"));
