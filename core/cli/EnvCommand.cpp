@@ -412,26 +412,44 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
     return ExitOk;
 }
 
+// The environment a command names, opened through the one EnvironmentService with the real keychain.
+struct NamedEnvironment
+{
+    ProfileRegistry registry = ProfileRegistry::loadDefault();
+    KeychainSecretStore keychain;
+    EnvironmentService environments {&registry, &keychain};
+    std::optional<Environment> environment;
+
+    // Prints why and returns the exit code when the file cannot be read or no environment has that name.
+    std::optional<int> open(const QString& name, CliIo& io)
+    {
+        QString error;
+        if (!environments.reload(&error)) {
+            io.err(QStringLiteral("keyway-cli env: ") + error);
+            return ExitUsage;
+        }
+        environment = environments.find(name);
+        if (!environment) {
+            return usageError(io,
+                              Text::tr("no environment named '%1'. Environments: %2")
+                                  .arg(name, environments.names().join(QStringLiteral(", "))));
+        }
+        return std::nullopt;
+    }
+};
+
 int removeEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
     if (arguments.positional().size() != 1) {
         return command.usageError(io, Text::tr("env rm takes exactly one NAME."));
     }
-    const ProfileRegistry registry = ProfileRegistry::loadDefault();
-    KeychainSecretStore keychain;
-    EnvironmentService environments(&registry, &keychain);
-    QString error;
-    if (!environments.reload(&error)) {
-        io.err(QStringLiteral("keyway-cli env: ") + error);
-        return ExitUsage;
-    }
     const QString name = arguments.positional().first();
-    const std::optional<Environment> found = environments.find(name);
-    if (!found) {
-        return usageError(io,
-                          Text::tr("no environment named '%1'. Environments: %2")
-                              .arg(name, environments.names().join(QStringLiteral(", "))));
+    NamedEnvironment named;
+    if (auto code = named.open(name, io)) {
+        return *code;
     }
+    EnvironmentService& environments = named.environments;
+    const std::optional<Environment>& found = named.environment;
     // Keychain entries first: if the keychain cannot be reached the environment stays listed,
     // so its secrets are never orphaned where no command can find them again.
     const EnvironmentChange change = environments.removeAndWait(found->id);
@@ -449,21 +467,13 @@ int setEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
     if (arguments.positional().size() != 1) {
         return command.usageError(io, Text::tr("env set takes exactly one NAME."));
     }
-    const ProfileRegistry registry = ProfileRegistry::loadDefault();
-    KeychainSecretStore keychain;
-    EnvironmentService environments(&registry, &keychain);
-    QString error;
-    if (!environments.reload(&error)) {
-        io.err(QStringLiteral("keyway-cli env: ") + error);
-        return ExitUsage;
-    }
     const QString name = arguments.positional().first();
-    const std::optional<Environment> found = environments.find(name);
-    if (!found) {
-        return usageError(io,
-                          Text::tr("no environment named '%1'. Environments: %2")
-                              .arg(name, environments.names().join(QStringLiteral(", "))));
+    NamedEnvironment named;
+    if (auto code = named.open(name, io)) {
+        return *code;
     }
+    EnvironmentService& environments = named.environments;
+    const std::optional<Environment>& found = named.environment;
     const ProviderProfile* profile = environments.profileOf(*found);
     if (!profile) {
         return usageError(
