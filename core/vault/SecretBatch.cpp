@@ -33,34 +33,29 @@ void SecretBatch::run(const QStringList& keys, const Start& start, Done done)
     }
 }
 
-void SecretBatch::readAll(SecretStore& store, const QStringList& keys, Done done)
+void SecretBatch::runOnEach(SecretStore& store, const QStringList& keys, KeyOperation operation, Done done)
 {
     QStringList unique = keys;
     unique.removeDuplicates();
     run(
         unique,
-        [&store](const QString& key, SecretStore::Callback cb) { store.read(key, std::move(cb)); },
+        [&store, operation](const QString& key, SecretStore::Callback cb) { (store.*operation)(key, std::move(cb)); },
         std::move(done));
+}
+
+void SecretBatch::readAll(SecretStore& store, const QStringList& keys, Done done)
+{
+    runOnEach(store, keys, &SecretStore::read, std::move(done));
 }
 
 void SecretBatch::removeAll(SecretStore& store, const QStringList& keys, Done done)
 {
-    QStringList unique = keys;
-    unique.removeDuplicates();
-    run(
-        unique,
-        [&store](const QString& key, SecretStore::Callback cb) { store.remove(key, std::move(cb)); },
-        std::move(done));
+    runOnEach(store, keys, &SecretStore::remove, std::move(done));
 }
 
 void SecretBatch::probeAll(SecretStore& store, const QStringList& keys, Done done)
 {
-    QStringList unique = keys;
-    unique.removeDuplicates();
-    run(
-        unique,
-        [&store](const QString& key, SecretStore::Callback cb) { store.probe(key, std::move(cb)); },
-        std::move(done));
+    runOnEach(store, keys, &SecretStore::probe, std::move(done));
 }
 
 void SecretBatch::writeAll(SecretStore& store, const QMap<QString, QString>& values, Done done)

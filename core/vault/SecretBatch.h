@@ -37,6 +37,9 @@ public:
 private:
     using Start = std::function<void(const QString& key, SecretStore::Callback)>;
     static void run(const QStringList& keys, const Start& start, Done done);
+    // One operation (read, remove, probe) on each distinct key.
+    using KeyOperation = void (SecretStore::*)(const QString&, SecretStore::Callback);
+    static void runOnEach(SecretStore& store, const QStringList& keys, KeyOperation operation, Done done);
     static Results wait(const std::function<void(Done)>& begin);
 };
 
