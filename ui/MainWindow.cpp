@@ -129,6 +129,7 @@ void MainWindow::buildUi()
     m_tabs->setObjectName(QStringLiteral("mainTabs"));
     m_tabs->addTab(m_walkthrough, tr("&Flow"));
     m_requests = new RequestWorkspace(QString(), this);
+    m_service->setHistoryStore(m_requests->historyStore());
     m_tabs->addTab(m_requests, tr("&Requests"));
     m_tabs->addTab(m_credentialsPanel, tr("&Credentials"));
     m_conformance = new ConformancePage(this);
@@ -674,7 +675,7 @@ void MainWindow::deleteEnvironment()
             MessageBox::warning(self, tr("Delete environment"), tr("“%1” was not deleted. %2").arg(doomed.name, why));
             return;
         }
-        self->m_requests->clearHistory(doomed.id);
+        self->m_requests->historyRemoved(doomed.id);
         self->reloadEnvironments();
         self->statusBar()->showMessage(tr("Deleted “%1”.").arg(doomed.name), 5000);
     });

@@ -35,6 +35,18 @@ QStringList ConformanceRun::checkNames()
     return {promptLogin, stateCheck, exchange, userIdStable, refreshKeepsOldToken, concurrentRefresh, refreshReusable};
 }
 
+bool ConformanceRun::appliesTo(const ProviderProfile& profile)
+{
+    return !profile.steps.isEmpty() && profile.steps.first().kind == StepKind::Browser && profile.refresh.has_value();
+}
+
+QString ConformanceRun::notApplicableReason(const ProviderProfile& profile, const QString& environmentName)
+{
+    return tr("“%1” uses %2, which does not sign in through a browser with refresh tokens. The provider checks "
+              "apply to authorization-code providers that issue refresh tokens.")
+        .arg(environmentName, profile.name);
+}
+
 ConformanceRun::Probe ConformanceRun::probeFor(const ProviderProfile& profile, const FlowOptions& flow)
 {
     Probe probe;

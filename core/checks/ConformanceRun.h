@@ -47,6 +47,11 @@ public:
 
     static QStringList checkNames();
 
+    // Whether these checks mean anything for a provider: its first step is a browser sign-in and it
+    // issues refresh tokens. Both faces ask here, and show notApplicableReason() when it does not.
+    static bool appliesTo(const ProviderProfile& profile);
+    static QString notApplicableReason(const ProviderProfile& profile, const QString& environmentName);
+
     ConformanceRun(const ProviderProfile& profile, Options options, QObject* parent = nullptr);
 
     void start();

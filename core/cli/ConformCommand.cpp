@@ -73,10 +73,8 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
         return *code;
     }
     const ProviderProfile& profile = context.profile();
-    if (profile.steps.isEmpty() || profile.steps.first().kind != StepKind::Browser || !profile.refresh) {
-        io.err(tr("keyway-cli conform: '%1' uses provider '%2'; conform checks authorization-code providers with "
-                  "refresh tokens (provider oauth2-code)")
-                   .arg(name, profile.id));
+    if (!ConformanceRun::appliesTo(profile)) {
+        io.err(tr("keyway-cli conform: %1").arg(ConformanceRun::notApplicableReason(profile, name)));
         return ExitUsage;
     }
 

@@ -1,7 +1,6 @@
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
-#include "core/history/HistoryStore.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
@@ -456,7 +455,6 @@ int removeEnvironment(const CliCommand& command, const CliArguments& arguments, 
     if (!change.ok()) {
         return changeFailed(io, change);
     }
-    HistoryStore().clear(found->id); // history names the environment's endpoints: it goes too
     io.outLine(Text::tr("Removed environment '%1' and its keychain entries.").arg(name));
     return ExitOk;
 }

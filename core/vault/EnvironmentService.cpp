@@ -1,6 +1,7 @@
 #include "core/vault/EnvironmentService.h"
 
 #include "core/flow/TemplateResolver.h"
+#include "core/history/HistoryStore.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/util/Logging.h"
 #include "core/vault/SecretBatch.h"
@@ -400,6 +401,11 @@ void EnvironmentService::remove(const QString& id, ChangeDone done)
             });
             change.environment = environment;
             if (change.ok()) {
+                if (self->m_history) {
+                    self->m_history->clear(environment.id);
+                } else {
+                    HistoryStore().clear(environment.id);
+                }
                 Q_EMIT self->environmentRemoved(environment.id);
                 Q_EMIT self->environmentsChanged();
             }

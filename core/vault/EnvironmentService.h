@@ -13,6 +13,8 @@
 
 namespace keyway {
 
+class HistoryStore;
+
 class ProfileRegistry;
 struct ProviderProfile;
 
@@ -77,6 +79,10 @@ public:
                        SecretStore* secrets,
                        const QString& filePath = {},
                        QObject* parent = nullptr);
+
+    // History names an environment's endpoints and bodies, so remove() deletes it with the environment.
+    // Without a store set here the default history directory is used (the CLI).
+    void setHistoryStore(HistoryStore* history) { m_history = history; }
 
     const ProfileRegistry& profiles() const { return *m_profiles; }
     SecretStore& secrets() const { return *m_secrets; }
@@ -160,6 +166,7 @@ private:
     const ProfileRegistry* m_profiles;
     SecretStore* m_secrets;
     EnvironmentStore m_store;
+    HistoryStore* m_history = nullptr;
 };
 
 } // namespace keyway

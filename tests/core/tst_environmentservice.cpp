@@ -1,5 +1,6 @@
 #include "tests/support/MemorySecretStore.h"
 
+#include "core/history/HistoryStore.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentService.h"
 
@@ -153,6 +154,16 @@ private Q_SLOTS:
         QVERIFY(service.findById(astrada.id));
         QVERIFY(readAll(path()).contains("astrada"));
 
+        // The history of a kept environment is kept too.
+        QTemporaryDir historyDir;
+        HistoryStore history(historyDir.path());
+        service.setHistoryStore(&history);
+        HistoryEntry entry;
+        entry.method = QStringLiteral("GET");
+        entry.path = QStringLiteral("/v1/card/bins");
+        QVERIFY(history.append(astrada.id, entry));
+        QVERIFY(QFile::exists(history.filePath(astrada.id)));
+
         secrets.setFailure(SecretStatus::Ok);
         QSignalSpy removed(&service, &EnvironmentService::environmentRemoved);
         change = service.removeAndWait(astrada.id);
@@ -160,6 +171,8 @@ private Q_SLOTS:
         QCOMPARE(removed.size(), 1);
         QVERIFY(secrets.entries().isEmpty());
         QVERIFY(!service.findById(astrada.id));
+        // History names the environment's endpoints: it goes with the environment, in both faces.
+        QVERIFY(!QFile::exists(history.filePath(astrada.id)));
     }
 
     void duplicateCopiesSecretsButNotTheSignIn()

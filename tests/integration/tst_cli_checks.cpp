@@ -172,7 +172,10 @@ private Q_SLOTS:
         const QString env = addOAuthEnvironment(QStringLiteral("not-a-code-flow"), QStringLiteral("oauth2-client"));
         const CliRun run = cli({QStringLiteral("conform"), env});
         QCOMPARE(run.exitCode, 2);
-        QVERIFY(run.err.contains("oauth2-code"));
+        // The same sentence as the GUI's Check provider page (one rule, one text in core).
+        QVERIFY2(run.err.contains("apply to authorization-code providers that issue refresh tokens"),
+                 run.err.constData());
+        QVERIFY(run.err.startsWith("keyway-cli conform: "));
     }
 
 private:

@@ -127,11 +127,6 @@ ConformancePage::~ConformancePage()
     dropRun();
 }
 
-bool ConformancePage::supports(const ProviderProfile& profile)
-{
-    return !profile.steps.isEmpty() && profile.steps.first().kind == StepKind::Browser && profile.refresh.has_value();
-}
-
 void ConformancePage::buildUi()
 {
     m_title = new QLabel(this);
@@ -259,7 +254,7 @@ void ConformancePage::setEnvironment(const ProviderProfile* profile,
         cancel();
     }
     ++m_generation;
-    m_profile = profile && supports(*profile) ? profile : nullptr;
+    m_profile = profile && ConformanceRun::appliesTo(*profile) ? profile : nullptr;
     m_environmentName = environmentName;
     m_baseUrl = baseUrl;
     m_loader = std::move(loader);
@@ -283,13 +278,11 @@ void ConformancePage::setEnvironment(const ProviderProfile* profile,
         setStatus(tr("Press Run checks to start."));
     } else if (profile) {
         m_title->setText(tr("Check provider"));
-        m_intro->setText(tr("Not applicable: “%1” uses %2. The provider checks apply to authorization-code "
-                            "providers with refresh tokens (provider oauth2-code).")
-                             .arg(environmentName, profile->name));
+        m_intro->setText(ConformanceRun::notApplicableReason(*profile, environmentName));
         setStatus(QString());
     } else {
         m_title->setText(tr("Check provider"));
-        m_intro->setText(tr("Select an authorization-code environment (provider oauth2-code) to check it."));
+        m_intro->setText(tr("Select an environment that signs in through a browser to check its provider."));
         setStatus(QString());
     }
     updateControls();

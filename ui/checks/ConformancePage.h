@@ -39,7 +39,6 @@ public:
     ~ConformancePage() override;
 
     // True for profiles the checks apply to: a browser sign-in first and a refresh step.
-    static bool supports(const ProviderProfile& profile);
 
     // The environment to check; nullptr profile clears the page. The profile must outlive the page's
     // use of it (the window's ProfileRegistry owns it).

@@ -87,9 +87,8 @@ void RequestWorkspace::setEnvironment(const ProviderProfile* profile,
     m_history->setEnvironment(profile ? environment.id : QString());
 }
 
-void RequestWorkspace::clearHistory(const QString& environmentId)
+void RequestWorkspace::historyRemoved(const QString& environmentId)
 {
-    m_store->clear(environmentId);
     if (m_history->environmentId() == environmentId) {
         m_history->reload();
     }

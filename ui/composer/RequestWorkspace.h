@@ -33,7 +33,8 @@ public:
                         const QString& credentialSet,
                         SessionRegistry* sessions);
     // Forgets an environment's history (when the environment is deleted).
-    void clearHistory(const QString& environmentId);
+    // The history of `environmentId` was deleted with its environment (EnvironmentService::remove).
+    void historyRemoved(const QString& environmentId);
 
     RequestComposer* composer() const { return m_composer; }
     HistoryView* history() const { return m_history; }
