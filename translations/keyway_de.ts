@@ -60,12 +60,12 @@
         <translation>kann nicht ausgeführt werden: eine Token-Antwort enthält keine user_id (und auch kein ID-Token mit sub)</translation>
     </message>
     <message>
-        <source>user_id changed between two sign-ins of the same account: &quot;%1&quot; then &quot;%2&quot;</source>
-        <translation>user_id hat sich zwischen zwei Anmeldungen desselben Kontos geändert: erst &quot;%1&quot;, dann &quot;%2&quot;</translation>
+        <source>user_id changed between two sign-ins of the same account: "%1" then "%2"</source>
+        <translation>user_id hat sich zwischen zwei Anmeldungen desselben Kontos geändert: erst "%1", dann "%2"</translation>
     </message>
     <message>
-        <source>the same user_id &quot;%1&quot; on both sign-ins</source>
-        <translation>dieselbe user_id &quot;%1&quot; bei beiden Anmeldungen</translation>
+        <source>the same user_id "%1" on both sign-ins</source>
+        <translation>dieselbe user_id "%1" bei beiden Anmeldungen</translation>
     </message>
     <message>
         <source>cannot run: no refresh token to test with</source>
@@ -130,12 +130,16 @@
         </translation>
     </message>
     <message>
-        <source>cannot run: the provider&apos;s profile has no check request to call the API with</source>
+        <source>cannot run: the provider's profile has no check request to call the API with</source>
         <translation>kann nicht ausgeführt werden: Das Profil des Anbieters hat keine Prüfanfrage, mit der die API aufgerufen werden kann</translation>
     </message>
     <message>
         <source>cannot run: set %1 to an API call that needs the token</source>
         <translation>kann nicht ausgeführt werden: Setzen Sie %1 auf einen API-Aufruf, der das Token benötigt</translation>
+    </message>
+    <message>
+        <source>“%1” uses %2, which does not sign in through a browser with refresh tokens. The provider checks apply to authorization-code providers that issue refresh tokens.</source>
+        <translation>„%1“ verwendet %2 und meldet sich nicht über einen Browser mit Refresh-Tokens an. Die Anbieterprüfungen gelten für Authorization-Code-Anbieter, die Refresh-Tokens ausgeben.</translation>
     </message>
 </context>
 <context>
@@ -149,24 +153,24 @@
         <translation>Eine Umgebung braucht einen Namen.</translation>
     </message>
     <message>
-        <source>There is no provider profile &apos;%1&apos;; known: %2</source>
-        <translation>Es gibt kein Anbieterprofil &apos;%1&apos;; bekannt: %2</translation>
+        <source>There is no provider profile '%1'; known: %2</source>
+        <translation>Es gibt kein Anbieterprofil '%1'; bekannt: %2</translation>
     </message>
     <message>
         <source>An environment needs an id.</source>
         <translation>Eine Umgebung braucht eine ID.</translation>
     </message>
     <message>
-        <source>An environment named &apos;%1&apos; already exists.</source>
-        <translation>Eine Umgebung namens &apos;%1&apos; existiert bereits.</translation>
+        <source>An environment named '%1' already exists.</source>
+        <translation>Eine Umgebung namens '%1' existiert bereits.</translation>
     </message>
     <message>
-        <source>The secrets could not be stored, so &apos;%1&apos; was not created.</source>
-        <translation>Die Secrets konnten nicht gespeichert werden, daher wurde &apos;%1&apos; nicht angelegt.</translation>
+        <source>The secrets could not be stored, so '%1' was not created.</source>
+        <translation>Die Secrets konnten nicht gespeichert werden, daher wurde '%1' nicht angelegt.</translation>
     </message>
     <message>
-        <source>The environment &apos;%1&apos; does not exist any more.</source>
-        <translation>Die Umgebung &apos;%1&apos; existiert nicht mehr.</translation>
+        <source>The environment '%1' does not exist any more.</source>
+        <translation>Die Umgebung '%1' existiert nicht mehr.</translation>
     </message>
     <message>
         <source>The secrets could not be stored, so nothing was changed.</source>
@@ -189,8 +193,8 @@
         <translation>Die Umgebung existiert nicht mehr.</translation>
     </message>
     <message>
-        <source>The keychain entries of &apos;%1&apos; could not be removed, so the environment is kept.</source>
-        <translation>Die Schlüsselbundeinträge von &apos;%1&apos; konnten nicht entfernt werden, daher bleibt die Umgebung erhalten.</translation>
+        <source>The keychain entries of '%1' could not be removed, so the environment is kept.</source>
+        <translation>Die Schlüsselbundeinträge von '%1' konnten nicht entfernt werden, daher bleibt die Umgebung erhalten.</translation>
     </message>
 </context>
 <context>
@@ -228,8 +232,8 @@
         <translation>/version: Formatversion bis höchstens %1 erwartet</translation>
     </message>
     <message>
-        <source>duplicate environment &apos;%1&apos;</source>
-        <translation>doppelte Umgebung &apos;%1&apos;</translation>
+        <source>duplicate environment '%1'</source>
+        <translation>doppelte Umgebung '%1'</translation>
     </message>
     <message>
         <source>The environments file %1 is damaged (%2). It was moved to %3; Keyway starts with an empty list.</source>
@@ -252,8 +256,8 @@
         <translation>Eine Umgebung benötigt eine ID und einen Namen.</translation>
     </message>
     <message>
-        <source>An environment named &apos;%1&apos; already exists.</source>
-        <translation>Eine Umgebung namens &apos;%1&apos; existiert bereits.</translation>
+        <source>An environment named '%1' already exists.</source>
+        <translation>Eine Umgebung namens '%1' existiert bereits.</translation>
     </message>
     <message>
         <source>An environment with id %1 already exists.</source>
@@ -275,7 +279,7 @@
         <translation>keine Antwort</translation>
     </message>
     <message>
-        <source>Check the environment&apos;s base URL and that the provider is reachable.</source>
+        <source>Check the environment's base URL and that the provider is reachable.</source>
         <translation>Prüfen Sie die Basis-URL der Umgebung und ob der Anbieter erreichbar ist.</translation>
     </message>
     <message>
@@ -283,7 +287,7 @@
         <translation>die Antwort enthält unter %2 kein %1</translation>
     </message>
     <message>
-        <source>The provider&apos;s reply does not match the profile: check the base URL.</source>
+        <source>The provider's reply does not match the profile: check the base URL.</source>
         <translation>Die Antwort des Anbieters passt nicht zum Profil: Prüfen Sie die Basis-URL.</translation>
     </message>
     <message>
@@ -427,8 +431,8 @@
 <context>
     <name>keyway::ProfileLoader</name>
     <message>
-        <source>unknown key &quot;%1&quot;; expected one of: %2</source>
-        <translation>unbekannter Schlüssel &quot;%1&quot;; erwartet wird einer von: %2</translation>
+        <source>unknown key "%1"; expected one of: %2</source>
+        <translation>unbekannter Schlüssel "%1"; erwartet wird einer von: %2</translation>
     </message>
     <message>
         <source>expected an object, found %1</source>
@@ -471,8 +475,8 @@
         <translation>Zeichenkette erwartet</translation>
     </message>
     <message>
-        <source>expected a JSON pointer starting with &quot;/&quot;</source>
-        <translation>JSON-Pointer mit &quot;/&quot; am Anfang erwartet</translation>
+        <source>expected a JSON pointer starting with "/"</source>
+        <translation>JSON-Pointer mit "/" am Anfang erwartet</translation>
     </message>
     <message>
         <source>expected a string value (templates like {{clientId}} are strings)</source>
@@ -483,12 +487,12 @@
         <translation>kein gültiges JSON (Byte %1): %2</translation>
     </message>
     <message>
-        <source>expected lowercase letters, digits and dashes, e.g. &quot;my-provider&quot;</source>
-        <translation>Kleinbuchstaben, Ziffern und Bindestriche erwartet, z. B. &quot;my-provider&quot;</translation>
+        <source>expected lowercase letters, digits and dashes, e.g. "my-provider"</source>
+        <translation>Kleinbuchstaben, Ziffern und Bindestriche erwartet, z. B. "my-provider"</translation>
     </message>
     <message>
-        <source>expected letters, digits and underscores, e.g. &quot;client_id&quot;</source>
-        <translation>Buchstaben, Ziffern und Unterstriche erwartet, z. B. &quot;client_id&quot;</translation>
+        <source>expected letters, digits and underscores, e.g. "client_id"</source>
+        <translation>Buchstaben, Ziffern und Unterstriche erwartet, z. B. "client_id"</translation>
     </message>
     <message>
         <source>must be one of the choices</source>
@@ -499,12 +503,12 @@
         <translation>ein geheimes Feld kann keinen Standardwert haben</translation>
     </message>
     <message>
-        <source>duplicate field key &quot;%1&quot;</source>
-        <translation>doppelter Feldschlüssel &quot;%1&quot;</translation>
+        <source>duplicate field key "%1"</source>
+        <translation>doppelter Feldschlüssel "%1"</translation>
     </message>
     <message>
-        <source>expected exactly one of &quot;fields&quot; or &quot;credentialSets&quot;</source>
-        <translation>genau eines von &quot;fields&quot; oder &quot;credentialSets&quot; erwartet</translation>
+        <source>expected exactly one of "fields" or "credentialSets"</source>
+        <translation>genau eines von "fields" oder "credentialSets" erwartet</translation>
     </message>
     <message>
         <source>expected a non-empty array of credential fields</source>
@@ -515,48 +519,48 @@
         <translation>nicht leeres Array von Zugangsdatensätzen erwartet</translation>
     </message>
     <message>
-        <source>duplicate credential set &quot;%1&quot;</source>
-        <translation>doppelter Zugangsdatensatz &quot;%1&quot;</translation>
+        <source>duplicate credential set "%1"</source>
+        <translation>doppelter Zugangsdatensatz "%1"</translation>
     </message>
     <message>
         <source>only one credential set can be the default</source>
         <translation>nur ein Zugangsdatensatz kann der Standard sein</translation>
     </message>
     <message>
-        <source>&quot;codePointer&quot; and &quot;codeEquals&quot; go together</source>
-        <translation>&quot;codePointer&quot; und &quot;codeEquals&quot; gehören zusammen</translation>
+        <source>"codePointer" and "codeEquals" go together</source>
+        <translation>"codePointer" und "codeEquals" gehören zusammen</translation>
     </message>
     <message>
-        <source>expected &quot;exchange&quot;, &quot;browser&quot; or &quot;refresh&quot;</source>
-        <translation>&quot;exchange&quot;, &quot;browser&quot; oder &quot;refresh&quot; erwartet</translation>
+        <source>expected "exchange", "browser" or "refresh"</source>
+        <translation>"exchange", "browser" oder "refresh" erwartet</translation>
     </message>
     <message>
-        <source>the refresh step must have kind &quot;refresh&quot;</source>
-        <translation>der Refresh-Schritt muss kind &quot;refresh&quot; haben</translation>
+        <source>the refresh step must have kind "refresh"</source>
+        <translation>der Refresh-Schritt muss kind "refresh" haben</translation>
     </message>
     <message>
-        <source>a refresh step belongs under &quot;refresh&quot;, not in &quot;flow&quot;</source>
-        <translation>ein Refresh-Schritt gehört unter &quot;refresh&quot;, nicht in &quot;flow&quot;</translation>
+        <source>a refresh step belongs under "refresh", not in "flow"</source>
+        <translation>ein Refresh-Schritt gehört unter "refresh", nicht in "flow"</translation>
     </message>
     <message>
         <source>expected one of GET, POST, PUT, PATCH, DELETE</source>
         <translation>eines von GET, POST, PUT, PATCH, DELETE erwartet</translation>
     </message>
     <message>
-        <source>expected at most one of &quot;query&quot;, &quot;form&quot; or &quot;json&quot;</source>
-        <translation>höchstens eines von &quot;query&quot;, &quot;form&quot; oder &quot;json&quot; erwartet</translation>
+        <source>expected at most one of "query", "form" or "json"</source>
+        <translation>höchstens eines von "query", "form" oder "json" erwartet</translation>
     </message>
     <message>
-        <source>&quot;clientAuth&quot; needs &quot;clientId&quot; (and usually &quot;clientSecret&quot;)</source>
-        <translation>&quot;clientAuth&quot; benötigt &quot;clientId&quot; (und meist &quot;clientSecret&quot;)</translation>
+        <source>"clientAuth" needs "clientId" (and usually "clientSecret")</source>
+        <translation>"clientAuth" benötigt "clientId" (und meist "clientSecret")</translation>
     </message>
     <message>
-        <source>a browser step needs the authorization URL&apos;s parameters</source>
+        <source>a browser step needs the authorization URL's parameters</source>
         <translation>ein Browser-Schritt benötigt die Parameter der Autorisierungs-URL</translation>
     </message>
     <message>
-        <source>only browser steps have &quot;authorize&quot;</source>
-        <translation>nur Browser-Schritte haben &quot;authorize&quot;</translation>
+        <source>only browser steps have "authorize"</source>
+        <translation>nur Browser-Schritte haben "authorize"</translation>
     </message>
     <message>
         <source>expected an array of captures</source>
@@ -567,8 +571,8 @@
         <translation>nicht leeres Array von Flow-Schritten erwartet</translation>
     </message>
     <message>
-        <source>duplicate step id &quot;%1&quot;</source>
-        <translation>doppelte Schritt-ID &quot;%1&quot;</translation>
+        <source>duplicate step id "%1"</source>
+        <translation>doppelte Schritt-ID "%1"</translation>
     </message>
     <message>
         <source>{{%1}} names no credential field, earlier capture or flow variable</source>
@@ -579,60 +583,60 @@
         <translation>fehlt: wie das Access-Token gesendet wird (header, prefix, capture)</translation>
     </message>
     <message>
-        <source>no flow step captures &quot;%1&quot;</source>
-        <translation>kein Flow-Schritt erfasst &quot;%1&quot;</translation>
+        <source>no flow step captures "%1"</source>
+        <translation>kein Flow-Schritt erfasst "%1"</translation>
     </message>
     <message>
         <source>expected an array of hints</source>
         <translation>Array von Hinweisen erwartet</translation>
     </message>
     <message>
-        <source>a hint needs at least one of &quot;code&quot;, &quot;status&quot; or &quot;when&quot;</source>
-        <translation>ein Hinweis benötigt mindestens eines von &quot;code&quot;, &quot;status&quot; oder &quot;when&quot;</translation>
+        <source>a hint needs at least one of "code", "status" or "when"</source>
+        <translation>ein Hinweis benötigt mindestens eines von "code", "status" oder "when"</translation>
     </message>
     <message>
-        <source>expected &quot;empty:&lt;JSON pointer&gt;&quot;</source>
-        <translation>&quot;empty:&lt;JSON-Pointer&gt;&quot; erwartet</translation>
+        <source>expected "empty:&lt;JSON pointer&gt;"</source>
+        <translation>"empty:&lt;JSON-Pointer&gt;" erwartet</translation>
     </message>
     <message>
-        <source>expected an array of {&quot;method&quot;, &quot;path&quot;} rules</source>
-        <translation>Array von {&quot;method&quot;, &quot;path&quot;}-Regeln erwartet</translation>
+        <source>expected an array of {"method", "path"} rules</source>
+        <translation>Array von {"method", "path"}-Regeln erwartet</translation>
     </message>
     <message>
-        <source>expected a path starting with &quot;/&quot;</source>
-        <translation>Pfad mit &quot;/&quot; am Anfang erwartet</translation>
+        <source>expected a path starting with "/"</source>
+        <translation>Pfad mit "/" am Anfang erwartet</translation>
     </message>
     <message>
         <source>expected an array of sample requests</source>
         <translation>Array von Beispielanfragen erwartet</translation>
     </message>
     <message>
-        <source>envelope codes need &quot;apiSuccess&quot; with a &quot;codePointer&quot;</source>
-        <translation>Envelope-Codes benötigen &quot;apiSuccess&quot; mit einem &quot;codePointer&quot;</translation>
+        <source>envelope codes need "apiSuccess" with a "codePointer"</source>
+        <translation>Envelope-Codes benötigen "apiSuccess" mit einem "codePointer"</translation>
     </message>
     <message>
         <source>{{%1}} names no credential field</source>
         <translation>{{%1}} bezeichnet kein Zugangsdatenfeld</translation>
     </message>
     <message>
-        <source>expected a non-empty array of &quot;hex&quot; and/or &quot;base64&quot;</source>
-        <translation>nicht leeres Array aus &quot;hex&quot; und/oder &quot;base64&quot; erwartet</translation>
+        <source>expected a non-empty array of "hex" and/or "base64"</source>
+        <translation>nicht leeres Array aus "hex" und/oder "base64" erwartet</translation>
     </message>
     <message>
-        <source>expected &quot;hex&quot; or &quot;base64&quot;</source>
-        <translation>&quot;hex&quot; oder &quot;base64&quot; erwartet</translation>
+        <source>expected "hex" or "base64"</source>
+        <translation>"hex" oder "base64" erwartet</translation>
     </message>
     <message>
         <source>names no credential field; expected one of: %1</source>
         <translation>bezeichnet kein Zugangsdatenfeld; erwartet wird eines von: %1</translation>
     </message>
     <message>
-        <source>field &quot;%1&quot; must be declared &quot;secret&quot;: true (it signs webhooks)</source>
-        <translation>Feld &quot;%1&quot; muss als &quot;secret&quot;: true deklariert sein (es signiert Webhooks)</translation>
+        <source>field "%1" must be declared "secret": true (it signs webhooks)</source>
+        <translation>Feld "%1" muss als "secret": true deklariert sein (es signiert Webhooks)</translation>
     </message>
     <message>
-        <source>expected an HTTP header name, e.g. &quot;X-Signature&quot;</source>
-        <translation>HTTP-Header-Name erwartet, z. B. &quot;X-Signature&quot;</translation>
+        <source>expected an HTTP header name, e.g. "X-Signature"</source>
+        <translation>HTTP-Header-Name erwartet, z. B. "X-Signature"</translation>
     </message>
 </context>
 <context>
@@ -642,8 +646,423 @@
         <translation>kann nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <source>provider id &quot;%1&quot; is already defined by %2</source>
-        <translation>Anbieter-ID &quot;%1&quot; ist bereits durch %2 definiert</translation>
+        <source>provider id "%1" is already defined by %2</source>
+        <translation>Anbieter-ID "%1" ist bereits durch %2 definiert</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ProviderProfile</name>
+    <message>
+        <source>Client credentials grant with two credential sets per environment: API credentials for backend operations (subaccounts, webhooks, transactions, cards) and SDK credentials limited to card enrollment. Both POST JSON to /oauth/token for a 5-minute JWT; there is no refresh token.</source>
+        <translation>Client-Credentials-Grant mit zwei Zugangsdatensätzen je Umgebung: API-Zugangsdaten für Backend-Vorgänge (Unterkonten, Webhooks, Transaktionen, Karten) und SDK-Zugangsdaten, die nur für die Kartenregistrierung gelten. Beide senden JSON per POST an /oauth/token und erhalten ein JWT für 5 Minuten; ein Refresh-Token gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>API client ID</source>
+        <translation>API-Client-ID</translation>
+    </message>
+    <message>
+        <source>API client secret</source>
+        <translation>API-Client-Secret</translation>
+    </message>
+    <message>
+        <source>SDK client ID</source>
+        <translation>SDK-Client-ID</translation>
+    </message>
+    <message>
+        <source>SDK client secret</source>
+        <translation>SDK-Client-Secret</translation>
+    </message>
+    <message>
+        <source>API credentials</source>
+        <translation>API-Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>Backend API operations: subaccounts, webhooks, transactions, cards.</source>
+        <translation>Backend-API-Vorgänge: Unterkonten, Webhooks, Transaktionen, Karten.</translation>
+    </message>
+    <message>
+        <source>SDK credentials</source>
+        <translation>SDK-Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>Card enrollment through the Web SDK only; refused on backend endpoints.</source>
+        <translation>Nur Kartenregistrierung über das Web-SDK; an Backend-Endpunkten abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Obtain an access token</source>
+        <translation>Zugriffstoken holen</translation>
+    </message>
+    <message>
+        <source>JSON POST to /oauth/token with grant_type=client_credentials; the JWT lives 5 minutes.</source>
+        <translation>JSON-POST an /oauth/token mit grant_type=client_credentials; das JWT gilt 5 Minuten.</translation>
+    </message>
+    <message>
+        <source>Astrada refused the client credentials: check client_id and client_secret of this credential set.</source>
+        <translation>Astrada hat die Client-Zugangsdaten abgelehnt: Prüfen Sie client_id und client_secret dieses Zugangsdatensatzes.</translation>
+    </message>
+    <message>
+        <source>The 5-minute token expired or is invalid; Keyway requests a new one once.</source>
+        <translation>Das 5-Minuten-Token ist abgelaufen oder ungültig; Keyway fordert einmal ein neues an.</translation>
+    </message>
+    <message>
+        <source>List transactions</source>
+        <translation>Transaktionen auflisten</translation>
+    </message>
+    <message>
+        <source>List subaccounts</source>
+        <translation>Unterkonten auflisten</translation>
+    </message>
+    <message>
+        <source>Client credentials grant. POST client_id, client_secret and grant_type as a form to /token (the secret only ever in the POST body, never in a URL) and send the access_token as Authorization: Bearer. Tokens last one hour and are not to be persisted; after that calls answer 401 until you re-authenticate. Credentials are unique per environment.</source>
+        <translation>Client-Credentials-Grant. client_id, client_secret und grant_type als Formular per POST an /token senden (das Secret nur im POST-Body, nie in einer URL) und das access_token als Authorization: Bearer mitschicken. Tokens gelten eine Stunde und dürfen nicht gespeichert werden; danach antworten Aufrufe mit 401, bis Sie sich neu authentifizieren. Zugangsdaten gelten jeweils nur für eine Umgebung.</translation>
+    </message>
+    <message>
+        <source>Client ID</source>
+        <translation>Client-ID</translation>
+    </message>
+    <message>
+        <source>Public identifier from onboarding, unique per environment.</source>
+        <translation>Öffentliche Kennung aus dem Onboarding, je Umgebung eindeutig.</translation>
+    </message>
+    <message>
+        <source>Client secret</source>
+        <translation>Client-Secret</translation>
+    </message>
+    <message>
+        <source>Never share it; only ever sent in the POST body of /token.</source>
+        <translation>Niemals weitergeben; wird nur im POST-Body von /token gesendet.</translation>
+    </message>
+    <message>
+        <source>Get an access token</source>
+        <translation>Zugriffstoken holen</translation>
+    </message>
+    <message>
+        <source>Form-encoded POST to /token with grant_type=client_credentials.</source>
+        <translation>Formularkodierter POST an /token mit grant_type=client_credentials.</translation>
+    </message>
+    <message>
+        <source>The token endpoint refused the client credentials: check client_id and client_secret, and that they belong to this environment's URL (credentials are unique per environment).</source>
+        <translation>Der Token-Endpunkt hat die Client-Zugangsdaten abgelehnt: Prüfen Sie client_id und client_secret und ob sie zur URL dieser Umgebung gehören (Zugangsdaten gelten jeweils nur für eine Umgebung).</translation>
+    </message>
+    <message>
+        <source>The token endpoint rejected the request: it takes a form-encoded body with client_id, client_secret and grant_type=client_credentials.</source>
+        <translation>Der Token-Endpunkt hat die Anfrage abgewiesen: Er erwartet einen formularkodierten Body mit client_id, client_secret und grant_type=client_credentials.</translation>
+    </message>
+    <message>
+        <source>The access token expired (they last one hour) or belongs to another environment. Keyway renews it once; if this persists, check the credentials for this environment.</source>
+        <translation>Das Zugriffstoken ist abgelaufen (es gilt eine Stunde) oder gehört zu einer anderen Umgebung. Keyway erneuert es einmal; bleibt der Fehler, prüfen Sie die Zugangsdaten dieser Umgebung.</translation>
+    </message>
+    <message>
+        <source>List accounts</source>
+        <translation>Konten auflisten</translation>
+    </message>
+    <message>
+        <source>The accounts the credentials can see.</source>
+        <translation>Die Konten, die diese Zugangsdaten sehen dürfen.</translation>
+    </message>
+    <message>
+        <source>Client credentials grant. POST client_id, client_secret and grant_type as JSON to /api/reporting/v1/auth/token; the reply is a JSON:API document whose data.attributes.access_token is a JWT (typically 24 hours) with scopes. Send it as Authorization: Bearer to /api/transaction/v1/…</source>
+        <translation>Client-Credentials-Grant. client_id, client_secret und grant_type als JSON per POST an /api/reporting/v1/auth/token senden; die Antwort ist ein JSON:API-Dokument, dessen data.attributes.access_token ein JWT mit Scopes ist (meist 24 Stunden gültig). Senden Sie es als Authorization: Bearer an /api/transaction/v1/…</translation>
+    </message>
+    <message>
+        <source>Your application's public identifier.</source>
+        <translation>Die öffentliche Kennung Ihrer Anwendung.</translation>
+    </message>
+    <message>
+        <source>Your application's private key.</source>
+        <translation>Der private Schlüssel Ihrer Anwendung.</translation>
+    </message>
+    <message>
+        <source>Request an access token</source>
+        <translation>Zugriffstoken anfordern</translation>
+    </message>
+    <message>
+        <source>JSON POST to /api/reporting/v1/auth/token with grant_type=client_credentials.</source>
+        <translation>JSON-POST an /api/reporting/v1/auth/token mit grant_type=client_credentials.</translation>
+    </message>
+    <message>
+        <source>Malformed token request (400): check client_id, client_secret and grant_type=client_credentials.</source>
+        <translation>Fehlerhafte Token-Anfrage (400): Prüfen Sie client_id, client_secret und grant_type=client_credentials.</translation>
+    </message>
+    <message>
+        <source>eCard refused the client credentials: check client_id and client_secret for this environment.</source>
+        <translation>eCard hat die Client-Zugangsdaten abgelehnt: Prüfen Sie client_id und client_secret dieser Umgebung.</translation>
+    </message>
+    <message>
+        <source>The access token is invalid or expired; Keyway requests a new one once.</source>
+        <translation>Das Zugriffstoken ist ungültig oder abgelaufen; Keyway fordert einmal ein neues an.</translation>
+    </message>
+    <message>
+        <source>The token is valid but lacks the scope this endpoint needs; ask eCard to grant it to your client.</source>
+        <translation>Das Token ist gültig, aber ihm fehlt der Scope, den dieser Endpunkt braucht; bitten Sie eCard, ihn Ihrem Client zu gewähren.</translation>
+    </message>
+    <message>
+        <source>Needs the read:transactions scope.</source>
+        <translation>Braucht den Scope read:transactions.</translation>
+    </message>
+    <message>
+        <source>List reports</source>
+        <translation>Berichte auflisten</translation>
+    </message>
+    <message>
+        <source>Needs the read:reports scope.</source>
+        <translation>Braucht den Scope read:reports.</translation>
+    </message>
+    <message>
+        <source>List settlements</source>
+        <translation>Abrechnungen auflisten</translation>
+    </message>
+    <message>
+        <source>Needs the read:settlements scope, which a client may not have (403).</source>
+        <translation>Braucht den Scope read:settlements, den ein Client eventuell nicht hat (403).</translation>
+    </message>
+    <message>
+        <source>Any OAuth 2.0 client-credentials provider: a form POST with grant_type=client_credentials to the token URL, client authentication in the body or as HTTP Basic (RFC 6749 §2.3.1), and the access token sent as Authorization: Bearer.</source>
+        <translation>Jeder OAuth-2.0-Anbieter mit Client-Credentials-Grant: ein Formular-POST mit grant_type=client_credentials an die Token-URL, Client-Authentifizierung im Body oder per HTTP Basic (RFC 6749 §2.3.1) und das Zugriffstoken als Authorization: Bearer.</translation>
+    </message>
+    <message>
+        <source>Token URL</source>
+        <translation>Token-URL</translation>
+    </message>
+    <message>
+        <source>The token endpoint. Absolute, or relative to the base URL.</source>
+        <translation>Der Token-Endpunkt. Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>Space-separated scopes.</source>
+        <translation>Scopes, durch Leerzeichen getrennt.</translation>
+    </message>
+    <message>
+        <source>Client authentication</source>
+        <translation>Client-Authentifizierung</translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic.</source>
+        <translation>body: client_id und client_secret im Formular; basic: HTTP Basic.</translation>
+    </message>
+    <message>
+        <source>Form POST grant_type=client_credentials to the token URL.</source>
+        <translation>Formular-POST mit grant_type=client_credentials an die Token-URL.</translation>
+    </message>
+    <message>
+        <source>The provider refused the client credentials (invalid_client): check client_id, client_secret and client_auth (body or basic).</source>
+        <translation>Der Anbieter hat die Client-Zugangsdaten abgelehnt (invalid_client): Prüfen Sie client_id, client_secret und client_auth (body oder basic).</translation>
+    </message>
+    <message>
+        <source>The provider refused the requested scope (invalid_scope): check the scope field.</source>
+        <translation>Der Anbieter hat den angeforderten Scope abgelehnt (invalid_scope): Prüfen Sie das Feld „Scope“.</translation>
+    </message>
+    <message>
+        <source>This client may not use the client credentials grant (unauthorized_client).</source>
+        <translation>Dieser Client darf den Client-Credentials-Grant nicht verwenden (unauthorized_client).</translation>
+    </message>
+    <message>
+        <source>The access token was refused; Keyway renews it once.</source>
+        <translation>Das Zugriffstoken wurde abgelehnt; Keyway erneuert es einmal.</translation>
+    </message>
+    <message>
+        <source>Who am I</source>
+        <translation>Wer bin ich</translation>
+    </message>
+    <message>
+        <source>The sandbox's protected resource; a real provider has its own API paths.</source>
+        <translation>Die geschützte Ressource der Sandbox; ein echter Anbieter hat eigene API-Pfade.</translation>
+    </message>
+    <message>
+        <source>Any OAuth 2.0 authorization-code provider, such as the ones Seam connects to: the user signs in in the system browser (PKCE S256, random state, loopback redirect to http://127.0.0.1/callback on any port), the code is exchanged for an access token, a refresh token and a stable user_id, and the refresh token renews the access token. Register http://127.0.0.1/callback as a redirect URI once.</source>
+        <translation>Jeder OAuth-2.0-Anbieter mit Authorization-Code-Grant, etwa die, mit denen Seam verbindet: Die Anmeldung erfolgt im Systembrowser (PKCE S256, zufälliger State, Loopback-Weiterleitung an http://127.0.0.1/callback auf beliebigem Port), der Code wird gegen ein Zugriffstoken, ein Refresh-Token und eine stabile user_id getauscht, und das Refresh-Token erneuert das Zugriffstoken. Registrieren Sie http://127.0.0.1/callback einmal als Weiterleitungs-URI.</translation>
+    </message>
+    <message>
+        <source>Authorization URL</source>
+        <translation>Autorisierungs-URL</translation>
+    </message>
+    <message>
+        <source>Where the browser signs in. Absolute, or relative to the base URL.</source>
+        <translation>Wo sich der Browser anmeldet. Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL.</source>
+        <translation>Der Token-Endpunkt (Code-Austausch und Erneuerung). Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Confidential clients only; public clients have none and rely on PKCE.</source>
+        <translation>Nur für vertrauliche Clients; öffentliche Clients haben keins und verlassen sich auf PKCE.</translation>
+    </message>
+    <message>
+        <source>Space-separated scopes, e.g. "openid offline_access".</source>
+        <translation>Scopes, durch Leerzeichen getrennt, z. B. "openid offline_access".</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Sent on sign-ins: login forces re-authentication; OpenID Connect servers grant offline_access only with consent.</source>
+        <translation>Wird bei Anmeldungen gesendet: login erzwingt eine erneute Anmeldung; OpenID-Connect-Server gewähren offline_access nur mit Zustimmung (consent).</translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1).</source>
+        <translation>body: client_id und client_secret im Formular; basic: HTTP Basic (RFC 6749 §2.3.1).</translation>
+    </message>
+    <message>
+        <source>Probe path</source>
+        <translation>Prüfpfad</translation>
+    </message>
+    <message>
+        <source>An API call that proves the access token works, e.g. /api/me. Needed by conform.</source>
+        <translation>Ein API-Aufruf, der beweist, dass das Zugriffstoken funktioniert, z. B. /api/me. Für die Anbieterprüfung nötig.</translation>
+    </message>
+    <message>
+        <source>Sign in in the browser</source>
+        <translation>Im Browser anmelden</translation>
+    </message>
+    <message>
+        <source>Opens the authorization URL with PKCE and state; the provider redirects back to Keyway's loopback listener with a code.</source>
+        <translation>Öffnet die Autorisierungs-URL mit PKCE und State; der Anbieter leitet mit einem Code zurück an Keyways Loopback-Empfänger.</translation>
+    </message>
+    <message>
+        <source>Exchange the code for tokens</source>
+        <translation>Code gegen Tokens tauschen</translation>
+    </message>
+    <message>
+        <source>Form POST to the token URL with the code, the redirect URI and the PKCE verifier.</source>
+        <translation>Formular-POST an die Token-URL mit dem Code, der Weiterleitungs-URI und dem PKCE-Verifier.</translation>
+    </message>
+    <message>
+        <source>Refresh the access token</source>
+        <translation>Zugriffstoken erneuern</translation>
+    </message>
+    <message>
+        <source>Form POST grant_type=refresh_token to the token URL; a new refresh token in the reply replaces the old one at once.</source>
+        <translation>Formular-POST mit grant_type=refresh_token an die Token-URL; ein neues Refresh-Token in der Antwort ersetzt das alte sofort.</translation>
+    </message>
+    <message>
+        <source>The provider refused the code (invalid_grant): it was already used, expired, or the redirect URI / PKCE verifier does not match. Sign in again.</source>
+        <translation>Der Anbieter hat den Code abgelehnt (invalid_grant): Er wurde schon verwendet, ist abgelaufen, oder Weiterleitungs-URI bzw. PKCE-Verifier passen nicht. Melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <source>The sign-in was denied in the browser (access_denied).</source>
+        <translation>Die Anmeldung wurde im Browser abgelehnt (access_denied).</translation>
+    </message>
+    <message>
+        <source>The provider does not accept the loopback redirect: register http://127.0.0.1/callback as a redirect URI.</source>
+        <translation>Der Anbieter akzeptiert die Loopback-Weiterleitung nicht: Registrieren Sie http://127.0.0.1/callback als Weiterleitungs-URI.</translation>
+    </message>
+    <message>
+        <source>Probe</source>
+        <translation>Prüfaufruf</translation>
+    </message>
+    <message>
+        <source>The protected resource named in the probe_path field.</source>
+        <translation>Die geschützte Ressource aus dem Feld „Prüfpfad“ (probe_path).</translation>
+    </message>
+    <message>
+        <source>Card issuing. Two-step authorization code grant: GET /v1/oauth/authorize with your clientId returns a single-use code (10 minutes), which POST /v1/oauth/access-token exchanges with your clientSecret for a 24-hour access token sent as the x-access-token header. Every reply is a {"code", "msg", "data"} envelope where "000000" means success, errors included.</source>
+        <translation>Kartenausgabe. Authorization-Code-Grant in zwei Schritten: GET /v1/oauth/authorize mit Ihrer clientId liefert einen Einmal-Code (10 Minuten), den POST /v1/oauth/access-token zusammen mit Ihrem clientSecret gegen ein 24-Stunden-Zugriffstoken tauscht, das im Header x-access-token gesendet wird. Jede Antwort, auch eine Fehlermeldung, ist ein {"code", "msg", "data"}-Umschlag, in dem "000000" Erfolg bedeutet.</translation>
+    </message>
+    <message>
+        <source>Identifies your program. Sent as a query parameter to /v1/oauth/authorize.</source>
+        <translation>Kennzeichnet Ihr Programm. Wird als Query-Parameter an /v1/oauth/authorize gesendet.</translation>
+    </message>
+    <message>
+        <source>Signs OAuth token requests. Treat like a password.</source>
+        <translation>Signiert OAuth-Token-Anfragen. Behandeln Sie es wie ein Passwort.</translation>
+    </message>
+    <message>
+        <source>Parent account ID</source>
+        <translation>ID des Hauptkontos</translation>
+    </message>
+    <message>
+        <source>UUID of your top-level partner account. Required when creating user sub-accounts.</source>
+        <translation>UUID Ihres obersten Partnerkontos. Nötig, um Unterkonten für Nutzer anzulegen.</translation>
+    </message>
+    <message>
+        <source>Merchant ID</source>
+        <translation>Händler-ID</translation>
+    </message>
+    <message>
+        <source>UUID of your master merchant account. Used to fund user budgets via inter-account transfers.</source>
+        <translation>UUID Ihres Haupt-Händlerkontos. Damit werden Nutzerbudgets über Umbuchungen zwischen Konten aufgeladen.</translation>
+    </message>
+    <message>
+        <source>Default BIN ID</source>
+        <translation>Standard-BIN-ID</translation>
+    </message>
+    <message>
+        <source>UUID of the BIN your program issues from. See GET /v1/card/bins.</source>
+        <translation>UUID der BIN, aus der Ihr Programm Karten ausgibt. Siehe GET /v1/card/bins.</translation>
+    </message>
+    <message>
+        <source>Webhook secret</source>
+        <translation>Webhook-Secret</translation>
+    </message>
+    <message>
+        <source>Verifies HMAC-SHA256 signatures on incoming webhooks.</source>
+        <translation>Prüft die HMAC-SHA256-Signaturen eingehender Webhooks.</translation>
+    </message>
+    <message>
+        <source>Get an authorization code</source>
+        <translation>Autorisierungscode holen</translation>
+    </message>
+    <message>
+        <source>GET /v1/oauth/authorize with your clientId returns a single-use code that expires in 10 minutes.</source>
+        <translation>GET /v1/oauth/authorize mit Ihrer clientId liefert einen Einmal-Code, der nach 10 Minuten abläuft.</translation>
+    </message>
+    <message>
+        <source>Exchange the code for an access token</source>
+        <translation>Code gegen ein Zugriffstoken tauschen</translation>
+    </message>
+    <message>
+        <source>POST clientId, clientSecret and the code to /v1/oauth/access-token; the access token lasts 24 hours.</source>
+        <translation>clientId, clientSecret und den Code per POST an /v1/oauth/access-token senden; das Zugriffstoken gilt 24 Stunden.</translation>
+    </message>
+    <message>
+        <source>Seismic refused the clientId (40001 Invalid parameter): check the credential string and that the base URL is this environment's.</source>
+        <translation>Seismic hat die clientId abgelehnt (40001 Invalid parameter): Prüfen Sie den Wert und ob die Basis-URL zu dieser Umgebung gehört.</translation>
+    </message>
+    <message>
+        <source>The authorization code was already used or has expired (codes are single-use and live 10 minutes): run step 1 again for a fresh code.</source>
+        <translation>Der Autorisierungscode wurde schon verwendet oder ist abgelaufen (Codes gelten einmal und 10 Minuten): Führen Sie Schritt 1 erneut aus, um einen neuen Code zu holen.</translation>
+    </message>
+    <message>
+        <source>Seismic refused the client credentials at the token step (40399 permission denied): check clientSecret (and clientId) for this environment. Running the flow again will not help until they are right.</source>
+        <translation>Seismic hat die Client-Zugangsdaten beim Token-Schritt abgelehnt (40399 permission denied): Prüfen Sie clientSecret (und clientId) dieser Umgebung. Den Ablauf erneut auszuführen hilft erst, wenn sie stimmen.</translation>
+    </message>
+    <message>
+        <source>Seismic answered 40399 permission denied on an API call: the access token expired, was revoked, or belongs to another environment. Keyway renews it once; if this persists, run the flow again against this environment's base URL.</source>
+        <translation>Seismic hat einen API-Aufruf mit 40399 permission denied beantwortet: Das Zugriffstoken ist abgelaufen, wurde widerrufen oder gehört zu einer anderen Umgebung. Keyway erneuert es einmal; bleibt der Fehler, führen Sie den Ablauf erneut gegen die Basis-URL dieser Umgebung aus.</translation>
+    </message>
+    <message>
+        <source>Seismic answered 40001 Invalid parameter: a required field is missing or malformed.</source>
+        <translation>Seismic hat mit 40001 Invalid parameter geantwortet: Ein Pflichtfeld fehlt oder ist fehlerhaft.</translation>
+    </message>
+    <message>
+        <source>List BINs</source>
+        <translation>BINs auflisten</translation>
+    </message>
+    <message>
+        <source>The BINs your program may issue from; every program has at least one.</source>
+        <translation>Die BINs, aus denen Ihr Programm Karten ausgeben darf; jedes Programm hat mindestens eine.</translation>
+    </message>
+    <message>
+        <source>Create a cardholder</source>
+        <translation>Karteninhaber anlegen</translation>
+    </message>
+    <message>
+        <source>Create a budget</source>
+        <translation>Budget anlegen</translation>
+    </message>
+    <message>
+        <source>SDK credentials are limited to card enrollment. Use the API credential set (api) for backend endpoints.</source>
+        <translation>SDK-Zugangsdaten gelten nur für die Kartenregistrierung. Verwenden Sie für Backend-Endpunkte den API-Zugangsdatensatz (api).</translation>
+    </message>
+    <message>
+        <source>The provider refused the refresh token (invalid_grant): it was revoked, rotated or expired. Sign in again.</source>
+        <translation>Der Anbieter hat das Refresh-Token abgelehnt (invalid_grant): Es wurde widerrufen, ersetzt oder ist abgelaufen. Melden Sie sich erneut an.</translation>
     </message>
 </context>
 <context>
@@ -677,8 +1096,8 @@
         <translation>Der Anbieter hat die Anfrage verstanden, aber abgelehnt (403 Forbidden): Den Zugangsdaten fehlt die Berechtigung oder der Scope, die dieser Endpunkt benötigt.</translation>
     </message>
     <message>
-        <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
-        <translation>Der Anbieter antwortete mit dem OAuth-Fehler &quot;%1&quot;.</translation>
+        <source>The provider answered with the OAuth error "%1".</source>
+        <translation>Der Anbieter antwortete mit dem OAuth-Fehler "%1".</translation>
     </message>
     <message>
         <source>The provider answered with error code %1.</source>
@@ -731,7 +1150,7 @@
 <context>
     <name>keyway::Session</name>
     <message>
-        <source>%1 is not on this environment&apos;s origin (%2)</source>
+        <source>%1 is not on this environment's origin (%2)</source>
         <translation>%1 liegt nicht am Origin dieser Umgebung (%2)</translation>
     </message>
     <message>
@@ -823,7 +1242,7 @@
         <translation>ohne umgebenden Leerraum</translation>
     </message>
     <message>
-        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment&apos;s secret.</source>
+        <source>Valid: the %1 signature matches HMAC-SHA256 of the body with this environment's secret.</source>
         <translation>Gültig: Die %1-Signatur stimmt mit dem HMAC-SHA256 des Bodys mit dem Secret dieser Umgebung überein.</translation>
     </message>
     <message>
@@ -867,11 +1286,11 @@
         <translation> oder </translation>
     </message>
     <message>
-        <source> (optionally &quot;%1&quot; first)</source>
-        <translation> (optional mit vorangestelltem &quot;%1&quot;)</translation>
+        <source> (optionally "%1" first)</source>
+        <translation> (optional mit vorangestelltem "%1")</translation>
     </message>
     <message>
-        <source>The signature is written in %1, but this provider sends %2 in the %3 header: copy the header&apos;s value unchanged.</source>
+        <source>The signature is written in %1, but this provider sends %2 in the %3 header: copy the header's value unchanged.</source>
         <translation>Die Signatur ist in %1 geschrieben, aber dieser Anbieter sendet %2 im Header %3: Kopieren Sie den Wert des Headers unverändert.</translation>
     </message>
     <message>
@@ -879,7 +1298,7 @@
         <translation>Die Signatur stimmt nicht überein: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde, oder der Body wurde nach dem Signieren verändert.</translation>
     </message>
     <message>
-        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment&apos;s %1), or the body was changed after it was signed.</source>
+        <source>The signature does not match: the secret is not the one that signed this webhook (check the environment's %1), or the body was changed after it was signed.</source>
         <translation>Die Signatur stimmt nicht überein: Das Secret ist nicht das, mit dem dieser Webhook signiert wurde (prüfen Sie %1 der Umgebung), oder der Body wurde nach dem Signieren verändert.</translation>
     </message>
 </context>
@@ -905,7 +1324,7 @@
         <translation>Aufruf:</translation>
     </message>
     <message>
-        <source>  keyway-cli COMMAND --help | keyway-cli help COMMAND   (a command&apos;s options)
+        <source>  keyway-cli COMMAND --help | keyway-cli help COMMAND   (a command's options)
   keyway-cli --version
 
 Exit codes: 0 ok, 1 the provider refused the call, 2 usage or bad input (also: standard
@@ -919,20 +1338,20 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
 5 der Server war nicht erreichbar (Verbindung, TLS, Zeitüberschreitung, Frist von --max-time).</translation>
     </message>
     <message>
-        <source>keyway-cli: no command &apos;%1&apos;.</source>
-        <translation>keyway-cli: Es gibt keinen Befehl &apos;%1&apos;.</translation>
+        <source>keyway-cli: no command '%1'.</source>
+        <translation>keyway-cli: Es gibt keinen Befehl '%1'.</translation>
     </message>
     <message>
         <source>keyway-cli %1: missing sub-command.</source>
         <translation>keyway-cli %1: Unterbefehl fehlt.</translation>
     </message>
     <message>
-        <source>keyway-cli %1: unknown sub-command &apos;%2&apos;.</source>
-        <translation>keyway-cli %1: unbekannter Unterbefehl &apos;%2&apos;.</translation>
+        <source>keyway-cli %1: unknown sub-command '%2'.</source>
+        <translation>keyway-cli %1: unbekannter Unterbefehl '%2'.</translation>
     </message>
     <message>
-        <source>keyway-cli: unknown command &apos;%1&apos;.</source>
-        <translation>keyway-cli: unbekannter Befehl &apos;%1&apos;.</translation>
+        <source>keyway-cli: unknown command '%1'.</source>
+        <translation>keyway-cli: unbekannter Befehl '%1'.</translation>
     </message>
     <message>
         <source>keyway-cli: could not write to standard output (%1).</source>
@@ -954,8 +1373,8 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Optionen:</translation>
     </message>
     <message>
-        <source>unknown option &apos;%1&apos;.</source>
-        <translation>unbekannte Option &apos;%1&apos;.</translation>
+        <source>unknown option '%1'.</source>
+        <translation>unbekannte Option '%1'.</translation>
     </message>
     <message>
         <source>Valid options: %1</source>
@@ -981,20 +1400,16 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>JSON Lines: die Ereignisse, ein Prüfobjekt je Prüfung, dann das Ergebnis.</translation>
     </message>
     <message>
-        <source>unexpected argument &apos;%1&apos;</source>
-        <translation>unerwartetes Argument &apos;%1&apos;</translation>
+        <source>unexpected argument '%1'</source>
+        <translation>unerwartetes Argument '%1'</translation>
     </message>
     <message>
         <source>missing the environment NAME</source>
         <translation>der NAME der Umgebung fehlt</translation>
     </message>
     <message>
-        <source>--max-time must be a number of seconds above 0, not &apos;%1&apos;</source>
-        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein, nicht &apos;%1&apos;</translation>
-    </message>
-    <message>
-        <source>keyway-cli conform: &apos;%1&apos; uses provider &apos;%2&apos;; conform checks authorization-code providers with refresh tokens (provider oauth2-code)</source>
-        <translation>keyway-cli conform: &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;; conform prüft Authorization-Code-Anbieter mit Refresh-Tokens (Anbieter oauth2-code)</translation>
+        <source>--max-time must be a number of seconds above 0, not '%1'</source>
+        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein, nicht '%1'</translation>
     </message>
     <message>
         <source>keyway-cli: warning: %1</source>
@@ -1003,6 +1418,10 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>%1 of %2 checks passed</source>
         <translation>%1 von %2 Prüfungen bestanden</translation>
+    </message>
+    <message>
+        <source>keyway-cli conform: %1</source>
+        <translation>keyway-cli conform: %1</translation>
     </message>
 </context>
 <context>
@@ -1024,70 +1443,70 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>--provider ID ist erforderlich. Gültige Anbieter: %1</translation>
     </message>
     <message>
-        <source>unknown provider &apos;%1&apos;. Valid providers: %2</source>
-        <translation>unbekannter Anbieter &apos;%1&apos;. Gültige Anbieter: %2</translation>
+        <source>unknown provider '%1'. Valid providers: %2</source>
+        <translation>unbekannter Anbieter '%1'. Gültige Anbieter: %2</translation>
     </message>
     <message>
-        <source>provider &apos;%1&apos; has no default base URL: pass --base-url URL.</source>
-        <translation>Anbieter &apos;%1&apos; hat keine Standard-Basis-URL: Geben Sie --base-url URL an.</translation>
+        <source>provider '%1' has no default base URL: pass --base-url URL.</source>
+        <translation>Anbieter '%1' hat keine Standard-Basis-URL: Geben Sie --base-url URL an.</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not an http:// or https:// URL.</source>
-        <translation>&apos;%1&apos; ist keine http://- oder https://-URL.</translation>
+        <source>'%1' is not an http:// or https:// URL.</source>
+        <translation>'%1' ist keine http://- oder https://-URL.</translation>
     </message>
     <message>
         <source>--set expects KEY=VALUE.</source>
         <translation>--set erwartet KEY=VALUE.</translation>
     </message>
     <message>
-        <source>unknown key &apos;%1&apos; for provider &apos;%2&apos;. Valid keys: %3</source>
-        <translation>unbekannter Schlüssel &apos;%1&apos; für Anbieter &apos;%2&apos;. Gültige Schlüssel: %3</translation>
+        <source>unknown key '%1' for provider '%2'. Valid keys: %3</source>
+        <translation>unbekannter Schlüssel '%1' für Anbieter '%2'. Gültige Schlüssel: %3</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is a secret and is never accepted on the command line: use --secret %1 and give the value on standard input.</source>
-        <translation>&apos;%1&apos; ist ein Secret und wird nie auf der Kommandozeile akzeptiert: Verwenden Sie --secret %1 und übergeben Sie den Wert über die Standardeingabe.</translation>
+        <source>'%1' is a secret and is never accepted on the command line: use --secret %1 and give the value on standard input.</source>
+        <translation>'%1' ist ein Secret und wird nie auf der Kommandozeile akzeptiert: Verwenden Sie --secret %1 und übergeben Sie den Wert über die Standardeingabe.</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is set twice.</source>
-        <translation>&apos;%1&apos; ist zweimal gesetzt.</translation>
+        <source>'%1' is set twice.</source>
+        <translation>'%1' ist zweimal gesetzt.</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; must be one of: %2</source>
-        <translation>&apos;%1&apos; muss einer der folgenden Werte sein: %2</translation>
+        <source>'%1' must be one of: %2</source>
+        <translation>'%1' muss einer der folgenden Werte sein: %2</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not a secret: use --set %1=VALUE. Secret keys: %2</source>
-        <translation>&apos;%1&apos; ist kein Secret: Verwenden Sie --set %1=VALUE. Geheime Schlüssel: %2</translation>
+        <source>'%1' is not a secret: use --set %1=VALUE. Secret keys: %2</source>
+        <translation>'%1' ist kein Secret: Verwenden Sie --set %1=VALUE. Geheime Schlüssel: %2</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is given twice.</source>
-        <translation>&apos;%1&apos; ist zweimal angegeben.</translation>
+        <source>'%1' is given twice.</source>
+        <translation>'%1' ist zweimal angegeben.</translation>
     </message>
     <message>
-        <source>missing required key(s) for provider &apos;%1&apos;: %2. Valid keys: %3</source>
-        <translation>fehlende Pflichtschlüssel für Anbieter &apos;%1&apos;: %2. Gültige Schlüssel: %3</translation>
+        <source>missing required key(s) for provider '%1': %2. Valid keys: %3</source>
+        <translation>fehlende Pflichtschlüssel für Anbieter '%1': %2. Gültige Schlüssel: %3</translation>
     </message>
     <message>
-        <source>an environment named &apos;%1&apos; already exists (existing: %2). Remove it first with: keyway-cli env rm %1</source>
-        <translation>eine Umgebung namens &apos;%1&apos; existiert bereits (vorhanden: %2). Entfernen Sie sie zuerst mit: keyway-cli env rm %1</translation>
+        <source>an environment named '%1' already exists (existing: %2). Remove it first with: keyway-cli env rm %1</source>
+        <translation>eine Umgebung namens '%1' existiert bereits (vorhanden: %2). Entfernen Sie sie zuerst mit: keyway-cli env rm %1</translation>
     </message>
     <message>
         <source>%1 (%2): </source>
         <translation>%1 (%2): </translation>
     </message>
     <message>
-        <source>expected the value of &apos;%1&apos; on standard input (one line per --secret, in order), but the input ended.</source>
-        <translation>Wert von &apos;%1&apos; auf der Standardeingabe erwartet (eine Zeile pro --secret, in Reihenfolge), aber die Eingabe ist zu Ende.</translation>
+        <source>expected the value of '%1' on standard input (one line per --secret, in order), but the input ended.</source>
+        <translation>Wert von '%1' auf der Standardeingabe erwartet (eine Zeile pro --secret, in Reihenfolge), aber die Eingabe ist zu Ende.</translation>
     </message>
     <message>
-        <source>the value of &apos;%1&apos; is empty.</source>
-        <translation>der Wert von &apos;%1&apos; ist leer.</translation>
+        <source>the value of '%1' is empty.</source>
+        <translation>der Wert von '%1' ist leer.</translation>
     </message>
     <message numerus="yes">
-        <source>Added environment &apos;%1&apos; (%2, %3); %n secret(s) stored in the keychain.</source>
+        <source>Added environment '%1' (%2, %3); %n secret(s) stored in the keychain.</source>
         <translation>
-            <numerusform>Umgebung &apos;%1&apos; hinzugefügt (%2, %3); %n Secret im Schlüsselbund gespeichert.</numerusform>
-            <numerusform>Umgebung &apos;%1&apos; hinzugefügt (%2, %3); %n Secrets im Schlüsselbund gespeichert.</numerusform>
+            <numerusform>Umgebung '%1' hinzugefügt (%2, %3); %n Secret im Schlüsselbund gespeichert.</numerusform>
+            <numerusform>Umgebung '%1' hinzugefügt (%2, %3); %n Secrets im Schlüsselbund gespeichert.</numerusform>
         </translation>
     </message>
     <message>
@@ -1099,8 +1518,8 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>env show erwartet genau einen NAME.</translation>
     </message>
     <message>
-        <source>no environment named &apos;%1&apos;. Environments: %2</source>
-        <translation>keine Umgebung namens &apos;%1&apos;. Umgebungen: %2</translation>
+        <source>no environment named '%1'. Environments: %2</source>
+        <translation>keine Umgebung namens '%1'. Umgebungen: %2</translation>
     </message>
     <message>
         <source>name</source>
@@ -1127,16 +1546,16 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>env rm erwartet genau einen NAME.</translation>
     </message>
     <message>
-        <source>Removed environment &apos;%1&apos; and its keychain entries.</source>
-        <translation>Umgebung &apos;%1&apos; und ihre Schlüsselbundeinträge entfernt.</translation>
+        <source>Removed environment '%1' and its keychain entries.</source>
+        <translation>Umgebung '%1' und ihre Schlüsselbundeinträge entfernt.</translation>
     </message>
     <message>
         <source>keyway-cli: no environments yet. Add one with: keyway-cli env add NAME --provider ID</source>
         <translation>keyway-cli: Noch keine Umgebungen. Legen Sie eine an mit: keyway-cli env add NAME --provider ID</translation>
     </message>
     <message>
-        <source>keyway-cli: warning: provider &apos;%1&apos; is not known any more; secret fields cannot be listed.</source>
-        <translation>keyway-cli: Warnung: Anbieter &apos;%1&apos; ist nicht mehr bekannt; geheime Felder können nicht aufgelistet werden.</translation>
+        <source>keyway-cli: warning: provider '%1' is not known any more; secret fields cannot be listed.</source>
+        <translation>keyway-cli: Warnung: Anbieter '%1' ist nicht mehr bekannt; geheime Felder können nicht aufgelistet werden.</translation>
     </message>
     <message>
         <source>One JSON object per environment and line.</source>
@@ -1151,7 +1570,7 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Der Anbieter (keyway-cli providers listet sie auf).</translation>
     </message>
     <message>
-        <source>The API&apos;s base URL (default: the provider&apos;s).</source>
+        <source>The API's base URL (default: the provider's).</source>
         <translation>Die Basis-URL der API (Standard: die des Anbieters).</translation>
     </message>
     <message>
@@ -1179,22 +1598,22 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>env set erwartet genau einen NAMEN.</translation>
     </message>
     <message>
-        <source>environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
-        <translation>Umgebung &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;, für den es kein Profil gibt</translation>
+        <source>environment '%1' uses provider '%2', which has no profile</source>
+        <translation>Umgebung '%1' verwendet den Anbieter '%2', für den es kein Profil gibt</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is both set and unset.</source>
-        <translation>&apos;%1&apos; wird zugleich gesetzt und entfernt.</translation>
+        <source>'%1' is both set and unset.</source>
+        <translation>'%1' wird zugleich gesetzt und entfernt.</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is required and cannot be unset.</source>
-        <translation>&apos;%1&apos; ist erforderlich und kann nicht entfernt werden.</translation>
+        <source>'%1' is required and cannot be unset.</source>
+        <translation>'%1' ist erforderlich und kann nicht entfernt werden.</translation>
     </message>
     <message numerus="yes">
-        <source>Updated environment &apos;%1&apos;; %n secret(s) changed in the keychain.</source>
+        <source>Updated environment '%1'; %n secret(s) changed in the keychain.</source>
         <translation>
-            <numerusform>Umgebung &apos;%1&apos; aktualisiert; %n Secret im Schlüsselbund geändert.</numerusform>
-            <numerusform>Umgebung &apos;%1&apos; aktualisiert; %n Secrets im Schlüsselbund geändert.</numerusform>
+            <numerusform>Umgebung '%1' aktualisiert; %n Secret im Schlüsselbund geändert.</numerusform>
+            <numerusform>Umgebung '%1' aktualisiert; %n Secrets im Schlüsselbund geändert.</numerusform>
         </translation>
     </message>
     <message>
@@ -1217,42 +1636,42 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>keyway-cli: die Umgebungen können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <source>keyway-cli: unknown environment &apos;%1&apos;; known: %2</source>
-        <translation>keyway-cli: unbekannte Umgebung &apos;%1&apos;; bekannt: %2</translation>
+        <source>keyway-cli: unknown environment '%1'; known: %2</source>
+        <translation>keyway-cli: unbekannte Umgebung '%1'; bekannt: %2</translation>
     </message>
     <message>
         <source>none (create one with keyway-cli env add)</source>
         <translation>keine (legen Sie eine mit keyway-cli env add an)</translation>
     </message>
     <message>
-        <source>keyway-cli: environment &apos;%1&apos; uses provider &apos;%2&apos;, which has no profile</source>
-        <translation>keyway-cli: Umgebung &apos;%1&apos; verwendet den Anbieter &apos;%2&apos;, für den es kein Profil gibt</translation>
+        <source>keyway-cli: environment '%1' uses provider '%2', which has no profile</source>
+        <translation>keyway-cli: Umgebung '%1' verwendet den Anbieter '%2', für den es kein Profil gibt</translation>
     </message>
     <message>
-        <source>keyway-cli: provider &apos;%1&apos; has no credential sets; drop --credentials</source>
-        <translation>keyway-cli: Anbieter &apos;%1&apos; hat keine Zugangsdatensätze; lassen Sie --credentials weg</translation>
+        <source>keyway-cli: provider '%1' has no credential sets; drop --credentials</source>
+        <translation>keyway-cli: Anbieter '%1' hat keine Zugangsdatensätze; lassen Sie --credentials weg</translation>
     </message>
     <message>
-        <source>keyway-cli: unknown credential set &apos;%1&apos; for %2; valid: %3</source>
-        <translation>keyway-cli: unbekannter Zugangsdatensatz &apos;%1&apos; für %2; gültig: %3</translation>
+        <source>keyway-cli: unknown credential set '%1' for %2; valid: %3</source>
+        <translation>keyway-cli: unbekannter Zugangsdatensatz '%1' für %2; gültig: %3</translation>
     </message>
     <message>
-        <source>keyway-cli: environment &apos;%1&apos; has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
-        <translation>keyway-cli: Umgebung &apos;%1&apos; hat keinen Wert für den Pflichtschlüssel %2; setzen Sie ihn mit keyway-cli env add %1 --set %2=VALUE</translation>
+        <source>keyway-cli: environment '%1' has no value for the required key %2; set it with keyway-cli env add %1 --set %2=VALUE</source>
+        <translation>keyway-cli: Umgebung '%1' hat keinen Wert für den Pflichtschlüssel %2; setzen Sie ihn mit keyway-cli env add %1 --set %2=VALUE</translation>
     </message>
     <message>
-        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
-        <translation>keyway-cli: das Secret %1 der Umgebung &apos;%2&apos; ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env add %2 --provider %3 --secret %1</translation>
+        <source>keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
+        <translation>keyway-cli: das Secret %1 der Umgebung '%2' ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env add %2 --provider %3 --secret %1</translation>
     </message>
     <message>
-        <source>keyway-cli: the keychain could not give the secrets of &apos;%1&apos; (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
-        <translation>keyway-cli: Der Schlüsselbund konnte die Secrets von &apos;%1&apos; nicht liefern (%2): %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; nichts wurde geändert.</translation>
+        <source>keyway-cli: the keychain could not give the secrets of '%1' (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
+        <translation>keyway-cli: Der Schlüsselbund konnte die Secrets von '%1' nicht liefern (%2): %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; nichts wurde geändert.</translation>
     </message>
 </context>
 <context>
     <name>keyway::cli::FlowCommands</name>
     <message>
-        <source>The credential set to use (a provider with several, e.g. astrada&apos;s sdk).</source>
+        <source>The credential set to use (a provider with several, e.g. astrada's sdk).</source>
         <translation>Der zu verwendende Zugangsdatensatz (bei Anbietern mit mehreren, z. B. sdk bei astrada).</translation>
     </message>
     <message>
@@ -1268,7 +1687,7 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Jede Anfrage- und Antwortzeile mit Headern auf der Standardfehlerausgabe ausgeben, Secrets geschwärzt.</translation>
     </message>
     <message>
-        <source>JSON Lines: the flow&apos;s events as they happen, then the result.</source>
+        <source>JSON Lines: the flow's events as they happen, then the result.</source>
         <translation>JSON Lines: die Ereignisse des Flows, sobald sie eintreten, dann das Ergebnis.</translation>
     </message>
     <message>
@@ -1276,8 +1695,8 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>--credentials benötigt den Namen eines Zugangsdatensatzes</translation>
     </message>
     <message>
-        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not &apos;%1&apos;</source>
-        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein (1.5 ist erlaubt), nicht &apos;%1&apos;</translation>
+        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not '%1'</source>
+        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein (1.5 ist erlaubt), nicht '%1'</translation>
     </message>
     <message>
         <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
@@ -1324,7 +1743,7 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>ok: %1 %2 antwortete mit %3</translation>
     </message>
     <message>
-        <source>Runs the provider&apos;s whole sign-in flow and shows what it received (never a secret).</source>
+        <source>Runs the provider's whole sign-in flow and shows what it received (never a secret).</source>
         <translation>Führt den gesamten Anmelde-Flow des Anbieters aus und zeigt, was er erhalten hat (nie ein Secret).</translation>
     </message>
     <message>
@@ -1332,11 +1751,11 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Sendet eine authentifizierte Anfrage und schreibt den Body der Antwort Byte für Byte auf die Standardausgabe.</translation>
     </message>
     <message>
-        <source>Proves the credentials work: obtains a token and sends the profile&apos;s check request.</source>
+        <source>Proves the credentials work: obtains a token and sends the profile's check request.</source>
         <translation>Beweist, dass die Zugangsdaten funktionieren: holt ein Token und sendet die Prüfanfrage des Profils.</translation>
     </message>
     <message>
-        <source>The request body: text, @FILE for a file&apos;s bytes, @- for standard input.</source>
+        <source>The request body: text, @FILE for a file's bytes, @- for standard input.</source>
         <translation>Der Body der Anfrage: Text, @DATEI für die Bytes einer Datei, @- für die Standardeingabe.</translation>
     </message>
     <message>
@@ -1360,8 +1779,8 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>unbekannte HTTP-Methode %1</translation>
     </message>
     <message>
-        <source>expected a header as &quot;Name: value&quot;, got &quot;%1&quot;</source>
-        <translation>Header im Format &quot;Name: value&quot; erwartet, erhalten: &quot;%1&quot;</translation>
+        <source>expected a header as "Name: value", got "%1"</source>
+        <translation>Header im Format "Name: value" erwartet, erhalten: "%1"</translation>
     </message>
     <message>
         <source>keyway-cli: cannot read %1: %2</source>
@@ -1411,12 +1830,12 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Listet die Anbieter auf, die Keyway kennt, mit ihren Zugangsdaten-Schlüsseln (geheime markiert).</translation>
     </message>
     <message>
-        <source>One JSON object per provider and line (&quot;event&quot;: &quot;provider&quot;).</source>
-        <translation>Ein JSON-Objekt je Anbieter und Zeile (&quot;event&quot;: &quot;provider&quot;).</translation>
+        <source>One JSON object per provider and line ("event": "provider").</source>
+        <translation>Ein JSON-Objekt je Anbieter und Zeile ("event": "provider").</translation>
     </message>
     <message>
-        <source>unexpected argument &apos;%1&apos;.</source>
-        <translation>unerwartetes Argument &apos;%1&apos;.</translation>
+        <source>unexpected argument '%1'.</source>
+        <translation>unerwartetes Argument '%1'.</translation>
     </message>
     <message>
         <source>keyway-cli: warning: %1</source>
@@ -1438,8 +1857,8 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Benutzer der Anmeldeseite (oauth2-code): %1 / %2</translation>
     </message>
     <message>
-        <source>Faults: GET %1/_sandbox/faults lists them; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} switches one.</source>
-        <translation>Fehlerszenarien: GET %1/_sandbox/faults listet sie auf; POST {&quot;provider&quot;: ID, &quot;fault&quot;: NAME, &quot;on&quot;: true} schaltet eines um.</translation>
+        <source>Faults: GET %1/_sandbox/faults lists them; POST {"provider": ID, "fault": NAME, "on": true} switches one.</source>
+        <translation>Fehlerszenarien: GET %1/_sandbox/faults listet sie auf; POST {"provider": ID, "fault": NAME, "on": true} schaltet eines um.</translation>
     </message>
     <message>
         <source>Serves the provider emulators on 127.0.0.1 with throwaway demo credentials until Ctrl+C.</source>
@@ -1450,7 +1869,7 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Der Port, auf dem gelauscht wird (Standard 0: ein freier).</translation>
     </message>
     <message>
-        <source>Run the emulators&apos; clocks X times faster (60: a 10-minute code lives 10 seconds).</source>
+        <source>Run the emulators' clocks X times faster (60: a 10-minute code lives 10 seconds).</source>
         <translation>Die Uhren der Emulatoren X-mal schneller laufen lassen (60: ein 10-Minuten-Code lebt 10 Sekunden).</translation>
     </message>
     <message>
@@ -1458,16 +1877,16 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Ein JSON-Objekt je emuliertem Anbieter und Zeile.</translation>
     </message>
     <message>
-        <source>unexpected argument &apos;%1&apos;.</source>
-        <translation>unerwartetes Argument &apos;%1&apos;.</translation>
+        <source>unexpected argument '%1'.</source>
+        <translation>unerwartetes Argument '%1'.</translation>
     </message>
     <message>
-        <source>--port must be a number from 0 to 65535 (0 picks a free port), not &apos;%1&apos;.</source>
-        <translation>--port muss eine Zahl von 0 bis 65535 sein (0 wählt einen freien Port), nicht &apos;%1&apos;.</translation>
+        <source>--port must be a number from 0 to 65535 (0 picks a free port), not '%1'.</source>
+        <translation>--port muss eine Zahl von 0 bis 65535 sein (0 wählt einen freien Port), nicht '%1'.</translation>
     </message>
     <message>
-        <source>--time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not &apos;%1&apos;.</source>
-        <translation>--time-scale muss eine positive Zahl sein (mit 60 lebt ein 10-Minuten-Code 10 Sekunden), nicht &apos;%1&apos;.</translation>
+        <source>--time-scale must be a positive number (60 makes a 10-minute code live 10 seconds), not '%1'.</source>
+        <translation>--time-scale muss eine positive Zahl sein (mit 60 lebt ein 10-Minuten-Code 10 Sekunden), nicht '%1'.</translation>
     </message>
     <message>
         <source>keyway-cli sandbox: %1</source>
@@ -1481,15 +1900,15 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
 <context>
     <name>keyway::cli::WebhookCommand</name>
     <message>
-        <source>Checks a webhook&apos;s signature with the environment&apos;s webhook secret; the body is read from standard input when --body is not given.</source>
+        <source>Checks a webhook's signature with the environment's webhook secret; the body is read from standard input when --body is not given.</source>
         <translation>Prüft die Signatur eines Webhooks mit dem Webhook-Secret der Umgebung; ohne --body wird der Body von der Standardeingabe gelesen.</translation>
     </message>
     <message>
-        <source>The signature header&apos;s value, as received.</source>
+        <source>The signature header's value, as received.</source>
         <translation>Der Wert des Signatur-Headers, so wie er empfangen wurde.</translation>
     </message>
     <message>
-        <source>The raw request body, or @FILE for a file&apos;s bytes (default: standard input).</source>
+        <source>The raw request body, or @FILE for a file's bytes (default: standard input).</source>
         <translation>Der unveränderte Body der Anfrage oder @DATEI für die Bytes einer Datei (Standard: Standardeingabe).</translation>
     </message>
     <message>
@@ -1501,16 +1920,16 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <source>unexpected argument &apos;%1&apos;</source>
-        <translation>unerwartetes Argument &apos;%1&apos;</translation>
+        <source>unexpected argument '%1'</source>
+        <translation>unerwartetes Argument '%1'</translation>
     </message>
     <message>
         <source>NAME and --signature are required</source>
         <translation>NAME und --signature sind erforderlich</translation>
     </message>
     <message>
-        <source>keyway-cli webhook: provider &apos;%1&apos; declares no webhook rule (a &quot;webhook&quot; block in its profile)</source>
-        <translation>keyway-cli webhook: Anbieter &apos;%1&apos; deklariert keine Webhook-Regel (einen &quot;webhook&quot;-Block in seinem Profil)</translation>
+        <source>keyway-cli webhook: provider '%1' declares no webhook rule (a "webhook" block in its profile)</source>
+        <translation>keyway-cli webhook: Anbieter '%1' deklariert keine Webhook-Regel (einen "webhook"-Block in seinem Profil)</translation>
     </message>
 </context>
 <context>
@@ -1584,8 +2003,8 @@ Lizenz: MIT</translation>
         <translation>Über Keyway</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;Keyway&lt;/h3&gt;&lt;p&gt;Credential and API explorer for integration engineers.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Secrets stay in your system keychain. Keyway is free software under the MIT license.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%2&quot;&gt;%2&lt;/a&gt;&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Keyway&lt;/h3&gt;&lt;p&gt;Zugangsdaten- und API-Explorer für Integrationsentwickler.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Secrets bleiben im Schlüsselbund Ihres Systems. Keyway ist freie Software unter der MIT-Lizenz.&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;%2&quot;&gt;%2&lt;/a&gt;&lt;/p&gt;</translation>
+        <source>&lt;h3&gt;Keyway&lt;/h3&gt;&lt;p&gt;Credential and API explorer for integration engineers.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Secrets stay in your system keychain. Keyway is free software under the MIT license.&lt;/p&gt;&lt;p&gt;&lt;a href="%2"&gt;%2&lt;/a&gt;&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Keyway&lt;/h3&gt;&lt;p&gt;Zugangsdaten- und API-Explorer für Integrationsentwickler.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Secrets bleiben im Schlüsselbund Ihres Systems. Keyway ist freie Software unter der MIT-Lizenz.&lt;/p&gt;&lt;p&gt;&lt;a href="%2"&gt;%2&lt;/a&gt;&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Co&amp;py versions</source>
@@ -1738,10 +2157,6 @@ Lizenz: MIT</translation>
         <translation>Anbieter prüfen</translation>
     </message>
     <message>
-        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
-        <translation>Wählen Sie eine Authorization-Code-Umgebung (Anbieter oauth2-code) aus, um sie zu prüfen.</translation>
-    </message>
-    <message>
         <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
 
 Run the checks against a test account. Start now?</source>
@@ -1826,8 +2241,8 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Konformitätsprüfungen</translation>
     </message>
     <message>
-        <source>Not applicable: “%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
-        <translation>Nicht anwendbar: „%1“ verwendet %2. Die Anbieterprüfungen gelten für Anbieter mit Autorisierungscode-Flow und Refresh-Tokens (Anbieter oauth2-code).</translation>
+        <source>Select an environment that signs in through a browser to check its provider.</source>
+        <translation>Wählen Sie eine Umgebung, die sich über einen Browser anmeldet, um ihren Anbieter zu prüfen.</translation>
     </message>
 </context>
 <context>
@@ -2154,7 +2569,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Wählen Sie eine Umgebung aus, um ihren Auth-Flow Schritt für Schritt zu durchlaufen.</translation>
     </message>
     <message>
-        <source>This environment&apos;s credentials cannot be read.</source>
+        <source>This environment's credentials cannot be read.</source>
         <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
     </message>
     <message>
@@ -2438,7 +2853,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Der Schlüsselbund ist gesperrt: Entsperren Sie ihn und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
+        <source>No keychain is available: start your desktop's keyring, then try again.</source>
         <translation>Kein Schlüsselbund verfügbar: Starten Sie den Schlüsselbunddienst Ihres Desktops und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
@@ -2586,7 +3001,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Diese Umgebung</translation>
     </message>
     <message>
-        <source>The selected environment&apos;s codes and tokens always come first.</source>
+        <source>The selected environment's codes and tokens always come first.</source>
         <translation>Codes und Token der ausgewählten Umgebung stehen immer zuerst.</translation>
     </message>
     <message>
@@ -2664,7 +3079,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
 <context>
     <name>keyway::ui::RequestComposer</name>
     <message>
-        <source>The provider&apos;s sample requests, filled from this environment</source>
+        <source>The provider's sample requests, filled from this environment</source>
         <translation>Beispielanfragen des Anbieters, ausgefüllt mit den Werten dieser Umgebung</translation>
     </message>
     <message>
@@ -2712,7 +3127,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Header</translation>
     </message>
     <message>
-        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider&apos;s side. Regenerate it for a new request.</source>
+        <source>This endpoint needs a unique key per request: sending the same key again repeats nothing on the provider's side. Regenerate it for a new request.</source>
         <translation>Dieser Endpunkt benötigt pro Anfrage einen eindeutigen Schlüssel: Wird derselbe Schlüssel erneut gesendet, wiederholt der Anbieter nichts. Erzeugen Sie für eine neue Anfrage einen neuen Schlüssel.</translation>
     </message>
     <message>
@@ -2756,7 +3171,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>→ %1</translation>
     </message>
     <message>
-        <source>This environment&apos;s credentials cannot be read.</source>
+        <source>This environment's credentials cannot be read.</source>
         <translation>Die Zugangsdaten dieser Umgebung können nicht gelesen werden.</translation>
     </message>
     <message>
@@ -2780,7 +3195,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Als curl mit Secrets kopieren</translation>
     </message>
     <message>
-        <source>The command will contain this environment&apos;s live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
+        <source>The command will contain this environment's live access token in clear. Anyone who sees it can act as you until the token expires. The clipboard is cleared after %1 seconds. Copy it?</source>
         <translation>Der Befehl enthält das gültige Access-Token dieser Umgebung im Klartext. Wer es sieht, kann bis zum Ablauf des Tokens in Ihrem Namen handeln. Die Zwischenablage wird nach %1 Sekunden geleert. Kopieren?</translation>
     </message>
     <message>
@@ -3095,14 +3510,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Läuft ab: vom Anbieter nicht angegeben</translation>
     </message>
     <message>
-        <source>Expires: %1 (assumed: the provider gave no lifetime, this is the profile&apos;s default)</source>
+        <source>Expires: %1 (assumed: the provider gave no lifetime, this is the profile's default)</source>
         <translation>Läuft ab: %1 (angenommen: Der Anbieter hat keine Lebensdauer angegeben, dies ist der Standard des Profils)</translation>
     </message>
 </context>
 <context>
     <name>keyway::ui::WebhookPage</name>
     <message>
-        <source>Valid: the signature matches this body and the environment&apos;s webhook secret.</source>
+        <source>Valid: the signature matches this body and the environment's webhook secret.</source>
         <translation>Gültig: Die Signatur passt zu diesem Body und zum Webhook-Secret der Umgebung.</translation>
     </message>
     <message>
@@ -3118,7 +3533,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Kodierung des Secrets weicht ab: Die Signatur passt, wenn das Secret zuerst dekodiert wird.</translation>
     </message>
     <message>
-        <source>Mismatch: the signature does not match this body with the environment&apos;s webhook secret.</source>
+        <source>Mismatch: the signature does not match this body with the environment's webhook secret.</source>
         <translation>Keine Übereinstimmung: Die Signatur passt nicht zu diesem Body mit dem Webhook-Secret der Umgebung.</translation>
     </message>
     <message>
@@ -3126,7 +3541,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Fügen Sie den Webhook-Body genau so ein, wie er empfangen wurde (Rohbytes, nicht umformatiert).</translation>
     </message>
     <message>
-        <source>The signature header&apos;s value, hex or base64</source>
+        <source>The signature header's value, hex or base64</source>
         <translation>Wert des Signatur-Headers, hex oder base64</translation>
     </message>
     <message>
@@ -3146,7 +3561,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Webhook-Signatur — %1</translation>
     </message>
     <message>
-        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment&apos;s “%1” from the keychain, without showing it.</source>
+        <source>Paste a webhook body and its signature; Keyway checks the HMAC-SHA256 with this environment's “%1” from the keychain, without showing it.</source>
         <translation>Fügen Sie einen Webhook-Body und seine Signatur ein; Keyway prüft den HMAC-SHA256 mit „%1“ dieser Umgebung aus dem Schlüsselbund, ohne den Wert anzuzeigen.</translation>
     </message>
     <message>
@@ -3190,7 +3605,7 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Vertrauen Sie diesem Webhook nicht, solange die Signatur nicht passt.</translation>
     </message>
     <message>
-        <source>The %1 header&apos;s value (%2)</source>
+        <source>The %1 header's value (%2)</source>
         <translation>Der Wert des Headers %1 (%2)</translation>
     </message>
     <message>

@@ -137,6 +137,10 @@
         <source>cannot run: set %1 to an API call that needs the token</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>“%1” uses %2, which does not sign in through a browser with refresh tokens. The provider checks apply to authorization-code providers that issue refresh tokens.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::EnvironmentService</name>
@@ -647,6 +651,421 @@
     </message>
 </context>
 <context>
+    <name>keyway::ProviderProfile</name>
+    <message>
+        <source>Client credentials grant with two credential sets per environment: API credentials for backend operations (subaccounts, webhooks, transactions, cards) and SDK credentials limited to card enrollment. Both POST JSON to /oauth/token for a 5-minute JWT; there is no refresh token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API client ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API client secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SDK client ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SDK client secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>API credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend API operations: subaccounts, webhooks, transactions, cards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SDK credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card enrollment through the Web SDK only; refused on backend endpoints.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Obtain an access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON POST to /oauth/token with grant_type=client_credentials; the JWT lives 5 minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Astrada refused the client credentials: check client_id and client_secret of this credential set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The 5-minute token expired or is invalid; Keyway requests a new one once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List transactions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List subaccounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client credentials grant. POST client_id, client_secret and grant_type as a form to /token (the secret only ever in the POST body, never in a URL) and send the access_token as Authorization: Bearer. Tokens last one hour and are not to be persisted; after that calls answer 401 until you re-authenticate. Credentials are unique per environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Public identifier from onboarding, unique per environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Never share it; only ever sent in the POST body of /token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Get an access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form-encoded POST to /token with grant_type=client_credentials.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint refused the client credentials: check client_id and client_secret, and that they belong to this environment&apos;s URL (credentials are unique per environment).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint rejected the request: it takes a form-encoded body with client_id, client_secret and grant_type=client_credentials.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The access token expired (they last one hour) or belongs to another environment. Keyway renews it once; if this persists, check the credentials for this environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The accounts the credentials can see.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client credentials grant. POST client_id, client_secret and grant_type as JSON to /api/reporting/v1/auth/token; the reply is a JSON:API document whose data.attributes.access_token is a JWT (typically 24 hours) with scopes. Send it as Authorization: Bearer to /api/transaction/v1/…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your application&apos;s public identifier.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your application&apos;s private key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request an access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON POST to /api/reporting/v1/auth/token with grant_type=client_credentials.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Malformed token request (400): check client_id, client_secret and grant_type=client_credentials.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>eCard refused the client credentials: check client_id and client_secret for this environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The access token is invalid or expired; Keyway requests a new one once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token is valid but lacks the scope this endpoint needs; ask eCard to grant it to your client.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs the read:transactions scope.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs the read:reports scope.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List settlements</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs the read:settlements scope, which a client may not have (403).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any OAuth 2.0 client-credentials provider: a form POST with grant_type=client_credentials to the token URL, client authentication in the body or as HTTP Basic (RFC 6749 §2.3.1), and the access token sent as Authorization: Bearer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint. Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Space-separated scopes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client authentication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form POST grant_type=client_credentials to the token URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider refused the client credentials (invalid_client): check client_id, client_secret and client_auth (body or basic).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider refused the requested scope (invalid_scope): check the scope field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This client may not use the client credentials grant (unauthorized_client).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The access token was refused; Keyway renews it once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who am I</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox&apos;s protected resource; a real provider has its own API paths.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any OAuth 2.0 authorization-code provider, such as the ones Seam connects to: the user signs in in the system browser (PKCE S256, random state, loopback redirect to http://127.0.0.1/callback on any port), the code is exchanged for an access token, a refresh token and a stable user_id, and the refresh token renews the access token. Register http://127.0.0.1/callback as a redirect URI once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authorization URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the browser signs in. Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confidential clients only; public clients have none and rely on PKCE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Space-separated scopes, e.g. &quot;openid offline_access&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent on sign-ins: login forces re-authentication; OpenID Connect servers grant offline_access only with consent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probe path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An API call that proves the access token works, e.g. /api/me. Needed by conform.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in in the browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opens the authorization URL with PKCE and state; the provider redirects back to Keyway&apos;s loopback listener with a code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exchange the code for tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form POST to the token URL with the code, the redirect URI and the PKCE verifier.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh the access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form POST grant_type=refresh_token to the token URL; a new refresh token in the reply replaces the old one at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider refused the code (invalid_grant): it was already used, expired, or the redirect URI / PKCE verifier does not match. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was denied in the browser (access_denied).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider does not accept the loopback redirect: register http://127.0.0.1/callback as a redirect URI.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Probe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The protected resource named in the probe_path field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card issuing. Two-step authorization code grant: GET /v1/oauth/authorize with your clientId returns a single-use code (10 minutes), which POST /v1/oauth/access-token exchanges with your clientSecret for a 24-hour access token sent as the x-access-token header. Every reply is a {&quot;code&quot;, &quot;msg&quot;, &quot;data&quot;} envelope where &quot;000000&quot; means success, errors included.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identifies your program. Sent as a query parameter to /v1/oauth/authorize.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signs OAuth token requests. Treat like a password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parent account ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UUID of your top-level partner account. Required when creating user sub-accounts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merchant ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UUID of your master merchant account. Used to fund user budgets via inter-account transfers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Default BIN ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UUID of the BIN your program issues from. See GET /v1/card/bins.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Webhook secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verifies HMAC-SHA256 signatures on incoming webhooks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Get an authorization code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>GET /v1/oauth/authorize with your clientId returns a single-use code that expires in 10 minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exchange the code for an access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>POST clientId, clientSecret and the code to /v1/oauth/access-token; the access token lasts 24 hours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seismic refused the clientId (40001 Invalid parameter): check the credential string and that the base URL is this environment&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The authorization code was already used or has expired (codes are single-use and live 10 minutes): run step 1 again for a fresh code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seismic refused the client credentials at the token step (40399 permission denied): check clientSecret (and clientId) for this environment. Running the flow again will not help until they are right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seismic answered 40399 permission denied on an API call: the access token expired, was revoked, or belongs to another environment. Keyway renews it once; if this persists, run the flow again against this environment&apos;s base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seismic answered 40001 Invalid parameter: a required field is missing or malformed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List BINs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The BINs your program may issue from; every program has at least one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a cardholder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a budget</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SDK credentials are limited to card enrollment. Use the API credential set (api) for backend endpoints.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider refused the refresh token (invalid_grant): it was revoked, rotated or expired. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::ReplyJudge</name>
     <message>
         <source>HTTP %1</source>
@@ -988,15 +1407,15 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli conform: &apos;%1&apos; uses provider &apos;%2&apos;; conform checks authorization-code providers with refresh tokens (provider oauth2-code)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>keyway-cli: warning: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 of %2 checks passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli conform: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1730,10 +2149,6 @@ License: MIT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Select an authorization-code environment (provider oauth2-code) to check it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The checks sign in to “%1” twice in your browser and refresh its tokens, including two concurrent refreshes with the same refresh token. A server that rotates refresh tokens may revoke the whole grant.
 
 Run the checks against a test account. Start now?</source>
@@ -1816,7 +2231,7 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Not applicable: “%1” uses %2. The provider checks apply to authorization-code providers with refresh tokens (provider oauth2-code).</source>
+        <source>Select an environment that signs in through a browser to check its provider.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -876,6 +876,15 @@ QString ProfileRegistry::userProfileDirectory()
 void ProfileRegistry::loadShipped()
 {
     loadDirectory(QStringLiteral(":/providers"));
+    // The shipped profiles' texts are in Keyway's catalogues (collected by translations/profile_texts.cpp);
+    // a user's own profile is shown as written.
+    for (auto& [id, profile] : m_profiles) {
+        if (profile.sourceFile.startsWith(QLatin1String(":/"))) {
+            profile.forEachText([](QString& text) {
+                text = QCoreApplication::translate("keyway::ProviderProfile", text.toUtf8().constData());
+            });
+        }
+    }
 }
 
 void ProfileRegistry::loadDirectory(const QString& directory)

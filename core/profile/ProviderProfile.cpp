@@ -58,4 +58,45 @@ QList<CredentialField> ProviderProfile::fieldsOfSet(const QString& setId) const
     return result;
 }
 
+void ProviderProfile::forEachText(const std::function<void(QString& text)>& visit)
+{
+    const auto visitNonEmpty = [&visit](QString& text) {
+        if (!text.isEmpty()) {
+            visit(text);
+        }
+    };
+    visitNonEmpty(summary);
+    for (CredentialField& f : fields) {
+        visitNonEmpty(f.label);
+        visitNonEmpty(f.description);
+    }
+    for (CredentialSet& set : credentialSets) {
+        visitNonEmpty(set.label);
+        visitNonEmpty(set.description);
+    }
+    const auto visitStep = [&visitNonEmpty](FlowStep& step) {
+        visitNonEmpty(step.title);
+        visitNonEmpty(step.description);
+    };
+    for (FlowStep& step : steps) {
+        visitStep(step);
+    }
+    if (refresh) {
+        visitStep(*refresh);
+    }
+    for (ErrorHint& hint : hints) {
+        visitNonEmpty(hint.text);
+    }
+    const auto visitSample = [&visitNonEmpty](SampleRequest& sample) {
+        visitNonEmpty(sample.name);
+        visitNonEmpty(sample.description);
+    };
+    if (check) {
+        visitSample(*check);
+    }
+    for (SampleRequest& sample : samples) {
+        visitSample(sample);
+    }
+}
+
 } // namespace keyway

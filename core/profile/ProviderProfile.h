@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace keyway {
@@ -183,6 +184,11 @@ struct ProviderProfile
     bool hasCredentialSet(const QString& setId) const;
     // Fields that belong to a set (or all fields without sets).
     QList<CredentialField> fieldsOfSet(const QString& setId) const;
+
+    // Calls `visit` on every text a person reads (summary, field and set labels and descriptions, step
+    // titles and descriptions, hints, sample names and descriptions), so the shipped profiles can be
+    // translated in one place and their texts collected for the translators (translations/).
+    void forEachText(const std::function<void(QString& text)>& visit);
 };
 
 } // namespace keyway

@@ -86,6 +86,8 @@ QStringList translatableSources()
         }
     }
     files.sort();
+    // The shipped provider profiles' texts, collected at build time (translations/profile_texts.cpp).
+    files.append(QStringLiteral(KEYWAY_PROFILE_TEXTS_PATH));
     return files;
 }
 

@@ -396,7 +396,7 @@ private Q_SLOTS:
         const ApiResult refused = call(*sdk, QStringLiteral("GET"), QStringLiteral("/subaccounts"));
         QCOMPARE(refused.outcome, ApiResult::Outcome::Refused);
         QCOMPARE(refused.response.status, 403);
-        QVERIFY(refused.hint.contains(QStringLiteral("--credentials api")));
+        QVERIFY(refused.hint.contains(QStringLiteral("API credential set (api)")));
         auto api
             = session(profile(QStringLiteral("astrada")), options(QStringLiteral("astrada"), QStringLiteral("api")));
         const ApiResult ok = call(*api, QStringLiteral("GET"), QStringLiteral("/subaccounts"));

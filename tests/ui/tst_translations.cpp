@@ -11,6 +11,7 @@
 #include "ui/environments/EnvironmentListModel.h"
 
 #include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
 #include <QDir>
@@ -23,10 +24,12 @@
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTextEdit>
 #include <QTest>
 #include <QUuid>
 #include <QXmlStreamReader>
 
+#include <functional>
 #include <memory>
 
 using namespace keyway;
@@ -99,6 +102,16 @@ QStringList visibleTexts(const QWidget* root)
             }
         } else if (const auto* menu = qobject_cast<const QMenu*>(w)) {
             texts.append(menu->title());
+        } else if (const auto* text = qobject_cast<const QTextEdit*>(w)) {
+            texts.append(text->toPlainText());
+        } else if (const auto* view = qobject_cast<const QAbstractItemView*>(w); view && view->model()) {
+            const QAbstractItemModel* model = view->model();
+            for (int row = 0; row < model->rowCount(); ++row) {
+                for (int column = 0; column < model->columnCount(); ++column) {
+                    texts.append(model->index(row, column).data().toString());
+                    texts.append(model->index(row, column).data(Qt::ToolTipRole).toString());
+                }
+            }
         }
     }
     const auto actions = root->findChildren<QAction*>();
@@ -123,13 +136,15 @@ private Q_SLOTS:
     void preferenceWinsOverTheSystemLocale();
     void mainWindowSpeaksGerman();
     void environmentDialogSpeaksGerman();
+    void shippedProviderTextsSpeakGerman();
     void countedMessagesUseRealPlurals();
     void cliSpeaksGermanForAGermanLocale();
     void cliFollowsTheStoredPreference();
 
 private:
     void installLanguage(const QString& code);
-    std::unique_ptr<MainWindow> makeWindow();
+    // `seed` may create environments in the window's environments file before the window reads it.
+    std::unique_ptr<MainWindow> makeWindow(const std::function<void(EnvironmentService&)>& seed = {});
     CliRun cli(const QStringList& args, const QString& lang, const QByteArray& input = QByteArray());
     void assertNoEnglishLeft(const QWidget* root);
 
@@ -166,13 +181,18 @@ void TestTranslations::installLanguage(const QString& code)
     }
 }
 
-std::unique_ptr<MainWindow> TestTranslations::makeWindow()
+std::unique_ptr<MainWindow> TestTranslations::makeWindow(const std::function<void(EnvironmentService&)>& seed)
 {
     m_secrets = std::make_unique<test::MemorySecretStore>();
     ui::MainWindowOptions options;
     options.secretStore = m_secrets.get();
     options.environmentsFile = m_root.filePath(QStringLiteral("config/") + QUuid::createUuid().toString(QUuid::Id128)
                                                + QStringLiteral(".json"));
+    if (seed) {
+        const ProfileRegistry profiles = ProfileRegistry::loadDefault();
+        EnvironmentService service(&profiles, m_secrets.get(), options.environmentsFile);
+        seed(service);
+    }
     auto window = std::make_unique<MainWindow>(options);
     window->resize(1280, 800);
     window->show();
@@ -315,6 +335,30 @@ void TestTranslations::environmentDialogSpeaksGerman()
         QVERIFY2(labels.contains(QString::fromUtf8(german)), qPrintable(labels.join(QStringLiteral(" | "))));
     }
     assertNoEnglishLeft(&dialog);
+}
+
+void TestTranslations::shippedProviderTextsSpeakGerman()
+{
+    installLanguage(QStringLiteral("de"));
+    const Environment seismic = Environment::create(
+        QStringLiteral("seismic-de"), QStringLiteral("seismic"), QStringLiteral("https://sandbox.example"));
+    const auto window = makeWindow([&seismic](EnvironmentService& service) {
+        const EnvironmentChange created
+            = service.createAndWait(seismic, {{QStringLiteral("clientSecret"), QStringLiteral("canary-de-secret")}});
+        QVERIFY2(created.ok(), qPrintable(created.error));
+    });
+    window->selectEnvironment(seismic.id);
+    QTRY_COMPARE(window->currentEnvironmentId(), seismic.id);
+
+    // The walkthrough's steps and the provider's summary come from resources/providers/seismic.json.
+    auto* steps = window->findChild<QAbstractItemView*>(QStringLiteral("flowSteps"));
+    QVERIFY(steps);
+    QTRY_VERIFY(steps->model()->rowCount() >= 2);
+    const QString first = steps->model()->index(0, 0).data().toString();
+    QVERIFY2(first.contains(QStringLiteral("Autorisierungscode holen")), qPrintable(first));
+    const QStringList texts = visibleTexts(window.get());
+    QVERIFY2(texts.filter(QStringLiteral("Kartenausgabe.")).size() > 0, qPrintable(texts.join(QStringLiteral(" | "))));
+    assertNoEnglishLeft(window.get());
 }
 
 void TestTranslations::countedMessagesUseRealPlurals()
