@@ -1382,6 +1382,29 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     </message>
 </context>
 <context>
+    <name>keyway::cli::CompletionCommand</name>
+    <message>
+        <source>%1 commands</source>
+        <translation>%1-Befehle</translation>
+    </message>
+    <message>
+        <source>Show the usage of a command</source>
+        <translation>Die Verwendung eines Befehls zeigen</translation>
+    </message>
+    <message>
+        <source>Prints the shell completion script for SHELL: bash, zsh or fish.</source>
+        <translation>Gibt das Vervollständigungsskript für SHELL aus: bash, zsh oder fish.</translation>
+    </message>
+    <message>
+        <source>name one shell: bash, zsh or fish</source>
+        <translation>nennen Sie eine Shell: bash, zsh oder fish</translation>
+    </message>
+    <message>
+        <source>no completion for '%1'; choose bash, zsh or fish</source>
+        <translation>keine Vervollständigung für '%1'; wählen Sie bash, zsh oder fish</translation>
+    </message>
+</context>
+<context>
     <name>keyway::cli::ConformCommand</name>
     <message>
         <source>Runs the seven provider conformance checks against an authorization-code environment.</source>
@@ -1390,10 +1413,6 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>Print the sign-in URLs instead of opening a browser, then wait for the redirects.</source>
         <translation>Die Anmelde-URLs ausgeben, statt einen Browser zu öffnen, und dann auf die Weiterleitungen warten.</translation>
-    </message>
-    <message>
-        <source>Overall deadline of each request (default 30); past it the check fails.</source>
-        <translation>Gesamtfrist jeder Anfrage in Sekunden (Standard 30); danach schlägt die Prüfung fehl.</translation>
     </message>
     <message>
         <source>JSON Lines: the events, one check object per check, then the result.</source>
@@ -1406,10 +1425,6 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>missing the environment NAME</source>
         <translation>der NAME der Umgebung fehlt</translation>
-    </message>
-    <message>
-        <source>--max-time must be a number of seconds above 0, not '%1'</source>
-        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein, nicht '%1'</translation>
     </message>
     <message>
         <source>keyway-cli: warning: %1</source>
@@ -1679,24 +1694,12 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>Die Anmelde-URL ausgeben, statt einen Browser zu öffnen, und dann auf die Weiterleitung warten.</translation>
     </message>
     <message>
-        <source>Overall deadline of each request (default 30); past it the command exits 5.</source>
-        <translation>Gesamtfrist jeder Anfrage in Sekunden (Standard 30); danach endet der Befehl mit 5.</translation>
-    </message>
-    <message>
-        <source>Print each request and response line with headers on standard error, secrets redacted.</source>
-        <translation>Jede Anfrage- und Antwortzeile mit Headern auf der Standardfehlerausgabe ausgeben, Secrets geschwärzt.</translation>
-    </message>
-    <message>
         <source>JSON Lines: the flow's events as they happen, then the result.</source>
         <translation>JSON Lines: die Ereignisse des Flows, sobald sie eintreten, dann das Ergebnis.</translation>
     </message>
     <message>
         <source>--credentials needs a credential set name</source>
         <translation>--credentials benötigt den Namen eines Zugangsdatensatzes</translation>
-    </message>
-    <message>
-        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not '%1'</source>
-        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein (1.5 ist erlaubt), nicht '%1'</translation>
     </message>
     <message>
         <source>keyway-cli: could not keep the refresh token in the keychain (%1)</source>
@@ -1785,6 +1788,21 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>keyway-cli: cannot read %1: %2</source>
         <translation>keyway-cli: %1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::NetworkOptions</name>
+    <message>
+        <source>Overall deadline of each request (default 30); past it the server counts as unreachable (exit 5).</source>
+        <translation>Gesamtfrist jeder Anfrage in Sekunden (Standard 30); danach gilt der Server als nicht erreichbar (Exit-Code 5).</translation>
+    </message>
+    <message>
+        <source>Print each request and response line with headers on standard error, secrets redacted.</source>
+        <translation>Jede Anfrage- und Antwortzeile mit Headern auf der Standardfehlerausgabe ausgeben, Secrets geschwärzt.</translation>
+    </message>
+    <message>
+        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not '%1'</source>
+        <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein (1.5 ist erlaubt), nicht '%1'</translation>
     </message>
 </context>
 <context>

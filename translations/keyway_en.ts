@@ -1377,6 +1377,29 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
 </context>
 <context>
+    <name>keyway::cli::CompletionCommand</name>
+    <message>
+        <source>%1 commands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the usage of a command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prints the shell completion script for SHELL: bash, zsh or fish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>name one shell: bash, zsh or fish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no completion for &apos;%1&apos;; choose bash, zsh or fish</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::cli::ConformCommand</name>
     <message>
         <source>Runs the seven provider conformance checks against an authorization-code environment.</source>
@@ -1384,10 +1407,6 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>Print the sign-in URLs instead of opening a browser, then wait for the redirects.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Overall deadline of each request (default 30); past it the check fails.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1400,10 +1419,6 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>missing the environment NAME</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--max-time must be a number of seconds above 0, not &apos;%1&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1674,23 +1689,11 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Overall deadline of each request (default 30); past it the command exits 5.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Print each request and response line with headers on standard error, secrets redacted.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>JSON Lines: the flow&apos;s events as they happen, then the result.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--credentials needs a credential set name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not &apos;%1&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1779,6 +1782,21 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>keyway-cli: cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::NetworkOptions</name>
+    <message>
+        <source>Overall deadline of each request (default 30); past it the server counts as unreachable (exit 5).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Print each request and response line with headers on standard error, secrets redacted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not &apos;%1&apos;</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

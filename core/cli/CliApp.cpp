@@ -158,6 +158,7 @@ const CliCommandList& allCliCommands()
         list.push_back(makeConformCommand());
         list.push_back(makeWebhookVerifyCommand());
         list.push_back(makeSandboxCommand());
+        list.push_back(makeCompletionCommand());
         return list;
     }();
     return commands;

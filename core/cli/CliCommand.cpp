@@ -25,6 +25,46 @@ QString CliArguments::value(const QString& name) const
     return all.isEmpty() ? QString() : all.last();
 }
 
+QList<CliValue> CliCommand::positionalValues() const
+{
+    QList<CliValue> values;
+    const QStringList words = synopsis().split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString& word : words) {
+        if (word.startsWith(QLatin1Char('[')) || word.startsWith(QLatin1Char('-'))) {
+            break;
+        }
+        if (word == QLatin1String("NAME")) {
+            values.append(CliValue::Environment);
+        } else if (word == QLatin1String("METHOD")) {
+            values.append(CliValue::Method);
+        } else if (word == QLatin1String("COMMAND")) {
+            values.append(CliValue::Command);
+        } else if (word == QLatin1String("SHELL")) {
+            values.append(CliValue::Shell);
+        } else {
+            values.append(CliValue::Text);
+        }
+    }
+    return values;
+}
+
+CliValue CliCommand::valueOf(const CliOption& option)
+{
+    if (option.valueName.isEmpty()) {
+        return CliValue::Text;
+    }
+    if (option.names.contains(QLatin1String("provider"))) {
+        return CliValue::Provider;
+    }
+    if (option.valueName.contains(QLatin1String("@FILE"))) {
+        return CliValue::Data;
+    }
+    if (option.valueName == QLatin1String("FILE")) {
+        return CliValue::File;
+    }
+    return CliValue::Text;
+}
+
 QString CliCommand::usageLine() const
 {
     return tr("Usage: keyway-cli %1 %2").arg(name(), synopsis()).trimmed();

@@ -22,6 +22,9 @@ struct CliOption
     QString description;
 };
 
+// What a shell may offer for a positional argument or an option's value (`keyway-cli completion`).
+enum class CliValue { Text, Environment, Provider, Method, Command, Shell, File, Data };
+
 // The parsed command line of one command: options by any of their names, then the positional
 // arguments in order.
 class CliArguments
@@ -53,6 +56,11 @@ public:
     virtual QString synopsis() const = 0; // what follows the name: "NAME METHOD PATH [-d BODY|@FILE|@-] ..."
     virtual QString summary() const = 0; // one sentence: what the command does
     virtual QList<CliOption> options() const = 0; // without -h/--help, which every command has
+    // What each positional argument is, for shell completion. By default read off the synopsis's leading
+    // words: NAME is an environment, METHOD an HTTP method, COMMAND a command, SHELL a shell's name.
+    virtual QList<CliValue> positionalValues() const;
+    // What an option's value is: read off its names and value name (--provider ID, BODY|@FILE, FILE).
+    static CliValue valueOf(const CliOption& option);
     virtual int run(const CliArguments& arguments, CliIo& io) = 0;
 
     // Parses `args` (after the command's name) and runs the command; --help prints helpText().

@@ -21,5 +21,6 @@ std::unique_ptr<CliCommand> makeCheckCommand(); // FlowCommands.cpp
 std::unique_ptr<CliCommand> makeConformCommand(); // ConformCommand.cpp
 std::unique_ptr<CliCommand> makeWebhookVerifyCommand(); // WebhookCommand.cpp
 std::unique_ptr<CliCommand> makeSandboxCommand(); // SandboxCommand.cpp
+std::unique_ptr<CliCommand> makeCompletionCommand(); // CompletionCommand.cpp
 
 } // namespace keyway::cli

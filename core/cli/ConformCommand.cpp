@@ -4,7 +4,7 @@
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/cli/EnvironmentContext.h"
-#include "core/http/RequestExecutor.h"
+#include "core/cli/NetworkOptions.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -31,9 +31,8 @@ public:
             {{QStringLiteral("no-browser")},
              {},
              tr("Print the sign-in URLs instead of opening a browser, then wait for the redirects.")},
-            {{QStringLiteral("max-time")},
-             QStringLiteral("SECONDS"),
-             tr("Overall deadline of each request (default 30); past it the check fails.")},
+            NetworkOptions::maxTime(),
+            NetworkOptions::verbose(),
             {{QStringLiteral("json")}, {}, tr("JSON Lines: the events, one check object per check, then the result.")},
         };
     }
@@ -44,6 +43,7 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
 {
     const bool noBrowser = arguments.isSet(QStringLiteral("no-browser"));
     const bool json = arguments.isSet(QStringLiteral("json"));
+    const bool verbose = arguments.isSet(QStringLiteral("verbose"));
     if (arguments.positional().size() > 1) {
         return usageError(io, tr("unexpected argument '%1'").arg(arguments.positional().at(1)));
     }
@@ -51,17 +51,8 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
         return usageError(io, tr("missing the environment NAME"));
     }
     const QString name = arguments.positional().first();
-    if (arguments.isSet(QStringLiteral("max-time"))) {
-        bool ok = false;
-        const double seconds = arguments.value(QStringLiteral("max-time")).toDouble(&ok);
-        if (!ok || !(seconds > 0) || seconds > 86'400) {
-            return usageError(io,
-                              tr("--max-time must be a number of seconds above 0, not '%1'")
-                                  .arg(arguments.value(QStringLiteral("max-time"))));
-        }
-        RequestExecutor::forCurrentThread()->setDeadlineMs(qMax(1, qRound(seconds * 1000)));
-    } else {
-        RequestExecutor::forCurrentThread()->setDeadlineMs(30'000);
+    if (auto code = NetworkOptions::applyMaxTime(*this, arguments, io)) {
+        return *code;
     }
 
     EnvironmentContext context;
@@ -89,6 +80,9 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     QObject::connect(&run, &ConformanceRun::event, &run, [&](const FlowEvent& e) {
         if (json) {
             io.jsonLine(e.toJson());
+        }
+        if (verbose) {
+            NetworkOptions::printExchange(io, e);
         }
     });
     QObject::connect(&run, &ConformanceRun::warning, &run, [&](const QString& text) {

@@ -552,6 +552,11 @@ public:
     QString synopsis() const override { return m_synopsis; }
     QString summary() const override { return m_summary; }
     QList<CliOption> options() const override { return m_options; }
+    // env add names a new environment: nothing to complete.
+    QList<CliValue> positionalValues() const override
+    {
+        return m_name == QLatin1String("env add") ? QList<CliValue> {CliValue::Text} : CliCommand::positionalValues();
+    }
     int run(const CliArguments& arguments, CliIo& io) override { return m_runner(*this, arguments, io); }
 
 private:

@@ -6,6 +6,7 @@
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/cli/EnvironmentContext.h"
+#include "core/cli/NetworkOptions.h"
 #include "core/flow/TemplateResolver.h"
 #include "core/history/HistoryRecorder.h"
 #include "core/history/HistoryStore.h"
@@ -52,7 +53,6 @@ struct Options
     bool include = false;
     bool json = false;
     bool verbose = false;
-    int maxTimeMs = 30'000;
 };
 
 // The options auth, call and check share; call adds its own.
@@ -65,12 +65,8 @@ QList<CliOption> networkOptions()
         {{QStringLiteral("no-browser")},
          {},
          Text::tr("Print the sign-in URL instead of opening a browser, then wait for the redirect.")},
-        {{QStringLiteral("max-time")},
-         QStringLiteral("SECONDS"),
-         Text::tr("Overall deadline of each request (default 30); past it the command exits 5.")},
-        {{QStringLiteral("v"), QStringLiteral("verbose")},
-         {},
-         Text::tr("Print each request and response line with headers on standard error, secrets redacted.")},
+        NetworkOptions::maxTime(),
+        NetworkOptions::verbose(),
         {{QStringLiteral("json")}, {}, Text::tr("JSON Lines: the flow's events as they happen, then the result.")},
     };
 }
@@ -87,15 +83,8 @@ std::optional<int> readCommon(const CliCommand& command, const CliArguments& arg
     o->noBrowser = arguments.isSet(QStringLiteral("no-browser"));
     o->json = arguments.isSet(QStringLiteral("json"));
     o->verbose = arguments.isSet(QStringLiteral("verbose"));
-    if (arguments.isSet(QStringLiteral("max-time"))) {
-        const QString text = arguments.value(QStringLiteral("max-time"));
-        bool ok = false;
-        const double seconds = text.toDouble(&ok);
-        if (!ok || !(seconds > 0) || seconds > 86'400) {
-            return command.usageError(
-                io, Text::tr("--max-time must be a number of seconds above 0 (1.5 is allowed), not '%1'").arg(text));
-        }
-        o->maxTimeMs = qMax(1, qRound(seconds * 1000));
+    if (auto code = NetworkOptions::applyMaxTime(command, arguments, io)) {
+        return code;
     }
     return std::nullopt;
 }
@@ -132,9 +121,6 @@ public:
 private:
     std::optional<int> prepare()
     {
-        // One deadline for every request of this run (token, refresh, the call itself).
-        RequestExecutor* executor = RequestExecutor::forCurrentThread();
-        executor->setDeadlineMs(m_o.maxTimeMs);
         EnvironmentContext::Request request;
         request.name = m_o.name;
         request.credentialSet = m_o.credentialSet;
@@ -195,29 +181,8 @@ private:
             m_io.jsonLine(e.toJson());
         }
         if (m_o.verbose) {
-            printExchange(e);
+            NetworkOptions::printExchange(m_io, e);
         }
-    }
-
-    // -v: the exchange as curl -v shows it, on stderr; the events are already redacted.
-    void printExchange(const FlowEvent& e)
-    {
-        QString head;
-        QChar arrow;
-        if (e.type == FlowEvent::Type::Request) {
-            head = QStringLiteral("> ") + e.method + QLatin1Char(' ') + e.url;
-            arrow = QLatin1Char('>');
-        } else if (e.type == FlowEvent::Type::Response) {
-            head = QStringLiteral("< HTTP %1 (%2 ms)").arg(e.status).arg(e.elapsedMs);
-            arrow = QLatin1Char('<');
-        } else {
-            return;
-        }
-        m_io.err(head);
-        for (const auto& [name, value] : e.headers) {
-            m_io.err(arrow + QLatin1Char(' ') + name + QStringLiteral(": ") + value);
-        }
-        m_io.err(arrow);
     }
 
     // Runs the event loop until `done` was called.

@@ -22,7 +22,8 @@ for path in usr/bin/keyway usr/bin/keyway-cli \
             usr/share/doc/keyway/copyright usr/share/doc/keyway/changelog.gz usr/share/doc/keyway/README.md \
             usr/share/man/man1/keyway.1.gz usr/share/man/man1/keyway-cli.1.gz \
             usr/share/bash-completion/completions/keyway-cli usr/share/zsh/vendor-completions/_keyway-cli \
-            usr/share/fish/vendor_completions.d/keyway-cli.fish; do
+            usr/share/fish/vendor_completions.d/keyway-cli.fish usr/share/bash-completion/completions/keyway \
+            usr/share/fish/vendor_completions.d/keyway.fish; do
     [ -e "$root/$path" ] || fail "$path is missing from $deb"
 done
 
@@ -31,6 +32,11 @@ grep -q '^StartupWMClass=io.keyway.Keyway$' "$root/usr/share/applications/io.key
     || fail "the desktop file has no StartupWMClass=io.keyway.Keyway"
 dpkg-deb -f "$deb" Depends | grep -q 'libqt6widgets6' || fail "Depends lacks the Qt libraries (shlibdeps)"
 zcat "$root/usr/share/man/man1/keyway-cli.1.gz" | grep -q 'env' || fail "the keyway-cli man page lacks its commands"
+# Completion written by keyway-cli itself: in English, with every command's options (--max-time of conform).
+grep -q -- '"conform") options=.*--max-time' "$root/usr/share/bash-completion/completions/keyway-cli" \
+    || fail "the bash completion lacks conform's --max-time"
+grep -q 'Overall deadline' "$root/usr/share/fish/vendor_completions.d/keyway-cli.fish" \
+    || fail "the fish completion is not in English"
 
 version=$(dpkg-deb -f "$deb" Version)
 out=$(env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM= "$root/usr/bin/keyway-cli" --version) || fail "keyway-cli --version failed"
