@@ -342,20 +342,19 @@ void Session::call(const ApiRequest& request, CallCallback done, RequestExecutor
     });
 }
 
-void Session::sendCall(std::shared_ptr<CallState> state)
+HttpRequest Session::apiHttpRequest(const ProviderProfile& profile,
+                                    const QString& baseUrl,
+                                    const ApiRequest& api,
+                                    const QString& token)
 {
-    const QString token = m_token ? m_token->value : QString();
     HttpRequest request;
-    request.method = state->request.method.toLatin1();
-    request.url = TemplateResolver::resolveUrl(m_options.flow.baseUrl, state->request.path);
-    request.headers = state->request.headers;
-    request.body = state->request.body;
-    const QByteArray tokenHeader = m_profile.token.header.toLatin1();
-    setHeader(request.headers, tokenHeader, (m_profile.token.prefix + token).toUtf8());
+    request.method = api.method.toLatin1();
+    request.url = TemplateResolver::resolveUrl(baseUrl, api.path);
+    request.headers = api.headers;
+    request.body = api.body;
+    const QByteArray tokenHeader = profile.token.header.toLatin1();
+    setHeader(request.headers, tokenHeader, (profile.token.prefix + token).toUtf8());
     request.credentialHeaders.append(tokenHeader);
-    if (!state->idempotencyHeader.isEmpty()) {
-        setHeader(request.headers, state->idempotencyHeader, state->idempotencyKey);
-    }
     if (!request.body.isEmpty() && headerValue(request.headers, QByteArrayLiteral("Content-Type")).isEmpty()) {
         const QByteArray trimmed = request.body.trimmed();
         const bool json = trimmed.startsWith('{') || trimmed.startsWith('[');
@@ -365,6 +364,16 @@ void Session::sendCall(std::shared_ptr<CallState> state)
     }
     if (headerValue(request.headers, QByteArrayLiteral("Accept")).isEmpty()) {
         request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+    }
+    return request;
+}
+
+void Session::sendCall(std::shared_ptr<CallState> state)
+{
+    const QString token = m_token ? m_token->value : QString();
+    HttpRequest request = apiHttpRequest(m_profile, m_options.flow.baseUrl, state->request, token);
+    if (!state->idempotencyHeader.isEmpty()) {
+        setHeader(request.headers, state->idempotencyHeader, state->idempotencyKey);
     }
 
     Q_EMIT event(FlowEvent::request(QStringLiteral("api"), request, m_redactor));

@@ -97,6 +97,12 @@ public:
     // session obtained itself.
     void adopt(const QMap<QString, CapturedValue>& values);
 
+    // The HTTP request an API call sends with `token`: the URL on the base URL, the token in the profile's
+    // header (marked as a credential), and a Content-Type for a body and an Accept when the user gave none.
+    // "Copy as curl" builds its command from this too, so it reproduces exactly what is sent.
+    static HttpRequest
+    apiHttpRequest(const ProviderProfile& profile, const QString& baseUrl, const ApiRequest& api, const QString& token);
+
     std::optional<CapturedValue> accessToken() const { return m_token; }
     const QMap<QString, CapturedValue>& values() const { return m_values; }
     int flowsStarted() const { return m_flowsStarted; }

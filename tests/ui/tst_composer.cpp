@@ -435,6 +435,8 @@ private Q_SLOTS:
         QVERIFY(!redacted.contains(m_clientSecret));
         QVERIFY(redacted.contains(QStringLiteral("x-access-token: ")
                                   + Redactor::placeholder(QStringLiteral("access_token"))));
+        // The same request the session sent (Session::apiHttpRequest builds both): its Accept header too.
+        QVERIFY2(redacted.contains(QStringLiteral("-H 'Accept: application/json'")), qPrintable(redacted));
 
         QApplication::clipboard()->setText(QStringLiteral("before"));
         auto* curl = composer->findChild<QWidget*>(QStringLiteral("composerCurl"));

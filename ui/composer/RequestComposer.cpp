@@ -7,6 +7,7 @@
 #include "core/http/Idempotency.h"
 #include "core/http/Redactor.h"
 #include "core/http/RequestExecutor.h"
+#include "core/session/Session.h"
 #include "ui/common/Clipboard.h"
 #include "ui/common/MessageBox.h"
 #include "ui/composer/KeyValueTable.h"
@@ -628,21 +629,14 @@ void RequestComposer::cancel()
 HttpRequest RequestComposer::curlRequest(const QString& tokenValue) const
 {
     const ApiRequest api = currentRequest();
+    if (m_profile) {
+        return Session::apiHttpRequest(*m_profile, m_environment.baseUrl, api, tokenValue);
+    }
     HttpRequest request;
     request.method = api.method.toLatin1();
     request.url = TemplateResolver::resolveUrl(m_environment.baseUrl, api.path);
     request.headers = api.headers;
     request.body = api.body;
-    if (m_profile) {
-        setHeader(request.headers, m_profile->token.header.toLatin1(), (m_profile->token.prefix + tokenValue).toUtf8());
-    }
-    if (!request.body.isEmpty() && headerValue(request.headers, QByteArrayLiteral("Content-Type")).isEmpty()) {
-        const QByteArray trimmed = request.body.trimmed();
-        const bool json = trimmed.startsWith('{') || trimmed.startsWith('[');
-        request.headers.append(
-            {QByteArrayLiteral("Content-Type"),
-             json ? QByteArrayLiteral("application/json") : QByteArrayLiteral("application/x-www-form-urlencoded")});
-    }
     return request;
 }
 
