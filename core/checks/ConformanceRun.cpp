@@ -98,15 +98,21 @@ void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const Flow
                 m_promptLoginDetail = r.detail;
                 report(promptLogin, m_promptLoginPass, r.detail);
                 m_promptLoginReported = true;
-                // Now the real browser (or the printed URL) does the sign-in.
-                if (realOpener && !realOpener(url)) {
+                // Now the real browser (or the printed URL) does the sign-in; when it does not open, the sign-in
+                // keeps waiting with its URL shown, like any other.
+                const bool opened = realOpener && realOpener(url);
+                if (!opened) {
                     qCWarning(lcChecks) << "The browser could not be opened for the sign-in";
+                }
+                if (m_signIn) {
+                    m_signIn->setBrowserOpened(opened);
                 }
             });
             return true;
         };
     }
     auto* engine = new FlowEngine(m_profile, options, this);
+    m_signIn = engine;
     auto sawExpiresIn = std::make_shared<bool>(false);
     connect(engine, &FlowEngine::event, this, [this, sawExpiresIn](const FlowEvent& e) {
         // expires_in is not secret, so it survives redaction in the token step's reply.
@@ -120,6 +126,26 @@ void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const Flow
         done(result, *sawExpiresIn);
     });
     engine->runFullFlow();
+}
+
+QString ConformanceRun::submitRedirectUrl(const QUrl& url)
+{
+    if (!m_signIn) {
+        return FlowEngine::tr("No sign-in is waiting for a redirect.");
+    }
+    return m_signIn->submitRedirectUrl(url);
+}
+
+void ConformanceRun::cancelSignIn()
+{
+    if (m_signIn) {
+        m_signIn->cancel();
+    }
+}
+
+bool ConformanceRun::isWaitingForBrowser() const
+{
+    return m_signIn && m_signIn->isWaitingForBrowser();
 }
 
 void ConformanceRun::refresh(const QString& refreshToken, std::function<void(const FlowResult&)> done)
@@ -195,6 +221,25 @@ void ConformanceRun::reportNotRun(const QStringList& names, const QString& reaso
     }
 }
 
+void ConformanceRun::reportSkipped(const QStringList& names, const QString& reason)
+{
+    for (const QString& name : names) {
+        Check check {name, false, tr("not run: %1").arg(reason), true};
+        m_results.append(check);
+        qCInfo(lcChecks) << name << "not run";
+        Q_EMIT checkFinished(check);
+    }
+}
+
+QStringList ConformanceRun::unreported() const
+{
+    QStringList names = checkNames();
+    for (const Check& check : m_results) {
+        names.removeAll(check.name);
+    }
+    return names;
+}
+
 void ConformanceRun::finishRun()
 {
     bool all = m_results.size() == checkNames().size();
@@ -209,6 +254,12 @@ void ConformanceRun::finishRun()
 void ConformanceRun::stageSignInA()
 {
     signIn(true, [this](const FlowResult& result, bool sawExpiresIn) {
+        if (result.isLocalProblem()) {
+            // Nothing reached the provider's verdict: no check may pass or fail on it.
+            reportSkipped(unreported(), tr("the first sign-in did not finish: %1").arg(describe(result)));
+            finishRun();
+            return;
+        }
         if (!m_promptLoginReported) {
             report(
                 promptLogin, false, tr("cannot run: the sign-in did not reach the browser: %1").arg(describe(result)));
@@ -260,7 +311,15 @@ void ConformanceRun::stageSignInA()
 void ConformanceRun::stageSignInB()
 {
     signIn(false, [this](const FlowResult& result, bool) {
-        if (!result.ok()) {
+        if (result.isLocalProblem()) {
+            reportSkipped({userIdStable}, tr("the second sign-in did not finish: %1").arg(describe(result)));
+            if (result.outcome == FlowResult::Outcome::Cancelled) {
+                // Cancel stops the whole run: the user asked for it to end.
+                reportSkipped(unreported(), tr("the checks were cancelled"));
+                finishRun();
+                return;
+            }
+        } else if (!result.ok()) {
             report(userIdStable, false, tr("cannot run: the second sign-in failed: %1").arg(describe(result)));
         } else {
             m_b = grantOf(result);

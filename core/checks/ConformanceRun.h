@@ -4,6 +4,7 @@
 #include "core/http/HttpMessage.h"
 
 #include <QObject>
+#include <QPointer>
 
 #include <functional>
 
@@ -13,7 +14,9 @@ class RequestExecutor;
 
 // The Seam-style checks of an authorization-code provider, in order. Names are a
 // contract (README, "conform"): prompt_login, state, exchange, user_id_stable, refresh_keeps_old_token,
-// concurrent_refresh, refresh_reusable. A check that cannot run is reported as a fail with the reason.
+// concurrent_refresh, refresh_reusable. A check that cannot run because of the provider (no refresh token to
+// test with) is reported as a fail with the reason; one that cannot run because of this machine (the sign-in
+// was cancelled, timed out without a browser, or found no loopback port) is "not run", never a provider fail.
 //
 // Two sign-ins are used: sign-in A proves prompt_login, state and exchange and later serves the
 // concurrent refresh (its refresh token is still unused then); sign-in B proves user_id_stable and
@@ -27,6 +30,7 @@ public:
         QString name;
         bool pass = false;
         QString detail;
+        bool notRun = false; // a local problem kept it from running: neither pass nor a provider fail
     };
 
     struct Options
@@ -55,6 +59,11 @@ public:
     ConformanceRun(const ProviderProfile& profile, Options options, QObject* parent = nullptr);
 
     void start();
+    // The sign-in in progress, if any: a pasted redirect URL (see FlowEngine::submitRedirectUrl) and Cancel,
+    // which ends the run with the remaining checks "not run".
+    QString submitRedirectUrl(const QUrl& url);
+    void cancelSignIn();
+    bool isWaitingForBrowser() const;
 
 Q_SIGNALS:
     void event(const keyway::FlowEvent& event);
@@ -83,6 +92,8 @@ private:
 
     void report(const QString& name, bool pass, const QString& detail);
     void reportNotRun(const QStringList& names, const QString& reason);
+    void reportSkipped(const QStringList& names, const QString& reason); // local problem: "not run"
+    QStringList unreported() const;
     void finishRun();
     static Grant grantOf(const FlowResult& result);
     static QString describe(const FlowResult& result);
@@ -97,6 +108,7 @@ private:
     bool m_promptLoginPass = false;
     bool m_promptLoginReported = false;
     QList<Check> m_results;
+    QPointer<FlowEngine> m_signIn;
 };
 
 } // namespace keyway

@@ -12,6 +12,34 @@ struct Text
 {
     Q_DECLARE_TR_FUNCTIONS(keyway::cli::BrowserOpener)
 };
+
+// xdg-open normally hands the URL to the browser and exits at once; one that is still running after this
+// long is taken to have opened something.
+constexpr int kOpenerVerdictMs = 3000;
+
+// Starts xdg-open and tells whether it opened the URL: it did not when it cannot be started or exits with an
+// error (no browser configured, no display). A still-running opener is left to run on its own.
+bool runOpener(const QString& url)
+{
+    auto* process = new QProcess(QCoreApplication::instance());
+    process->setProgram(QStringLiteral("xdg-open"));
+    process->setArguments({url});
+    process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process->setStandardOutputFile(QProcess::nullDevice());
+    process->start();
+    if (!process->waitForStarted(kOpenerVerdictMs)) {
+        process->deleteLater();
+        return false;
+    }
+    if (!process->waitForFinished(kOpenerVerdictMs)) {
+        QObject::connect(process, &QProcess::finished, process, &QObject::deleteLater);
+        return true;
+    }
+    const bool opened = process->exitStatus() == QProcess::NormalExit && process->exitCode() == 0;
+    process->deleteLater();
+    return opened;
+}
+
 } // namespace
 
 UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
@@ -25,12 +53,15 @@ UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
             }
             return true;
         }
-        const bool started = QProcess::startDetached(QStringLiteral("xdg-open"), {text});
-        if (!started) {
-            // Even with --json: a person has to see where to sign in.
-            io.err(Text::tr("keyway-cli: could not start a browser; open this URL to sign in:"));
+        if (!runOpener(text)) {
+            // Like --no-browser from here on: the listener keeps waiting for the redirect. Printed even with
+            // --json, since a person has to see where to sign in.
+            io.err(Text::tr("keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to "
+                            "sign in, keyway-cli keeps waiting (--no-browser skips this attempt):"));
             io.err(text);
-        } else if (!json) {
+            return false;
+        }
+        if (!json) {
             io.err(Text::tr("Waiting for the sign-in in your browser..."));
         }
         return true;

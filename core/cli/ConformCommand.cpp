@@ -77,6 +77,7 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     ConformanceRun run(context.profile(), options);
     int passed = 0;
     int failed = 0;
+    int notRun = 0;
     QObject::connect(&run, &ConformanceRun::event, &run, [&](const FlowEvent& e) {
         if (json) {
             io.jsonLine(e.toJson());
@@ -89,18 +90,19 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
         io.err(tr("keyway-cli: warning: %1").arg(text));
     });
     QObject::connect(&run, &ConformanceRun::checkFinished, &run, [&](const ConformanceRun::Check& check) {
-        (check.pass ? passed : failed)++;
+        (check.notRun ? notRun : check.pass ? passed : failed)++;
         if (json) {
             nlohmann::ordered_json j;
             j["event"] = "check";
             j["name"] = check.name.toStdString();
-            j["result"] = check.pass ? "pass" : "fail";
+            j["result"] = check.notRun ? "not_run" : check.pass ? "pass" : "fail";
             j["detail"] = check.detail.toStdString();
             io.jsonLine(j);
         } else {
-            io.outLine(
-                QStringLiteral("%1 %2: %3")
-                    .arg(check.pass ? QStringLiteral("PASS") : QStringLiteral("FAIL"), check.name, check.detail));
+            const QString verdict = check.notRun ? QStringLiteral("NOT RUN")
+                : check.pass                     ? QStringLiteral("PASS")
+                                                 : QStringLiteral("FAIL");
+            io.outLine(QStringLiteral("%1 %2: %3").arg(verdict, check.name, check.detail));
         }
     });
     QEventLoop loop;
@@ -117,11 +119,17 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
         j["ok"] = allPassed;
         j["passed"] = passed;
         j["failed"] = failed;
+        j["not_run"] = notRun;
         io.jsonLine(j);
     } else {
-        io.outLine(tr("%1 of %2 checks passed").arg(passed).arg(passed + failed));
+        io.outLine(tr("%1 of %2 checks passed").arg(passed).arg(passed + failed + notRun));
     }
-    return allPassed ? ExitOk : ExitProviderRefused;
+    if (allPassed) {
+        return ExitOk;
+    }
+    // A check the provider failed outweighs one a local problem (a sign-in that never finished) kept from
+    // running; only the latter is an auth flow failure (exit 3), like a browser timeout in auth.
+    return failed > 0 || notRun == 0 ? ExitProviderRefused : ExitAuthFailed;
 }
 
 } // namespace

@@ -89,6 +89,16 @@ std::optional<qint64> secondsAt(const nlohmann::json& doc, const QString& pointe
     return std::nullopt;
 }
 
+// "5 min", "90 s": how long the listener waited, in the user's words.
+QString waitText(int ms)
+{
+    const int seconds = ms / 1000;
+    if (seconds >= 60 && seconds % 60 == 0) {
+        return FlowEngine::tr("%n min", nullptr, seconds / 60);
+    }
+    return FlowEngine::tr("%n s", nullptr, seconds);
+}
+
 } // namespace
 
 std::optional<CapturedValue> FlowResult::value(const QString& name) const
@@ -452,7 +462,8 @@ void FlowEngine::runBrowser(const FlowStep& step)
         fail(step,
              FlowResult::Outcome::BrowserFailed,
              tr("could not listen on 127.0.0.1"),
-             tr("Keyway needs a loopback port for the sign-in redirect."));
+             tr("Keyway needs a free port on 127.0.0.1 for the sign-in redirect: check that no security policy "
+                "forbids local ports, then start the sign-in again."));
         return;
     }
     m_receiver->setExpectedState(state);
@@ -505,8 +516,9 @@ void FlowEngine::runBrowser(const FlowStep& step)
         if (!m_finished && index == m_index) {
             fail(m_steps.at(index),
                  FlowResult::Outcome::Timeout,
-                 tr("no sign-in within %1 s").arg(m_options.browserTimeoutMs / 1000),
-                 tr("The browser never came back to Keyway: finish the sign-in in the browser, or run again."));
+                 tr("no sign-in arrived within %1; Keyway stopped waiting for it")
+                     .arg(waitText(m_options.browserTimeoutMs)),
+                 tr("Start the sign-in again and finish it in the browser before the time runs out."));
         }
     });
     m_browserTimer->start(m_options.browserTimeoutMs);
@@ -516,12 +528,72 @@ void FlowEngine::runBrowser(const FlowStep& step)
     e.stepId = step.id;
     e.url = m_redactor.redactUrl(url);
     emitEvent(e);
-    if (!m_options.openUrl || !m_options.openUrl(url)) {
-        fail(step,
-             FlowResult::Outcome::BrowserFailed,
-             tr("could not open a browser"),
-             tr("Open the authorization URL yourself, or use --no-browser."));
+    // The waiting state is announced before the browser is asked, so whatever the opener does (tests play the
+    // whole sign-in from it) happens while the wait is visible.
+    m_waiting = FlowEvent();
+    m_waiting.type = FlowEvent::Type::WaitingForBrowser;
+    m_waiting.stepId = step.id;
+    m_waiting.url = e.url;
+    m_waiting.browserOpened = true;
+    m_waiting.deadlineMs = Clock::currentMSecsSinceEpoch() + m_options.browserTimeoutMs;
+    emitEvent(m_waiting);
+    // A browser that does not open is no reason to give up: the listener keeps waiting while the user opens
+    // the URL by hand, or pastes the redirect as a last resort.
+    const QPointer<FlowEngine> self(this);
+    const bool opened = m_options.openUrl && m_options.openUrl(url);
+    if (!opened && self) {
+        qCInfo(lcAuth) << "the browser could not be opened; still waiting for the redirect";
+        setBrowserOpened(false);
     }
+}
+
+bool FlowEngine::isWaitingForBrowser() const
+{
+    return !m_finished && m_receiver && m_index < m_steps.size() && m_steps.at(m_index).kind == StepKind::Browser
+        && m_browserTimer && m_browserTimer->isActive();
+}
+
+void FlowEngine::setBrowserOpened(bool opened)
+{
+    if (!isWaitingForBrowser() || m_waiting.type != FlowEvent::Type::WaitingForBrowser
+        || m_waiting.browserOpened == opened) {
+        return;
+    }
+    m_waiting.browserOpened = opened;
+    emitEvent(m_waiting);
+}
+
+QString FlowEngine::submitRedirectUrl(const QUrl& url)
+{
+    if (!isWaitingForBrowser()) {
+        return tr("No sign-in is waiting for a redirect.");
+    }
+    switch (m_receiver->submit(url)) {
+    case LoopbackReceiver::Verdict::Accepted:
+    case LoopbackReceiver::Verdict::Refused:
+    case LoopbackReceiver::Verdict::StateMismatch:
+        return {};
+    case LoopbackReceiver::Verdict::AlreadyFinished:
+        return tr("This sign-in already received its redirect.");
+    case LoopbackReceiver::Verdict::WrongPath:
+    case LoopbackReceiver::Verdict::NotARedirect:
+        break;
+    }
+    return tr("This is not the redirect of the sign-in: after signing in, the browser's address bar shows an "
+              "address that starts with %1 and carries code= and state=. Paste that whole address.")
+        .arg(m_receiver->redirectUri());
+}
+
+void FlowEngine::cancel()
+{
+    if (m_finished) {
+        return;
+    }
+    const FlowStep step = m_index < m_steps.size() ? m_steps.at(m_index) : FlowStep();
+    fail(step,
+         FlowResult::Outcome::Cancelled,
+         tr("cancelled"),
+         tr("The sign-in was cancelled. Start it again when you are ready."));
 }
 
 void FlowEngine::onCallback(const FlowStep& step, const QMap<QString, QString>& params)
@@ -605,7 +677,12 @@ void FlowEngine::finish(FlowResult result)
     }
     m_finished = true;
     if (m_receiver) {
-        m_receiver->close();
+        // A timeout or a cancel closes the listener at once (a late browser gets "connection refused", which
+        // is the truth); after a redirect the listener briefly answers a reloaded tab with "already finished".
+        const bool closeNow = result.outcome == FlowResult::Outcome::Timeout
+            || result.outcome == FlowResult::Outcome::Cancelled || result.outcome == FlowResult::Outcome::BrowserFailed;
+        m_receiver->retire(closeNow ? 0 : ListenerGraceMs);
+        m_receiver = nullptr;
     }
     if (m_browserTimer) {
         m_browserTimer->stop();

@@ -33,7 +33,7 @@ struct FlowOptions
     QMap<QString, QString> credentials; // full keys (SET.key), secret and non-secret values
     QString credentialSet; // "" for providers without sets
     UrlOpener openUrl;
-    int browserTimeoutMs = 5 * 60 * 1000;
+    int browserTimeoutMs = 5 * 60 * 1000; // how long a browser sign-in waits for its redirect
     QMap<QString, QString> authorizeOverrides; // e.g. prompt=login (conform)
 };
 
@@ -44,7 +44,8 @@ struct FlowResult
         Refused, // the provider refused a step (wrong credentials, invalid_grant, error= in the callback)
         StateMismatch, // the redirect carried another state: its code was never exchanged
         Timeout, // no browser callback in time
-        BrowserFailed, // the URL could not be opened, or the loopback port could not be bound
+        BrowserFailed, // the loopback port could not be bound
+        Cancelled, // the user cancelled the sign-in
         Network, // no reply (connection refused, TLS error, deadline)
         Invalid // the redirect came from another issuer (RFC 9207) or the reply lacked a value
     };
@@ -58,6 +59,11 @@ struct FlowResult
     QMap<QString, CapturedValue> values;
 
     bool ok() const { return outcome == Outcome::Ok; }
+    // Ended by something on this machine (no redirect in time, cancelled, no loopback port), not by the provider.
+    bool isLocalProblem() const
+    {
+        return outcome == Outcome::Timeout || outcome == Outcome::Cancelled || outcome == Outcome::BrowserFailed;
+    }
     std::optional<CapturedValue> value(const QString& name) const;
     QString oneLine() const; // "step token: HTTP 401 — hint"
 };
@@ -80,6 +86,20 @@ public:
     // templates and redacted like any secret; a single-use value the step sends is consumed. The walkthrough's
     // "Step" is this.
     void runStep(int index, const QMap<QString, CapturedValue>& known);
+
+    // While a browser step waits for its redirect: a redirect URL the user copied from the browser's address
+    // bar, judged exactly like the loopback listener judges a callback. Returns "" when it was taken (the
+    // flow continues, or ends at once on a state mismatch), else a sentence saying why not (the flow keeps
+    // waiting).
+    QString submitRedirectUrl(const QUrl& url);
+    // Ends the flow as Cancelled (the listener closes at once). Nothing happens once it finished.
+    void cancel();
+    // The opener reported later that the browser did not open (the conformance run opens it after its probe):
+    // the waiting state is announced again with browserOpened false.
+    void setBrowserOpened(bool opened);
+    bool isWaitingForBrowser() const;
+    // Grace period after a browser sign-in during which the listener still answers "already finished".
+    static constexpr int ListenerGraceMs = 10'000;
 
     const Redactor& redactor() const { return m_redactor; }
     const QMap<QString, CapturedValue>& values() const { return m_values; }
@@ -119,6 +139,7 @@ private:
     QPointer<LoopbackReceiver> m_receiver;
     QTimer* m_browserTimer = nullptr;
     QString m_authorizeOrigin;
+    FlowEvent m_waiting; // the last WaitingForBrowser event, for setBrowserOpened()
     bool m_finished = false;
 };
 

@@ -68,6 +68,8 @@ QString FlowEvent::typeName(Type type)
         return QStringLiteral("step_failed");
     case Type::AuthorizeUrl:
         return QStringLiteral("authorize_url");
+    case Type::WaitingForBrowser:
+        return QStringLiteral("waiting_for_browser");
     }
     return {};
 }
@@ -127,6 +129,11 @@ nlohmann::ordered_json FlowEvent::toJson() const
         break;
     case Type::AuthorizeUrl:
         j["url"] = utf8(url);
+        break;
+    case Type::WaitingForBrowser:
+        j["url"] = utf8(url);
+        j["browser_opened"] = browserOpened;
+        j["deadline"] = isoTime(deadlineMs);
         break;
     }
     return j;

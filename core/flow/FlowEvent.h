@@ -19,7 +19,17 @@ struct HttpResponse;
 // read these. Everything in here is already redacted: no secret, token or code appears in clear.
 struct FlowEvent
 {
-    enum class Type { StepStarted, Request, Response, Captured, Consumed, Expired, StepFailed, AuthorizeUrl };
+    enum class Type {
+        StepStarted,
+        Request,
+        Response,
+        Captured,
+        Consumed,
+        Expired,
+        StepFailed,
+        AuthorizeUrl,
+        WaitingForBrowser // a browser sign-in waits for its redirect (url, browserOpened, deadlineMs)
+    };
 
     Type type = Type::StepStarted;
     QString stepId; // "api" for API calls
@@ -40,6 +50,11 @@ struct FlowEvent
     bool singleUse = false;
     bool lifetimeAssumed = false; // expiresMs is the profile's default, not the provider's word
     std::optional<QString> value; // only for values that are not secret (user_id, scope)
+
+    // WaitingForBrowser: whether the browser could be opened (when not, the user opens `url` by hand or pastes
+    // the redirect), and until when the loopback listener waits (ms since the epoch).
+    bool browserOpened = false;
+    qint64 deadlineMs = 0;
 
     // StepFailed
     QString hint; // the profile's sentence, in plain words

@@ -2,22 +2,58 @@
 
 #include "core/util/Logging.h"
 
+#include <QAbstractHttpServer>
 #include <QCoreApplication>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
 #include <QTcpServer>
-#include <QTcpSocket>
 #include <QTimer>
-#include <QUrl>
+#include <QUrlQuery>
 
 namespace keyway {
 
-namespace {
+// Every request, whatever its method or path, gets a page: a browser showing "connection reset" leaves the
+// user with nothing to do next.
+class LoopbackHttpServer : public QAbstractHttpServer
+{
+public:
+    explicit LoopbackHttpServer(LoopbackReceiver* receiver) : QAbstractHttpServer(receiver), m_receiver(receiver) { }
 
-constexpr int kMaxRequestBytes = 16 * 1024;
+protected:
+    bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override
+    {
+        int status = 200;
+        LoopbackReceiver::Verdict verdict = LoopbackReceiver::Verdict::WrongPath;
+        QMap<QString, QString> params;
+        QUrl url = request.url();
+        if (request.method() != QHttpServerRequest::Method::Get) {
+            url = QUrl(); // a callback is a GET: anything else is answered like a wrong path
+        }
+        QHttpServerResponse response(QByteArrayLiteral("text/html; charset=utf-8"),
+                                     m_receiver->pageFor(url, status, verdict, params),
+                                     static_cast<QHttpServerResponse::StatusCode>(status));
+        response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
+        response.addHeader(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer"));
+        response.write(makeResponder(request, socket));
+        // Answered first: what the verdict sets off (the token exchange, the end of the flow) comes after.
+        m_receiver->deliver(verdict, params);
+        return true;
+    }
+
+    void missingHandler(const QHttpServerRequest&, QTcpSocket*) override { }
+
+private:
+    LoopbackReceiver* m_receiver;
+};
+
+namespace {
 
 QString page(const QString& title, const QString& text)
 {
     return QStringLiteral("<!doctype html><html><head><meta charset=\"utf-8\"><title>%1</title></head>"
-                          "<body style=\"font-family:sans-serif;margin:3em\"><h1>%1</h1><p>%2</p></body></html>")
+                          "<body style=\"font-family:sans-serif;margin:3em;max-width:40em\"><h1>%1</h1><p>%2</p>"
+                          "</body></html>")
         .arg(title.toHtmlEscaped(), text.toHtmlEscaped());
 }
 
@@ -34,14 +70,25 @@ LoopbackReceiver::~LoopbackReceiver() = default;
 
 bool LoopbackReceiver::listen()
 {
-    m_server = new QTcpServer(this);
-    connect(m_server, &QTcpServer::newConnection, this, &LoopbackReceiver::onNewConnection);
-    return m_server->listen(QHostAddress::LocalHost, 0);
+    m_tcp = new QTcpServer(this);
+    // 127.0.0.1 only: another machine on the network must not be able to hand Keyway a code.
+    if (!m_tcp->listen(QHostAddress::LocalHost, 0)) {
+        qCWarning(lcAuth) << "loopback listener could not bind:" << m_tcp->errorString();
+        return false;
+    }
+    m_http = new LoopbackHttpServer(this);
+    m_http->bind(m_tcp);
+    return true;
+}
+
+bool LoopbackReceiver::isListening() const
+{
+    return m_tcp && m_tcp->isListening();
 }
 
 quint16 LoopbackReceiver::port() const
 {
-    return m_server ? m_server->serverPort() : 0;
+    return m_tcp ? m_tcp->serverPort() : 0;
 }
 
 QString LoopbackReceiver::redirectUri() const
@@ -51,86 +98,125 @@ QString LoopbackReceiver::redirectUri() const
 
 void LoopbackReceiver::close()
 {
-    m_done = true;
-    if (m_server) {
-        m_server->close();
+    m_taken = true;
+    if (m_tcp) {
+        m_tcp->close();
     }
 }
 
-void LoopbackReceiver::onNewConnection()
+void LoopbackReceiver::retire(int graceMs)
 {
-    while (QTcpSocket* socket = m_server->nextPendingConnection()) {
-        socket->setParent(this);
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        // A connection that never sends a request line is dropped after a while.
-        QTimer::singleShot(10'000, socket, [socket] { socket->abort(); });
+    m_taken = true;
+    disconnect(this, nullptr, nullptr, nullptr); // the flow is over: nothing more reaches it
+    if (graceMs <= 0 || !isListening()) {
+        close();
+        deleteLater();
+        return;
     }
+    setParent(QCoreApplication::instance());
+    QTimer::singleShot(graceMs, this, [this] {
+        close();
+        deleteLater();
+    });
 }
 
-void LoopbackReceiver::answer(QTcpSocket* socket, int status, const QByteArray& reason, const QString& html)
+LoopbackReceiver::Verdict
+LoopbackReceiver::judge(const QUrl& url, bool requirePath, QMap<QString, QString>& params) const
 {
-    const QByteArray body = html.toUtf8();
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-        + "\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n"
-          "Content-Length: "
-        + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-    socket->write(response);
-    socket->disconnectFromHost();
-}
-
-void LoopbackReceiver::onReadyRead(QTcpSocket* socket)
-{
-    QByteArray buffer = socket->property("keywayBuffer").toByteArray() + socket->readAll();
-    if (buffer.size() > kMaxRequestBytes) {
-        socket->abort();
-        return;
+    const QUrlQuery query(url);
+    const bool hasState = query.hasQueryItem(QStringLiteral("state"));
+    const bool carriesReply = query.hasQueryItem(QStringLiteral("code")) || query.hasQueryItem(QStringLiteral("error"));
+    if (requirePath && url.path() != m_path) {
+        return Verdict::WrongPath;
     }
-    if (!buffer.contains("\r\n\r\n") && !buffer.contains("\n\n")) {
-        socket->setProperty("keywayBuffer", buffer);
-        return;
+    if (!carriesReply && !hasState) {
+        return requirePath ? Verdict::WrongPath : Verdict::NotARedirect;
     }
-    const QList<QByteArray> requestLine = buffer.left(buffer.indexOf('\n')).trimmed().split(' ');
-    if (requestLine.size() < 2 || requestLine[0] != "GET") {
-        answer(socket, 404, "Not Found", page(tr("Not found"), tr("Nothing here.")));
-        return;
+    if (m_taken) {
+        return Verdict::AlreadyFinished;
     }
-    const QUrl target = QUrl::fromEncoded("http://127.0.0.1" + requestLine[1]);
-    const QUrlQuery query(target);
-    const bool isCallback = target.path() == m_path && query.hasQueryItem(QStringLiteral("state"))
-        && (query.hasQueryItem(QStringLiteral("code")) || query.hasQueryItem(QStringLiteral("error")));
-    if (!isCallback || m_done) {
-        // Browsers probe /favicon.ico, scanners send garbage: ignored, the flow keeps waiting.
-        answer(socket, 404, "Not Found", page(tr("Not found"), tr("Nothing here.")));
-        return;
-    }
-    m_done = true;
-    QMap<QString, QString> params;
     for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
         params.insert(key, value);
     }
-    if (params.value(QStringLiteral("state")) != m_expectedState || m_expectedState.isEmpty()) {
-        qCWarning(lcAuth) << "loopback callback with a state that does not match: rejected";
-        answer(socket,
-               400,
-               "Bad Request",
-               page(tr("Sign-in rejected"),
-                    tr("The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again "
-                       "from Keyway.")));
-        m_server->close();
-        Q_EMIT stateMismatch();
-        return;
+    if (m_expectedState.isEmpty() || params.value(QStringLiteral("state")) != m_expectedState) {
+        return Verdict::StateMismatch;
     }
-    const bool failed = params.contains(QStringLiteral("error"));
-    answer(socket,
-           200,
-           "OK",
-           failed ? page(tr("Sign-in failed"),
-                         tr("The provider answered: %1. You can close this window and return to Keyway.")
-                             .arg(params.value(QStringLiteral("error"))))
-                  : page(tr("Signed in"), tr("You can close this window and return to Keyway.")));
-    m_server->close();
-    Q_EMIT received(params);
+    if (!carriesReply) {
+        return requirePath ? Verdict::WrongPath : Verdict::NotARedirect;
+    }
+    return params.contains(QStringLiteral("error")) ? Verdict::Refused : Verdict::Accepted;
+}
+
+void LoopbackReceiver::deliver(Verdict verdict, const QMap<QString, QString>& params)
+{
+    switch (verdict) {
+    case Verdict::Accepted:
+    case Verdict::Refused:
+        m_taken = true;
+        Q_EMIT received(params);
+        break;
+    case Verdict::StateMismatch:
+        m_taken = true;
+        qCWarning(lcAuth) << "loopback callback with a state that does not match: rejected";
+        Q_EMIT stateMismatch();
+        break;
+    case Verdict::WrongPath:
+    case Verdict::NotARedirect:
+    case Verdict::AlreadyFinished:
+        break;
+    }
+}
+
+LoopbackReceiver::Verdict LoopbackReceiver::submit(const QUrl& url)
+{
+    QMap<QString, QString> params;
+    const Verdict verdict = judge(url, false, params);
+    deliver(verdict, params);
+    return verdict;
+}
+
+LoopbackReceiver::Answer LoopbackReceiver::answerFor(Verdict verdict, const QMap<QString, QString>& params) const
+{
+    switch (verdict) {
+    case Verdict::Accepted:
+        return {200, tr("Signed in"), tr("You can close this tab and return to Keyway.")};
+    case Verdict::Refused: {
+        const QString error = params.value(QStringLiteral("error"));
+        const QString description = params.value(QStringLiteral("error_description")).left(500);
+        const QString said = description.isEmpty() ? error : tr("%1: %2").arg(error, description);
+        const QString next = error == QLatin1String("access_denied")
+            ? tr("The sign-in was refused, so Keyway has no access. Close this tab, return to Keyway and start the "
+                 "sign-in again, approving the access this time or using another account.")
+            : tr("Close this tab, return to Keyway and start the sign-in again; if it happens again, check the "
+                 "environment's settings with the provider.");
+        return {200, tr("Sign-in refused"), tr("The provider answered: %1.").arg(said) + QLatin1Char(' ') + next};
+    }
+    case Verdict::StateMismatch:
+        return {400,
+                tr("Sign-in rejected"),
+                tr("This reply does not belong to the sign-in Keyway started (its state does not match), so Keyway "
+                   "did not use it. Return to Keyway and start the sign-in again.")};
+    case Verdict::WrongPath:
+    case Verdict::NotARedirect:
+        return {404,
+                tr("Not found"),
+                tr("This address is not part of the sign-in. Keyway is still waiting: finish the sign-in in the "
+                   "tab that Keyway opened.")};
+    case Verdict::AlreadyFinished:
+        return {409,
+                tr("Sign-in already finished"),
+                tr("Keyway already received the answer to this sign-in, so this one was not used. You can close "
+                   "this tab; to sign in again, start a new sign-in in Keyway.")};
+    }
+    return {};
+}
+
+QByteArray LoopbackReceiver::pageFor(const QUrl& url, int& status, Verdict& verdict, QMap<QString, QString>& params)
+{
+    verdict = judge(url, true, params);
+    const Answer answer = answerFor(verdict, params);
+    status = answer.status;
+    return page(answer.title, answer.text).toUtf8();
 }
 
 } // namespace keyway

@@ -216,9 +216,30 @@ FlowEngine* Session::newEngine()
     return engine;
 }
 
+bool Session::isWaitingForBrowser() const
+{
+    return m_fullFlow && m_fullFlow->isWaitingForBrowser();
+}
+
+QString Session::submitRedirectUrl(const QUrl& url)
+{
+    if (!m_fullFlow) {
+        return FlowEngine::tr("No sign-in is waiting for a redirect.");
+    }
+    return m_fullFlow->submitRedirectUrl(url);
+}
+
+void Session::cancelSignIn()
+{
+    if (m_fullFlow) {
+        m_fullFlow->cancel();
+    }
+}
+
 void Session::runFullFlow()
 {
     FlowEngine* engine = newEngine();
+    m_fullFlow = engine;
     connect(engine, &FlowEngine::finished, this, [this, engine](const FlowResult& result) {
         engine->deleteLater();
         m_redactor.merge(engine->redactor());

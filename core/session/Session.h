@@ -102,6 +102,10 @@ public:
     // "Copy as curl" builds its command from this too, so it reproduces exactly what is sent.
     static HttpRequest
     apiHttpRequest(const ProviderProfile& profile, const QString& baseUrl, const ApiRequest& api, const QString& token);
+    // The browser sign-in of a running full flow, if one waits for its redirect (see FlowEngine).
+    bool isWaitingForBrowser() const;
+    QString submitRedirectUrl(const QUrl& url);
+    void cancelSignIn();
 
     std::optional<CapturedValue> accessToken() const { return m_token; }
     const QMap<QString, CapturedValue>& values() const { return m_values; }
@@ -139,6 +143,7 @@ private:
     QList<AuthCallback> m_waiters;
     int m_flowsStarted = 0;
     std::unique_ptr<QLockFile> m_lock;
+    QPointer<FlowEngine> m_fullFlow; // the running full flow, for the sign-in's paste and cancel
 };
 
 } // namespace keyway

@@ -4,6 +4,7 @@
 #include "ui/checks/CheckColors.h"
 #include "ui/common/MessageBox.h"
 #include "ui/common/NoticeBanner.h"
+#include "ui/common/SignInWait.h"
 #include "ui/common/UiLogging.h"
 
 #include <QDesktopServices>
@@ -108,6 +109,9 @@ QString describeEvent(const FlowEvent& event)
             .arg(event.hint.isEmpty() ? event.detail : event.hint + QStringLiteral(" — ") + event.detail);
     case FlowEvent::Type::AuthorizeUrl:
         return ConformancePage::tr("sign-in in the browser: %1").arg(event.url);
+    case FlowEvent::Type::WaitingForBrowser:
+        return event.browserOpened ? ConformancePage::tr("waiting for the browser")
+                                   : ConformancePage::tr("waiting for the browser, which did not open");
     }
     return {};
 }
@@ -120,6 +124,12 @@ ConformancePage::ConformancePage(QWidget* parent) : QWidget(parent)
     m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); };
     buildUi();
     setEnvironment(nullptr, {}, {}, {});
+}
+
+void ConformancePage::setUrlOpener(UrlOpener opener)
+{
+    m_openUrl = std::move(opener);
+    m_signInWait->setUrlOpener(m_openUrl);
 }
 
 ConformancePage::~ConformancePage()
@@ -156,17 +166,14 @@ void ConformancePage::buildUi()
     m_intro->setWordWrap(true);
     m_intro->setForegroundRole(QPalette::PlaceholderText);
 
-    auto* browserWait = new NoticeBanner(NoticeBanner::Kind::Info,
-                                         QStringLiteral("conformBrowserWait"),
-                                         QStringLiteral("conformBrowserWaitLabel"),
-                                         this);
-    browserWait->setIcon(QStyle::SP_BrowserReload);
-    connect(browserWait->addButton(tr("Cancel"), QStringLiteral("conformBrowserCancelButton")),
-            &QPushButton::clicked,
-            this,
-            &ConformancePage::cancel);
-    m_browserFrame = browserWait;
-    m_browserLabel = browserWait->label();
+    m_signInWait = new SignInWait(QStringLiteral("conformBrowser"), this);
+    m_signInWait->setUrlOpener(m_openUrl);
+    connect(m_signInWait, &SignInWait::cancelRequested, this, &ConformancePage::cancel);
+    connect(m_signInWait, &SignInWait::redirectSubmitted, this, [this](const QUrl& url) {
+        if (m_run) {
+            m_signInWait->showRedirectProblem(m_run->submitRedirectUrl(url));
+        }
+    });
 
     auto* warning = new NoticeBanner(
         NoticeBanner::Kind::Warning, QStringLiteral("conformWarning"), QStringLiteral("conformWarningLabel"), this);
@@ -235,7 +242,7 @@ void ConformancePage::buildUi()
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(m_intro);
-    layout->addWidget(m_browserFrame);
+    layout->addWidget(m_signInWait);
     layout->addWidget(m_warningFrame);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
@@ -261,7 +268,7 @@ void ConformancePage::setEnvironment(const ProviderProfile* profile,
     resetChecks();
     m_log->clear();
     m_warningFrame->hide();
-    m_browserFrame->hide();
+    m_signInWait->finish();
     // Checks that can never run here are not listed as "not run": the intro says what they apply to.
     if (auto* splitter = findChild<QSplitter*>(QStringLiteral("conformSplitter"))) {
         splitter->setVisible(m_profile != nullptr);
@@ -374,13 +381,10 @@ void ConformancePage::onEvent(const FlowEvent& event)
     }
     if (event.type == FlowEvent::Type::AuthorizeUrl) {
         ++m_signIns;
-        m_browserLabel->setText(tr("Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue "
-                                   "on their own.")
-                                    .arg(m_signIns));
-        m_browserLabel->setToolTip(event.url);
-        m_browserFrame->show();
+    } else if (event.type == FlowEvent::Type::WaitingForBrowser) {
+        m_signInWait->showWaiting(event, tr("sign-in %1 of 2").arg(m_signIns));
     } else if (event.type == FlowEvent::Type::Response || event.type == FlowEvent::Type::StepFailed) {
-        m_browserFrame->hide();
+        m_signInWait->finish();
     }
     appendLog(describeEvent(event));
 }
@@ -401,11 +405,19 @@ void ConformancePage::onCheck(const ConformanceRun::Check& check)
         return;
     }
     if (QTreeWidgetItem* item = itemFor(check.name)) {
-        setCheckState(item, check.pass ? CheckState::Passed : CheckState::Failed, check.detail);
+        setCheckState(item,
+                      check.notRun     ? CheckState::NotRun
+                          : check.pass ? CheckState::Passed
+                                       : CheckState::Failed,
+                      check.detail);
     }
-    (check.pass ? m_passed : m_failed)++;
+    (check.notRun ? m_notRun : check.pass ? m_passed : m_failed)++;
     appendLog(QStringLiteral("%1 %2: %3")
-                  .arg(check.pass ? QStringLiteral("PASS") : QStringLiteral("FAIL"), check.name, check.detail));
+                  .arg(check.notRun     ? tr("NOT RUN")
+                           : check.pass ? QStringLiteral("PASS")
+                                        : QStringLiteral("FAIL"),
+                       check.name,
+                       check.detail));
     markNextRunning();
 }
 
@@ -415,10 +427,17 @@ void ConformancePage::onFinished(bool allPassed)
         return;
     }
     dropRun();
-    m_browserFrame->hide();
+    m_signInWait->finish();
     const int total = int(ConformanceRun::checkNames().size());
     if (allPassed) {
         setStatus(tr("All %1 checks passed.").arg(total));
+    } else if (m_failed == 0 && m_notRun > 0) {
+        // Nothing failed at the provider: a sign-in on this machine did not finish.
+        setStatus(tr("%1 of %2 checks passed; %3 not run, because a sign-in did not finish. Select one to see why, "
+                     "then run the checks again.")
+                      .arg(m_passed)
+                      .arg(total)
+                      .arg(m_notRun));
     } else {
         setStatus(tr("%1 of %2 checks passed; %3 failed. Select a failed check to see why.")
                       .arg(m_passed)
@@ -427,7 +446,8 @@ void ConformancePage::onFinished(bool allPassed)
         // Point at the first failure, so its evidence is what the user reads next.
         for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
             QTreeWidgetItem* item = m_checks->topLevelItem(i);
-            if (item->data(ResultColumn, Qt::UserRole).toInt() == int(CheckState::Failed)) {
+            const int state = item->data(ResultColumn, Qt::UserRole).toInt();
+            if (state == int(CheckState::Failed) || (m_failed == 0 && state == int(CheckState::NotRun))) {
                 m_checks->setCurrentItem(item);
                 break;
             }
@@ -452,7 +472,7 @@ void ConformancePage::cancel()
             setCheckState(item, CheckState::Pending, QString());
         }
     }
-    m_browserFrame->hide();
+    m_signInWait->finish();
     appendLog(tr("cancelled"));
     setStatus(tr("Cancelled."));
     updateControls();
@@ -472,6 +492,7 @@ void ConformancePage::resetChecks()
 {
     m_passed = 0;
     m_failed = 0;
+    m_notRun = 0;
     m_signIns = 0;
     for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
         setCheckState(m_checks->topLevelItem(i), CheckState::Pending, QString());
@@ -524,6 +545,11 @@ void ConformancePage::setCheckState(QTreeWidgetItem* item, CheckState state, con
         result = tr("FAIL");
         foreground = checkToneColor(palette(), CheckTone::Fail);
         break;
+    case CheckState::NotRun:
+        icon = QStyle::SP_MessageBoxInformation;
+        result = tr("not run");
+        foreground = palette().brush(QPalette::Text);
+        break;
     }
     item->setText(ResultColumn, result);
     item->setIcon(ResultColumn, icon == QStyle::SP_CustomBase ? QIcon() : style()->standardIcon(icon));
@@ -554,6 +580,9 @@ void ConformancePage::showSelectedDetail()
         break;
     case CheckState::Running:
         text += tr("running…").toHtmlEscaped();
+        break;
+    case CheckState::NotRun:
+        text += detail.toHtmlEscaped();
         break;
     case CheckState::Passed:
     case CheckState::Failed: {

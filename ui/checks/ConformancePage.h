@@ -19,6 +19,8 @@ class QTreeWidgetItem;
 
 namespace keyway::ui {
 
+class SignInWait;
+
 // "Check provider": runs the Seam-style conformance checks (core ConformanceRun, the same engine as
 // `keyway-cli conform`) against an authorization-code environment and shows the seven checks with
 // their pass / fail state and evidence, the "waiting for the browser" state, the warning before
@@ -33,7 +35,7 @@ class ConformancePage : public QWidget
     Q_OBJECT
 public:
     using CredentialLoader = FlowWalkthrough::CredentialLoader;
-    enum class CheckState { Pending, Running, Passed, Failed };
+    enum class CheckState { Pending, Running, Passed, Failed, NotRun }; // NotRun: kept from running by a local problem
 
     explicit ConformancePage(QWidget* parent = nullptr);
     ~ConformancePage() override;
@@ -47,7 +49,7 @@ public:
                         const QString& baseUrl,
                         CredentialLoader loader);
     // How the sign-in URL reaches a browser (default: QDesktopServices); tests play the browser.
-    void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
+    void setUrlOpener(UrlOpener opener);
     void setBrowserTimeoutMs(int ms) { m_browserTimeoutMs = ms; }
 
     bool isRunning() const { return m_run != nullptr || m_loading; }
@@ -97,6 +99,7 @@ private:
     int m_signIns = 0; // browser sign-ins started in this run
     int m_passed = 0;
     int m_failed = 0;
+    int m_notRun = 0;
 
     QLabel* m_title = nullptr;
     QLabel* m_intro = nullptr;
@@ -106,8 +109,7 @@ private:
     QLabel* m_detail = nullptr;
     QFrame* m_warningFrame = nullptr;
     QLabel* m_warningLabel = nullptr;
-    QFrame* m_browserFrame = nullptr;
-    QLabel* m_browserLabel = nullptr;
+    SignInWait* m_signInWait = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QLabel* m_status = nullptr;
 };

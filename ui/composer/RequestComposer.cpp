@@ -10,6 +10,7 @@
 #include "core/session/Session.h"
 #include "ui/common/Clipboard.h"
 #include "ui/common/MessageBox.h"
+#include "ui/common/SignInWait.h"
 #include "ui/composer/KeyValueTable.h"
 #include "ui/inspector/ResponseInspector.h"
 
@@ -165,6 +166,19 @@ void RequestComposer::buildUi()
     tabs->addTab(m_body, tr("&Body"));
     tabs->setCurrentIndex(1);
 
+    m_signInWait = new SignInWait(QStringLiteral("composerBrowser"), this);
+    connect(m_signInWait, &SignInWait::cancelRequested, this, [this] {
+        if (m_session) {
+            m_session->cancelSignIn(); // the send then ends with "cancelled"
+        }
+        m_signInWait->finish();
+    });
+    connect(m_signInWait, &SignInWait::redirectSubmitted, this, [this](const QUrl& url) {
+        if (m_session) {
+            m_signInWait->showRedirectProblem(m_session->submitRedirectUrl(url));
+        }
+    });
+
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("composerProgress"));
     m_progress->setRange(0, 0); // busy indicator: the reply's size is unknown until it arrives
@@ -196,6 +210,7 @@ void RequestComposer::buildUi()
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(topLayout);
     layout->addLayout(lineLayout);
+    layout->addWidget(m_signInWait);
     layout->addWidget(m_resolved);
     layout->addWidget(tabs, 1);
     layout->addWidget(m_bodyWarning);
@@ -500,6 +515,13 @@ void RequestComposer::withSession(std::function<void(const QString& error)> next
                 if (event.type == FlowEvent::Type::Response && event.stepId != QLatin1String("api")) {
                     self->m_lastTokenReply = event;
                 }
+                // A send that needs a browser sign-in says so, instead of waiting silently.
+                if (event.type == FlowEvent::Type::WaitingForBrowser) {
+                    self->m_signInWait->showWaiting(event);
+                    self->setStatus(tr("Signing in before sending: finish the sign-in in the browser."));
+                } else if (event.type == FlowEvent::Type::Response || event.type == FlowEvent::Type::StepFailed) {
+                    self->m_signInWait->finish();
+                }
             });
             self->m_recorder = std::make_unique<HistoryRecorder>(
                 session, self->m_history, self->m_environment.id, self->m_environment.baseUrl);
@@ -556,6 +578,7 @@ void RequestComposer::send()
 void RequestComposer::onResult(const ApiResult& result)
 {
     setSending(false);
+    m_signInWait->finish();
     const Redactor* redactor = m_session ? &m_session->redactor() : nullptr;
     if (m_inspector) {
         ReplyView view;
@@ -622,6 +645,10 @@ void RequestComposer::cancel()
     // The request itself stops too. A token request in flight belongs to the shared session: other tabs may
     // be waiting for the same token, so it finishes and the token stays for the next send.
     m_executor->abortAll();
+    if (m_session && m_session->isWaitingForBrowser()) {
+        m_session->cancelSignIn(); // nobody is going to finish a sign-in the user walked away from
+    }
+    m_signInWait->finish();
     setSending(false);
     setStatus(tr("Cancelled."));
 }

@@ -32,6 +32,8 @@ class HistoryStore;
 
 namespace keyway::ui {
 
+class SignInWait;
+
 class KeyValueTable;
 class ResponseInspector;
 
@@ -145,6 +147,7 @@ private:
     QToolButton* m_curl = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
+    SignInWait* m_signInWait = nullptr; // a browser sign-in of the shared session, whichever tab started it
     QLabel* m_bodyWarning = nullptr;
     QPushButton* m_newKey = nullptr;
 };

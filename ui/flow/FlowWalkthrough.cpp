@@ -6,6 +6,7 @@
 #include "core/json/JsonText.h"
 #include "core/util/Clock.h"
 #include "ui/common/NoticeBanner.h"
+#include "ui/common/SignInWait.h"
 #include "ui/common/UiLogging.h"
 
 #include <QDesktopServices>
@@ -76,6 +77,12 @@ FlowWalkthrough::FlowWalkthrough(QWidget* parent) : QWidget(parent)
     setEnvironment(nullptr, {}, {}, {}, {});
 }
 
+void FlowWalkthrough::setUrlOpener(UrlOpener opener)
+{
+    m_openUrl = std::move(opener);
+    m_signInWait->setUrlOpener(m_openUrl);
+}
+
 FlowWalkthrough::~FlowWalkthrough()
 {
     dropEngine();
@@ -133,14 +140,14 @@ void FlowWalkthrough::buildUi()
     m_stepList->setMinimumWidth(220);
     connect(m_stepList, &QListWidget::currentRowChanged, this, &FlowWalkthrough::showStep);
 
-    auto* browserWait = new NoticeBanner(
-        NoticeBanner::Kind::Info, QStringLiteral("browserWait"), QStringLiteral("browserWaitLabel"), this);
-    connect(browserWait->addButton(tr("Cancel"), QStringLiteral("browserCancelButton")),
-            &QPushButton::clicked,
-            this,
-            &FlowWalkthrough::cancel);
-    m_browserFrame = browserWait;
-    m_browserLabel = browserWait->label();
+    m_signInWait = new SignInWait(QStringLiteral("browser"), this);
+    m_signInWait->setUrlOpener(m_openUrl);
+    connect(m_signInWait, &SignInWait::cancelRequested, this, &FlowWalkthrough::cancel);
+    connect(m_signInWait, &SignInWait::redirectSubmitted, this, [this](const QUrl& url) {
+        if (m_engine) {
+            m_signInWait->showRedirectProblem(m_engine->submitRedirectUrl(url));
+        }
+    });
 
     auto* hint
         = new NoticeBanner(NoticeBanner::Kind::Warning, QStringLiteral("hintFrame"), QStringLiteral("hintLabel"), this);
@@ -199,7 +206,7 @@ void FlowWalkthrough::buildUi()
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(m_browserFrame);
+    layout->addWidget(m_signInWait);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_statusLabel);
 
@@ -269,7 +276,7 @@ void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
         setTitle(tr("Flow"));
         setStatus(tr("Select an environment to walk through its auth flow."));
     }
-    m_browserFrame->hide();
+    m_signInWait->finish();
     m_stepList->setCurrentRow(m_steps.isEmpty() ? -1 : 0);
     showStep(m_steps.isEmpty() ? -1 : 0);
     updateControls();
@@ -433,12 +440,12 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
         if (index >= 0) {
             m_steps[index].reply = formatReply(event);
         }
-        m_browserFrame->hide();
+        m_signInWait->finish();
+        break;
+    case FlowEvent::Type::WaitingForBrowser:
+        m_signInWait->showWaiting(event);
         break;
     case FlowEvent::Type::AuthorizeUrl:
-        m_browserLabel->setText(
-            tr("Waiting for the browser: sign in there and Keyway continues on its own.\n%1").arg(event.url));
-        m_browserFrame->show();
         if (index >= 0) {
             m_steps[index].request = QStringLiteral("GET ") + event.url + QLatin1Char('\n');
         }
@@ -449,7 +456,7 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
             m_steps[index].detail = event.detail;
             setStepState(index, StepState::Failed);
         }
-        m_browserFrame->hide();
+        m_signInWait->finish();
         break;
     case FlowEvent::Type::Consumed:
         if (m_consumed.contains(event.name)) {
@@ -477,7 +484,7 @@ void FlowWalkthrough::onFinished(const FlowResult& result)
     if (sender() != m_engine) {
         return;
     }
-    m_browserFrame->hide();
+    m_signInWait->finish();
     // Keep the captured values for "Step" and for Reveal; they stay in memory only.
     const bool stepping = m_runningStep >= 0;
     for (auto it = result.values.cbegin(); it != result.values.cend(); ++it) {
@@ -545,7 +552,7 @@ void FlowWalkthrough::cancel()
         }
     }
     dropEngine();
-    m_browserFrame->hide();
+    m_signInWait->finish();
     setStatus(tr("Cancelled."));
     updateControls();
     Q_EMIT finished(false);
@@ -590,11 +597,8 @@ void FlowWalkthrough::setStepState(int index, StepState state)
         prefix = tr("cancelled");
         break;
     }
-    QString text = tr("%1. %2").arg(index + 1).arg(step.title.isEmpty() ? step.id : step.title);
-    if (step.kind == StepKind::Browser) {
-        text += QLatin1Char(' ') + tr("(in the browser)");
-    }
-    item->setText(text);
+    // The profile's title already says what the step does ("Sign in in the browser"): nothing is appended.
+    item->setText(tr("%1. %2").arg(index + 1).arg(step.title.isEmpty() ? step.id : step.title));
     item->setIcon(icon == QStyle::SP_CustomBase ? QIcon() : style()->standardIcon(icon));
     item->setToolTip(prefix.isEmpty() ? step.description : prefix + QStringLiteral(": ") + step.description);
     item->setData(Qt::UserRole, static_cast<int>(state));

@@ -20,6 +20,8 @@ class QFrame;
 
 namespace keyway::ui {
 
+class SignInWait;
+
 // The profile's auth flow as a numbered list, like Google's OAuth Playground: "Run all" runs the
 // whole flow, "Step" runs the next step only; each step shows its redacted request and reply
 // (reveal on demand) and, when it fails, the profile's hint in plain words. Browser steps show
@@ -45,7 +47,7 @@ public:
                         const QString& baseUrl,
                         const QString& credentialSet,
                         CredentialLoader loader);
-    void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
+    void setUrlOpener(UrlOpener opener);
 
     bool isRunning() const { return m_engine != nullptr || m_loading; }
     StepState stepState(int index) const;
@@ -136,8 +138,7 @@ private:
     QPlainTextEdit* m_replyView = nullptr;
     QFrame* m_hintFrame = nullptr;
     QLabel* m_hintLabel = nullptr;
-    QFrame* m_browserFrame = nullptr;
-    QLabel* m_browserLabel = nullptr;
+    SignInWait* m_signInWait = nullptr;
     QLabel* m_statusLabel = nullptr;
 };
 
