@@ -94,6 +94,9 @@ void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const Flow
             auto* probe = new SignInPageProbe(this);
             probe->probe(url, redirectUri, [this, probe, realOpener, url](const SignInPageProbe::Result& r) {
                 probe->deleteLater();
+                if (m_promptLoginReported) {
+                    return; // the sign-in ended first (cancelled): reported as not run already
+                }
                 m_promptLoginPass = r.outcome == SignInPageProbe::Outcome::SignInPage;
                 m_promptLoginDetail = r.detail;
                 report(promptLogin, m_promptLoginPass, r.detail);
@@ -257,6 +260,7 @@ void ConformanceRun::stageSignInA()
         if (result.isLocalProblem()) {
             // Nothing reached the provider's verdict: no check may pass or fail on it.
             reportSkipped(unreported(), tr("the first sign-in did not finish: %1").arg(describe(result)));
+            m_promptLoginReported = true;
             finishRun();
             return;
         }

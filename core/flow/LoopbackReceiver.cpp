@@ -30,9 +30,9 @@ protected:
         if (request.method() != QHttpServerRequest::Method::Get) {
             url = QUrl(); // a callback is a GET: anything else is answered like a wrong path
         }
-        QHttpServerResponse response(QByteArrayLiteral("text/html; charset=utf-8"),
-                                     m_receiver->pageFor(url, status, verdict, params),
-                                     static_cast<QHttpServerResponse::StatusCode>(status));
+        const QByteArray body = m_receiver->pageFor(url, status, verdict, params); // sets status first
+        QHttpServerResponse response(
+            QByteArrayLiteral("text/html; charset=utf-8"), body, static_cast<QHttpServerResponse::StatusCode>(status));
         response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
         response.addHeader(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer"));
         response.write(makeResponder(request, socket));

@@ -8,6 +8,7 @@
 #include "tests/support/SandboxBrowser.h"
 
 #include <QEventLoop>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -361,6 +362,40 @@ private Q_SLOTS:
                                 15000);
         QVERIFY2(call.exitCode == 0, qPrintable(call.err));
         QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), before + 1);
+    }
+
+    // xdg-open that fails (no browser configured) is no dead end: the URL goes to stderr like --no-browser and
+    // keyway-cli keeps waiting; a browser that visits it later completes the sign-in.
+    void failingXdgOpenPrintsTheUrlAndKeepsWaiting()
+    {
+        QTemporaryDir bin;
+        QVERIFY(bin.isValid());
+        QFile opener(bin.filePath(QStringLiteral("xdg-open")));
+        QVERIFY(opener.open(QIODevice::WriteOnly));
+        opener.write("#!/bin/sh\necho 'xdg-open: no method available for opening' >&2\nexit 3\n");
+        opener.close();
+        QVERIFY(opener.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", bin.path().toUtf8() + ':' + path);
+        bool waitingWithoutBrowser = false;
+        const CliRun r = run(
+            {QStringLiteral("auth"), envName(QStringLiteral("code")), QStringLiteral("--json")},
+            [&](const nlohmann::json& line) {
+                if (line.is_object() && line.value("event", "") == "waiting_for_browser"
+                    && !line.value("browser_opened", true)) {
+                    waitingWithoutBrowser = true;
+                    // The user copies the printed URL into a browser.
+                    m_browser.start(QUrl(QString::fromStdString(line.at("url").get<std::string>())), true, nullptr);
+                }
+            });
+        qputenv("PATH", path);
+        QVERIFY(waitingWithoutBrowser);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("could not open a browser")), qPrintable(r.err));
+        QVERIFY(QRegularExpression(QStringLiteral("\\nhttp://127\\.0\\.0\\.1:\\d+/[^\\n]*authorize\\?[^\\n]*state="))
+                    .match(r.err)
+                    .hasMatch());
+        QVERIFY(jsonLines(r.out).last().at("event") == "result");
     }
 
     void stateMismatchJsonExitsThree()

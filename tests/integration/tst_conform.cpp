@@ -128,6 +128,90 @@ private Q_SLOTS:
         QVERIFY(!report.contains(secret));
     }
 
+    // A sign-in that never finished because of this machine (no browser, nobody signed in before the
+    // deadline) says nothing about the provider: its checks are "not run" with the reason, never FAIL. The
+    // second sign-in failing that way leaves the first one's checks standing.
+    void localProblemsAreNotRunNeverFail()
+    {
+        sandbox::SandboxServer server;
+        QVERIFY(server.listen());
+        const auto demo = server.demoProvider(QStringLiteral("oauth2-code"));
+        test::SandboxBrowser browser;
+        ConformanceRun::Options options;
+        options.flow.baseUrl = demo->baseUrl.toString();
+        for (const auto& [key, value] : demo->credentials) {
+            options.flow.credentials.insert(key, value);
+        }
+        options.flow.browserTimeoutMs = 1500;
+        int opened = 0;
+        options.flow.openUrl = [&](const QUrl& url) {
+            if (++opened == 1) {
+                browser.opener(true)(url); // sign-in A works
+                return true;
+            }
+            return false; // sign-in B: the browser does not open and nobody signs in
+        };
+        ConformanceRun run(*m_registry.find(QStringLiteral("oauth2-code")), options);
+        QSignalSpy finished(&run, &ConformanceRun::finished);
+        QList<ConformanceRun::Check> checks;
+        connect(&run, &ConformanceRun::checkFinished, this, [&checks](const ConformanceRun::Check& c) {
+            checks.append(c);
+        });
+        bool sawClosedBrowser = false;
+        connect(&run, &ConformanceRun::event, this, [&](const FlowEvent& e) {
+            sawClosedBrowser = sawClosedBrowser || (e.type == FlowEvent::Type::WaitingForBrowser && !e.browserOpened);
+        });
+        run.start();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(sawClosedBrowser);
+        QMap<QString, ConformanceRun::Check> byName;
+        for (const auto& c : std::as_const(checks)) {
+            byName.insert(c.name, c);
+        }
+        QCOMPARE(byName.size(), ConformanceRun::checkNames().size());
+        QVERIFY(byName.value(QStringLiteral("user_id_stable")).notRun);
+        QVERIFY2(byName.value(QStringLiteral("user_id_stable")).detail.startsWith(QStringLiteral("not run:")),
+                 qPrintable(byName.value(QStringLiteral("user_id_stable")).detail));
+        QVERIFY(byName.value(QStringLiteral("exchange")).pass);
+        QVERIFY(byName.value(QStringLiteral("refresh_reusable")).pass);
+        for (const auto& c : std::as_const(checks)) {
+            QVERIFY2(c.pass || c.notRun, qPrintable(c.name + QStringLiteral(": ") + c.detail));
+        }
+        QCOMPARE(finished.first().first().toBool(), false);
+    }
+
+    void cancelledFirstSignInLeavesEveryCheckNotRun()
+    {
+        sandbox::SandboxServer server;
+        QVERIFY(server.listen());
+        const auto demo = server.demoProvider(QStringLiteral("oauth2-code"));
+        ConformanceRun::Options options;
+        options.flow.baseUrl = demo->baseUrl.toString();
+        for (const auto& [key, value] : demo->credentials) {
+            options.flow.credentials.insert(key, value);
+        }
+        options.flow.openUrl = [](const QUrl&) { return false; };
+        ConformanceRun run(*m_registry.find(QStringLiteral("oauth2-code")), options);
+        QSignalSpy finished(&run, &ConformanceRun::finished);
+        QList<ConformanceRun::Check> checks;
+        connect(&run, &ConformanceRun::checkFinished, this, [&checks](const ConformanceRun::Check& c) {
+            checks.append(c);
+        });
+        run.start();
+        QTRY_VERIFY_WITH_TIMEOUT(run.isWaitingForBrowser(), 10000);
+        run.cancelSignIn();
+        QTRY_COMPARE(finished.size(), 1);
+        // prompt_login ran (it needs no sign-in); nothing else may claim a provider failure.
+        for (const auto& c : std::as_const(checks)) {
+            if (c.name != QLatin1String("prompt_login")) {
+                QVERIFY2(c.notRun, qPrintable(c.name + QStringLiteral(": ") + c.detail));
+                QVERIFY(c.detail.contains(QStringLiteral("cancelled")));
+            }
+        }
+        QCOMPARE(checks.size(), ConformanceRun::checkNames().size());
+        QCOMPARE(server.tokenRequestCount(QStringLiteral("oauth2-code")), 0);
+    }
+
 private:
     ProfileRegistry m_registry;
 };
