@@ -227,6 +227,31 @@ private Q_SLOTS:
         QTRY_VERIFY(refused(redirectUri));
     }
 
+    // An opener may report success and show nothing (xdg-open started, no browser behind it): the paste field
+    // is then one click away.
+    void openedBrowserStillOffersThePasteField()
+    {
+        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        walkthrough->setUrlOpener([this](const QUrl&) {
+            ++m_opened;
+            return true;
+        });
+        m_window->run();
+        auto* label = child<QLabel>(walkthrough, QStringLiteral("browserWaitLabel"));
+        QTRY_VERIFY_WITH_TIMEOUT(label->isVisible(), 10000);
+        QVERIFY2(label->text().contains(QStringLiteral("sign in there")), qPrintable(label->text()));
+        auto* edit = child<QLineEdit>(walkthrough, QStringLiteral("browserRedirectEdit"));
+        QVERIFY(!edit->isVisible());
+        QVERIFY(child<QLineEdit>(walkthrough, QStringLiteral("browserUrlField"))->isVisible());
+        auto* show = child<QPushButton>(walkthrough, QStringLiteral("browserShowPasteButton"));
+        QVERIFY(show->isVisible());
+        QTest::mouseClick(show, Qt::LeftButton);
+        QVERIFY(edit->isVisible());
+        QVERIFY(edit->hasFocus());
+        QVERIFY(!show->isVisible());
+        walkthrough->cancel();
+    }
+
     void requestsTabShowsTheBannerWhileItsSendSignsIn()
     {
         m_window->sessions()->setUrlOpener(noBrowser());

@@ -439,15 +439,21 @@ void ConformancePage::onFinished(bool allPassed)
                       .arg(total)
                       .arg(m_notRun));
     } else {
-        setStatus(tr("%1 of %2 checks passed; %3 failed. Select a failed check to see why.")
-                      .arg(m_passed)
-                      .arg(total)
-                      .arg(total - m_passed));
-        // Point at the first failure, so its evidence is what the user reads next.
+        QString text = tr("%1 of %2 checks passed; %3 failed. Select a failed check to see why.")
+                           .arg(m_passed)
+                           .arg(total)
+                           .arg(total - m_passed - m_notRun);
+        if (m_notRun > 0) {
+            text += QLatin1Char(' ') + tr("%n not run, because a sign-in did not finish.", nullptr, m_notRun);
+        }
+        setStatus(text);
+    }
+    if (!allPassed) {
+        // Point at the first failure (or, with none, the first check not run), so its reason is read next.
+        const CheckState wanted = m_failed > 0 ? CheckState::Failed : CheckState::NotRun;
         for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
             QTreeWidgetItem* item = m_checks->topLevelItem(i);
-            const int state = item->data(ResultColumn, Qt::UserRole).toInt();
-            if (state == int(CheckState::Failed) || (m_failed == 0 && state == int(CheckState::NotRun))) {
+            if (item->data(ResultColumn, Qt::UserRole).toInt() == int(wanted)) {
                 m_checks->setCurrentItem(item);
                 break;
             }

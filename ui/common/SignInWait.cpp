@@ -4,6 +4,7 @@
 #include "ui/common/Clipboard.h"
 
 #include <QDesktopServices>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,6 +31,7 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     , m_cancelButton(new QPushButton(tr("Cancel"), this))
     , m_copyButton(new QPushButton(tr("Copy URL"), this))
     , m_openButton(new QPushButton(tr("Open again"), this))
+    , m_showPasteButton(new QPushButton(tr("Browser did not open?"), this))
     , m_pasteRow(new QWidget(this))
     , m_redirectEdit(new QLineEdit(m_pasteRow))
     , m_redirectButton(new QPushButton(tr("Continue"), m_pasteRow))
@@ -47,6 +49,7 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     m_label->setObjectName(prefix + QStringLiteral("WaitLabel"));
     m_label->setWordWrap(true);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_label->installEventFilter(this);
 
     m_urlField->setObjectName(prefix + QStringLiteral("UrlField"));
     m_urlField->setReadOnly(true);
@@ -58,6 +61,10 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     m_copyButton->setToolTip(tr("Copy the sign-in address, to open it in a browser yourself"));
     m_openButton->setObjectName(prefix + QStringLiteral("OpenAgainButton"));
     m_openButton->setToolTip(tr("Open the sign-in address in the browser again"));
+
+    m_showPasteButton->setObjectName(prefix + QStringLiteral("ShowPasteButton"));
+    m_showPasteButton->setFlat(true);
+    m_showPasteButton->setToolTip(tr("Sign in with the address copied from the browser instead"));
 
     auto* pasteLabel = new QLabel(tr("Or paste the address the browser shows after signing in:"), m_pasteRow);
     pasteLabel->setWordWrap(true);
@@ -81,6 +88,7 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     urlRow->addWidget(m_urlField, 1);
     urlRow->addWidget(m_copyButton);
     urlRow->addWidget(m_openButton);
+    urlRow->addWidget(m_showPasteButton);
     auto* pasteLayout = new QHBoxLayout(m_pasteRow);
     pasteLayout->setContentsMargins(0, 0, 0, 0);
     pasteLayout->addWidget(pasteLabel);
@@ -95,7 +103,8 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     setTabOrder(m_cancelButton, m_urlField);
     setTabOrder(m_urlField, m_copyButton);
     setTabOrder(m_copyButton, m_openButton);
-    setTabOrder(m_openButton, m_redirectEdit);
+    setTabOrder(m_openButton, m_showPasteButton);
+    setTabOrder(m_showPasteButton, m_redirectEdit);
     setTabOrder(m_redirectEdit, m_redirectButton);
 
     connect(m_cancelButton, &QPushButton::clicked, this, &SignInWait::cancelRequested);
@@ -106,6 +115,11 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
         m_redirectMessage->show();
     });
     connect(m_openButton, &QPushButton::clicked, this, &SignInWait::openAgain);
+    connect(m_showPasteButton, &QPushButton::clicked, this, [this] {
+        m_showPasteButton->hide();
+        m_pasteRow->show();
+        m_redirectEdit->setFocus();
+    });
     connect(m_redirectEdit, &QLineEdit::textChanged, this, [this](const QString& text) {
         m_redirectButton->setEnabled(!text.trimmed().isEmpty());
     });
@@ -114,6 +128,20 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &SignInWait::updateText);
     hide();
+}
+
+bool SignInWait::eventFilter(QObject* watched, QEvent* event)
+{
+    // A squeezed layout may give the label less than its wrapped height; the sentence must not be clipped.
+    if (watched == m_label
+        && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange
+            || event->type() == QEvent::LayoutRequest || event->type() == QEvent::Show)) {
+        const int needed = m_label->width() > 0 ? m_label->heightForWidth(m_label->width()) : 0;
+        if (needed > 0 && needed != m_label->minimumHeight()) {
+            m_label->setMinimumHeight(needed);
+        }
+    }
+    return QFrame::eventFilter(watched, event);
 }
 
 void SignInWait::showWaiting(const FlowEvent& waiting, const QString& context)
@@ -130,6 +158,7 @@ void SignInWait::showWaiting(const FlowEvent& waiting, const QString& context)
     m_urlField->setText(QString::fromUtf8(m_url.toEncoded()));
     m_urlField->setCursorPosition(0);
     m_pasteRow->setVisible(!m_browserOpened);
+    m_showPasteButton->setVisible(m_browserOpened);
     updateText();
     m_tick.start();
     show();
@@ -163,12 +192,17 @@ void SignInWait::updateText()
     if (m_browserOpened) {
         m_label->setText(tr("%1: sign in there and Keyway continues on its own. %2 left.").arg(waiting, left));
     } else {
-        m_label->setText(tr("%1, but it did not open. Open the address below in a browser (Copy URL) and sign in; "
-                            "Keyway keeps listening for %2. If the browser cannot reach Keyway afterwards, paste "
-                            "the address it ends on below.")
-                             .arg(waiting, left));
+        m_label->setText(
+            tr("%1, but it did not open. Open the address below in a browser and sign in; Keyway keeps listening "
+               "for %2.")
+                .arg(waiting, left));
     }
     m_label->setAccessibleName(m_label->text());
+    // The countdown may wrap differently every second.
+    const int needed = m_label->width() > 0 ? m_label->heightForWidth(m_label->width()) : 0;
+    if (needed > 0) {
+        m_label->setMinimumHeight(needed);
+    }
 }
 
 void SignInWait::openAgain()
@@ -180,6 +214,7 @@ void SignInWait::openAgain()
     if (!opened) {
         m_browserOpened = false;
         m_pasteRow->show();
+        m_showPasteButton->hide();
         updateText();
     }
     m_redirectMessage->setText(opened ? tr("The sign-in address was opened in the browser again.")

@@ -20,7 +20,9 @@ namespace keyway::ui {
 // and redirectSubmitted() (FlowEngine / Session / ConformanceRun).
 //
 // Object names, with the prefix given (e.g. "browser"): <p>Wait (the frame), <p>WaitLabel, <p>CancelButton,
-// <p>UrlField, <p>CopyUrlButton, <p>OpenAgainButton, <p>RedirectEdit, <p>RedirectButton, <p>RedirectMessage.
+// <p>UrlField, <p>CopyUrlButton, <p>OpenAgainButton, <p>ShowPasteButton, <p>RedirectEdit, <p>RedirectButton,
+// <p>RedirectMessage. An opener that reports success may still have shown nothing (xdg-open started, no
+// browser behind it), so the paste field is one click away even then.
 class SignInWait : public QFrame
 {
     Q_OBJECT
@@ -45,6 +47,9 @@ Q_SIGNALS:
     void cancelRequested();
     void redirectSubmitted(const QUrl& url);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void updateText();
     void openAgain();
@@ -62,6 +67,7 @@ private:
     QPushButton* m_cancelButton;
     QPushButton* m_copyButton;
     QPushButton* m_openButton;
+    QPushButton* m_showPasteButton;
     QWidget* m_pasteRow;
     QLineEdit* m_redirectEdit;
     QPushButton* m_redirectButton;
