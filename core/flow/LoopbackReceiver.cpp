@@ -8,6 +8,7 @@
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QUrlQuery>
 
@@ -36,7 +37,9 @@ protected:
         response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
         response.addHeader(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer"));
         response.write(makeResponder(request, socket));
-        // Answered first: what the verdict sets off (the token exchange, the end of the flow) comes after.
+        // On its way before the verdict sets anything off: keyway-cli may exit the moment the flow ends, and a
+        // page still in Qt's buffer would reach the browser as "connection reset".
+        socket->flush();
         m_receiver->deliver(verdict, params);
         return true;
     }

@@ -398,6 +398,27 @@ private Q_SLOTS:
         QVERIFY(jsonLines(r.out).last().at("event") == "result");
     }
 
+    // The provider says no: keyway-cli exits 3, and the browser still got its page (not "connection reset").
+    void deniedSignInAnswersTheBrowserBeforeExiting()
+    {
+        test::SandboxBrowser denying;
+        denying.setDecision(test::SandboxBrowser::Decision::Deny);
+        const CliRun r
+            = run({QStringLiteral("auth"),
+                   envName(QStringLiteral("code")),
+                   QStringLiteral("--no-browser"),
+                   QStringLiteral("--json")},
+                  [&](const nlohmann::json& line) {
+                      if (line.is_object() && line.value("event", "") == "authorize_url") {
+                          denying.start(QUrl(QString::fromStdString(line.at("url").get<std::string>())), true, nullptr);
+                      }
+                  });
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY(r.err.contains(QStringLiteral("access_denied")));
+        QTRY_VERIFY(denying.lastResult().finalUrl.isValid());
+        QTRY_VERIFY2(denying.lastResult().delivered, qPrintable(denying.lastResult().error));
+    }
+
     void stateMismatchJsonExitsThree()
     {
         QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("alter_state"), true));
