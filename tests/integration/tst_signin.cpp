@@ -7,6 +7,7 @@
 #include "core/flow/LoopbackReceiver.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
+#include "core/util/Translations.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QNetworkAccessManager>
@@ -297,6 +298,25 @@ private Q_SLOTS:
         QVERIFY(run->result.has_value());
         QCOMPARE(run->result->outcome, FlowResult::Outcome::StateMismatch);
         QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 0);
+    }
+
+    // The page speaks the user's language, like the rest of Keyway.
+    void pagesAreInTheUsersLanguage()
+    {
+        const QByteArray language = qgetenv("LANGUAGE");
+        qputenv("LANGUAGE", "de");
+        QCOMPARE(Translations::install(*QCoreApplication::instance()), QStringLiteral("de"));
+        auto run = start([](const QUrl&) { return true; });
+        QTRY_COMPARE(run->waits().size(), 1);
+        QUrl favicon = run->redirectUri();
+        favicon.setPath(QStringLiteral("/favicon.ico"));
+        const test::HttpExchange page = get(favicon);
+        qputenv("LANGUAGE", language);
+        Translations::install(*QCoreApplication::instance());
+        QCOMPARE(page.status, 404);
+        QVERIFY2(page.body.contains("Keyway wartet weiter"), page.body.constData());
+        QVERIFY(page.header("Content-Type").startsWith("text/html; charset=utf-8"));
+        QCOMPARE(page.header("Cache-Control"), QByteArray("no-store"));
     }
 
     void browserOpenedByHandAfterAFailedOpenCompletes()
