@@ -141,6 +141,22 @@
         <source>“%1” uses %2, which does not sign in through a browser with refresh tokens. The provider checks apply to authorization-code providers that issue refresh tokens.</source>
         <translation>„%1“ verwendet %2 und meldet sich nicht über einen Browser mit Refresh-Tokens an. Die Anbieterprüfungen gelten für Authorization-Code-Anbieter, die Refresh-Tokens ausgeben.</translation>
     </message>
+    <message>
+        <source>not run: %1</source>
+        <translation>nicht ausgeführt: %1</translation>
+    </message>
+    <message>
+        <source>the first sign-in did not finish: %1</source>
+        <translation>die erste Anmeldung wurde nicht abgeschlossen: %1</translation>
+    </message>
+    <message>
+        <source>the second sign-in did not finish: %1</source>
+        <translation>die zweite Anmeldung wurde nicht abgeschlossen: %1</translation>
+    </message>
+    <message>
+        <source>the checks were cancelled</source>
+        <translation>die Prüfungen wurden abgebrochen</translation>
+    </message>
 </context>
 <context>
     <name>keyway::EnvironmentService</name>
@@ -295,32 +311,12 @@
         <translation>konnte nicht auf 127.0.0.1 lauschen</translation>
     </message>
     <message>
-        <source>Keyway needs a loopback port for the sign-in redirect.</source>
-        <translation>Keyway benötigt einen Loopback-Port für die Weiterleitung nach der Anmeldung.</translation>
-    </message>
-    <message>
         <source>state mismatch</source>
         <translation>state stimmt nicht überein</translation>
     </message>
     <message>
         <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
         <translation>Die Weiterleitung enthielt nicht den state, den Keyway gesendet hat (gefälschte oder veraltete Weiterleitung); ihr Code wurde nicht verwendet. Starten Sie die Anmeldung erneut.</translation>
-    </message>
-    <message>
-        <source>no sign-in within %1 s</source>
-        <translation>keine Anmeldung innerhalb von %1 s</translation>
-    </message>
-    <message>
-        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
-        <translation>Der Browser ist nicht zu Keyway zurückgekehrt: Schließen Sie die Anmeldung im Browser ab oder starten Sie den Vorgang erneut.</translation>
-    </message>
-    <message>
-        <source>could not open a browser</source>
-        <translation>konnte keinen Browser öffnen</translation>
-    </message>
-    <message>
-        <source>Open the authorization URL yourself, or use --no-browser.</source>
-        <translation>Öffnen Sie die Autorisierungs-URL selbst oder verwenden Sie --no-browser.</translation>
     </message>
     <message>
         <source>the provider answered error=%1</source>
@@ -337,6 +333,52 @@
     <message>
         <source>Nothing answered at %1, the value of the field “%2” (%3). Correct that field, or make it relative to the base URL (for example /oauth/token) so that it follows the base URL.</source>
         <translation>Unter %1, dem Wert des Felds „%2“ (%3), hat nichts geantwortet. Korrigieren Sie das Feld oder machen Sie es relativ zur Basis-URL (zum Beispiel /oauth/token), damit es der Basis-URL folgt.</translation>
+    </message>
+    <message>
+        <source>No sign-in is waiting for a redirect.</source>
+        <translation>Keine Anmeldung wartet auf eine Weiterleitung.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n Min.</numerusform>
+            <numerusform>%n Min.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Keyway needs a free port on 127.0.0.1 for the sign-in redirect: check that no security policy forbids local ports, then start the sign-in again.</source>
+        <translation>Keyway braucht für die Weiterleitung der Anmeldung einen freien Port auf 127.0.0.1: Prüfen Sie, dass keine Sicherheitsrichtlinie lokale Ports verbietet, und starten Sie die Anmeldung dann erneut.</translation>
+    </message>
+    <message>
+        <source>no sign-in arrived within %1; Keyway stopped waiting for it</source>
+        <translation>innerhalb von %1 kam keine Anmeldung an; Keyway wartet nicht mehr darauf</translation>
+    </message>
+    <message>
+        <source>Start the sign-in again and finish it in the browser before the time runs out.</source>
+        <translation>Starten Sie die Anmeldung erneut und schließen Sie sie im Browser ab, bevor die Zeit abläuft.</translation>
+    </message>
+    <message>
+        <source>This sign-in already received its redirect.</source>
+        <translation>Diese Anmeldung hat ihre Weiterleitung bereits erhalten.</translation>
+    </message>
+    <message>
+        <source>This is not the redirect of the sign-in: after signing in, the browser's address bar shows an address that starts with %1 and carries code= and state=. Paste that whole address.</source>
+        <translation>Das ist nicht die Weiterleitung der Anmeldung: Nach der Anmeldung zeigt die Adressleiste des Browsers eine Adresse, die mit %1 beginnt und code= und state= enthält. Fügen Sie diese ganze Adresse ein.</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>The sign-in was cancelled. Start it again when you are ready.</source>
+        <translation>Die Anmeldung wurde abgebrochen. Starten Sie sie erneut, wenn Sie bereit sind.</translation>
     </message>
 </context>
 <context>
@@ -400,32 +442,52 @@
         <translation>Nicht gefunden</translation>
     </message>
     <message>
-        <source>Nothing here.</source>
-        <translation>Hier gibt es nichts.</translation>
-    </message>
-    <message>
         <source>Sign-in rejected</source>
         <translation>Anmeldung abgelehnt</translation>
-    </message>
-    <message>
-        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
-        <translation>Die Antwort enthielt nicht den state, den Keyway gesendet hat, und wurde deshalb abgelehnt. Starten Sie die Anmeldung in Keyway erneut.</translation>
-    </message>
-    <message>
-        <source>Sign-in failed</source>
-        <translation>Anmeldung fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
-        <translation>Der Anbieter antwortete: %1. Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
     </message>
     <message>
         <source>Signed in</source>
         <translation>Angemeldet</translation>
     </message>
     <message>
-        <source>You can close this window and return to Keyway.</source>
-        <translation>Sie können dieses Fenster schließen und zu Keyway zurückkehren.</translation>
+        <source>You can close this tab and return to Keyway.</source>
+        <translation>Sie können diesen Tab schließen und zu Keyway zurückkehren.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>The sign-in was refused, so Keyway has no access. Close this tab, return to Keyway and start the sign-in again, approving the access this time or using another account.</source>
+        <translation>Die Anmeldung wurde abgelehnt, Keyway hat also keinen Zugriff. Schließen Sie diesen Tab, kehren Sie zu Keyway zurück und starten Sie die Anmeldung erneut; erlauben Sie diesmal den Zugriff oder verwenden Sie ein anderes Konto.</translation>
+    </message>
+    <message>
+        <source>Close this tab, return to Keyway and start the sign-in again; if it happens again, check the environment's settings with the provider.</source>
+        <translation>Schließen Sie diesen Tab, kehren Sie zu Keyway zurück und starten Sie die Anmeldung erneut; passiert es wieder, prüfen Sie die Einstellungen der Umgebung mit dem Anbieter.</translation>
+    </message>
+    <message>
+        <source>Sign-in refused</source>
+        <translation>Anmeldung abgelehnt</translation>
+    </message>
+    <message>
+        <source>The provider answered: %1.</source>
+        <translation>Der Anbieter antwortete: %1.</translation>
+    </message>
+    <message>
+        <source>This reply does not belong to the sign-in Keyway started (its state does not match), so Keyway did not use it. Return to Keyway and start the sign-in again.</source>
+        <translation>Diese Antwort gehört nicht zu der Anmeldung, die Keyway gestartet hat (ihr state passt nicht), daher hat Keyway sie nicht verwendet. Kehren Sie zu Keyway zurück und starten Sie die Anmeldung erneut.</translation>
+    </message>
+    <message>
+        <source>This address is not part of the sign-in. Keyway is still waiting: finish the sign-in in the tab that Keyway opened.</source>
+        <translation>Diese Adresse gehört nicht zur Anmeldung. Keyway wartet weiter: Schließen Sie die Anmeldung in dem Tab ab, den Keyway geöffnet hat.</translation>
+    </message>
+    <message>
+        <source>Sign-in already finished</source>
+        <translation>Anmeldung bereits abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Keyway already received the answer to this sign-in, so this one was not used. You can close this tab; to sign in again, start a new sign-in in Keyway.</source>
+        <translation>Keyway hat die Antwort auf diese Anmeldung bereits erhalten, diese wurde daher nicht verwendet. Sie können diesen Tab schließen; um sich erneut anzumelden, starten Sie in Keyway eine neue Anmeldung.</translation>
     </message>
 </context>
 <context>
@@ -1309,12 +1371,12 @@
         <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
     </message>
     <message>
-        <source>keyway-cli: could not start a browser; open this URL to sign in:</source>
-        <translation>keyway-cli: Es konnte kein Browser gestartet werden; öffnen Sie diese URL, um sich anzumelden:</translation>
-    </message>
-    <message>
         <source>Waiting for the sign-in in your browser...</source>
         <translation>Warten auf die Anmeldung in Ihrem Browser...</translation>
+    </message>
+    <message>
+        <source>keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to sign in, keyway-cli keeps waiting (--no-browser skips this attempt):</source>
+        <translation>keyway-cli: Es konnte kein Browser geöffnet werden (xdg-open ist fehlgeschlagen); öffnen Sie diese URL in einem Browser, um sich anzumelden, keyway-cli wartet weiter (--no-browser überspringt diesen Versuch):</translation>
     </message>
 </context>
 <context>
@@ -2199,10 +2261,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Konformitätsprüfung von „%1“ gestartet</translation>
     </message>
     <message>
-        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
-        <translation>Warten auf den Browser: Melden Sie sich dort an (Anmeldung %1 von 2); die Prüfungen laufen danach selbstständig weiter.</translation>
-    </message>
-    <message>
         <source>warning: %1</source>
         <translation>Warnung: %1</translation>
     </message>
@@ -2261,6 +2319,33 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Select an environment that signs in through a browser to check its provider.</source>
         <translation>Wählen Sie eine Umgebung, die sich über einen Browser anmeldet, um ihren Anbieter zu prüfen.</translation>
+    </message>
+    <message>
+        <source>waiting for the browser</source>
+        <translation>warte auf den Browser</translation>
+    </message>
+    <message>
+        <source>waiting for the browser, which did not open</source>
+        <translation>warte auf den Browser, der sich nicht geöffnet hat</translation>
+    </message>
+    <message>
+        <source>sign-in %1 of 2</source>
+        <translation>Anmeldung %1 von 2</translation>
+    </message>
+    <message>
+        <source>NOT RUN</source>
+        <translation>NICHT AUSGEFÜHRT</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed; %3 not run, because a sign-in did not finish. Select one to see why, then run the checks again.</source>
+        <translation>%1 von %2 Prüfungen bestanden; %3 nicht ausgeführt, weil eine Anmeldung nicht abgeschlossen wurde. Wählen Sie eine aus, um den Grund zu sehen, und führen Sie die Prüfungen dann erneut aus.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not run, because a sign-in did not finish.</source>
+        <translation>
+            <numerusform>%n nicht ausgeführt, weil eine Anmeldung nicht abgeschlossen wurde.</numerusform>
+            <numerusform>%n nicht ausgeführt, weil eine Anmeldung nicht abgeschlossen wurde.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2603,12 +2688,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Flow wird ausgeführt…</translation>
     </message>
     <message>
-        <source>Waiting for the browser: sign in there and Keyway continues on its own.
-%1</source>
-        <translation>Warten auf den Browser: Melden Sie sich dort an, Keyway fährt dann selbstständig fort.
-%1</translation>
-    </message>
-    <message>
         <source>Done: the access token is valid until %1.</source>
         <translation>Fertig: Das Access-Token ist gültig bis %1.</translation>
     </message>
@@ -2643,10 +2722,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>%1. %2</source>
         <translation>%1. %2</translation>
-    </message>
-    <message>
-        <source>(in the browser)</source>
-        <translation>(im Browser)</translation>
     </message>
     <message>
         <source>Step %1: %2</source>
@@ -3280,6 +3355,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>HTTP %1: a replay. The provider had seen Idempotency-Key %2 and returned its earlier reply; nothing was done again. Use “New key and send” to send it as a new request.</source>
         <translation>HTTP %1: eine Wiederholung. Der Anbieter kannte den Idempotency-Key %2 bereits und hat seine frühere Antwort zurückgegeben; nichts wurde erneut ausgeführt. Mit „Neuer Schlüssel und senden“ senden Sie sie als neue Anfrage.</translation>
     </message>
+    <message>
+        <source>Signing in before sending: finish the sign-in in the browser.</source>
+        <translation>Anmeldung vor dem Senden: Schließen Sie die Anmeldung im Browser ab.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::RequestWorkspace</name>
@@ -3451,6 +3530,101 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Faults (the sandbox misbehaves on purpose while one is on):</source>
         <translation>Fehlerszenarien (die Sandbox verhält sich absichtlich falsch, solange eines aktiv ist):</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::SignInWait</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation>URL kopieren</translation>
+    </message>
+    <message>
+        <source>Open again</source>
+        <translation>Erneut öffnen</translation>
+    </message>
+    <message>
+        <source>Browser did not open?</source>
+        <translation>Browser nicht geöffnet?</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Sign-in address</source>
+        <translation>Anmeldeadresse</translation>
+    </message>
+    <message>
+        <source>The address where you sign in; open it in a browser</source>
+        <translation>Die Adresse, unter der Sie sich anmelden; öffnen Sie sie in einem Browser</translation>
+    </message>
+    <message>
+        <source>Stop waiting for this sign-in</source>
+        <translation>Nicht mehr auf diese Anmeldung warten</translation>
+    </message>
+    <message>
+        <source>Copy the sign-in address, to open it in a browser yourself</source>
+        <translation>Die Anmeldeadresse kopieren, um sie selbst in einem Browser zu öffnen</translation>
+    </message>
+    <message>
+        <source>Open the sign-in address in the browser again</source>
+        <translation>Die Anmeldeadresse erneut im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Sign in with the address copied from the browser instead</source>
+        <translation>Stattdessen mit der aus dem Browser kopierten Adresse anmelden</translation>
+    </message>
+    <message>
+        <source>Or paste the address the browser shows after signing in:</source>
+        <translation>Oder fügen Sie die Adresse ein, die der Browser nach der Anmeldung zeigt:</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:…/callback?code=…&amp;state=…</source>
+        <translation>http://127.0.0.1:…/callback?code=…&amp;state=…</translation>
+    </message>
+    <message>
+        <source>Redirect address from the browser</source>
+        <translation>Weiterleitungsadresse aus dem Browser</translation>
+    </message>
+    <message>
+        <source>Finish the sign-in with the pasted address</source>
+        <translation>Die Anmeldung mit der eingefügten Adresse abschließen</translation>
+    </message>
+    <message>
+        <source>The sign-in address is on the clipboard.</source>
+        <translation>Die Anmeldeadresse ist in der Zwischenablage.</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser</source>
+        <translation>Warte auf den Browser</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser (%1)</source>
+        <translation>Warte auf den Browser (%1)</translation>
+    </message>
+    <message>
+        <source>%1: sign in there and Keyway continues on its own. %2 left.</source>
+        <translation>%1: Melden Sie sich dort an, Keyway macht dann von selbst weiter. Noch %2.</translation>
+    </message>
+    <message>
+        <source>%1, but it did not open. Open the address below in a browser and sign in; Keyway keeps listening for %2.</source>
+        <translation>%1, aber er hat sich nicht geöffnet. Öffnen Sie die Adresse unten in einem Browser und melden Sie sich an; Keyway wartet noch %2.</translation>
+    </message>
+    <message>
+        <source>The sign-in address was opened in the browser again.</source>
+        <translation>Die Anmeldeadresse wurde erneut im Browser geöffnet.</translation>
+    </message>
+    <message>
+        <source>The browser did not open: copy the address and open it yourself.</source>
+        <translation>Der Browser hat sich nicht geöffnet: Kopieren Sie die Adresse und öffnen Sie sie selbst.</translation>
+    </message>
+    <message>
+        <source>That is not an address: paste the whole address from the browser's address bar.</source>
+        <translation>Das ist keine Adresse: Fügen Sie die ganze Adresse aus der Adressleiste des Browsers ein.</translation>
     </message>
 </context>
 <context>

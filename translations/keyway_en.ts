@@ -141,6 +141,22 @@
         <source>“%1” uses %2, which does not sign in through a browser with refresh tokens. The provider checks apply to authorization-code providers that issue refresh tokens.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>not run: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the first sign-in did not finish: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the second sign-in did not finish: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the checks were cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::EnvironmentService</name>
@@ -295,31 +311,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Keyway needs a loopback port for the sign-in redirect.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>state mismatch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The redirect did not carry the state Keyway sent (a forged or stale redirect); its code was not used. Start the sign-in again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>no sign-in within %1 s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The browser never came back to Keyway: finish the sign-in in the browser, or run again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>could not open a browser</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Open the authorization URL yourself, or use --no-browser.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -336,6 +332,52 @@
     </message>
     <message>
         <source>Nothing answered at %1, the value of the field “%2” (%3). Correct that field, or make it relative to the base URL (for example /oauth/token) so that it follows the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sign-in is waiting for a redirect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Keyway needs a free port on 127.0.0.1 for the sign-in redirect: check that no security policy forbids local ports, then start the sign-in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no sign-in arrived within %1; Keyway stopped waiting for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start the sign-in again and finish it in the browser before the time runs out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This sign-in already received its redirect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is not the redirect of the sign-in: after signing in, the browser&apos;s address bar shows an address that starts with %1 and carries code= and state=. Paste that whole address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was cancelled. Start it again when you are ready.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -400,23 +442,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Nothing here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Sign-in rejected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The reply did not carry the state Keyway sent, so it was rejected. Start the sign-in again from Keyway.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sign-in failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider answered: %1. You can close this window and return to Keyway.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -424,7 +450,43 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>You can close this window and return to Keyway.</source>
+        <source>You can close this tab and return to Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was refused, so Keyway has no access. Close this tab, return to Keyway and start the sign-in again, approving the access this time or using another account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close this tab, return to Keyway and start the sign-in again; if it happens again, check the environment&apos;s settings with the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider answered: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This reply does not belong to the sign-in Keyway started (its state does not match), so Keyway did not use it. Return to Keyway and start the sign-in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This address is not part of the sign-in. Keyway is still waiting: finish the sign-in in the tab that Keyway opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in already finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway already received the answer to this sign-in, so this one was not used. You can close this tab; to sign in again, start a new sign-in in Keyway.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1309,11 +1371,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli: could not start a browser; open this URL to sign in:</source>
+        <source>Waiting for the sign-in in your browser...</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Waiting for the sign-in in your browser...</source>
+        <source>keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to sign in, keyway-cli keeps waiting (--no-browser skips this attempt):</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2189,10 +2251,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Waiting for the browser: sign in there (sign-in %1 of 2); the checks continue on their own.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>warning: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2251,6 +2309,33 @@ Run the checks against a test account. Start now?</source>
     <message>
         <source>Select an environment that signs in through a browser to check its provider.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting for the browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting for the browser, which did not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in %1 of 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NOT RUN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 checks passed; %3 not run, because a sign-in did not finish. Select one to see why, then run the checks again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not run, because a sign-in did not finish.</source>
+        <translation>
+            <numerusform>%n check not run, because a sign-in did not finish.</numerusform>
+            <numerusform>%n checks not run, because a sign-in did not finish.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2593,11 +2678,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Waiting for the browser: sign in there and Keyway continues on its own.
-%1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Done: the access token is valid until %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2631,10 +2711,6 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>%1. %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>(in the browser)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3269,6 +3345,10 @@ Run the checks against a test account. Start now?</source>
         <source>HTTP %1: a replay. The provider had seen Idempotency-Key %2 and returned its earlier reply; nothing was done again. Use “New key and send” to send it as a new request.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Signing in before sending: finish the sign-in in the browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::RequestWorkspace</name>
@@ -3439,6 +3519,101 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Faults (the sandbox misbehaves on purpose while one is on):</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::SignInWait</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browser did not open?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The address where you sign in; open it in a browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop waiting for this sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the sign-in address, to open it in a browser yourself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the sign-in address in the browser again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in with the address copied from the browser instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or paste the address the browser shows after signing in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:…/callback?code=…&amp;state=…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redirect address from the browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finish the sign-in with the pasted address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in address is on the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the browser (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: sign in there and Keyway continues on its own. %2 left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, but it did not open. Open the address below in a browser and sign in; Keyway keeps listening for %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in address was opened in the browser again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The browser did not open: copy the address and open it yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is not an address: paste the whole address from the browser&apos;s address bar.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
