@@ -177,8 +177,9 @@ void TestDesktopIntegration::historyMovesToStateAndLeavesWithItsEnvironment()
     QVERIFY(QFileInfo::exists(path(QStringLiteral("state/keyway/history/legacy-environment.jsonl"))));
     QVERIFY(!QFileInfo::exists(path(QStringLiteral("data/keyway/history"))));
 
-    const QString id = environmentId(QStringLiteral("Sandbox Banking API"));
-    QVERIFY(!id.isEmpty());
+    // The first window creates the sandbox environments in the background, keychain first: wait for them.
+    QString id;
+    QTRY_VERIFY_WITH_TIMEOUT(!(id = environmentId(QStringLiteral("Sandbox Banking API"))).isEmpty(), 15000);
     HistoryStore store(path(QStringLiteral("state/keyway/history")));
     HistoryEntry entry;
     entry.method = QStringLiteral("GET");
