@@ -29,6 +29,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -38,6 +39,8 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace keyway::ui {
 
@@ -313,9 +316,35 @@ void MainWindow::restoreLayout()
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray())) {
         resize(1280, 800);
     }
+    fitToScreen();
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     m_mainSplitter->restoreState(settings.value(QStringLiteral("mainWindow/mainSplitter")).toByteArray());
     m_rightSplitter->restoreState(settings.value(QStringLiteral("mainWindow/rightSplitter")).toByteArray());
+}
+
+void MainWindow::fitToScreen()
+{
+    // The default size, or one saved on a bigger monitor, must not open past the edges of a 1024x700 screen:
+    // the status bar and the timeline would be out of reach.
+    const QScreen* target = screen();
+    if (!target) {
+        return;
+    }
+    const QRect available = target->availableGeometry();
+    // The frame is known only once the window is shown; before that, leave room for a typical title bar.
+    const QSize frame = isVisible() ? frameGeometry().size() - geometry().size() : QSize(8, 32);
+    const QSize fitted = size().boundedTo(available.size() - frame).expandedTo(minimumSizeHint());
+    if (fitted != size()) {
+        resize(fitted);
+    }
+    QRect placed = geometry();
+    if (!available.contains(placed)) {
+        placed.moveTopLeft(QPoint(
+            std::clamp(placed.left(), available.left(), std::max(available.left(), available.right() - placed.width())),
+            std::clamp(
+                placed.top(), available.top(), std::max(available.top(), available.bottom() - placed.height()))));
+        move(placed.topLeft());
+    }
 }
 
 void MainWindow::saveLayout()
@@ -333,6 +362,15 @@ void MainWindow::closeEvent(QCloseEvent* event)
     saveLayout();
     m_walkthrough->cancel();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_fittedOnShow) {
+        m_fittedOnShow = true;
+        fitToScreen(); // again, now that the window manager's frame is known
+    }
 }
 
 void MainWindow::showSandboxDialog()
@@ -409,6 +447,17 @@ void MainWindow::reloadEnvironments()
     if (!current.isEmpty()) {
         m_list->selectEnvironment(current);
     }
+    // Renamed elsewhere (another window's dialog, the command line): every title follows at once. The Flow
+    // tab keeps its run, even a running one; the other pages are shown afresh when nothing runs.
+    const Environment* shown = currentEnvironment();
+    if (shown && shown->id == m_lastEnvironmentShown && shown->name != m_nameShown) {
+        m_walkthrough->setEnvironmentName(shown->name);
+        if (!m_walkthrough->isRunning() && !m_conformance->isRunning()) {
+            m_lastEnvironmentShown.clear();
+            onCurrentEnvironmentChanged(shown->id);
+        }
+        m_nameShown = shown->name;
+    }
     updateActions();
     Q_EMIT environmentsReloaded();
 }
@@ -457,7 +506,7 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
     m_lastEnvironmentShown = environmentId;
     if (!environment || !profile) {
         m_setRow->hide();
-        m_walkthrough->setEnvironment(nullptr, {}, {}, {}, {});
+        m_walkthrough->setEnvironment(nullptr, {}, {}, {}, {}, {});
         m_requests->setEnvironment(nullptr, {}, {}, nullptr);
         m_conformance->setEnvironment(nullptr, {}, {}, {});
         m_webhook->setEnvironment(nullptr, {}, {});
@@ -502,7 +551,8 @@ void MainWindow::showEnvironment(const Environment& environment, const ProviderP
         });
     };
     const QString baseUrl = m_service->baseUrlOf(environment);
-    m_walkthrough->setEnvironment(profile, environment.name, baseUrl, set, loader);
+    m_nameShown = environment.name;
+    m_walkthrough->setEnvironment(profile, environment.id, environment.name, baseUrl, set, loader);
     m_requests->setEnvironment(profile, environment, set, m_sessions);
     m_conformance->setEnvironment(profile, environment.name, baseUrl, loader);
     m_webhook->setEnvironment(profile, environment.name, loader);

@@ -141,6 +141,60 @@ private Q_SLOTS:
         QVERIFY(!ReplyJudge::judge(seismic->apiSuccess, 200, R"({"code":40399})").ok);
     }
 
+    // Every shipped provider tells "the token endpoint refused the credentials" from "an API call refused the
+    // token": the first names a credential field and never says the token expired, the second is another hint.
+    // The replies are the ones each provider (and its sandbox) sends for a wrong secret and a dead token.
+    void hintsAreScopedToTheStepForEveryProvider_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<int>("tokenStatus");
+        QTest::addColumn<QByteArray>("tokenBody");
+        QTest::addColumn<int>("apiStatus");
+        QTest::addColumn<QByteArray>("apiBody");
+        const QByteArray invalidClient = R"({"error":"invalid_client"})";
+        QTest::newRow("seismic") << "seismic" << 200 << QByteArray(R"({"code":"40399","msg":"permission denied"})")
+                                 << 200 << QByteArray(R"({"code":"40399","msg":"permission denied"})");
+        QTest::newRow("banking") << "banking" << 401 << invalidClient << 401 << QByteArray();
+        QTest::newRow("ecard") << "ecard" << 401
+                               << QByteArray(R"({"errors":[{"status":"401","title":"Unauthorized"}]})") << 401
+                               << QByteArray(R"({"errors":[{"status":"401","title":"Unauthorized"}]})");
+        QTest::newRow("astrada") << "astrada" << 401 << invalidClient << 401 << QByteArray();
+        QTest::newRow("oauth2-client") << "oauth2-client" << 401 << invalidClient << 401 << QByteArray();
+        QTest::newRow("oauth2-code") << "oauth2-code" << 401 << invalidClient << 401 << QByteArray();
+    }
+
+    void hintsAreScopedToTheStepForEveryProvider()
+    {
+        QFETCH(QString, provider);
+        QFETCH(int, tokenStatus);
+        QFETCH(QByteArray, tokenBody);
+        QFETCH(int, apiStatus);
+        QFETCH(QByteArray, apiBody);
+        const ProviderProfile* profile = m_registry.find(provider);
+        QVERIFY(profile);
+        const FlowStep* tokenStep = nullptr;
+        for (const FlowStep& step : profile->steps) {
+            for (const Capture& capture : step.captures) {
+                tokenStep = capture.name == profile->token.capture ? &step : tokenStep;
+            }
+        }
+        QVERIFY(tokenStep);
+        const Verdict refused = ReplyJudge::judge(tokenStep->success, tokenStatus, tokenBody);
+        QVERIFY(!refused.ok);
+        const QString atToken = ReplyJudge::hintFor(*profile, tokenStep->id, refused);
+        QVERIFY2(!atToken.isEmpty(), qPrintable(provider));
+        QVERIFY2(atToken.contains(QStringLiteral("secret"), Qt::CaseInsensitive), qPrintable(atToken));
+        QVERIFY2(!atToken.contains(QStringLiteral("expired")), qPrintable(atToken));
+        const Verdict dead = ReplyJudge::judge(profile->apiSuccess, apiStatus, apiBody);
+        QVERIFY(!dead.ok);
+        const QString onApi = ReplyJudge::hintFor(*profile, QStringLiteral("api"), dead);
+        QVERIFY2(!onApi.isEmpty() && onApi != atToken, qPrintable(onApi));
+        // The GUI shows these hints too: none names a command-line flag.
+        for (const ErrorHint& hint : profile->hints) {
+            QVERIFY2(!hint.text.contains(QStringLiteral("--")), qPrintable(hint.text));
+        }
+    }
+
     void oauthErrorsAndStatusHints()
     {
         const ProviderProfile* banking = m_registry.find(QStringLiteral("banking"));

@@ -500,6 +500,14 @@ void RequestComposer::withSession(std::function<void(const QString& error)> next
                 if (event.type == FlowEvent::Type::Response && event.stepId != QLatin1String("api")) {
                     self->m_lastTokenReply = event;
                 }
+                if (!self->m_sending || !self->m_profile) {
+                    return;
+                }
+                if (event.type == FlowEvent::Type::Expired && event.stepId == QLatin1String("api")) {
+                    self->m_tokenRefused = true;
+                } else if (event.type == FlowEvent::Type::Captured && event.name == self->m_profile->token.capture) {
+                    self->m_tokenFetched = true;
+                }
             });
             self->m_recorder = std::make_unique<HistoryRecorder>(
                 session, self->m_history, self->m_environment.id, self->m_environment.baseUrl);
@@ -529,6 +537,8 @@ void RequestComposer::send()
     m_replayed = false;
     m_newKey->setVisible(false);
     m_lastTokenReply = FlowEvent();
+    m_tokenRefused = false;
+    m_tokenFetched = false;
     setSending(true);
     setStatus(tr("Sending %1 %2…").arg(request.method, resolvedUrl()));
     QPointer<RequestComposer> self(this);
@@ -587,11 +597,18 @@ void RequestComposer::onResult(const ApiResult& result)
         }
         m_inspector->showReply(view);
     }
-    if (result.ok()) {
-        setStatus(tr("HTTP %1 in %2 ms").arg(result.response.status).arg(result.response.elapsedMs));
-    } else {
-        setStatus(result.oneLine());
+    QString status = result.ok() ? tr("HTTP %1 in %2 ms").arg(result.response.status).arg(result.response.elapsedMs)
+                                 : result.oneLine();
+    // A renewal is part of what happened: the user would otherwise never learn the old token was refused.
+    if (m_tokenRefused && m_tokenFetched) {
+        status += QStringLiteral(" · ")
+            + tr("the provider refused the access token, so Keyway renewed it once and sent the request again");
+    } else if (m_tokenRefused) {
+        status += QStringLiteral(" · ") + tr("the provider refused the access token and renewing it failed");
+    } else if (m_tokenFetched) {
+        status += QStringLiteral(" · ") + tr("with a new access token, fetched first");
     }
+    setStatus(status);
     QString replayHeader;
     for (const IdempotencyRule& rule : m_profile ? m_profile->idempotency : QList<IdempotencyRule>()) {
         if (m_idempotencyHeader.compare(rule.header.toLatin1(), Qt::CaseInsensitive) == 0) {

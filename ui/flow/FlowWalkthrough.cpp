@@ -73,7 +73,7 @@ FlowWalkthrough::FlowWalkthrough(QWidget* parent) : QWidget(parent)
     setObjectName(QStringLiteral("flowWalkthrough"));
     m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); };
     buildUi();
-    setEnvironment(nullptr, {}, {}, {}, {});
+    setEnvironment(nullptr, {}, {}, {}, {}, {});
 }
 
 FlowWalkthrough::~FlowWalkthrough()
@@ -212,6 +212,7 @@ void FlowWalkthrough::buildUi()
 }
 
 void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
+                                     const QString& environmentId,
                                      const QString& environmentName,
                                      const QString& baseUrl,
                                      const QString& credentialSet,
@@ -231,6 +232,7 @@ void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
     m_loading = false;
     ++m_generation;
     m_profile = profile;
+    m_environmentId = environmentId;
     m_environmentName = environmentName;
     m_baseUrl = baseUrl;
     m_credentialSet = credentialSet;
@@ -275,6 +277,15 @@ void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
     updateControls();
 }
 
+void FlowWalkthrough::setEnvironmentName(const QString& environmentName)
+{
+    if (environmentName == m_environmentName || !m_profile) {
+        return;
+    }
+    m_environmentName = environmentName;
+    setTitle(tr("%1 — %2 flow").arg(environmentName, m_profile->name));
+}
+
 void FlowWalkthrough::setTitle(const QString& text)
 {
     m_titleText = text;
@@ -292,7 +303,7 @@ bool FlowWalkthrough::eventFilter(QObject* watched, QEvent* event)
 
 QString FlowWalkthrough::runKey() const
 {
-    return QStringList {m_profile ? m_profile->id : QString(), m_environmentName, m_baseUrl, m_credentialSet}.join(
+    return QStringList {m_profile ? m_profile->id : QString(), m_environmentId, m_baseUrl, m_credentialSet}.join(
         QLatin1Char('\n'));
 }
 

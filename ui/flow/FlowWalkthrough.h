@@ -39,12 +39,17 @@ public:
     explicit FlowWalkthrough(QWidget* parent = nullptr);
     ~FlowWalkthrough() override;
 
-    // The environment to run; nullptr profile clears the view.
+    // The environment to run; nullptr profile clears the view. Its last run is kept by environment id, so a
+    // rename or another environment in between does not throw it away.
     void setEnvironment(const ProviderProfile* profile,
+                        const QString& environmentId,
                         const QString& environmentName,
                         const QString& baseUrl,
                         const QString& credentialSet,
                         CredentialLoader loader);
+    // A rename: the title follows, the run (even one in progress) stays.
+    void setEnvironmentName(const QString& environmentName);
+    QString titleText() const { return m_titleText; }
     void setUrlOpener(UrlOpener opener) { m_openUrl = std::move(opener); }
 
     bool isRunning() const { return m_engine != nullptr || m_loading; }
@@ -105,6 +110,7 @@ private:
     void dropEngine();
 
     const ProviderProfile* m_profile = nullptr;
+    QString m_environmentId;
     QString m_environmentName;
     QString m_baseUrl;
     QString m_credentialSet;
