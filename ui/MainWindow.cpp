@@ -9,6 +9,7 @@
 #include "ui/checks/WebhookPage.h"
 #include "ui/common/MessageBox.h"
 #include "ui/common/UiLogging.h"
+#include "ui/composer/RequestComposer.h"
 #include "ui/composer/RequestWorkspace.h"
 #include "ui/credentials/CredentialEditor.h"
 #include "ui/environments/DemoEnvironments.h"
@@ -47,16 +48,7 @@ namespace keyway::ui {
 namespace {
 QString keychainError(const SecretResult& result)
 {
-    switch (result.status) {
-    case SecretStatus::Locked:
-        return MainWindow::tr("The keychain is locked: unlock it, then try again.");
-    case SecretStatus::Unavailable:
-        return MainWindow::tr("No keychain is available: start your desktop's keyring, then try again.");
-    case SecretStatus::Denied:
-        return MainWindow::tr("The keychain refused access: allow Keyway, then try again.");
-    default:
-        return MainWindow::tr("The keychain reported an error: %1").arg(result.error);
-    }
+    return SecretStore::userMessage(result);
 }
 } // namespace
 
@@ -134,6 +126,11 @@ void MainWindow::buildUi()
     m_requests = new RequestWorkspace(QString(), this);
     m_service->setHistoryStore(m_requests->historyStore());
     m_tabs->addTab(m_requests, tr("&Requests"));
+    connect(m_requests->composer(), &RequestComposer::finished, this, [this](bool ok) {
+        if (!ok) {
+            m_model->refreshState(currentEnvironmentId()); // a keychain that failed the send shows in the list
+        }
+    });
     m_tabs->addTab(m_credentialsPanel, tr("&Credentials"));
     m_conformance = new ConformancePage(this);
     connect(m_conformance, &ConformancePage::flowEvent, this, [this](const FlowEvent& event) {
@@ -539,14 +536,18 @@ void MainWindow::showEnvironment(const Environment& environment, const ProviderP
         }
     }
     const QPointer<EnvironmentService> service(m_service);
+    const QPointer<EnvironmentListModel> model(m_model);
     const QString id = environment.id;
-    auto loader = [service, id, set, secretFields](const FlowWalkthrough::CredentialsCallback& done) {
+    auto loader = [service, model, id, set, secretFields](const FlowWalkthrough::CredentialsCallback& done) {
         const std::optional<Environment> current = service ? service->findById(id) : std::nullopt;
         if (!current) {
             done({}, tr("This environment no longer exists."));
             return;
         }
-        service->readCredentials(*current, set, secretFields, [done](const CredentialBundle& bundle) {
+        service->readCredentials(*current, set, secretFields, [done, model, id](const CredentialBundle& bundle) {
+            if (bundle.failure && model) {
+                model->refreshState(id); // the list must not say "all set" while this tab says locked
+            }
             done(bundle.values, bundle.failure ? keychainError(*bundle.failure) : QString());
         });
     };

@@ -136,9 +136,12 @@ void KeychainSecretStore::run(QKeychain::Job* job, Operation operation, const QS
             return;
         }
         qCInfo(lcSecrets) << "keychain did not answer for" << key << "within" << m_timeout.count() << "ms";
-        finish({SecretStatus::Unavailable,
+        // Silence this long is, on a desktop, an unlock prompt nobody answered: a locked keychain, not a
+        // missing one (a keyring that is not running answers at once with an error).
+        finish({SecretStatus::Locked,
                 QString(),
-                tr("The keychain did not answer within %1 seconds.").arg(m_timeout.count() / 1000)});
+                tr("The keychain did not answer within %1 seconds; it may be waiting to be unlocked.")
+                    .arg(m_timeout.count() / 1000)});
     });
     job->start();
 }

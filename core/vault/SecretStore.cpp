@@ -30,6 +30,26 @@ QString SecretStore::refreshTokenKey(const QString& environmentId, const QString
     return keyFor(environmentId, credentialSet + QStringLiteral(".@refresh_token"));
 }
 
+QString SecretStore::userMessage(const SecretResult& result)
+{
+    switch (result.status) {
+    case SecretStatus::Ok:
+        return {};
+    case SecretStatus::Missing:
+        return tr("The secret is not in the keychain: set it in the Credentials tab.");
+    case SecretStatus::Locked:
+        return tr("The keychain is locked or waits to be unlocked: unlock it, then try again.");
+    case SecretStatus::Unavailable:
+        return tr("No keychain is available: start your desktop's keyring, then try again.");
+    case SecretStatus::Denied:
+        return tr("The keychain refused access: allow Keyway, then try again.");
+    case SecretStatus::Failed:
+        break;
+    }
+    return tr("The keychain reported an error: %1")
+        .arg(result.error.isEmpty() ? statusName(result.status) : result.error);
+}
+
 QString SecretStore::statusName(SecretStatus status)
 {
     switch (status) {

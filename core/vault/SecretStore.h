@@ -49,6 +49,9 @@ public:
 
     // Stable lower-case name of a status for output: ok, missing, locked, denied, unavailable, failed.
     static QString statusName(SecretStatus status);
+    // The one sentence every window says for a keychain that could not be used, with what to do next, so a
+    // locked keychain is called locked everywhere and never "unavailable" in one tab and "all set" in another.
+    static QString userMessage(const SecretResult& result);
 };
 
 } // namespace keyway

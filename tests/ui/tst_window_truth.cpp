@@ -11,6 +11,7 @@
 #include "ui/composer/RequestComposer.h"
 #include "ui/composer/RequestWorkspace.h"
 #include "ui/environments/EnvironmentDialog.h"
+#include "ui/environments/EnvironmentListModel.h"
 #include "ui/flow/FlowWalkthrough.h"
 #include "ui/inspector/JsonTreeModel.h"
 #include "ui/inspector/ResponseInspector.h"
@@ -70,6 +71,8 @@ private Q_SLOTS:
     void responseTreeValueColumnStaysReadable();
     void documentationLinkWithoutABrowserIsSaid();
     void checkProviderListsNoChecksWhereTheyCannotApply();
+    void lockedKeychainIsCalledLockedEverywhere();
+    void slowKeychainSaysWhatItWaitsFor();
 
 private:
     void startWindow();
@@ -328,6 +331,56 @@ void TestWindowTruth::checkProviderListsNoChecksWhereTheyCannotApply()
     auto* tree = page->findChild<QTreeWidget*>();
     QVERIFY(tree);
     QCOMPARE(tree->topLevelItemCount(), 7);
+}
+
+void TestWindowTruth::lockedKeychainIsCalledLockedEverywhere()
+{
+    const QString banking = environmentOf(QStringLiteral("banking"));
+    m_window->selectEnvironment(banking);
+    auto* model = m_window->environmentModel();
+    QTRY_COMPARE(model->indexOfEnvironment(banking).siblingAtColumn(1).data().toString(), QStringLiteral("all set"));
+    m_secrets->setFailure(SecretStatus::Locked);
+
+    // The Flow tab, the Requests tab and the list say the same thing: locked, and what to do.
+    QVERIFY(!runFlow());
+    const QString flowStatus = m_window->walkthrough()->statusText();
+    QVERIFY2(flowStatus.contains(QStringLiteral("locked")) && flowStatus.contains(QStringLiteral("unlock")),
+             qPrintable(flowStatus));
+    QTRY_COMPARE(model->indexOfEnvironment(banking).siblingAtColumn(1).data().toString(),
+                 QStringLiteral("keychain locked"));
+
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    tabs->setCurrentWidget(workspace());
+    RequestComposer* composer = workspace()->composer();
+    composer->applySample(0);
+    QSignalSpy finished(composer, &RequestComposer::finished);
+    composer->send();
+    QVERIFY(finished.wait(15000));
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(composer->statusText(), flowStatus);
+    QVERIFY(!composer->statusText().contains(QStringLiteral("simulated"))); // the store's own words stay in logs
+
+    // Unlocked, everything works again without a restart.
+    m_secrets->setFailure(SecretStatus::Ok);
+    QVERIFY(runFlow());
+    m_window->environmentModel()->refreshState(banking);
+    QTRY_COMPARE(model->indexOfEnvironment(banking).siblingAtColumn(1).data().toString(), QStringLiteral("all set"));
+}
+
+void TestWindowTruth::slowKeychainSaysWhatItWaitsFor()
+{
+    m_window->selectEnvironment(environmentOf(QStringLiteral("banking")));
+    m_secrets->setDelayMs(FlowWalkthrough::KeychainPatienceMs + 1500); // an unlock prompt waiting for the user
+    QSignalSpy finished(m_window->walkthrough(), &FlowWalkthrough::finished);
+    m_window->run();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_window->walkthrough()->statusText().startsWith(QStringLiteral("Still waiting for the keychain")),
+        FlowWalkthrough::KeychainPatienceMs + 1000);
+    QVERIFY(m_window->walkthrough()->statusText().contains(QStringLiteral("unlock")));
+    // Answered at last, the run goes on by itself.
+    QVERIFY(finished.wait(15000));
+    QVERIFY(finished.first().first().toBool());
+    m_secrets->setDelayMs(0);
 }
 
 // A 1024x700 screen, as on the small laptops the issue was found on.

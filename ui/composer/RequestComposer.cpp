@@ -26,6 +26,7 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QUrlQuery>
 #include <QVBoxLayout>
@@ -33,6 +34,9 @@
 namespace keyway::ui {
 
 namespace {
+
+// A keychain read takes milliseconds; one that takes this long waits for an unlock prompt.
+constexpr int KeychainPatienceMs = 2000;
 
 const QString kMaskedToken = QStringLiteral("\u2022\u2022\u2022\u2022\u2022");
 
@@ -542,6 +546,13 @@ void RequestComposer::send()
     setSending(true);
     setStatus(tr("Sending %1 %2…").arg(request.method, resolvedUrl()));
     QPointer<RequestComposer> self(this);
+    // The first send reads the secrets; a keychain that takes this long waits for an unlock prompt.
+    QTimer::singleShot(KeychainPatienceMs, this, [self, generation] {
+        if (self && self->m_generation == generation && self->m_sending && !self->m_recorder) {
+            self->setStatus(tr("Still waiting for the keychain: if your desktop asks to unlock it, unlock it "
+                               "(the prompt may be behind this window). Esc stops waiting."));
+        }
+    });
     withSession([self, generation, request](const QString& error) {
         if (!self || self->m_generation != generation) {
             return;
@@ -549,6 +560,7 @@ void RequestComposer::send()
         if (!error.isEmpty()) {
             self->setSending(false);
             self->setStatus(error);
+            Q_EMIT self->finished(false);
             return;
         }
         self->m_recorder->call(request, [self, generation](const ApiResult& result, const HistoryEntry&) {

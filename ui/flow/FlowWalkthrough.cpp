@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -368,6 +369,14 @@ void FlowWalkthrough::start(int onlyStep)
     Q_EMIT runStarted();
     const int generation = ++m_generation;
     QPointer<FlowWalkthrough> self(this);
+    // A keychain read normally takes milliseconds; a long one is waiting for an unlock prompt, which may be
+    // behind this window. Say so instead of sitting silent until the keychain gives up.
+    QTimer::singleShot(KeychainPatienceMs, this, [self, generation] {
+        if (self && self->m_generation == generation && self->m_loading) {
+            self->setStatus(tr("Still waiting for the keychain: if your desktop asks to unlock it, unlock it "
+                               "(the prompt may be behind this window). Cancel stops waiting."));
+        }
+    });
     m_loader([self, generation, onlyStep](const QMap<QString, QString>& values, const QString& error) {
         if (!self || self->m_generation != generation) {
             return; // cancelled or another environment meanwhile

@@ -35,6 +35,8 @@ public:
     using CredentialLoader = std::function<void(CredentialsCallback done)>;
 
     enum class StepState { Pending, Running, Succeeded, Failed, Cancelled };
+    // After this long without the keychain's answer, the status line says what it is waiting for.
+    static constexpr int KeychainPatienceMs = 2000;
 
     explicit FlowWalkthrough(QWidget* parent = nullptr);
     ~FlowWalkthrough() override;
