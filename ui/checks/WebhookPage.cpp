@@ -130,6 +130,11 @@ void WebhookPage::buildUi()
     verdictPolicy.setRetainSizeWhenHidden(true);
     m_verdictFrame->setSizePolicy(verdictPolicy);
     m_verdictIcon->setMinimumHeight(32);
+    // Room for a verdict of three wrapped lines, so on a narrow window the longer verdicts do not push the
+    // Verify button up either.
+    const QMargins margins = verdictLayout->contentsMargins();
+    m_verdictFrame->setMinimumHeight(margins.top() + margins.bottom() + 2 * m_verdictFrame->frameWidth()
+                                     + 3 * m_verdictLabel->fontMetrics().lineSpacing());
     m_verdictFrame->hide();
 
     m_status = new QLabel(this);
