@@ -3,6 +3,7 @@
 // environment has samples that work, the inspector's Value column stays readable, a documentation link that no
 // browser opened is said, and Check provider lists no checks where they cannot apply. Offscreen, real widgets,
 // the in-process sandbox.
+#include "core/sandbox/RouteTable.h"
 #include "core/sandbox/SandboxServer.h"
 #include "core/vault/EnvironmentService.h"
 #include "tests/support/MemorySecretStore.h"
@@ -28,6 +29,8 @@
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -73,6 +76,7 @@ private Q_SLOTS:
     void checkProviderListsNoChecksWhereTheyCannotApply();
     void lockedKeychainIsCalledLockedEverywhere();
     void slowKeychainSaysWhatItWaitsFor();
+    void cancelledStepIsMarkedAndItsCodeNotCalledUsed();
 
 private:
     void startWindow();
@@ -381,6 +385,36 @@ void TestWindowTruth::slowKeychainSaysWhatItWaitsFor()
     QVERIFY(finished.wait(15000));
     QVERIFY(finished.first().first().toBool());
     m_secrets->setDelayMs(0);
+}
+
+void TestWindowTruth::cancelledStepIsMarkedAndItsCodeNotCalledUsed()
+{
+    const QString seismic = environmentOf(QStringLiteral("seismic"));
+    m_window->selectEnvironment(seismic);
+    FlowWalkthrough* walkthrough = m_window->walkthrough();
+    auto* step = walkthrough->findChild<QPushButton*>(QStringLiteral("stepButton"));
+    QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
+    step->click();
+    QVERIFY(finished.wait(15000));
+    QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Succeeded);
+    const QString codeLane = MainWindow::laneId(seismic, QString(), QStringLiteral("code"));
+    QTRY_VERIFY(m_window->timelineModel()->entry(codeLane));
+
+    // The token request hangs (the sandbox's "slow" fault); the user cancels before any reply.
+    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("slow"), true));
+    step->click();
+    QTRY_COMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Running);
+    QTest::qWait(200); // the request is on its way
+    QTest::mouseClick(walkthrough->findChild<QPushButton*>(QStringLiteral("cancelButton")), Qt::LeftButton);
+    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("slow"), false));
+    QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Cancelled);
+    auto* steps = walkthrough->findChild<QListWidget*>(QStringLiteral("flowSteps"));
+    QVERIFY(!steps->item(1)->icon().isNull()); // a mark, like done and failed have
+    QVERIFY2(steps->item(1)->toolTip().startsWith(QStringLiteral("cancelled")), qPrintable(steps->item(1)->toolTip()));
+    // No reply said the code was used: the lane does not claim it.
+    QTest::qWait(sandbox::RouteTable::kSlowReplyMs + 300); // the late reply arrives and is ignored
+    QVERIFY(!m_window->timelineModel()->entry(codeLane)->consumed.isValid());
+    QVERIFY(m_window->timelineWidget()->laneState(codeLane) != ui::TimelineWidget::LaneState::Consumed);
 }
 
 // A 1024x700 screen, as on the small laptops the issue was found on.
