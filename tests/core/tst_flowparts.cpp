@@ -195,6 +195,51 @@ private Q_SLOTS:
         }
     }
 
+    // The status is said once, by its right name, and the provider's own words come along.
+    void statusesAreNamedOnceAndRight_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QString>("meaning");
+        QTest::newRow("401") << 401 << "401 Unauthorized"
+                             << "refused the credentials";
+        QTest::newRow("403") << 403 << "403 Forbidden"
+                             << "permission or scope";
+        QTest::newRow("500") << 500 << "500 Internal Server Error"
+                             << "internal error";
+        QTest::newRow("502") << 502 << "502 Bad Gateway"
+                             << "gateway";
+        QTest::newRow("503") << 503 << "503 Service Unavailable"
+                             << "unavailable";
+    }
+
+    void statusesAreNamedOnceAndRight()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, reason);
+        QFETCH(QString, meaning);
+        const ProviderProfile* client = m_registry.find(QStringLiteral("oauth2-client"));
+        const Verdict verdict = ReplyJudge::judge(client->apiSuccess, status, "<html>down</html>");
+        QVERIFY(!verdict.ok);
+        const QString line
+            = verdict.detail + QStringLiteral(" — ") + ReplyJudge::hintFor(*client, QStringLiteral("token"), verdict);
+        QCOMPARE(line.count(QString::number(status)), 1);
+        QVERIFY2(line.contains(reason) && line.contains(meaning), qPrintable(line));
+        if (status == 502) {
+            QVERIFY2(!line.contains(QStringLiteral("internal")), qPrintable(line));
+        }
+    }
+
+    void jsonApiErrorTextReachesTheDetail()
+    {
+        const ProviderProfile* ecard = m_registry.find(QStringLiteral("ecard"));
+        const Verdict verdict
+            = ReplyJudge::judge(ecard->apiSuccess,
+                                401,
+                                R"({"errors":[{"status":"401","title":"Unauthorized","detail":"Token has expired"}]})");
+        QVERIFY2(verdict.detail.contains(QStringLiteral("Token has expired")), qPrintable(verdict.detail));
+    }
+
     void oauthErrorsAndStatusHints()
     {
         const ProviderProfile* banking = m_registry.find(QStringLiteral("banking"));

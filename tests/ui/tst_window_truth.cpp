@@ -77,6 +77,9 @@ private Q_SLOTS:
     void lockedKeychainIsCalledLockedEverywhere();
     void slowKeychainSaysWhatItWaitsFor();
     void cancelledStepIsMarkedAndItsCodeNotCalledUsed();
+    void unreachableAbsoluteEndpointIsNamedByItsField();
+    void bearerCurlKeepsThePrefixWhenRedacted();
+    void longTitleDoesNotNarrowTheEnvironmentList();
 
 private:
     void startWindow();
@@ -253,6 +256,7 @@ void TestWindowTruth::everySandboxEnvironmentSendsItsSamples()
             if (samples.at(i) == QLatin1String("List settlements")) {
                 // eCard's sample that shows a missing scope on purpose: the 403 and the scope hint.
                 QVERIFY(!finished.first().first().toBool());
+                QCOMPARE(composer->statusText().count(QStringLiteral("403")), 1); // said once
                 QVERIFY2(composer->statusText().contains(QStringLiteral("403"))
                              && composer->statusText().contains(QStringLiteral("scope")),
                          qPrintable(composer->statusText()));
@@ -415,6 +419,60 @@ void TestWindowTruth::cancelledStepIsMarkedAndItsCodeNotCalledUsed()
     QTest::qWait(sandbox::RouteTable::kSlowReplyMs + 300); // the late reply arrives and is ignored
     QVERIFY(!m_window->timelineModel()->entry(codeLane)->consumed.isValid());
     QVERIFY(m_window->timelineWidget()->laneState(codeLane) != ui::TimelineWidget::LaneState::Consumed);
+}
+
+void TestWindowTruth::unreachableAbsoluteEndpointIsNamedByItsField()
+{
+    // An environment from an older version: its token URL absolute, on a port where nothing listens now.
+    const QString client = environmentOf(QStringLiteral("oauth2-client"));
+    Environment old = *m_window->environmentStore().findById(client);
+    old.values.insert(QStringLiteral("token_url"), QStringLiteral("http://127.0.0.1:9/oauth/token"));
+    QVERIFY(m_window->environmentService()->updateAndWait(old, {}, {}).ok());
+    m_window->reloadEnvironments();
+    m_window->selectEnvironment(client);
+    QVERIFY(!runFlow());
+    auto* hint = m_window->walkthrough()->findChild<QLabel*>(QStringLiteral("hintLabel"));
+    QVERIFY(hint->isVisible());
+    // The field that is wrong, by name; not the base URL, which is right.
+    QVERIFY2(hint->text().contains(QStringLiteral("token_url")), qPrintable(hint->text()));
+    QVERIFY2(!hint->text().contains(QStringLiteral("Check the environment's base URL")), qPrintable(hint->text()));
+}
+
+void TestWindowTruth::bearerCurlKeepsThePrefixWhenRedacted()
+{
+    m_window->selectEnvironment(environmentOf(QStringLiteral("banking")));
+    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    tabs->setCurrentWidget(workspace());
+    RequestComposer* composer = workspace()->composer();
+    composer->applySample(0);
+    QSignalSpy finished(composer, &RequestComposer::finished);
+    composer->send();
+    QVERIFY(finished.wait(15000));
+    const QString token = composer->session()->accessToken()->value;
+    const QString curl = composer->curlCommand(false);
+    // Pasted into a terminal with the token put back, it works: the scheme is still there.
+    QVERIFY2(curl.contains(QStringLiteral("Authorization: Bearer «access_token»")), qPrintable(curl));
+    QVERIFY(!curl.contains(token));
+}
+
+void TestWindowTruth::longTitleDoesNotNarrowTheEnvironmentList()
+{
+    auto* splitter = m_window->findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+    const QString seismic = environmentOf(QStringLiteral("seismic"));
+    m_window->selectEnvironment(seismic);
+    QCoreApplication::processEvents();
+    const int listWidth = splitter->sizes().first();
+    Environment renamed = *m_window->environmentStore().findById(seismic);
+    renamed.name = QStringLiteral("Seismic with a very long name that goes on ").repeated(4).trimmed();
+    QVERIFY(m_window->environmentService()->updateAndWait(renamed, {}, {}).ok());
+    m_window->reloadEnvironments();
+    QVERIFY(runFlow());
+    QCoreApplication::processEvents();
+    // No page's title (Flow, Check provider, Webhooks) widens the tabs at the list's expense.
+    QCOMPARE(splitter->sizes().first(), listWidth);
+    // The whole name is still a hover away.
+    auto* title = m_window->walkthrough()->findChild<QLabel*>(QStringLiteral("flowTitle"));
+    QVERIFY(title->toolTip().startsWith(renamed.name));
 }
 
 // A 1024x700 screen, as on the small laptops the issue was found on.

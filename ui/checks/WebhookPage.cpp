@@ -74,6 +74,7 @@ void WebhookPage::buildUi()
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_title->setFont(titleFont);
+    m_title->setWordWrap(true); // a long environment name wraps instead of narrowing the environment list
 
     m_intro = new QLabel(this);
     m_intro->setObjectName(QStringLiteral("webhookIntro"));
