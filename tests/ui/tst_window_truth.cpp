@@ -80,6 +80,7 @@ private Q_SLOTS:
     void unreachableAbsoluteEndpointIsNamedByItsField();
     void bearerCurlKeepsThePrefixWhenRedacted();
     void longTitleDoesNotNarrowTheEnvironmentList();
+    void stepTitlesNeverOverlap();
 
 private:
     void startWindow();
@@ -474,6 +475,25 @@ void TestWindowTruth::longTitleDoesNotNarrowTheEnvironmentList()
     // The whole name is still a hover away.
     auto* title = m_window->walkthrough()->findChild<QLabel*>(QStringLiteral("flowTitle"));
     QVERIFY(title->toolTip().startsWith(renamed.name));
+}
+
+// A step title that wraps takes its own lines: it is not drawn over the next step.
+void TestWindowTruth::stepTitlesNeverOverlap()
+{
+    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    auto* steps = m_window->walkthrough()->findChild<QListWidget*>(QStringLiteral("flowSteps"));
+    QTRY_VERIFY(steps->isVisible());
+    QCoreApplication::processEvents();
+    for (int width : {160, 220, 300}) {
+        auto* splitter = m_window->walkthrough()->findChild<QSplitter*>(QStringLiteral("walkthroughSplitter"));
+        splitter->setSizes({width, splitter->width() - width});
+        QCoreApplication::processEvents();
+        for (int row = 0; row + 1 < steps->count(); ++row) {
+            const QRect upper = steps->visualItemRect(steps->item(row));
+            const QRect lower = steps->visualItemRect(steps->item(row + 1));
+            QVERIFY2(upper.bottom() < lower.top(), qPrintable(QStringLiteral("at %1 px").arg(width)));
+        }
+    }
 }
 
 // A 1024x700 screen, as on the small laptops the issue was found on.

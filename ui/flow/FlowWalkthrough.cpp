@@ -131,6 +131,8 @@ void FlowWalkthrough::buildUi()
     m_stepList->setObjectName(QStringLiteral("flowSteps"));
     m_stepList->setAccessibleName(tr("Flow steps"));
     m_stepList->setWordWrap(true);
+    m_stepList->setResizeMode(QListView::Adjust);
+    m_stepList->viewport()->installEventFilter(this); // re-measures the wrapped titles on resize
     m_stepList->setMinimumWidth(220);
     connect(m_stepList, &QListWidget::currentRowChanged, this, &FlowWalkthrough::showStep);
 
@@ -294,8 +296,34 @@ void FlowWalkthrough::setTitle(const QString& text)
     m_title->setText(m_title->fontMetrics().elidedText(text, Qt::ElideRight, std::max(0, m_title->width())));
 }
 
+void FlowWalkthrough::measureSteps()
+{
+    // QListView places wrapped items by heights it measured once and draws them by heights it measures
+    // again, so a title that wraps is drawn over the next step. Each item gets its height for the width it
+    // has now, which the view then uses for both.
+    const int width = m_stepList->viewport()->width();
+    if (width <= 0) {
+        return;
+    }
+    const int iconSpace = m_stepList->style()->pixelMetric(QStyle::PM_SmallIconSize) + 8;
+    const int margins = 2 * (m_stepList->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 2);
+    for (int i = 0; i < m_stepList->count(); ++i) {
+        QListWidgetItem* item = m_stepList->item(i);
+        const int textWidth = std::max(40, width - margins - (item->icon().isNull() ? 0 : iconSpace));
+        const QRect text
+            = m_stepList->fontMetrics().boundingRect(QRect(0, 0, textWidth, 10000), Qt::TextWordWrap, item->text());
+        const int height = std::max(text.height(), item->icon().isNull() ? 0 : 16) + 6;
+        if (item->sizeHint().height() != height) {
+            item->setSizeHint(QSize(textWidth, height));
+        }
+    }
+}
+
 bool FlowWalkthrough::eventFilter(QObject* watched, QEvent* event)
 {
+    if (m_stepList && watched == m_stepList->viewport() && event->type() == QEvent::Resize) {
+        measureSteps();
+    }
     if (watched == m_title && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange)) {
         m_title->setText(m_title->fontMetrics().elidedText(m_titleText, Qt::ElideRight, m_title->width()));
     }
@@ -618,6 +646,7 @@ void FlowWalkthrough::setStepState(int index, StepState state)
     item->setIcon(icon == QStyle::SP_CustomBase ? QIcon() : style()->standardIcon(icon));
     item->setToolTip(prefix.isEmpty() ? step.description : prefix + QStringLiteral(": ") + step.description);
     item->setData(Qt::UserRole, static_cast<int>(state));
+    measureSteps();
     if (index == m_currentStep) {
         refreshDetails();
     }

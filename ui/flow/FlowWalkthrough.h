@@ -94,6 +94,7 @@ private:
         QString status;
     };
     QString runKey() const;
+    void measureSteps();
     void setTitle(const QString& text);
     bool eventFilter(QObject* watched, QEvent* event) override;
 
