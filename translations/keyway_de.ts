@@ -212,6 +212,18 @@
         <source>The keychain entries of '%1' could not be removed, so the environment is kept.</source>
         <translation>Die Schlüsselbundeinträge von '%1' konnten nicht entfernt werden, daher bleibt die Umgebung erhalten.</translation>
     </message>
+    <message>
+        <source>Keyway: %1 — refresh token</source>
+        <translation>Keyway: %1 — Refresh-Token</translation>
+    </message>
+    <message>
+        <source>Keyway: %1 — refresh token (%2)</source>
+        <translation>Keyway: %1 — Refresh-Token (%2)</translation>
+    </message>
+    <message>
+        <source>Keyway: %1 — %2</source>
+        <translation>Keyway: %1 — %2</translation>
+    </message>
 </context>
 <context>
     <name>keyway::EnvironmentStore</name>
@@ -411,10 +423,6 @@
         <translation>Der Schlüsselbundeintrag ist nach dem Entfernen noch vorhanden.</translation>
     </message>
     <message>
-        <source>The keychain did not answer within %1 seconds.</source>
-        <translation>Der Schlüsselbund hat nicht innerhalb von %1 Sekunden geantwortet.</translation>
-    </message>
-    <message>
         <source>No such secret in the keychain.</source>
         <translation>Dieses Secret gibt es im Schlüsselbund nicht.</translation>
     </message>
@@ -433,6 +441,10 @@
     <message>
         <source>The keychain reported an error: %1</source>
         <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
+    </message>
+    <message>
+        <source>The keychain did not answer within %1 seconds; it may be waiting to be unlocked.</source>
+        <translation>Der Schlüsselbund hat nicht innerhalb von %1 Sekunden geantwortet; vielleicht wartet er darauf, entsperrt zu werden.</translation>
     </message>
 </context>
 <context>
@@ -1150,14 +1162,6 @@
         <translation>%1 ist in der Antwort leer oder fehlt</translation>
     </message>
     <message>
-        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
-        <translation>Der Anbieter hat die Zugangsdaten oder das Token abgelehnt (401 Unauthorized).</translation>
-    </message>
-    <message>
-        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
-        <translation>Der Anbieter hat die Anfrage verstanden, aber abgelehnt (403 Forbidden): Den Zugangsdaten fehlt die Berechtigung oder der Scope, die dieser Endpunkt benötigt.</translation>
-    </message>
-    <message>
         <source>The provider answered with the OAuth error "%1".</source>
         <translation>Der Anbieter antwortete mit dem OAuth-Fehler "%1".</translation>
     </message>
@@ -1170,12 +1174,24 @@
         <translation>Der Anbieter hat die Anfrage abgelehnt (HTTP %1).</translation>
     </message>
     <message>
-        <source>The provider had an internal error (500 Internal Server Error); try again later.</source>
-        <translation>Beim Anbieter ist ein interner Fehler aufgetreten (500 Internal Server Error); versuchen Sie es später erneut.</translation>
+        <source>The provider refused the credentials or the token.</source>
+        <translation>Der Anbieter hat die Zugangsdaten oder das Token abgelehnt.</translation>
     </message>
     <message>
-        <source>The provider could not be reached behind its gateway or is unavailable (%1); try again later.</source>
-        <translation>Der Anbieter war hinter seinem Gateway nicht erreichbar oder ist nicht verfügbar (%1); versuchen Sie es später erneut.</translation>
+        <source>The provider understood the request but refused it: the credentials lack the permission or scope this endpoint needs.</source>
+        <translation>Der Anbieter hat die Anfrage verstanden, aber abgelehnt: Den Zugangsdaten fehlt die Berechtigung oder der Scope, den dieser Endpunkt braucht.</translation>
+    </message>
+    <message>
+        <source>The provider had an internal error; try again later.</source>
+        <translation>Beim Anbieter ist ein interner Fehler aufgetreten; versuchen Sie es später noch einmal.</translation>
+    </message>
+    <message>
+        <source>A gateway in front of the provider got no good answer from it; try again later.</source>
+        <translation>Ein Gateway vor dem Anbieter hat von ihm keine brauchbare Antwort bekommen; versuchen Sie es später noch einmal.</translation>
+    </message>
+    <message>
+        <source>The provider is unavailable or overloaded; try again later.</source>
+        <translation>Der Anbieter ist nicht erreichbar oder überlastet; versuchen Sie es später noch einmal.</translation>
     </message>
 </context>
 <context>
@@ -1207,6 +1223,29 @@
     <message>
         <source>refused to resend the request body to another origin (%1)</source>
         <translation>erneutes Senden des Anfrage-Bodys an einen anderen Origin (%1) abgelehnt</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::SecretStore</name>
+    <message>
+        <source>The secret is not in the keychain: set it in the Credentials tab.</source>
+        <translation>Das Geheimnis ist nicht im Schlüsselbund: Tragen Sie es im Reiter Zugangsdaten ein.</translation>
+    </message>
+    <message>
+        <source>The keychain is locked or waits to be unlocked: unlock it, then try again.</source>
+        <translation>Der Schlüsselbund ist gesperrt oder wartet darauf, entsperrt zu werden: Entsperren Sie ihn und versuchen Sie es dann noch einmal.</translation>
+    </message>
+    <message>
+        <source>No keychain is available: start your desktop's keyring, then try again.</source>
+        <translation>Kein Schlüsselbund verfügbar: Starten Sie den Schlüsselbunddienst Ihres Desktops und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain refused access: allow Keyway, then try again.</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert: Erlauben Sie Keyway den Zugriff und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
+        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
     </message>
 </context>
 <context>
@@ -2755,6 +2794,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
+    <message>
+        <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it (the prompt may be behind this window). Cancel stops waiting.</source>
+        <translation>Warte noch auf den Schlüsselbund: Wenn Ihr Desktop nach dem Entsperren fragt, entsperren Sie ihn (die Abfrage liegt vielleicht hinter diesem Fenster). Abbrechen beendet das Warten.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::HistoryView</name>
@@ -2941,22 +2984,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
 </context>
 <context>
     <name>keyway::ui::MainWindow</name>
-    <message>
-        <source>The keychain is locked: unlock it, then try again.</source>
-        <translation>Der Schlüsselbund ist gesperrt: Entsperren Sie ihn und versuchen Sie es dann erneut.</translation>
-    </message>
-    <message>
-        <source>No keychain is available: start your desktop's keyring, then try again.</source>
-        <translation>Kein Schlüsselbund verfügbar: Starten Sie den Schlüsselbunddienst Ihres Desktops und versuchen Sie es dann erneut.</translation>
-    </message>
-    <message>
-        <source>The keychain refused access: allow Keyway, then try again.</source>
-        <translation>Der Schlüsselbund hat den Zugriff verweigert: Erlauben Sie Keyway den Zugriff und versuchen Sie es dann erneut.</translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1</source>
-        <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
-    </message>
     <message>
         <source>Keyway</source>
         <translation>Keyway</translation>
@@ -3358,6 +3385,22 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Signing in before sending: finish the sign-in in the browser.</source>
         <translation>Anmeldung vor dem Senden: Schließen Sie die Anmeldung im Browser ab.</translation>
+    </message>
+    <message>
+        <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it (the prompt may be behind this window). Esc stops waiting.</source>
+        <translation>Warte noch auf den Schlüsselbund: Wenn Ihr Desktop nach dem Entsperren fragt, entsperren Sie ihn (die Abfrage liegt vielleicht hinter diesem Fenster). Esc beendet das Warten.</translation>
+    </message>
+    <message>
+        <source>the provider refused the access token, so Keyway renewed it once and sent the request again</source>
+        <translation>der Anbieter hat das Zugriffstoken abgelehnt, daher hat Keyway es einmal erneuert und die Anfrage noch einmal gesendet</translation>
+    </message>
+    <message>
+        <source>the provider refused the access token and renewing it failed</source>
+        <translation>der Anbieter hat das Zugriffstoken abgelehnt, und es zu erneuern ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>with a new access token, fetched first</source>
+        <translation>mit einem neuen Zugriffstoken, das zuerst geholt wurde</translation>
     </message>
 </context>
 <context>

@@ -212,6 +212,18 @@
         <source>The keychain entries of &apos;%1&apos; could not be removed, so the environment is kept.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Keyway: %1 — refresh token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway: %1 — refresh token (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway: %1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::EnvironmentStore</name>
@@ -411,10 +423,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The keychain did not answer within %1 seconds.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>No such secret in the keychain.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -432,6 +440,10 @@
     </message>
     <message>
         <source>The keychain reported an error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain did not answer within %1 seconds; it may be waiting to be unlocked.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1150,14 +1162,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The provider refused the credentials or the token (401 Unauthorized).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The provider understood the request but refused it (403 Forbidden): the credentials lack the permission or scope this endpoint needs.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The provider answered with the OAuth error &quot;%1&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1170,11 +1174,23 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The provider had an internal error (500 Internal Server Error); try again later.</source>
+        <source>The provider refused the credentials or the token.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The provider could not be reached behind its gateway or is unavailable (%1); try again later.</source>
+        <source>The provider understood the request but refused it: the credentials lack the permission or scope this endpoint needs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider had an internal error; try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A gateway in front of the provider got no good answer from it; try again later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider is unavailable or overloaded; try again later.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1206,6 +1222,29 @@
     </message>
     <message>
         <source>refused to resend the request body to another origin (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::SecretStore</name>
+    <message>
+        <source>The secret is not in the keychain: set it in the Credentials tab.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain is locked or waits to be unlocked: unlock it, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain refused access: allow Keyway, then try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The keychain reported an error: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2745,6 +2784,10 @@ Run the checks against a test account. Start now?</source>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it (the prompt may be behind this window). Cancel stops waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::HistoryView</name>
@@ -2931,22 +2974,6 @@ Run the checks against a test account. Start now?</source>
 </context>
 <context>
     <name>keyway::ui::MainWindow</name>
-    <message>
-        <source>The keychain is locked: unlock it, then try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No keychain is available: start your desktop&apos;s keyring, then try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain refused access: allow Keyway, then try again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The keychain reported an error: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>Keyway</source>
         <translation type="unfinished"></translation>
@@ -3347,6 +3374,22 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Signing in before sending: finish the sign-in in the browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it (the prompt may be behind this window). Esc stops waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the provider refused the access token, so Keyway renewed it once and sent the request again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the provider refused the access token and renewing it failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>with a new access token, fetched first</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

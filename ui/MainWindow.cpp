@@ -9,6 +9,7 @@
 #include "ui/checks/WebhookPage.h"
 #include "ui/common/MessageBox.h"
 #include "ui/common/UiLogging.h"
+#include "ui/composer/RequestComposer.h"
 #include "ui/composer/RequestWorkspace.h"
 #include "ui/credentials/CredentialEditor.h"
 #include "ui/environments/DemoEnvironments.h"
@@ -29,6 +30,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -39,21 +41,14 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace keyway::ui {
 
 namespace {
 QString keychainError(const SecretResult& result)
 {
-    switch (result.status) {
-    case SecretStatus::Locked:
-        return MainWindow::tr("The keychain is locked: unlock it, then try again.");
-    case SecretStatus::Unavailable:
-        return MainWindow::tr("No keychain is available: start your desktop's keyring, then try again.");
-    case SecretStatus::Denied:
-        return MainWindow::tr("The keychain refused access: allow Keyway, then try again.");
-    default:
-        return MainWindow::tr("The keychain reported an error: %1").arg(result.error);
-    }
+    return SecretStore::userMessage(result);
 }
 } // namespace
 
@@ -131,6 +126,11 @@ void MainWindow::buildUi()
     m_requests = new RequestWorkspace(QString(), this);
     m_service->setHistoryStore(m_requests->historyStore());
     m_tabs->addTab(m_requests, tr("&Requests"));
+    connect(m_requests->composer(), &RequestComposer::finished, this, [this](bool ok) {
+        if (!ok) {
+            m_model->refreshState(currentEnvironmentId()); // a keychain that failed the send shows in the list
+        }
+    });
     m_tabs->addTab(m_credentialsPanel, tr("&Credentials"));
     m_conformance = new ConformancePage(this);
     connect(m_conformance, &ConformancePage::flowEvent, this, [this](const FlowEvent& event) {
@@ -313,9 +313,35 @@ void MainWindow::restoreLayout()
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray())) {
         resize(1280, 800);
     }
+    fitToScreen();
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
     m_mainSplitter->restoreState(settings.value(QStringLiteral("mainWindow/mainSplitter")).toByteArray());
     m_rightSplitter->restoreState(settings.value(QStringLiteral("mainWindow/rightSplitter")).toByteArray());
+}
+
+void MainWindow::fitToScreen()
+{
+    // The default size, or one saved on a bigger monitor, must not open past the edges of a 1024x700 screen:
+    // the status bar and the timeline would be out of reach.
+    const QScreen* target = screen();
+    if (!target) {
+        return;
+    }
+    const QRect available = target->availableGeometry();
+    // The frame is known only once the window is shown; before that, leave room for a typical title bar.
+    const QSize frame = isVisible() ? frameGeometry().size() - geometry().size() : QSize(8, 32);
+    const QSize fitted = size().boundedTo(available.size() - frame).expandedTo(minimumSizeHint());
+    if (fitted != size()) {
+        resize(fitted);
+    }
+    QRect placed = geometry();
+    if (!available.contains(placed)) {
+        placed.moveTopLeft(QPoint(
+            std::clamp(placed.left(), available.left(), std::max(available.left(), available.right() - placed.width())),
+            std::clamp(
+                placed.top(), available.top(), std::max(available.top(), available.bottom() - placed.height()))));
+        move(placed.topLeft());
+    }
 }
 
 void MainWindow::saveLayout()
@@ -333,6 +359,15 @@ void MainWindow::closeEvent(QCloseEvent* event)
     saveLayout();
     m_walkthrough->cancel();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_fittedOnShow) {
+        m_fittedOnShow = true;
+        fitToScreen(); // again, now that the window manager's frame is known
+    }
 }
 
 void MainWindow::showSandboxDialog()
@@ -409,6 +444,17 @@ void MainWindow::reloadEnvironments()
     if (!current.isEmpty()) {
         m_list->selectEnvironment(current);
     }
+    // Renamed elsewhere (another window's dialog, the command line): every title follows at once. The Flow
+    // tab keeps its run, even a running one; the other pages are shown afresh when nothing runs.
+    const Environment* shown = currentEnvironment();
+    if (shown && shown->id == m_lastEnvironmentShown && shown->name != m_nameShown) {
+        m_walkthrough->setEnvironmentName(shown->name);
+        if (!m_walkthrough->isRunning() && !m_conformance->isRunning()) {
+            m_lastEnvironmentShown.clear();
+            onCurrentEnvironmentChanged(shown->id);
+        }
+        m_nameShown = shown->name;
+    }
     updateActions();
     Q_EMIT environmentsReloaded();
 }
@@ -457,7 +503,7 @@ void MainWindow::onCurrentEnvironmentChanged(const QString& environmentId)
     m_lastEnvironmentShown = environmentId;
     if (!environment || !profile) {
         m_setRow->hide();
-        m_walkthrough->setEnvironment(nullptr, {}, {}, {}, {});
+        m_walkthrough->setEnvironment(nullptr, {}, {}, {}, {}, {});
         m_requests->setEnvironment(nullptr, {}, {}, nullptr);
         m_conformance->setEnvironment(nullptr, {}, {}, {});
         m_webhook->setEnvironment(nullptr, {}, {});
@@ -490,19 +536,24 @@ void MainWindow::showEnvironment(const Environment& environment, const ProviderP
         }
     }
     const QPointer<EnvironmentService> service(m_service);
+    const QPointer<EnvironmentListModel> model(m_model);
     const QString id = environment.id;
-    auto loader = [service, id, set, secretFields](const FlowWalkthrough::CredentialsCallback& done) {
+    auto loader = [service, model, id, set, secretFields](const FlowWalkthrough::CredentialsCallback& done) {
         const std::optional<Environment> current = service ? service->findById(id) : std::nullopt;
         if (!current) {
             done({}, tr("This environment no longer exists."));
             return;
         }
-        service->readCredentials(*current, set, secretFields, [done](const CredentialBundle& bundle) {
+        service->readCredentials(*current, set, secretFields, [done, model, id](const CredentialBundle& bundle) {
+            if (bundle.failure && model) {
+                model->refreshState(id); // the list must not say "all set" while this tab says locked
+            }
             done(bundle.values, bundle.failure ? keychainError(*bundle.failure) : QString());
         });
     };
     const QString baseUrl = m_service->baseUrlOf(environment);
-    m_walkthrough->setEnvironment(profile, environment.name, baseUrl, set, loader);
+    m_nameShown = environment.name;
+    m_walkthrough->setEnvironment(profile, environment.id, environment.name, baseUrl, set, loader);
     m_requests->setEnvironment(profile, environment, set, m_sessions);
     m_conformance->setEnvironment(profile, environment.name, baseUrl, loader);
     m_webhook->setEnvironment(profile, environment.name, loader);

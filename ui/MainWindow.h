@@ -93,11 +93,13 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildActions();
     void buildUi();
     void restoreLayout();
+    void fitToScreen();
     void saveLayout();
     void onCurrentEnvironmentChanged(const QString& environmentId);
     void onTimelineEvent(const QString& environmentId, const QString& credentialSet, const FlowEvent& event);
@@ -133,6 +135,8 @@ private:
     QSplitter* m_rightSplitter = nullptr;
     QList<FlowEvent> m_timelineEvents;
     QString m_lastEnvironmentShown;
+    QString m_nameShown; // the current environment's name as the tabs show it
+    bool m_fittedOnShow = false;
 
     QAction* m_newAction = nullptr;
     QAction* m_editAction = nullptr;

@@ -306,7 +306,6 @@ void FlowEngine::runExchange(const FlowStep& step)
 {
     const HttpRequest request = buildRequest(step);
     emitEvent(FlowEvent::request(step.id, request, m_redactor));
-    consumeSingleUse(step);
     qCDebug(lcAuth) << "step" << step.id << request.method;
 
     QPointer<FlowEngine> self(this);
@@ -360,6 +359,9 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
         learnSecretsFrom(step, *doc);
     }
     emitEvent(FlowEvent::response(step.id, response, m_redactor));
+    // A single-use code is spent once the provider has answered a request that carried it, whatever the
+    // answer. Not before: a cancelled or unsent request leaves it as it was, and no reply says it was used.
+    consumeSingleUse(step);
 
     const Verdict verdict = ReplyJudge::judge(step.success, response.status, response.body);
     if (!verdict.ok) {

@@ -153,20 +153,22 @@ QString ReplyJudge::hintFor(const ProviderProfile& profile, const QString& stepI
     if (!best.isEmpty()) {
         return best;
     }
+    // The status itself is in the verdict's detail, shown beside the hint: the hint says what it means.
     if (verdict.status == 401) {
-        return tr("The provider refused the credentials or the token (401 Unauthorized).");
+        return tr("The provider refused the credentials or the token.");
     }
     if (verdict.status == 403) {
-        return tr("The provider understood the request but refused it (403 Forbidden): the credentials lack the "
-                  "permission or scope this endpoint needs.");
+        return tr("The provider understood the request but refused it: the credentials lack the permission or "
+                  "scope this endpoint needs.");
     }
     if (verdict.status == 500) {
-        return tr("The provider had an internal error (500 Internal Server Error); try again later.");
+        return tr("The provider had an internal error; try again later.");
+    }
+    if (verdict.status == 502 || verdict.status == 504) {
+        return tr("A gateway in front of the provider got no good answer from it; try again later.");
     }
     if (verdict.status >= 500) {
-        // 502 and 504 come from a gateway in front of the provider, 503 from an overloaded or paused one.
-        return tr("The provider could not be reached behind its gateway or is unavailable (%1); try again later.")
-            .arg(statusWithReason(verdict.status));
+        return tr("The provider is unavailable or overloaded; try again later.");
     }
     if (!verdict.oauthError.isEmpty()) {
         return tr("The provider answered with the OAuth error \"%1\".").arg(verdict.oauthError);

@@ -114,7 +114,8 @@ void SessionRegistry::create(const QString& key, const QString& environmentId, c
             Entry& current = *it->second;
             current.loading = false;
             if (bundle.failure) {
-                settle(key, nullptr, bundle.failure->error);
+                // Said as every window says it: a locked keychain is "locked" in the Requests tab too.
+                settle(key, nullptr, SecretStore::userMessage(*bundle.failure));
                 return;
             }
             SessionOptions options;

@@ -65,6 +65,35 @@ EnvironmentService::EnvironmentService(const ProfileRegistry* profiles,
     , m_secrets(secrets)
     , m_store(filePath.isEmpty() ? EnvironmentStore::defaultFilePath() : filePath)
 {
+    // Entries are named after the environment and field in the keychain's own window, whoever writes them
+    // (a form, the command line, a session storing a refresh token).
+    const QPointer<EnvironmentService> self(this);
+    m_secrets->setLabeler([self](const QString& key) { return self ? self->keychainLabel(key) : QString(); });
+}
+
+QString EnvironmentService::keychainLabel(const QString& key) const
+{
+    const qsizetype slash = key.indexOf(QLatin1Char('/'));
+    const Environment* environment = slash > 0 ? m_store.findById(key.left(slash)) : nullptr;
+    if (!environment) {
+        return {};
+    }
+    QString field = key.mid(slash + 1);
+    const QString refreshSuffix = QStringLiteral("@refresh_token");
+    if (field.endsWith(refreshSuffix)) {
+        QString set = field.chopped(refreshSuffix.size()); // "" or "<set>."
+        set.chop(set.endsWith(QLatin1Char('.')) ? 1 : 0);
+        return set.isEmpty() ? tr("Keyway: %1 — refresh token").arg(environment->name)
+                             : tr("Keyway: %1 — refresh token (%2)").arg(environment->name, set);
+    }
+    return tr("Keyway: %1 — %2").arg(environment->name, field);
+}
+
+void EnvironmentService::relabel(const Environment& environment)
+{
+    for (const QString& key : ownedKeychainEntries(environment)) {
+        m_secrets->relabel(key);
+    }
 }
 
 bool EnvironmentService::reload(QString* error)
@@ -257,6 +286,7 @@ void EnvironmentService::create(const Environment& environment, const QMap<QStri
             return;
         }
         qCInfo(lcSecrets) << "created environment" << environment.id << "with" << secrets.size() << "secrets";
+        self->relabel(environment); // written before the file knew its name
         Q_EMIT self->environmentsChanged();
         done(change);
     });
@@ -284,51 +314,55 @@ void EnvironmentService::update(const Environment& environment,
     }
     const bool credentialsChanged = !secrets.isEmpty() || !removeSecrets.isEmpty()
         || before->baseUrl != environment.baseUrl || before->values != environment.values;
+    const bool renamed = before->name != environment.name;
     QPointer<EnvironmentService> self(this);
-    writeSecretsThen(environment.id,
-                     secrets,
-                     [self, environment, removeSecrets, credentialsChanged, done](std::optional<SecretResult> failure) {
-                         if (!self) {
-                             return;
-                         }
-                         if (failure) {
-                             done(keychainFailure(environment,
-                                                  *failure,
-                                                  tr("The secrets could not be stored, so nothing was changed.")));
-                             return;
-                         }
-                         QStringList doomed;
-                         for (const QString& key : removeSecrets) {
-                             doomed.append(SecretStore::keyFor(environment.id, key));
-                         }
-                         SecretBatch::removeAll(
-                             *self->m_secrets,
-                             doomed,
-                             [self, environment, credentialsChanged, done](const SecretBatch::Results& removed) {
-                                 if (!self) {
-                                     return;
-                                 }
-                                 if (const SecretResult* refused = SecretBatch::firstFailure(removed)) {
-                                     done(keychainFailure(environment,
-                                                          *refused,
-                                                          tr("A secret could not be removed from the keychain; the "
-                                                             "environment file was not changed.")));
-                                     return;
-                                 }
-                                 EnvironmentChange change
-                                     = self->modifyFile([&environment](EnvironmentStore& store, QString* error) {
-                                           return store.update(environment, error);
-                                       });
-                                 change.environment = environment;
-                                 if (change.ok()) {
-                                     Q_EMIT self->environmentsChanged();
-                                     if (credentialsChanged) {
-                                         Q_EMIT self->credentialsChanged(environment.id);
-                                     }
-                                 }
-                                 done(change);
-                             });
-                     });
+    writeSecretsThen(
+        environment.id,
+        secrets,
+        [self, environment, removeSecrets, credentialsChanged, renamed, done](std::optional<SecretResult> failure) {
+            if (!self) {
+                return;
+            }
+            if (failure) {
+                done(keychainFailure(
+                    environment, *failure, tr("The secrets could not be stored, so nothing was changed.")));
+                return;
+            }
+            QStringList doomed;
+            for (const QString& key : removeSecrets) {
+                doomed.append(SecretStore::keyFor(environment.id, key));
+            }
+            SecretBatch::removeAll(
+                *self->m_secrets,
+                doomed,
+                [self, environment, credentialsChanged, renamed, done](const SecretBatch::Results& removed) {
+                    if (!self) {
+                        return;
+                    }
+                    if (const SecretResult* refused = SecretBatch::firstFailure(removed)) {
+                        done(keychainFailure(environment,
+                                             *refused,
+                                             tr("A secret could not be removed from the keychain; the "
+                                                "environment file was not changed.")));
+                        return;
+                    }
+                    EnvironmentChange change
+                        = self->modifyFile([&environment](EnvironmentStore& store, QString* error) {
+                              return store.update(environment, error);
+                          });
+                    change.environment = environment;
+                    if (change.ok()) {
+                        if (renamed) {
+                            self->relabel(environment);
+                        }
+                        Q_EMIT self->environmentsChanged();
+                        if (credentialsChanged) {
+                            Q_EMIT self->credentialsChanged(environment.id);
+                        }
+                    }
+                    done(change);
+                });
+        });
 }
 
 void EnvironmentService::duplicate(const QString& sourceId, const QString& name, ChangeDone done)

@@ -103,6 +103,8 @@ public:
     // Every keychain entry an environment may own: each secret field of each credential set, and the
     // refresh token of each set.
     QStringList ownedKeychainEntries(const Environment& environment) const;
+    // "Keyway: <environment> — <field>": what the keychain's window shows for one of its entries.
+    QString keychainLabel(const QString& key) const;
     // The secret fields of `credentialSet` that the profile's flow (and refresh step) actually send, so a
     // call reads only those from the keychain.
     static QStringList secretFieldsSentByFlow(const ProviderProfile& profile, const QString& credentialSet);
@@ -152,6 +154,7 @@ Q_SIGNALS:
     void environmentRemoved(const QString& environmentId);
 
 private:
+    void relabel(const Environment& environment);
     using Mutation = std::function<bool(EnvironmentStore& store, QString* error)>;
     // Lock, re-read, change and save environments.json: the one path every change takes.
     EnvironmentChange modifyFile(const Mutation& mutation);

@@ -1,6 +1,7 @@
 #include "core/vault/KeychainSecretStore.h"
 
 #include "core/util/Logging.h"
+#include "core/vault/SecretServiceLabel.h"
 #include "core/vault/SecretServiceProbe.h"
 
 #include <QTimer>
@@ -59,7 +60,20 @@ void KeychainSecretStore::write(const QString& key, const QString& value, Callba
     auto* job = new QKeychain::WritePasswordJob(m_service);
     job->setKey(key);
     job->setTextData(value);
-    run(job, Operation::Write, key, std::move(done));
+    run(job, Operation::Write, key, [this, key, done = std::move(done)](const SecretResult& result) {
+        const QString label = result.ok() ? labelFor(key) : QString();
+        if (label.isEmpty()) {
+            done(result);
+            return;
+        }
+        // Labelled before the write is reported, so whoever stored it finds it under its name at once.
+        SecretServiceLabel::apply(this, m_service, key, label, [done, result](bool) { done(result); });
+    });
+}
+
+void KeychainSecretStore::relabel(const QString& key)
+{
+    SecretServiceLabel::apply(this, m_service, key, labelFor(key), [](bool) {});
 }
 
 void KeychainSecretStore::remove(const QString& key, Callback done)
@@ -136,9 +150,12 @@ void KeychainSecretStore::run(QKeychain::Job* job, Operation operation, const QS
             return;
         }
         qCInfo(lcSecrets) << "keychain did not answer for" << key << "within" << m_timeout.count() << "ms";
-        finish({SecretStatus::Unavailable,
+        // Silence this long is, on a desktop, an unlock prompt nobody answered: a locked keychain, not a
+        // missing one (a keyring that is not running answers at once with an error).
+        finish({SecretStatus::Locked,
                 QString(),
-                tr("The keychain did not answer within %1 seconds.").arg(m_timeout.count() / 1000)});
+                tr("The keychain did not answer within %1 seconds; it may be waiting to be unlocked.")
+                    .arg(m_timeout.count() / 1000)});
     });
     job->start();
 }

@@ -23,7 +23,7 @@ public:
 
     QString service() const { return m_service; }
     // A keychain that does not answer (a hung unlock prompt, a stuck daemon) is reported as
-    // Unavailable after this long rather than waiting for ever.
+    // Locked after this long rather than waiting for ever.
     void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
 
     void read(const QString& key, Callback done) override;
@@ -32,6 +32,8 @@ public:
     // Asks the Secret Service which entries exist (and which are locked) without reading any value or
     // raising an unlock prompt; falls back to a read where there is no Secret Service to ask.
     void probe(const QString& key, Callback done) override;
+    // Labels through the Secret Service (QtKeychain 0.13 has no label API); see SecretServiceLabel.
+    void relabel(const QString& key) override;
 
 private:
     enum class Operation { Read, Write, Remove };

@@ -9,6 +9,11 @@ bool SecretResult::keychainInaccessible() const
 
 SecretStore::SecretStore(QObject* parent) : QObject(parent) { }
 
+void SecretStore::relabel(const QString& key)
+{
+    Q_UNUSED(key)
+}
+
 void SecretStore::probe(const QString& key, Callback done)
 {
     read(key, [done = std::move(done)](SecretResult result) {
@@ -28,6 +33,26 @@ QString SecretStore::refreshTokenKey(const QString& environmentId, const QString
         return keyFor(environmentId, QStringLiteral("@refresh_token"));
     }
     return keyFor(environmentId, credentialSet + QStringLiteral(".@refresh_token"));
+}
+
+QString SecretStore::userMessage(const SecretResult& result)
+{
+    switch (result.status) {
+    case SecretStatus::Ok:
+        return {};
+    case SecretStatus::Missing:
+        return tr("The secret is not in the keychain: set it in the Credentials tab.");
+    case SecretStatus::Locked:
+        return tr("The keychain is locked or waits to be unlocked: unlock it, then try again.");
+    case SecretStatus::Unavailable:
+        return tr("No keychain is available: start your desktop's keyring, then try again.");
+    case SecretStatus::Denied:
+        return tr("The keychain refused access: allow Keyway, then try again.");
+    case SecretStatus::Failed:
+        break;
+    }
+    return tr("The keychain reported an error: %1")
+        .arg(result.error.isEmpty() ? statusName(result.status) : result.error);
 }
 
 QString SecretStore::statusName(SecretStatus status)

@@ -42,6 +42,15 @@ public:
     // value. The default reads the entry and drops the value.
     virtual void probe(const QString& key, Callback done);
 
+    // What the keychain's own window (Seahorse) shows for an entry, such as "Keyway: Sandbox Seismic —
+    // clientSecret" rather than one name for all. The labeler is asked on every successful write; an empty
+    // answer leaves the backend's label. relabel() gives an existing entry the labeler's current answer
+    // (after a rename). Stores without labels ignore both.
+    using Labeler = std::function<QString(const QString& key)>;
+    void setLabeler(Labeler labeler) { m_labeler = std::move(labeler); }
+    QString labelFor(const QString& key) const { return m_labeler ? m_labeler(key) : QString(); }
+    virtual void relabel(const QString& key);
+
     // "<envId>/<field>", e.g. "0b6c…/clientSecret" or "0b6c…/api.client_secret".
     static QString keyFor(const QString& environmentId, const QString& field);
     // "<envId>/@refresh_token" without a credential set, "<envId>/<set>.@refresh_token" with one.
@@ -49,6 +58,12 @@ public:
 
     // Stable lower-case name of a status for output: ok, missing, locked, denied, unavailable, failed.
     static QString statusName(SecretStatus status);
+    // The one sentence every window says for a keychain that could not be used, with what to do next, so a
+    // locked keychain is called locked everywhere and never "unavailable" in one tab and "all set" in another.
+    static QString userMessage(const SecretResult& result);
+
+private:
+    Labeler m_labeler;
 };
 
 } // namespace keyway

@@ -141,6 +141,105 @@ private Q_SLOTS:
         QVERIFY(!ReplyJudge::judge(seismic->apiSuccess, 200, R"({"code":40399})").ok);
     }
 
+    // Every shipped provider tells "the token endpoint refused the credentials" from "an API call refused the
+    // token": the first names a credential field and never says the token expired, the second is another hint.
+    // The replies are the ones each provider (and its sandbox) sends for a wrong secret and a dead token.
+    void hintsAreScopedToTheStepForEveryProvider_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::addColumn<int>("tokenStatus");
+        QTest::addColumn<QByteArray>("tokenBody");
+        QTest::addColumn<int>("apiStatus");
+        QTest::addColumn<QByteArray>("apiBody");
+        const QByteArray invalidClient = R"({"error":"invalid_client"})";
+        QTest::newRow("seismic") << "seismic" << 200 << QByteArray(R"({"code":"40399","msg":"permission denied"})")
+                                 << 200 << QByteArray(R"({"code":"40399","msg":"permission denied"})");
+        QTest::newRow("banking") << "banking" << 401 << invalidClient << 401 << QByteArray();
+        QTest::newRow("ecard") << "ecard" << 401
+                               << QByteArray(R"({"errors":[{"status":"401","title":"Unauthorized"}]})") << 401
+                               << QByteArray(R"({"errors":[{"status":"401","title":"Unauthorized"}]})");
+        QTest::newRow("astrada") << "astrada" << 401 << invalidClient << 401 << QByteArray();
+        QTest::newRow("oauth2-client") << "oauth2-client" << 401 << invalidClient << 401 << QByteArray();
+        QTest::newRow("oauth2-code") << "oauth2-code" << 401 << invalidClient << 401 << QByteArray();
+    }
+
+    void hintsAreScopedToTheStepForEveryProvider()
+    {
+        QFETCH(QString, provider);
+        QFETCH(int, tokenStatus);
+        QFETCH(QByteArray, tokenBody);
+        QFETCH(int, apiStatus);
+        QFETCH(QByteArray, apiBody);
+        const ProviderProfile* profile = m_registry.find(provider);
+        QVERIFY(profile);
+        const FlowStep* tokenStep = nullptr;
+        for (const FlowStep& step : profile->steps) {
+            for (const Capture& capture : step.captures) {
+                tokenStep = capture.name == profile->token.capture ? &step : tokenStep;
+            }
+        }
+        QVERIFY(tokenStep);
+        const Verdict refused = ReplyJudge::judge(tokenStep->success, tokenStatus, tokenBody);
+        QVERIFY(!refused.ok);
+        const QString atToken = ReplyJudge::hintFor(*profile, tokenStep->id, refused);
+        QVERIFY2(!atToken.isEmpty(), qPrintable(provider));
+        QVERIFY2(atToken.contains(QStringLiteral("secret"), Qt::CaseInsensitive), qPrintable(atToken));
+        QVERIFY2(!atToken.contains(QStringLiteral("expired")), qPrintable(atToken));
+        const Verdict dead = ReplyJudge::judge(profile->apiSuccess, apiStatus, apiBody);
+        QVERIFY(!dead.ok);
+        const QString onApi = ReplyJudge::hintFor(*profile, QStringLiteral("api"), dead);
+        QVERIFY2(!onApi.isEmpty() && onApi != atToken, qPrintable(onApi));
+        // The GUI shows these hints too: none names a command-line flag.
+        for (const ErrorHint& hint : profile->hints) {
+            QVERIFY2(!hint.text.contains(QStringLiteral("--")), qPrintable(hint.text));
+        }
+    }
+
+    // The status is said once, by its right name, and the provider's own words come along.
+    void statusesAreNamedOnceAndRight_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QString>("meaning");
+        QTest::newRow("401") << 401 << "401 Unauthorized"
+                             << "refused the credentials";
+        QTest::newRow("403") << 403 << "403 Forbidden"
+                             << "permission or scope";
+        QTest::newRow("500") << 500 << "500 Internal Server Error"
+                             << "internal error";
+        QTest::newRow("502") << 502 << "502 Bad Gateway"
+                             << "gateway";
+        QTest::newRow("503") << 503 << "503 Service Unavailable"
+                             << "unavailable";
+    }
+
+    void statusesAreNamedOnceAndRight()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, reason);
+        QFETCH(QString, meaning);
+        const ProviderProfile* client = m_registry.find(QStringLiteral("oauth2-client"));
+        const Verdict verdict = ReplyJudge::judge(client->apiSuccess, status, "<html>down</html>");
+        QVERIFY(!verdict.ok);
+        const QString line
+            = verdict.detail + QStringLiteral(" — ") + ReplyJudge::hintFor(*client, QStringLiteral("token"), verdict);
+        QCOMPARE(line.count(QString::number(status)), 1);
+        QVERIFY2(line.contains(reason) && line.contains(meaning), qPrintable(line));
+        if (status == 502) {
+            QVERIFY2(!line.contains(QStringLiteral("internal")), qPrintable(line));
+        }
+    }
+
+    void jsonApiErrorTextReachesTheDetail()
+    {
+        const ProviderProfile* ecard = m_registry.find(QStringLiteral("ecard"));
+        const Verdict verdict
+            = ReplyJudge::judge(ecard->apiSuccess,
+                                401,
+                                R"({"errors":[{"status":"401","title":"Unauthorized","detail":"Token has expired"}]})");
+        QVERIFY2(verdict.detail.contains(QStringLiteral("Token has expired")), qPrintable(verdict.detail));
+    }
+
     void oauthErrorsAndStatusHints()
     {
         const ProviderProfile* banking = m_registry.find(QStringLiteral("banking"));

@@ -1,6 +1,7 @@
 #include "tests/support/MemorySecretStore.h"
 
 #include <QMetaObject>
+#include <QTimer>
 
 namespace keyway::test {
 
@@ -25,17 +26,19 @@ void MemorySecretStore::answer(const QString& key, Callback done, const std::fun
     ++m_started;
     m_maxInFlight = qMax(m_maxInFlight, ++m_inFlight);
     const SecretStatus failure = failureFor(key);
-    QMetaObject::invokeMethod(
-        this,
-        [this, failure, done = std::move(done), operation] {
-            --m_inFlight;
-            if (failure != SecretStatus::Ok) {
-                done({failure, QString(), QStringLiteral("simulated %1 keychain").arg(statusName(failure))});
-                return;
-            }
-            done(operation());
-        },
-        Qt::QueuedConnection);
+    auto reply = [this, failure, done = std::move(done), operation] {
+        --m_inFlight;
+        if (failure != SecretStatus::Ok) {
+            done({failure, QString(), QStringLiteral("simulated %1 keychain").arg(statusName(failure))});
+            return;
+        }
+        done(operation());
+    };
+    if (m_delayMs > 0) {
+        QTimer::singleShot(m_delayMs, this, std::move(reply));
+    } else {
+        QMetaObject::invokeMethod(this, std::move(reply), Qt::QueuedConnection);
+    }
 }
 
 void MemorySecretStore::read(const QString& key, Callback done)

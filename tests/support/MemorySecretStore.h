@@ -27,6 +27,9 @@ public:
     // Only operations on these keys fail (with `status`); others behave normally.
     void setFailingKeys(const QStringList& keys, SecretStatus status);
 
+    // Every answer comes this much later: a keychain waiting for its unlock prompt.
+    void setDelayMs(int delayMs) { m_delayMs = delayMs; }
+
     QMap<QString, QString> entries() const { return m_entries; }
     void setEntry(const QString& key, const QString& value) { m_entries.insert(key, value); }
 
@@ -44,6 +47,7 @@ private:
     SecretStatus m_failure = SecretStatus::Ok;
     QStringList m_failingKeys;
     SecretStatus m_failingKeysStatus = SecretStatus::Ok;
+    int m_delayMs = 0;
     int m_started = 0;
     int m_reads = 0;
     int m_inFlight = 0;

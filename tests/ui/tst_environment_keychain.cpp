@@ -22,6 +22,32 @@ using namespace keyway;
 using keyway::ui::EnvironmentDialog;
 using keyway::ui::EnvironmentListModel;
 
+namespace {
+// The label the keychain shows for an entry, asked as a user would: secret-tool search prints "label = …".
+QString keychainLabel(const QString& service, const QString& key)
+{
+    QProcess search;
+    search.start(QStringLiteral("secret-tool"),
+                 {QStringLiteral("search"),
+                  QStringLiteral("--all"),
+                  QStringLiteral("server"),
+                  service,
+                  QStringLiteral("user"),
+                  key});
+    if (!search.waitForFinished(10000)) {
+        return {};
+    }
+    // secret-tool prints the attributes and label on stderr and the secret on stdout.
+    const QString out = QString::fromUtf8(search.readAllStandardError() + search.readAllStandardOutput());
+    for (const QString& line : out.split(QLatin1Char('\n'))) {
+        if (line.startsWith(QStringLiteral("label = "))) {
+            return line.mid(8).trimmed();
+        }
+    }
+    return {};
+}
+} // namespace
+
 class TestEnvironmentKeychain : public QObject
 {
     Q_OBJECT
@@ -99,8 +125,32 @@ void TestEnvironmentKeychain::creatingAnEnvironmentWritesTheKeychainNotTheConfig
     QTRY_COMPARE_WITH_TIMEOUT(model.state(saved.id), EnvironmentListModel::KeychainState::AllSet, 20000);
     QCOMPARE(index.siblingAtColumn(1).data().toString(), QStringLiteral("all set"));
 
-    // Clean the shared throwaway keyring.
     bool done = false;
+    // Seahorse lists it by environment and field, not as one more "keyway".
+    const QString key = SecretStore::keyFor(saved.id, QStringLiteral("clientSecret"));
+    QVERIFY2(keychainLabel(secrets.service(), key)
+                 == QStringLiteral("Keyway: ") + name + QStringLiteral(" — clientSecret"),
+             qPrintable(keychainLabel(secrets.service(), key)));
+    // A rename follows, in the keychain too.
+    Environment renamed = saved;
+    renamed.name = name + QStringLiteral(" renamed");
+    QVERIFY(environments.updateAndWait(renamed, {}, {}).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(keychainLabel(secrets.service(), key),
+                              QStringLiteral("Keyway: ") + renamed.name + QStringLiteral(" — clientSecret"),
+                              10000);
+    // A refresh token a session stores later is labelled as what it is.
+    const QString refreshKey = SecretStore::refreshTokenKey(saved.id, QString());
+    bool stored = false;
+    secrets.write(refreshKey, QStringLiteral("rt-") + canary, [&stored](const SecretResult& r) { stored = r.ok(); });
+    QTRY_VERIFY_WITH_TIMEOUT(stored, 10000);
+    QCOMPARE(keychainLabel(secrets.service(), refreshKey),
+             QStringLiteral("Keyway: ") + renamed.name + QStringLiteral(" — refresh token"));
+    done = false;
+    secrets.remove(refreshKey, [&done](const SecretResult&) { done = true; });
+    QTRY_VERIFY(done);
+
+    // Clean the shared throwaway keyring.
+    done = false;
     secrets.remove(SecretStore::keyFor(saved.id, QStringLiteral("clientSecret")),
                    [&done](const SecretResult&) { done = true; });
     QTRY_VERIFY(done);

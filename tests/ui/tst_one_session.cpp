@@ -152,6 +152,8 @@ void TestOneSession::aRefusedTokenIsRenewedOnceAndTheLaneShowsTheNewOne()
     const QString seismic = environmentOf(QStringLiteral("seismic"));
     m_window->selectEnvironment(seismic);
     QVERIFY(send(QStringLiteral("GET"), QStringLiteral("/v1/card/bins")));
+    QVERIFY2(composer()->statusText().contains(QStringLiteral("new access token")),
+             qPrintable(composer()->statusText()));
     const QString lane = MainWindow::laneId(seismic, QString(), QStringLiteral("access_token"));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane), 15000);
     const QDateTime firstIssued = m_window->timelineModel()->entry(lane)->issued;
@@ -164,6 +166,9 @@ void TestOneSession::aRefusedTokenIsRenewedOnceAndTheLaneShowsTheNewOne()
     QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("seismic")), 2);
     const QString second = composer()->session()->accessToken()->value;
     QVERIFY(second != first);
+    // The status line says what happened on the way, not only the final status.
+    QVERIFY2(composer()->statusText().contains(QStringLiteral("renewed it once")),
+             qPrintable(composer()->statusText()));
     // The walkthrough's session is the same one: the timeline shows the renewed token, not the revoked one.
     QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane)->issued > firstIssued, 15000);
     QVERIFY(!m_window->timelineModel()->entry(lane)->failed);

@@ -145,6 +145,7 @@ void ConformancePage::buildUi()
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_title->setFont(titleFont);
+    m_title->setWordWrap(true); // a long environment name wraps instead of narrowing the environment list
 
     m_runButton = new QPushButton(tr("Run checks…"), this);
     m_runButton->setObjectName(QStringLiteral("conformRunButton"));

@@ -74,6 +74,7 @@ void WebhookPage::buildUi()
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
     m_title->setFont(titleFont);
+    m_title->setWordWrap(true); // a long environment name wraps instead of narrowing the environment list
 
     m_intro = new QLabel(this);
     m_intro->setObjectName(QStringLiteral("webhookIntro"));
@@ -130,6 +131,11 @@ void WebhookPage::buildUi()
     verdictPolicy.setRetainSizeWhenHidden(true);
     m_verdictFrame->setSizePolicy(verdictPolicy);
     m_verdictIcon->setMinimumHeight(32);
+    // Room for a verdict of three wrapped lines, so on a narrow window the longer verdicts do not push the
+    // Verify button up either.
+    const QMargins margins = verdictLayout->contentsMargins();
+    m_verdictFrame->setMinimumHeight(margins.top() + margins.bottom() + 2 * m_verdictFrame->frameWidth()
+                                     + 3 * m_verdictLabel->fontMetrics().lineSpacing());
     m_verdictFrame->hide();
 
     m_status = new QLabel(this);

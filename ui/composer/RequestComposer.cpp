@@ -27,6 +27,7 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QUrlQuery>
 #include <QVBoxLayout>
@@ -34,6 +35,9 @@
 namespace keyway::ui {
 
 namespace {
+
+// A keychain read takes milliseconds; one that takes this long waits for an unlock prompt.
+constexpr int KeychainPatienceMs = 2000;
 
 const QString kMaskedToken = QStringLiteral("\u2022\u2022\u2022\u2022\u2022");
 
@@ -522,6 +526,14 @@ void RequestComposer::withSession(std::function<void(const QString& error)> next
                 } else if (event.type == FlowEvent::Type::Response || event.type == FlowEvent::Type::StepFailed) {
                     self->m_signInWait->finish();
                 }
+                if (!self->m_sending || !self->m_profile) {
+                    return;
+                }
+                if (event.type == FlowEvent::Type::Expired && event.stepId == QLatin1String("api")) {
+                    self->m_tokenRefused = true;
+                } else if (event.type == FlowEvent::Type::Captured && event.name == self->m_profile->token.capture) {
+                    self->m_tokenFetched = true;
+                }
             });
             self->m_recorder = std::make_unique<HistoryRecorder>(
                 session, self->m_history, self->m_environment.id, self->m_environment.baseUrl);
@@ -551,9 +563,18 @@ void RequestComposer::send()
     m_replayed = false;
     m_newKey->setVisible(false);
     m_lastTokenReply = FlowEvent();
+    m_tokenRefused = false;
+    m_tokenFetched = false;
     setSending(true);
     setStatus(tr("Sending %1 %2…").arg(request.method, resolvedUrl()));
     QPointer<RequestComposer> self(this);
+    // The first send reads the secrets; a keychain that takes this long waits for an unlock prompt.
+    QTimer::singleShot(KeychainPatienceMs, this, [self, generation] {
+        if (self && self->m_generation == generation && self->m_sending && !self->m_recorder) {
+            self->setStatus(tr("Still waiting for the keychain: if your desktop asks to unlock it, unlock it "
+                               "(the prompt may be behind this window). Esc stops waiting."));
+        }
+    });
     withSession([self, generation, request](const QString& error) {
         if (!self || self->m_generation != generation) {
             return;
@@ -561,6 +582,7 @@ void RequestComposer::send()
         if (!error.isEmpty()) {
             self->setSending(false);
             self->setStatus(error);
+            Q_EMIT self->finished(false);
             return;
         }
         self->m_recorder->call(request, [self, generation](const ApiResult& result, const HistoryEntry&) {
@@ -610,11 +632,18 @@ void RequestComposer::onResult(const ApiResult& result)
         }
         m_inspector->showReply(view);
     }
-    if (result.ok()) {
-        setStatus(tr("HTTP %1 in %2 ms").arg(result.response.status).arg(result.response.elapsedMs));
-    } else {
-        setStatus(result.oneLine());
+    QString status = result.ok() ? tr("HTTP %1 in %2 ms").arg(result.response.status).arg(result.response.elapsedMs)
+                                 : result.oneLine();
+    // A renewal is part of what happened: the user would otherwise never learn the old token was refused.
+    if (m_tokenRefused && m_tokenFetched) {
+        status += QStringLiteral(" · ")
+            + tr("the provider refused the access token, so Keyway renewed it once and sent the request again");
+    } else if (m_tokenRefused) {
+        status += QStringLiteral(" · ") + tr("the provider refused the access token and renewing it failed");
+    } else if (m_tokenFetched) {
+        status += QStringLiteral(" · ") + tr("with a new access token, fetched first");
     }
+    setStatus(status);
     QString replayHeader;
     for (const IdempotencyRule& rule : m_profile ? m_profile->idempotency : QList<IdempotencyRule>()) {
         if (m_idempotencyHeader.compare(rule.header.toLatin1(), Qt::CaseInsensitive) == 0) {

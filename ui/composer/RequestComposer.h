@@ -130,6 +130,8 @@ private:
     QMap<QString, Draft> m_drafts; // by environment id
     bool m_replayed = false;
     QMetaObject::Connection m_sessionEvents;
+    bool m_tokenRefused = false; // during this send: the provider refused the token on the call
+    bool m_tokenFetched = false; // during this send: a new access token was fetched
     FlowEvent m_lastTokenReply; // the token endpoint's last reply (redacted), shown when a renewal fails
 
     QComboBox* m_samples = nullptr;

@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -74,7 +75,7 @@ FlowWalkthrough::FlowWalkthrough(QWidget* parent) : QWidget(parent)
     setObjectName(QStringLiteral("flowWalkthrough"));
     m_openUrl = [](const QUrl& url) { return QDesktopServices::openUrl(url); };
     buildUi();
-    setEnvironment(nullptr, {}, {}, {}, {});
+    setEnvironment(nullptr, {}, {}, {}, {}, {});
 }
 
 void FlowWalkthrough::setUrlOpener(UrlOpener opener)
@@ -137,6 +138,8 @@ void FlowWalkthrough::buildUi()
     m_stepList->setObjectName(QStringLiteral("flowSteps"));
     m_stepList->setAccessibleName(tr("Flow steps"));
     m_stepList->setWordWrap(true);
+    m_stepList->setResizeMode(QListView::Adjust);
+    m_stepList->viewport()->installEventFilter(this); // re-measures the wrapped titles on resize
     m_stepList->setMinimumWidth(220);
     connect(m_stepList, &QListWidget::currentRowChanged, this, &FlowWalkthrough::showStep);
 
@@ -219,6 +222,7 @@ void FlowWalkthrough::buildUi()
 }
 
 void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
+                                     const QString& environmentId,
                                      const QString& environmentName,
                                      const QString& baseUrl,
                                      const QString& credentialSet,
@@ -238,6 +242,7 @@ void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
     m_loading = false;
     ++m_generation;
     m_profile = profile;
+    m_environmentId = environmentId;
     m_environmentName = environmentName;
     m_baseUrl = baseUrl;
     m_credentialSet = credentialSet;
@@ -282,6 +287,15 @@ void FlowWalkthrough::setEnvironment(const ProviderProfile* profile,
     updateControls();
 }
 
+void FlowWalkthrough::setEnvironmentName(const QString& environmentName)
+{
+    if (environmentName == m_environmentName || !m_profile) {
+        return;
+    }
+    m_environmentName = environmentName;
+    setTitle(tr("%1 — %2 flow").arg(environmentName, m_profile->name));
+}
+
 void FlowWalkthrough::setTitle(const QString& text)
 {
     m_titleText = text;
@@ -289,8 +303,34 @@ void FlowWalkthrough::setTitle(const QString& text)
     m_title->setText(m_title->fontMetrics().elidedText(text, Qt::ElideRight, std::max(0, m_title->width())));
 }
 
+void FlowWalkthrough::measureSteps()
+{
+    // QListView places wrapped items by heights it measured once and draws them by heights it measures
+    // again, so a title that wraps is drawn over the next step. Each item gets its height for the width it
+    // has now, which the view then uses for both.
+    const int width = m_stepList->viewport()->width();
+    if (width <= 0) {
+        return;
+    }
+    const int iconSpace = m_stepList->style()->pixelMetric(QStyle::PM_SmallIconSize) + 8;
+    const int margins = 2 * (m_stepList->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 2);
+    for (int i = 0; i < m_stepList->count(); ++i) {
+        QListWidgetItem* item = m_stepList->item(i);
+        const int textWidth = std::max(40, width - margins - (item->icon().isNull() ? 0 : iconSpace));
+        const QRect text
+            = m_stepList->fontMetrics().boundingRect(QRect(0, 0, textWidth, 10000), Qt::TextWordWrap, item->text());
+        const int height = std::max(text.height(), item->icon().isNull() ? 0 : 16) + 6;
+        if (item->sizeHint().height() != height) {
+            item->setSizeHint(QSize(textWidth, height));
+        }
+    }
+}
+
 bool FlowWalkthrough::eventFilter(QObject* watched, QEvent* event)
 {
+    if (m_stepList && watched == m_stepList->viewport() && event->type() == QEvent::Resize) {
+        measureSteps();
+    }
     if (watched == m_title && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange)) {
         m_title->setText(m_title->fontMetrics().elidedText(m_titleText, Qt::ElideRight, m_title->width()));
     }
@@ -299,7 +339,7 @@ bool FlowWalkthrough::eventFilter(QObject* watched, QEvent* event)
 
 QString FlowWalkthrough::runKey() const
 {
-    return QStringList {m_profile ? m_profile->id : QString(), m_environmentName, m_baseUrl, m_credentialSet}.join(
+    return QStringList {m_profile ? m_profile->id : QString(), m_environmentId, m_baseUrl, m_credentialSet}.join(
         QLatin1Char('\n'));
 }
 
@@ -364,6 +404,14 @@ void FlowWalkthrough::start(int onlyStep)
     Q_EMIT runStarted();
     const int generation = ++m_generation;
     QPointer<FlowWalkthrough> self(this);
+    // A keychain read normally takes milliseconds; a long one is waiting for an unlock prompt, which may be
+    // behind this window. Say so instead of sitting silent until the keychain gives up.
+    QTimer::singleShot(KeychainPatienceMs, this, [self, generation] {
+        if (self && self->m_generation == generation && self->m_loading) {
+            self->setStatus(tr("Still waiting for the keychain: if your desktop asks to unlock it, unlock it "
+                               "(the prompt may be behind this window). Cancel stops waiting."));
+        }
+    });
     m_loader([self, generation, onlyStep](const QMap<QString, QString>& values, const QString& error) {
         if (!self || self->m_generation != generation) {
             return; // cancelled or another environment meanwhile
@@ -602,6 +650,7 @@ void FlowWalkthrough::setStepState(int index, StepState state)
     item->setIcon(icon == QStyle::SP_CustomBase ? QIcon() : style()->standardIcon(icon));
     item->setToolTip(prefix.isEmpty() ? step.description : prefix + QStringLiteral(": ") + step.description);
     item->setData(Qt::UserRole, static_cast<int>(state));
+    measureSteps();
     if (index == m_currentStep) {
         refreshDetails();
     }

@@ -37,16 +37,23 @@ public:
     using CredentialLoader = std::function<void(CredentialsCallback done)>;
 
     enum class StepState { Pending, Running, Succeeded, Failed, Cancelled };
+    // After this long without the keychain's answer, the status line says what it is waiting for.
+    static constexpr int KeychainPatienceMs = 2000;
 
     explicit FlowWalkthrough(QWidget* parent = nullptr);
     ~FlowWalkthrough() override;
 
-    // The environment to run; nullptr profile clears the view.
+    // The environment to run; nullptr profile clears the view. Its last run is kept by environment id, so a
+    // rename or another environment in between does not throw it away.
     void setEnvironment(const ProviderProfile* profile,
+                        const QString& environmentId,
                         const QString& environmentName,
                         const QString& baseUrl,
                         const QString& credentialSet,
                         CredentialLoader loader);
+    // A rename: the title follows, the run (even one in progress) stays.
+    void setEnvironmentName(const QString& environmentName);
+    QString titleText() const { return m_titleText; }
     void setUrlOpener(UrlOpener opener);
 
     bool isRunning() const { return m_engine != nullptr || m_loading; }
@@ -89,6 +96,7 @@ private:
         QString status;
     };
     QString runKey() const;
+    void measureSteps();
     void setTitle(const QString& text);
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -107,6 +115,7 @@ private:
     void dropEngine();
 
     const ProviderProfile* m_profile = nullptr;
+    QString m_environmentId;
     QString m_environmentName;
     QString m_baseUrl;
     QString m_credentialSet;
