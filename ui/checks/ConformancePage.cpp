@@ -4,6 +4,7 @@
 #include "ui/checks/CheckColors.h"
 #include "ui/common/MessageBox.h"
 #include "ui/common/NoticeBanner.h"
+#include "ui/common/PageParts.h"
 #include "ui/common/SignInWait.h"
 #include "ui/common/UiLogging.h"
 
@@ -139,21 +140,12 @@ ConformancePage::~ConformancePage()
 
 void ConformancePage::buildUi()
 {
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("conformTitle"));
-    QFont titleFont = m_title->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
-    m_title->setFont(titleFont);
+    m_title = page::title(QStringLiteral("conformTitle"), this);
     m_title->setWordWrap(true); // a long environment name wraps instead of narrowing the environment list
 
-    m_runButton = new QPushButton(tr("Run checks…"), this);
-    m_runButton->setObjectName(QStringLiteral("conformRunButton"));
-    m_runButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_runButton = page::button(tr("Run checks…"), QStringLiteral("conformRunButton"), QStyle::SP_MediaPlay, this);
     m_runButton->setToolTip(tr("Sign in twice, refresh tokens and report each check"));
-    m_cancelButton = new QPushButton(tr("Cancel"), this);
-    m_cancelButton->setObjectName(QStringLiteral("conformCancelButton"));
-    m_cancelButton->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_cancelButton = page::button(tr("Cancel"), QStringLiteral("conformCancelButton"), QStyle::SP_MediaStop, this);
     connect(m_runButton, &QPushButton::clicked, this, &ConformancePage::run);
     connect(m_cancelButton, &QPushButton::clicked, this, &ConformancePage::cancel);
 
@@ -214,31 +206,16 @@ void ConformancePage::buildUi()
     m_log->setPlaceholderText(tr("Every request and reply of the run appears here, secrets redacted."));
     m_log->setMaximumBlockCount(5000);
 
-    auto* top = new QWidget(this);
-    auto* topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(0, 0, 0, 0);
+    QBoxLayout* topLayout = nullptr;
+    QWidget* top = page::pane(this, &topLayout);
     topLayout->addWidget(m_checks, 1);
     topLayout->addWidget(m_detail);
+    QBoxLayout* logLayout = nullptr;
+    QWidget* logArea = page::pane(this, &logLayout);
+    page::addLabelled(logLayout, tr("Event log (redacted)"), m_log);
+    auto* splitter = page::split(Qt::Vertical, QStringLiteral("conformSplitter"), top, 3, logArea, 2, this);
 
-    auto* logArea = new QWidget(this);
-    auto* logLayout = new QVBoxLayout(logArea);
-    logLayout->setContentsMargins(0, 0, 0, 0);
-    auto* logLabel = new QLabel(tr("Event log (redacted)"), logArea);
-    logLabel->setBuddy(m_log);
-    logLayout->addWidget(logLabel);
-    logLayout->addWidget(m_log, 1);
-
-    auto* splitter = new QSplitter(Qt::Vertical, this);
-    splitter->setObjectName(QStringLiteral("conformSplitter"));
-    splitter->addWidget(top);
-    splitter->addWidget(logArea);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setChildrenCollapsible(false);
-
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("conformStatus"));
-    m_status->setWordWrap(true);
+    m_status = page::status(QStringLiteral("conformStatus"), this);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);

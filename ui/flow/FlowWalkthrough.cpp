@@ -6,6 +6,7 @@
 #include "core/json/JsonText.h"
 #include "core/util/Clock.h"
 #include "ui/common/NoticeBanner.h"
+#include "ui/common/PageParts.h"
 #include "ui/common/SignInWait.h"
 #include "ui/common/UiLogging.h"
 
@@ -91,28 +92,17 @@ FlowWalkthrough::~FlowWalkthrough()
 
 void FlowWalkthrough::buildUi()
 {
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("flowTitle"));
-    QFont titleFont = m_title->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
-    m_title->setFont(titleFont);
+    m_title = page::title(QStringLiteral("flowTitle"), this);
     // A long environment name is elided rather than widening the page (and narrowing the environment list).
     m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_title->setMinimumWidth(80);
     m_title->installEventFilter(this);
 
-    m_runAllButton = new QPushButton(tr("Run &all"), this);
-    m_runAllButton->setObjectName(QStringLiteral("runAllButton"));
+    m_runAllButton = page::button(tr("Run &all"), QStringLiteral("runAllButton"), QStyle::SP_MediaPlay, this);
     m_runAllButton->setToolTip(tr("Run every step of the flow (Ctrl+R)"));
-    m_runAllButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    m_stepButton = new QPushButton(tr("&Step"), this);
-    m_stepButton->setObjectName(QStringLiteral("stepButton"));
+    m_stepButton = page::button(tr("&Step"), QStringLiteral("stepButton"), QStyle::SP_MediaSeekForward, this);
     m_stepButton->setToolTip(tr("Run the next step only"));
-    m_stepButton->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
-    m_cancelButton = new QPushButton(tr("Cancel"), this);
-    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
-    m_cancelButton->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    m_cancelButton = page::button(tr("Cancel"), QStringLiteral("cancelButton"), QStyle::SP_MediaStop, this);
     m_revealButton = new QToolButton(this);
     m_revealButton->setObjectName(QStringLiteral("revealButton"));
     m_revealButton->setText(tr("Reveal secrets"));
@@ -180,32 +170,17 @@ void FlowWalkthrough::buildUi()
     m_requestView = makeView(QStringLiteral("requestView"), tr("The request appears here when the step runs."));
     m_replyView = makeView(QStringLiteral("replyView"), tr("The reply appears here."));
 
-    auto* details = new QWidget(this);
-    auto* detailsLayout = new QVBoxLayout(details);
-    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    QBoxLayout* detailsLayout = nullptr;
+    QWidget* details = page::pane(this, &detailsLayout);
     detailsLayout->addWidget(m_stepTitle);
     detailsLayout->addWidget(m_stepDescription);
     detailsLayout->addWidget(m_hintFrame);
-    auto* requestLabel = new QLabel(tr("Request"), details);
-    requestLabel->setBuddy(m_requestView);
-    detailsLayout->addWidget(requestLabel);
-    detailsLayout->addWidget(m_requestView, 1);
-    auto* replyLabel = new QLabel(tr("Reply"), details);
-    replyLabel->setBuddy(m_replyView);
-    detailsLayout->addWidget(replyLabel);
-    detailsLayout->addWidget(m_replyView, 1);
+    page::addLabelled(detailsLayout, tr("Request"), m_requestView);
+    page::addLabelled(detailsLayout, tr("Reply"), m_replyView);
+    auto* splitter
+        = page::split(Qt::Horizontal, QStringLiteral("walkthroughSplitter"), m_stepList, 1, details, 3, this);
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->setObjectName(QStringLiteral("walkthroughSplitter"));
-    splitter->addWidget(m_stepList);
-    splitter->addWidget(details);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 3);
-    splitter->setChildrenCollapsible(false);
-
-    m_statusLabel = new QLabel(this);
-    m_statusLabel->setObjectName(QStringLiteral("flowStatus"));
-    m_statusLabel->setWordWrap(true);
+    m_statusLabel = page::status(QStringLiteral("flowStatus"), this);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
