@@ -5,6 +5,7 @@
 #include "core/http/RequestExecutor.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/session/Session.h"
+#include "core/util/Preferences.h"
 #include "tests/support/HostileServer.h"
 
 #include <QElapsedTimer>
@@ -117,6 +118,14 @@ private Q_SLOTS:
         QSslConfiguration config = QSslConfiguration::defaultConfiguration();
         config.addCaCertificate(m_tls.certificate());
         QSslConfiguration::setDefaultConfiguration(config);
+    }
+
+    // Every request has an overall deadline of 30 s unless the user sets another (a drip cannot hold a
+    // command for minutes); the drip cases below use 1 s.
+    void defaultDeadlineIsThirtySeconds()
+    {
+        QCOMPARE(RequestExecutor::Options().deadlineMs, 30'000);
+        QCOMPARE(Preferences::DefaultRequestTimeoutSeconds, 30);
     }
 
     void tokenEndpointMisbehaves_data()
