@@ -420,7 +420,15 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
     // JSON, a token that is a number) is named as such: it is not the provider refusing the credentials.
     const bool statusOk = step.success.statuses.isEmpty() ? response.status >= 200 && response.status < 300
                                                           : step.success.statuses.contains(response.status);
-    if (statusOk) {
+    // A profile that documents what an empty value means ("empty:/data/accessToken": the code was already
+    // used) knows better than a generic "not a string".
+    bool documentedEmpty = false;
+    for (const ErrorHint& hint : m_profile.hints) {
+        documentedEmpty = documentedEmpty
+            || (!verdict.emptyPointer.isEmpty() && hint.when == QStringLiteral("empty:") + verdict.emptyPointer
+                && (hint.step.isEmpty() || hint.step == step.id));
+    }
+    if (statusOk && !documentedEmpty) {
         if (const auto problem = replyShapeProblem(step, response, doc)) {
             fail(step, FlowResult::Outcome::Invalid, *problem, shapeHint(), response.status);
             return;
