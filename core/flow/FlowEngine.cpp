@@ -429,7 +429,10 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
                 && (hint.step.isEmpty() || hint.step == step.id));
     }
     if (statusOk && !documentedEmpty) {
-        if (const auto problem = replyShapeProblem(step, response, doc)) {
+        // Token shapes only when the provider did not refuse in its own words (an envelope code): its
+        // refusal says more than "access_token is not a string" about a reply whose data is null.
+        const bool judgeCaptures = verdict.ok || !verdict.emptyPointer.isEmpty();
+        if (const auto problem = replyShapeProblem(step, response, doc, judgeCaptures)) {
             fail(step, FlowResult::Outcome::Invalid, *problem, shapeHint(), response.status);
             return;
         }
@@ -458,7 +461,8 @@ QString FlowEngine::shapeHint() const
 
 std::optional<QString> FlowEngine::replyShapeProblem(const FlowStep& step,
                                                      const HttpResponse& response,
-                                                     const std::optional<nlohmann::json>& doc) const
+                                                     const std::optional<nlohmann::json>& doc,
+                                                     bool judgeCaptures) const
 {
     if (!stepReadsJson(step)) {
         return std::nullopt;
@@ -478,7 +482,7 @@ std::optional<QString> FlowEngine::replyShapeProblem(const FlowStep& step,
         return tr("the reply is %1, not a JSON object").arg(jsonKindName(*doc));
     }
     for (const Capture& c : step.captures) {
-        if (!c.secret || c.pointer.isEmpty()) {
+        if (!judgeCaptures || !c.secret || c.pointer.isEmpty()) {
             continue;
         }
         try {

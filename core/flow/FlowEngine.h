@@ -120,7 +120,8 @@ private:
     // a string), or nothing; never quotes the body.
     std::optional<QString> replyShapeProblem(const FlowStep& step,
                                              const HttpResponse& response,
-                                             const std::optional<nlohmann::json>& doc) const;
+                                             const std::optional<nlohmann::json>& doc,
+                                             bool judgeCaptures) const;
     QString shapeHint() const;
     void learnSecretsFrom(const FlowStep& step, const nlohmann::json& doc);
     void consumeSingleUse(const FlowStep& step);
