@@ -17,6 +17,7 @@
 namespace {
 
 const QByteArray kSecret = "canary-file-faults-secret-31c9";
+const QByteArray kSecondSecret = "canary-file-faults-second-8e02";
 
 struct CliRun
 {
@@ -75,7 +76,10 @@ private:
         return r;
     }
 
-    CliRun addEnvironment(const QString& name, int maxFileBlocks = 0, const QString& scope = {})
+    CliRun addEnvironment(const QString& name,
+                          int maxFileBlocks = 0,
+                          const QString& scope = {},
+                          const QByteArray& secret = kSecret)
     {
         return cli({QStringLiteral("env"),
                     QStringLiteral("add"),
@@ -92,7 +96,7 @@ private:
                     QStringLiteral("scope=") + (scope.isEmpty() ? QStringLiteral("read") : scope),
                     QStringLiteral("--secret"),
                     QStringLiteral("client_secret")},
-                   kSecret + '\n',
+                   secret + '\n',
                    maxFileBlocks);
     }
 
@@ -114,8 +118,9 @@ private:
         return {};
     }
 
-    // How many keychain entries Keyway has; the listing is counted here, never printed (it holds values).
-    static int keychainEntries()
+    // Whether any keychain entry of Keyway holds `value`. Other suites share this keyring and run at the
+    // same time, so entries are told apart by value; the listing holds values and is never printed.
+    static bool keychainHolds(const QByteArray& value)
     {
         QProcess process;
         process.setProcessChannelMode(QProcess::MergedChannels);
@@ -123,7 +128,7 @@ private:
             QStringLiteral("secret-tool"),
             {QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("server"), QStringLiteral("keyway")});
         process.waitForFinished(15000);
-        return int(process.readAllStandardOutput().count("attribute.user = "));
+        return process.readAll().contains(QByteArray("secret = " + value + '\n'));
     }
 
     static int secretTool(const QStringList& args)
@@ -147,9 +152,9 @@ private Q_SLOTS:
     void fullDiskSaveFailsLoudlyAndKeepsThePreviousFile()
     {
         const QByteArray before = fileBytes();
-        const int entriesBefore = keychainEntries();
-        QVERIFY(entriesBefore >= 1);
-        const CliRun r = addEnvironment(QStringLiteral("second"), 1); // 1 KiB at most: the new file does not fit
+        QVERIFY(keychainHolds(kSecret));
+        const CliRun r = addEnvironment(
+            QStringLiteral("second"), 1, {}, kSecondSecret); // 1 KiB at most: the new file does not fit
         QVERIFY2(r.exitCode != 0, qPrintable(r.err));
         QVERIFY2(r.err.contains(QLatin1String("Cannot write")) && r.err.contains(configFile()), qPrintable(r.err));
         QCOMPARE(fileBytes(), before); // the atomic save left the previous file alone
@@ -161,7 +166,8 @@ private Q_SLOTS:
         QVERIFY(list.out.contains("first"));
         QVERIFY(!list.out.contains("second"));
         QVERIFY(!r.err.contains(QString::fromLatin1(kSecret)));
-        QCOMPARE(keychainEntries(), entriesBefore); // the secret written first was taken back
+        QVERIFY(!r.err.contains(QString::fromLatin1(kSecondSecret)));
+        QVERIFY(!keychainHolds(kSecondSecret)); // the secret written first was taken back
     }
 
     void readOnlyConfigDirectorySaveFailsLoudly()
