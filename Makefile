@@ -14,7 +14,7 @@ export CCACHE_NOHASHDIR ?= 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build package run test bench format clean
+.PHONY: all deps configure build package run test test-asan fuzz bench format clean
 
 all: build
 
@@ -47,6 +47,41 @@ run: build
 # The whole suite inside a throwaway D-Bus session + unlocked gnome-keyring, offscreen.
 test: package
 	tests/run-isolated.sh ctest --test-dir $(BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure
+
+# The whole suite built with AddressSanitizer + UndefinedBehaviorSanitizer in its own directory (ccache
+# keeps rebuilds cheap). Leak checking is off: Qt keeps global allocations until exit on purpose.
+ASAN_BUILD_DIR ?= build-asan
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYWAY_WERROR=ON -DKEYWAY_SANITIZE=ON \
+		-DKEYWAY_BENCH=OFF $$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake --build $(ASAN_BUILD_DIR)
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/run-isolated.sh ctest --test-dir $(ASAN_BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure -E '^package$$'
+
+# libFuzzer (clang) on every target of tests/fuzz for FUZZ_SECONDS each, starting from its seed corpus;
+# new inputs go to $(FUZZ_BUILD_DIR)/corpus, crashes to $(FUZZ_BUILD_DIR)/crash-* (add them to the corpus).
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := profile_loader json_pointer json_index callback jwt webhook_signature
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+fuzz: deps
+	@missing=$$(for p in $(FUZZ_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYWAY_FUZZ=ON \
+		-DKEYWAY_GUI=OFF -DKEYWAY_TESTS=OFF -DKEYWAY_BENCH=OFF \
+		$$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake --build $(FUZZ_BUILD_DIR) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD_DIR)/corpus/$$t && \
+		( cd $(FUZZ_BUILD_DIR) && ASAN_OPTIONS=detect_leaks=0 QT_QPA_PLATFORM=offscreen \
+			./tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			corpus/$$t $(CURDIR)/tests/fuzz/corpus/$$t ) || exit 1; \
+	done
 
 bench: build
 	tests/run-isolated.sh bench/run.sh $(BUILD_DIR)

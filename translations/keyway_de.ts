@@ -295,6 +295,14 @@
         <source>No environment with id %1.</source>
         <translation>Keine Umgebung mit der ID %1.</translation>
     </message>
+    <message>
+        <source>the disk is full or the file size limit was reached</source>
+        <translation>der Datenträger ist voll oder die Grenze für die Dateigröße ist erreicht</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. The previous file was kept; free some space and try again.</source>
+        <translation>%1 kann nicht geschrieben werden: %2. Die bisherige Datei wurde beibehalten; schaffen Sie Platz und versuchen Sie es erneut.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -391,6 +399,62 @@
     <message>
         <source>The sign-in was cancelled. Start it again when you are ready.</source>
         <translation>Die Anmeldung wurde abgebrochen. Starten Sie sie erneut, wenn Sie bereit sind.</translation>
+    </message>
+    <message>
+        <source>null</source>
+        <translation>null</translation>
+    </message>
+    <message>
+        <source>a boolean</source>
+        <translation>ein Wahrheitswert</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>eine Zahl</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>ein Objekt</translation>
+    </message>
+    <message>
+        <source>an array</source>
+        <translation>ein Array</translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation>eine Zeichenkette</translation>
+    </message>
+    <message>
+        <source>a value of another kind</source>
+        <translation>ein Wert anderer Art</translation>
+    </message>
+    <message>
+        <source>The endpoint did not answer the way the provider profile expects: check that the URL points at the provider's API (not a web page or a gateway), or report the reply to the provider.</source>
+        <translation>Der Endpunkt hat nicht so geantwortet, wie das Anbieterprofil es erwartet: Prüfen Sie, ob die URL auf die API des Anbieters zeigt (nicht auf eine Webseite oder ein Gateway), oder melden Sie die Antwort dem Anbieter.</translation>
+    </message>
+    <message>
+        <source>the reply is empty where JSON was expected</source>
+        <translation>die Antwort ist leer, obwohl JSON erwartet wurde</translation>
+    </message>
+    <message>
+        <source>the reply is a web page (%1), not JSON</source>
+        <translation>die Antwort ist eine Webseite (%1), kein JSON</translation>
+    </message>
+    <message>
+        <source>the reply is not valid JSON (malformed or cut short)</source>
+        <translation>die Antwort ist kein gültiges JSON (fehlerhaft oder abgeschnitten)</translation>
+    </message>
+    <message>
+        <source>the reply is %1, not a JSON object</source>
+        <translation>die Antwort ist %1, kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>%1 is not a string: the reply has an empty string at %2</source>
+        <translation>%1 ist keine Zeichenkette: die Antwort enthält unter %2 eine leere Zeichenkette</translation>
+    </message>
+    <message>
+        <source>%1 is not a string: the reply has %2 at %3</source>
+        <translation>%1 ist keine Zeichenkette: die Antwort enthält unter %3 %2</translation>
     </message>
 </context>
 <context>
@@ -1201,10 +1265,6 @@
         <translation>keine vollständige Antwort innerhalb von %1 s</translation>
     </message>
     <message>
-        <source>the reply is larger than the %1 MB limit</source>
-        <translation>die Antwort überschreitet das Limit von %1 MB</translation>
-    </message>
-    <message>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -1223,6 +1283,22 @@
     <message>
         <source>refused to resend the request body to another origin (%1)</source>
         <translation>erneutes Senden des Anfrage-Bodys an einen anderen Origin (%1) abgelehnt</translation>
+    </message>
+    <message>
+        <source>the reply is larger than the limit of %1</source>
+        <translation>die Antwort ist größer als die Grenze von %1</translation>
+    </message>
+    <message>
+        <source>the compressed reply could not be unpacked safely (it unpacks to far more than was sent, a decompression bomb, or it is corrupt); it was refused</source>
+        <translation>die komprimierte Antwort ließ sich nicht sicher entpacken (sie entpackt sich zu weit mehr, als gesendet wurde, also eine Dekompressionsbombe, oder sie ist beschädigt); sie wurde abgelehnt</translation>
+    </message>
+    <message>
+        <source>the connection broke after %1 bytes of the reply (%2); the reply is incomplete</source>
+        <translation>die Verbindung brach nach %1 Bytes der Antwort ab (%2); die Antwort ist unvollständig</translation>
+    </message>
+    <message>
+        <source>the connection broke after %1 of %2 bytes of the reply; the reply is incomplete</source>
+        <translation>die Verbindung brach nach %1 von %2 Bytes der Antwort ab; die Antwort ist unvollständig</translation>
     </message>
 </context>
 <context>
@@ -1261,6 +1337,10 @@
     <message>
         <source>No reply from the provider: check the base URL and the network.</source>
         <translation>Keine Antwort vom Anbieter: Prüfen Sie die Basis-URL und das Netzwerk.</translation>
+    </message>
+    <message>
+        <source>Keyway refused this reply; check the request's path and the environment's base URL.</source>
+        <translation>Keyway hat diese Antwort abgelehnt; prüfen Sie den Pfad der Anfrage und die Basis-URL der Umgebung.</translation>
     </message>
 </context>
 <context>
@@ -1776,12 +1856,12 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <translation>keyway-cli: Umgebung '%1' hat keinen Wert für den Pflichtschlüssel %2; setzen Sie ihn mit keyway-cli env add %1 --set %2=VALUE</translation>
     </message>
     <message>
-        <source>keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
-        <translation>keyway-cli: das Secret %1 der Umgebung '%2' ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env add %2 --provider %3 --secret %1</translation>
-    </message>
-    <message>
         <source>keyway-cli: the keychain could not give the secrets of '%1' (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
         <translation>keyway-cli: Der Schlüsselbund konnte die Secrets von '%1' nicht liefern (%2): %3. Entsperren Sie den Schlüsselbund und versuchen Sie es erneut; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with keyway-cli env set %2 --secret %1</source>
+        <translation>keyway-cli: Das Secret %1 der Umgebung '%2' ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env set %2 --secret %1</translation>
     </message>
 </context>
 <context>

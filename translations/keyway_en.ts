@@ -295,6 +295,14 @@
         <source>No environment with id %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the disk is full or the file size limit was reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. The previous file was kept; free some space and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -390,6 +398,62 @@
     </message>
     <message>
         <source>The sign-in was cancelled. Start it again when you are ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>null</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a boolean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an array</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a value of another kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The endpoint did not answer the way the provider profile expects: check that the URL points at the provider&apos;s API (not a web page or a gateway), or report the reply to the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply is empty where JSON was expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply is a web page (%1), not JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply is not valid JSON (malformed or cut short)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply is %1, not a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a string: the reply has an empty string at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a string: the reply has %2 at %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1201,10 +1265,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the reply is larger than the %1 MB limit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1222,6 +1282,22 @@
     </message>
     <message>
         <source>refused to resend the request body to another origin (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply is larger than the limit of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the compressed reply could not be unpacked safely (it unpacks to far more than was sent, a decompression bomb, or it is corrupt); it was refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the connection broke after %1 bytes of the reply (%2); the reply is incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the connection broke after %1 of %2 bytes of the reply; the reply is incomplete</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1260,6 +1336,10 @@
     </message>
     <message>
         <source>No reply from the provider: check the base URL and the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway refused this reply; check the request&apos;s path and the environment&apos;s base URL.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1771,11 +1851,11 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env add %2 --provider %3 --secret %1</source>
+        <source>keyway-cli: the keychain could not give the secrets of &apos;%1&apos; (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>keyway-cli: the keychain could not give the secrets of &apos;%1&apos; (%2): %3. Unlock the keychain and try again; nothing was changed.</source>
+        <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env set %2 --secret %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -91,8 +91,8 @@ std::optional<int> EnvironmentContext::open(const Request& request, CliIo& io, E
         const CredentialField* f = profile.field(key);
         if (request.requireSecrets || (f && f->required)) {
             io.err(tr("keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with "
-                      "keyway-cli env add %2 --provider %3 --secret %1")
-                       .arg(key, env->name, profile.id));
+                      "keyway-cli env set %2 --secret %1")
+                       .arg(key, env->name));
             return ExitUsage;
         }
     }

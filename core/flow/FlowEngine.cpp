@@ -12,6 +12,8 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+#include <cmath>
+
 namespace keyway {
 
 namespace {
@@ -67,23 +69,35 @@ void collectTokenMembers(const nlohmann::json& node, Redactor& redactor, int dep
     }
 }
 
+// A lifetime in seconds as token endpoints send it (docs/hardening.md, "expires_in"): a number or a
+// numeric string; a fraction is cut to whole seconds; zero, negative or unreadable is no lifetime at all
+// (the next source is tried: JWT exp, the profile's documented lifetime); anything over ten years is
+// taken as ten years, so the arithmetic on it can never overflow.
 std::optional<qint64> secondsAt(const nlohmann::json& doc, const QString& pointer)
 {
+    constexpr double maxSeconds = 10.0 * 366 * 24 * 3600;
     try {
         const nlohmann::json::json_pointer ptr(pointer.toStdString());
         if (!doc.contains(ptr)) {
             return std::nullopt;
         }
         const auto& v = doc.at(ptr);
+        double seconds = 0;
         if (v.is_number()) {
-            const auto seconds = static_cast<qint64>(v.get<double>());
-            return seconds > 0 ? std::optional<qint64>(seconds) : std::nullopt;
-        }
-        if (v.is_string()) {
+            seconds = v.get<double>();
+        } else if (v.is_string()) {
             bool ok = false;
-            const qint64 seconds = QString::fromStdString(v.get<std::string>()).trimmed().toLongLong(&ok);
-            return ok && seconds > 0 ? std::optional<qint64>(seconds) : std::nullopt;
+            seconds = QString::fromStdString(v.get<std::string>()).trimmed().toDouble(&ok);
+            if (!ok) {
+                return std::nullopt;
+            }
+        } else {
+            return std::nullopt;
         }
+        if (!std::isfinite(seconds) || seconds < 1) {
+            return std::nullopt;
+        }
+        return static_cast<qint64>(std::floor(std::min(seconds, maxSeconds)));
     } catch (const nlohmann::json::exception&) {
     }
     return std::nullopt;
@@ -97,6 +111,41 @@ QString waitText(int ms)
         return FlowEngine::tr("%n min", nullptr, seconds / 60);
     }
     return FlowEngine::tr("%n s", nullptr, seconds);
+}
+
+QString jsonKindName(const nlohmann::json& v)
+{
+    switch (v.type()) {
+    case nlohmann::json::value_t::null:
+        return FlowEngine::tr("null");
+    case nlohmann::json::value_t::boolean:
+        return FlowEngine::tr("a boolean");
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+        return FlowEngine::tr("a number");
+    case nlohmann::json::value_t::object:
+        return FlowEngine::tr("an object");
+    case nlohmann::json::value_t::array:
+        return FlowEngine::tr("an array");
+    case nlohmann::json::value_t::string:
+        return FlowEngine::tr("a string");
+    default:
+        return FlowEngine::tr("a value of another kind");
+    }
+}
+
+bool stepReadsJson(const FlowStep& step)
+{
+    if (!step.success.codePointer.isEmpty() || !step.success.nonEmpty.isEmpty()) {
+        return true;
+    }
+    for (const Capture& c : step.captures) {
+        if (!c.pointer.isEmpty()) {
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace
@@ -347,6 +396,11 @@ QString FlowEngine::unreachableHint(const FlowStep& step) const
 
 void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& response)
 {
+    if (response.error == HttpResponse::Error::TooLarge || response.error == HttpResponse::Error::Redirect) {
+        // The server answered, but with something Keyway refuses to use: not "unreachable".
+        fail(step, FlowResult::Outcome::Invalid, response.errorText, shapeHint(), response.status);
+        return;
+    }
     if (!response.transportOk()) {
         fail(step,
              FlowResult::Outcome::Network,
@@ -364,6 +418,27 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
     consumeSingleUse(step);
 
     const Verdict verdict = ReplyJudge::judge(step.success, response.status, response.body);
+    // A reply whose status and envelope say "success" but whose shape is wrong (an HTML page, broken
+    // JSON, a token that is a number) is named as such: it is not the provider refusing the credentials.
+    const bool statusOk = step.success.statuses.isEmpty() ? response.status >= 200 && response.status < 300
+                                                          : step.success.statuses.contains(response.status);
+    // A profile that documents what an empty value means ("empty:/data/accessToken": the code was already
+    // used) knows better than a generic "not a string".
+    bool documentedEmpty = false;
+    for (const ErrorHint& hint : m_profile.hints) {
+        documentedEmpty = documentedEmpty
+            || (!verdict.emptyPointer.isEmpty() && hint.when == QStringLiteral("empty:") + verdict.emptyPointer
+                && (hint.step.isEmpty() || hint.step == step.id));
+    }
+    if (statusOk && !documentedEmpty) {
+        // Token shapes only when the provider did not refuse in its own words (an envelope code): its
+        // refusal says more than "access_token is not a string" about a reply whose data is null.
+        const bool judgeCaptures = verdict.ok || !verdict.emptyPointer.isEmpty();
+        if (const auto problem = replyShapeProblem(step, response, doc, judgeCaptures)) {
+            fail(step, FlowResult::Outcome::Invalid, *problem, shapeHint(), response.status);
+            return;
+        }
+    }
     if (!verdict.ok) {
         fail(step,
              FlowResult::Outcome::Refused,
@@ -378,6 +453,60 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
     }
     ++m_index;
     runNextStep();
+}
+
+QString FlowEngine::shapeHint() const
+{
+    return tr("The endpoint did not answer the way the provider profile expects: check that the URL points at the "
+              "provider's API (not a web page or a gateway), or report the reply to the provider.");
+}
+
+std::optional<QString> FlowEngine::replyShapeProblem(const FlowStep& step,
+                                                     const HttpResponse& response,
+                                                     const std::optional<nlohmann::json>& doc,
+                                                     bool judgeCaptures) const
+{
+    if (!stepReadsJson(step)) {
+        return std::nullopt;
+    }
+    if (!doc) {
+        // Never quote the body or the parser's message: a cut-short reply may hold half a token.
+        const QString type = QString::fromLatin1(response.header("Content-Type")).section(QLatin1Char(';'), 0, 0);
+        if (response.body.trimmed().isEmpty()) {
+            return tr("the reply is empty where JSON was expected");
+        }
+        if (type.contains(QLatin1String("html"), Qt::CaseInsensitive) || response.body.trimmed().startsWith('<')) {
+            return tr("the reply is a web page (%1), not JSON").arg(type.isEmpty() ? QStringLiteral("HTML") : type);
+        }
+        return tr("the reply is not valid JSON (malformed or cut short)");
+    }
+    if (!doc->is_object()) {
+        return tr("the reply is %1, not a JSON object").arg(jsonKindName(*doc));
+    }
+    for (const Capture& c : step.captures) {
+        if (!judgeCaptures || !c.secret || c.pointer.isEmpty()) {
+            continue;
+        }
+        try {
+            const nlohmann::json::json_pointer ptr(c.pointer.toStdString());
+            if (!doc->contains(ptr)) {
+                continue; // a missing value is reported by the success rule or the capture itself
+            }
+            const nlohmann::json& v = doc->at(ptr);
+            if (v.is_string() && !v.get<std::string>().empty()) {
+                continue;
+            }
+            if (c.optional && (v.is_null() || v.is_string())) {
+                continue; // "refresh_token": null or "" means "none this time"
+            }
+            // A token that is not a string would be sent as something the provider never issued.
+            return v.is_string()
+                ? tr("%1 is not a string: the reply has an empty string at %2").arg(c.name, c.pointer)
+                : tr("%1 is not a string: the reply has %2 at %3").arg(c.name, jsonKindName(v), c.pointer);
+        } catch (const nlohmann::json::exception&) {
+        }
+    }
+    return std::nullopt;
 }
 
 bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)

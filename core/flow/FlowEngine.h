@@ -47,7 +47,7 @@ struct FlowResult
         BrowserFailed, // the loopback port could not be bound
         Cancelled, // the user cancelled the sign-in
         Network, // no reply (connection refused, TLS error, deadline)
-        Invalid // the redirect came from another issuer (RFC 9207) or the reply lacked a value
+        Invalid // another issuer (RFC 9207), a missing value, a reply of the wrong shape, size or redirect
     };
 
     Outcome outcome = Outcome::Ok;
@@ -116,6 +116,13 @@ private:
     void onExchangeReply(const FlowStep& step, const HttpResponse& response);
     void onCallback(const FlowStep& step, const QMap<QString, QString>& params);
     bool applyCaptures(const FlowStep& step, const nlohmann::json& doc);
+    // What is wrong with a successful-looking reply's shape (not JSON, not an object, a token that is not
+    // a string), or nothing; never quotes the body.
+    std::optional<QString> replyShapeProblem(const FlowStep& step,
+                                             const HttpResponse& response,
+                                             const std::optional<nlohmann::json>& doc,
+                                             bool judgeCaptures) const;
+    QString shapeHint() const;
     void learnSecretsFrom(const FlowStep& step, const nlohmann::json& doc);
     void consumeSingleUse(const FlowStep& step);
     HttpRequest buildRequest(const FlowStep& step) const;

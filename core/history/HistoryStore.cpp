@@ -123,7 +123,8 @@ bool HistoryStore::append(const QString& environmentId, const HistoryEntry& entr
         m_lineCounts.insert(environmentId, countLines(path));
     }
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Append)) {
+    // Unbuffered: a write that does not fit fails here, not silently in close().
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered)) {
         if (error) {
             *error = tr("Cannot write the history file %1: %2").arg(path, file.errorString());
         }
@@ -174,14 +175,23 @@ bool HistoryStore::compact(const QString& environmentId, QString* error)
         --first;
     }
     QSaveFile out(filePath(environmentId));
-    if (!out.open(QIODevice::WriteOnly)) {
+    // Unbuffered, so a full disk is a short write here and the old file stays (see EnvironmentStore::save).
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         if (error) {
             *error = tr("Cannot rewrite the history file: %1").arg(out.errorString());
         }
         return false;
     }
+    QByteArray kept;
     for (qsizetype i = first; i < lines.size(); ++i) {
-        out.write(lines[i]);
+        kept += lines[i];
+    }
+    if (out.write(kept) != kept.size()) {
+        out.cancelWriting();
+        if (error) {
+            *error = tr("Cannot rewrite the history file: %1").arg(out.errorString());
+        }
+        return false;
     }
     if (!out.commit()) {
         if (error) {

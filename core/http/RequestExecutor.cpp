@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -40,6 +41,29 @@ bool isCredentialHeader(const QByteArray& name, const QList<QByteArray>& extra)
         }
     }
     return false;
+}
+
+// Errors of the connection itself (refused, reset, timeout, TLS, proxy, a broken HTTP stream) as opposed
+// to an HTTP status Qt also reports as an error (4xx is 201-299, 5xx is 401-499). A reset after the
+// headers still leaves a status: such a reply is cut short and must never be taken as complete.
+bool isTransportError(QNetworkReply::NetworkError error)
+{
+    const int code = static_cast<int>(error);
+    return (code > 0 && code < 200) || (code >= 300 && code < 400);
+}
+
+// The Content-Length of an uncompressed reply, or -1 when the length is not known up front.
+qint64 declaredLength(const HttpResponse& response)
+{
+    const QByteArray encoding = response.header("Content-Encoding").trimmed().toLower();
+    const QByteArray length = response.header("Content-Length").trimmed();
+    if (length.isEmpty() || (!encoding.isEmpty() && encoding != "identity") || response.status == 204
+        || response.status == 304) {
+        return -1;
+    }
+    bool ok = false;
+    const qint64 value = length.toLongLong(&ok);
+    return ok ? value : -1;
 }
 
 } // namespace
@@ -92,6 +116,9 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
     qreq.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     qreq.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     qreq.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    // A compressed reply counts against the cap by what it unpacks to: a 10 kB gzip bomb is refused
+    // before it fills memory (Qt checks the ratio once the output passes this threshold).
+    qreq.setDecompressedSafetyCheckThreshold(std::min<qint64>(m_options.maxResponseBytes, 10LL * 1024 * 1024));
 
     QNetworkReply* reply = nullptr;
     if (request.method == "GET" && request.body.isEmpty()) {
@@ -121,7 +148,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply, state, cap](qint64 received, qint64 total) {
         if (received > cap || total > cap) {
             state->error = HttpResponse::Error::TooLarge;
-            state->errorText = tr("the reply is larger than the %1 MB limit").arg(cap / (1024 * 1024));
+            state->errorText = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
             reply->abort();
         }
     });
@@ -159,16 +186,42 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
                 response.error = state->error;
                 response.errorText = state->errorText;
                 response.status = state->error == HttpResponse::Error::Tls ? 0 : response.status;
-            } else if (reply->error() != QNetworkReply::NoError && response.status == 0) {
+            } else if (reply->error() == QNetworkReply::UnknownContentError
+                       && !response.header("Content-Encoding").isEmpty() && response.status >= 200
+                       && response.status < 300) {
+                // Qt's decompression safety check (or a corrupt stream): the body unpacks to far more than
+                // was sent. Qt's own text for it is empty, so Keyway says what happened.
+                response.error = HttpResponse::Error::TooLarge;
+                response.errorText = tr("the compressed reply could not be unpacked safely (it unpacks to far more "
+                                        "than was sent, a decompression bomb, or it is corrupt); it was refused");
+            } else if (reply->error() != QNetworkReply::NoError
+                       && (response.status == 0 || isTransportError(reply->error()))) {
+                const QString why = reply->errorString();
                 response.error = reply->error() == QNetworkReply::OperationCanceledError
                         || reply->error() == QNetworkReply::TimeoutError
                     ? HttpResponse::Error::Timeout
                     : HttpResponse::Error::Network;
-                response.errorText = reply->errorString();
+                response.errorText = response.status > 0
+                    ? tr("the connection broke after %1 bytes of the reply (%2); the reply is incomplete")
+                          .arg(response.body.size())
+                          .arg(why)
+                    : why;
+            } else if (const qint64 declared = request.method == "HEAD" ? -1 : declaredLength(response);
+                       declared >= 0 && response.body.size() < declared) {
+                // Qt can report a connection reset after the headers as a complete reply: the length the
+                // server announced is the only proof the body is all there.
+                response.error = HttpResponse::Error::Network;
+                response.errorText
+                    = tr("the connection broke after %1 of %2 bytes of the reply; the reply is incomplete")
+                          .arg(response.body.size())
+                          .arg(declared);
             } else if (response.body.size() > m_options.maxResponseBytes) {
                 response.error = HttpResponse::Error::TooLarge;
-                response.errorText
-                    = tr("the reply is larger than the %1 MB limit").arg(m_options.maxResponseBytes / (1024 * 1024));
+                response.errorText = tr("the reply is larger than the limit of %1")
+                                         .arg(QLocale::c().formattedDataSize(m_options.maxResponseBytes));
+            }
+            if (response.error != HttpResponse::Error::None) {
+                response.body.clear(); // a reply cut short is never judged or shown as if it were complete
             }
             const QByteArray location = response.header("Location");
             const bool isRedirect = response.error == HttpResponse::Error::None

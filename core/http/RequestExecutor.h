@@ -21,7 +21,7 @@ public:
     struct Options
     {
         int transferTimeoutMs = 30'000;
-        int deadlineMs = 120'000;
+        int deadlineMs = 30'000;
         qint64 maxResponseBytes = 256LL * 1024 * 1024;
         int maxRedirects = 5;
     };

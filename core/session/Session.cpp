@@ -430,6 +430,14 @@ void Session::onCallReply(std::shared_ptr<CallState> state, const QString& token
     ApiResult result;
     result.response = response;
     result.renewed = state->retried;
+    if (response.error == HttpResponse::Error::TooLarge || response.error == HttpResponse::Error::Redirect) {
+        // The provider answered, with something Keyway refuses to use: not "unreachable".
+        result.outcome = ApiResult::Outcome::Refused;
+        result.verdict.detail = response.errorText;
+        result.hint = tr("Keyway refused this reply; check the request's path and the environment's base URL.");
+        state->done(result);
+        return;
+    }
     if (!response.transportOk()) {
         result.outcome = ApiResult::Outcome::Network;
         result.verdict.detail = response.errorText;

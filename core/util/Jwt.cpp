@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QStringList>
 
+#include <cmath>
+
 namespace keyway {
 
 namespace {
@@ -67,14 +69,21 @@ bool Jwt::looksLikeJwt(const QString& text)
 
 std::optional<qint64> Jwt::claimSeconds(const QString& name) const
 {
+    // Seconds between the years 0 and 9999 at most: a claim beyond that is nonsense, and converting it
+    // (1e300) to an integer would be undefined behaviour. Found by tests/fuzz/fuzz_jwt.
+    constexpr double limit = 253402300799.0;
     const QJsonValue value = claims.value(name);
     if (value.isDouble()) {
-        return static_cast<qint64>(value.toDouble());
+        const double seconds = value.toDouble();
+        if (std::isfinite(seconds) && std::fabs(seconds) <= limit) {
+            return static_cast<qint64>(std::floor(seconds));
+        }
+        return std::nullopt;
     }
     if (value.isString()) {
         bool ok = false;
         const qint64 seconds = value.toString().toLongLong(&ok);
-        if (ok) {
+        if (ok && seconds >= -qint64(limit) && seconds <= qint64(limit)) {
             return seconds;
         }
     }

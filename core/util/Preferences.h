@@ -30,7 +30,7 @@ public:
     static constexpr int DefaultHistoryMaxFileMegabytes = 20;
     static constexpr int MinHistoryMaxFileMegabytes = 1;
     static constexpr int MaxHistoryMaxFileMegabytes = 1024;
-    static constexpr int DefaultRequestTimeoutSeconds = 120;
+    static constexpr int DefaultRequestTimeoutSeconds = 30;
     static constexpr int MinRequestTimeoutSeconds = 5;
     static constexpr int MaxRequestTimeoutSeconds = 3600;
     static constexpr int DefaultSandboxPort = 47800;

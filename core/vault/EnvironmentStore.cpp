@@ -203,14 +203,27 @@ bool EnvironmentStore::save(QString* error) const
         return false;
     }
     QSaveFile file(m_filePath);
-    if (!file.open(QIODevice::WriteOnly)) {
+    // Unbuffered: a full disk or a file-size limit shows as a short write here. Buffered, Qt flushes at
+    // commit(), may keep the part that fit and report success, and the next start finds a torn file.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) {
         *error = QCoreApplication::translate("keyway::EnvironmentStore", "Cannot write %1: %2")
                      .arg(m_filePath, file.errorString());
         return false;
     }
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    if (file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size())
-        || !file.commit()) {
+    const qint64 size = static_cast<qint64>(text.size());
+    if (file.write(text.data(), size) != size || file.size() != size) {
+        const QString why = file.error() == QFileDevice::NoError ? QCoreApplication::translate(
+                                "keyway::EnvironmentStore", "the disk is full or the file size limit was reached")
+                                                                 : file.errorString();
+        file.cancelWriting(); // the previous file stays as it was
+        *error = QCoreApplication::translate("keyway::EnvironmentStore",
+                                             "Cannot write %1: %2. The previous file was kept; free some space "
+                                             "and try again.")
+                     .arg(m_filePath, why);
+        return false;
+    }
+    if (!file.commit()) {
         *error = QCoreApplication::translate("keyway::EnvironmentStore", "Cannot write %1: %2")
                      .arg(m_filePath, file.errorString());
         return false;

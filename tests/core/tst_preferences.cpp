@@ -71,7 +71,7 @@ void TestPreferences::defaultsWithoutSettings()
     QCOMPARE(Preferences::clipboardClearSeconds(), 30);
     QCOMPARE(Preferences::historyMaxEntries(), 500);
     QCOMPARE(Preferences::historyMaxFileMegabytes(), 20);
-    QCOMPARE(Preferences::requestTimeoutSeconds(), 120);
+    QCOMPARE(Preferences::requestTimeoutSeconds(), 30);
     QCOMPARE(Preferences::startSandbox(), true);
     QCOMPARE(Preferences::sandboxPort(), 47800);
     QCOMPARE(Preferences::language(), QString());

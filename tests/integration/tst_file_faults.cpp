@@ -1,0 +1,229 @@
+// Files and keychain entries that fail under Keyway, as keyway-cli users meet them: a full disk while
+// saving (the previous environments file stays byte for byte), a read-only configuration directory, and
+// a keychain entry deleted behind Keyway's back (reported with what to do, nothing else removed). A
+// truncated or corrupt environments file, a broken user profile and a locked or unreachable keychain
+// are covered in tst_environmentstore, tst_profileloader, tst_secretstore and tst_cli_env.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+namespace {
+
+const QByteArray kSecret = "canary-file-faults-secret-31c9";
+const QByteArray kSecondSecret = "canary-file-faults-second-8e02";
+
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+} // namespace
+
+class TestFileFaults : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_root;
+
+    QString configFile() const { return m_root.filePath(QStringLiteral("config/keyway/environments.json")); }
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_root.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_root.filePath(QStringLiteral("data")));
+        env.remove(QStringLiteral("DISPLAY"));
+        return env;
+    }
+
+    // keyway-cli, optionally under a file-size limit of `maxFileBlocks` 512-byte blocks: the shell's
+    // ulimit is how a test makes "the disk is full" happen to one process (EFBIG on the write that
+    // crosses it; SIGXFSZ ignored so the write fails instead of killing the process).
+    CliRun cli(const QStringList& args, const QByteArray& input = {}, int maxFileBlocks = 0)
+    {
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        if (maxFileBlocks > 0) {
+            QStringList shellArgs {QStringLiteral("-c"),
+                                   QStringLiteral("trap '' XFSZ; ulimit -f %1; exec \"$0\" \"$@\"").arg(maxFileBlocks),
+                                   QStringLiteral(KEYWAY_CLI_PATH)};
+            process.start(QStringLiteral("/bin/sh"), shellArgs + args);
+        } else {
+            process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
+        }
+        process.write(input);
+        process.closeWriteChannel();
+        CliRun r;
+        if (!process.waitForFinished(30000)) {
+            process.kill();
+            process.waitForFinished();
+            r.err = QStringLiteral("still running after 30 s");
+            return r;
+        }
+        r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+        r.out = process.readAllStandardOutput();
+        r.err = QString::fromUtf8(process.readAllStandardError());
+        return r;
+    }
+
+    CliRun addEnvironment(const QString& name,
+                          int maxFileBlocks = 0,
+                          const QString& scope = {},
+                          const QByteArray& secret = kSecret)
+    {
+        return cli({QStringLiteral("env"),
+                    QStringLiteral("add"),
+                    name,
+                    QStringLiteral("--provider"),
+                    QStringLiteral("oauth2-client"),
+                    QStringLiteral("--base-url"),
+                    QStringLiteral("http://127.0.0.1:9"),
+                    QStringLiteral("--set"),
+                    QStringLiteral("token_url=/token"),
+                    QStringLiteral("--set"),
+                    QStringLiteral("client_id=file-faults"),
+                    QStringLiteral("--set"),
+                    QStringLiteral("scope=") + (scope.isEmpty() ? QStringLiteral("read") : scope),
+                    QStringLiteral("--secret"),
+                    QStringLiteral("client_secret")},
+                   secret + '\n',
+                   maxFileBlocks);
+    }
+
+    QByteArray fileBytes() const
+    {
+        QFile f(configFile());
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+    QString idOf(const QString& name) const
+    {
+        const QJsonArray list
+            = QJsonDocument::fromJson(fileBytes()).object().value(QStringLiteral("environments")).toArray();
+        for (const auto& value : list) {
+            if (value.toObject().value(QStringLiteral("name")).toString() == name) {
+                return value.toObject().value(QStringLiteral("id")).toString();
+            }
+        }
+        return {};
+    }
+
+    // Whether any keychain entry of Keyway holds `value`. Other suites share this keyring and run at the
+    // same time, so entries are told apart by value; the listing holds values and is never printed.
+    static bool keychainHolds(const QByteArray& value)
+    {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(
+            QStringLiteral("secret-tool"),
+            {QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("server"), QStringLiteral("keyway")});
+        process.waitForFinished(15000);
+        return process.readAll().contains(QByteArray("secret = " + value + '\n'));
+    }
+
+    static int secretTool(const QStringList& args)
+    {
+        QProcess process;
+        process.start(QStringLiteral("secret-tool"), args);
+        process.waitForFinished(15000);
+        return process.exitCode();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_root.isValid());
+        // Big enough (a long scope) that writing the file again crosses the limit used below.
+        const CliRun first = addEnvironment(QStringLiteral("first"), 0, QString(3000, QLatin1Char('s')));
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        QVERIFY(fileBytes().size() > 3000);
+    }
+
+    void fullDiskSaveFailsLoudlyAndKeepsThePreviousFile()
+    {
+        const QByteArray before = fileBytes();
+        QVERIFY(keychainHolds(kSecret));
+        const CliRun r = addEnvironment(
+            QStringLiteral("second"), 1, {}, kSecondSecret); // 1 KiB at most: the new file does not fit
+        QVERIFY2(r.exitCode != 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("Cannot write")) && r.err.contains(configFile()), qPrintable(r.err));
+        QCOMPARE(fileBytes(), before); // the atomic save left the previous file alone
+        const QStringList leftovers = QDir(QFileInfo(configFile()).absolutePath())
+                                          .entryList({QStringLiteral("environments.json.*")}, QDir::Files);
+        QVERIFY2(leftovers.isEmpty(), qPrintable(leftovers.join(QLatin1Char(' ')))); // no half-written temp file
+        const CliRun list = cli({QStringLiteral("env"), QStringLiteral("list")});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY(list.out.contains("first"));
+        QVERIFY(!list.out.contains("second"));
+        QVERIFY(!r.err.contains(QString::fromLatin1(kSecret)));
+        QVERIFY(!r.err.contains(QString::fromLatin1(kSecondSecret)));
+        QVERIFY(!keychainHolds(kSecondSecret)); // the secret written first was taken back
+    }
+
+    void readOnlyConfigDirectorySaveFailsLoudly()
+    {
+        if (::geteuid() == 0) {
+            QSKIP("root writes into a read-only directory anyway; the full-disk case covers the same path");
+        }
+        const QString dir = QFileInfo(configFile()).absolutePath();
+        const QByteArray before = fileBytes();
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        const CliRun r = addEnvironment(QStringLiteral("third"));
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        QVERIFY2(r.exitCode != 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("Cannot")), qPrintable(r.err));
+        QCOMPARE(fileBytes(), before);
+    }
+
+    // The secret is removed from the keychain by another tool: Keyway says which secret is missing and
+    // how to store it again, and removes or overwrites nothing.
+    void keychainEntryDeletedBehindKeywaysBack()
+    {
+        const QString id = idOf(QStringLiteral("first"));
+        QVERIFY2(!id.isEmpty(), fileBytes().left(300).constData());
+        const QString entry = id + QStringLiteral("/client_secret");
+        QCOMPARE(secretTool({QStringLiteral("clear"),
+                             QStringLiteral("server"),
+                             QStringLiteral("keyway"),
+                             QStringLiteral("user"),
+                             entry}),
+                 0);
+        const QByteArray before = fileBytes();
+        const CliRun r = cli({QStringLiteral("call"),
+                              QStringLiteral("first"),
+                              QStringLiteral("GET"),
+                              QStringLiteral("/anything"),
+                              QStringLiteral("--max-time"),
+                              QStringLiteral("2")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("client_secret")) && r.err.contains(QLatin1String("not in the keychain")),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("keyway-cli env set first --secret client_secret")), qPrintable(r.err));
+        QCOMPARE(fileBytes(), before);
+
+        // Following the advice works.
+        const CliRun set = cli({QStringLiteral("env"),
+                                QStringLiteral("set"),
+                                QStringLiteral("first"),
+                                QStringLiteral("--secret"),
+                                QStringLiteral("client_secret")},
+                               kSecret + '\n');
+        QVERIFY2(set.exitCode == 0, qPrintable(set.err));
+        const CliRun show = cli({QStringLiteral("env"), QStringLiteral("show"), QStringLiteral("first")});
+        QVERIFY2(show.exitCode == 0, qPrintable(show.err));
+        QVERIFY(!show.out.contains(kSecret));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFileFaults)
+#include "tst_file_faults.moc"
