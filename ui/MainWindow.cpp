@@ -541,14 +541,14 @@ void MainWindow::showEnvironment(const Environment& environment, const ProviderP
     auto loader = [service, model, id, set, secretFields](const FlowWalkthrough::CredentialsCallback& done) {
         const std::optional<Environment> current = service ? service->findById(id) : std::nullopt;
         if (!current) {
-            done({}, tr("This environment no longer exists."));
+            done({}, tr("This environment no longer exists."), nullptr);
             return;
         }
         service->readCredentials(*current, set, secretFields, [done, model, id](const CredentialBundle& bundle) {
             if (bundle.failure && model) {
                 model->refreshState(id); // the list must not say "all set" while this tab says locked
             }
-            done(bundle.values, bundle.failure ? keychainError(*bundle.failure) : QString());
+            done(bundle.values, bundle.failure ? keychainError(*bundle.failure) : QString(), bundle.connection);
         });
     };
     const QString baseUrl = m_service->baseUrlOf(environment);

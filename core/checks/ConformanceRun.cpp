@@ -92,6 +92,7 @@ void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const Flow
         options.openUrl = [this, realOpener](const QUrl& url) {
             const QUrl redirectUri(QUrlQuery(url).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
             auto* probe = new SignInPageProbe(this);
+            probe->setConnection(m_options.flow.connection);
             probe->probe(url, redirectUri, [this, probe, realOpener, url](const SignInPageProbe::Result& r) {
                 probe->deleteLater();
                 if (m_promptLoginReported) {
@@ -168,6 +169,7 @@ void ConformanceRun::probe(const QString& accessToken, std::function<void(const 
     HttpRequest request;
     request.method = target.method.toLatin1();
     request.url = TemplateResolver::resolveUrl(m_options.flow.baseUrl, target.path);
+    request.connection = m_options.flow.connection;
     const QByteArray header = m_profile.token.header.toUtf8();
     setHeader(request.headers, header, (m_profile.token.prefix + accessToken).toUtf8());
     setHeader(request.headers, QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));

@@ -1,5 +1,8 @@
 #include "core/checks/SignInPageProbe.h"
 
+#include "core/http/ConnectionSettings.h"
+#include "core/http/NetworkDiagnosis.h"
+
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
 #include <QNetworkCookieJar>
@@ -63,12 +66,35 @@ void SignInPageProbe::fetch(const QUrl& url, int hopsLeft)
         finish(Outcome::Failed, tr("too many redirects from %1").arg(shortUrl(url)));
         return;
     }
+    if (!m_connection) {
+        m_connection = ConnectionSettings::systemDefault();
+    }
+    if (!m_connection->error().isEmpty()) {
+        finish(Outcome::Failed, m_connection->error());
+        return;
+    }
+    const ProxyChoice proxy = m_connection->proxyFor(url);
+    if (!proxy.error.isEmpty()) {
+        finish(Outcome::Failed, proxy.error);
+        return;
+    }
+    // Like a browser of this environment: its CA file, client certificate and proxy.
+    m_manager->setProxy(proxy.proxy);
     QNetworkRequest request(url);
+    if (m_connection->hasTls() && url.scheme() == QLatin1String("https")) {
+        request.setSslConfiguration(m_connection->tls());
+    }
     request.setTransferTimeout(transferTimeoutMs);
     request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Mozilla/5.0 (X11; Linux x86_64) Keyway"));
     request.setRawHeader("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8");
     QNetworkReply* reply = m_manager->get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, url, hopsLeft] {
+    auto sslErrors = std::make_shared<QList<QSslError>>();
+    auto chain = std::make_shared<QList<QSslCertificate>>();
+    connect(reply, &QNetworkReply::sslErrors, this, [reply, sslErrors, chain](const QList<QSslError>& errors) {
+        *sslErrors = errors; // never ignored: the probe fails and says why
+        *chain = reply->sslConfiguration().peerCertificateChain();
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, url, hopsLeft, proxy, sslErrors, chain] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status >= 300 && status < 400) {
@@ -76,8 +102,18 @@ void SignInPageProbe::fetch(const QUrl& url, int hopsLeft)
             fetch(location, hopsLeft - 1);
             return;
         }
-        if (status == 0) {
-            finish(Outcome::Failed, tr("no reply from %1: %2").arg(shortUrl(url), reply->errorString()));
+        if (status == 0 || reply->error() == QNetworkReply::ProxyAuthenticationRequiredError) {
+            NetworkDiagnosis::Input input;
+            input.target = url;
+            input.error = reply->error();
+            input.errorString = reply->errorString();
+            input.proxy = proxy;
+            input.settings = m_connection.get();
+            input.sslErrors = *sslErrors;
+            input.chain = *chain;
+            HttpResponse diagnosed;
+            NetworkDiagnosis::classify(input, &diagnosed);
+            finish(Outcome::Failed, tr("no reply from %1: %2").arg(shortUrl(url), diagnosed.errorText));
             return;
         }
         const QByteArray body = reply->read(4 * 1024 * 1024);

@@ -2,12 +2,15 @@
 
 #include <QObject>
 #include <QUrl>
+#include <memory>
 
 #include <functional>
 
 class QNetworkAccessManager;
 
 namespace keyway {
+
+class ConnectionSettings;
 
 // Plays the first seconds of a browser on an authorization URL: follows redirects with cookies and
 // tells whether a sign-in page (an HTML form with a password field) is reached, or whether the server
@@ -27,6 +30,9 @@ public:
 
     explicit SignInPageProbe(QObject* parent = nullptr);
 
+    // The environment's CA file, client certificate and proxy (null: the system's defaults).
+    void setConnection(std::shared_ptr<const ConnectionSettings> connection) { m_connection = std::move(connection); }
+
     void probe(const QUrl& authorizeUrl, const QUrl& redirectUri, Callback done);
 
     static bool hasPasswordField(const QByteArray& html);
@@ -37,6 +43,7 @@ private:
 
     QNetworkAccessManager* m_manager;
     QUrl m_redirectUri;
+    std::shared_ptr<const ConnectionSettings> m_connection;
     Callback m_done;
 };
 

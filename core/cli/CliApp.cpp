@@ -1,6 +1,7 @@
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/http/RequestExecutor.h"
 
 #include <QCoreApplication>
 
@@ -167,6 +168,7 @@ const CliCommandList& allCliCommands()
 int runCli(const QStringList& args, CliIo& io)
 {
     const int code = dispatch(args, io);
+    RequestExecutor::releaseForCurrentThread();
     if (io.outputFailed()) {
         // Like curl's "failed writing body": a script must not take a truncated reply for a whole one.
         io.err(Text::tr("keyway-cli: could not write to standard output (%1).").arg(io.outputError()));

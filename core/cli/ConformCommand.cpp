@@ -63,6 +63,9 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     if (auto code = EnvironmentContext::open(request, io, &context)) {
         return *code;
     }
+    if (auto code = context.requireUsableConnection(io)) {
+        return *code;
+    }
     const ProviderProfile& profile = context.profile();
     if (!ConformanceRun::appliesTo(profile)) {
         io.err(tr("keyway-cli conform: %1").arg(ConformanceRun::notApplicableReason(profile, name)));
@@ -72,13 +75,18 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     ConformanceRun::Options options;
     options.flow.baseUrl = context.baseUrl();
     options.flow.credentials = context.credentials();
+    options.flow.connection = context.connection();
     options.flow.openUrl = makeBrowserOpener(io, noBrowser, json);
 
     ConformanceRun run(context.profile(), options);
     int passed = 0;
     int failed = 0;
     int notRun = 0;
+    QString unreachable; // the first "could not reach the server": the checks then say nothing about the server
     QObject::connect(&run, &ConformanceRun::event, &run, [&](const FlowEvent& e) {
+        if (e.type == FlowEvent::Type::StepFailed && !e.failure.isEmpty() && unreachable.isEmpty()) {
+            unreachable = e.detail;
+        }
         if (json) {
             io.jsonLine(e.toJson());
         }
@@ -123,6 +131,10 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
         io.jsonLine(j);
     } else {
         io.outLine(tr("%1 of %2 checks passed").arg(passed).arg(passed + failed + notRun));
+    }
+    if (!allPassed && !unreachable.isEmpty()) {
+        io.err(tr("keyway-cli: the server could not be reached: %1").arg(unreachable));
+        return ExitUnreachable;
     }
     if (allPassed) {
         return ExitOk;

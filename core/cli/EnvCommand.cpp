@@ -1,6 +1,7 @@
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/http/ConnectionSettings.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
@@ -8,6 +9,8 @@
 #include "core/vault/SecretBatch.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
 #include <QMap>
 #include <QSet>
 #include <QUrl>
@@ -34,11 +37,18 @@ int usageError(CliIo& io, const QString& message)
     return ExitUsage;
 }
 
+// A key of the profile, or one of the connection keys every provider accepts (tls.*, proxy).
+const CredentialField* keyField(const ProviderProfile& profile, const QString& key)
+{
+    const CredentialField* field = profile.field(key);
+    return field ? field : ConnectionSettings::field(key);
+}
+
 // "clientId, clientSecret (secret), ..." for messages that list what is valid.
 QString describeKeys(const ProviderProfile& profile)
 {
     QStringList keys;
-    for (const CredentialField& field : profile.fields) {
+    for (const CredentialField& field : profile.fields + ConnectionSettings::fields()) {
         QStringList traits;
         if (field.required) {
             traits.append(Text::tr("required"));
@@ -105,7 +115,8 @@ std::optional<int> parseKeys(const CliCommand& command,
                              CliIo& io,
                              const ProviderProfile* profile,
                              QMap<QString, QString>* values,
-                             QStringList* secretKeys)
+                             QStringList* secretKeys,
+                             QMap<QString, QString>* secretFiles)
 {
     const QString providerId = profile->id;
     const auto usage = [&](const QString& message) { return command.usageError(io, message); };
@@ -117,7 +128,7 @@ std::optional<int> parseKeys(const CliCommand& command,
             return usage(Text::tr("--set expects KEY=VALUE."));
         }
         const QString key = assignment.left(equals);
-        const CredentialField* field = profile->field(key);
+        const CredentialField* field = keyField(*profile, key);
         if (!field) {
             return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
                              .arg(key, providerId, describeKeys(*profile)));
@@ -131,7 +142,12 @@ std::optional<int> parseKeys(const CliCommand& command,
         if (given.contains(key)) {
             return usage(Text::tr("'%1' is set twice.").arg(key));
         }
-        const QString value = assignment.mid(equals + 1);
+        QString value = assignment.mid(equals + 1);
+        if ((key == ConnectionSettings::caFileKey() || key == ConnectionSettings::clientCertKey())
+            && !value.isEmpty()) {
+            // Kept absolute, so the environment works from any directory.
+            value = QFileInfo(value).absoluteFilePath();
+        }
         if (!field->choices.isEmpty() && !field->choices.contains(value)) {
             return usage(Text::tr("'%1' must be one of: %2").arg(key, field->choices.join(QStringLiteral(", "))));
         }
@@ -140,9 +156,18 @@ std::optional<int> parseKeys(const CliCommand& command,
     }
 
     *secretKeys = arguments.values(QStringLiteral("secret"));
+    for (const QString& assignment : arguments.values(QStringLiteral("secret-file"))) {
+        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
+        if (equals <= 0 || equals == assignment.size() - 1) {
+            return usage(Text::tr("--secret-file expects KEY=FILE (- for standard input)."));
+        }
+        const QString key = assignment.left(equals);
+        secretKeys->append(key);
+        secretFiles->insert(key, assignment.mid(equals + 1));
+    }
     for (qsizetype i = 0; i < secretKeys->size(); ++i) {
         const QString& key = secretKeys->at(i);
-        const CredentialField* field = profile->field(key);
+        const CredentialField* field = keyField(*profile, key);
         if (!field) {
             return usage(Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
                              .arg(key, providerId, describeKeys(*profile)));
@@ -164,12 +189,32 @@ std::optional<int> readSecrets(const CliCommand& command,
                                CliIo& io,
                                const ProviderProfile* profile,
                                const QStringList& secretKeys,
+                               const QMap<QString, QString>& secretFiles,
                                QMap<QString, QString>* secrets)
 {
     for (const QString& key : secretKeys) {
         QString value;
+        if (secretFiles.contains(key)) {
+            // The whole file is the secret (a PEM key spans lines); the file itself is never referenced again.
+            const QString path = secretFiles.value(key);
+            QByteArray bytes;
+            if (path == QLatin1String("-")) {
+                bytes = io.readAll();
+            } else {
+                QFile file(path);
+                if (!file.open(QIODevice::ReadOnly)) {
+                    return command.usageError(io, Text::tr("cannot read %1: %2").arg(path, file.errorString()));
+                }
+                bytes = file.readAll();
+            }
+            if (bytes.trimmed().isEmpty()) {
+                return command.usageError(io, Text::tr("the file for '%1' is empty.").arg(key));
+            }
+            secrets->insert(key, QString::fromUtf8(bytes));
+            continue;
+        }
         const bool read = io.stdinIsTerminal()
-            ? io.readSecret(Text::tr("%1 (%2): ").arg(key, profile->field(key)->label), &value)
+            ? io.readSecret(Text::tr("%1 (%2): ").arg(key, keyField(*profile, key)->label), &value)
             : io.readLine(&value);
         if (!read) {
             return command.usageError(io,
@@ -228,7 +273,8 @@ int addEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
 
     QMap<QString, QString> values;
     QStringList secretKeys;
-    if (auto code = parseKeys(command, arguments, io, profile, &values, &secretKeys)) {
+    QMap<QString, QString> secretFiles;
+    if (auto code = parseKeys(command, arguments, io, profile, &values, &secretKeys, &secretFiles)) {
         return *code;
     }
 
@@ -259,7 +305,7 @@ int addEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
     }
 
     QMap<QString, QString> secrets; // field key -> value
-    if (auto code = readSecrets(command, io, profile, secretKeys, &secrets)) {
+    if (auto code = readSecrets(command, io, profile, secretKeys, secretFiles, &secrets)) {
         return *code;
     }
     Environment environment = Environment::create(name, providerId, baseUrl);
@@ -348,7 +394,9 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
 
     // Every secret field's state, read in parallel.
     QStringList entryKeys;
-    const QStringList secretKeys = profile ? secretKeysOf(*profile) : QStringList();
+    QStringList secretKeys = profile ? secretKeysOf(*profile) : QStringList();
+    const QStringList connectionSecrets = ConnectionSettings::secretKeysFor(environment->values);
+    secretKeys += connectionSecrets;
     for (const QString& key : secretKeys) {
         entryKeys.append(SecretStore::keyFor(environment->id, key));
     }
@@ -377,6 +425,13 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
         if (!listed.contains(it.key())) {
             shown.append({it.key(), it.value()});
         }
+    }
+    for (const QString& key : connectionSecrets) {
+        const SecretResult state = states.value(SecretStore::keyFor(environment->id, key));
+        if (state.keychainInaccessible() && !inaccessible) {
+            inaccessible = state;
+        }
+        shown.append({key, state.ok() ? QStringLiteral("set") : SecretStore::statusName(state.status)});
     }
 
     if (arguments.isSet(QStringLiteral("json"))) {
@@ -487,12 +542,13 @@ int setEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
     }
     QMap<QString, QString> values;
     QStringList secretKeys;
-    if (auto code = parseKeys(command, arguments, io, profile, &values, &secretKeys)) {
+    QMap<QString, QString> secretFiles;
+    if (auto code = parseKeys(command, arguments, io, profile, &values, &secretKeys, &secretFiles)) {
         return *code;
     }
     QStringList removeSecrets;
     for (const QString& key : arguments.values(QStringLiteral("unset"))) {
-        const CredentialField* field = profile->field(key);
+        const CredentialField* field = keyField(*profile, key);
         if (!field) {
             return command.usageError(io,
                                       Text::tr("unknown key '%1' for provider '%2'. Valid keys: %3")
@@ -514,7 +570,7 @@ int setEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
         updated.values.insert(it.key(), it.value());
     }
     QMap<QString, QString> secrets;
-    if (auto code = readSecrets(command, io, profile, secretKeys, &secrets)) {
+    if (auto code = readSecrets(command, io, profile, secretKeys, secretFiles, &secrets)) {
         return *code;
     }
     // A failed keychain write changes nothing: the service writes the file only after the keychain.
@@ -577,7 +633,8 @@ CliCommandList makeEnvCommands()
     commands.push_back(std::make_unique<EnvCommand>(
         QStringLiteral("env add"),
         QStringList(),
-        QStringLiteral("NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]..."),
+        QStringLiteral("NAME --provider ID [--base-url URL] [--set KEY=VALUE]... [--secret KEY]... "
+                       "[--secret-file KEY=FILE]..."),
         Text::tr("Adds an environment: non-secret values on the command line, secrets into the keychain."),
         QList<CliOption> {
             {{QStringLiteral("provider")},
@@ -592,12 +649,16 @@ CliCommandList makeEnvCommands()
             {{QStringLiteral("secret")},
              QStringLiteral("KEY"),
              Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
+            {{QStringLiteral("secret-file")},
+             QStringLiteral("KEY=FILE"),
+             Text::tr("A secret that is a whole file's content, e.g. tls.client_key (- for standard input).")},
         },
         &addEnvironment));
     commands.push_back(std::make_unique<EnvCommand>(
         QStringLiteral("env set"),
         QStringList(),
-        QStringLiteral("NAME [--base-url URL] [--set KEY=VALUE]... [--secret KEY]... [--unset KEY]..."),
+        QStringLiteral("NAME [--base-url URL] [--set KEY=VALUE]... [--secret KEY]... [--secret-file KEY=FILE]... "
+                       "[--unset KEY]..."),
         Text::tr("Changes an environment in place; a failed keychain write changes nothing."),
         QList<CliOption> {
             {{QStringLiteral("base-url")}, QStringLiteral("URL"), Text::tr("A new base URL.")},
@@ -607,6 +668,9 @@ CliCommandList makeEnvCommands()
             {{QStringLiteral("secret")},
              QStringLiteral("KEY"),
              Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
+            {{QStringLiteral("secret-file")},
+             QStringLiteral("KEY=FILE"),
+             Text::tr("A secret that is a whole file's content, e.g. tls.client_key (- for standard input).")},
             {{QStringLiteral("unset")},
              QStringLiteral("KEY"),
              Text::tr("Removes a value (a secret is deleted from the keychain).")},

@@ -1,6 +1,7 @@
 #include "core/cli/EnvironmentContext.h"
 
 #include "core/cli/CliIo.h"
+#include "core/http/ConnectionSettings.h"
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/KeychainSecretStore.h"
 
@@ -75,6 +76,7 @@ std::optional<int> EnvironmentContext::open(const Request& request, CliIo& io, E
         return ExitKeychain;
     }
     context->m_credentials = bundle.values;
+    context->m_connection = bundle.connection;
     for (const CredentialField& f : profile.fieldsOfSet(context->m_credentialSet)) {
         if (f.secret || !context->m_credentials.value(f.key).isEmpty()) {
             continue;
@@ -97,6 +99,16 @@ std::optional<int> EnvironmentContext::open(const Request& request, CliIo& io, E
         }
     }
     return std::nullopt;
+}
+
+std::optional<int> EnvironmentContext::requireUsableConnection(CliIo& io) const
+{
+    if (!m_connection || m_connection->error().isEmpty()) {
+        return std::nullopt;
+    }
+    io.err(tr("keyway-cli: environment '%1': %2 Change it with keyway-cli env set %1.")
+               .arg(m_environment.name, m_connection->error()));
+    return ExitUsage;
 }
 
 } // namespace keyway::cli

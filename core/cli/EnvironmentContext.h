@@ -12,6 +12,10 @@
 #include <memory>
 #include <optional>
 
+namespace keyway {
+class ConnectionSettings;
+}
+
 namespace keyway::cli {
 
 class CliIo;
@@ -50,6 +54,10 @@ public:
     // Non-secret values of the set plus the secrets that were read, by full key.
     const QMap<QString, QString>& credentials() const { return m_credentials; }
     SecretStore& secrets() { return *m_secrets; }
+    // The environment's CA file, client certificate and proxy, for every request of the run.
+    const std::shared_ptr<const ConnectionSettings>& connection() const { return m_connection; }
+    // Prints why the connection settings cannot be used and returns exit 2; nullopt when they can.
+    std::optional<int> requireUsableConnection(CliIo& io) const;
 
 private:
     ProfileRegistry m_registry;
@@ -58,6 +66,7 @@ private:
     QString m_credentialSet;
     QMap<QString, QString> m_credentials;
     std::unique_ptr<SecretStore> m_secrets;
+    std::shared_ptr<const ConnectionSettings> m_connection;
 };
 
 } // namespace keyway::cli

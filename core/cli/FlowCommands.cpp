@@ -129,6 +129,9 @@ private:
         if (auto code = EnvironmentContext::open(request, m_io, &m_context)) {
             return code;
         }
+        if (auto code = m_context.requireUsableConnection(m_io)) {
+            return code;
+        }
         m_profile = &m_context.profile();
         m_env = m_context.environment();
         m_o.credentialSet = m_context.credentialSet();
@@ -139,6 +142,7 @@ private:
             = m_env.id + (m_o.credentialSet.isEmpty() ? QString() : QLatin1Char('.') + m_o.credentialSet);
         options.flow.baseUrl = m_context.baseUrl();
         options.flow.credentials = credentials;
+        options.flow.connection = m_context.connection();
         options.flow.credentialSet = m_o.credentialSet;
         options.flow.openUrl = makeBrowserOpener(m_io, m_o.noBrowser, m_o.json);
         if (m_profile->refresh) {

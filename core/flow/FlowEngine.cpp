@@ -3,6 +3,7 @@
 #include "core/flow/LoopbackReceiver.h"
 #include "core/flow/Pkce.h"
 #include "core/flow/ReplyJudge.h"
+#include "core/http/NetworkDiagnosis.h"
 #include "core/http/RequestExecutor.h"
 #include "core/util/Clock.h"
 #include "core/util/Jwt.h"
@@ -256,6 +257,7 @@ HttpRequest FlowEngine::buildRequest(const FlowStep& step) const
     HttpRequest request;
     request.method = step.method.toUpper().toLatin1();
     request.url = TemplateResolver::resolveUrl(m_options.baseUrl, m_resolver.resolve(step.url));
+    request.connection = m_options.connection;
 
     QList<QPair<QString, QString>> params;
     for (const StepParam& p : step.params) {
@@ -402,10 +404,17 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
         return;
     }
     if (!response.transportOk()) {
+        m_failure = response.failure;
+        m_peerChain = response.peerChain;
+        // TLS, proxy and settings failures say themselves what to set; "check the base URL" would mislead.
+        const bool saysWhatToDo = response.failure == HttpResponse::Failure::Tls
+            || response.failure == HttpResponse::Failure::ProxyAuth
+            || response.failure == HttpResponse::Failure::ProxyRefused
+            || response.failure == HttpResponse::Failure::Settings;
         fail(step,
              FlowResult::Outcome::Network,
              response.errorText.isEmpty() ? tr("no reply") : response.errorText,
-             unreachableHint(step));
+             saysWhatToDo ? QString() : unreachableHint(step));
         return;
     }
     const auto doc = ReplyJudge::parseJson(response.body);
@@ -789,8 +798,15 @@ void FlowEngine::fail(const FlowStep& step,
     e.status = status;
     e.detail = m_redactor.redact(detail);
     e.hint = hint;
+    if (outcome == FlowResult::Outcome::Network) {
+        e.failure = NetworkDiagnosis::name(m_failure);
+    }
     emitEvent(e);
     FlowResult result;
+    if (outcome == FlowResult::Outcome::Network) {
+        result.failure = m_failure;
+        result.peerChain = m_peerChain;
+    }
     result.outcome = outcome;
     result.stepId = step.id;
     result.status = status;

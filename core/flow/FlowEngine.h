@@ -13,6 +13,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QTimer;
@@ -35,6 +36,8 @@ struct FlowOptions
     UrlOpener openUrl;
     int browserTimeoutMs = 5 * 60 * 1000; // how long a browser sign-in waits for its redirect
     QMap<QString, QString> authorizeOverrides; // e.g. prompt=login (conform)
+    // The environment's CA file, client certificate and proxy, put on every request; null: system defaults.
+    std::shared_ptr<const ConnectionSettings> connection;
 };
 
 struct FlowResult
@@ -57,6 +60,8 @@ struct FlowResult
     QString detail; // what happened, no secret
     QString hint; // the profile's sentence
     QMap<QString, CapturedValue> values;
+    HttpResponse::Failure failure = HttpResponse::Failure::None; // why the server was unreachable (Network)
+    QList<QSslCertificate> peerChain; // what the server presented when its TLS handshake failed
 
     bool ok() const { return outcome == Outcome::Ok; }
     // Ended by something on this machine (no redirect in time, cancelled, no loopback port), not by the provider.
@@ -139,6 +144,8 @@ private:
     FlowOptions m_options;
     TemplateResolver m_resolver;
     Redactor m_redactor;
+    HttpResponse::Failure m_failure = HttpResponse::Failure::None; // of the last unreachable reply
+    QList<QSslCertificate> m_peerChain;
     RequestExecutor* m_executor = nullptr;
     QList<FlowStep> m_steps;
     int m_index = 0;

@@ -126,6 +126,9 @@ nlohmann::ordered_json FlowEvent::toJson() const
         }
         j["detail"] = utf8(detail);
         j["hint"] = utf8(hint);
+        if (!failure.isEmpty()) {
+            j["unreachable"] = utf8(failure);
+        }
         break;
     case Type::AuthorizeUrl:
         j["url"] = utf8(url);

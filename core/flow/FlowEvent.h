@@ -58,6 +58,7 @@ struct FlowEvent
 
     // StepFailed
     QString hint; // the profile's sentence, in plain words
+    QString failure; // why the server was unreachable (NetworkDiagnosis::name), empty otherwise
     QString detail; // what happened: "HTTP 400", "code 40001 Invalid parameter", "state mismatch"
 
     // The request / response events of one exchange, every header, URL and body redacted by `redactor`.

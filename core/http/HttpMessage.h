@@ -3,10 +3,15 @@
 #include <QByteArray>
 #include <QList>
 #include <QPair>
+#include <QSslCertificate>
 #include <QString>
 #include <QUrl>
 
+#include <memory>
+
 namespace keyway {
+
+class ConnectionSettings;
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
@@ -30,6 +35,8 @@ struct HttpRequest
     QUrl url;
     HeaderList headers;
     QByteArray body;
+    // The environment's CA file, client certificate and proxy; null means the system's defaults.
+    std::shared_ptr<const ConnectionSettings> connection;
     // Headers that carry credentials besides Authorization and Cookie (e.g. Seismic's x-access-token):
     // stripped when a redirect leads to another origin.
     QList<QByteArray> credentialHeaders;
@@ -38,6 +45,20 @@ struct HttpRequest
 struct HttpResponse
 {
     enum class Error { None, Network, Timeout, TooLarge, Tls, Redirect };
+    // Why the server could not be reached (core/http/NetworkDiagnosis), for exit code 5 and the GUI's
+    // "unreachable" state; None when a reply arrived or the failure was of another kind.
+    enum class Failure {
+        None,
+        Dns,
+        ConnectionRefused,
+        Tls,
+        ProxyRefused,
+        ProxyAuth,
+        Timeout,
+        Deadline,
+        Settings,
+        Other
+    };
 
     int status = 0; // 0 when no reply arrived
     QByteArray reason;
@@ -47,6 +68,8 @@ struct HttpResponse
     Error error = Error::None;
     QString errorText; // plain words for the user, never a secret
     qint64 elapsedMs = 0;
+    Failure failure = Failure::None;
+    QList<QSslCertificate> peerChain; // what the server presented when its TLS handshake failed
 
     bool transportOk() const { return error == Error::None && status > 0; }
     QByteArray header(const QByteArray& name) const { return headerValue(headers, name); }

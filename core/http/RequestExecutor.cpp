@@ -1,5 +1,7 @@
 #include "core/http/RequestExecutor.h"
 
+#include "core/http/ConnectionSettings.h"
+#include "core/http/NetworkDiagnosis.h"
 #include "core/util/Logging.h"
 #include "core/util/Preferences.h"
 
@@ -7,10 +9,12 @@
 #include <QElapsedTimer>
 #include <QLocale>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QSslError>
+#include <QThread>
 #include <QThreadStorage>
 #include <QTimer>
 
@@ -66,6 +70,18 @@ qint64 declaredLength(const HttpResponse& response)
     return ok ? value : -1;
 }
 
+struct ExecutorHolder
+{
+    QPointer<RequestExecutor> executor;
+    ~ExecutorHolder() { delete executor.data(); }
+};
+
+QThreadStorage<ExecutorHolder*>& executorStorage()
+{
+    static QThreadStorage<ExecutorHolder*> storage;
+    return storage;
+}
+
 } // namespace
 
 RequestExecutor::RequestExecutor(QObject* parent) : QObject(parent)
@@ -77,22 +93,40 @@ RequestExecutor::RequestExecutor(const Options& options, QObject* parent) : QObj
 
 RequestExecutor* RequestExecutor::forCurrentThread()
 {
-    static QThreadStorage<RequestExecutor*> storage;
-    if (!storage.hasLocalData()) {
-        storage.setLocalData(new RequestExecutor());
+    if (!executorStorage().hasLocalData() || !executorStorage().localData()->executor) {
+        auto* holder = new ExecutorHolder;
+        holder->executor = new RequestExecutor();
+        QCoreApplication* app = QCoreApplication::instance();
+        if (app && app->thread() == QThread::currentThread()) {
+            // Its TLS connections must close while Qt's TLS backend still exists: closing them while the
+            // application object is being destroyed logs a warning on every HTTPS command.
+            connect(app, &QCoreApplication::aboutToQuit, holder->executor.data(), &QObject::deleteLater);
+        }
+        executorStorage().setLocalData(holder);
     }
-    return storage.localData();
+    return executorStorage().localData()->executor.data();
 }
 
-QNetworkAccessManager* RequestExecutor::manager()
+void RequestExecutor::releaseForCurrentThread()
 {
-    if (!m_manager) {
-        m_manager = new QNetworkAccessManager(this);
-        // Redirects are followed by hand (sendHop) so credential headers can be stripped per hop.
-        m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-        m_manager->setAutoDeleteReplies(false);
+    if (executorStorage().hasLocalData()) {
+        delete executorStorage().localData()->executor.data();
     }
-    return m_manager;
+}
+
+QNetworkAccessManager* RequestExecutor::manager(const QString& key, const QNetworkProxy& proxy)
+{
+    QNetworkAccessManager*& manager = m_managers[key];
+    if (!manager) {
+        manager = new QNetworkAccessManager(this);
+        // Redirects are followed by hand (sendHop) so credential headers can be stripped per hop.
+        manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        manager->setAutoDeleteReplies(false);
+        // Always explicit (NoProxy included): the proxy was chosen by ProxyResolver, never by Qt's own
+        // application-wide or system settings.
+        manager->setProxy(proxy);
+    }
+    return manager;
 }
 
 void RequestExecutor::send(const HttpRequest& request, Callback done)
@@ -107,7 +141,25 @@ void RequestExecutor::abortAll()
 
 void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsLeft, qint64 startedMs)
 {
+    static const ConnectionPtr systemDefault = ConnectionSettings::systemDefault();
+    const ConnectionPtr connection = request.connection ? request.connection : systemDefault;
+    const ProxyChoice proxy = connection->proxyFor(request.url);
+    const QString settingsError = !connection->error().isEmpty() ? connection->error() : proxy.error;
+    if (!settingsError.isEmpty()) {
+        // The environment's connection settings cannot be used: no request goes out without them.
+        HttpResponse response;
+        response.finalUrl = request.url;
+        response.error = HttpResponse::Error::Network;
+        response.failure = HttpResponse::Failure::Settings;
+        response.errorText = settingsError;
+        QTimer::singleShot(0, this, [done = std::move(done), response] { done(response); });
+        return;
+    }
+
     QNetworkRequest qreq(request.url);
+    if (connection->hasTls() && request.url.scheme() == QLatin1String("https")) {
+        qreq.setSslConfiguration(connection->tls());
+    }
     for (const auto& [name, value] : std::as_const(request.headers)) {
         qreq.setRawHeader(name, value);
     }
@@ -120,11 +172,15 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
     // before it fills memory (Qt checks the ratio once the output passes this threshold).
     qreq.setDecompressedSafetyCheckThreshold(std::min<qint64>(m_options.maxResponseBytes, 10LL * 1024 * 1024));
 
+    const QString managerKey = connection->identity() + QLatin1Char('|') + QString::number(proxy.proxy.type())
+        + QLatin1Char('|') + proxy.proxy.hostName() + QLatin1Char(':') + QString::number(proxy.proxy.port())
+        + QLatin1Char('|') + proxy.proxy.user() + QLatin1Char('|') + proxy.proxy.password();
+    QNetworkAccessManager* nam = manager(managerKey, proxy.proxy);
     QNetworkReply* reply = nullptr;
     if (request.method == "GET" && request.body.isEmpty()) {
-        reply = manager()->get(qreq);
+        reply = nam->get(qreq);
     } else {
-        reply = manager()->sendCustomRequest(qreq, request.method, request.body);
+        reply = nam->sendCustomRequest(qreq, request.method, request.body);
     }
 
     struct State
@@ -132,6 +188,9 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
         HttpResponse::Error error = HttpResponse::Error::None;
         QString errorText;
         bool finished = false;
+        bool deadline = false;
+        QList<QSslError> sslErrors;
+        QList<QSslCertificate> chain;
     };
     auto state = std::make_shared<State>();
     const qint64 remaining = m_options.deadlineMs - (monotonicMs() - startedMs);
@@ -140,6 +199,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
     connect(deadline, &QTimer::timeout, reply, [reply, state, this] {
         state->error = HttpResponse::Error::Timeout;
         state->errorText = tr("no complete reply within %1 s").arg(m_options.deadlineMs / 1000.0);
+        state->deadline = true;
         reply->abort();
     });
     deadline->start(static_cast<int>(std::max<qint64>(1, remaining)));
@@ -157,21 +217,26 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
         state->errorText = tr("cancelled");
         reply->abort();
     });
-    connect(reply, &QNetworkReply::sslErrors, reply, [state](const QList<QSslError>& errors) {
-        // Reported, never ignored: the request fails and the user sees why.
-        QStringList texts;
-        for (const auto& e : errors) {
-            texts.append(e.errorString());
-        }
+    connect(reply, &QNetworkReply::sslErrors, reply, [reply, state](const QList<QSslError>& errors) {
+        // Reported, never ignored: the request fails and the user sees why (NetworkDiagnosis).
         state->error = HttpResponse::Error::Tls;
-        state->errorText = tr("TLS error: %1").arg(texts.join(QStringLiteral("; ")));
+        state->sslErrors = errors;
+        state->chain = reply->sslConfiguration().peerCertificateChain();
     });
 
     connect(
         reply,
         &QNetworkReply::finished,
         this,
-        [this, reply, state, request = std::move(request), done = std::move(done), redirectsLeft, startedMs]() mutable {
+        [this,
+         reply,
+         state,
+         connection,
+         proxy,
+         request = std::move(request),
+         done = std::move(done),
+         redirectsLeft,
+         startedMs]() mutable {
             reply->deleteLater();
             HttpResponse response;
             response.finalUrl = request.url;
@@ -182,10 +247,31 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
             }
             response.body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after abort()
             response.elapsedMs = monotonicMs() - startedMs;
-            if (state->error != HttpResponse::Error::None) {
+            const auto diagnose = [&] {
+                NetworkDiagnosis::Input input;
+                input.target = request.url;
+                input.error = reply->error();
+                input.errorString = reply->errorString();
+                input.proxy = proxy;
+                input.settings = connection.get();
+                input.sslErrors = state->sslErrors;
+                input.chain = state->chain;
+                NetworkDiagnosis::classify(input, &response);
+                response.peerChain = state->chain;
+            };
+            if (state->error == HttpResponse::Error::Tls) {
+                response.error = state->error;
+                response.status = 0;
+                diagnose();
+            } else if (state->error != HttpResponse::Error::None) {
                 response.error = state->error;
                 response.errorText = state->errorText;
-                response.status = state->error == HttpResponse::Error::Tls ? 0 : response.status;
+                if (state->deadline) {
+                    response.failure = HttpResponse::Failure::Deadline;
+                    response.errorText = tr("no complete reply from %1 within %2 s (the deadline)")
+                                             .arg(originOf(request.url))
+                                             .arg(m_options.deadlineMs / 1000.0);
+                }
             } else if (reply->error() == QNetworkReply::UnknownContentError
                        && !response.header("Content-Encoding").isEmpty() && response.status >= 200
                        && response.status < 300) {
@@ -195,17 +281,20 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
                 response.errorText = tr("the compressed reply could not be unpacked safely (it unpacks to far more "
                                         "than was sent, a decompression bomb, or it is corrupt); it was refused");
             } else if (reply->error() != QNetworkReply::NoError
-                       && (response.status == 0 || isTransportError(reply->error()))) {
-                const QString why = reply->errorString();
+                       && (response.status == 0 || reply->error() == QNetworkReply::ProxyAuthenticationRequiredError)) {
+                // No reply from the server (a 407 is the proxy's, not the server's): say which failure it was.
                 response.error = reply->error() == QNetworkReply::OperationCanceledError
                         || reply->error() == QNetworkReply::TimeoutError
                     ? HttpResponse::Error::Timeout
-                    : HttpResponse::Error::Network;
-                response.errorText = response.status > 0
-                    ? tr("the connection broke after %1 bytes of the reply (%2); the reply is incomplete")
-                          .arg(response.body.size())
-                          .arg(why)
-                    : why;
+                    : reply->error() == QNetworkReply::SslHandshakeFailedError ? HttpResponse::Error::Tls
+                                                                               : HttpResponse::Error::Network;
+                response.status = 0;
+                diagnose();
+            } else if (reply->error() != QNetworkReply::NoError && isTransportError(reply->error())) {
+                response.error = HttpResponse::Error::Network;
+                response.errorText = tr("the connection broke after %1 bytes of the reply (%2); the reply is incomplete")
+                                         .arg(response.body.size())
+                                         .arg(reply->errorString());
             } else if (const qint64 declared = request.method == "HEAD" ? -1 : declaredLength(response);
                        declared >= 0 && response.body.size() < declared) {
                 // Qt can report a connection reset after the headers as a complete reply: the length the

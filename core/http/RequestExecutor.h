@@ -2,11 +2,13 @@
 
 #include "core/http/HttpMessage.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <functional>
 
 class QNetworkAccessManager;
+class QNetworkProxy;
 
 namespace keyway {
 
@@ -34,6 +36,9 @@ public:
 
     // The executor of the calling thread (created on first use, deleted when the thread ends).
     static RequestExecutor* forCurrentThread();
+    // Deletes it now (a command line calls this before its application object goes), so its connections
+    // close while Qt can still close them cleanly; the next forCurrentThread() makes a new one.
+    static void releaseForCurrentThread();
 
     void setOptions(const Options& options) { m_options = options; }
     const Options& options() const { return m_options; }
@@ -52,10 +57,12 @@ Q_SIGNALS:
 
 private:
     void sendHop(HttpRequest request, Callback done, int redirectsLeft, qint64 startedMs);
-    QNetworkAccessManager* manager();
+    // One manager (and so one connection pool) per connection identity and proxy: a TLS connection
+    // opened with one environment's client certificate never serves another environment.
+    QNetworkAccessManager* manager(const QString& key, const QNetworkProxy& proxy);
 
     Options m_options;
-    QNetworkAccessManager* m_manager = nullptr;
+    QHash<QString, QNetworkAccessManager*> m_managers;
 };
 
 } // namespace keyway

@@ -393,6 +393,7 @@ void Session::sendCall(std::shared_ptr<CallState> state)
 {
     const QString token = m_token ? m_token->value : QString();
     HttpRequest request = apiHttpRequest(m_profile, m_options.flow.baseUrl, state->request, token);
+    request.connection = m_options.flow.connection;
     if (!state->idempotencyHeader.isEmpty()) {
         setHeader(request.headers, state->idempotencyHeader, state->idempotencyKey);
     }
@@ -441,7 +442,13 @@ void Session::onCallReply(std::shared_ptr<CallState> state, const QString& token
     if (!response.transportOk()) {
         result.outcome = ApiResult::Outcome::Network;
         result.verdict.detail = response.errorText;
-        result.hint = tr("No reply from the provider: check the base URL and the network.");
+        const bool saysWhatToDo = response.failure == HttpResponse::Failure::Tls
+            || response.failure == HttpResponse::Failure::ProxyAuth
+            || response.failure == HttpResponse::Failure::ProxyRefused
+            || response.failure == HttpResponse::Failure::Settings;
+        if (!saysWhatToDo) {
+            result.hint = tr("No reply from the provider: check the base URL and the network.");
+        }
         state->done(result);
         return;
     }

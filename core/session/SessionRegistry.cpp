@@ -122,6 +122,7 @@ void SessionRegistry::create(const QString& key, const QString& environmentId, c
             options.environmentId = environment.id;
             options.flow.baseUrl = m_environments->baseUrlOf(environment);
             options.flow.credentials = bundle.values;
+            options.flow.connection = bundle.connection;
             options.flow.credentialSet = credentialSet;
             options.flow.openUrl = m_openUrl;
             options.refreshStore = RefreshTokenStore::inKeychain(

@@ -2,6 +2,7 @@
 
 #include "core/flow/TemplateResolver.h"
 #include "core/history/HistoryStore.h"
+#include "core/http/ConnectionSettings.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/util/Logging.h"
 #include "core/vault/SecretBatch.h"
@@ -140,6 +141,11 @@ QStringList EnvironmentService::ownedKeychainEntries(const Environment& environm
             entries.append(SecretStore::refreshTokenKey(environment.id, set.id));
         }
     }
+    for (const CredentialField& field : ConnectionSettings::fields()) {
+        if (field.secret) {
+            entries.append(SecretStore::keyFor(environment.id, field.key));
+        }
+    }
     return entries;
 }
 
@@ -200,8 +206,28 @@ EnvironmentChange EnvironmentService::modifyFile(const Mutation& mutation)
     return change;
 }
 
-EnvironmentChange EnvironmentService::validate(const Environment& environment, bool isNew) const
+EnvironmentChange
+EnvironmentService::validate(const Environment& environment, bool isNew, const QMap<QString, QString>& secrets) const
 {
+    // Connection settings are checked when they change, so a CA file that moved later never blocks a rename.
+    const std::optional<Environment> before = isNew ? std::nullopt : findById(environment.id);
+    for (const CredentialField& field : ConnectionSettings::fields()) {
+        const QString value = environment.values.value(field.key);
+        if (field.secret || value.isEmpty() || (before && before->values.value(field.key) == value)) {
+            continue;
+        }
+        const QString problem = ConnectionSettings::checkValue(field.key, value);
+        if (!problem.isEmpty()) {
+            return invalid(environment, tr("%1 (%2): %3").arg(field.label, field.key, problem));
+        }
+    }
+    if (secrets.contains(ConnectionSettings::clientKeyKey())) {
+        const QString problem
+            = ConnectionSettings::checkClientKey(secrets.value(ConnectionSettings::clientKeyKey()).toUtf8());
+        if (!problem.isEmpty()) {
+            return invalid(environment, tr("tls.client_key: %1").arg(problem));
+        }
+    }
     if (environment.name.trimmed().isEmpty()) {
         return invalid(environment, tr("An environment needs a name."));
     }
@@ -253,7 +279,7 @@ void EnvironmentService::finishLater(ChangeDone done, EnvironmentChange change)
 
 void EnvironmentService::create(const Environment& environment, const QMap<QString, QString>& secrets, ChangeDone done)
 {
-    EnvironmentChange check = validate(environment, true);
+    EnvironmentChange check = validate(environment, true, secrets);
     if (check.ok() && (m_store.find(environment.name) || m_store.findById(environment.id))) {
         check = invalid(environment, tr("An environment named '%1' already exists.").arg(environment.name));
     }
@@ -297,7 +323,7 @@ void EnvironmentService::update(const Environment& environment,
                                 const QStringList& removeSecrets,
                                 ChangeDone done)
 {
-    EnvironmentChange check = validate(environment, false);
+    EnvironmentChange check = validate(environment, false, secrets);
     const std::optional<Environment> before = findById(environment.id);
     if (check.ok() && !before) {
         check = invalid(environment, tr("The environment '%1' does not exist any more.").arg(environment.name));
@@ -375,7 +401,7 @@ void EnvironmentService::duplicate(const QString& sourceId, const QString& name,
     Environment copy = Environment::create(name, source->providerId, source->baseUrl);
     copy.values = source->values;
     const ProviderProfile* profile = profileOf(*source);
-    QStringList secretFields;
+    QStringList secretFields = ConnectionSettings::secretKeysFor(source->values);
     if (profile) {
         for (const CredentialField& field : profile->fields) {
             if (field.secret) {
@@ -465,9 +491,29 @@ void EnvironmentService::credentialStates(const QString& id, StatesDone done)
             states.insert(field.key, set ? CredentialState::Set : CredentialState::Missing);
         }
     }
+    // Connection settings count once they are used: a client certificate needs its key, a proxy its password
+    // only when a user is named, so a proxy without one is not "missing" anything.
+    QStringList connectionSecrets;
+    for (const CredentialField& field : ConnectionSettings::fields()) {
+        if (!field.secret && !environment->values.value(field.key).isEmpty()) {
+            states.insert(field.key, CredentialState::Set);
+        }
+    }
+    for (const QString& key : ConnectionSettings::secretKeysFor(environment->values)) {
+        connectionSecrets.append(key);
+        entries.append(SecretStore::keyFor(id, key));
+    }
     QPointer<EnvironmentService> self(this);
     SecretBatch::probeAll(
-        *m_secrets, entries, [self, id, profile, states, done](const SecretBatch::Results& results) mutable {
+        *m_secrets,
+        entries,
+        [self,
+         id,
+         profile,
+         states,
+         connectionSecrets,
+         proxyUser = environment->values.value(ConnectionSettings::proxyKey()).contains(QLatin1Char('@')),
+         done](const SecretBatch::Results& results) mutable {
             if (!self) {
                 return;
             }
@@ -475,6 +521,13 @@ void EnvironmentService::credentialStates(const QString& id, StatesDone done)
                 if (field.secret) {
                     states.insert(field.key, stateOf(results.value(SecretStore::keyFor(id, field.key))));
                 }
+            }
+            for (const QString& key : connectionSecrets) {
+                const CredentialState state = stateOf(results.value(SecretStore::keyFor(id, key)));
+                if (key == ConnectionSettings::proxyPasswordKey() && state == CredentialState::Missing && !proxyUser) {
+                    continue;
+                }
+                states.insert(key, state);
             }
             done(states);
         });
@@ -500,25 +553,46 @@ void EnvironmentService::readCredentials(const Environment& environment,
     for (const QString& key : secretFields) {
         entries.append(SecretStore::keyFor(environment.id, key));
     }
+    QStringList connectionSecrets;
+    for (const QString& key : ConnectionSettings::secretKeysFor(environment.values)) {
+        if (!secretFields.contains(key)) {
+            connectionSecrets.append(key);
+            entries.append(SecretStore::keyFor(environment.id, key));
+        }
+    }
     QPointer<EnvironmentService> self(this);
     const QString id = environment.id;
-    SecretBatch::readAll(*m_secrets, entries, [self, id, secretFields, bundle, done](const SecretBatch::Results& r) {
-        if (!self) {
-            return;
-        }
-        CredentialBundle out = bundle;
-        for (const QString& key : secretFields) {
-            const SecretResult result = r.value(SecretStore::keyFor(id, key));
-            if (result.ok()) {
-                out.values.insert(key, result.value);
-            } else if (result.status == SecretStatus::Missing) {
-                out.missingSecrets.append(key);
-            } else if (!out.failure) {
-                out.failure = result;
+    const QMap<QString, QString> values = environment.values;
+    SecretBatch::readAll(
+        *m_secrets,
+        entries,
+        [self, id, secretFields, connectionSecrets, values, bundle, done](const SecretBatch::Results& r) {
+            if (!self) {
+                return;
             }
-        }
-        done(out);
-    });
+            CredentialBundle out = bundle;
+            QMap<QString, QString> connection;
+            for (const QString& key : connectionSecrets) {
+                const SecretResult result = r.value(SecretStore::keyFor(id, key));
+                if (result.ok()) {
+                    connection.insert(key, result.value);
+                } else if (result.status != SecretStatus::Missing && !out.failure) {
+                    out.failure = result;
+                }
+            }
+            out.connection = ConnectionSettings::build(values, connection);
+            for (const QString& key : secretFields) {
+                const SecretResult result = r.value(SecretStore::keyFor(id, key));
+                if (result.ok()) {
+                    out.values.insert(key, result.value);
+                } else if (result.status == SecretStatus::Missing) {
+                    out.missingSecrets.append(key);
+                } else if (!out.failure) {
+                    out.failure = result;
+                }
+            }
+            done(out);
+        });
 }
 
 template <typename Result, typename Start>

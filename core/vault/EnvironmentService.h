@@ -9,10 +9,12 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace keyway {
 
+class ConnectionSettings;
 class HistoryStore;
 
 class ProfileRegistry;
@@ -52,6 +54,9 @@ struct CredentialBundle
     QMap<QString, QString> values;
     std::optional<SecretResult> failure; // the first keychain answer that was neither Ok nor Missing
     QStringList missingSecrets; // secret fields asked for that the keychain does not hold
+    // The environment's connection settings (CA file, client certificate and key, proxy and its
+    // password), for every request made with these credentials. Its error() says what cannot be used.
+    std::shared_ptr<const ConnectionSettings> connection;
 
     bool ok() const { return !failure.has_value(); }
 };
@@ -126,7 +131,8 @@ public:
 
     // The state of every field of the environment (all credential sets), by full key.
     void credentialStates(const QString& id, StatesDone done);
-    // The non-secret values of `credentialSet` (or all fields without sets) and the secrets `secretFields`.
+    // The non-secret values of `credentialSet` (or all fields without sets) and the secrets `secretFields`,
+    // and the environment's connection settings with the connection secrets they need.
     void readCredentials(const Environment& environment,
                          const QString& credentialSet,
                          const QStringList& secretFields,
@@ -158,7 +164,8 @@ private:
     using Mutation = std::function<bool(EnvironmentStore& store, QString* error)>;
     // Lock, re-read, change and save environments.json: the one path every change takes.
     EnvironmentChange modifyFile(const Mutation& mutation);
-    EnvironmentChange validate(const Environment& environment, bool isNew) const;
+    EnvironmentChange
+    validate(const Environment& environment, bool isNew, const QMap<QString, QString>& secrets = {}) const;
     void writeSecretsThen(const QString& environmentId,
                           const QMap<QString, QString>& secrets,
                           std::function<void(std::optional<SecretResult> failure)> next);

@@ -304,7 +304,9 @@ void ConformancePage::run()
         return;
     }
     const QPointer<ConformancePage> self(this);
-    m_loader([self, generation](const QMap<QString, QString>& values, const QString& error) {
+    m_loader([self, generation](const QMap<QString, QString>& values,
+                                const QString& error,
+                                const std::shared_ptr<const ConnectionSettings>& connection) {
         if (!self || generation != self->m_generation || !self->m_loading) {
             return; // cancelled or another environment meanwhile
         }
@@ -315,14 +317,16 @@ void ConformancePage::run()
             Q_EMIT self->finished(false);
             return;
         }
-        self->launch(values);
+        self->launch(values, connection);
     });
 }
 
-void ConformancePage::launch(const QMap<QString, QString>& credentials)
+void ConformancePage::launch(const QMap<QString, QString>& credentials,
+                             const std::shared_ptr<const ConnectionSettings>& connection)
 {
     m_loading = false;
     ConformanceRun::Options options;
+    options.flow.connection = connection;
     options.flow.baseUrl = m_baseUrl;
     options.flow.credentials = credentials;
     options.flow.credentialSet = m_profile->defaultCredentialSet();

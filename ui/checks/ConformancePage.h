@@ -71,7 +71,7 @@ Q_SIGNALS:
 
 private:
     void buildUi();
-    void launch(const QMap<QString, QString>& credentials);
+    void launch(const QMap<QString, QString>& credentials, const std::shared_ptr<const ConnectionSettings>& connection);
     void onEvent(const FlowEvent& event);
     void onWarning(const QString& text);
     void onCheck(const ConformanceRun::Check& check);

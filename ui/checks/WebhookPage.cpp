@@ -222,8 +222,8 @@ void WebhookPage::verify()
         return;
     }
     const QPointer<WebhookPage> self(this);
-    m_loader([self, generation, body, signature, key, label, rule](const QMap<QString, QString>& values,
-                                                                   const QString& error) {
+    m_loader([self, generation, body, signature, key, label, rule](
+                 const QMap<QString, QString>& values, const QString& error, const auto&) {
         if (!self || generation != self->m_generation) {
             return;
         }

@@ -387,7 +387,9 @@ void FlowWalkthrough::start(int onlyStep)
                                "(the prompt may be behind this window). Cancel stops waiting."));
         }
     });
-    m_loader([self, generation, onlyStep](const QMap<QString, QString>& values, const QString& error) {
+    m_loader([self, generation, onlyStep](const QMap<QString, QString>& values,
+                                          const QString& error,
+                                          const std::shared_ptr<const ConnectionSettings>& connection) {
         if (!self || self->m_generation != generation) {
             return; // cancelled or another environment meanwhile
         }
@@ -398,13 +400,16 @@ void FlowWalkthrough::start(int onlyStep)
             Q_EMIT self->finished(false);
             return;
         }
-        self->launch(values, onlyStep);
+        self->launch(values, connection, onlyStep);
     });
 }
 
-void FlowWalkthrough::launch(const QMap<QString, QString>& credentials, int onlyStep)
+void FlowWalkthrough::launch(const QMap<QString, QString>& credentials,
+                             const std::shared_ptr<const ConnectionSettings>& connection,
+                             int onlyStep)
 {
     FlowOptions options;
+    options.connection = connection;
     options.baseUrl = m_baseUrl;
     options.credentials = credentials;
     options.credentialSet = m_credentialSet;

@@ -32,8 +32,11 @@ class FlowWalkthrough : public QWidget
     Q_OBJECT
 public:
     // Delivers the environment's credential values (secret ones read from the keychain), or an
-    // error in plain words when they cannot be read (keychain locked, unavailable).
-    using CredentialsCallback = std::function<void(const QMap<QString, QString>& values, const QString& error)>;
+    // error in plain words when they cannot be read (keychain locked, unavailable), and the
+    // environment's connection settings (CA file, client certificate, proxy) for its requests.
+    using CredentialsCallback = std::function<void(const QMap<QString, QString>& values,
+                                                   const QString& error,
+                                                   const std::shared_ptr<const ConnectionSettings>& connection)>;
     using CredentialLoader = std::function<void(CredentialsCallback done)>;
 
     enum class StepState { Pending, Running, Succeeded, Failed, Cancelled };
@@ -102,7 +105,9 @@ private:
 
     void buildUi();
     void start(int onlyStep);
-    void launch(const QMap<QString, QString>& credentials, int onlyStep);
+    void launch(const QMap<QString, QString>& credentials,
+                const std::shared_ptr<const ConnectionSettings>& connection,
+                int onlyStep);
     void onEvent(const FlowEvent& event);
     void onFinished(const FlowResult& result);
     void setStepState(int index, StepState state);
