@@ -3,6 +3,11 @@
 #include "core/http/ConnectionSettings.h"
 #include "core/http/TlsDiagnosis.h"
 
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
 namespace keyway {
 
 namespace {
@@ -20,6 +25,53 @@ QString proxySource(const ProxyChoice& proxy)
 }
 
 } // namespace
+
+bool NetworkDiagnosis::tunnelMayHaveBeenRefused(const Input& input)
+{
+    return input.proxy.proxy.type() == QNetworkProxy::HttpProxy && input.target.scheme() == QLatin1String("https")
+        && (input.error == QNetworkReply::UnknownNetworkError || input.error == QNetworkReply::UnknownProxyError
+            || input.error == QNetworkReply::ProxyConnectionClosedError);
+}
+
+void NetworkDiagnosis::probeTunnel(const QNetworkProxy& proxy,
+                                   const QUrl& target,
+                                   QObject* context,
+                                   std::function<void(int status)> done)
+{
+    auto* socket = new QTcpSocket(context);
+    socket->setProxy(QNetworkProxy::NoProxy);
+    auto finished = std::make_shared<bool>(false);
+    auto finish = [socket, finished, done = std::move(done)](int status) {
+        if (*finished) {
+            return;
+        }
+        *finished = true;
+        socket->abort();
+        socket->deleteLater();
+        done(status);
+    };
+    const QByteArray authority = QStringLiteral("%1:%2").arg(target.host()).arg(target.port(443)).toUtf8();
+    QByteArray request = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+    if (!proxy.user().isEmpty()) {
+        // The same credentials Qt sent, to the same proxy.
+        const QByteArray pair = proxy.user().toUtf8() + ':' + proxy.password().toUtf8();
+        request += "Proxy-Authorization: Basic " + pair.toBase64() + "\r\n";
+    }
+    request += "\r\n";
+    QObject::connect(socket, &QTcpSocket::connected, socket, [socket, request] { socket->write(request); });
+    QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, finish] {
+        if (!socket->canReadLine()) {
+            return;
+        }
+        // "HTTP/1.1 407 Proxy Authentication Required"
+        const QList<QByteArray> parts = socket->readLine().simplified().split(' ');
+        finish(parts.size() >= 2 ? parts.at(1).toInt() : 0);
+    });
+    // -1: the proxy itself cannot be reached.
+    QObject::connect(socket, &QTcpSocket::errorOccurred, socket, [finish] { finish(-1); });
+    QTimer::singleShot(5000, socket, [finish] { finish(0); });
+    socket->connectToHost(proxy.hostName(), proxy.port());
+}
 
 QString NetworkDiagnosis::name(HttpResponse::Failure failure)
 {
@@ -85,7 +137,29 @@ void NetworkDiagnosis::classify(const Input& in, HttpResponse* response)
         response->errorText = TlsDiagnosis::describeErrors(where, in.sslErrors, in.chain, in.settings);
         return;
     }
-    switch (in.error) {
+    // Some proxies (tinyproxy) answer wrong credentials with 401 instead of 407.
+    const bool tunnelNeedsCredentials = in.tunnelStatus == 407 || in.tunnelStatus == 401;
+    if (in.tunnelStatus == -1) {
+        response->failure = F::ProxyRefused;
+        response->errorText = tr("The proxy %1 (from %2) could not be reached: %3. Check the proxy address, or set "
+                                 "proxy to none for this environment if it needs no proxy.")
+                                  .arg(proxy, proxySource(in.proxy), in.errorString);
+        return;
+    }
+    if (in.tunnelStatus >= 400 && !tunnelNeedsCredentials) {
+        response->failure = F::ProxyRefused;
+        response->errorText = tr("The proxy %1 (from %2) refused the tunnel to %3 with HTTP %4. Ask its operator to "
+                                 "allow that host and port, or set proxy to none for this environment if it needs no "
+                                 "proxy.")
+                                  .arg(proxy, proxySource(in.proxy), where)
+                                  .arg(in.tunnelStatus);
+        return;
+    }
+    const bool proxyError = in.error == QNetworkReply::ProxyAuthenticationRequiredError
+        || in.error == QNetworkReply::UnknownProxyError || in.error == QNetworkReply::ProxyConnectionClosedError
+        || in.error == QNetworkReply::ProxyConnectionRefusedError;
+    const bool proxyAuth = (proxyError && in.proxyAskedForCredentials) || tunnelNeedsCredentials;
+    switch (proxyAuth ? QNetworkReply::ProxyAuthenticationRequiredError : in.error) {
     case QNetworkReply::HostNotFoundError:
         response->failure = F::Dns;
         response->errorText = tr("the host name %1 could not be resolved (DNS)").arg(in.target.host());
@@ -114,6 +188,7 @@ void NetworkDiagnosis::classify(const Input& in, HttpResponse* response)
     }
     case QNetworkReply::ProxyConnectionRefusedError:
     case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::UnknownProxyError:
     case QNetworkReply::ProxyConnectionClosedError:
     case QNetworkReply::ProxyTimeoutError:
         response->failure = F::ProxyRefused;

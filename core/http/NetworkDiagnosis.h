@@ -7,6 +7,8 @@
 #include <QNetworkReply>
 #include <QSslError>
 
+#include <functional>
+
 namespace keyway {
 
 class ConnectionSettings;
@@ -27,7 +29,18 @@ public:
         const ConnectionSettings* settings = nullptr;
         QList<QSslError> sslErrors;
         QList<QSslCertificate> chain;
+        bool proxyAskedForCredentials = false; // the proxy answered 407 on this connection
+        int tunnelStatus = 0; // the proxy's answer to a CONNECT of our own (probeTunnel), 0 unknown, -1 unreachable
     };
+
+    // True when an HTTPS request through an HTTP proxy failed in a way Qt does not explain (a refused
+    // CONNECT looks like a broken proxy).
+    static bool tunnelMayHaveBeenRefused(const Input& input);
+    // Asks `proxy` for a tunnel to the target as Qt would (with the proxy's credentials, if any) and
+    // calls `done` with the status it answers (407, 403, 200...), 0 when it does not answer in 5 s, -1 when
+    // the proxy cannot be reached at all.
+    static void
+    probeTunnel(const QNetworkProxy& proxy, const QUrl& target, QObject* context, std::function<void(int status)> done);
 
     // Fills response.failure and response.errorText.
     static void classify(const Input& input, HttpResponse* response);

@@ -5,6 +5,7 @@
 #include "core/util/Logging.h"
 #include "core/util/Preferences.h"
 
+#include <QAuthenticator>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QLocale>
@@ -70,6 +71,8 @@ qint64 declaredLength(const HttpResponse& response)
     return ok ? value : -1;
 }
 
+constexpr const char* proxyAskedProperty = "keywayProxyAskedForCredentials";
+
 struct ExecutorHolder
 {
     QPointer<RequestExecutor> executor;
@@ -125,6 +128,12 @@ QNetworkAccessManager* RequestExecutor::manager(const QString& key, const QNetwo
         // Always explicit (NoProxy included): the proxy was chosen by ProxyResolver, never by Qt's own
         // application-wide or system settings.
         manager->setProxy(proxy);
+        // Qt gives a refused CONNECT the same error as a broken proxy; this tells the two apart. The
+        // credentials are never filled in here: they were in the proxy already, so a second ask means wrong.
+        connect(manager,
+                &QNetworkAccessManager::proxyAuthenticationRequired,
+                manager,
+                [manager](const QNetworkProxy&, QAuthenticator*) { manager->setProperty(proxyAskedProperty, true); });
     }
     return manager;
 }
@@ -233,6 +242,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
          state,
          connection,
          proxy,
+         nam = QPointer<QNetworkAccessManager>(nam),
          request = std::move(request),
          done = std::move(done),
          redirectsLeft,
@@ -247,7 +257,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
             }
             response.body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after abort()
             response.elapsedMs = monotonicMs() - startedMs;
-            const auto diagnose = [&] {
+            const auto makeInput = [&] {
                 NetworkDiagnosis::Input input;
                 input.target = request.url;
                 input.error = reply->error();
@@ -256,7 +266,12 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
                 input.settings = connection.get();
                 input.sslErrors = state->sslErrors;
                 input.chain = state->chain;
-                NetworkDiagnosis::classify(input, &response);
+                input.proxyAskedForCredentials = nam && nam->property(proxyAskedProperty).toBool();
+                qCDebug(lcHttp) << "no reply, network error" << reply->error();
+                return input;
+            };
+            const auto diagnose = [&] {
+                NetworkDiagnosis::classify(makeInput(), &response);
                 response.peerChain = state->chain;
             };
             if (state->error == HttpResponse::Error::Tls) {
@@ -289,12 +304,26 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
                     : reply->error() == QNetworkReply::SslHandshakeFailedError ? HttpResponse::Error::Tls
                                                                                : HttpResponse::Error::Network;
                 response.status = 0;
+                if (NetworkDiagnosis::tunnelMayHaveBeenRefused(makeInput())) {
+                    // Qt reports a tunnel the proxy refused (407, 403) like a broken proxy: ask it what it said.
+                    NetworkDiagnosis::probeTunnel(
+                        proxy.proxy,
+                        request.url,
+                        this,
+                        [input = makeInput(), response, done = std::move(done)](int status) mutable {
+                            input.tunnelStatus = status;
+                            NetworkDiagnosis::classify(input, &response);
+                            done(response);
+                        });
+                    return;
+                }
                 diagnose();
             } else if (reply->error() != QNetworkReply::NoError && isTransportError(reply->error())) {
                 response.error = HttpResponse::Error::Network;
-                response.errorText = tr("the connection broke after %1 bytes of the reply (%2); the reply is incomplete")
-                                         .arg(response.body.size())
-                                         .arg(reply->errorString());
+                response.errorText
+                    = tr("the connection broke after %1 bytes of the reply (%2); the reply is incomplete")
+                          .arg(response.body.size())
+                          .arg(reply->errorString());
             } else if (const qint64 declared = request.method == "HEAD" ? -1 : declaredLength(response);
                        declared >= 0 && response.body.size() < declared) {
                 // Qt can report a connection reset after the headers as a complete reply: the length the
