@@ -149,12 +149,31 @@ private:
     // A key and a certificate signed by the private CA (`san` empty: a client certificate).
     bool issue(const QString& name, const QString& subject, const QString& san)
     {
-        if (!openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj",
+        if (!openssl({"req",
+                      "-newkey",
+                      "rsa:2048",
+                      "-nodes",
+                      "-keyout",
+                      name + ".key",
+                      "-out",
+                      name + ".csr",
+                      "-subj",
                       subject})) {
             return false;
         }
-        QStringList sign {"x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                          "-CAcreateserial", "-out", name + ".pem", "-days", "30"};
+        QStringList sign {"x509",
+                          "-req",
+                          "-in",
+                          name + ".csr",
+                          "-CA",
+                          "ca.pem",
+                          "-CAkey",
+                          "ca.key",
+                          "-CAcreateserial",
+                          "-out",
+                          name + ".pem",
+                          "-days",
+                          "30"};
         if (!san.isEmpty()) {
             QFile ext(m_pki + QLatin1Char('/') + name + QStringLiteral(".ext"));
             if (!ext.open(QIODevice::WriteOnly)) {
@@ -197,8 +216,17 @@ private:
     // An environment of the seismic sandbox provider behind `baseUrl`, with `extra` arguments.
     CliRun addSeismic(const QString& name, const QString& baseUrl, const QStringList& extra = {})
     {
-        return run(QStringList {"env", "add", name, "--provider", "seismic", "--base-url", baseUrl, "--set",
-                                "clientId=" + m_clientId, "--secret", "clientSecret"}
+        return run(QStringList {"env",
+                                "add",
+                                name,
+                                "--provider",
+                                "seismic",
+                                "--base-url",
+                                baseUrl,
+                                "--set",
+                                "clientId=" + m_clientId,
+                                "--secret",
+                                "clientSecret"}
                        + extra,
                    m_clientSecret.toUtf8() + '\n');
     }
@@ -222,10 +250,23 @@ private Q_SLOTS:
         // The private CA, a server certificate for localhost, one for another name, and the client's.
         m_pki = path(QStringLiteral("pki"));
         QVERIFY(QDir().mkpath(m_pki));
-        QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days",
-                         "30", "-subj", "/CN=Partner Test CA"}));
-        QVERIFY(issue(QStringLiteral("server"), QStringLiteral("/CN=localhost"), QStringLiteral("DNS:localhost,IP:127.0.0.1")));
-        QVERIFY(issue(QStringLiteral("other"), QStringLiteral("/CN=partner.example"), QStringLiteral("DNS:partner.example")));
+        QVERIFY(openssl({"req",
+                         "-x509",
+                         "-newkey",
+                         "rsa:2048",
+                         "-nodes",
+                         "-keyout",
+                         "ca.key",
+                         "-out",
+                         "ca.pem",
+                         "-days",
+                         "30",
+                         "-subj",
+                         "/CN=Partner Test CA"}));
+        QVERIFY(issue(
+            QStringLiteral("server"), QStringLiteral("/CN=localhost"), QStringLiteral("DNS:localhost,IP:127.0.0.1")));
+        QVERIFY(issue(
+            QStringLiteral("other"), QStringLiteral("/CN=partner.example"), QStringLiteral("DNS:partner.example")));
         QVERIFY(issue(QStringLiteral("client"), QStringLiteral("/CN=keyway-client"), QString()));
         QByteArray fingerprint;
         QVERIFY(openssl({"x509", "-in", "server.pem", "-noout", "-fingerprint", "-sha256"}, &fingerprint));
@@ -241,9 +282,9 @@ private Q_SLOTS:
         m_mismatchPort = freePort();
         const QString nginxRoot = path(QStringLiteral("nginx"));
         QVERIFY(QDir().mkpath(nginxRoot + QStringLiteral("/logs")));
-        const QString server = QStringLiteral(
-                                   "  server { listen 127.0.0.1:%1 ssl; ssl_certificate %2/%3.pem; "
-                                   "ssl_certificate_key %2/%3.key; location / { proxy_pass http://127.0.0.1:%4; } }\n");
+        const QString server
+            = QStringLiteral("  server { listen 127.0.0.1:%1 ssl; ssl_certificate %2/%3.pem; "
+                             "ssl_certificate_key %2/%3.key; location / { proxy_pass http://127.0.0.1:%4; } }\n");
         writeFile(nginxRoot + QStringLiteral("/nginx.conf"),
                   QStringLiteral("daemon off;\nmaster_process off;\npid %1/nginx.pid;\nerror_log stderr warn;\n"
                                  "events { worker_connections 64; }\n"
@@ -253,7 +294,8 @@ private Q_SLOTS:
                           .arg(nginxRoot)
                           .toUtf8()
                       + server.arg(m_privateCaPort).arg(m_pki, QStringLiteral("server")).arg(sandboxPort).toUtf8()
-                      + server.arg(m_mismatchPort).arg(m_pki, QStringLiteral("other")).arg(sandboxPort).toUtf8() + "}\n");
+                      + server.arg(m_mismatchPort).arg(m_pki, QStringLiteral("other")).arg(sandboxPort).toUtf8()
+                      + "}\n");
         QVERIFY(start(tool(QStringLiteral("nginx")),
                       {"-e", "stderr", "-p", nginxRoot, "-c", nginxRoot + "/nginx.conf"},
                       nginxRoot,
@@ -270,9 +312,20 @@ private Q_SLOTS:
                       + QByteArray::number(token.size()) + "\r\nConnection: close\r\n\r\n" + token);
         m_mutualTlsPort = freePort();
         QVERIFY(start(QStringLiteral("openssl"),
-                      {"s_server", "-quiet", "-accept", QStringLiteral("127.0.0.1:%1").arg(m_mutualTlsPort), "-cert",
-                       m_pki + "/server.pem", "-key", m_pki + "/server.key", "-CAfile", m_pki + "/ca.pem", "-Verify",
-                       "1", "-verify_return_error", "-HTTP"},
+                      {"s_server",
+                       "-quiet",
+                       "-accept",
+                       QStringLiteral("127.0.0.1:%1").arg(m_mutualTlsPort),
+                       "-cert",
+                       m_pki + "/server.pem",
+                       "-key",
+                       m_pki + "/server.key",
+                       "-CAfile",
+                       m_pki + "/ca.pem",
+                       "-Verify",
+                       "1",
+                       "-verify_return_error",
+                       "-HTTP"},
                       www,
                       m_mutualTlsPort));
         const QString providers = path(QStringLiteral("config/keyway/providers"));
@@ -353,12 +406,13 @@ private Q_SLOTS:
 
         const CliRun before = run({"check", "private-ca"});
         QVERIFY2(before.exitCode == 5, qPrintable(describe(before)));
-        for (const QString& part : QStringList {QStringLiteral("TLS handshake with localhost:%1 failed").arg(m_privateCaPort),
-                                    QStringLiteral("certificate signed by an unknown authority"),
-                                    QStringLiteral("subject localhost"),
-                                    QStringLiteral("issuer Partner Test CA"),
-                                    QString(QStringLiteral("SHA-256 ") + m_serverFingerprint),
-                                    QStringLiteral("set tls.ca_file")}) {
+        for (const QString& part :
+             QStringList {QStringLiteral("TLS handshake with localhost:%1 failed").arg(m_privateCaPort),
+                          QStringLiteral("certificate signed by an unknown authority"),
+                          QStringLiteral("subject localhost"),
+                          QStringLiteral("issuer Partner Test CA"),
+                          QString(QStringLiteral("SHA-256 ") + m_serverFingerprint),
+                          QStringLiteral("set tls.ca_file")}) {
             QVERIFY2(before.err.contains(part), qPrintable(part + QStringLiteral(" not in:\n") + before.err));
         }
         const CliRun json = run({"check", "private-ca", "--json"});
@@ -374,10 +428,12 @@ private Q_SLOTS:
     void nameMismatchNamesTheCertificatesNames()
     {
         const QString base = QStringLiteral("https://localhost:%1/seismic").arg(m_mismatchPort);
-        QCOMPARE(addSeismic(QStringLiteral("mismatch"), base, {"--set", "tls.ca_file=" + m_pki + "/ca.pem"}).exitCode, 0);
+        QCOMPARE(addSeismic(QStringLiteral("mismatch"), base, {"--set", "tls.ca_file=" + m_pki + "/ca.pem"}).exitCode,
+                 0);
         const CliRun r = run({"check", "mismatch"});
         QVERIFY2(r.exitCode == 5, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("name mismatch: the certificate is for partner.example")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("name mismatch: the certificate is for partner.example")),
+                 qPrintable(r.err));
     }
 
     void badConnectionValuesAreRefused()
@@ -387,7 +443,11 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("cannot read")), qPrintable(r.err));
         // A password inside the proxy address would land in environments.json: refused, never echoed.
-        r = run({"env", "set", "bad-values", "--set", "proxy=http://keyway:" + QString::fromLatin1(proxyPassword) + "@h:3128"});
+        r = run({"env",
+                 "set",
+                 "bad-values",
+                 "--set",
+                 "proxy=http://keyway:" + QString::fromLatin1(proxyPassword) + "@h:3128"});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("proxy_password")), qPrintable(r.err));
         writeFile(path(QStringLiteral("garbage.key")), "not a key\n");
@@ -399,8 +459,17 @@ private Q_SLOTS:
     void clientCertificateFailsUntilCertificateAndKeyAreSet()
     {
         const QString base = QStringLiteral("https://localhost:%1").arg(m_mutualTlsPort);
-        CliRun r = run({"env", "add", "mtls", "--provider", "partner-gateway", "--base-url", base, "--set",
-                        "tls.ca_file=" + m_pki + "/ca.pem", "--secret", "api_key"},
+        CliRun r = run({"env",
+                        "add",
+                        "mtls",
+                        "--provider",
+                        "partner-gateway",
+                        "--base-url",
+                        base,
+                        "--set",
+                        "tls.ca_file=" + m_pki + "/ca.pem",
+                        "--secret",
+                        "api_key"},
                        "canary-gateway-key\n");
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
 
@@ -411,9 +480,25 @@ private Q_SLOTS:
                  qPrintable(r.err));
 
         // A certificate the partner did not issue: refused, and said so.
-        QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "stranger.key", "-out",
-                         "stranger.pem", "-days", "3", "-subj", "/CN=stranger"}));
-        r = run({"env", "set", "mtls", "--set", "tls.client_cert=" + m_pki + "/stranger.pem", "--secret-file",
+        QVERIFY(openssl({"req",
+                         "-x509",
+                         "-newkey",
+                         "rsa:2048",
+                         "-nodes",
+                         "-keyout",
+                         "stranger.key",
+                         "-out",
+                         "stranger.pem",
+                         "-days",
+                         "3",
+                         "-subj",
+                         "/CN=stranger"}));
+        r = run({"env",
+                 "set",
+                 "mtls",
+                 "--set",
+                 "tls.client_cert=" + m_pki + "/stranger.pem",
+                 "--secret-file",
                  "tls.client_key=" + m_pki + "/stranger.key"});
         QCOMPARE(r.exitCode, 0);
         r = run({"check", "mtls"});
@@ -423,7 +508,12 @@ private Q_SLOTS:
         // The key goes in through standard input (--secret-file -) and lives in the keychain only.
         QFile key(m_pki + QStringLiteral("/client.key"));
         QVERIFY(key.open(QIODevice::ReadOnly));
-        r = run({"env", "set", "mtls", "--set", "tls.client_cert=" + m_pki + "/client.pem", "--secret-file",
+        r = run({"env",
+                 "set",
+                 "mtls",
+                 "--set",
+                 "tls.client_cert=" + m_pki + "/client.pem",
+                 "--secret-file",
                  "tls.client_key=-"},
                 key.readAll());
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
@@ -453,7 +543,9 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 5, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(QStringLiteral("refused the user name or password")), qPrintable(r.err));
 
-        QCOMPARE(run({"env", "set", "via-proxy", "--secret", "proxy_password"}, QByteArray(proxyPassword) + '\n').exitCode, 0);
+        QCOMPARE(
+            run({"env", "set", "via-proxy", "--secret", "proxy_password"}, QByteArray(proxyPassword) + '\n').exitCode,
+            0);
         r = run({"check", "via-proxy"});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
 
@@ -476,15 +568,17 @@ private Q_SLOTS:
                  0);
         const CliRun r = run({"check", "dead-proxy"});
         QVERIFY2(r.exitCode == 5, qPrintable(describe(r)));
-        QVERIFY2(r.err.contains(QStringLiteral("The proxy %1 (from the environment's proxy setting) could not be reached")
-                                    .arg(proxy)),
-                 qPrintable(r.err));
+        QVERIFY2(
+            r.err.contains(
+                QStringLiteral("The proxy %1 (from the environment's proxy setting) could not be reached").arg(proxy)),
+            qPrintable(r.err));
     }
 
     void proxyVariablesAsCurlHonoursThem()
     {
         const QString base = QStringLiteral("https://localhost:%1/seismic").arg(m_privateCaPort);
-        QCOMPARE(addSeismic(QStringLiteral("variables"), base, {"--set", "tls.ca_file=" + m_pki + "/ca.pem"}).exitCode, 0);
+        QCOMPARE(addSeismic(QStringLiteral("variables"), base, {"--set", "tls.ca_file=" + m_pki + "/ca.pem"}).exitCode,
+                 0);
         const QString open = QStringLiteral("http://127.0.0.1:%1").arg(m_openProxyPort);
         const QString dead = QStringLiteral("http://127.0.0.1:%1").arg(m_deadPort);
 
@@ -517,7 +611,8 @@ private Q_SLOTS:
 
     void unreachableHostsSayWhichFailure()
     {
-        QCOMPARE(addSeismic(QStringLiteral("no-dns"), QStringLiteral("https://keyway-test.invalid/seismic")).exitCode, 0);
+        QCOMPARE(addSeismic(QStringLiteral("no-dns"), QStringLiteral("https://keyway-test.invalid/seismic")).exitCode,
+                 0);
         CliRun r = run({"check", "no-dns"});
         QVERIFY2(r.exitCode == 5, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(QStringLiteral("could not be resolved (DNS)")), qPrintable(r.err));
