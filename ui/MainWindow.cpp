@@ -1,5 +1,6 @@
 #include "ui/MainWindow.h"
 
+#include "core/http/ConnectionSettings.h"
 #include "core/sandbox/SandboxServer.h"
 #include "core/session/SessionRegistry.h"
 #include "core/util/Clock.h"
@@ -7,6 +8,7 @@
 #include "ui/app/AppMenus.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/checks/WebhookPage.h"
+#include "ui/common/FileDialog.h"
 #include "ui/common/MessageBox.h"
 #include "ui/common/UiLogging.h"
 #include "ui/composer/RequestComposer.h"
@@ -98,6 +100,7 @@ void MainWindow::buildUi()
         m_runningEnvironmentId = currentEnvironmentId();
         m_runningCredentialSet = currentCredentialSet();
     });
+    connect(m_walkthrough, &FlowWalkthrough::caFileRequested, this, &MainWindow::useCaFileForCurrentEnvironment);
     connect(m_walkthrough, &FlowWalkthrough::finished, this, [this](bool ok) {
         if (ok) {
             m_sessions->adopt(m_runningEnvironmentId, m_runningCredentialSet, m_walkthrough->capturedValues());
@@ -468,6 +471,34 @@ void MainWindow::selectEnvironment(const QString& environmentId)
 {
     m_list->selectEnvironment(environmentId);
     m_list->view()->setFocus(Qt::OtherFocusReason);
+}
+
+void MainWindow::useCaFileForCurrentEnvironment()
+{
+    const Environment* current = currentEnvironment();
+    if (!current) {
+        return;
+    }
+    const QString path = FileDialog::getOpenFileName(this,
+                                                     tr("CA certificates %1 trusts (PEM)").arg(current->name),
+                                                     tr("PEM files (*.pem *.crt *.cer);;All files (*)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    Environment updated = *current;
+    updated.values.insert(ConnectionSettings::caFileKey(), path);
+    const QPointer<MainWindow> self(this);
+    m_service->update(updated, {}, {}, [self, name = current->name, path](const EnvironmentChange& change) {
+        if (!self) {
+            return;
+        }
+        if (change.ok()) {
+            self->reloadEnvironments();
+        }
+        self->statusBar()->showMessage(
+            change.ok() ? tr("%1 now trusts the CA certificates in %2 as well. Run the flow again.").arg(name, path)
+                        : change.error);
+    });
 }
 
 const Environment* MainWindow::currentEnvironment() const

@@ -107,6 +107,8 @@ private:
     void saveCredentials();
     void updateActions();
     const Environment* currentEnvironment() const;
+    // After a failed TLS handshake: pick a CA file and keep it as the environment's tls.ca_file.
+    void useCaFileForCurrentEnvironment();
     void openDialog(int mode);
 
     ProfileRegistry m_profiles;

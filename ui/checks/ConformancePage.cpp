@@ -300,7 +300,7 @@ void ConformancePage::run()
     setStatus(tr("Reading the credentials…"));
     Q_EMIT runStarted();
     if (!m_loader) {
-        launch({});
+        launch({}, nullptr);
         return;
     }
     const QPointer<ConformancePage> self(this);

@@ -5,8 +5,10 @@
 #include "core/history/HistoryStore.h"
 #include "core/http/CurlExport.h"
 #include "core/http/Idempotency.h"
+#include "core/http/NetworkDiagnosis.h"
 #include "core/http/Redactor.h"
 #include "core/http/RequestExecutor.h"
+#include "core/http/TlsDiagnosis.h"
 #include "core/session/Session.h"
 #include "ui/common/Clipboard.h"
 #include "ui/common/MessageBox.h"
@@ -601,6 +603,14 @@ void RequestComposer::onResult(const ApiResult& result)
 {
     setSending(false);
     m_signInWait->finish();
+    // Unreachable (DNS, refused, TLS, proxy, timeout) is its own state, whether the call or the token failed.
+    const bool tokenUnreachable
+        = result.outcome == ApiResult::Outcome::AuthFailed && result.auth.outcome == FlowResult::Outcome::Network;
+    const bool unreachable = result.outcome == ApiResult::Outcome::Network || tokenUnreachable;
+    const HttpResponse::Failure failure = tokenUnreachable ? result.auth.failure : result.response.failure;
+    const QList<QSslCertificate> chain = tokenUnreachable ? result.auth.peerChain : result.response.peerChain;
+    const QString oneLine
+        = unreachable ? NetworkDiagnosis::title(failure) + QStringLiteral(" — ") + result.oneLine() : result.oneLine();
     const Redactor* redactor = m_session ? &m_session->redactor() : nullptr;
     if (m_inspector) {
         ReplyView view;
@@ -628,12 +638,19 @@ void RequestComposer::onResult(const ApiResult& result)
             view.success = m_profile->apiSuccess;
         }
         if (!result.ok()) {
-            view.hint = result.oneLine();
+            view.hint = oneLine;
+        }
+        if (unreachable && !chain.isEmpty()) {
+            QString text = tr("Certificate chain the server presented:");
+            for (int i = 0; i < chain.size(); ++i) {
+                text += QStringLiteral("\n%1. ").arg(i + 1) + TlsDiagnosis::summary(chain.at(i));
+            }
+            view.body = text.toUtf8();
         }
         m_inspector->showReply(view);
     }
-    QString status = result.ok() ? tr("HTTP %1 in %2 ms").arg(result.response.status).arg(result.response.elapsedMs)
-                                 : result.oneLine();
+    QString status
+        = result.ok() ? tr("HTTP %1 in %2 ms").arg(result.response.status).arg(result.response.elapsedMs) : oneLine;
     // A renewal is part of what happened: the user would otherwise never learn the old token was refused.
     if (m_tokenRefused && m_tokenFetched) {
         status += QStringLiteral(" · ")

@@ -1,11 +1,18 @@
 #include "ui/credentials/CredentialEditor.h"
 
+#include "core/http/ConnectionSettings.h"
+#include "core/util/AppPaths.h"
 #include "core/vault/SecretBatch.h"
 #include "ui/common/Clipboard.h"
+#include "ui/common/FileDialog.h"
+#include "ui/common/PasswordPrompt.h"
 #include "ui/common/UiLogging.h"
 
 #include <QAction>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QFrame>
 #include <QGroupBox>
@@ -13,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -100,10 +108,16 @@ void CredentialEditor::buildForm()
             groups.append({set.label.isEmpty() ? set.id : set.label, m_profile->fieldsOfSet(set.id)});
         }
     }
+    // Every provider's environments also say how they reach their servers (CA file, client certificate,
+    // proxy); the keys and their rules come from ConnectionSettings, the same as for keyway-cli env set.
+    groups.append({tr("Connection"), ConnectionSettings::fields()});
     for (const auto& group : groups) {
         QWidget* container = m_form;
         if (!group.first.isEmpty()) {
             container = new QGroupBox(group.first, m_form);
+            if (ConnectionSettings::isKey(group.second.value(0).key)) {
+                container->setObjectName(QStringLiteral("connectionGroup"));
+            }
         }
         auto* form = new QFormLayout;
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -127,6 +141,15 @@ void CredentialEditor::buildForm()
             labelWidget->setBuddy(editor);
             labelWidget->setToolTip(field.description);
             form->addRow(labelWidget, editor);
+        }
+        if (container->objectName() == QLatin1String("connectionGroup")) {
+            auto* importBundle = new QPushButton(tr("Import PKCS#12 (.p12, .pfx)…"), container);
+            importBundle->setObjectName(QStringLiteral("importPkcs12Button"));
+            importBundle->setToolTip(tr("Takes the client certificate and its key from a PKCS#12 file: the certificate "
+                                        "is kept as a file in Keyway's configuration directory, the key in the "
+                                        "keychain."));
+            connect(importBundle, &QPushButton::clicked, this, &CredentialEditor::importPkcs12);
+            form->addRow(QString(), importBundle);
         }
     }
     m_formHost->addWidget(m_form);
@@ -160,6 +183,41 @@ QWidget* CredentialEditor::makeEditor(FieldEditor& entry)
     }
     connect(edit, &QLineEdit::textEdited, this, &CredentialEditor::edited);
     entry.editor = edit;
+    if (field.key == ConnectionSettings::caFileKey() || field.key == ConnectionSettings::clientCertKey()
+        || field.key == ConnectionSettings::clientKeyKey()) {
+        // A file picker beside the path (for the key: its content goes to the keychain, the file is not kept).
+        QAction* browse = edit->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), QLineEdit::TrailingPosition);
+        browse->setObjectName(QStringLiteral("browse_") + field.key);
+        browse->setToolTip(field.secret ? tr("Read the private key from a PEM file") : tr("Choose a PEM file"));
+        connect(browse, &QAction::triggered, this, [this, edit, key = field.key, secret = field.secret] {
+            const QString path
+                = FileDialog::getOpenFileName(this,
+                                              secret ? tr("Private key (PEM)") : tr("Certificate file (PEM)"),
+                                              tr("PEM files (*.pem *.crt *.key *.cer);;All files (*)"));
+            if (path.isEmpty()) {
+                return;
+            }
+            if (!secret) {
+                edit->setText(path);
+                Q_EMIT edited();
+                return;
+            }
+            QFile file(path);
+            if (!file.open(QIODevice::ReadOnly)) {
+                showStatus(tr("Cannot read %1: %2").arg(path, file.errorString()), true);
+                return;
+            }
+            const QByteArray pem = file.readAll();
+            const QString problem = ConnectionSettings::checkClientKey(pem);
+            if (!problem.isEmpty()) {
+                showStatus(tr("%1: %2").arg(path, problem), true);
+                return;
+            }
+            hideStatus();
+            edit->setText(QString::fromUtf8(pem));
+            Q_EMIT edited();
+        });
+    }
     if (field.secret) {
         edit->setEchoMode(QLineEdit::Password);
         // No completion, no drag: a secret should leave only through the explicit copy action.
@@ -395,6 +453,48 @@ void CredentialEditor::save(const Environment& target, bool isNew)
     } else {
         m_environments->update(environment, writes, removals, finish);
     }
+}
+
+void CredentialEditor::importPkcs12()
+{
+    const QString path = FileDialog::getOpenFileName(
+        this, tr("Client certificate bundle (PKCS#12)"), tr("PKCS#12 files (*.p12 *.pfx);;All files (*)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        showStatus(tr("Cannot read %1: %2").arg(path, file.errorString()), true);
+        return;
+    }
+    const QByteArray bundle = file.readAll();
+    bool ok = false;
+    const QString password = PasswordPrompt::ask(
+        this, tr("PKCS#12 password"), tr("The password of %1 (empty if it has none):").arg(path), &ok);
+    if (!ok) {
+        return;
+    }
+    QByteArray certificatePem;
+    QByteArray keyPem;
+    QString error;
+    if (!ConnectionSettings::splitPkcs12(bundle, password, &certificatePem, &keyPem, &error)) {
+        showStatus(tr("%1: %2.").arg(path, error), true);
+        return;
+    }
+    // The certificate is public: a file in the configuration directory; the key goes to the keychain on Save.
+    const QString directory = AppPaths::configDirectory() + QStringLiteral("/certificates");
+    AppPaths::makePrivateDirectory(directory);
+    const QString target = directory + QLatin1Char('/') + QFileInfo(path).completeBaseName() + QStringLiteral(".pem");
+    QSaveFile out(target);
+    if (!out.open(QIODevice::WriteOnly) || out.write(certificatePem) != certificatePem.size() || !out.commit()) {
+        showStatus(tr("Cannot write %1: %2").arg(target, out.errorString()), true);
+        return;
+    }
+    setValues({{ConnectionSettings::clientCertKey(), target},
+               {ConnectionSettings::clientKeyKey(), QString::fromUtf8(keyPem)}});
+    showStatus(tr("Imported: the certificate is kept as %1; the key goes to the keychain when you save.").arg(target),
+               false);
+    Q_EMIT edited();
 }
 
 void CredentialEditor::setSaveButtonVisible(bool visible)

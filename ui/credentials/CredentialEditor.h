@@ -27,8 +27,13 @@ namespace keyway::ui {
 // nothing typed is lost: the form stays as it is and the error is shown with a Retry button. A failed read never makes
 // a later save delete or overwrite the stored secret.
 //
+// Below the profile's fields, a "Connection" group holds the connection keys every environment has
+// (ConnectionSettings: CA file, client certificate, private key, proxy, proxy password), with file pickers
+// and a PKCS#12 import.
+//
 // Object names: field_<key> (the editor of a field), reveal_<key> / copy_<key> (actions of secret
-// fields), credentialStatus, retryButton, saveButton.
+// fields), browse_<key> (file pickers), connectionGroup, importPkcs12Button, credentialStatus,
+// retryButton, saveButton.
 class CredentialEditor : public QWidget
 {
     Q_OBJECT
@@ -76,6 +81,7 @@ private:
     };
 
     void buildForm();
+    void importPkcs12();
     QWidget* makeEditor(FieldEditor& entry);
     void readSecrets();
     void showStatus(const QString& text, bool isError, std::function<void()> retry = {});

@@ -1,8 +1,11 @@
 #include "ui/flow/FlowWalkthrough.h"
+
 #include "ui/timeline/DurationFormat.h"
 
 #include "core/http/HttpMessage.h"
+#include "core/http/NetworkDiagnosis.h"
 #include "core/http/Redactor.h"
+#include "core/http/TlsDiagnosis.h"
 #include "core/json/JsonText.h"
 #include "core/util/Clock.h"
 #include "ui/common/NoticeBanner.h"
@@ -146,6 +149,9 @@ void FlowWalkthrough::buildUi()
         = new NoticeBanner(NoticeBanner::Kind::Warning, QStringLiteral("hintFrame"), QStringLiteral("hintLabel"), this);
     m_hintFrame = hint;
     m_hintLabel = hint->label();
+    m_caFileButton = hint->addButton(tr("Use a CA file for this environment…"), QStringLiteral("useCaFileButton"));
+    m_caFileButton->hide();
+    connect(m_caFileButton, &QPushButton::clicked, this, &FlowWalkthrough::caFileRequested);
 
     m_stepTitle = new QLabel(this);
     m_stepTitle->setObjectName(QStringLiteral("stepTitle"));
@@ -544,6 +550,19 @@ void FlowWalkthrough::onFinished(const FlowResult& result)
         if (view.detail.isEmpty()) {
             view.detail = result.detail;
         }
+        if (result.outcome == FlowResult::Outcome::Network) {
+            // Unreachable is its own state: nothing was refused, the server was never reached.
+            view.unreachable = NetworkDiagnosis::title(result.failure);
+            view.tlsFailed = result.failure == HttpResponse::Failure::Tls;
+            QString reply = tr("No reply: %1.").arg(view.unreachable);
+            if (!result.peerChain.isEmpty()) {
+                reply += QLatin1String("\n\n") + tr("Certificate chain the server presented:");
+                for (int i = 0; i < result.peerChain.size(); ++i) {
+                    reply += QStringLiteral("\n%1. ").arg(i + 1) + TlsDiagnosis::summary(result.peerChain.at(i));
+                }
+            }
+            view.reply = reply;
+        }
         setStepState(failedIndex, StepState::Failed);
         m_stepList->setCurrentRow(failedIndex);
         m_nextStep = failedIndex;
@@ -560,7 +579,9 @@ void FlowWalkthrough::onFinished(const FlowResult& result)
             setStatus(tr("Done."));
         }
     } else {
-        setStatus(tr("Step %1 failed: %2").arg(failedIndex + 1).arg(result.detail));
+        const QString& unreachable = m_steps.at(failedIndex).unreachable;
+        setStatus(unreachable.isEmpty() ? tr("Step %1 failed: %2").arg(failedIndex + 1).arg(result.detail)
+                                        : tr("Step %1 — %2: %3").arg(failedIndex + 1).arg(unreachable, result.detail));
     }
     refreshDetails();
     updateControls();
@@ -660,13 +681,20 @@ void FlowWalkthrough::refreshDetails()
     m_requestView->setPlainText(show ? reveal(view.request) : view.request);
     m_replyView->setPlainText(show ? reveal(view.reply) : view.reply);
     if (view.state == StepState::Failed) {
-        QString text = view.hint.isEmpty() ? tr("This step failed.") : view.hint;
+        QString text = !view.unreachable.isEmpty() ? view.unreachable
+            : view.hint.isEmpty()                  ? tr("This step failed.")
+                                                   : view.hint;
+        if (!view.unreachable.isEmpty() && !view.hint.isEmpty()) {
+            text += QLatin1Char('\n') + view.hint;
+        }
         if (!view.detail.isEmpty()) {
             text += QLatin1Char('\n') + tr("What happened: %1").arg(view.detail);
         }
         m_hintLabel->setText(text);
+        m_caFileButton->setVisible(view.tlsFailed);
         m_hintFrame->show();
     } else {
+        m_caFileButton->hide();
         m_hintFrame->hide();
     }
 }

@@ -76,6 +76,8 @@ Q_SIGNALS:
     void flowEvent(const keyway::FlowEvent& event); // every event, already redacted
     void runStarted();
     void finished(bool ok);
+    // "Use a CA file for this environment…" after a failed TLS handshake.
+    void caFileRequested();
 
 private:
     struct StepView
@@ -86,6 +88,8 @@ private:
         QString reply; // redacted
         QString hint;
         QString detail;
+        QString unreachable; // "Unreachable: TLS handshake failed" when the server could not be reached
+        bool tlsFailed = false; // then the reply view shows the chain and a CA file can be picked
     };
 
     // The last run of each environment, kept (in memory) while another one is shown.
@@ -153,6 +157,7 @@ private:
     QFrame* m_hintFrame = nullptr;
     QLabel* m_hintLabel = nullptr;
     SignInWait* m_signInWait = nullptr;
+    QPushButton* m_caFileButton = nullptr;
     QLabel* m_statusLabel = nullptr;
 };
 
