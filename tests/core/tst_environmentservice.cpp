@@ -146,7 +146,10 @@ private Q_SLOTS:
                                     {QStringLiteral("sdk.client_secret"), QStringLiteral("b")}})
                     .ok());
         secrets.setEntry(SecretStore::refreshTokenKey(astrada.id, QStringLiteral("sdk")), QStringLiteral("rt"));
-        QCOMPARE(service.ownedKeychainEntries(astrada).size(), 5); // 2 secrets + refresh tokens of "", api, sdk
+        // 2 secrets + refresh tokens of "", api, sdk + the connection secrets tls.client_key and proxy_password
+        QCOMPARE(service.ownedKeychainEntries(astrada).size(), 7);
+        QVERIFY(service.ownedKeychainEntries(astrada).contains(
+            SecretStore::keyFor(astrada.id, QStringLiteral("tls.client_key"))));
 
         secrets.setFailure(SecretStatus::Locked);
         EnvironmentChange change = service.removeAndWait(astrada.id);
