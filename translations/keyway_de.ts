@@ -159,6 +159,97 @@
     </message>
 </context>
 <context>
+    <name>keyway::ConnectionSettings</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)</source>
+        <translation>%1 enthält kein Zertifikat (erwartet wird PEM: -----BEGIN CERTIFICATE-----)</translation>
+    </message>
+    <message>
+        <source>CA file</source>
+        <translation>CA-Datei</translation>
+    </message>
+    <message>
+        <source>PEM file of CA certificates this environment trusts in addition to the system's.</source>
+        <translation>PEM-Datei mit CA-Zertifikaten, denen diese Umgebung zusätzlich zu denen des Systems vertraut.</translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation>Client-Zertifikat</translation>
+    </message>
+    <message>
+        <source>PEM file with the client certificate (chain) for servers that require mutual TLS.</source>
+        <translation>PEM-Datei mit dem Client-Zertifikat (samt Kette) für Server, die gegenseitiges TLS verlangen.</translation>
+    </message>
+    <message>
+        <source>Client private key</source>
+        <translation>Privater Client-Schlüssel</translation>
+    </message>
+    <message>
+        <source>The PEM private key of the client certificate; kept in the keychain only.</source>
+        <translation>Der private PEM-Schlüssel des Client-Zertifikats; liegt nur im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <source>http://[user@]host:port for this environment, or none to ignore the proxy variables.</source>
+        <translation>http://[benutzer@]host:port für diese Umgebung, oder none, um die Proxy-Variablen zu übergehen.</translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation>Proxy-Passwort</translation>
+    </message>
+    <message>
+        <source>The proxy user's password; keychain only.</source>
+        <translation>Das Passwort des Proxy-Benutzers; nur im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>the proxy address carries a password; give it as the secret proxy_password instead</source>
+        <translation>die Proxy-Adresse enthält ein Passwort; geben Sie es stattdessen als Geheimnis proxy_password an</translation>
+    </message>
+    <message>
+        <source>the private key is encrypted; store it decrypted (the keychain protects it), or import a PKCS#12 file with its password</source>
+        <translation>der private Schlüssel ist verschlüsselt; speichern Sie ihn entschlüsselt (der Schlüsselbund schützt ihn) oder importieren Sie eine PKCS#12-Datei mit ihrem Passwort</translation>
+    </message>
+    <message>
+        <source>not a PEM private key Keyway can use (RSA, EC or DSA, -----BEGIN PRIVATE KEY-----)</source>
+        <translation>kein privater PEM-Schlüssel, den Keyway verwenden kann (RSA, EC oder DSA, -----BEGIN PRIVATE KEY-----)</translation>
+    </message>
+    <message>
+        <source>the file is not a PKCS#12 bundle, or the password is wrong</source>
+        <translation>die Datei ist kein PKCS#12-Bündel, oder das Passwort ist falsch</translation>
+    </message>
+    <message>
+        <source>the PKCS#12 bundle holds no certificate with its private key</source>
+        <translation>das PKCS#12-Bündel enthält kein Zertifikat mit seinem privaten Schlüssel</translation>
+    </message>
+    <message>
+        <source>The proxy setting cannot be used: %1.</source>
+        <translation>Die Proxy-Einstellung kann nicht verwendet werden: %1.</translation>
+    </message>
+    <message>
+        <source>The CA file (tls.ca_file) cannot be used: %1.</source>
+        <translation>Die CA-Datei (tls.ca_file) kann nicht verwendet werden: %1.</translation>
+    </message>
+    <message>
+        <source>The client certificate (tls.client_cert) cannot be used: %1.</source>
+        <translation>Das Client-Zertifikat (tls.client_cert) kann nicht verwendet werden: %1.</translation>
+    </message>
+    <message>
+        <source>The client certificate is set but its private key tls.client_key is not in the keychain; store it with the environment's Connection settings.</source>
+        <translation>Das Client-Zertifikat ist gesetzt, aber sein privater Schlüssel tls.client_key ist nicht im Schlüsselbund; speichern Sie ihn in den Verbindungseinstellungen der Umgebung.</translation>
+    </message>
+    <message>
+        <source>The private key tls.client_key cannot be used: %1.</source>
+        <translation>Der private Schlüssel tls.client_key kann nicht verwendet werden: %1.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::EnvironmentService</name>
     <message>
         <source>Another Keyway process is changing %1; try again in a moment.</source>
@@ -223,6 +314,14 @@
     <message>
         <source>Keyway: %1 — %2</source>
         <translation>Keyway: %1 — %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>tls.client_key: %1</source>
+        <translation>tls.client_key: %1</translation>
     </message>
 </context>
 <context>
@@ -564,6 +663,89 @@
     <message>
         <source>Keyway already received the answer to this sign-in, so this one was not used. You can close this tab; to sign in again, start a new sign-in in Keyway.</source>
         <translation>Keyway hat die Antwort auf diese Anmeldung bereits erhalten, diese wurde daher nicht verwendet. Sie können diesen Tab schließen; um sich erneut anzumelden, starten Sie in Keyway eine neue Anmeldung.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::NetworkDiagnosis</name>
+    <message>
+        <source>the environment's proxy setting</source>
+        <translation>der Proxy-Einstellung der Umgebung</translation>
+    </message>
+    <message>
+        <source>the variable %1</source>
+        <translation>der Variable %1</translation>
+    </message>
+    <message>
+        <source>Unreachable: host name not found (DNS)</source>
+        <translation>Nicht erreichbar: Hostname nicht gefunden (DNS)</translation>
+    </message>
+    <message>
+        <source>Unreachable: connection refused</source>
+        <translation>Nicht erreichbar: Verbindung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Unreachable: TLS handshake failed</source>
+        <translation>Nicht erreichbar: TLS-Handshake fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Unreachable: the proxy refused</source>
+        <translation>Nicht erreichbar: der Proxy lehnt ab</translation>
+    </message>
+    <message>
+        <source>Unreachable: the proxy requires authentication</source>
+        <translation>Nicht erreichbar: der Proxy verlangt eine Anmeldung</translation>
+    </message>
+    <message>
+        <source>Unreachable: no reply in time</source>
+        <translation>Nicht erreichbar: keine Antwort in der Zeit</translation>
+    </message>
+    <message>
+        <source>Unreachable: the deadline passed</source>
+        <translation>Nicht erreichbar: die Frist ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>Unreachable: the connection settings cannot be used</source>
+        <translation>Nicht erreichbar: die Verbindungseinstellungen können nicht verwendet werden</translation>
+    </message>
+    <message>
+        <source>Unreachable</source>
+        <translation>Nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) could not be reached: %3. Check the proxy address, or set proxy to none for this environment if it needs no proxy.</source>
+        <translation>Der Proxy %1 (aus %2) ist nicht erreichbar: %3. Prüfen Sie die Proxy-Adresse, oder setzen Sie proxy für diese Umgebung auf none, wenn sie keinen Proxy braucht.</translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) refused the tunnel to %3 with HTTP %4. Ask its operator to allow that host and port, or set proxy to none for this environment if it needs no proxy.</source>
+        <translation>Der Proxy %1 (aus %2) hat den Tunnel zu %3 mit HTTP %4 abgelehnt. Bitten Sie seinen Betreiber, diesen Host und Port zu erlauben, oder setzen Sie proxy für diese Umgebung auf none, wenn sie keinen Proxy braucht.</translation>
+    </message>
+    <message>
+        <source>the host name %1 could not be resolved (DNS)</source>
+        <translation>der Hostname %1 konnte nicht aufgelöst werden (DNS)</translation>
+    </message>
+    <message>
+        <source>%1 refused the connection (nothing listens there)</source>
+        <translation>%1 hat die Verbindung abgelehnt (dort lauscht nichts)</translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) refused the user name or password (HTTP 407). Check the user in the proxy address and the secret proxy_password.</source>
+        <translation>Der Proxy %1 (aus %2) hat Benutzername oder Passwort abgelehnt (HTTP 407). Prüfen Sie den Benutzer in der Proxy-Adresse und das Geheimnis proxy_password.</translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) requires authentication (HTTP 407). Set the proxy as http://user@host:port and store the password as the secret proxy_password.</source>
+        <translation>Der Proxy %1 (aus %2) verlangt eine Anmeldung (HTTP 407). Setzen Sie den Proxy als http://benutzer@host:port und speichern Sie das Passwort als Geheimnis proxy_password.</translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) could not be used: %3. Check the proxy address, or set proxy to none for this environment if it needs no proxy.</source>
+        <translation>Der Proxy %1 (aus %2) kann nicht verwendet werden: %3. Prüfen Sie die Proxy-Adresse, oder setzen Sie proxy für diese Umgebung auf none, wenn sie keinen Proxy braucht.</translation>
+    </message>
+    <message>
+        <source>%1 sent nothing for too long (%2)</source>
+        <translation>%1 hat zu lange nichts gesendet (%2)</translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) could not be used: %3.</source>
+        <translation>Der Proxy %1 (aus %2) kann nicht verwendet werden: %3.</translation>
     </message>
 </context>
 <context>
@@ -1204,6 +1386,21 @@
     </message>
 </context>
 <context>
+    <name>keyway::ProxyResolver</name>
+    <message>
+        <source>'%1' is not a proxy address; write it as http://host:port</source>
+        <translation>'%1' ist keine Proxy-Adresse; schreiben Sie sie als http://host:port</translation>
+    </message>
+    <message>
+        <source>proxies of the kind %1:// are not supported; use an http:// or socks5:// proxy</source>
+        <translation>Proxys der Art %1:// werden nicht unterstützt; verwenden Sie einen http://- oder socks5://-Proxy</translation>
+    </message>
+    <message>
+        <source>the proxy in %1 cannot be used: %2</source>
+        <translation>der Proxy in %1 kann nicht verwendet werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>keyway::ReplyJudge</name>
     <message>
         <source>HTTP %1</source>
@@ -1269,10 +1466,6 @@
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <source>TLS error: %1</source>
-        <translation>TLS-Fehler: %1</translation>
-    </message>
-    <message>
         <source>too many redirects</source>
         <translation>zu viele Weiterleitungen</translation>
     </message>
@@ -1299,6 +1492,10 @@
     <message>
         <source>the connection broke after %1 of %2 bytes of the reply; the reply is incomplete</source>
         <translation>die Verbindung brach nach %1 von %2 Bytes der Antwort ab; die Antwort ist unvollständig</translation>
+    </message>
+    <message>
+        <source>no complete reply from %1 within %2 s (the deadline)</source>
+        <translation>keine vollständige Antwort von %1 innerhalb von %2 s (die Frist)</translation>
     </message>
 </context>
 <context>
@@ -1394,6 +1591,73 @@
     <message>
         <source>Cannot create the directory of %1.</source>
         <translation>Das Verzeichnis für %1 kann nicht angelegt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::TlsDiagnosis</name>
+    <message>
+        <source>no name</source>
+        <translation>kein Name</translation>
+    </message>
+    <message>
+        <source>subject %1; issuer %2; valid %3 to %4; SHA-256 %5</source>
+        <translation>Inhaber %1; Aussteller %2; gültig von %3 bis %4; SHA-256 %5</translation>
+    </message>
+    <message>
+        <source>the certificate is self-signed (no authority this environment trusts vouches for it)</source>
+        <translation>das Zertifikat ist selbstsigniert (keine Stelle, der diese Umgebung vertraut, bürgt dafür)</translation>
+    </message>
+    <message>
+        <source>certificate signed by an unknown authority</source>
+        <translation>Zertifikat von einer unbekannten Stelle signiert</translation>
+    </message>
+    <message>
+        <source>the CA file %1 (tls.ca_file) does not hold the CA that signed it: point tls.ca_file at the right PEM file</source>
+        <translation>die CA-Datei %1 (tls.ca_file) enthält nicht die CA, die es signiert hat: lassen Sie tls.ca_file auf die richtige PEM-Datei zeigen</translation>
+    </message>
+    <message>
+        <source>if you trust its issuer, set tls.ca_file to a PEM file with that CA certificate</source>
+        <translation>wenn Sie seinem Aussteller vertrauen, setzen Sie tls.ca_file auf eine PEM-Datei mit diesem CA-Zertifikat</translation>
+    </message>
+    <message>
+        <source>the certificate expired on %1</source>
+        <translation>das Zertifikat ist am %1 abgelaufen</translation>
+    </message>
+    <message>
+        <source>the server's operator must renew it (check this computer's clock too)</source>
+        <translation>der Betreiber des Servers muss es erneuern (prüfen Sie auch die Uhr dieses Rechners)</translation>
+    </message>
+    <message>
+        <source>the certificate is not valid before %1</source>
+        <translation>das Zertifikat ist erst ab %1 gültig</translation>
+    </message>
+    <message>
+        <source>check this computer's clock</source>
+        <translation>prüfen Sie die Uhr dieses Rechners</translation>
+    </message>
+    <message>
+        <source>name mismatch: the certificate is for %1</source>
+        <translation>Namen passen nicht: das Zertifikat gilt für %1</translation>
+    </message>
+    <message>
+        <source>use a host name the certificate names in the environment's base URL</source>
+        <translation>verwenden Sie in der Basis-URL der Umgebung einen Hostnamen, den das Zertifikat nennt</translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: %2.</source>
+        <translation>TLS-Handshake mit %1 fehlgeschlagen: %2.</translation>
+    </message>
+    <message>
+        <source>Presented certificate: %1.</source>
+        <translation>Vorgelegtes Zertifikat: %1.</translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server requires a client certificate (mutual TLS). Set tls.client_cert to its PEM file and store its private key as the secret tls.client_key.</source>
+        <translation>TLS-Handshake mit %1 fehlgeschlagen: der Server verlangt ein Client-Zertifikat (gegenseitiges TLS). Setzen Sie tls.client_cert auf dessen PEM-Datei und speichern Sie seinen privaten Schlüssel als Geheimnis tls.client_key.</translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server refused the client certificate (%2). Check that tls.client_cert is the certificate the partner issued for you and tls.client_key its key.</source>
+        <translation>TLS-Handshake mit %1 fehlgeschlagen: der Server hat das Client-Zertifikat abgelehnt (%2). Prüfen Sie, ob tls.client_cert das Zertifikat ist, das der Partner für Sie ausgestellt hat, und tls.client_key sein Schlüssel.</translation>
     </message>
 </context>
 <context>
@@ -1619,6 +1883,10 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <source>keyway-cli conform: %1</source>
         <translation>keyway-cli conform: %1</translation>
     </message>
+    <message>
+        <source>keyway-cli: the server could not be reached: %1</source>
+        <translation>keyway-cli: Der Server war nicht erreichbar: %1</translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::EnvCommand</name>
@@ -1824,6 +2092,22 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <source>Removes a value (a secret is deleted from the keychain).</source>
         <translation>Entfernt einen Wert (ein Secret wird aus dem Schlüsselbund gelöscht).</translation>
     </message>
+    <message>
+        <source>--secret-file expects KEY=FILE (- for standard input).</source>
+        <translation>--secret-file erwartet SCHLÜSSEL=DATEI (- für die Standardeingabe).</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>the file for '%1' is empty.</source>
+        <translation>die Datei für '%1' ist leer.</translation>
+    </message>
+    <message>
+        <source>A secret that is a whole file's content, e.g. tls.client_key (- for standard input).</source>
+        <translation>Ein Geheimnis, das der ganze Inhalt einer Datei ist, z. B. tls.client_key (- für die Standardeingabe).</translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::EnvironmentContext</name>
@@ -1862,6 +2146,10 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with keyway-cli env set %2 --secret %1</source>
         <translation>keyway-cli: Das Secret %1 der Umgebung '%2' ist nicht im Schlüsselbund; speichern Sie es mit keyway-cli env set %2 --secret %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment '%1': %2 Change it with keyway-cli env set %1.</source>
+        <translation>keyway-cli: Umgebung '%1': %2 Ändern Sie es mit keyway-cli env set %1.</translation>
     </message>
 </context>
 <context>
@@ -2537,6 +2825,74 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>Retr&amp;y</source>
         <translation>Erneut &amp;versuchen</translation>
     </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Import PKCS#12 (.p12, .pfx)…</source>
+        <translation>PKCS#12 importieren (.p12, .pfx)…</translation>
+    </message>
+    <message>
+        <source>Takes the client certificate and its key from a PKCS#12 file: the certificate is kept as a file in Keyway's configuration directory, the key in the keychain.</source>
+        <translation>Übernimmt Client-Zertifikat und Schlüssel aus einer PKCS#12-Datei: das Zertifikat wird als Datei im Konfigurationsverzeichnis von Keyway abgelegt, der Schlüssel im Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>Read the private key from a PEM file</source>
+        <translation>Den privaten Schlüssel aus einer PEM-Datei lesen</translation>
+    </message>
+    <message>
+        <source>Choose a PEM file</source>
+        <translation>Eine PEM-Datei wählen</translation>
+    </message>
+    <message>
+        <source>Private key (PEM)</source>
+        <translation>Privater Schlüssel (PEM)</translation>
+    </message>
+    <message>
+        <source>Certificate file (PEM)</source>
+        <translation>Zertifikatsdatei (PEM)</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.key *.cer);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.crt *.key *.cer);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Client certificate bundle (PKCS#12)</source>
+        <translation>Client-Zertifikatsbündel (PKCS#12)</translation>
+    </message>
+    <message>
+        <source>PKCS#12 files (*.p12 *.pfx);;All files (*)</source>
+        <translation>PKCS#12-Dateien (*.p12 *.pfx);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>PKCS#12 password</source>
+        <translation>PKCS#12-Passwort</translation>
+    </message>
+    <message>
+        <source>The password of %1 (empty if it has none):</source>
+        <translation>Das Passwort von %1 (leer, wenn sie keines hat):</translation>
+    </message>
+    <message>
+        <source>%1: %2.</source>
+        <translation>%1: %2.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Imported: the certificate is kept as %1; the key goes to the keychain when you save.</source>
+        <translation>Importiert: das Zertifikat liegt als %1 vor; der Schlüssel kommt beim Speichern in den Schlüsselbund.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -2877,6 +3233,22 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it (the prompt may be behind this window). Cancel stops waiting.</source>
         <translation>Warte noch auf den Schlüsselbund: Wenn Ihr Desktop nach dem Entsperren fragt, entsperren Sie ihn (die Abfrage liegt vielleicht hinter diesem Fenster). Abbrechen beendet das Warten.</translation>
+    </message>
+    <message>
+        <source>Use a CA file for this environment…</source>
+        <translation>Eine CA-Datei für diese Umgebung verwenden…</translation>
+    </message>
+    <message>
+        <source>No reply: %1.</source>
+        <translation>Keine Antwort: %1.</translation>
+    </message>
+    <message>
+        <source>Certificate chain the server presented:</source>
+        <translation>Zertifikatskette, die der Server vorgelegt hat:</translation>
+    </message>
+    <message>
+        <source>Step %1 — %2: %3</source>
+        <translation>Schritt %1 — %2: %3</translation>
     </message>
 </context>
 <context>
@@ -3224,6 +3596,18 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>Sandbox time scale %1×: codes and tokens issued from now on live 1/%1 as long.</source>
         <translation>Zeitfaktor der Sandbox %1×: Ab jetzt ausgestellte Codes und Token leben 1/%1 so lange.</translation>
     </message>
+    <message>
+        <source>CA certificates %1 trusts (PEM)</source>
+        <translation>CA-Zertifikate, denen %1 vertraut (PEM)</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.crt *.cer);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>%1 now trusts the CA certificates in %2 as well. Run the flow again.</source>
+        <translation>%1 vertraut nun zusätzlich den CA-Zertifikaten in %2. Führen Sie den Ablauf erneut aus.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::PreferencesDialog</name>
@@ -3481,6 +3865,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>with a new access token, fetched first</source>
         <translation>mit einem neuen Zugriffstoken, das zuerst geholt wurde</translation>
+    </message>
+    <message>
+        <source>Certificate chain the server presented:</source>
+        <translation>Zertifikatskette, die der Server vorgelegt hat:</translation>
     </message>
 </context>
 <context>

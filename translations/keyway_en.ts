@@ -159,6 +159,97 @@
     </message>
 </context>
 <context>
+    <name>keyway::ConnectionSettings</name>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CA file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM file of CA certificates this environment trusts in addition to the system&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM file with the client certificate (chain) for servers that require mutual TLS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PEM private key of the client certificate; kept in the keychain only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>http://[user@]host:port for this environment, or none to ignore the proxy variables.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy user&apos;s password; keychain only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the proxy address carries a password; give it as the secret proxy_password instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the private key is encrypted; store it decrypted (the keychain protects it), or import a PKCS#12 file with its password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a PEM private key Keyway can use (RSA, EC or DSA, -----BEGIN PRIVATE KEY-----)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is not a PKCS#12 bundle, or the password is wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the PKCS#12 bundle holds no certificate with its private key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy setting cannot be used: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The CA file (tls.ca_file) cannot be used: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client certificate (tls.client_cert) cannot be used: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The client certificate is set but its private key tls.client_key is not in the keychain; store it with the environment&apos;s Connection settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The private key tls.client_key cannot be used: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::EnvironmentService</name>
     <message>
         <source>Another Keyway process is changing %1; try again in a moment.</source>
@@ -222,6 +313,14 @@
     </message>
     <message>
         <source>Keyway: %1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tls.client_key: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -563,6 +662,89 @@
     </message>
     <message>
         <source>Keyway already received the answer to this sign-in, so this one was not used. You can close this tab; to sign in again, start a new sign-in in Keyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::NetworkDiagnosis</name>
+    <message>
+        <source>the environment&apos;s proxy setting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the variable %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: host name not found (DNS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: connection refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: TLS handshake failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: the proxy refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: the proxy requires authentication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: no reply in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: the deadline passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable: the connection settings cannot be used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unreachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) could not be reached: %3. Check the proxy address, or set proxy to none for this environment if it needs no proxy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) refused the tunnel to %3 with HTTP %4. Ask its operator to allow that host and port, or set proxy to none for this environment if it needs no proxy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the host name %1 could not be resolved (DNS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 refused the connection (nothing listens there)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) refused the user name or password (HTTP 407). Check the user in the proxy address and the secret proxy_password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) requires authentication (HTTP 407). Set the proxy as http://user@host:port and store the password as the secret proxy_password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) could not be used: %3. Check the proxy address, or set proxy to none for this environment if it needs no proxy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 sent nothing for too long (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The proxy %1 (from %2) could not be used: %3.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1204,6 +1386,21 @@
     </message>
 </context>
 <context>
+    <name>keyway::ProxyResolver</name>
+    <message>
+        <source>&apos;%1&apos; is not a proxy address; write it as http://host:port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>proxies of the kind %1:// are not supported; use an http:// or socks5:// proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the proxy in %1 cannot be used: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::ReplyJudge</name>
     <message>
         <source>HTTP %1</source>
@@ -1269,10 +1466,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>TLS error: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>too many redirects</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1298,6 +1491,10 @@
     </message>
     <message>
         <source>the connection broke after %1 of %2 bytes of the reply; the reply is incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no complete reply from %1 within %2 s (the deadline)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1393,6 +1590,73 @@
     <name>keyway::SingleInstance</name>
     <message>
         <source>Cannot create the directory of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::TlsDiagnosis</name>
+    <message>
+        <source>no name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>subject %1; issuer %2; valid %3 to %4; SHA-256 %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the certificate is self-signed (no authority this environment trusts vouches for it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>certificate signed by an unknown authority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the CA file %1 (tls.ca_file) does not hold the CA that signed it: point tls.ca_file at the right PEM file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>if you trust its issuer, set tls.ca_file to a PEM file with that CA certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the certificate expired on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server&apos;s operator must renew it (check this computer&apos;s clock too)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the certificate is not valid before %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check this computer&apos;s clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>name mismatch: the certificate is for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>use a host name the certificate names in the environment&apos;s base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presented certificate: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server requires a client certificate (mutual TLS). Set tls.client_cert to its PEM file and store its private key as the secret tls.client_key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server refused the client certificate (%2). Check that tls.client_cert is the certificate the partner issued for you and tls.client_key its key.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1614,6 +1878,10 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <source>keyway-cli conform: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>keyway-cli: the server could not be reached: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::EnvCommand</name>
@@ -1819,6 +2087,22 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <source>Removes a value (a secret is deleted from the keychain).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>--secret-file expects KEY=FILE (- for standard input).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file for &apos;%1&apos; is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A secret that is a whole file&apos;s content, e.g. tls.client_key (- for standard input).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::EnvironmentContext</name>
@@ -1856,6 +2140,10 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>keyway-cli: the secret %1 of environment &apos;%2&apos; is not in the keychain; store it with keyway-cli env set %2 --secret %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: environment &apos;%1&apos;: %2 Change it with keyway-cli env set %1.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2527,6 +2815,74 @@ Run the checks against a test account. Start now?</source>
         <source>Retr&amp;y</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import PKCS#12 (.p12, .pfx)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Takes the client certificate and its key from a PKCS#12 file: the certificate is kept as a file in Keyway&apos;s configuration directory, the key in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the private key from a PEM file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a PEM file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private key (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate file (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.key *.cer);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client certificate bundle (PKCS#12)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PKCS#12 files (*.p12 *.pfx);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PKCS#12 password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password of %1 (empty if it has none):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported: the certificate is kept as %1; the key goes to the keychain when you save.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -2866,6 +3222,22 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it (the prompt may be behind this window). Cancel stops waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use a CA file for this environment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reply: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate chain the server presented:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step %1 — %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3214,6 +3586,18 @@ Run the checks against a test account. Start now?</source>
         <source>Sandbox time scale %1×: codes and tokens issued from now on live 1/%1 as long.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>CA certificates %1 trusts (PEM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.cer);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 now trusts the CA certificates in %2 as well. Run the flow again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::PreferencesDialog</name>
@@ -3470,6 +3854,10 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>with a new access token, fetched first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate chain the server presented:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
