@@ -1494,8 +1494,8 @@
         <translation>die Verbindung brach nach %1 von %2 Bytes der Antwort ab; die Antwort ist unvollständig</translation>
     </message>
     <message>
-        <source>no complete reply from %1 within %2 s (the deadline)</source>
-        <translation>keine vollständige Antwort von %1 innerhalb von %2 s (die Frist)</translation>
+        <source>no complete reply within %1 s from %2 (the deadline)</source>
+        <translation>keine vollständige Antwort innerhalb von %1 s von %2 (die Frist)</translation>
     </message>
 </context>
 <context>

@@ -1494,7 +1494,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>no complete reply from %1 within %2 s (the deadline)</source>
+        <source>no complete reply within %1 s from %2 (the deadline)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -283,9 +283,9 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
                 response.errorText = state->errorText;
                 if (state->deadline) {
                     response.failure = HttpResponse::Failure::Deadline;
-                    response.errorText = tr("no complete reply from %1 within %2 s (the deadline)")
-                                             .arg(originOf(request.url))
-                                             .arg(m_options.deadlineMs / 1000.0);
+                    response.errorText = tr("no complete reply within %1 s from %2 (the deadline)")
+                                             .arg(m_options.deadlineMs / 1000.0)
+                                             .arg(originOf(request.url));
                 }
             } else if (reply->error() == QNetworkReply::UnknownContentError
                        && !response.header("Content-Encoding").isEmpty() && response.status >= 200
