@@ -11,6 +11,9 @@ export HOME="$root/home" XDG_CONFIG_HOME="$root/config" XDG_DATA_HOME="$root/dat
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 export KEYWAY_TEST_ROOT="$root"
 unset DBUS_SESSION_BUS_ADDRESS
+# Keyway honours the proxy variables as curl does, loopback included; a CI machine's proxy must not
+# stand between the tests and their loopback servers (the proxy tests set their own).
+unset http_proxy https_proxy all_proxy no_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY NO_PROXY
 dbus-run-session --config-file=/usr/share/dbus-1/session.conf -- sh -c '
     eval "$(printf %s keyway-throwaway | gnome-keyring-daemon --unlock --components=secrets)"
     keyring_pid=$(pgrep -n -x -u "$(id -u)" gnome-keyring-d || true)

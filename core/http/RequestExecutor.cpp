@@ -205,7 +205,12 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
     const qint64 remaining = m_options.deadlineMs - (monotonicMs() - startedMs);
     auto* deadline = new QTimer(reply);
     deadline->setSingleShot(true);
+    // The first verdict wins: a progress report or a timer that is already queued when the request is
+    // aborted must not turn "too large" into "deadline" or back.
     connect(deadline, &QTimer::timeout, reply, [reply, state, this] {
+        if (state->error != HttpResponse::Error::None) {
+            return;
+        }
         state->error = HttpResponse::Error::Timeout;
         state->errorText = tr("no complete reply within %1 s").arg(m_options.deadlineMs / 1000.0);
         state->deadline = true;
@@ -215,7 +220,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
 
     const qint64 cap = m_options.maxResponseBytes;
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply, state, cap](qint64 received, qint64 total) {
-        if (received > cap || total > cap) {
+        if ((received > cap || total > cap) && state->error == HttpResponse::Error::None) {
             state->error = HttpResponse::Error::TooLarge;
             state->errorText = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
             reply->abort();
