@@ -19,6 +19,7 @@
 #include "ui/environments/EnvironmentList.h"
 #include "ui/environments/EnvironmentListModel.h"
 #include "ui/flow/FlowWalkthrough.h"
+#include "ui/health/HealthBoard.h"
 #include "ui/sandbox/SandboxDialog.h"
 #include "ui/timeline/TimelineModel.h"
 #include "ui/timeline/TimelineWidget.h"
@@ -142,6 +143,14 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_conformance, tr("Check pro&vider"));
     m_webhook = new WebhookPage(this);
     m_tabs->addTab(m_webhook, tr("&Webhooks"));
+    m_healthBoard = new HealthBoard(m_service, QString(), this);
+    connect(m_healthBoard, &HealthBoard::openWalkthrough, this, [this](const QString& id, const QString& stepId) {
+        selectEnvironment(id);
+        m_tabs->setCurrentWidget(m_walkthrough);
+        m_walkthrough->focusStep(stepId);
+    });
+    m_tabs->addTab(m_healthBoard, tr("Health boar&d"));
+    connect(this, &MainWindow::environmentsReloaded, m_healthBoard, &HealthBoard::reload);
 
     m_timelineArea = new QWidget(this);
     m_timelineArea->setObjectName(QStringLiteral("timelineArea"));

@@ -2,6 +2,7 @@
 // engine as the desktop app's health board (core/checks/HealthCheck). Interactive sign-ins are never started.
 
 #include "core/checks/HealthCheck.h"
+#include "core/checks/HealthResultStore.h"
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
@@ -212,6 +213,12 @@ int runCheckAll(const CliCommand& command, const CliArguments& arguments, CliIo&
             }
         }
     }
+    // The desktop app's health board shows these results too: one record of the last check, whichever face ran it.
+    QStringList ids;
+    for (const Environment& environment : service.environments()) {
+        ids.append(environment.id);
+    }
+    HealthResultStore().record(ordered, ids);
     int passed = 0;
     for (const HealthResult& r : std::as_const(ordered)) {
         passed += r.passed() ? 1 : 0;
