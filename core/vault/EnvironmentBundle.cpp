@@ -2,6 +2,7 @@
 
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentService.h"
+#include "core/vault/EnvironmentStore.h"
 
 #include <QUrl>
 
@@ -42,11 +43,15 @@ QByteArray EnvironmentBundle::serialize(const QList<BundleEnvironment>& environm
         for (const QString& key : environment.secrets) {
             secrets.push_back(utf8(key));
         }
-        list.push_back({{"name", utf8(environment.name)},
-                        {"provider", utf8(environment.provider)},
-                        {"base_url", utf8(environment.baseUrl)},
-                        {"values", values},
-                        {"secrets", secrets}});
+        nlohmann::ordered_json entry = {{"name", utf8(environment.name)},
+                                        {"provider", utf8(environment.provider)},
+                                        {"base_url", utf8(environment.baseUrl)},
+                                        {"values", values},
+                                        {"secrets", secrets}};
+        if (!environment.samples.isEmpty()) {
+            entry["samples"] = samplesToJson(environment.samples);
+        }
+        list.push_back(entry);
     }
     const nlohmann::ordered_json bundle = {{"keyway_bundle", FormatVersion}, {"environments", list}};
     return QByteArray::fromStdString(bundle.dump(2)) + '\n';
@@ -94,7 +99,8 @@ EnvironmentBundle::parse(const QByteArray& data, const ProfileRegistry& profiles
                                           QStringLiteral("provider"),
                                           QStringLiteral("base_url"),
                                           QStringLiteral("values"),
-                                          QStringLiteral("secrets")};
+                                          QStringLiteral("secrets"),
+                                          QStringLiteral("samples")};
         for (auto it = entry.begin(); it != entry.end(); ++it) {
             if (!known.contains(qs(it.key()))) {
                 // The value is never echoed: an unknown key may well be a secret in the wrong place.
@@ -194,6 +200,11 @@ EnvironmentBundle::parse(const QByteArray& data, const ProfileRegistry& profiles
                 }
             }
         }
+        if (const auto samples = entry.find("samples"); samples != entry.end()) {
+            if (!samplesFromJson(*samples, &environment.samples)) {
+                return fail(tr("%1/samples: expected a list of {name, method, path, body} objects.").arg(where));
+            }
+        }
         result.append(environment);
     }
     return result;
@@ -223,6 +234,7 @@ EnvironmentBundle::exportAndWait(EnvironmentService& service, const QStringList&
         entry.provider = environment.providerId;
         entry.baseUrl = environment.baseUrl;
         entry.values = environment.values;
+        entry.samples = environment.samples;
         const ProviderProfile* profile = service.profileOf(environment);
         if (profile) {
             const QMap<QString, CredentialState> states = service.credentialStatesAndWait(environment.id);
@@ -274,6 +286,7 @@ BundleImportResult EnvironmentBundle::importAndWait(EnvironmentService& service,
             Environment updated = *existing;
             updated.baseUrl = entry.baseUrl;
             updated.values = entry.values;
+            updated.samples = entry.samples;
             change = service.updateAndWait(updated, given, {});
         } else {
             if (existing) {
@@ -286,6 +299,7 @@ BundleImportResult EnvironmentBundle::importAndWait(EnvironmentService& service,
             }
             Environment environment = Environment::create(entry.name, entry.provider, entry.baseUrl);
             environment.values = entry.values;
+            environment.samples = entry.samples;
             change = service.createAndWait(environment, given);
         }
         if (!change.ok()) {

@@ -25,11 +25,12 @@ struct BundleEnvironment
     QString baseUrl;
     QMap<QString, QString> values; // non-secret values only
     QStringList secrets; // secret keys (SET.key) the environment holds, never their values
+    QList<EnvironmentSample> samples; // requests that came with it (a Postman collection's)
 
     bool operator==(const BundleEnvironment& other) const
     {
         return name == other.name && provider == other.provider && baseUrl == other.baseUrl && values == other.values
-            && secrets == other.secrets;
+            && secrets == other.secrets && samples == other.samples;
     }
 };
 
@@ -44,7 +45,8 @@ struct BundleImportResult
 };
 
 // Secret-free, shareable environment bundles:
-//   {"keyway_bundle": 1, "environments": [{"name", "provider", "base_url", "values": {...}, "secrets": [KEY]}]}
+//   {"keyway_bundle": 1, "environments": [{"name", "provider", "base_url", "values": {...}, "secrets": [KEY],
+//    "samples": [{"name", "method", "path", "body"}] (only when there are any)}]}
 // Export and import go through EnvironmentService, so the keychain-first rule holds; a bundle that carries
 // the value of a secret is refused (naming the key) rather than stored anywhere.
 class EnvironmentBundle

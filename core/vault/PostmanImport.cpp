@@ -301,7 +301,6 @@ PostmanImport::parse(const QByteArray& data, const ProfileRegistry& profiles, QS
         while (environment.baseUrl.endsWith(QLatin1Char('/'))) {
             environment.baseUrl.chop(1);
         }
-        QList<PostmanSample> samples;
         for (PostmanSample sample : std::as_const(state.samples)) {
             if (!environment.baseUrl.isEmpty() && sample.path.startsWith(environment.baseUrl)) {
                 sample.path = sample.path.mid(environment.baseUrl.size());
@@ -309,9 +308,16 @@ PostmanImport::parse(const QByteArray& data, const ProfileRegistry& profiles, QS
                     sample.path.prepend(QLatin1Char('/'));
                 }
             }
-            samples.append(sample);
+            // A secret the collection wrote into a request stays a placeholder: samples are kept in files.
+            for (auto it = secrets.cbegin(); it != secrets.cend(); ++it) {
+                const QString placeholder = QStringLiteral("{{") + it.key() + QStringLiteral("}}");
+                sample.path.replace(it.value(), placeholder);
+                sample.body.replace(it.value(), placeholder);
+            }
+            if (!sample.path.isEmpty()) {
+                environment.samples.append({sample.name, sample.method, sample.path, sample.body});
+            }
         }
-        result.samples.insert(environment.name, samples);
         for (const CredentialField& field : profile->fields) {
             const QString value = field.secret ? secrets.value(field.key) : environment.values.value(field.key);
             if (value.contains(QLatin1String("{{"))) {

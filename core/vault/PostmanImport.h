@@ -35,7 +35,6 @@ public:
     {
         QList<BundleEnvironment> environments;
         QMap<QString, QMap<QString, QString>> secrets; // environment name -> key -> value
-        QMap<QString, QList<PostmanSample>> samples; // environment name -> its requests
         QStringList notes; // what was skipped or guessed, for a person
     };
 

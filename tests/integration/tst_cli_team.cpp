@@ -562,6 +562,20 @@ private Q_SLOTS:
         QCOMPARE(j.at("values").at("client_secret").get<std::string>(), std::string("set"));
         const CliRun check = run(machine(QStringLiteral("p")), {QStringLiteral("check"), QStringLiteral("--all")});
         QVERIFY2(check.exitCode == 0, qPrintable(check.out + check.err));
+
+        // The collection's requests became the environment's samples (folders flattened, variables resolved), and
+        // travel with it in a bundle; the secret a request carried is a placeholder, never the value.
+        const CliRun exported = run(machine(QStringLiteral("p")), {QStringLiteral("env"), QStringLiteral("export")});
+        QCOMPARE(exported.exitCode, 0);
+        const auto samples = nlohmann::json::parse(exported.out.toStdString()).at("environments")[0].at("samples");
+        QCOMPARE(samples.size(), std::size_t(4));
+        QCOMPARE(samples[0].at("name").get<std::string>(), std::string("Who am I"));
+        QCOMPARE(samples[0].at("path").get<std::string>(), std::string("/api/me"));
+        QCOMPARE(samples[1].at("path").get<std::string>(), std::string("/api/users/42"));
+        QCOMPARE(samples[2].at("body").get<std::string>(),
+                 std::string("client_id=sbx_oauth2_client_1f7e3c&client_secret={{client_secret}}&token=abc"));
+        QCOMPARE(samples[3].at("method").get<std::string>(), std::string("POST"));
+        QCOMPARE(samples[3].at("body").get<std::string>(), std::string("{\"user\": \"42\", \"text\": \"hello\"}"));
     }
 
     void postmanCollectionWithPkceInheritedFromAFolder()
