@@ -254,6 +254,8 @@ void HealthCheck::startSession(const QMap<QString, QString>& credentials, const 
         m_signInWanted = true;
         return false; // never open a browser: report "sign-in needed" instead
     };
+    // A browser step would wait for a redirect nobody is going to bring: it gives up at once.
+    options.flow.browserTimeoutMs = 1;
     if (m_profile.refresh) {
         const QString key = SecretStore::refreshTokenKey(m_environment.id, m_credentialSet);
         QPointer<EnvironmentService> service = m_service;
@@ -313,7 +315,7 @@ void HealthCheck::onAuth(const FlowResult& r)
     }
     m_result.failedStep = r.stepId;
     m_result.hint = r.hint;
-    if (m_signInWanted) {
+    if (m_signInWanted || r.isLocalProblem()) {
         finish(HealthResult::Outcome::SignInNeeded,
                3,
                tr("sign-in needed: the stored sign-in was refused; sign in again from the flow walkthrough."));

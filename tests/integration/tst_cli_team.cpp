@@ -7,6 +7,7 @@
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QProcess>
@@ -543,6 +544,69 @@ private Q_SLOTS:
             ci, {QStringLiteral("env"), QStringLiteral("show"), QStringLiteral("ci-bank"), QStringLiteral("--json")});
         QCOMPARE(show.exitCode, 0);
         QVERIFY2(show.out.contains(QStringLiteral("\"client_secret\":\"env\"")), qPrintable(show.out));
+    }
+
+    void ciModeSignInEnvironmentsUseARefreshTokenVariable()
+    {
+        // The refresh token of `signed` (machine d, signed in once above), as a CI secret store would hold it.
+        const CliRun shown
+            = run(machine(QStringLiteral("d")),
+                  {QStringLiteral("env"), QStringLiteral("show"), QStringLiteral("signed"), QStringLiteral("--json")});
+        QCOMPARE(shown.exitCode, 0);
+        const QString id = QString::fromStdString(nlohmann::json::parse(shown.out.toStdString()).at("id"));
+        QProcess lookup;
+        lookup.start(QStringLiteral("secret-tool"),
+                     {QStringLiteral("lookup"),
+                      QStringLiteral("server"),
+                      QStringLiteral("keyway"),
+                      QStringLiteral("user"),
+                      id + QStringLiteral("/@refresh_token")});
+        QVERIFY(lookup.waitForFinished(15000));
+        const QString refreshToken = QString::fromUtf8(lookup.readAllStandardOutput()).trimmed();
+        QVERIFY(!refreshToken.isEmpty());
+        m_secrets.append(refreshToken);
+
+        const auto codeDemo = m_sandbox->demoProvider(QStringLiteral("oauth2-code"));
+        nlohmann::json values = nlohmann::json::object();
+        for (const auto& [key, value] : codeDemo->credentials) {
+            if (key != QLatin1String("client_secret")) {
+                values[key.toStdString()] = value.toStdString();
+            }
+        }
+        const auto entry = [&](const char* name) {
+            return nlohmann::json({{"name", name},
+                                   {"provider", "oauth2-code"},
+                                   {"base_url", baseUrl(QStringLiteral("oauth2-code")).toStdString()},
+                                   {"values", values},
+                                   {"secrets", {"client_secret"}}});
+        };
+        writeFile(QStringLiteral("ci-idp.json"),
+                  QByteArray::fromStdString(
+                      nlohmann::json({{"keyway_bundle", 1}, {"environments", {entry("idp-ok"), entry("idp-revoked")}}})
+                          .dump()));
+        QProcessEnvironment ci = machine(QStringLiteral("ci-idp"));
+        ci.insert(QStringLiteral("KEYWAY_SECRETS"), QStringLiteral("env"));
+        ci.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
+                  QStringLiteral("unix:path=") + m_root.filePath(QStringLiteral("no-such-bus")));
+        const QString secret = demo(QStringLiteral("oauth2-code"), QStringLiteral("client_secret"));
+        ci.insert(QStringLiteral("KEYWAY_IDP_OK_CLIENT_SECRET"), secret);
+        ci.insert(QStringLiteral("KEYWAY_IDP_REVOKED_CLIENT_SECRET"), secret);
+        ci.insert(QStringLiteral("KEYWAY_IDP_OK__REFRESH_TOKEN"), refreshToken);
+        ci.insert(QStringLiteral("KEYWAY_IDP_REVOKED__REFRESH_TOKEN"), canary());
+        QCOMPARE(
+            run(ci, {QStringLiteral("env"), QStringLiteral("import"), m_root.filePath(QStringLiteral("ci-idp.json"))})
+                .exitCode,
+            0);
+
+        QElapsedTimer timer;
+        timer.start();
+        const CliRun checked = run(ci, {QStringLiteral("check"), QStringLiteral("--all"), QStringLiteral("--json")});
+        QCOMPARE(checked.exitCode, 1);
+        QVERIFY2(timer.elapsed() < 20000, "a refused sign-in never waits for a browser");
+        const auto checks = checksByName(checked.out);
+        QCOMPARE(checks.value(QStringLiteral("idp-ok")).at("result").get<std::string>(), std::string("pass"));
+        QCOMPARE(checks.value(QStringLiteral("idp-revoked")).at("outcome").get<std::string>(),
+                 std::string("sign-in needed"));
     }
 
     void postmanCollectionWithClientCredentials()
