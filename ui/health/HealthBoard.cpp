@@ -95,9 +95,13 @@ void HealthBoard::buildUi()
     m_status->setObjectName(QStringLiteral("healthStatus"));
 
     auto* buttons = new QHBoxLayout;
+    for (QPushButton* button : {m_checkAll, m_cancel, m_open}) {
+        button->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
+    }
     buttons->addWidget(m_checkAll);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_progress, 1);
+    buttons->addStretch(1);
     buttons->addWidget(m_open);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(intro);
@@ -154,8 +158,8 @@ void HealthBoard::reload()
         const ProviderProfile* pb = m_service->profileOf(b);
         const QString ga = pa ? pa->name : a.providerId;
         const QString gb = pb ? pb->name : b.providerId;
-        const int byGroup = QString::localeAwareCompare(ga, gb);
-        return byGroup != 0 ? byGroup < 0 : QString::localeAwareCompare(a.name, b.name) < 0;
+        const int byGroup = QString::compare(ga, gb, Qt::CaseInsensitive);
+        return byGroup != 0 ? byGroup < 0 : QString::compare(a.name, b.name, Qt::CaseInsensitive) < 0;
     });
     for (const Environment& environment : std::as_const(environments)) {
         const ProviderProfile* profile = m_service->profileOf(environment);
