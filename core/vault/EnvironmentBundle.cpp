@@ -4,7 +4,12 @@
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
 
+#include <QEventLoop>
+#include <QPointer>
+#include <QTimer>
 #include <QUrl>
+
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -210,47 +215,217 @@ EnvironmentBundle::parse(const QByteArray& data, const ProfileRegistry& profiles
     return result;
 }
 
-std::optional<QList<BundleEnvironment>>
-EnvironmentBundle::exportAndWait(EnvironmentService& service, const QStringList& names, QString* error)
+namespace {
+
+// One environment after the other, each step answered by the keychain from the event loop.
+struct ExportRun
 {
+    QPointer<EnvironmentService> service;
+    QPointer<QObject> context;
     QList<Environment> chosen;
-    if (names.isEmpty()) {
-        chosen = service.environments();
-    } else {
-        for (const QString& name : names) {
-            const std::optional<Environment> environment = service.find(name);
-            if (!environment) {
-                *error = tr("no environment named '%1'. Environments: %2")
-                             .arg(name, service.names().join(QStringLiteral(", ")));
-                return std::nullopt;
-            }
-            chosen.append(*environment);
-        }
-    }
     QList<BundleEnvironment> result;
-    for (const Environment& environment : std::as_const(chosen)) {
+    EnvironmentBundle::ExportDone done;
+
+    static void next(std::shared_ptr<ExportRun> run)
+    {
+        if (!run->context || !run->service) {
+            return;
+        }
+        if (run->result.size() == run->chosen.size()) {
+            run->done(run->result, QString());
+            return;
+        }
+        const Environment environment = run->chosen.at(run->result.size());
         BundleEnvironment entry;
         entry.name = environment.name;
         entry.provider = environment.providerId;
         entry.baseUrl = environment.baseUrl;
         entry.values = environment.values;
         entry.samples = environment.samples;
-        const ProviderProfile* profile = service.profileOf(environment);
-        if (profile) {
-            const QMap<QString, CredentialState> states = service.credentialStatesAndWait(environment.id);
-            for (const CredentialField& field : profile->fields) {
-                if (!field.secret) {
-                    continue;
-                }
-                // A value the keychain cannot tell about is listed: the bundle should not lose a secret because
-                // the keychain was locked during the export.
-                if (field.required || states.value(field.key, CredentialState::Missing) != CredentialState::Missing) {
-                    entry.secrets.append(field.key);
-                }
-                entry.values.remove(field.key); // never, even if an old file held one
-            }
+        const ProviderProfile* profile = run->service->profileOf(environment);
+        if (!profile) {
+            run->result.append(entry);
+            QTimer::singleShot(0, run->context, [run] { next(run); });
+            return;
         }
-        result.append(entry);
+        run->service->credentialStates(
+            environment.id, [run, entry, profile](const QMap<QString, CredentialState>& states) mutable {
+                for (const CredentialField& field : profile->fields) {
+                    if (!field.secret) {
+                        continue;
+                    }
+                    // A value the keychain cannot tell about is listed: the bundle should not lose a secret because
+                    // the keychain was locked during the export.
+                    if (field.required
+                        || states.value(field.key, CredentialState::Missing) != CredentialState::Missing) {
+                        entry.secrets.append(field.key);
+                    }
+                    entry.values.remove(field.key); // never, even if an old file held one
+                }
+                run->result.append(entry);
+                next(run);
+            });
+    }
+};
+
+struct ImportRun
+{
+    QPointer<EnvironmentService> service;
+    QPointer<QObject> context;
+    QList<BundleEnvironment> environments;
+    QMap<QString, QMap<QString, QString>> secrets;
+    BundleImportResult result;
+    int index = 0;
+    EnvironmentBundle::ImportDone done;
+
+    void fail(const EnvironmentChange& change, const QString& name)
+    {
+        result.error = EnvironmentBundle::tr("environment '%1': %2").arg(name, change.error);
+        result.keychainInaccessible = change.status == EnvironmentChange::Status::Keychain;
+        done(result);
+    }
+
+    static void next(std::shared_ptr<ImportRun> run)
+    {
+        if (!run->context || !run->service) {
+            return;
+        }
+        if (run->index == run->environments.size()) {
+            run->result.ok = true;
+            run->done(run->result);
+            return;
+        }
+        const BundleEnvironment entry = run->environments.at(run->index);
+        const QMap<QString, QString> given = run->secrets.value(entry.name);
+        const std::optional<Environment> existing = run->service->find(entry.name);
+        const auto created = [run, entry](const EnvironmentChange& change) {
+            if (!run->context || !run->service) {
+                return;
+            }
+            if (!change.ok()) {
+                run->fail(change, entry.name);
+                return;
+            }
+            run->result.imported.append(entry.name);
+            run->service->credentialStates(
+                change.environment.id, [run, entry](const QMap<QString, CredentialState>& states) {
+                    for (const QString& key : entry.secrets) {
+                        if (states.value(key, CredentialState::Missing) == CredentialState::Missing) {
+                            run->result.missingSecrets[entry.name].append(key);
+                        }
+                    }
+                    ++run->index;
+                    next(run);
+                });
+        };
+        const auto create = [run, entry, given, created] {
+            Environment environment = Environment::create(entry.name, entry.provider, entry.baseUrl);
+            environment.values = entry.values;
+            environment.samples = entry.samples;
+            run->service->create(environment, given, created);
+        };
+        if (existing && existing->providerId == entry.provider) {
+            Environment updated = *existing;
+            updated.baseUrl = entry.baseUrl;
+            updated.values = entry.values;
+            updated.samples = entry.samples;
+            run->service->update(updated, given, {}, created);
+        } else if (existing) {
+            run->service->remove(existing->id, [run, entry, create](const EnvironmentChange& change) {
+                if (!run->context || !run->service) {
+                    return;
+                }
+                if (!change.ok()) {
+                    run->fail(change, entry.name);
+                    return;
+                }
+                create();
+            });
+        } else {
+            create();
+        }
+    }
+};
+
+} // namespace
+
+void EnvironmentBundle::exportEnvironments(EnvironmentService& service,
+                                           const QStringList& names,
+                                           QObject* context,
+                                           ExportDone done)
+{
+    auto run = std::make_shared<ExportRun>();
+    run->service = &service;
+    run->context = context;
+    run->done = std::move(done);
+    if (names.isEmpty()) {
+        run->chosen = service.environments();
+    } else {
+        for (const QString& name : names) {
+            const std::optional<Environment> environment = service.find(name);
+            if (!environment) {
+                const QString error = tr("no environment named '%1'. Environments: %2")
+                                          .arg(name, service.names().join(QStringLiteral(", ")));
+                QTimer::singleShot(0, context, [run, error] { run->done(std::nullopt, error); });
+                return;
+            }
+            run->chosen.append(*environment);
+        }
+    }
+    QTimer::singleShot(0, context, [run] { ExportRun::next(run); });
+}
+
+void EnvironmentBundle::importEnvironments(EnvironmentService& service,
+                                           const QList<BundleEnvironment>& environments,
+                                           const QMap<QString, QMap<QString, QString>>& secrets,
+                                           bool replace,
+                                           QObject* context,
+                                           ImportDone done)
+{
+    auto run = std::make_shared<ImportRun>();
+    run->service = &service;
+    run->context = context;
+    run->environments = environments;
+    run->secrets = secrets;
+    run->done = std::move(done);
+    QString error;
+    if (!service.reload(&error)) {
+        run->result.error = error;
+        QTimer::singleShot(0, context, [run] { run->done(run->result); });
+        return;
+    }
+    QStringList taken;
+    for (const BundleEnvironment& entry : environments) {
+        if (service.find(entry.name)) {
+            taken.append(entry.name);
+        }
+    }
+    if (!taken.isEmpty() && !replace) {
+        run->result.error = tr("the environment(s) %1 already exist; nothing was imported. Import with --replace to "
+                               "update them, or remove them first.")
+                                .arg(taken.join(QStringLiteral(", ")));
+        QTimer::singleShot(0, context, [run] { run->done(run->result); });
+        return;
+    }
+    QTimer::singleShot(0, context, [run] { ImportRun::next(run); });
+}
+
+std::optional<QList<BundleEnvironment>>
+EnvironmentBundle::exportAndWait(EnvironmentService& service, const QStringList& names, QString* error)
+{
+    QObject context;
+    QEventLoop loop;
+    std::optional<QList<BundleEnvironment>> result;
+    bool finished = false;
+    exportEnvironments(
+        service, names, &context, [&](const std::optional<QList<BundleEnvironment>>& bundle, const QString& e) {
+            result = bundle;
+            *error = e;
+            finished = true;
+            loop.quit();
+        });
+    if (!finished) {
+        loop.exec();
     }
     return result;
 }
@@ -260,62 +435,18 @@ BundleImportResult EnvironmentBundle::importAndWait(EnvironmentService& service,
                                                     const QMap<QString, QMap<QString, QString>>& secrets,
                                                     bool replace)
 {
+    QObject context;
+    QEventLoop loop;
     BundleImportResult result;
-    QString error;
-    if (!service.reload(&error)) {
-        result.error = error;
-        return result;
+    bool finished = false;
+    importEnvironments(service, environments, secrets, replace, &context, [&](const BundleImportResult& r) {
+        result = r;
+        finished = true;
+        loop.quit();
+    });
+    if (!finished) {
+        loop.exec();
     }
-    QStringList taken;
-    for (const BundleEnvironment& entry : environments) {
-        if (service.find(entry.name)) {
-            taken.append(entry.name);
-        }
-    }
-    if (!taken.isEmpty() && !replace) {
-        result.error = tr("the environment(s) %1 already exist; nothing was imported. Import with --replace to "
-                          "update them, or remove them first.")
-                           .arg(taken.join(QStringLiteral(", ")));
-        return result;
-    }
-    for (const BundleEnvironment& entry : environments) {
-        const QMap<QString, QString> given = secrets.value(entry.name);
-        const std::optional<Environment> existing = service.find(entry.name);
-        EnvironmentChange change;
-        if (existing && existing->providerId == entry.provider) {
-            Environment updated = *existing;
-            updated.baseUrl = entry.baseUrl;
-            updated.values = entry.values;
-            updated.samples = entry.samples;
-            change = service.updateAndWait(updated, given, {});
-        } else {
-            if (existing) {
-                change = service.removeAndWait(existing->id);
-                if (!change.ok()) {
-                    result.error = change.error;
-                    result.keychainInaccessible = change.keychain.keychainInaccessible();
-                    return result;
-                }
-            }
-            Environment environment = Environment::create(entry.name, entry.provider, entry.baseUrl);
-            environment.values = entry.values;
-            environment.samples = entry.samples;
-            change = service.createAndWait(environment, given);
-        }
-        if (!change.ok()) {
-            result.error = tr("environment '%1': %2").arg(entry.name, change.error);
-            result.keychainInaccessible = change.status == EnvironmentChange::Status::Keychain;
-            return result;
-        }
-        result.imported.append(entry.name);
-        const QMap<QString, CredentialState> states = service.credentialStatesAndWait(change.environment.id);
-        for (const QString& key : entry.secrets) {
-            if (states.value(key, CredentialState::Missing) == CredentialState::Missing) {
-                result.missingSecrets[entry.name].append(key);
-            }
-        }
-    }
-    result.ok = true;
     return result;
 }
 

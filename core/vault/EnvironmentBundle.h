@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace keyway {
@@ -65,10 +66,16 @@ public:
     static std::optional<QList<BundleEnvironment>>
     parse(const QByteArray& data, const ProfileRegistry& profiles, QString* error);
 
+    using ExportDone = std::function<void(const std::optional<QList<BundleEnvironment>>& bundle, const QString& error)>;
+    using ImportDone = std::function<void(const BundleImportResult& result)>;
+
     // The bundle entries of `environments` (names), all of them when empty. The listed secrets are those the
     // keychain holds (or cannot tell about) and the required ones. For command-line code: waits for the keychain.
     static std::optional<QList<BundleEnvironment>>
     exportAndWait(EnvironmentService& service, const QStringList& names, QString* error);
+    // The same without waiting (the GUI): `done` is called later from the event loop, unless `context` died first.
+    static void
+    exportEnvironments(EnvironmentService& service, const QStringList& names, QObject* context, ExportDone done);
 
     // Creates the bundle's environments with `secrets` (environment name -> key -> value). An existing name
     // is refused unless `replace`, which updates that environment in place. Every name is checked before
@@ -77,6 +84,13 @@ public:
                                             const QList<BundleEnvironment>& environments,
                                             const QMap<QString, QMap<QString, QString>>& secrets,
                                             bool replace);
+    // The same without waiting (the GUI): `done` is called later from the event loop, unless `context` died first.
+    static void importEnvironments(EnvironmentService& service,
+                                   const QList<BundleEnvironment>& environments,
+                                   const QMap<QString, QMap<QString, QString>>& secrets,
+                                   bool replace,
+                                   QObject* context,
+                                   ImportDone done);
 };
 
 } // namespace keyway
