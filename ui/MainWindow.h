@@ -89,6 +89,9 @@ public Q_SLOTS:
     void deleteEnvironment();
     void reloadEnvironments();
     void run();
+    // Environment ▸ Export environments… / Import environments…: secret-free bundles (and Postman files).
+    void exportEnvironments();
+    void importEnvironments();
 
 Q_SIGNALS:
     void environmentsReloaded();
