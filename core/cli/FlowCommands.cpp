@@ -511,6 +511,13 @@ public:
         if (m_command == Command::Check && arguments.isSet(QStringLiteral("all"))) {
             return runCheckAll(*this, arguments, io);
         }
+        for (const char* option : {"provider", "jobs", "junit"}) {
+            if (m_command == Command::Check && arguments.isSet(QString::fromLatin1(option))) {
+                return usageError(
+                    io,
+                    tr("--%1 goes with --all (check NAME checks one environment).").arg(QString::fromLatin1(option)));
+            }
+        }
         Options o;
         o.command = m_command;
         if (auto code = readCommon(*this, arguments, io, &o)) {

@@ -482,6 +482,13 @@ private Q_SLOTS:
                   {QStringLiteral("check"), QStringLiteral("--all"), QStringLiteral("--jobs"), QStringLiteral("0")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.err.contains(QStringLiteral("--jobs")));
+        const CliRun lone = run(machine(home),
+                                {QStringLiteral("check"),
+                                 QStringLiteral("good"),
+                                 QStringLiteral("--junit"),
+                                 m_root.filePath(QStringLiteral("x.xml"))});
+        QCOMPARE(lone.exitCode, 2);
+        QVERIFY2(lone.err.contains(QStringLiteral("--junit goes with --all")), qPrintable(lone.err));
     }
 
     void ciModeReadsVariablesWithoutDbus()
