@@ -4,7 +4,9 @@
 #include "core/sandbox/SandboxServer.h"
 #include "core/session/SessionRegistry.h"
 #include "core/util/Clock.h"
+#include "core/vault/EnvironmentBundle.h"
 #include "core/vault/KeychainSecretStore.h"
+#include "core/vault/PostmanImport.h"
 #include "ui/app/AppMenus.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/checks/WebhookPage.h"
@@ -14,11 +16,13 @@
 #include "ui/composer/RequestComposer.h"
 #include "ui/composer/RequestWorkspace.h"
 #include "ui/credentials/CredentialEditor.h"
+#include "ui/environments/BundleImportDialog.h"
 #include "ui/environments/DemoEnvironments.h"
 #include "ui/environments/EnvironmentDialog.h"
 #include "ui/environments/EnvironmentList.h"
 #include "ui/environments/EnvironmentListModel.h"
 #include "ui/flow/FlowWalkthrough.h"
+#include "ui/health/HealthBoard.h"
 #include "ui/sandbox/SandboxDialog.h"
 #include "ui/timeline/TimelineModel.h"
 #include "ui/timeline/TimelineWidget.h"
@@ -28,10 +32,12 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -142,6 +148,14 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_conformance, tr("Check pro&vider"));
     m_webhook = new WebhookPage(this);
     m_tabs->addTab(m_webhook, tr("&Webhooks"));
+    m_healthBoard = new HealthBoard(m_service, QString(), this);
+    connect(m_healthBoard, &HealthBoard::openWalkthrough, this, [this](const QString& id, const QString& stepId) {
+        selectEnvironment(id);
+        m_tabs->setCurrentWidget(m_walkthrough);
+        m_walkthrough->focusStep(stepId);
+    });
+    m_tabs->addTab(m_healthBoard, tr("Health boar&d"));
+    connect(this, &MainWindow::environmentsReloaded, m_healthBoard, &HealthBoard::reload);
 
     m_timelineArea = new QWidget(this);
     m_timelineArea->setObjectName(QStringLiteral("timelineArea"));
@@ -290,6 +304,15 @@ void MainWindow::buildActions()
     file->addAction(m_duplicateAction);
     file->addAction(m_deleteAction);
     file->addSeparator();
+    auto* importAction = new QAction(tr("&Import environments…"), this);
+    importAction->setObjectName(QStringLiteral("importEnvironmentsAction"));
+    connect(importAction, &QAction::triggered, this, &MainWindow::importEnvironments);
+    auto* exportAction = new QAction(tr("E&xport environments…"), this);
+    exportAction->setObjectName(QStringLiteral("exportEnvironmentsAction"));
+    connect(exportAction, &QAction::triggered, this, &MainWindow::exportEnvironments);
+    file->addAction(importAction);
+    file->addAction(exportAction);
+    file->addSeparator();
     file->addAction(quit);
     QMenu* flow = menuBar()->addMenu(tr("F&low"));
     flow->addAction(m_runAction);
@@ -308,6 +331,100 @@ void MainWindow::buildActions()
     m_list->toolBar()->addAction(m_deleteAction);
     connect(m_walkthrough, &FlowWalkthrough::runStarted, this, &MainWindow::updateActions);
     installApplicationMenus(this); // Settings and Help
+}
+
+void MainWindow::exportEnvironments()
+{
+    const QString path = FileDialog::getSaveFileName(
+        this, tr("Export environments"), QStringLiteral("environments.keyway.json"), tr("Keyway bundles (*.json)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    EnvironmentBundle::exportEnvironments(
+        *m_service,
+        {},
+        this,
+        [this, path](const std::optional<QList<BundleEnvironment>>& bundle, const QString& error) {
+            const QByteArray bytes = bundle ? EnvironmentBundle::serialize(*bundle) : QByteArray();
+            QSaveFile file(path);
+            if (!bundle || !file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+                MessageBox::warning(this,
+                                    tr("Export environments"),
+                                    tr("The environments could not be exported to %1: %2. Choose another place and "
+                                       "try again.")
+                                        .arg(path, bundle ? file.errorString() : error));
+                return;
+            }
+            statusBar()->showMessage(
+                tr("Exported %n environment(s) to %1, without a single secret value.", nullptr, int(bundle->size()))
+                    .arg(path));
+        });
+}
+
+void MainWindow::importEnvironments()
+{
+    const QString path = FileDialog::getOpenFileName(
+        this, tr("Import environments"), tr("Keyway bundles and Postman exports (*.json)"));
+    if (path.isEmpty()) {
+        return;
+    }
+    QFile file(path);
+    const QByteArray content = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    QList<BundleEnvironment> environments;
+    QMap<QString, QMap<QString, QString>> carried;
+    QString error;
+    if (EnvironmentBundle::looksLikeBundle(content)) {
+        if (const auto parsed = EnvironmentBundle::parse(content, m_profiles, &error)) {
+            environments = *parsed;
+        }
+    } else if (PostmanImport::looksLikePostman(content)) {
+        if (const auto imported = PostmanImport::parse(content, m_profiles, &error)) {
+            environments = imported->environments;
+            carried = imported->secrets;
+        }
+    } else {
+        error = file.error() != QFileDevice::NoError
+            ? file.errorString()
+            : tr("the file is neither a Keyway bundle nor a Postman environment or collection v2.1");
+    }
+    if (environments.isEmpty()) {
+        MessageBox::warning(
+            this,
+            tr("Import environments"),
+            tr("%1 cannot be imported: %2").arg(path, error.isEmpty() ? tr("it holds no environment") : error));
+        return;
+    }
+    BundleImportDialog dialog(m_service, environments, carried, this);
+    if (dialog.exec() != QDialog::Accepted) {
+        return;
+    }
+    EnvironmentBundle::importEnvironments(
+        *m_service,
+        dialog.environments(),
+        dialog.secrets(),
+        dialog.replace(),
+        this,
+        [this](const BundleImportResult& result) {
+            if (!result.ok) {
+                MessageBox::warning(this, tr("Import environments"), result.error);
+                return;
+            }
+            reloadEnvironments();
+            QStringList missing;
+            for (auto it = result.missingSecrets.cbegin(); it != result.missingSecrets.cend(); ++it) {
+                for (const QString& key : it.value()) {
+                    missing.append(it.key() + QLatin1Char('.') + key);
+                }
+            }
+            const int count = static_cast<int>(result.imported.size());
+            statusBar()->showMessage(
+                missing.isEmpty()
+                    ? tr("Imported %n environment(s).", nullptr, count)
+                    : tr("Imported %n environment(s). Secrets still missing: %1; add them in the Credentials tab.",
+                         nullptr,
+                         count)
+                          .arg(missing.join(QStringLiteral(", "))));
+        });
 }
 
 void MainWindow::restoreLayout()

@@ -30,6 +30,7 @@ class CredentialEditor;
 class EnvironmentList;
 class EnvironmentListModel;
 class FlowWalkthrough;
+class HealthBoard;
 class RequestWorkspace;
 class TimelineModel;
 class TimelineWidget;
@@ -69,6 +70,7 @@ public:
     SecretStore* secretStore() const { return m_secrets; }
     EnvironmentListModel* environmentModel() const { return m_model; }
     FlowWalkthrough* walkthrough() const { return m_walkthrough; }
+    HealthBoard* healthBoard() const { return m_healthBoard; }
     QString currentEnvironmentId() const;
     void selectEnvironment(const QString& environmentId);
     TimelineModel* timelineModel() const { return m_timelineModel; }
@@ -87,6 +89,9 @@ public Q_SLOTS:
     void deleteEnvironment();
     void reloadEnvironments();
     void run();
+    // Environment ▸ Export environments… / Import environments…: secret-free bundles (and Postman files).
+    void exportEnvironments();
+    void importEnvironments();
 
 Q_SIGNALS:
     void environmentsReloaded();
@@ -125,6 +130,7 @@ private:
     RequestWorkspace* m_requests = nullptr; // composer, history, response inspector
     ConformancePage* m_conformance = nullptr; // "Check provider"
     WebhookPage* m_webhook = nullptr; // webhook signatures
+    HealthBoard* m_healthBoard = nullptr; // every environment's last check
     QWidget* m_credentialsPanel = nullptr;
     QTextBrowser* m_providerSummary = nullptr;
     CredentialEditor* m_credentialEditor = nullptr;

@@ -153,6 +153,9 @@ const CliCommandList& allCliCommands()
         for (auto& command : makeEnvCommands()) {
             list.push_back(std::move(command));
         }
+        for (auto& command : makeBundleCommands()) {
+            list.push_back(std::move(command));
+        }
         list.push_back(makeAuthCommand());
         list.push_back(makeCallCommand());
         list.push_back(makeCheckCommand());

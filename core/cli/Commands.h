@@ -18,6 +18,9 @@ CliCommandList makeEnvCommands(); // EnvCommand.cpp: env add, env list, env show
 std::unique_ptr<CliCommand> makeAuthCommand(); // FlowCommands.cpp
 std::unique_ptr<CliCommand> makeCallCommand(); // FlowCommands.cpp
 std::unique_ptr<CliCommand> makeCheckCommand(); // FlowCommands.cpp
+// check --all (CheckAllCommand.cpp): the check command hands over when --all is given.
+int runCheckAll(const CliCommand& command, const CliArguments& arguments, CliIo& io);
+CliCommandList makeBundleCommands(); // BundleCommands.cpp: env export, env import
 std::unique_ptr<CliCommand> makeConformCommand(); // ConformCommand.cpp
 std::unique_ptr<CliCommand> makeWebhookVerifyCommand(); // WebhookCommand.cpp
 std::unique_ptr<CliCommand> makeSandboxCommand(); // SandboxCommand.cpp

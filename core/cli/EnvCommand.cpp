@@ -3,9 +3,9 @@
 #include "core/cli/Commands.h"
 #include "core/http/ConnectionSettings.h"
 #include "core/profile/ProfileLoader.h"
+#include "core/vault/EnvSecretStore.h"
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
-#include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
 
 #include <QCoreApplication>
@@ -310,8 +310,8 @@ int addEnvironment(const CliCommand& command, const CliArguments& arguments, Cli
     }
     Environment environment = Environment::create(name, providerId, baseUrl);
     environment.values = values;
-    KeychainSecretStore keychain;
-    EnvironmentService environments(&registry, &keychain);
+    const std::unique_ptr<SecretStore> keychain = EnvSecretStore::createDefault();
+    EnvironmentService environments(&registry, keychain.get());
     environments.reload(&error);
     // Secrets first, then the file: a failure on either side leaves nothing half-saved.
     const EnvironmentChange change = environments.createAndWait(environment, secrets);
@@ -400,8 +400,10 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
     for (const QString& key : secretKeys) {
         entryKeys.append(SecretStore::keyFor(environment->id, key));
     }
-    KeychainSecretStore keychain;
-    const SecretBatch::Results states = SecretBatch::readAllAndWait(keychain, entryKeys);
+    const std::unique_ptr<SecretStore> keychain = EnvSecretStore::createDefault();
+    const SecretBatch::Results states = SecretBatch::readAllAndWait(*keychain, entryKeys);
+    // In CI mode a secret that is there comes from a variable, and says so.
+    const QString present = EnvSecretStore::enabled() ? QStringLiteral("env") : QStringLiteral("set");
 
     QList<QPair<QString, QString>> shown; // key -> value or secret state, in profile order
     std::optional<SecretResult> inaccessible;
@@ -415,7 +417,7 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
                     inaccessible = state;
                 }
                 // Only the state, never the value.
-                shown.append({field.key, state.ok() ? QStringLiteral("set") : SecretStore::statusName(state.status)});
+                shown.append({field.key, state.ok() ? present : SecretStore::statusName(state.status)});
             } else if (environment->values.contains(field.key)) {
                 shown.append({field.key, environment->values.value(field.key)});
             }
@@ -470,8 +472,8 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
 struct NamedEnvironment
 {
     ProfileRegistry registry = ProfileRegistry::loadDefault();
-    KeychainSecretStore keychain;
-    EnvironmentService environments {&registry, &keychain};
+    std::unique_ptr<SecretStore> keychain = EnvSecretStore::createDefault();
+    EnvironmentService environments {&registry, keychain.get()};
     std::optional<Environment> environment;
 
     // Prints why and returns the exit code when the file cannot be read or no environment has that name.

@@ -2,8 +2,8 @@
 
 #include "core/cli/CliIo.h"
 #include "core/http/ConnectionSettings.h"
+#include "core/vault/EnvSecretStore.h"
 #include "core/vault/EnvironmentService.h"
-#include "core/vault/KeychainSecretStore.h"
 
 #include <QCoreApplication>
 
@@ -22,7 +22,7 @@ QString EnvironmentContext::baseUrl() const
 std::optional<int> EnvironmentContext::open(const Request& request, CliIo& io, EnvironmentContext* context)
 {
     context->m_registry = ProfileRegistry::loadDefault();
-    context->m_secrets = std::make_unique<KeychainSecretStore>();
+    context->m_secrets = EnvSecretStore::createDefault();
     EnvironmentService environments(&context->m_registry, context->m_secrets.get());
     QString error;
     if (!environments.reload(&error)) {

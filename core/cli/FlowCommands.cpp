@@ -461,6 +461,10 @@ public:
         if (m_command == Command::Call) {
             return QStringLiteral("NAME METHOD PATH [-d BODY|@FILE|@-] [-H \"Name: value\"]... [-i] ") + common;
         }
+        if (m_command == Command::Check) {
+            return QStringLiteral("NAME ") + common
+                + QStringLiteral(" | --all [--provider ID] [--jobs N] [--junit FILE] [--json]");
+        }
         return QStringLiteral("NAME ") + common;
     }
 
@@ -491,11 +495,29 @@ public:
                          {},
                          tr("Print the status line and the response headers before the body.")});
         }
+        if (m_command == Command::Check) {
+            list.append({{QStringLiteral("all")},
+                         {},
+                         tr("Check every environment, several at once; browser sign-ins are never started.")});
+            list.append({{QStringLiteral("provider")}, QStringLiteral("ID"), tr("With --all: only this provider's.")});
+            list.append({{QStringLiteral("jobs")}, QStringLiteral("N"), tr("With --all: at most N at once (4).")});
+            list.append({{QStringLiteral("junit")}, QStringLiteral("FILE"), tr("With --all: a JUnit XML report.")});
+        }
         return list + networkOptions();
     }
 
     int run(const CliArguments& arguments, CliIo& io) override
     {
+        if (m_command == Command::Check && arguments.isSet(QStringLiteral("all"))) {
+            return runCheckAll(*this, arguments, io);
+        }
+        for (const char* option : {"provider", "jobs", "junit"}) {
+            if (m_command == Command::Check && arguments.isSet(QString::fromLatin1(option))) {
+                return usageError(
+                    io,
+                    tr("--%1 goes with --all (check NAME checks one environment).").arg(QString::fromLatin1(option)));
+            }
+        }
         Options o;
         o.command = m_command;
         if (auto code = readCommon(*this, arguments, io, &o)) {

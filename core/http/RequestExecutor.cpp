@@ -54,7 +54,9 @@ bool isCredentialHeader(const QByteArray& name, const QList<QByteArray>& extra)
 bool isTransportError(QNetworkReply::NetworkError error)
 {
     const int code = static_cast<int>(error);
-    return (code > 0 && code < 200) || (code >= 300 && code < 400);
+    // Qt files an HTTP 400 reply under ProtocolInvalidOperationError: that is the server answering, not a break.
+    return (code > 0 && code < 200)
+        || (code >= 300 && code < 400 && error != QNetworkReply::ProtocolInvalidOperationError);
 }
 
 // The Content-Length of an uncompressed reply, or -1 when the length is not known up front.

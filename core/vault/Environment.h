@@ -1,10 +1,26 @@
 #pragma once
 
 #include <QDateTime>
+#include <QList>
 #include <QMap>
 #include <QString>
 
 namespace keyway {
+
+// A request that came with the environment (a Postman collection's), offered in the composer beside the
+// provider's samples. Its path is relative to the base URL; a secret appears only as a {{key}} placeholder.
+struct EnvironmentSample
+{
+    QString name;
+    QString method;
+    QString path;
+    QString body;
+
+    bool operator==(const EnvironmentSample& other) const
+    {
+        return name == other.name && method == other.method && path == other.path && body == other.body;
+    }
+};
 
 // A user-made pair of (provider, base URL) with a name and its NON-secret credential values.
 // Secret values live only in the keychain, under SecretStore::keyFor(id, field).
@@ -15,6 +31,7 @@ struct Environment
     QString providerId;
     QString baseUrl; // may carry a path prefix
     QMap<QString, QString> values; // non-secret field values only
+    QList<EnvironmentSample> samples; // requests imported with the environment
     QDateTime created;
 
     // A new environment with a fresh id, created now (Clock).

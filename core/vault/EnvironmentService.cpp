@@ -400,6 +400,7 @@ void EnvironmentService::duplicate(const QString& sourceId, const QString& name,
     }
     Environment copy = Environment::create(name, source->providerId, source->baseUrl);
     copy.values = source->values;
+    copy.samples = source->samples;
     const ProviderProfile* profile = profileOf(*source);
     QStringList secretFields = ConnectionSettings::secretKeysFor(source->values);
     if (profile) {

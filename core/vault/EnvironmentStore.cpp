@@ -32,18 +32,71 @@ QString fromJsonString(const nlohmann::json& value)
     return QString::fromStdString(value.get<std::string>());
 }
 
+} // namespace
+
+nlohmann::ordered_json samplesToJson(const QList<EnvironmentSample>& samples)
+{
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const EnvironmentSample& sample : samples) {
+        list.push_back({{"name", utf8(sample.name)},
+                        {"method", utf8(sample.method)},
+                        {"path", utf8(sample.path)},
+                        {"body", utf8(sample.body)}});
+    }
+    return list;
+}
+
+bool samplesFromJson(const nlohmann::json& json, QList<EnvironmentSample>* samples)
+{
+    if (!json.is_array()) {
+        return false;
+    }
+    for (const nlohmann::json& entry : json) {
+        if (!entry.is_object()) {
+            return false;
+        }
+        EnvironmentSample sample;
+        const struct
+        {
+            const char* name;
+            QString* target;
+        } fields[]
+            = {{"name", &sample.name}, {"method", &sample.method}, {"path", &sample.path}, {"body", &sample.body}};
+        for (const auto& field : fields) {
+            const auto it = entry.find(field.name);
+            if (it != entry.end()) {
+                if (!it->is_string()) {
+                    return false;
+                }
+                *field.target = QString::fromStdString(it->get<std::string>());
+            }
+        }
+        if (sample.method.isEmpty() || sample.path.isEmpty()) {
+            return false;
+        }
+        samples->append(sample);
+    }
+    return true;
+}
+
+namespace {
+
 nlohmann::ordered_json toJson(const Environment& environment)
 {
     nlohmann::ordered_json values = nlohmann::ordered_json::object();
     for (auto it = environment.values.cbegin(); it != environment.values.cend(); ++it) {
         values[utf8(it.key())] = utf8(it.value());
     }
-    return {{"id", utf8(environment.id)},
-            {"name", utf8(environment.name)},
-            {"provider", utf8(environment.providerId)},
-            {"baseUrl", utf8(environment.baseUrl)},
-            {"values", values},
-            {"created", utf8(environment.created.toUTC().toString(Qt::ISODate))}};
+    nlohmann::ordered_json object = {{"id", utf8(environment.id)},
+                                     {"name", utf8(environment.name)},
+                                     {"provider", utf8(environment.providerId)},
+                                     {"baseUrl", utf8(environment.baseUrl)},
+                                     {"values", values},
+                                     {"created", utf8(environment.created.toUTC().toString(Qt::ISODate))}};
+    if (!environment.samples.isEmpty()) {
+        object["samples"] = samplesToJson(environment.samples);
+    }
+    return object;
 }
 
 // Returns the environment, or nullopt with `problem` set to what is wrong at `pointer`.
@@ -90,6 +143,14 @@ std::optional<Environment> fromJson(const nlohmann::json& object, const QString&
                 return std::nullopt;
             }
             environment.values.insert(QString::fromStdString(it.key()), fromJsonString(*it));
+        }
+    }
+    if (const auto samples = object.find("samples"); samples != object.end()) {
+        if (!samplesFromJson(*samples, &environment.samples)) {
+            *problem = pointer + QStringLiteral("/samples: ")
+                + QCoreApplication::translate("keyway::EnvironmentStore",
+                                              "expected a list of {name, method, path, body} objects");
+            return std::nullopt;
         }
     }
     if (const auto created = object.find("created"); created != object.end() && created->is_string()) {

@@ -5,11 +5,18 @@
 #include <QList>
 #include <QString>
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 
 class QLockFile;
 
 namespace keyway {
+
+// The samples of an environment as environments.json and bundles write them: [{name, method, path, body}].
+nlohmann::ordered_json samplesToJson(const QList<EnvironmentSample>& samples);
+// False when `json` is not such a list (a method and a path are required).
+bool samplesFromJson(const nlohmann::json& json, QList<EnvironmentSample>* samples);
 
 // The environment list and non-secret values, in <XDG config>/keyway/environments.json.
 // Written atomically (QSaveFile). A corrupt or half-written file is never silently replaced:

@@ -270,6 +270,10 @@ void RequestComposer::setEnvironment(const ProviderProfile* profile,
         for (const SampleRequest& sample : profile->samples) {
             m_samples->addItem(QStringLiteral("%1  %2  %3").arg(sample.method, sample.path, sample.name));
         }
+        // Requests that came with the environment (an imported Postman collection's) follow the provider's.
+        for (const EnvironmentSample& sample : environment.samples) {
+            m_samples->addItem(QStringLiteral("%1  %2  %3").arg(sample.method, sample.path, sample.name));
+        }
         const QString header = profile->token.header;
         m_headers->setLockedRows({{header, tr("%1 (added at send)").arg(kMaskedToken)}});
     } else {
@@ -337,6 +341,9 @@ QStringList RequestComposer::sampleNames() const
         for (const SampleRequest& sample : m_profile->samples) {
             names.append(sample.name);
         }
+        for (const EnvironmentSample& sample : m_environment.samples) {
+            names.append(sample.name);
+        }
     }
     return names;
 }
@@ -354,18 +361,29 @@ QString RequestComposer::fillPlaceholders(const QString& text) const
 
 void RequestComposer::applySample(int index)
 {
-    if (!m_profile || index < 0 || index >= m_profile->samples.size()) {
+    const qsizetype fromProfile = m_profile ? m_profile->samples.size() : 0;
+    if (!m_profile || index < 0 || index >= fromProfile + m_environment.samples.size()) {
         return;
     }
-    const SampleRequest& sample = m_profile->samples.at(index);
-    m_samples->setCurrentIndex(index + 1);
     ApiRequest request;
-    request.method = sample.method;
-    request.path = fillPlaceholders(sample.path);
-    request.body = fillPlaceholders(sample.body).toUtf8();
+    QString status;
+    if (index < fromProfile) {
+        const SampleRequest& sample = m_profile->samples.at(index);
+        request.method = sample.method;
+        request.path = fillPlaceholders(sample.path);
+        request.body = fillPlaceholders(sample.body).toUtf8();
+        status = sample.description.isEmpty() ? sample.name : sample.description;
+    } else {
+        const EnvironmentSample& sample = m_environment.samples.at(index - fromProfile);
+        request.method = sample.method;
+        request.path = fillPlaceholders(sample.path);
+        request.body = fillPlaceholders(sample.body).toUtf8();
+        status = sample.name;
+    }
+    m_samples->setCurrentIndex(index + 1);
     loadRequest(request);
     regenerateIdempotencyKey(); // a sample is a new request
-    setStatus(sample.description.isEmpty() ? sample.name : sample.description);
+    setStatus(status);
 }
 
 void RequestComposer::loadRequest(const ApiRequest& request)

@@ -2,6 +2,7 @@
 
 #include "core/http/ConnectionSettings.h"
 #include "core/util/AppPaths.h"
+#include "core/vault/CredentialPaste.h"
 #include "core/vault/SecretBatch.h"
 #include "ui/common/Clipboard.h"
 #include "ui/common/FileDialog.h"
@@ -10,6 +11,8 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -19,6 +22,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QStyle>
@@ -61,8 +65,41 @@ CredentialEditor::CredentialEditor(EnvironmentService* environments, QWidget* pa
     m_saveButton->hide();
     connect(m_saveButton, &QPushButton::clicked, this, &CredentialEditor::saveRequested);
 
+    m_pasteButton = new QPushButton(tr("Paste b&undle…"), this);
+    m_pasteButton->setObjectName(QStringLiteral("pasteBundleButton"));
+    m_pasteButton->setToolTip(tr("Fill the fields from what the provider sent: JSON, \"key: value\" or KEY=value "
+                                 "lines, or a two-column table."));
+    m_pasteButton->setEnabled(false);
+    connect(m_pasteButton, &QPushButton::clicked, this, [this] {
+        QDialog dialog(this);
+        dialog.setObjectName(QStringLiteral("pasteBundleDialog"));
+        dialog.setWindowTitle(tr("Paste a credential bundle"));
+        auto* hint = new QLabel(tr("Paste the credentials as the provider sent them. Fields are matched by name; "
+                                   "secrets go to the keychain when you save."),
+                                &dialog);
+        hint->setWordWrap(true);
+        auto* text = new QPlainTextEdit(&dialog);
+        text->setObjectName(QStringLiteral("pasteBundleText"));
+        text->setAccessibleName(tr("Credential bundle"));
+        text->setPlaceholderText(QStringLiteral("client_id: …\nclient_secret: …"));
+        auto* box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+        box->button(QDialogButtonBox::Ok)->setText(tr("&Fill fields"));
+        connect(box, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+        connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        auto* layout = new QVBoxLayout(&dialog);
+        layout->addWidget(hint);
+        layout->addWidget(text, 1);
+        layout->addWidget(box);
+        dialog.resize(520, 320);
+        if (dialog.exec() == QDialog::Accepted) {
+            pasteBundle(text->toPlainText());
+        }
+        text->clear(); // the pasted secrets do not outlive the dialog
+    });
+
     m_formHost = new QVBoxLayout;
     auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_pasteButton);
     buttons->addStretch(1);
     buttons->addWidget(m_saveButton);
 
@@ -77,6 +114,7 @@ CredentialEditor::CredentialEditor(EnvironmentService* environments, QWidget* pa
 void CredentialEditor::setProfile(const ProviderProfile* profile)
 {
     m_profile = profile;
+    m_pasteButton->setEnabled(profile != nullptr);
     m_environmentId.clear();
     ++m_generation;
     setBusy(false);
@@ -327,6 +365,21 @@ void CredentialEditor::readSecrets()
         }
         Q_EMIT self->secretsLoaded(!failure.has_value());
     });
+}
+
+QString CredentialEditor::pasteBundle(const QString& text)
+{
+    if (!m_profile) {
+        return {};
+    }
+    const CredentialPaste::Result result = CredentialPaste::match(text, *m_profile);
+    setValues(result.values);
+    const QString summary = CredentialPaste::summary(result);
+    showStatus(summary, result.values.isEmpty());
+    if (!result.values.isEmpty()) {
+        Q_EMIT edited();
+    }
+    return summary;
 }
 
 void CredentialEditor::setValues(const QMap<QString, QString>& values)

@@ -33,7 +33,7 @@ namespace keyway::ui {
 //
 // Object names: field_<key> (the editor of a field), reveal_<key> / copy_<key> (actions of secret
 // fields), browse_<key> (file pickers), connectionGroup, importPkcs12Button, credentialStatus,
-// retryButton, saveButton.
+// retryButton, saveButton, pasteBundleButton (its dialog: pasteBundleDialog, pasteBundleText).
 class CredentialEditor : public QWidget
 {
     Q_OBJECT
@@ -58,6 +58,10 @@ public:
     // then the non-secret ones to environments.json (`isNew`: create it, else update it). Emits saved()
     // or saveFailed(); on a failure nothing is half-saved and Retry repeats it.
     void save(const Environment& environment, bool isNew);
+
+    // Fills the fields an onboarding text names (JSON, `key: value` or `KEY=value` lines, a two-column table) and
+    // says what was matched and what was ignored (names only). Nothing is saved until Save.
+    QString pasteBundle(const QString& text);
 
     void setSaveButtonVisible(bool visible);
     QString statusText() const;
@@ -104,6 +108,7 @@ private:
     QLabel* m_statusLabel = nullptr;
     QPushButton* m_retryButton = nullptr;
     QPushButton* m_saveButton = nullptr;
+    QPushButton* m_pasteButton = nullptr;
 };
 
 } // namespace keyway::ui

@@ -716,6 +716,14 @@ void FlowWalkthrough::setStatus(const QString& text)
     m_statusLabel->setText(text);
 }
 
+void FlowWalkthrough::focusStep(const QString& stepId)
+{
+    const int index = indexOf(stepId);
+    if (index >= 0) {
+        m_stepList->setCurrentRow(index);
+    }
+}
+
 int FlowWalkthrough::indexOf(const QString& stepId) const
 {
     for (int i = 0; i < m_steps.size(); ++i) {

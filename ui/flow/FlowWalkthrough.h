@@ -66,6 +66,9 @@ public:
     // What the runs so far captured (memory only): the access token of a finished flow among them.
     const QMap<QString, CapturedValue>& capturedValues() const { return m_captured; }
 
+    // Shows step `stepId` (the health board opens a failed environment at the step that failed).
+    void focusStep(const QString& stepId);
+
 public Q_SLOTS:
     void runAll();
     void runNextStep();
