@@ -250,6 +250,143 @@
     </message>
 </context>
 <context>
+    <name>keyway::CredentialPaste</name>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Nothing matched a field of this provider.</source>
+        <translation>Nichts passte zu einem Feld dieses Anbieters.</translation>
+    </message>
+    <message>
+        <source>Filled %1.</source>
+        <translation>Ausgefüllt: %1.</translation>
+    </message>
+    <message>
+        <source>Ignored: %1.</source>
+        <translation>Ignoriert: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::EnvSecretStore</name>
+    <message>
+        <source>no environment owns this secret</source>
+        <translation>keine Umgebung besitzt dieses Geheimnis</translation>
+    </message>
+    <message>
+        <source>the variable %1 is not set</source>
+        <translation>die Variable %1 ist nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>KEYWAY_SECRETS=env reads secrets from environment variables and never stores them.</source>
+        <translation>KEYWAY_SECRETS=env liest Geheimnisse aus Umgebungsvariablen und speichert sie nie.</translation>
+    </message>
+    <message>
+        <source>KEYWAY_SECRETS=env reads secrets from environment variables and never stores them: set %1 instead.</source>
+        <translation>KEYWAY_SECRETS=env liest Geheimnisse aus Umgebungsvariablen und speichert sie nie: Setzen Sie stattdessen %1.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::EnvironmentBundle</name>
+    <message>
+        <source>the file is not JSON: a bundle starts with {"keyway_bundle": 1, ...}.</source>
+        <translation>die Datei ist kein JSON: Ein Bündel beginnt mit {"keyway_bundle": 1, ...}.</translation>
+    </message>
+    <message>
+        <source>/keyway_bundle: expected 1 (this Keyway reads bundles of format 1).</source>
+        <translation>/keyway_bundle: 1 erwartet (dieses Keyway liest Bündel im Format 1).</translation>
+    </message>
+    <message>
+        <source>/%1: unknown key; a bundle holds only keyway_bundle and environments.</source>
+        <translation>/%1: unbekannter Schlüssel; ein Bündel enthält nur keyway_bundle und environments.</translation>
+    </message>
+    <message>
+        <source>/environments: expected a list of environments.</source>
+        <translation>/environments: eine Liste von Umgebungen erwartet.</translation>
+    </message>
+    <message>
+        <source>%1: expected an object.</source>
+        <translation>%1: ein Objekt erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/%2: unknown key; an environment holds only %3.</source>
+        <translation>%1/%2: unbekannter Schlüssel; eine Umgebung enthält nur %3.</translation>
+    </message>
+    <message>
+        <source>%1/name: expected the environment's name.</source>
+        <translation>%1/name: der Name der Umgebung erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/name: '%2' appears twice in the bundle.</source>
+        <translation>%1/name: '%2' kommt im Bündel zweimal vor.</translation>
+    </message>
+    <message>
+        <source>%1/provider: expected a provider id.</source>
+        <translation>%1/provider: eine Anbieter-ID erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/provider: unknown provider '%2'. Known providers: %3</source>
+        <translation>%1/provider: unbekannter Anbieter '%2'. Bekannte Anbieter: %3</translation>
+    </message>
+    <message>
+        <source>%1/base_url: expected a URL.</source>
+        <translation>%1/base_url: eine URL erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/base_url: '%2' is not an http:// or https:// URL.</source>
+        <translation>%1/base_url: '%2' ist keine http://- oder https://-URL.</translation>
+    </message>
+    <message>
+        <source>%1/values: expected an object of KEY: value.</source>
+        <translation>%1/values: ein Objekt aus SCHLÜSSEL: Wert erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/values/%2: provider '%3' has no key '%2'. Valid keys: %4</source>
+        <translation>%1/values/%2: Anbieter '%3' hat keinen Schlüssel '%2'. Gültige Schlüssel: %4</translation>
+    </message>
+    <message>
+        <source>%1/values/%2: the bundle carries the value of the secret '%2' of environment '%3'. Bundles never hold secrets: remove the value from the file and give it when importing.</source>
+        <translation>%1/values/%2: das Bündel enthält den Wert des Geheimnisses '%2' der Umgebung '%3'. Bündel enthalten nie Geheimnisse: Entfernen Sie den Wert aus der Datei und geben Sie ihn beim Import an.</translation>
+    </message>
+    <message>
+        <source>%1/values/%2: expected a text value.</source>
+        <translation>%1/values/%2: ein Textwert erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/secrets/%2: the bundle carries the value of the secret '%2' of environment '%3'. Bundles never hold secrets: list only the key's name ("secrets": ["%2"]) and give the value when importing.</source>
+        <translation>%1/secrets/%2: das Bündel enthält den Wert des Geheimnisses '%2' der Umgebung '%3'. Bündel enthalten nie Geheimnisse: Führen Sie nur den Namen des Schlüssels auf ("secrets": ["%2"]) und geben Sie den Wert beim Import an.</translation>
+    </message>
+    <message>
+        <source>%1/secrets: expected a list of secret key names.</source>
+        <translation>%1/secrets: eine Liste von Namen geheimer Schlüssel erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/secrets/%2: expected the name of a secret key.</source>
+        <translation>%1/secrets/%2: der Name eines geheimen Schlüssels erwartet.</translation>
+    </message>
+    <message>
+        <source>%1/secrets/%2: '%3' is not a secret key of provider '%4'. Secret keys: %5</source>
+        <translation>%1/secrets/%2: '%3' ist kein geheimer Schlüssel des Anbieters '%4'. Geheime Schlüssel: %5</translation>
+    </message>
+    <message>
+        <source>%1/samples: expected a list of {name, method, path, body} objects.</source>
+        <translation>%1/samples: eine Liste von {name, method, path, body}-Objekten erwartet.</translation>
+    </message>
+    <message>
+        <source>environment '%1': %2</source>
+        <translation>Umgebung '%1': %2</translation>
+    </message>
+    <message>
+        <source>no environment named '%1'. Environments: %2</source>
+        <translation>keine Umgebung namens '%1'. Umgebungen: %2</translation>
+    </message>
+    <message>
+        <source>the environment(s) %1 already exist; nothing was imported. Import with --replace to update them, or remove them first.</source>
+        <translation>die Umgebung(en) %1 gibt es schon; nichts wurde importiert. Importieren Sie mit --replace, um sie zu aktualisieren, oder entfernen Sie sie zuerst.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::EnvironmentService</name>
     <message>
         <source>Another Keyway process is changing %1; try again in a moment.</source>
@@ -401,6 +538,10 @@
     <message>
         <source>Cannot write %1: %2. The previous file was kept; free some space and try again.</source>
         <translation>%1 kann nicht geschrieben werden: %2. Die bisherige Datei wurde beibehalten; schaffen Sie Platz und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>expected a list of {name, method, path, body} objects</source>
+        <translation>eine Liste von {name, method, path, body}-Objekten erwartet</translation>
     </message>
 </context>
 <context>
@@ -554,6 +695,93 @@
     <message>
         <source>%1 is not a string: the reply has %2 at %3</source>
         <translation>%1 ist keine Zeichenkette: die Antwort enthält unter %3 %2</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::HealthCheck</name>
+    <message>
+        <source>pass</source>
+        <translation>bestanden</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>sign-in needed</source>
+        <translation>Anmeldung nötig</translation>
+    </message>
+    <message>
+        <source>keychain locked</source>
+        <translation>Schlüsselbund gesperrt</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 T %2 h</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>provider '%1' has no profile; install its profile or remove the environment.</source>
+        <translation>Anbieter '%1' hat kein Profil; installieren Sie sein Profil oder entfernen Sie die Umgebung.</translation>
+    </message>
+    <message>
+        <source>the keychain could not give the secrets (%1): unlock it and check again.</source>
+        <translation>der Schlüsselbund konnte die Geheimnisse nicht liefern (%1): Entsperren Sie ihn und prüfen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>the secret %1 is missing: store it in the environment and check again.</source>
+        <translation>das Geheimnis %1 fehlt: Speichern Sie es in der Umgebung und prüfen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>the required value %1 is not set: set it in the environment and check again.</source>
+        <translation>der Pflichtwert %1 ist nicht gesetzt: Setzen Sie ihn in der Umgebung und prüfen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>sign-in needed: this provider signs in through a browser and issues no refresh token.</source>
+        <translation>Anmeldung nötig: Dieser Anbieter meldet über einen Browser an und gibt kein Refresh-Token aus.</translation>
+    </message>
+    <message>
+        <source>the keychain could not give the stored sign-in (%1): unlock it and check again.</source>
+        <translation>der Schlüsselbund konnte die gespeicherte Anmeldung nicht liefern (%1): Entsperren Sie ihn und prüfen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>sign-in needed: no stored sign-in; sign in once from the flow walkthrough.</source>
+        <translation>Anmeldung nötig: keine gespeicherte Anmeldung; melden Sie sich einmal im Flow-Ablauf an.</translation>
+    </message>
+    <message>
+        <source>a token was issued (the provider names no check request)</source>
+        <translation>ein Token wurde ausgestellt (der Anbieter nennt keine Prüfanfrage)</translation>
+    </message>
+    <message>
+        <source>sign-in needed: the stored sign-in was refused; sign in again from the flow walkthrough.</source>
+        <translation>Anmeldung nötig: Die gespeicherte Anmeldung wurde abgelehnt; melden Sie sich im Flow-Ablauf erneut an.</translation>
+    </message>
+    <message>
+        <source>authentication failed: %1</source>
+        <translation>Authentifizierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2 answered %3</source>
+        <translation>%1 %2 antwortete %3</translation>
     </message>
 </context>
 <context>
@@ -746,6 +974,65 @@
     <message>
         <source>The proxy %1 (from %2) could not be used: %3.</source>
         <translation>Der Proxy %1 (aus %2) kann nicht verwendet werden: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::PostmanImport</name>
+    <message>
+        <source>the file is not a JSON object.</source>
+        <translation>die Datei ist kein JSON-Objekt.</translation>
+    </message>
+    <message>
+        <source>/info/schema: only Postman collections v2.1 are imported (export the collection as "Collection v2.1").</source>
+        <translation>/info/schema: nur Postman-Collections v2.1 werden importiert (exportieren Sie die Collection als "Collection v2.1").</translation>
+    </message>
+    <message>
+        <source>/info/name: the collection has no name.</source>
+        <translation>/info/name: die Collection hat keinen Namen.</translation>
+    </message>
+    <message>
+        <source>the collection uses no oauth2 authorization (on the collection, a folder or a request); Keyway imports collections whose auth type is OAuth 2.0.</source>
+        <translation>die Collection nutzt keine oauth2-Autorisierung (an der Collection, einem Ordner oder einer Anfrage); Keyway importiert Collections mit dem Auth-Typ OAuth 2.0.</translation>
+    </message>
+    <message>
+        <source>the collection's OAuth 2.0 grant '%1' is not supported; Keyway imports client credentials and authorization code (with or without PKCE).</source>
+        <translation>der OAuth-2.0-Grant '%1' der Collection wird nicht unterstützt; Keyway importiert Client Credentials und Authorization Code (mit oder ohne PKCE).</translation>
+    </message>
+    <message>
+        <source>the provider '%1' is not installed.</source>
+        <translation>der Anbieter '%1' ist nicht installiert.</translation>
+    </message>
+    <message>
+        <source>%1: Keyway signs in with PKCE (S256) even where the collection did not; servers that support PKCE accept it.</source>
+        <translation>%1: Keyway meldet sich mit PKCE (S256) an, auch wo die Collection es nicht tat; Server, die PKCE unterstützen, akzeptieren das.</translation>
+    </message>
+    <message>
+        <source>%1: the value of %2 names a variable the collection does not define (%3); define it in the collection's variables, or set %2 after importing.</source>
+        <translation>%1: der Wert von %2 nennt eine Variable, die die Collection nicht definiert (%3); definieren Sie sie in den Variablen der Collection oder setzen Sie %2 nach dem Import.</translation>
+    </message>
+    <message>
+        <source>a secret</source>
+        <translation>ein Geheimnis</translation>
+    </message>
+    <message>
+        <source>/name: the Postman environment has no name.</source>
+        <translation>/name: die Postman-Umgebung hat keinen Namen.</translation>
+    </message>
+    <message>
+        <source>/values: expected the list of the environment's variables.</source>
+        <translation>/values: die Liste der Variablen der Umgebung erwartet.</translation>
+    </message>
+    <message>
+        <source>the variables of '%1' match no provider's keys; name them as a provider does (keyway-cli providers lists them), e.g. token_url, client_id and client_secret.</source>
+        <translation>die Variablen von '%1' passen zu keinen Schlüsseln eines Anbieters; benennen Sie sie wie ein Anbieter (keyway-cli providers listet sie auf), z. B. token_url, client_id und client_secret.</translation>
+    </message>
+    <message>
+        <source>%1: ignored variables that provider '%2' has no key for: %3</source>
+        <translation>%1: ignorierte Variablen, für die Anbieter '%2' keinen Schlüssel hat: %3</translation>
+    </message>
+    <message>
+        <source>%1: no base URL could be found; add a baseUrl variable.</source>
+        <translation>%1: keine Basis-URL gefunden; fügen Sie eine Variable baseUrl hinzu.</translation>
     </message>
 </context>
 <context>
@@ -1763,6 +2050,141 @@
     </message>
 </context>
 <context>
+    <name>keyway::cli::BundleCommands</name>
+    <message>
+        <source>Writes environments (all, or the named ones) as a bundle without a single secret value.</source>
+        <translation>Schreibt Umgebungen (alle oder die genannten) als Bündel ohne einen einzigen geheimen Wert.</translation>
+    </message>
+    <message>
+        <source>Write the bundle to FILE instead of standard output.</source>
+        <translation>Das Bündel in DATEI statt auf die Standardausgabe schreiben.</translation>
+    </message>
+    <message>
+        <source>keyway-cli env export: cannot write %1: %2</source>
+        <translation>keyway-cli env export: %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>keyway-cli: wrote %n environment(s) to %1 (no secret values).</source>
+        <translation>
+            <numerusform>keyway-cli: %n Umgebung nach %1 geschrieben (keine geheimen Werte).</numerusform>
+            <numerusform>keyway-cli: %n Umgebungen nach %1 geschrieben (keine geheimen Werte).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Creates the environments of a Keyway bundle, a Postman environment or a Postman collection.</source>
+        <translation>Legt die Umgebungen eines Keyway-Bündels, einer Postman-Umgebung oder einer Postman-Collection an.</translation>
+    </message>
+    <message>
+        <source>A secret of an imported environment, read from standard input (one line each, in order).</source>
+        <translation>Ein Geheimnis einer importierten Umgebung, von der Standardeingabe gelesen (je eine Zeile, in Reihenfolge).</translation>
+    </message>
+    <message>
+        <source>A secret whose value is the whole content of FILE (- for standard input).</source>
+        <translation>Ein Geheimnis, dessen Wert der ganze Inhalt von DATEI ist (- für die Standardeingabe).</translation>
+    </message>
+    <message>
+        <source>Update environments that already exist instead of refusing.</source>
+        <translation>Vorhandene Umgebungen aktualisieren, statt abzulehnen.</translation>
+    </message>
+    <message>
+        <source>env import takes exactly one FILE.</source>
+        <translation>env import erwartet genau eine DATEI.</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is neither a Keyway bundle ({"keyway_bundle": 1, ...}) nor a Postman environment or collection v2.1 file.</source>
+        <translation>%1 ist weder ein Keyway-Bündel ({"keyway_bundle": 1, ...}) noch eine Postman-Umgebung oder Collection-v2.1-Datei.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n environment(s): %1</source>
+        <translation>
+            <numerusform>%n Umgebung importiert: %1</numerusform>
+            <numerusform>%n Umgebungen importiert: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Missing secret %1.%2: set the variable %3</source>
+        <translation>Fehlendes Geheimnis %1.%2: Setzen Sie die Variable %3</translation>
+    </message>
+    <message>
+        <source>Missing secret %1.%2: keyway-cli env set %1 --secret %2</source>
+        <translation>Fehlendes Geheimnis %1.%2: keyway-cli env set %1 --secret %2</translation>
+    </message>
+    <message>
+        <source>'%1' names no environment of the file; expected NAME.KEY with NAME one of: %2</source>
+        <translation>'%1' nennt keine Umgebung der Datei; erwartet NAME.SCHLÜSSEL mit NAME aus: %2</translation>
+    </message>
+    <message>
+        <source>'%1' is not a secret key of environment '%2'. Secret keys: %3</source>
+        <translation>'%1' ist kein geheimer Schlüssel der Umgebung '%2'. Geheime Schlüssel: %3</translation>
+    </message>
+    <message>
+        <source>'%1' is given twice.</source>
+        <translation>'%1' ist zweimal angegeben.</translation>
+    </message>
+    <message>
+        <source>expected the value of '%1' on standard input (one line per --secret, in order), but the input ended.</source>
+        <translation>Wert von '%1' auf der Standardeingabe erwartet (eine Zeile pro --secret, in Reihenfolge), aber die Eingabe ist zu Ende.</translation>
+    </message>
+    <message>
+        <source>the value of '%1' is empty.</source>
+        <translation>der Wert von '%1' ist leer.</translation>
+    </message>
+    <message>
+        <source>--secret-file expects NAME.KEY=FILE.</source>
+        <translation>--secret-file erwartet NAME.SCHLÜSSEL=DATEI.</translation>
+    </message>
+    <message>
+        <source>the file for '%1' is empty.</source>
+        <translation>die Datei für '%1' ist leer.</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::CheckAllCommand</name>
+    <message>
+        <source>; token valid for %1</source>
+        <translation>; Token gültig für %1</translation>
+    </message>
+    <message>
+        <source>check --all takes no NAME; use --provider ID to check one provider's.</source>
+        <translation>check --all erwartet keinen NAMEN; mit --provider ID prüfen Sie die eines Anbieters.</translation>
+    </message>
+    <message>
+        <source>--jobs must be a whole number from 1 to 64, not '%1'</source>
+        <translation>--jobs muss eine ganze Zahl von 1 bis 64 sein, nicht '%1'</translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot read the environments: %1</source>
+        <translation>keyway-cli: die Umgebungen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>unknown provider '%1'. Valid providers: %2</source>
+        <translation>unbekannter Anbieter '%1'. Gültige Anbieter: %2</translation>
+    </message>
+    <message>
+        <source>keyway-cli: no environments to check. Add one with keyway-cli env add, or import a bundle with keyway-cli env import FILE.</source>
+        <translation>keyway-cli: keine Umgebungen zu prüfen. Legen Sie eine mit keyway-cli env add an oder importieren Sie ein Bündel mit keyway-cli env import DATEI.</translation>
+    </message>
+    <message>
+        <source>keyway-cli: no environment uses provider '%1'.</source>
+        <translation>keyway-cli: keine Umgebung nutzt den Anbieter '%1'.</translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot write the JUnit report %1: %2</source>
+        <translation>keyway-cli: der JUnit-Bericht %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>keyway-cli: %1 of %n environment(s) passed.</source>
+        <translation>
+            <numerusform>keyway-cli: %1 von %n Umgebung bestanden.</numerusform>
+            <numerusform>keyway-cli: %1 von %n Umgebungen bestanden.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>keyway::cli::CliApp</name>
     <message>
         <source>Usage:</source>
@@ -2258,6 +2680,26 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <source>keyway-cli: cannot read %1: %2</source>
         <translation>keyway-cli: %1 kann nicht gelesen werden: %2</translation>
     </message>
+    <message>
+        <source>Check every environment, several at once; browser sign-ins are never started.</source>
+        <translation>Jede Umgebung prüfen, mehrere gleichzeitig; Browser-Anmeldungen werden nie gestartet.</translation>
+    </message>
+    <message>
+        <source>With --all: only this provider's.</source>
+        <translation>Mit --all: nur die dieses Anbieters.</translation>
+    </message>
+    <message>
+        <source>With --all: at most N at once (4).</source>
+        <translation>Mit --all: höchstens N gleichzeitig (4).</translation>
+    </message>
+    <message>
+        <source>With --all: a JUnit XML report.</source>
+        <translation>Mit --all: ein JUnit-XML-Bericht.</translation>
+    </message>
+    <message>
+        <source>--%1 goes with --all (check NAME checks one environment).</source>
+        <translation>--%1 gehört zu --all (check NAME prüft eine Umgebung).</translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::NetworkOptions</name>
@@ -2527,6 +2969,45 @@ Lizenz: MIT</translation>
     <message>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::BundleImportDialog</name>
+    <message>
+        <source>Import environments</source>
+        <translation>Umgebungen importieren</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>These environments will be created: %1.</source>
+        <translation>Diese Umgebungen werden angelegt: %1.</translation>
+    </message>
+    <message>
+        <source>leave empty to add it later</source>
+        <translation>leer lassen, um es später einzutragen</translation>
+    </message>
+    <message>
+        <source>%1 · %2:</source>
+        <translation>%1 · %2:</translation>
+    </message>
+    <message>
+        <source>The file names no secret to type.</source>
+        <translation>Die Datei nennt kein Geheimnis zum Eingeben.</translation>
+    </message>
+    <message>
+        <source>The secrets the bundle names but never carries; they go to the keychain:</source>
+        <translation>Die Geheimnisse, die das Bündel nennt, aber nie enthält; sie kommen in den Schlüsselbund:</translation>
+    </message>
+    <message>
+        <source>&amp;Replace the environments that already exist: %1</source>
+        <translation>Vorhandene Umgebungen &amp;ersetzen: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importieren</translation>
     </message>
 </context>
 <context>
@@ -2893,6 +3374,30 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>Imported: the certificate is kept as %1; the key goes to the keychain when you save.</source>
         <translation>Importiert: das Zertifikat liegt als %1 vor; der Schlüssel kommt beim Speichern in den Schlüsselbund.</translation>
     </message>
+    <message>
+        <source>Paste b&amp;undle…</source>
+        <translation>Bündel einfü&amp;gen…</translation>
+    </message>
+    <message>
+        <source>Fill the fields from what the provider sent: JSON, "key: value" or KEY=value lines, or a two-column table.</source>
+        <translation>Die Felder aus dem füllen, was der Anbieter geschickt hat: JSON, Zeilen "Schlüssel: Wert" oder SCHLÜSSEL=Wert oder eine Tabelle mit zwei Spalten.</translation>
+    </message>
+    <message>
+        <source>Paste a credential bundle</source>
+        <translation>Zugangsdaten-Bündel einfügen</translation>
+    </message>
+    <message>
+        <source>Paste the credentials as the provider sent them. Fields are matched by name; secrets go to the keychain when you save.</source>
+        <translation>Fügen Sie die Zugangsdaten so ein, wie der Anbieter sie geschickt hat. Felder werden über ihren Namen zugeordnet; Geheimnisse kommen beim Speichern in den Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>Credential bundle</source>
+        <translation>Zugangsdaten-Bündel</translation>
+    </message>
+    <message>
+        <source>&amp;Fill fields</source>
+        <translation>Felder &amp;füllen</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -3252,6 +3757,104 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     </message>
 </context>
 <context>
+    <name>keyway::ui::HealthBoard</name>
+    <message>
+        <source>Whether each environment's credentials work right now. Browser sign-ins are never started here: an environment that needs one uses its stored sign-in.</source>
+        <translation>Ob die Zugangsdaten jeder Umgebung gerade funktionieren. Browser-Anmeldungen werden hier nie gestartet: Eine Umgebung, die eine braucht, nutzt ihre gespeicherte Anmeldung.</translation>
+    </message>
+    <message>
+        <source>Health of every environment</source>
+        <translation>Zustand aller Umgebungen</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Last check</source>
+        <translation>Letzte Prüfung</translation>
+    </message>
+    <message>
+        <source>Token left</source>
+        <translation>Token noch</translation>
+    </message>
+    <message>
+        <source>Failing step and hint</source>
+        <translation>Fehlgeschlagener Schritt und Hinweis</translation>
+    </message>
+    <message>
+        <source>Check &amp;all</source>
+        <translation>Alle p&amp;rüfen</translation>
+    </message>
+    <message>
+        <source>Check every environment, %1 at once.</source>
+        <translation>Jede Umgebung prüfen, %1 gleichzeitig.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Open wal&amp;kthrough</source>
+        <translation>Ablauf &amp;öffnen</translation>
+    </message>
+    <message>
+        <source>Show the selected environment's flow, at the step that failed.</source>
+        <translation>Den Flow der gewählten Umgebung zeigen, beim fehlgeschlagenen Schritt.</translation>
+    </message>
+    <message>
+        <source>%v of %m</source>
+        <translation>%v von %m</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Check %1</source>
+        <translation>%1 prüfen</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>noch nicht geprüft</translation>
+    </message>
+    <message>
+        <source>step %1: %2</source>
+        <translation>Schritt %1: %2</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>No environments to check yet: add one first.</source>
+        <translation>Noch keine Umgebungen zu prüfen: Legen Sie zuerst eine an.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n environment(s) pass.</source>
+        <translation>
+            <numerusform>%1 von %n Umgebung besteht.</numerusform>
+            <numerusform>%1 von %n Umgebungen bestehen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 of %2 checked.</source>
+        <translation>Abgebrochen: %1 von %2 geprüft.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::ui::HistoryView</name>
     <message>
         <source>Search method, path, status or body…</source>
@@ -3607,6 +4210,71 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>%1 now trusts the CA certificates in %2 as well. Run the flow again.</source>
         <translation>%1 vertraut nun zusätzlich den CA-Zertifikaten in %2. Führen Sie den Ablauf erneut aus.</translation>
+    </message>
+    <message>
+        <source>Health boar&amp;d</source>
+        <translation>Übersich&amp;t</translation>
+    </message>
+    <message>
+        <source>&amp;Import environments…</source>
+        <translation>Umgebungen &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>E&amp;xport environments…</source>
+        <translation>Umgebungen e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Export environments</source>
+        <translation>Umgebungen exportieren</translation>
+    </message>
+    <message>
+        <source>Keyway bundles (*.json)</source>
+        <translation>Keyway-Bündel (*.json)</translation>
+    </message>
+    <message>
+        <source>The environments could not be exported to %1: %2. Choose another place and try again.</source>
+        <translation>Die Umgebungen konnten nicht nach %1 exportiert werden: %2. Wählen Sie einen anderen Ort und versuchen Sie es erneut.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n environment(s) to %1, without a single secret value.</source>
+        <translation>
+            <numerusform>%n Umgebung nach %1 exportiert, ohne einen einzigen geheimen Wert.</numerusform>
+            <numerusform>%n Umgebungen nach %1 exportiert, ohne einen einzigen geheimen Wert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import environments</source>
+        <translation>Umgebungen importieren</translation>
+    </message>
+    <message>
+        <source>Keyway bundles and Postman exports (*.json)</source>
+        <translation>Keyway-Bündel und Postman-Exporte (*.json)</translation>
+    </message>
+    <message>
+        <source>the file is neither a Keyway bundle nor a Postman environment or collection v2.1</source>
+        <translation>die Datei ist weder ein Keyway-Bündel noch eine Postman-Umgebung oder Collection v2.1</translation>
+    </message>
+    <message>
+        <source>%1 cannot be imported: %2</source>
+        <translation>%1 kann nicht importiert werden: %2</translation>
+    </message>
+    <message>
+        <source>it holds no environment</source>
+        <translation>sie enthält keine Umgebung</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n environment(s).</source>
+        <translation>
+            <numerusform>%n Umgebung importiert.</numerusform>
+            <numerusform>%n Umgebungen importiert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n environment(s). Secrets still missing: %1; add them in the Credentials tab.</source>
+        <translation>
+            <numerusform>%n Umgebung importiert. Noch fehlende Geheimnisse: %1; tragen Sie sie im Reiter Zugangsdaten ein.</numerusform>
+            <numerusform>%n Umgebungen importiert. Noch fehlende Geheimnisse: %1; tragen Sie sie im Reiter Zugangsdaten ein.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

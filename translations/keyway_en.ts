@@ -250,6 +250,143 @@
     </message>
 </context>
 <context>
+    <name>keyway::CredentialPaste</name>
+    <message>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing matched a field of this provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filled %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ignored: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::EnvSecretStore</name>
+    <message>
+        <source>no environment owns this secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the variable %1 is not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KEYWAY_SECRETS=env reads secrets from environment variables and never stores them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KEYWAY_SECRETS=env reads secrets from environment variables and never stores them: set %1 instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::EnvironmentBundle</name>
+    <message>
+        <source>the file is not JSON: a bundle starts with {&quot;keyway_bundle&quot;: 1, ...}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/keyway_bundle: expected 1 (this Keyway reads bundles of format 1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/%1: unknown key; a bundle holds only keyway_bundle and environments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/environments: expected a list of environments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: expected an object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/%2: unknown key; an environment holds only %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/name: expected the environment&apos;s name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/name: &apos;%2&apos; appears twice in the bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/provider: expected a provider id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/provider: unknown provider &apos;%2&apos;. Known providers: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/base_url: expected a URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/base_url: &apos;%2&apos; is not an http:// or https:// URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/values: expected an object of KEY: value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/values/%2: provider &apos;%3&apos; has no key &apos;%2&apos;. Valid keys: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/values/%2: the bundle carries the value of the secret &apos;%2&apos; of environment &apos;%3&apos;. Bundles never hold secrets: remove the value from the file and give it when importing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/values/%2: expected a text value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/secrets/%2: the bundle carries the value of the secret &apos;%2&apos; of environment &apos;%3&apos;. Bundles never hold secrets: list only the key&apos;s name (&quot;secrets&quot;: [&quot;%2&quot;]) and give the value when importing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/secrets: expected a list of secret key names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/secrets/%2: expected the name of a secret key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/secrets/%2: &apos;%3&apos; is not a secret key of provider &apos;%4&apos;. Secret keys: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/samples: expected a list of {name, method, path, body} objects.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>environment &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no environment named &apos;%1&apos;. Environments: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the environment(s) %1 already exist; nothing was imported. Import with --replace to update them, or remove them first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::EnvironmentService</name>
     <message>
         <source>Another Keyway process is changing %1; try again in a moment.</source>
@@ -400,6 +537,10 @@
     </message>
     <message>
         <source>Cannot write %1: %2. The previous file was kept; free some space and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected a list of {name, method, path, body} objects</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -553,6 +694,93 @@
     </message>
     <message>
         <source>%1 is not a string: the reply has %2 at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::HealthCheck</name>
+    <message>
+        <source>pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keychain locked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>provider &apos;%1&apos; has no profile; install its profile or remove the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the keychain could not give the secrets (%1): unlock it and check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the secret %1 is missing: store it in the environment and check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the required value %1 is not set: set it in the environment and check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in needed: this provider signs in through a browser and issues no refresh token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the keychain could not give the stored sign-in (%1): unlock it and check again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in needed: no stored sign-in; sign in once from the flow walkthrough.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a token was issued (the provider names no check request)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sign-in needed: the stored sign-in was refused; sign in again from the flow walkthrough.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>authentication failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2 answered %3</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -745,6 +973,65 @@
     </message>
     <message>
         <source>The proxy %1 (from %2) could not be used: %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::PostmanImport</name>
+    <message>
+        <source>the file is not a JSON object.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/info/schema: only Postman collections v2.1 are imported (export the collection as &quot;Collection v2.1&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/info/name: the collection has no name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the collection uses no oauth2 authorization (on the collection, a folder or a request); Keyway imports collections whose auth type is OAuth 2.0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the collection&apos;s OAuth 2.0 grant &apos;%1&apos; is not supported; Keyway imports client credentials and authorization code (with or without PKCE).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the provider &apos;%1&apos; is not installed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: Keyway signs in with PKCE (S256) even where the collection did not; servers that support PKCE accept it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the value of %2 names a variable the collection does not define (%3); define it in the collection&apos;s variables, or set %2 after importing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/name: the Postman environment has no name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/values: expected the list of the environment&apos;s variables.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the variables of &apos;%1&apos; match no provider&apos;s keys; name them as a provider does (keyway-cli providers lists them), e.g. token_url, client_id and client_secret.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: ignored variables that provider &apos;%2&apos; has no key for: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: no base URL could be found; add a baseUrl variable.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1763,6 +2050,141 @@
     </message>
 </context>
 <context>
+    <name>keyway::cli::BundleCommands</name>
+    <message>
+        <source>Writes environments (all, or the named ones) as a bundle without a single secret value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the bundle to FILE instead of standard output.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli env export: cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>keyway-cli: wrote %n environment(s) to %1 (no secret values).</source>
+        <translation>
+            <numerusform>keyway-cli: wrote %n environment to %1 (no secret values).</numerusform>
+            <numerusform>keyway-cli: wrote %n environments to %1 (no secret values).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Creates the environments of a Keyway bundle, a Postman environment or a Postman collection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A secret of an imported environment, read from standard input (one line each, in order).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A secret whose value is the whole content of FILE (- for standard input).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update environments that already exist instead of refusing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>env import takes exactly one FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is neither a Keyway bundle ({&quot;keyway_bundle&quot;: 1, ...}) nor a Postman environment or collection v2.1 file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n environment(s): %1</source>
+        <translation>
+            <numerusform>Imported %n environment: %1</numerusform>
+            <numerusform>Imported %n environments: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Missing secret %1.%2: set the variable %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missing secret %1.%2: keyway-cli env set %1 --secret %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; names no environment of the file; expected NAME.KEY with NAME one of: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a secret key of environment &apos;%2&apos;. Secret keys: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is given twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected the value of &apos;%1&apos; on standard input (one line per --secret, in order), but the input ended.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value of &apos;%1&apos; is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--secret-file expects NAME.KEY=FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file for &apos;%1&apos; is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::cli::CheckAllCommand</name>
+    <message>
+        <source>; token valid for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check --all takes no NAME; use --provider ID to check one provider&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--jobs must be a whole number from 1 to 64, not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot read the environments: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown provider &apos;%1&apos;. Valid providers: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: no environments to check. Add one with keyway-cli env add, or import a bundle with keyway-cli env import FILE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: no environment uses provider &apos;%1&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: cannot write the JUnit report %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>keyway-cli: %1 of %n environment(s) passed.</source>
+        <translation>
+            <numerusform>keyway-cli: %1 of %n environment passed.</numerusform>
+            <numerusform>keyway-cli: %1 of %n environments passed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>keyway::cli::CliApp</name>
     <message>
         <source>Usage:</source>
@@ -2253,6 +2675,26 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <source>keyway-cli: cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Check every environment, several at once; browser sign-ins are never started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --all: only this provider&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --all: at most N at once (4).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --all: a JUnit XML report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 goes with --all (check NAME checks one environment).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::NetworkOptions</name>
@@ -2518,6 +2960,45 @@ License: MIT</source>
     </message>
     <message>
         <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::BundleImportDialog</name>
+    <message>
+        <source>Import environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These environments will be created: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>leave empty to add it later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · %2:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file names no secret to type.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secrets the bundle names but never carries; they go to the keychain:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Replace the environments that already exist: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2883,6 +3364,30 @@ Run the checks against a test account. Start now?</source>
         <source>Imported: the certificate is kept as %1; the key goes to the keychain when you save.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Paste b&amp;undle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill the fields from what the provider sent: JSON, &quot;key: value&quot; or KEY=value lines, or a two-column table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste a credential bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the credentials as the provider sent them. Fields are matched by name; secrets go to the keychain when you save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Credential bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Fill fields</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -3242,6 +3747,104 @@ Run the checks against a test account. Start now?</source>
     </message>
 </context>
 <context>
+    <name>keyway::ui::HealthBoard</name>
+    <message>
+        <source>Whether each environment&apos;s credentials work right now. Browser sign-ins are never started here: an environment that needs one uses its stored sign-in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Health of every environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failing step and hint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check &amp;all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check every environment, %1 at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open wal&amp;kthrough</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the selected environment&apos;s flow, at the step that failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%v of %m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>step %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No environments to check yet: add one first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n environment(s) pass.</source>
+        <translation>
+            <numerusform>%1 of %n environment passes.</numerusform>
+            <numerusform>%1 of %n environments pass.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 of %2 checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::ui::HistoryView</name>
     <message>
         <source>Search method, path, status or body…</source>
@@ -3597,6 +4200,71 @@ Run the checks against a test account. Start now?</source>
     <message>
         <source>%1 now trusts the CA certificates in %2 as well. Run the flow again.</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Health boar&amp;d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import environments…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xport environments…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway bundles (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The environments could not be exported to %1: %2. Choose another place and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n environment(s) to %1, without a single secret value.</source>
+        <translation>
+            <numerusform>Exported %n environment to %1, without a single secret value.</numerusform>
+            <numerusform>Exported %n environments to %1, without a single secret value.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import environments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway bundles and Postman exports (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is neither a Keyway bundle nor a Postman environment or collection v2.1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be imported: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it holds no environment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n environment(s).</source>
+        <translation>
+            <numerusform>Imported %n environment.</numerusform>
+            <numerusform>Imported %n environments.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n environment(s). Secrets still missing: %1; add them in the Credentials tab.</source>
+        <translation>
+            <numerusform>Imported %n environment. Secrets still missing: %1; add them in the Credentials tab.</numerusform>
+            <numerusform>Imported %n environments. Secrets still missing: %1; add them in the Credentials tab.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

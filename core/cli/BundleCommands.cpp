@@ -4,6 +4,7 @@
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/http/ConnectionSettings.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvSecretStore.h"
 #include "core/vault/EnvironmentBundle.h"
@@ -199,7 +200,9 @@ private:
                 continue;
             }
             const ProviderProfile* profile = registry.find(environment.provider);
-            const CredentialField* field = profile ? profile->field(found->second) : nullptr;
+            const CredentialField* field = profile && profile->field(found->second)
+                ? profile->field(found->second)
+                : ConnectionSettings::field(found->second);
             if (!field || !field->secret) {
                 QStringList keys;
                 for (const CredentialField& f : profile ? profile->fields : QList<CredentialField>()) {

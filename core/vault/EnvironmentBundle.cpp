@@ -1,5 +1,6 @@
 #include "core/vault/EnvironmentBundle.h"
 
+#include "core/http/ConnectionSettings.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
@@ -149,7 +150,9 @@ EnvironmentBundle::parse(const QByteArray& data, const ProfileRegistry& profiles
             }
             for (auto it = values->begin(); it != values->end(); ++it) {
                 const QString key = qs(it.key());
-                const CredentialField* field = profile->field(key);
+                // Connection keys (tls.*, proxy) belong to every environment beside its profile's keys.
+                const CredentialField* field
+                    = profile->field(key) ? profile->field(key) : ConnectionSettings::field(key);
                 if (!field) {
                     return fail(tr("%1/values/%2: provider '%3' has no key '%2'. Valid keys: %4")
                                     .arg(where, key, profile->id, profile->fieldKeys().join(QStringLiteral(", "))));
@@ -187,7 +190,8 @@ EnvironmentBundle::parse(const QByteArray& data, const ProfileRegistry& profiles
                     return fail(tr("%1/secrets/%2: expected the name of a secret key.").arg(where).arg(s));
                 }
                 const QString key = qs(name.get<std::string>());
-                const CredentialField* field = profile->field(key);
+                const CredentialField* field
+                    = profile->field(key) ? profile->field(key) : ConnectionSettings::field(key);
                 if (!field || !field->secret) {
                     QStringList secretKeys;
                     for (const CredentialField& f : profile->fields) {

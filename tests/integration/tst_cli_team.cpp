@@ -226,7 +226,8 @@ private Q_SLOTS:
             QStringLiteral("seismic"),
             baseUrl(QStringLiteral("seismic")),
             {{QStringLiteral("clientId"), demo(QStringLiteral("seismic"), QStringLiteral("clientId"))},
-             {QStringLiteral("merchantId"), QStringLiteral("m-1")}},
+             {QStringLiteral("merchantId"), QStringLiteral("m-1")},
+             {QStringLiteral("proxy"), QStringLiteral("none")}}, // a connection key travels like the profile's
             {{QStringLiteral("clientSecret"), demo(QStringLiteral("seismic"), QStringLiteral("clientSecret"))},
              {QStringLiteral("webhookSecret"), webhook}});
         add(QStringLiteral("a"),
@@ -249,6 +250,7 @@ private Q_SLOTS:
         QCOMPARE(json.at("environments").size(), std::size_t(2));
         QVERIFY(json.at("environments")[0].at("secrets") == nlohmann::json({"clientSecret", "webhookSecret"}));
         QCOMPARE(json.at("environments")[0].at("values").at("merchantId").get<std::string>(), std::string("m-1"));
+        QCOMPARE(json.at("environments")[0].at("values").at("proxy").get<std::string>(), std::string("none"));
 
         // Another machine: the environments come from the bundle, the secrets are typed once.
         const CliRun imported
