@@ -24,8 +24,8 @@
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
-#include <QTextEdit>
 #include <QTest>
+#include <QTextEdit>
 #include <QUuid>
 #include <QXmlStreamReader>
 
