@@ -1,6 +1,7 @@
 #include "core/checks/HealthCheck.h"
 
 #include "core/flow/TemplateResolver.h"
+#include "core/json/JsonFields.h"
 #include "core/session/Session.h"
 #include "core/util/Clock.h"
 #include "core/util/Logging.h"
@@ -17,18 +18,6 @@ namespace {
 std::string utf8(const QString& text)
 {
     return text.toStdString();
-}
-
-QString textOf(const nlohmann::json& json, const char* key)
-{
-    const auto it = json.find(key);
-    return it != json.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-qint64 numberOf(const nlohmann::json& json, const char* key)
-{
-    const auto it = json.find(key);
-    return it != json.end() && it->is_number_integer() ? it->get<qint64>() : 0;
 }
 
 } // namespace
@@ -110,23 +99,23 @@ nlohmann::ordered_json HealthResult::toJson() const
 HealthResult HealthResult::fromJson(const nlohmann::json& json)
 {
     HealthResult result;
-    result.environmentId = textOf(json, "environment_id");
-    result.environment = textOf(json, "environment");
-    result.provider = textOf(json, "provider");
-    const QString name = textOf(json, "result");
+    result.environmentId = keyway::json::stringField(json, "environment_id");
+    result.environment = keyway::json::stringField(json, "environment");
+    result.provider = keyway::json::stringField(json, "provider");
+    const QString name = keyway::json::stringField(json, "result");
     for (Outcome outcome :
          {Outcome::Pass, Outcome::Fail, Outcome::Unreachable, Outcome::SignInNeeded, Outcome::KeychainLocked}) {
         if (outcomeName(outcome) == name) {
             result.outcome = outcome;
         }
     }
-    result.exitCode = static_cast<int>(numberOf(json, "exit"));
-    result.detail = textOf(json, "detail");
-    result.failedStep = textOf(json, "failed_step");
-    result.hint = textOf(json, "hint");
-    result.checkedAtMs = numberOf(json, "checked_at_ms");
-    result.durationMs = numberOf(json, "duration_ms");
-    result.expiresAtMs = numberOf(json, "expires_at_ms");
+    result.exitCode = static_cast<int>(keyway::json::integerField(json, "exit"));
+    result.detail = keyway::json::stringField(json, "detail");
+    result.failedStep = keyway::json::stringField(json, "failed_step");
+    result.hint = keyway::json::stringField(json, "hint");
+    result.checkedAtMs = keyway::json::integerField(json, "checked_at_ms");
+    result.durationMs = keyway::json::integerField(json, "duration_ms");
+    result.expiresAtMs = keyway::json::integerField(json, "expires_at_ms");
     return result;
 }
 

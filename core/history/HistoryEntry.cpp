@@ -1,5 +1,7 @@
 #include "core/history/HistoryEntry.h"
 
+#include "core/json/JsonFields.h"
+
 namespace keyway {
 
 namespace {
@@ -7,24 +9,6 @@ namespace {
 std::string toStd(const QString& text)
 {
     return text.toStdString();
-}
-
-QString fromStd(const nlohmann::json& json, const char* key)
-{
-    const auto it = json.find(key);
-    return it != json.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
-
-qint64 integerOf(const nlohmann::json& json, const char* key)
-{
-    const auto it = json.find(key);
-    return it != json.end() && it->is_number_integer() ? it->get<qint64>() : 0;
-}
-
-bool boolOf(const nlohmann::json& json, const char* key)
-{
-    const auto it = json.find(key);
-    return it != json.end() && it->is_boolean() && it->get<bool>();
 }
 
 nlohmann::ordered_json headersToJson(const TextHeaders& headers)
@@ -84,24 +68,24 @@ std::optional<HistoryEntry> HistoryEntry::fromJson(const nlohmann::json& json)
         return std::nullopt;
     }
     HistoryEntry e;
-    e.id = fromStd(json, "id");
-    e.timeMs = integerOf(json, "time");
-    e.method = fromStd(json, "method");
-    e.path = fromStd(json, "path");
-    e.url = fromStd(json, "url");
+    e.id = keyway::json::stringField(json, "id");
+    e.timeMs = keyway::json::integerField(json, "time");
+    e.method = keyway::json::stringField(json, "method");
+    e.path = keyway::json::stringField(json, "path");
+    e.url = keyway::json::stringField(json, "url");
     e.requestHeaders = headersFromJson(json, "requestHeaders");
     e.resendHeaders = headersFromJson(json, "resendHeaders");
-    e.requestBody = fromStd(json, "requestBody");
-    e.requestBodyTruncated = boolOf(json, "requestBodyTruncated");
-    e.status = static_cast<int>(integerOf(json, "status"));
-    e.reason = fromStd(json, "reason");
-    e.elapsedMs = integerOf(json, "elapsedMs");
+    e.requestBody = keyway::json::stringField(json, "requestBody");
+    e.requestBodyTruncated = keyway::json::boolField(json, "requestBodyTruncated");
+    e.status = static_cast<int>(keyway::json::integerField(json, "status"));
+    e.reason = keyway::json::stringField(json, "reason");
+    e.elapsedMs = keyway::json::integerField(json, "elapsedMs");
     e.responseHeaders = headersFromJson(json, "responseHeaders");
-    e.responseBody = fromStd(json, "responseBody");
-    e.responseBodyBytes = integerOf(json, "responseBodyBytes");
-    e.responseBodyTruncated = boolOf(json, "responseBodyTruncated");
-    e.outcome = fromStd(json, "outcome");
-    e.summary = fromStd(json, "summary");
+    e.responseBody = keyway::json::stringField(json, "responseBody");
+    e.responseBodyBytes = keyway::json::integerField(json, "responseBodyBytes");
+    e.responseBodyTruncated = keyway::json::boolField(json, "responseBodyTruncated");
+    e.outcome = keyway::json::stringField(json, "outcome");
+    e.summary = keyway::json::stringField(json, "summary");
     return e;
 }
 
