@@ -5,18 +5,16 @@
 // appear on stdout, stderr, or in any file under the temporary HOME/XDG directories.
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
+#include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
-#include <QEventLoop>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
@@ -80,14 +78,9 @@ private:
     QByteArray m_wire;
 };
 
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
 } // namespace
+
+using keyway::test::CliRun;
 
 class TestCanaries : public QObject
 {
@@ -117,41 +110,16 @@ private:
     // keyway-cli with the sandbox answering; an authorize_url event (--json) is signed in by the browser.
     CliRun run(const QStringList& args, const QByteArray& input = {})
     {
-        QProcess process;
-        process.setProcessEnvironment(environment());
-        QEventLoop loop;
-        QByteArray out;
-        QByteArray pending;
-        connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
-            const QByteArray chunk = process.readAllStandardOutput();
-            out += chunk;
-            pending += chunk;
-            qsizetype newline = 0;
-            while ((newline = pending.indexOf('\n')) >= 0) {
-                const auto line = nlohmann::json::parse(pending.left(newline).toStdString(), nullptr, false);
-                pending.remove(0, newline + 1);
-                if (line.is_object() && line.value("event", "") == "authorize_url") {
-                    m_browser.start(QUrl(QString::fromStdString(line.value("url", ""))), true, nullptr);
-                }
+        const auto signIn = [this](const nlohmann::json& line) {
+            if (line.is_object() && line.value("event", "") == "authorize_url") {
+                m_browser.start(QUrl(QString::fromStdString(line.value("url", ""))), true, nullptr);
             }
-        });
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        process.write(input);
-        process.closeWriteChannel();
-        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-        loop.exec();
-        CliRun r;
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = process.exitCode();
-        r.out = out + process.readAllStandardOutput();
-        r.err = process.readAllStandardError();
-        m_allOutput += r.out + '\n' + r.err + '\n';
+        };
+        keyway::test::CliInvocation invocation(args, input, environment());
+        invocation.onJsonLine = signIn;
+        invocation.timeoutMs = 30000;
+        CliRun r = keyway::test::runCli(invocation);
+        m_allOutput += r.out + '\n' + r.err.toUtf8() + '\n';
         return r;
     }
 
@@ -188,7 +156,7 @@ private:
             }
         }
         const CliRun r = run(args, input);
-        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     }
 
     // Every token, code and credential the proxy saw, in JSON members, headers, queries and forms.
@@ -260,9 +228,9 @@ private Q_SLOTS:
             set << QStringLiteral("--credentials") << credentials;
         }
         const CliRun auth = run(QStringList {"auth", name, "--json", "--no-browser"} + set);
-        QVERIFY2(auth.exitCode == 0, auth.err.constData());
+        QVERIFY2(auth.exitCode == 0, qPrintable(auth.err));
         const CliRun call = run(QStringList {"call", name, "GET", path, "-v", "--json", "--no-browser"} + set);
-        QVERIFY2(call.exitCode == 0 || credentials == QLatin1String("sdk"), call.err.constData());
+        QVERIFY2(call.exitCode == 0 || credentials == QLatin1String("sdk"), qPrintable(call.err));
         const CliRun plain = run(QStringList {"call", name, "GET", path, "-i", "-v", "--no-browser"} + set);
         QCOMPARE(plain.exitCode, call.exitCode);
         const CliRun check = run(QStringList {"check", name, "-v", "--no-browser"} + set);
@@ -304,7 +272,7 @@ private Q_SLOTS:
         const QString wrong = QStringLiteral("canary-wrong-%1-7c1d93ab5e").arg(name);
         m_secrets.insert(wrong);
         const CliRun set = run({"env", "set", name, "--secret", key}, wrong.toUtf8() + '\n');
-        QVERIFY2(set.exitCode == 0, set.err.constData());
+        QVERIFY2(set.exitCode == 0, qPrintable(set.err));
         // auth always runs the whole flow, so the wrong secret is sent even where a refresh token is kept.
         const CliRun auth = run({"auth", name, "--json", "--no-browser", "-v"});
         QCOMPARE(auth.exitCode, 3);

@@ -5,15 +5,13 @@
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
+#include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
-#include <QEventLoop>
 #include <QFile>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
@@ -22,16 +20,7 @@
 using namespace keyway;
 using keyway::sandbox::SandboxServer;
 
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-} // namespace
+using keyway::test::CliRun;
 
 class TestCliCall : public QObject
 {
@@ -86,44 +75,18 @@ private:
                const std::function<void(const nlohmann::json&)>& onJsonLine = {},
                int timeoutMs = 30000)
     {
-        QProcess process;
-        QEventLoop loop;
-        QByteArray out;
-        QByteArray pending;
-        connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
-            const QByteArray chunk = process.readAllStandardOutput();
-            out += chunk;
-            pending += chunk;
-            int newline = 0;
-            while ((newline = pending.indexOf('\n')) >= 0) {
-                const QByteArray line = pending.left(newline);
-                pending.remove(0, newline + 1);
-                if (onJsonLine) {
-                    onJsonLine(nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false));
-                }
-            }
-        });
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            return {-1, QString::fromUtf8(out), QStringLiteral("timed out")};
-        }
-        out += process.readAllStandardOutput();
-        CliRun result {process.exitCode(), QString::fromUtf8(out), QString::fromUtf8(process.readAllStandardError())};
+        test::CliInvocation invocation(args);
+        invocation.onJsonLine = onJsonLine;
+        invocation.timeoutMs = timeoutMs;
+        const CliRun result = test::runCli(invocation);
         verifyNoSecret(result);
         return result;
     }
 
     void verifyNoSecret(const CliRun& r)
     {
-        for (const QString& secret : std::as_const(m_allSecrets)) {
-            if (!secret.isEmpty() && (r.out.contains(secret) || r.err.contains(secret))) {
-                QFAIL("a secret reached stdout or stderr");
-            }
+        if (!test::leakedSecret(r.text() + r.err, m_allSecrets).isEmpty()) {
+            QFAIL("a secret reached stdout or stderr");
         }
     }
 
@@ -163,8 +126,8 @@ private Q_SLOTS:
                               QStringLiteral("GET"),
                               QStringLiteral("/v1/card/bins")});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains(QStringLiteral("485932")), qPrintable(r.out + r.err));
-        const auto body = nlohmann::json::parse(r.out.toStdString(), nullptr, false);
+        QVERIFY2(r.text().contains(QStringLiteral("485932")), qPrintable(r.text() + r.err));
+        const auto body = nlohmann::json::parse(r.text().toStdString(), nullptr, false);
         QVERIFY(body.value("code", "") == "000000");
     }
 
@@ -176,8 +139,8 @@ private Q_SLOTS:
                                 QStringLiteral("/accounts"),
                                 QStringLiteral("-i")});
         QCOMPARE(inc.exitCode, 0);
-        QVERIFY2(inc.out.startsWith(QStringLiteral("HTTP/1.1 200")), qPrintable(inc.out));
-        QVERIFY(inc.out.contains(QStringLiteral("\n\n")));
+        QVERIFY2(inc.text().startsWith(QStringLiteral("HTTP/1.1 200")), qPrintable(inc.text()));
+        QVERIFY(inc.text().contains(QStringLiteral("\n\n")));
 
         const CliRun json = run({QStringLiteral("call"),
                                  envName(QStringLiteral("bank")),
@@ -185,7 +148,7 @@ private Q_SLOTS:
                                  QStringLiteral("/accounts"),
                                  QStringLiteral("--json")});
         QCOMPARE(json.exitCode, 0);
-        const auto lines = jsonLines(json.out);
+        const auto lines = jsonLines(json.text());
         QVERIFY(lines.size() >= 5);
         QStringList names;
         for (const auto& line : lines) {
@@ -193,7 +156,7 @@ private Q_SLOTS:
             QVERIFY(line.contains("event"));
             names.append(QString::fromStdString(line.at("event").get<std::string>()));
         }
-        for (const QString& text : json.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        for (const QString& text : json.text().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
             QVERIFY2(text.startsWith(QStringLiteral("{\"event\":")), qPrintable(text)); // "event" first
         }
         QCOMPARE(names.first(), QStringLiteral("step_started"));
@@ -202,7 +165,7 @@ private Q_SLOTS:
         QCOMPARE(names.last(), QStringLiteral("result"));
         QVERIFY(lines.last().at("status").get<int>() == 200);
         QVERIFY(lines.last().at("body").is_structured()); // the reply's JSON value, not its text
-        QVERIFY(!json.out.contains(QStringLiteral("Bearer ey")));
+        QVERIFY(!json.text().contains(QStringLiteral("Bearer ey")));
     }
 
     void callWithBodyFromFileAndHeaders()
@@ -223,7 +186,7 @@ private Q_SLOTS:
                               QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
         bool sawKey = false;
-        for (const auto& line : jsonLines(r.out)) {
+        for (const auto& line : jsonLines(r.text())) {
             if (line.at("event") == "request" && line.value("step", "") == "api") {
                 QVERIFY(line.at("headers").value("X-Trace", "") == "cli-test");
                 sawKey = QRegularExpression(QStringLiteral("^[0-9a-f-]{36}$"))
@@ -241,7 +204,7 @@ private Q_SLOTS:
                                   QStringLiteral("GET"),
                                   QStringLiteral("/api/transaction/v1/settlements")});
         QCOMPARE(scope.exitCode, 1);
-        QVERIFY(!scope.out.isEmpty()); // the body is printed whatever the status
+        QVERIFY(!scope.text().isEmpty()); // the body is printed whatever the status
         QVERIFY2(scope.err.contains(QStringLiteral("403")), qPrintable(scope.err));
         QVERIFY(scope.err.contains(QStringLiteral("scope")));
         QCOMPARE(scope.err.trimmed().count(QLatin1Char('\n')), 0); // one line
@@ -276,7 +239,7 @@ private Q_SLOTS:
         qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
         QCOMPARE(dead.exitCode, 4);
         QVERIFY2(dead.err.contains(QStringLiteral("keychain")), qPrintable(dead.err));
-        QVERIFY(dead.out.isEmpty());
+        QVERIFY(dead.text().isEmpty());
 
         const CliRun back = run({QStringLiteral("call"),
                                  envName(QStringLiteral("bank")),
@@ -344,12 +307,12 @@ private Q_SLOTS:
         QVERIFY(opened);
         QVERIFY2(auth.exitCode == 0, qPrintable(auth.err));
         bool userId = false;
-        for (const auto& line : jsonLines(auth.out)) {
+        for (const auto& line : jsonLines(auth.text())) {
             userId
                 = userId || (line.at("event") == "captured" && line.at("name") == "user_id" && line.contains("value"));
         }
         QVERIFY(userId);
-        QVERIFY(jsonLines(auth.out).last().at("event") == "result");
+        QVERIFY(jsonLines(auth.text()).last().at("event") == "result");
 
         // The refresh token was kept in the keychain: no sign-in needed (none would arrive).
         const int before = m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code"));
@@ -395,7 +358,7 @@ private Q_SLOTS:
         QVERIFY(QRegularExpression(QStringLiteral("\\nhttp://127\\.0\\.0\\.1:\\d+/[^\\n]*authorize\\?[^\\n]*state="))
                     .match(r.err)
                     .hasMatch());
-        QVERIFY(jsonLines(r.out).last().at("event") == "result");
+        QVERIFY(jsonLines(r.text()).last().at("event") == "result");
     }
 
     // The provider says no: keyway-cli exits 3, and the browser still got its page (not "connection reset").

@@ -1,6 +1,7 @@
 // keyway-cli conform and webhook verify, end to end as subprocesses against the in-process sandbox,
 // with the real keyring of the test session and a throwaway configuration directory.
 #include "core/sandbox/SandboxServer.h"
+#include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
@@ -13,16 +14,7 @@
 
 using namespace keyway;
 
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-} // namespace
+using keyway::test::CliRun;
 
 class TestCliChecks : public QObject
 {
@@ -60,7 +52,7 @@ private Q_SLOTS:
                                  (values.value(QStringLiteral("clientSecret")) + QLatin1Char('\n')
                                   + values.value(QStringLiteral("webhookSecret")) + QLatin1Char('\n'))
                                      .toUtf8());
-        QVERIFY2(added.exitCode == 0, added.err.constData());
+        QVERIFY2(added.exitCode == 0, qPrintable(added.err));
 
         // The sandbox signs a sample webhook with the demo webhookSecret.
         test::SandboxBrowser browser;
@@ -126,7 +118,7 @@ private Q_SLOTS:
     {
         const QString env = addOAuthEnvironment(QStringLiteral("seam-good"));
         const CliRun run = conform(env, true);
-        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QStringList checks;
         QJsonObject last;
         for (const QByteArray& line : run.out.split('\n')) {
@@ -174,7 +166,7 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 2);
         // The same sentence as the GUI's Check provider page (one rule, one text in core).
         QVERIFY2(run.err.contains("apply to authorization-code providers that issue refresh tokens"),
-                 run.err.constData());
+                 qPrintable(run.err));
         QVERIFY(run.err.startsWith("keyway-cli conform: "));
     }
 
@@ -191,19 +183,7 @@ private:
 
     CliRun cli(const QStringList& args, const QByteArray& input = {})
     {
-        QProcess p;
-        p.setProcessEnvironment(processEnvironment());
-        p.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        if (!p.waitForStarted(10000)) {
-            return {};
-        }
-        p.write(input);
-        p.closeWriteChannel();
-        // Keep the event loop turning: the sandbox answers from this process.
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 60000); }();
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        return test::runCli(test::CliInvocation(args, input, processEnvironment()));
     }
 
     QString addOAuthEnvironment(const QString& prefix, const QString& provider = QStringLiteral("oauth2-code"))
@@ -231,7 +211,7 @@ private:
         }
         const CliRun added = cli(args, input);
         if (added.exitCode != 0) {
-            qWarning("env add failed: %s", added.err.constData());
+            qWarning("env add failed: %s", qPrintable(added.err));
         }
         for (const auto& [key, value] : demo->credentials) {
             if (key == QLatin1String("client_secret")) {
@@ -286,7 +266,10 @@ private:
         p.start(QStringLiteral(KEYWAY_CLI_PATH), args);
         p.closeWriteChannel();
         [&] { QTRY_VERIFY_WITH_TIMEOUT(p.state() == QProcess::NotRunning, 90000); }();
-        CliRun run {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, out, err};
+        CliRun run;
+        run.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        run.out = out;
+        run.err = QString::fromUtf8(err);
         assertNoSecretLeaked(m_clientSecret, {run});
         return run;
     }
@@ -296,7 +279,7 @@ private:
         QVERIFY(!secret.isEmpty());
         for (const CliRun& run : runs) {
             QVERIFY(!run.out.contains(secret.toUtf8()));
-            QVERIFY(!run.err.contains(secret.toUtf8()));
+            QVERIFY(!run.err.contains(secret));
         }
         QDirIterator it(m_home->path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
         while (it.hasNext()) {

@@ -4,8 +4,8 @@
 // and the terminal's echo restored when the secret prompt is interrupted. Real subprocesses against
 // the sandbox and small servers of this test process, environments in a throwaway config directory.
 #include "core/sandbox/SandboxServer.h"
+#include "tests/support/CliProcess.h"
 
-#include <QEventLoop>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
@@ -16,7 +16,6 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
@@ -28,17 +27,7 @@
 
 using keyway::sandbox::SandboxServer;
 
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    bool crashed = false;
-    QByteArray out;
-    QString err;
-};
-
-} // namespace
+using keyway::test::CliRun;
 
 class TestCliCurl : public QObject
 {
@@ -57,48 +46,17 @@ private:
     QString m_tokenUrl;
     bool m_leaked = false;
 
-    QProcessEnvironment environment() const
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_root.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_root.filePath(QStringLiteral("data")));
-        env.remove(QStringLiteral("DISPLAY"));
-        return env;
-    }
+    QProcessEnvironment environment() const { return keyway::test::isolatedMachine(m_root.path()); }
 
     // Runs keyway-cli while this process's event loop keeps the servers answering.
     CliRun
     run(const QStringList& args, const QByteArray& input = {}, const QString& stdoutFile = {}, int killAfterMs = 20000)
     {
-        QProcess process;
-        process.setProcessEnvironment(environment());
-        if (!stdoutFile.isEmpty()) {
-            process.setStandardOutputFile(stdoutFile);
-        }
-        QEventLoop loop;
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        if (!process.waitForStarted(10000)) {
-            return {};
-        }
-        process.write(input);
-        process.closeWriteChannel();
-        QTimer::singleShot(killAfterMs, &loop, &QEventLoop::quit);
-        if (process.state() != QProcess::NotRunning) {
-            loop.exec();
-        }
-        CliRun result;
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("still running after %1 ms").arg(killAfterMs);
-            return result;
-        }
-        result.crashed = process.exitStatus() != QProcess::NormalExit;
-        result.exitCode = result.crashed ? -1 : process.exitCode();
-        result.out = process.readAllStandardOutput();
-        result.err += QString::fromUtf8(process.readAllStandardError());
-        if (result.out.contains(m_clientSecret.toUtf8()) || result.err.contains(m_clientSecret)) {
+        keyway::test::CliInvocation invocation(args, input, environment());
+        invocation.stdoutFile = stdoutFile;
+        invocation.timeoutMs = killAfterMs;
+        CliRun result = keyway::test::runCli(invocation);
+        if (!keyway::test::leakedSecret(result.text() + result.err, {m_clientSecret}).isEmpty()) {
             m_leaked = true; // failed in cleanup(): QVERIFY cannot return from here
         }
         return result;

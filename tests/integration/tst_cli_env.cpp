@@ -1,7 +1,8 @@
 // keyway-cli providers / env add|list|show|rm end to end, as a subprocess, against the throwaway
 // keyring of tests/run-isolated.sh, with its own HOME and XDG directories.
+#include "tests/support/CliProcess.h"
+
 #include <QDirIterator>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,14 +12,6 @@
 #include <QUuid>
 
 namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    qint64 elapsedMs = 0;
-};
 
 QList<QJsonObject> jsonLines(const QString& text)
 {
@@ -37,6 +30,8 @@ QList<QJsonObject> jsonLines(const QString& text)
 
 } // namespace
 
+using keyway::test::CliRun;
+
 class TestCliEnv : public QObject
 {
     Q_OBJECT
@@ -46,39 +41,16 @@ private:
     QStringList m_canaries;
     QString m_allOutput;
 
-    QProcessEnvironment environment() const
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HOME"), m_root.filePath(QStringLiteral("home")));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_root.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_root.filePath(QStringLiteral("data")));
-        env.insert(QStringLiteral("XDG_CACHE_HOME"), m_root.filePath(QStringLiteral("cache")));
-        env.insert(QStringLiteral("XDG_STATE_HOME"), m_root.filePath(QStringLiteral("state")));
-        env.remove(QStringLiteral("DISPLAY"));
-        return env;
-    }
+    QProcessEnvironment environment() const { return keyway::test::isolatedMachine(m_root.path()); }
 
     CliRun cli(const QStringList& args,
                const QByteArray& input = QByteArray(),
                const QProcessEnvironment& env = QProcessEnvironment())
     {
-        QProcess process;
-        process.setProcessEnvironment(env.isEmpty() ? environment() : env);
-        QElapsedTimer timer;
-        timer.start();
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        if (!process.waitForStarted(10000)) {
-            return {};
-        }
-        process.write(input);
-        process.closeWriteChannel(); // stdin is a pipe, never a terminal
-        process.waitForFinished(30000);
-        CliRun run;
-        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        run.out = QString::fromUtf8(process.readAllStandardOutput());
-        run.err = QString::fromUtf8(process.readAllStandardError());
-        run.elapsedMs = timer.elapsed();
-        m_allOutput += run.out + run.err;
+        keyway::test::CliInvocation invocation(args, input, env.isEmpty() ? environment() : env);
+        invocation.timeoutMs = 30000;
+        CliRun run = keyway::test::runCli(invocation); // stdin is a pipe, never a terminal
+        m_allOutput += run.text() + run.err;
         return run;
     }
 
@@ -97,7 +69,7 @@ private:
     QJsonObject show(const QString& name)
     {
         const CliRun run = cli({QStringLiteral("env"), QStringLiteral("show"), name, QStringLiteral("--json")});
-        const QList<QJsonObject> objects = jsonLines(run.out);
+        const QList<QJsonObject> objects = jsonLines(run.text());
         return run.exitCode == 0 && objects.size() == 1 ? objects.first() : QJsonObject();
     }
 
@@ -121,7 +93,7 @@ private:
     {
         QStringList names;
         const CliRun run = cli({QStringLiteral("env"), QStringLiteral("list"), QStringLiteral("--json")});
-        for (const QJsonObject& object : jsonLines(run.out)) {
+        for (const QJsonObject& object : jsonLines(run.text())) {
             names.append(object.value(QStringLiteral("name")).toString());
         }
         return names;
@@ -168,7 +140,7 @@ private Q_SLOTS:
     {
         const CliRun run = cli({QStringLiteral("providers"), QStringLiteral("--json")});
         QCOMPARE(run.exitCode, 0);
-        const QList<QJsonObject> providers = jsonLines(run.out);
+        const QList<QJsonObject> providers = jsonLines(run.text());
         QMap<QString, QJsonObject> byId;
         for (const QJsonObject& provider : providers) {
             byId.insert(provider.value(QStringLiteral("id")).toString(), provider);
@@ -203,8 +175,8 @@ private Q_SLOTS:
 
         const CliRun text = cli({QStringLiteral("providers")});
         QCOMPARE(text.exitCode, 0);
-        QVERIFY(text.out.contains(QLatin1String("seismic  Seismic")));
-        QVERIFY(text.out.contains(QLatin1String("required, secret")));
+        QVERIFY(text.text().contains(QLatin1String("seismic  Seismic")));
+        QVERIFY(text.text().contains(QLatin1String("required, secret")));
     }
 
     void addPutsTheSecretInTheKeychainOnly()
@@ -227,7 +199,7 @@ private Q_SLOTS:
                                 QStringLiteral("webhookSecret")},
                                (clientSecret + QLatin1Char('\n') + webhookSecret + QLatin1Char('\n')).toUtf8());
         QVERIFY2(add.exitCode == 0, qPrintable(add.err));
-        QVERIFY(add.out.contains(name));
+        QVERIFY(add.text().contains(name));
 
         const QJsonObject shown = show(name);
         QCOMPARE(shown.value(QStringLiteral("provider")).toString(), QStringLiteral("seismic"));
@@ -246,10 +218,10 @@ private Q_SLOTS:
 
         const CliRun text = cli({QStringLiteral("env"), QStringLiteral("show"), name});
         QCOMPARE(text.exitCode, 0);
-        QVERIFY(text.out.contains(QRegularExpression(QStringLiteral("clientSecret:\\s+set\\n"))));
+        QVERIFY(text.text().contains(QRegularExpression(QStringLiteral("clientSecret:\\s+set\\n"))));
         QVERIFY(listedNames().contains(name));
         const CliRun list = cli({QStringLiteral("env"), QStringLiteral("list")});
-        QVERIFY(list.out.contains(
+        QVERIFY(list.text().contains(
             QRegularExpression(name + QStringLiteral("\\s+seismic\\s+https://seismic.example/prefix\\n"))));
 
         // env rm takes the keychain entries with it.
@@ -356,7 +328,7 @@ private Q_SLOTS:
         QCOMPARE(values.value(QStringLiteral("merchantId")).toString(), QStringLiteral("m-7"));
         QCOMPARE(values.value(QStringLiteral("webhookSecret")).toString(), QStringLiteral("missing"));
         QCOMPARE(lookup(id + QStringLiteral("/clientSecret")), newSecret);
-        QVERIFY(!set.out.contains(newSecret) && !set.err.contains(newSecret));
+        QVERIFY(!set.text().contains(newSecret) && !set.err.contains(newSecret));
 
         // The same rules as env add: secrets never as values, unknown keys listed, required keys stay.
         CliRun bad = cli({"env", "set", name, "--set", "clientSecret=" + canary()});
@@ -495,7 +467,7 @@ private Q_SLOTS:
         QFETCH(QStringList, mentions);
         const CliRun run = cli(args, input);
         QCOMPARE(run.exitCode, 2);
-        QCOMPARE(run.out, QString());
+        QCOMPARE(run.text(), QString());
         for (const QString& mention : mentions) {
             QVERIFY2(run.err.contains(mention), qPrintable(QStringLiteral("'%1' not in: %2").arg(mention, run.err)));
         }
@@ -553,7 +525,7 @@ private Q_SLOTS:
         const CliRun shown
             = cli({QStringLiteral("env"), QStringLiteral("show"), kept, QStringLiteral("--json")}, {}, deadBus());
         QCOMPARE(shown.exitCode, 4);
-        const QList<QJsonObject> objects = jsonLines(shown.out);
+        const QList<QJsonObject> objects = jsonLines(shown.text());
         QCOMPARE(objects.size(), 1);
         QCOMPARE(objects.first()[QStringLiteral("values")][QStringLiteral("clientSecret")].toString(),
                  QStringLiteral("unavailable"));

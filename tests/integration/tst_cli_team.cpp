@@ -4,16 +4,15 @@
 // token) with its lines, JSON Lines and JUnit report, and CI mode (KEYWAY_SECRETS=env) in a process that has no
 // D-Bus at all. Canary secrets are grepped in every output and every file written.
 #include "core/sandbox/SandboxServer.h"
+#include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QUuid>
 #include <QXmlStreamReader>
 
@@ -24,16 +23,7 @@
 
 using keyway::sandbox::SandboxServer;
 
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-} // namespace
+using keyway::test::CliRun;
 
 class TestCliTeam : public QObject
 {
@@ -47,22 +37,10 @@ private:
     QString m_allOutput;
     QString m_suffix = QUuid::createUuid().toString(QUuid::Id128).left(6);
 
-    QString dir(const QString& home, const QString& what) const
-    {
-        return m_root.filePath(home + QLatin1Char('/') + what);
-    }
-
     // A machine of its own: HOME and XDG directories under `home`, the suite's keyring and D-Bus.
     QProcessEnvironment machine(const QString& home) const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HOME"), dir(home, QStringLiteral("home")));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir(home, QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), dir(home, QStringLiteral("data")));
-        env.insert(QStringLiteral("XDG_STATE_HOME"), dir(home, QStringLiteral("state")));
-        env.insert(QStringLiteral("XDG_CACHE_HOME"), dir(home, QStringLiteral("cache")));
-        env.remove(QStringLiteral("KEYWAY_SECRETS"));
-        return env;
+        return keyway::test::isolatedMachine(m_root.filePath(home));
     }
 
     // Runs keyway-cli while this process's event loop keeps serving the sandbox.
@@ -71,43 +49,13 @@ private:
                const QByteArray& input = {},
                const std::function<void(const nlohmann::json&)>& onJsonLine = {})
     {
-        QProcess process;
-        process.setProcessEnvironment(env);
-        QEventLoop loop;
-        QByteArray out;
-        QByteArray pending;
-        connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
-            const QByteArray chunk = process.readAllStandardOutput();
-            out += chunk;
-            pending += chunk;
-            qsizetype newline = 0;
-            while ((newline = pending.indexOf('\n')) >= 0) {
-                const QByteArray line = pending.left(newline);
-                pending.remove(0, newline + 1);
-                if (onJsonLine) {
-                    onJsonLine(nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false));
-                }
-            }
-        });
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        process.write(input);
-        process.closeWriteChannel();
-        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            return {-1, QString::fromUtf8(out), QStringLiteral("timed out")};
-        }
-        out += process.readAllStandardOutput();
-        CliRun result {process.exitCode(), QString::fromUtf8(out), QString::fromUtf8(process.readAllStandardError())};
-        m_allOutput += result.out + result.err;
-        for (const QString& secret : std::as_const(m_secrets)) {
-            if (result.out.contains(secret) || result.err.contains(secret)) {
-                qWarning() << "keyway-cli" << args << "printed a secret";
-                return {-2, {}, QStringLiteral("a secret reached the output")};
-            }
+        keyway::test::CliInvocation invocation(args, input, env);
+        invocation.onJsonLine = onJsonLine;
+        CliRun result = keyway::test::runCli(invocation);
+        m_allOutput += result.text() + result.err;
+        if (!keyway::test::leakedSecret(result.text() + result.err, m_secrets).isEmpty()) {
+            qWarning() << "keyway-cli" << args << "printed a secret";
+            return {-2, {}, QStringLiteral("a secret reached the output")};
         }
         return result;
     }
@@ -265,16 +213,17 @@ private Q_SLOTS:
                   demo(QStringLiteral("seismic"), QStringLiteral("clientSecret")).toUtf8() + '\n'
                       + demo(QStringLiteral("banking"), QStringLiteral("client_secret")).toUtf8() + '\n');
         QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
-        QVERIFY(imported.out.contains(QStringLiteral("Imported 2 environments")));
+        QVERIFY(imported.text().contains(QStringLiteral("Imported 2 environments")));
         // The webhook secret was not given: the import says so and how to give it.
-        QVERIFY2(imported.out.contains(QStringLiteral("Missing secret %1.webhookSecret: keyway-cli env set %1 --secret "
-                                                      "webhookSecret")
-                                           .arg(seismic)),
-                 qPrintable(imported.out));
+        QVERIFY2(
+            imported.text().contains(QStringLiteral("Missing secret %1.webhookSecret: keyway-cli env set %1 --secret "
+                                                    "webhookSecret")
+                                         .arg(seismic)),
+            qPrintable(imported.text()));
         const CliRun list = run(machine(QStringLiteral("b")),
                                 {QStringLiteral("check"), QStringLiteral("--all"), QStringLiteral("--json")});
         QCOMPARE(list.exitCode, 0);
-        QCOMPARE(checksByName(list.out).size(), 2);
+        QCOMPARE(checksByName(list.text()).size(), 2);
 
         // Giving the last secret makes the round trip exact, byte for byte.
         const CliRun set = run(machine(QStringLiteral("b")),
@@ -287,7 +236,7 @@ private Q_SLOTS:
         QVERIFY2(set.exitCode == 0, qPrintable(set.err));
         const CliRun again = run(machine(QStringLiteral("b")), {QStringLiteral("env"), QStringLiteral("export")});
         QCOMPARE(again.exitCode, 0);
-        QCOMPARE(again.out.toUtf8(), bundle);
+        QCOMPARE(again.text().toUtf8(), bundle);
 
         // An existing name is refused unless --replace, and nothing is half-imported.
         const CliRun twice
@@ -300,7 +249,7 @@ private Q_SLOTS:
                   {QStringLiteral("env"), QStringLiteral("import"), bundlePath, QStringLiteral("--replace")});
         QVERIFY2(replaced.exitCode == 0, qPrintable(replaced.err));
         // Replacing kept the secrets the keychain holds: nothing is reported missing.
-        QVERIFY2(!replaced.out.contains(QStringLiteral("Missing secret")), qPrintable(replaced.out));
+        QVERIFY2(!replaced.text().contains(QStringLiteral("Missing secret")), qPrintable(replaced.text()));
     }
 
     void bundleWithASecretValueIsRefused_data()
@@ -339,7 +288,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("secret '%1'").arg(key)), qPrintable(r.err));
         const CliRun list = run(machine(QStringLiteral("c")), {QStringLiteral("env"), QStringLiteral("list")});
-        QVERIFY(!list.out.contains(QStringLiteral("leak")));
+        QVERIFY(!list.text().contains(QStringLiteral("leak")));
     }
 
     void checkAllReportsEveryEnvironment()
@@ -412,7 +361,7 @@ private Q_SLOTS:
                                  QStringLiteral("--junit"),
                                  junit});
         QCOMPARE(json.exitCode, 1);
-        const auto checks = checksByName(json.out);
+        const auto checks = checksByName(json.text());
         QCOMPARE(checks.size(), 5);
         QCOMPARE(checks.value(QStringLiteral("good")).at("result").get<std::string>(), std::string("pass"));
         QVERIFY(checks.value(QStringLiteral("good")).at("expires_in").get<int>() > 3600);
@@ -467,18 +416,19 @@ private Q_SLOTS:
                                   QStringLiteral("--provider"),
                                   QStringLiteral("seismic")});
         QCOMPARE(lines.exitCode, 1);
-        QVERIFY2(lines.out.contains(QStringLiteral("PASS good (seismic): GET /v1/card/bins answered 200; token valid "
-                                                   "for")),
-                 qPrintable(lines.out));
-        QVERIFY(lines.out.contains(QStringLiteral("FAIL refused (seismic): ")));
-        QVERIFY(!lines.out.contains(QStringLiteral("down")));
+        QVERIFY2(
+            lines.text().contains(QStringLiteral("PASS good (seismic): GET /v1/card/bins answered 200; token valid "
+                                                 "for")),
+            qPrintable(lines.text()));
+        QVERIFY(lines.text().contains(QStringLiteral("FAIL refused (seismic): ")));
+        QVERIFY(!lines.text().contains(QStringLiteral("down")));
         const CliRun one = run(machine(home),
                                {QStringLiteral("check"),
                                 QStringLiteral("--all"),
                                 QStringLiteral("--provider"),
                                 QStringLiteral("oauth2-code")});
         QCOMPARE(one.exitCode, 1);
-        QVERIFY(one.out.contains(QStringLiteral("FAIL browser (oauth2-code): sign-in needed")));
+        QVERIFY(one.text().contains(QStringLiteral("FAIL browser (oauth2-code): sign-in needed")));
         const CliRun bad
             = run(machine(home),
                   {QStringLiteral("check"), QStringLiteral("--all"), QStringLiteral("--jobs"), QStringLiteral("0")});
@@ -518,9 +468,9 @@ private Q_SLOTS:
 
         const CliRun imported = run(ci, {QStringLiteral("env"), QStringLiteral("import"), bundle});
         QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
-        QVERIFY2(imported.out.contains(QStringLiteral("Missing secret ci-seismic.clientSecret: set the variable "
-                                                      "KEYWAY_CI_SEISMIC_CLIENTSECRET")),
-                 qPrintable(imported.out));
+        QVERIFY2(imported.text().contains(QStringLiteral("Missing secret ci-seismic.clientSecret: set the variable "
+                                                         "KEYWAY_CI_SEISMIC_CLIENTSECRET")),
+                 qPrintable(imported.text()));
         // Never written: a secret typed in CI mode is refused rather than stored anywhere.
         const CliRun typed = run(ci,
                                  {QStringLiteral("env"),
@@ -537,14 +487,16 @@ private Q_SLOTS:
         const CliRun partial
             = run(ci, {QStringLiteral("check"), QStringLiteral("--all"), QStringLiteral("--junit"), junit});
         QCOMPARE(partial.exitCode, 1);
-        QVERIFY2(partial.out.contains(QStringLiteral("PASS ci-bank (banking)")), qPrintable(partial.out + partial.err));
-        QVERIFY(partial.out.contains(QStringLiteral("FAIL ci-seismic (seismic): the secret clientSecret is missing")));
+        QVERIFY2(partial.text().contains(QStringLiteral("PASS ci-bank (banking)")),
+                 qPrintable(partial.text() + partial.err));
+        QVERIFY(
+            partial.text().contains(QStringLiteral("FAIL ci-seismic (seismic): the secret clientSecret is missing")));
 
         ci.insert(QStringLiteral("KEYWAY_CI_SEISMIC_CLIENTSECRET"),
                   demo(QStringLiteral("seismic"), QStringLiteral("clientSecret")));
         const CliRun all
             = run(ci, {QStringLiteral("check"), QStringLiteral("--all"), QStringLiteral("--junit"), junit});
-        QVERIFY2(all.exitCode == 0, qPrintable(all.out + all.err));
+        QVERIFY2(all.exitCode == 0, qPrintable(all.text() + all.err));
         QFile report(junit);
         QVERIFY(report.open(QIODevice::ReadOnly));
         const QByteArray xml = report.readAll();
@@ -552,7 +504,7 @@ private Q_SLOTS:
         const CliRun show = run(
             ci, {QStringLiteral("env"), QStringLiteral("show"), QStringLiteral("ci-bank"), QStringLiteral("--json")});
         QCOMPARE(show.exitCode, 0);
-        QVERIFY2(show.out.contains(QStringLiteral("\"client_secret\":\"env\"")), qPrintable(show.out));
+        QVERIFY2(show.text().contains(QStringLiteral("\"client_secret\":\"env\"")), qPrintable(show.text()));
     }
 
     void ciModeSignInEnvironmentsUseARefreshTokenVariable()
@@ -562,7 +514,7 @@ private Q_SLOTS:
             = run(machine(QStringLiteral("d")),
                   {QStringLiteral("env"), QStringLiteral("show"), QStringLiteral("signed"), QStringLiteral("--json")});
         QCOMPARE(shown.exitCode, 0);
-        const QString id = QString::fromStdString(nlohmann::json::parse(shown.out.toStdString()).at("id"));
+        const QString id = QString::fromStdString(nlohmann::json::parse(shown.text().toStdString()).at("id"));
         QProcess lookup;
         lookup.start(QStringLiteral("secret-tool"),
                      {QStringLiteral("lookup"),
@@ -612,7 +564,7 @@ private Q_SLOTS:
         const CliRun checked = run(ci, {QStringLiteral("check"), QStringLiteral("--all"), QStringLiteral("--json")});
         QCOMPARE(checked.exitCode, 1);
         QVERIFY2(timer.elapsed() < 20000, "a refused sign-in never waits for a browser");
-        const auto checks = checksByName(checked.out);
+        const auto checks = checksByName(checked.text());
         QCOMPARE(checks.value(QStringLiteral("idp-ok")).at("result").get<std::string>(), std::string("pass"));
         QVERIFY2(checks.value(QStringLiteral("idp-revoked")).at("outcome") == "sign-in needed",
                  checks.value(QStringLiteral("idp-revoked")).dump().c_str());
@@ -626,7 +578,7 @@ private Q_SLOTS:
         const QString name = QStringLiteral("Partner API (client credentials)");
         const CliRun show = run(machine(QStringLiteral("p")),
                                 {QStringLiteral("env"), QStringLiteral("show"), name, QStringLiteral("--json")});
-        const auto j = nlohmann::json::parse(show.out.toStdString());
+        const auto j = nlohmann::json::parse(show.text().toStdString());
         QCOMPARE(j.at("provider").get<std::string>(), std::string("oauth2-client"));
         // Variables resolved; the disabled baseUrl skipped; the secret in the keychain, never the file.
         QCOMPARE(QString::fromStdString(j.at("base_url").get<std::string>()), baseUrl(QStringLiteral("oauth2-client")));
@@ -634,13 +586,13 @@ private Q_SLOTS:
                  baseUrl(QStringLiteral("oauth2-client")) + QStringLiteral("/oauth/token"));
         QCOMPARE(j.at("values").at("client_secret").get<std::string>(), std::string("set"));
         const CliRun check = run(machine(QStringLiteral("p")), {QStringLiteral("check"), QStringLiteral("--all")});
-        QVERIFY2(check.exitCode == 0, qPrintable(check.out + check.err));
+        QVERIFY2(check.exitCode == 0, qPrintable(check.text() + check.err));
 
         // The collection's requests became the environment's samples (folders flattened, variables resolved), and
         // travel with it in a bundle; the secret a request carried is a placeholder, never the value.
         const CliRun exported = run(machine(QStringLiteral("p")), {QStringLiteral("env"), QStringLiteral("export")});
         QCOMPARE(exported.exitCode, 0);
-        const auto samples = nlohmann::json::parse(exported.out.toStdString()).at("environments")[0].at("samples");
+        const auto samples = nlohmann::json::parse(exported.text().toStdString()).at("environments")[0].at("samples");
         QCOMPARE(samples.size(), std::size_t(4));
         QCOMPARE(samples[0].at("name").get<std::string>(), std::string("Who am I"));
         QCOMPARE(samples[0].at("path").get<std::string>(), std::string("/api/me"));
@@ -661,7 +613,7 @@ private Q_SLOTS:
                                  QStringLiteral("show"),
                                  QStringLiteral("Partner sign-in (PKCE)"),
                                  QStringLiteral("--json")});
-        const auto j = nlohmann::json::parse(show.out.toStdString());
+        const auto j = nlohmann::json::parse(show.text().toStdString());
         QCOMPARE(j.at("provider").get<std::string>(), std::string("oauth2-code"));
         QCOMPARE(j.at("values").at("client_auth").get<std::string>(), std::string("basic"));
         QCOMPARE(j.at("values").at("scope").get<std::string>(), std::string("read"));
@@ -681,11 +633,11 @@ private Q_SLOTS:
                                  QStringLiteral("show"),
                                  QStringLiteral("Partner sandbox"),
                                  QStringLiteral("--json")});
-        const auto j = nlohmann::json::parse(show.out.toStdString());
+        const auto j = nlohmann::json::parse(show.text().toStdString());
         QCOMPARE(j.at("provider").get<std::string>(), std::string("oauth2-client"));
         QVERIFY(!j.at("values").contains("scope")); // disabled in the file
         const CliRun check = run(machine(QStringLiteral("r")), {QStringLiteral("check"), QStringLiteral("--all")});
-        QVERIFY2(check.exitCode == 0, qPrintable(check.out + check.err));
+        QVERIFY2(check.exitCode == 0, qPrintable(check.text() + check.err));
     }
 
     void cleanupTestCase()

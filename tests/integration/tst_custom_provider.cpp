@@ -3,28 +3,17 @@
 // raw), its own webhook rule, served by a QHttpServer in this process. keyway-cli drives it end to
 // end: env add, auth, call, check, webhook verify, with their exit codes and output.
 #include "tests/support/AcmeLedgerServer.h"
+#include "tests/support/CliProcess.h"
 
-#include <QEventLoop>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
 using namespace keyway;
 using keyway::test::AcmeLedgerServer;
 
-namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-} // namespace
+using keyway::test::CliRun;
 
 class TestCustomProvider : public QObject
 {
@@ -37,27 +26,14 @@ private:
     // Runs keyway-cli while this process's event loop keeps serving the Acme server.
     CliRun cli(const QStringList& args, const QByteArray& input = {})
     {
-        QProcess process;
-        QEventLoop loop;
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        process.write(input);
-        process.closeWriteChannel();
-        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            return {-1, {}, QStringLiteral("timed out")};
-        }
-        CliRun run {process.exitCode(),
-                    QString::fromUtf8(process.readAllStandardOutput()),
-                    QString::fromUtf8(process.readAllStandardError())};
-        for (const char* secret : {AcmeLedgerServer::ApiKey, AcmeLedgerServer::SigningKey}) {
-            if (run.out.contains(QLatin1String(secret)) || run.err.contains(QLatin1String(secret))) {
-                qWarning("%s", qPrintable(run.out + run.err));
-                QTest::qFail("a secret reached stdout or stderr", __FILE__, __LINE__);
-            }
+        test::CliInvocation invocation(args, input);
+        invocation.timeoutMs = 30000;
+        CliRun run = test::runCli(invocation);
+        const QStringList secrets {QLatin1String(AcmeLedgerServer::ApiKey),
+                                   QLatin1String(AcmeLedgerServer::SigningKey)};
+        if (!test::leakedSecret(run.text() + run.err, secrets).isEmpty()) {
+            qWarning("%s", qPrintable(run.text() + run.err));
+            QTest::qFail("a secret reached stdout or stderr", __FILE__, __LINE__);
         }
         return run;
     }
@@ -103,20 +79,20 @@ private Q_SLOTS:
         const CliRun run = cli({QStringLiteral("providers"), QStringLiteral("--json")});
         QCOMPARE(run.exitCode, 0);
         bool found = false;
-        for (const auto& line : jsonLines(run.out)) {
+        for (const auto& line : jsonLines(run.text())) {
             found = found || line.value("id", "") == "acme-ledger";
         }
-        QVERIFY2(found, qPrintable(run.out + run.err));
+        QVERIFY2(found, qPrintable(run.text() + run.err));
     }
 
     void envAddKeepsTheProfilesSecretsInTheKeychain()
     {
         const CliRun added = addEnvironment(m_name, AcmeLedgerServer::ApiKey);
-        QVERIFY2(added.exitCode == 0, qPrintable(added.out + added.err));
+        QVERIFY2(added.exitCode == 0, qPrintable(added.text() + added.err));
         const CliRun shown = cli({QStringLiteral("env"), QStringLiteral("show"), m_name, QStringLiteral("--json")});
         QCOMPARE(shown.exitCode, 0);
-        QVERIFY2(shown.out.contains(QStringLiteral("\"signing_key\":\"set\"")), qPrintable(shown.out));
-        QVERIFY(shown.out.contains(QLatin1String(AcmeLedgerServer::Account)));
+        QVERIFY2(shown.text().contains(QStringLiteral("\"signing_key\":\"set\"")), qPrintable(shown.text()));
+        QVERIFY(shown.text().contains(QLatin1String(AcmeLedgerServer::Account)));
 
         // The profile's keys are the valid ones: a Seismic key is a usage error listing them.
         const CliRun wrongKey = cli({QStringLiteral("env"),
@@ -135,17 +111,17 @@ private Q_SLOTS:
     void authRunsTheProfilesFlow()
     {
         const CliRun run = cli({QStringLiteral("auth"), m_name, QStringLiteral("--json")});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.text() + run.err));
         bool captured = false;
-        for (const auto& line : jsonLines(run.out)) {
+        for (const auto& line : jsonLines(run.text())) {
             if (line.value("event", "") == "request") {
                 QVERIFY(line.value("url", "").find("/acme/session") != std::string::npos);
             }
             captured = captured || (line.value("event", "") == "captured" && line.value("name", "") == "session");
         }
-        QVERIFY2(captured, qPrintable(run.out));
+        QVERIFY2(captured, qPrintable(run.text()));
         QVERIFY(!m_server.issuedSessions().isEmpty());
-        QVERIFY(!run.out.contains(m_server.issuedSessions().last())); // the session is a secret too
+        QVERIFY(!run.text().contains(m_server.issuedSessions().last())); // the session is a secret too
     }
 
     void authWithAWrongKeyNamesTheEnvelopeError()
@@ -162,10 +138,10 @@ private Q_SLOTS:
     void callSendsTheTokenInTheProfilesHeader()
     {
         const CliRun run = cli({QStringLiteral("call"), m_name, QStringLiteral("GET"), QStringLiteral("/acme/whoami")});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
-        const auto body = nlohmann::json::parse(run.out.toStdString(), nullptr, false);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.text() + run.err));
+        const auto body = nlohmann::json::parse(run.text().toStdString(), nullptr, false);
         QVERIFY2(body.contains("result") && body.at("result").value("account", "") == AcmeLedgerServer::Account,
-                 qPrintable(run.out));
+                 qPrintable(run.text()));
         // Raw session id in X-Acme-Token, no "Bearer ", and no Authorization header at all.
         QVERIFY(!m_server.receivedTokens().isEmpty());
         QVERIFY(m_server.issuedSessions().contains(m_server.receivedTokens().last()));
@@ -178,7 +154,7 @@ private Q_SLOTS:
         const CliRun run
             = cli({QStringLiteral("call"), m_name, QStringLiteral("GET"), QStringLiteral("/acme/balance")});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY2(run.out.contains(QStringLiteral("ledger frozen for audit")), qPrintable(run.out)); // the body
+        QVERIFY2(run.text().contains(QStringLiteral("ledger frozen for audit")), qPrintable(run.text())); // the body
         QVERIFY2(run.err.contains(QStringLiteral("ledger frozen for audit")), qPrintable(run.err)); // the hint
     }
 
@@ -186,7 +162,7 @@ private Q_SLOTS:
     {
         const int before = m_server.receivedTokens().size();
         const CliRun run = cli({QStringLiteral("check"), m_name});
-        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.text() + run.err));
         QCOMPARE(m_server.receivedTokens().size(), before + 1); // GET /acme/whoami, the check request
     }
 
@@ -201,8 +177,8 @@ private Q_SLOTS:
                                   QStringLiteral("--signature"),
                                   QString::fromLatin1(header)},
                                  body);
-        QVERIFY2(valid.exitCode == 0, qPrintable(valid.out + valid.err));
-        QVERIFY2(valid.out.startsWith(QStringLiteral("Valid")), qPrintable(valid.out));
+        QVERIFY2(valid.exitCode == 0, qPrintable(valid.text() + valid.err));
+        QVERIFY2(valid.text().startsWith(QStringLiteral("Valid")), qPrintable(valid.text()));
 
         const CliRun tampered = cli({QStringLiteral("webhook"),
                                      QStringLiteral("verify"),
@@ -212,7 +188,7 @@ private Q_SLOTS:
                                      QStringLiteral("--body"),
                                      QStringLiteral(R"({"event":"ledger.posted","amount":"99.00"})")});
         QCOMPARE(tampered.exitCode, 1);
-        QVERIFY2(tampered.out.contains(QStringLiteral("signing_key")), qPrintable(tampered.out));
+        QVERIFY2(tampered.text().contains(QStringLiteral("signing_key")), qPrintable(tampered.text()));
 
         // Acme signs in base64 only: a hex value did not come from Acme's header.
         const QByteArray hex
@@ -224,8 +200,8 @@ private Q_SLOTS:
                                           QString::fromLatin1(hex)},
                                          body);
         QCOMPARE(wrongEncoding.exitCode, 1);
-        QVERIFY2(wrongEncoding.out.contains(QStringLiteral("sends base64 in the X-Acme-Signature header")),
-                 qPrintable(wrongEncoding.out));
+        QVERIFY2(wrongEncoding.text().contains(QStringLiteral("sends base64 in the X-Acme-Signature header")),
+                 qPrintable(wrongEncoding.text()));
     }
 };
 

@@ -3,6 +3,8 @@
 // a keychain entry deleted behind Keyway's back (reported with what to do, nothing else removed). A
 // truncated or corrupt environments file, a broken user profile and a locked or unreachable keychain
 // are covered in tst_environmentstore, tst_profileloader, tst_secretstore and tst_cli_env.
+#include "tests/support/CliProcess.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -19,14 +21,9 @@ namespace {
 const QByteArray kSecret = "canary-file-faults-secret-31c9";
 const QByteArray kSecondSecret = "canary-file-faults-second-8e02";
 
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
 } // namespace
+
+using keyway::test::CliRun;
 
 class TestFileFaults : public QObject
 {
@@ -51,29 +48,17 @@ private:
     // crosses it; SIGXFSZ ignored so the write fails instead of killing the process).
     CliRun cli(const QStringList& args, const QByteArray& input = {}, int maxFileBlocks = 0)
     {
-        QProcess process;
-        process.setProcessEnvironment(environment());
+        keyway::test::CliInvocation invocation(args, input, environment());
+        invocation.timeoutMs = 30000;
         if (maxFileBlocks > 0) {
-            QStringList shellArgs {QStringLiteral("-c"),
-                                   QStringLiteral("trap '' XFSZ; ulimit -f %1; exec \"$0\" \"$@\"").arg(maxFileBlocks),
-                                   QStringLiteral(KEYWAY_CLI_PATH)};
-            process.start(QStringLiteral("/bin/sh"), shellArgs + args);
-        } else {
-            process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
+            invocation.program = QStringLiteral("/bin/sh");
+            invocation.args
+                = QStringList {QStringLiteral("-c"),
+                               QStringLiteral("trap '' XFSZ; ulimit -f %1; exec \"$0\" \"$@\"").arg(maxFileBlocks),
+                               QStringLiteral(KEYWAY_CLI_PATH)}
+                + args;
         }
-        process.write(input);
-        process.closeWriteChannel();
-        CliRun r;
-        if (!process.waitForFinished(30000)) {
-            process.kill();
-            process.waitForFinished();
-            r.err = QStringLiteral("still running after 30 s");
-            return r;
-        }
-        r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        r.out = process.readAllStandardOutput();
-        r.err = QString::fromUtf8(process.readAllStandardError());
-        return r;
+        return keyway::test::runCli(invocation);
     }
 
     CliRun addEnvironment(const QString& name,

@@ -3,14 +3,11 @@
 // on stderr and the exit code of the README (1 refused, 3 auth flow failed, 5 unreachable), and neither
 // the client secret, the token nor anything of a cut-short reply reaches stdout or stderr. (The HTTPS ->
 // HTTP downgrade is proven in tst_hostile_engine: this CLI cannot yet be told to trust a test certificate.)
+#include "tests/support/CliProcess.h"
 #include "tests/support/HostileServer.h"
 
-#include <QElapsedTimer>
-#include <QEventLoop>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
@@ -20,15 +17,9 @@ namespace {
 
 const QString kClientSecret = QStringLiteral("canary-hostile-cli-secret-90ab");
 
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-    qint64 elapsedMs = 0;
-};
-
 } // namespace
+
+using keyway::test::CliRun;
 
 class TestHostileCli : public QObject
 {
@@ -52,40 +43,14 @@ private:
     // Runs keyway-cli while this process's event loop keeps the hostile servers misbehaving.
     CliRun run(const QStringList& args, const QByteArray& input = {})
     {
-        QProcess process;
-        process.setProcessEnvironment(environment());
-        QEventLoop loop;
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        QElapsedTimer timer;
-        timer.start();
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        if (!process.waitForStarted(10000)) {
-            return {};
-        }
-        process.write(input);
-        process.closeWriteChannel();
-        QTimer::singleShot(20000, &loop, &QEventLoop::quit);
-        if (process.state() != QProcess::NotRunning) {
-            loop.exec();
-        }
-        CliRun result;
-        result.elapsedMs = timer.elapsed();
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("still running after 20 s");
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = process.readAllStandardOutput();
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        const QString all = QString::fromUtf8(result.out) + result.err;
-        for (const QString& secret : {kClientSecret,
-                                      QStringLiteral("hostile-cut-short-token"),
-                                      QString::fromLatin1(HostileServer::GoodToken)}) {
-            if (all.contains(secret)) {
-                m_leak = secret; // failed in cleanup(): QVERIFY cannot return from here
-            }
+        keyway::test::CliInvocation invocation(args, input, environment());
+        invocation.timeoutMs = 20000;
+        CliRun result = keyway::test::runCli(invocation);
+        const QString leak = keyway::test::leakedSecret(
+            result.text() + result.err,
+            {kClientSecret, QStringLiteral("hostile-cut-short-token"), QString::fromLatin1(HostileServer::GoodToken)});
+        if (!leak.isEmpty()) {
+            m_leak = leak; // failed in cleanup(): QVERIFY cannot return from here
         }
         return result;
     }

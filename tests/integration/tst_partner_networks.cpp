@@ -6,10 +6,10 @@
 // key is set and passes after; the client key and the proxy password are canaries grepped for in every
 // output and every file Keyway writes.
 #include "core/sandbox/SandboxServer.h"
+#include "tests/support/CliProcess.h"
 
 #include <QDir>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
@@ -17,20 +17,12 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <memory>
 
 using keyway::sandbox::SandboxServer;
 
 namespace {
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
 
 const char* const proxyPassword = "canary-proxy-pw-5f1e9c";
 
@@ -55,6 +47,8 @@ bool waitForPort(quint16 port)
 }
 
 } // namespace
+
+using keyway::test::CliRun;
 
 class TestPartnerNetworks : public QObject
 {
@@ -81,14 +75,7 @@ private:
 
     QProcessEnvironment environment(const QMap<QString, QString>& extra) const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), path(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), path(QStringLiteral("data")));
-        env.insert(QStringLiteral("XDG_STATE_HOME"), path(QStringLiteral("state")));
-        for (const char* name : {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}) {
-            env.remove(QString::fromLatin1(name));
-            env.remove(QString::fromLatin1(name).toUpper());
-        }
+        QProcessEnvironment env = keyway::test::isolatedMachine(m_root.path());
         for (auto it = extra.cbegin(); it != extra.cend(); ++it) {
             env.insert(it.key(), it.value());
         }
@@ -97,39 +84,13 @@ private:
 
     CliRun run(const QStringList& args, const QByteArray& input = {}, const QMap<QString, QString>& env = {})
     {
-        QProcess process;
-        process.setProcessEnvironment(environment(env));
-        QEventLoop loop;
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        if (!process.waitForStarted(10000)) {
-            return {};
-        }
-        process.write(input);
-        process.closeWriteChannel();
-        QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-        if (process.state() != QProcess::NotRunning) {
-            loop.exec(); // the sandbox in this process keeps answering
-        }
-        CliRun result;
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("still running after 60 s");
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = process.readAllStandardOutput();
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        m_outputs.append(QString::fromUtf8(result.out));
+        CliRun result = keyway::test::runCli(keyway::test::CliInvocation(args, input, environment(env)));
+        m_outputs.append(result.text());
         m_outputs.append(result.err);
         return result;
     }
 
-    static QString describe(const CliRun& r)
-    {
-        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(QString::fromUtf8(r.out), r.err);
-    }
+    static QString describe(const CliRun& r) { return r.describe(); }
 
     bool openssl(const QStringList& args, QByteArray* out = nullptr)
     {
