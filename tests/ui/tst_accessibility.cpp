@@ -1,7 +1,7 @@
 // Every window can be driven from the keyboard and by a screen reader: access keys (&-mnemonics) are
 // unique within what Qt resolves together, and every focusable control has an accessible name.
 #include "core/sandbox/SandboxServer.h"
-#include "tests/support/MemorySecretStore.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/app/AboutDialog.h"
 #include "ui/app/PreferencesDialog.h"
@@ -21,7 +21,6 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QStackedWidget>
 #include <QTabBar>
 #include <QTabWidget>
@@ -201,46 +200,31 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_config;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<ui::MainWindow> m_window;
+    test::SandboxApp m_app;
 };
 
 void TestAccessibility::initTestCase()
 {
     QVERIFY(m_config.isValid());
-    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-    QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-accessibility"));
-    QCoreApplication::setApplicationName(QStringLiteral("keyway-test-accessibility"));
-    QSettings().clear();
-    m_sandbox = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_sandbox->listen(0));
-    m_secrets = std::make_unique<test::MemorySecretStore>();
-    ui::MainWindowOptions options;
-    options.secretStore = m_secrets.get();
-    m_window = std::make_unique<ui::MainWindow>(options);
-    m_window->show();
-    m_window->useSandbox(*m_sandbox);
+    test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-accessibility"));
     // With environments, every panel shows its controls.
-    QTRY_VERIFY(!m_window->currentEnvironmentId().isEmpty());
+    QVERIFY(m_app.start());
 }
 
 void TestAccessibility::cleanupTestCase()
 {
-    m_window.reset();
-    m_secrets.reset();
-    m_sandbox.reset();
+    m_app.stop();
 }
 
 void TestAccessibility::mainWindowAccessKeysAreUniqueOnEveryTab()
 {
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     QVERIFY(tabs);
     QStringList found;
     for (int i = 0; i < tabs->count(); ++i) {
         tabs->setCurrentIndex(i);
-        found
-            += clashes(windowMnemonics(m_window.get()), QStringLiteral("main window, tab '%1'").arg(tabs->tabText(i)));
+        found += clashes(windowMnemonics(m_app.window.get()),
+                         QStringLiteral("main window, tab '%1'").arg(tabs->tabText(i)));
     }
     tabs->setCurrentIndex(0);
     QVERIFY2(found.isEmpty(), qPrintable(found.join(QLatin1Char('\n'))));
@@ -248,11 +232,11 @@ void TestAccessibility::mainWindowAccessKeysAreUniqueOnEveryTab()
 
 void TestAccessibility::mainWindowMenusHaveUniqueAccessKeys()
 {
-    const QStringList found = menuClashes(m_window.get());
+    const QStringList found = menuClashes(m_app.window.get());
     QVERIFY2(found.isEmpty(), qPrintable(found.join(QLatin1Char('\n'))));
     // The menus this window is expected to have, each reachable by its own key.
     QStringList titles;
-    for (QAction* action : m_window->menuBar()->actions()) {
+    for (QAction* action : m_app.window->menuBar()->actions()) {
         titles.append(action->text());
     }
     QVERIFY2(titles.contains(QStringLiteral("&Help")), qPrintable(titles.join(QLatin1Char(' '))));
@@ -260,7 +244,7 @@ void TestAccessibility::mainWindowMenusHaveUniqueAccessKeys()
 
 void TestAccessibility::mainWindowControlsAreNamed()
 {
-    const QStringList found = unnamedWidgets(m_window.get());
+    const QStringList found = unnamedWidgets(m_app.window.get());
     QVERIFY2(found.isEmpty(),
              qPrintable(QStringLiteral("%1 unnamed:\n").arg(found.size()) + found.join(QLatin1Char('\n'))));
 }
@@ -275,9 +259,9 @@ void TestAccessibility::environmentDialogIsAccessible_data()
 void TestAccessibility::environmentDialogIsAccessible()
 {
     QFETCH(int, mode);
-    ui::EnvironmentDialog dialog(static_cast<ui::EnvironmentDialog::Mode>(mode), m_window->environmentService());
+    ui::EnvironmentDialog dialog(static_cast<ui::EnvironmentDialog::Mode>(mode), m_app.window->environmentService());
     if (static_cast<ui::EnvironmentDialog::Mode>(mode) == ui::EnvironmentDialog::Mode::Edit) {
-        dialog.setSource(*m_window->environmentStore().findById(m_window->currentEnvironmentId()));
+        dialog.setSource(*m_app.window->environmentStore().findById(m_app.window->currentEnvironmentId()));
     } else {
         dialog.setProvider(QStringLiteral("seismic"));
     }

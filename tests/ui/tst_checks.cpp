@@ -5,8 +5,8 @@
 // body does not; no secret ever appears in a widget of either page.
 #include "core/checks/ConformanceRun.h"
 #include "core/sandbox/SandboxServer.h"
-#include "tests/support/MemorySecretStore.h"
 #include "tests/support/SandboxBrowser.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/checks/CheckColors.h"
 #include "ui/checks/ConformancePage.h"
@@ -14,13 +14,11 @@
 #include "ui/common/MessageBox.h"
 
 #include <QAbstractButton>
-#include <QFile>
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -97,39 +95,22 @@ private:
     void assertNoSecretIn(const QWidget* root) const;
 
     QTemporaryDir m_config;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
+    test::SandboxApp m_app;
     std::unique_ptr<test::SandboxBrowser> m_browser;
-    std::unique_ptr<MainWindow> m_window;
     QStringList m_browserWaitShown; // the waiting banner's text each time the browser was opened
 };
 
 void TestChecks::initTestCase()
 {
     QVERIFY(m_config.isValid());
-    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-    qputenv("XDG_DATA_HOME", m_config.filePath(QStringLiteral("data")).toUtf8());
-    QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-checks"));
-    QCoreApplication::setApplicationName(QStringLiteral("keyway-test-checks"));
+    test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-checks"));
 }
 
 void TestChecks::init()
 {
-    QSettings().clear();
-    QFile::remove(m_config.filePath(QStringLiteral("keyway/environments.json")));
-    m_sandbox = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_sandbox->listen(0));
-    m_secrets = std::make_unique<test::MemorySecretStore>();
     m_browser = std::make_unique<test::SandboxBrowser>();
     m_browserWaitShown.clear();
-
-    ui::MainWindowOptions options;
-    options.secretStore = m_secrets.get();
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->resize(1280, 800);
-    m_window->show();
-    m_window->useSandbox(*m_sandbox);
-    QTRY_VERIFY(!m_window->currentEnvironmentId().isEmpty());
+    QVERIFY(m_app.start(QSize(1280, 800)));
     QTRY_VERIFY(!environmentOf(QStringLiteral("oauth2-code")).isEmpty());
 
     // The user's browser: signs in with the demo user and follows the redirect to Keyway's
@@ -151,15 +132,14 @@ void TestChecks::init()
 
 void TestChecks::cleanup()
 {
-    m_window.reset();
+    m_app.window.reset();
     m_browser.reset();
-    m_secrets.reset();
-    m_sandbox.reset();
+    m_app.stop();
 }
 
 QString TestChecks::environmentOf(const QString& providerId) const
 {
-    for (const Environment& environment : m_window->environmentStore().environments()) {
+    for (const Environment& environment : m_app.window->environmentStore().environments()) {
         if (environment.providerId == providerId) {
             return environment.id;
         }
@@ -169,12 +149,12 @@ QString TestChecks::environmentOf(const QString& providerId) const
 
 ConformancePage* TestChecks::conformancePage() const
 {
-    return m_window->findChild<ConformancePage*>(QStringLiteral("conformancePage"));
+    return m_app.window->findChild<ConformancePage*>(QStringLiteral("conformancePage"));
 }
 
 WebhookPage* TestChecks::webhookPage() const
 {
-    return m_window->findChild<WebhookPage*>(QStringLiteral("webhookPage"));
+    return m_app.window->findChild<WebhookPage*>(QStringLiteral("webhookPage"));
 }
 
 QTreeWidgetItem* TestChecks::checkRow(const QString& name) const
@@ -191,8 +171,8 @@ QTreeWidgetItem* TestChecks::checkRow(const QString& name) const
 // Selects the oauth2-code environment, opens the tab, presses Run, confirms, and waits for the end.
 void TestChecks::runConformance(bool expectAllPassed)
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     ConformancePage* page = conformancePage();
     tabs->setCurrentWidget(page);
     auto* run = page->findChild<QPushButton*>(QStringLiteral("conformRunButton"));
@@ -215,7 +195,7 @@ void TestChecks::runConformance(bool expectAllPassed)
 void TestChecks::assertNoSecretIn(const QWidget* root) const
 {
     const QStringList texts = visibleTexts(root);
-    for (const sandbox::DemoProvider& demo : m_sandbox->demoProviders()) {
+    for (const sandbox::DemoProvider& demo : m_app.sandbox->demoProviders()) {
         for (const auto& [key, value] : demo.credentials) {
             if (!key.contains(QLatin1String("secret"), Qt::CaseInsensitive) || value.isEmpty()) {
                 continue;
@@ -230,7 +210,7 @@ void TestChecks::assertNoSecretIn(const QWidget* root) const
 
 void TestChecks::tabsReachBothPages()
 {
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     QVERIFY(tabs->indexOf(conformancePage()) >= 0);
     QVERIFY(tabs->indexOf(webhookPage()) >= 0);
     QCOMPARE(tabs->tabText(tabs->indexOf(conformancePage())), QStringLiteral("Check pro&vider"));
@@ -279,13 +259,14 @@ void TestChecks::wellBehavedProviderPassesAllSevenChecks()
         auto* tree = page->findChild<QTreeWidget*>(QStringLiteral("conformChecks"));
         tree->setCurrentItem(checkRow(QStringLiteral("refresh_keeps_old_token")));
         QTest::qWait(300);
-        QVERIFY(m_window->grab().save(qEnvironmentVariable("KEYWAY_SCREENSHOT_DIR") + QStringLiteral("/conform.png")));
+        QVERIFY(
+            m_app.window->grab().save(qEnvironmentVariable("KEYWAY_SCREENSHOT_DIR") + QStringLiteral("/conform.png")));
     }
 }
 
 void TestChecks::revokeOnRefreshFailsRefreshKeepsOldToken()
 {
-    QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("revoke_on_refresh"), true));
+    QVERIFY(m_app.sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("revoke_on_refresh"), true));
     runConformance(false);
     ConformancePage* page = conformancePage();
     for (const QString& name : ConformanceRun::checkNames()) {
@@ -311,7 +292,7 @@ void TestChecks::revokeOnRefreshFailsRefreshKeepsOldToken()
 
 void TestChecks::declinedConfirmationStartsNothing()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
     ConformancePage* page = conformancePage();
     MessageBox::setNextAnswer(QMessageBox::Cancel);
     QTest::mouseClick(page->findChild<QPushButton*>(QStringLiteral("conformRunButton")), Qt::LeftButton);
@@ -319,14 +300,14 @@ void TestChecks::declinedConfirmationStartsNothing()
     QCOMPARE(page->statusText(), QStringLiteral("Not started."));
     QTest::qWait(200);
     QVERIFY(m_browserWaitShown.isEmpty());
-    QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 0);
+    QCOMPARE(m_app.sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 0);
 }
 
 void TestChecks::cancelWhileWaitingForTheBrowser()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
     ConformancePage* page = conformancePage();
-    m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(page);
+    m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(page);
     int opened = 0;
     page->setUrlOpener([&opened](const QUrl&) {
         ++opened; // a browser the user never finishes signing in with
@@ -350,7 +331,7 @@ void TestChecks::cancelWhileWaitingForTheBrowser()
     // Nothing more happens after a cancel: no second sign-in, no token request.
     QTest::qWait(300);
     QCOMPARE(opened, 1);
-    QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 0);
+    QCOMPARE(m_app.sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 0);
 }
 
 void TestChecks::webhookSampleIsValidAndTamperedBodyMismatches()
@@ -358,13 +339,13 @@ void TestChecks::webhookSampleIsValidAndTamperedBodyMismatches()
     // The sandbox signs a sample event with the Seismic demo environment's webhook secret.
     QNetworkAccessManager nam;
     const auto sample = test::httpExchange(
-        nam, "GET", m_sandbox->rootUrl().resolved(QUrl(QStringLiteral("/_sandbox/seismic/webhook-sample"))));
+        nam, "GET", m_app.sandbox->rootUrl().resolved(QUrl(QStringLiteral("/_sandbox/seismic/webhook-sample"))));
     QCOMPARE(sample.status, 200);
     const QByteArray signature = sample.header("x-seismic-signature");
     QVERIFY(!signature.isEmpty());
 
-    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     WebhookPage* page = webhookPage();
     tabs->setCurrentWidget(page);
     auto* body = page->findChild<QPlainTextEdit*>(QStringLiteral("webhookBody"));
@@ -418,28 +399,28 @@ void TestChecks::webhookSampleIsValidAndTamperedBodyMismatches()
 
 void TestChecks::webhookNeedsAProviderWithAWebhookSecret()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("banking")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("banking")));
     WebhookPage* page = webhookPage();
     QVERIFY(!page->findChild<QPushButton*>(QStringLiteral("webhookVerifyButton"))->isEnabled());
     QVERIFY(
         page->findChild<QLabel*>(QStringLiteral("webhookIntro"))->text().contains(QStringLiteral("no webhook secret")));
     // And the conformance page explains that it checks authorization-code providers only.
     QVERIFY(!conformancePage()->findChild<QPushButton*>(QStringLiteral("conformRunButton"))->isEnabled());
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     tabs->setCurrentWidget(conformancePage());
     // No table of seven "not run" checks that can never run here: one sentence says what they apply to.
     QVERIFY(!conformancePage()->findChild<QTreeWidget*>(QStringLiteral("conformChecks"))->isVisible());
     const QString intro = conformancePage()->findChild<QLabel*>(QStringLiteral("conformIntro"))->text();
     QVERIFY2(intro.contains(QStringLiteral("apply to authorization-code providers")), qPrintable(intro));
-    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
     QVERIFY(conformancePage()->findChild<QTreeWidget*>(QStringLiteral("conformChecks"))->isVisible());
 }
 
 void TestChecks::lockedKeychainIsSaidAndNothingIsSent()
 {
-    m_secrets->setFailure(SecretStatus::Locked);
+    m_app.secrets->setFailure(SecretStatus::Locked);
 
-    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
     ConformancePage* conformance = conformancePage();
     QSignalSpy finished(conformance, &ConformancePage::finished);
     MessageBox::setNextAnswer(QMessageBox::Yes);
@@ -451,7 +432,7 @@ void TestChecks::lockedKeychainIsSaidAndNothingIsSent()
     QVERIFY(m_browserWaitShown.isEmpty());
     QCOMPARE(conformance->checkState(QStringLiteral("prompt_login")), ConformancePage::CheckState::Pending);
 
-    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
     WebhookPage* webhook = webhookPage();
     webhook->findChild<QPlainTextEdit*>(QStringLiteral("webhookBody"))->setPlainText(QStringLiteral("{}"));
     webhook->findChild<QLineEdit*>(QStringLiteral("webhookSignature"))->setText(QString(64, QLatin1Char('a')));

@@ -4,7 +4,7 @@
 // failed row opens that environment's walkthrough.
 #include "core/sandbox/SandboxServer.h"
 #include "core/vault/EnvironmentService.h"
-#include "tests/support/MemorySecretStore.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/flow/FlowWalkthrough.h"
 #include "ui/health/HealthBoard.h"
@@ -14,7 +14,6 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -33,27 +32,14 @@ class TestHealthBoard : public QObject
 
 private:
     QTemporaryDir m_config;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
-    std::unique_ptr<MainWindow> m_window;
+    test::SandboxApp m_app;
 
-    void openWindow()
-    {
-        ui::MainWindowOptions options;
-        options.secretStore = m_secrets.get();
-        m_window = std::make_unique<MainWindow>(options);
-        m_window->resize(1280, 800);
-        m_window->show();
-        m_window->useSandbox(*m_sandbox);
-        QTRY_VERIFY_WITH_TIMEOUT(!m_window->currentEnvironmentId().isEmpty(), 15000);
-    }
-
-    HealthBoard* board() const { return m_window->findChild<HealthBoard*>(QStringLiteral("healthBoard")); }
-    QTreeWidget* table() const { return m_window->findChild<QTreeWidget*>(QStringLiteral("healthTable")); }
+    HealthBoard* board() const { return m_app.window->findChild<HealthBoard*>(QStringLiteral("healthBoard")); }
+    QTreeWidget* table() const { return m_app.window->findChild<QTreeWidget*>(QStringLiteral("healthTable")); }
 
     QString idOf(const QString& providerId) const
     {
-        for (const Environment& environment : m_window->environmentService()->environments()) {
+        for (const Environment& environment : m_app.window->environmentService()->environments()) {
             if (environment.providerId == providerId) {
                 return environment.id;
             }
@@ -69,7 +55,7 @@ private:
 
     void showBoard()
     {
-        auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+        auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
         tabs->setCurrentWidget(board());
     }
 
@@ -77,16 +63,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_config.isValid());
-        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-        qputenv("XDG_DATA_HOME", m_config.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("XDG_STATE_HOME", m_config.filePath(QStringLiteral("state")).toUtf8());
-        QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-health-board"));
-        QCoreApplication::setApplicationName(QStringLiteral("keyway-test-health-board"));
-        QSettings().clear();
-        m_sandbox = std::make_unique<sandbox::SandboxServer>();
-        QVERIFY(m_sandbox->listen(0));
-        m_secrets = std::make_unique<test::MemorySecretStore>();
-        openWindow();
+        test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-health-board"));
+        QVERIFY(m_app.start(QSize(1280, 800)));
     }
 
     void checkAllShowsEveryEnvironmentGroupedByProvider()
@@ -97,11 +75,11 @@ private Q_SLOTS:
         QCOMPARE(table()->topLevelItemCount(), 6);
         QCOMPARE(rowText(QStringLiteral("seismic"), 1), QStringLiteral("not checked yet"));
 
-        auto* checkAll = m_window->findChild<QPushButton*>(QStringLiteral("healthCheckAll"));
+        auto* checkAll = m_app.window->findChild<QPushButton*>(QStringLiteral("healthCheckAll"));
         QSignalSpy done(board(), &HealthBoard::checksFinished);
         QTest::mouseClick(checkAll, Qt::LeftButton);
         QVERIFY(board()->isChecking());
-        QVERIFY(m_window->findChild<QProgressBar*>(QStringLiteral("healthProgress"))->isVisible());
+        QVERIFY(m_app.window->findChild<QProgressBar*>(QStringLiteral("healthProgress"))->isVisible());
         QVERIFY(!checkAll->isEnabled());
         QVERIFY(done.wait(30000));
 
@@ -111,9 +89,10 @@ private Q_SLOTS:
         QCOMPARE(rowText(QStringLiteral("oauth2-client"), 1), QStringLiteral("pass"));
         // The sign-in provider needs a browser and has no stored sign-in: the board never opens one.
         QCOMPARE(rowText(QStringLiteral("oauth2-code"), 1), QStringLiteral("sign-in needed"));
-        QVERIFY(m_window->findChild<QLabel*>(QStringLiteral("healthStatus"))->text().contains(QStringLiteral("pass")));
+        QVERIFY(
+            m_app.window->findChild<QLabel*>(QStringLiteral("healthStatus"))->text().contains(QStringLiteral("pass")));
 
-        QWidget* shot = m_window.get();
+        QWidget* shot = m_app.window.get();
         shot->grab().save(QStringLiteral("/tmp/team-health-board.png"));
     }
 
@@ -122,12 +101,12 @@ private Q_SLOTS:
         // Break Seismic's secret: its own Check now fails at the token step with the profile's hint.
         const QString id = idOf(QStringLiteral("seismic"));
         bool stored = false;
-        m_secrets->write(SecretStore::keyFor(id, QStringLiteral("clientSecret")),
-                         QStringLiteral("wrong-secret"),
-                         [&](const SecretResult& r) { stored = r.ok(); });
+        m_app.secrets->write(SecretStore::keyFor(id, QStringLiteral("clientSecret")),
+                             QStringLiteral("wrong-secret"),
+                             [&](const SecretResult& r) { stored = r.ok(); });
         QTRY_VERIFY(stored);
-        auto* button = m_window->findChild<QPushButton*>(QStringLiteral("healthCheck-")
-                                                         + m_window->environmentService()->findById(id)->name);
+        auto* button = m_app.window->findChild<QPushButton*>(QStringLiteral("healthCheck-")
+                                                             + m_app.window->environmentService()->findById(id)->name);
         QVERIFY(button);
         QSignalSpy done(board(), &HealthBoard::checksFinished);
         QTest::mouseClick(button, Qt::LeftButton);
@@ -139,11 +118,11 @@ private Q_SLOTS:
 
         // The failed row opens the walkthrough at the failing step.
         table()->setCurrentItem(board()->rowOf(id));
-        QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("healthOpen")), Qt::LeftButton);
-        auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
-        QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(m_window->walkthrough()));
-        QCOMPARE(m_window->currentEnvironmentId(), id);
-        auto* steps = m_window->walkthrough()->findChild<QListWidget*>();
+        QTest::mouseClick(m_app.window->findChild<QPushButton*>(QStringLiteral("healthOpen")), Qt::LeftButton);
+        auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+        QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(m_app.window->walkthrough()));
+        QCOMPARE(m_app.window->currentEnvironmentId(), id);
+        auto* steps = m_app.window->walkthrough()->findChild<QListWidget*>();
         QVERIFY(steps);
         QVERIFY(steps->currentItem());
         QVERIFY2(steps->currentRow() == 1, "the token exchange, Seismic's second step");
@@ -155,19 +134,18 @@ private Q_SLOTS:
         QSignalSpy done(board(), &HealthBoard::checksFinished);
         board()->checkAll();
         QVERIFY(board()->isChecking());
-        QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("healthCancel")), Qt::LeftButton);
+        QTest::mouseClick(m_app.window->findChild<QPushButton*>(QStringLiteral("healthCancel")), Qt::LeftButton);
         QVERIFY(!board()->isChecking());
         QCOMPARE(done.count(), 1);
-        QVERIFY(m_window->findChild<QLabel*>(QStringLiteral("healthStatus"))
+        QVERIFY(m_app.window->findChild<QLabel*>(QStringLiteral("healthStatus"))
                     ->text()
                     .startsWith(QStringLiteral("Cancelled")));
-        QVERIFY(m_window->findChild<QPushButton*>(QStringLiteral("healthCheckAll"))->isEnabled());
+        QVERIFY(m_app.window->findChild<QPushButton*>(QStringLiteral("healthCheckAll"))->isEnabled());
     }
 
     void yesterdaysResultsShowOnStart()
     {
-        m_window.reset();
-        openWindow();
+        QVERIFY(m_app.openWindow(QSize(1280, 800)));
         showBoard();
         QCOMPARE(rowText(QStringLiteral("oauth2-client"), 1), QStringLiteral("pass"));
         QCOMPARE(rowText(QStringLiteral("oauth2-code"), 1), QStringLiteral("sign-in needed"));
@@ -178,7 +156,7 @@ private Q_SLOTS:
         QVERIFY(kept.contains("sign-in needed"));
         QVERIFY(!kept.contains("wrong-secret"));
         for (const QString& provider : {QStringLiteral("seismic"), QStringLiteral("oauth2-client")}) {
-            const auto demo = m_sandbox->demoProvider(provider);
+            const auto demo = m_app.sandbox->demoProvider(provider);
             for (const auto& [key, value] : demo->credentials) {
                 if (key.contains(QLatin1String("ecret"))) {
                     QVERIFY2(!kept.contains(value.toUtf8()), kept.constData());
@@ -187,12 +165,7 @@ private Q_SLOTS:
         }
     }
 
-    void cleanupTestCase()
-    {
-        m_window.reset();
-        m_secrets.reset();
-        m_sandbox.reset();
-    }
+    void cleanupTestCase() { m_app.stop(); }
 };
 
 QTEST_MAIN(TestHealthBoard)

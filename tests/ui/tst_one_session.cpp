@@ -2,7 +2,7 @@
 // environment and credential set. Driven offscreen against the embedded sandbox as a user would.
 #include "core/sandbox/SandboxServer.h"
 #include "core/session/SessionRegistry.h"
-#include "tests/support/MemorySecretStore.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/composer/RequestComposer.h"
 #include "ui/composer/RequestWorkspace.h"
@@ -12,7 +12,6 @@
 
 #include <QComboBox>
 #include <QLineEdit>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -44,46 +43,28 @@ private:
     bool send(const QString& method, const QString& path);
 
     QTemporaryDir m_config;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
-    std::unique_ptr<MainWindow> m_window;
+    test::SandboxApp m_app;
 };
 
 void TestOneSession::initTestCase()
 {
     QVERIFY(m_config.isValid());
-    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-    qputenv("XDG_DATA_HOME", m_config.filePath(QStringLiteral("data")).toUtf8());
-    QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-one-session"));
-    QCoreApplication::setApplicationName(QStringLiteral("keyway-test-one-session"));
+    test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-one-session"));
 }
 
 void TestOneSession::init()
 {
-    QSettings().clear();
-    QFile::remove(m_config.filePath(QStringLiteral("keyway/environments.json")));
-    m_sandbox = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_sandbox->listen(0));
-    m_secrets = std::make_unique<test::MemorySecretStore>();
-    ui::MainWindowOptions options;
-    options.secretStore = m_secrets.get();
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->resize(1280, 800);
-    m_window->show();
-    m_window->useSandbox(*m_sandbox);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->currentEnvironmentId().isEmpty(), 15000);
+    QVERIFY(m_app.start(QSize(1280, 800)));
 }
 
 void TestOneSession::cleanup()
 {
-    m_window.reset();
-    m_secrets.reset();
-    m_sandbox.reset();
+    m_app.stop();
 }
 
 QString TestOneSession::environmentOf(const QString& providerId) const
 {
-    for (const Environment& environment : m_window->environmentStore().environments()) {
+    for (const Environment& environment : m_app.window->environmentStore().environments()) {
         if (environment.providerId == providerId) {
             return environment.id;
         }
@@ -93,13 +74,13 @@ QString TestOneSession::environmentOf(const QString& providerId) const
 
 RequestComposer* TestOneSession::composer() const
 {
-    return m_window->findChild<ui::RequestWorkspace*>()->composer();
+    return m_app.window->findChild<ui::RequestWorkspace*>()->composer();
 }
 
 bool TestOneSession::send(const QString& method, const QString& path)
 {
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
-    tabs->setCurrentWidget(m_window->findChild<ui::RequestWorkspace*>());
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    tabs->setCurrentWidget(m_app.window->findChild<ui::RequestWorkspace*>());
     RequestComposer* c = composer();
     ApiRequest request;
     request.method = method;
@@ -116,64 +97,64 @@ bool TestOneSession::send(const QString& method, const QString& path)
 void TestOneSession::requestsTabUsesTheTokenTheFlowTabFetched()
 {
     const QString seismic = environmentOf(QStringLiteral("seismic"));
-    m_window->selectEnvironment(seismic);
-    FlowWalkthrough* walkthrough = m_window->walkthrough();
+    m_app.window->selectEnvironment(seismic);
+    FlowWalkthrough* walkthrough = m_app.window->walkthrough();
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
-    m_window->run();
+    m_app.window->run();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     QVERIFY(finished.first().first().toBool());
-    QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("seismic")), 1);
+    QCOMPARE(m_app.sandbox->tokenRequestCount(QStringLiteral("seismic")), 1);
     const QString flowToken = walkthrough->capturedValues().value(QStringLiteral("access_token")).value;
     QVERIFY(!flowToken.isEmpty());
 
     QVERIFY(send(QStringLiteral("GET"), QStringLiteral("/v1/card/bins")));
     // No second sign-in: the Requests tab sent the very token the Flow tab fetched.
-    QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("seismic")), 1);
+    QCOMPARE(m_app.sandbox->tokenRequestCount(QStringLiteral("seismic")), 1);
     QVERIFY(composer()->session());
     QCOMPARE(composer()->session()->accessToken()->value, flowToken);
-    QCOMPARE(m_window->sessions()->find(seismic, QString()), composer()->session());
+    QCOMPARE(m_app.window->sessions()->find(seismic, QString()), composer()->session());
 }
 
 void TestOneSession::aTokenFetchedByTheRequestsTabAppearsOnTheTimeline()
 {
     const QString banking = environmentOf(QStringLiteral("banking"));
     QVERIFY(!banking.isEmpty());
-    m_window->selectEnvironment(banking);
+    m_app.window->selectEnvironment(banking);
     const QString lane = MainWindow::laneId(banking, QString(), QStringLiteral("access_token"));
-    QVERIFY(!m_window->timelineModel()->entry(lane)); // the flow never ran
+    QVERIFY(!m_app.window->timelineModel()->entry(lane)); // the flow never ran
     QVERIFY(send(QStringLiteral("GET"), QStringLiteral("/accounts")));
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane), 15000);
-    auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app.window->timelineModel()->entry(lane), 15000);
+    auto* timeline = m_app.window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
     QCOMPARE(timeline->laneState(lane), ui::TimelineWidget::LaneState::Valid);
 }
 
 void TestOneSession::aRefusedTokenIsRenewedOnceAndTheLaneShowsTheNewOne()
 {
     const QString seismic = environmentOf(QStringLiteral("seismic"));
-    m_window->selectEnvironment(seismic);
+    m_app.window->selectEnvironment(seismic);
     QVERIFY(send(QStringLiteral("GET"), QStringLiteral("/v1/card/bins")));
     QVERIFY2(composer()->statusText().contains(QStringLiteral("new access token")),
              qPrintable(composer()->statusText()));
     const QString lane = MainWindow::laneId(seismic, QString(), QStringLiteral("access_token"));
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane), 15000);
-    const QDateTime firstIssued = m_window->timelineModel()->entry(lane)->issued;
+    QTRY_VERIFY_WITH_TIMEOUT(m_app.window->timelineModel()->entry(lane), 15000);
+    const QDateTime firstIssued = m_app.window->timelineModel()->entry(lane)->issued;
     const QString first = composer()->session()->accessToken()->value;
 
     // The provider revokes every token: the next call is refused, renewed once, and sent again.
-    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("revoke"), true));
+    QVERIFY(m_app.sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("revoke"), true));
     QTest::qWait(5); // a later issue time for the renewed token
     QVERIFY(send(QStringLiteral("GET"), QStringLiteral("/v1/card/bins")));
-    QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("seismic")), 2);
+    QCOMPARE(m_app.sandbox->tokenRequestCount(QStringLiteral("seismic")), 2);
     const QString second = composer()->session()->accessToken()->value;
     QVERIFY(second != first);
     // The status line says what happened on the way, not only the final status.
     QVERIFY2(composer()->statusText().contains(QStringLiteral("renewed it once")),
              qPrintable(composer()->statusText()));
     // The walkthrough's session is the same one: the timeline shows the renewed token, not the revoked one.
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(lane)->issued > firstIssued, 15000);
-    QVERIFY(!m_window->timelineModel()->entry(lane)->failed);
+    QTRY_VERIFY_WITH_TIMEOUT(m_app.window->timelineModel()->entry(lane)->issued > firstIssued, 15000);
+    QVERIFY(!m_app.window->timelineModel()->entry(lane)->failed);
     bool sawRefusal = false;
-    for (const FlowEvent& event : m_window->timelineEvents()) {
+    for (const FlowEvent& event : m_app.window->timelineEvents()) {
         sawRefusal = sawRefusal || (event.type == FlowEvent::Type::Expired && event.stepId == QLatin1String("api"));
     }
     QVERIFY(sawRefusal);
@@ -183,28 +164,28 @@ void TestOneSession::credentialSetSelectorDrivesEveryTabAndHasItsOwnLanes()
 {
     const QString astrada = environmentOf(QStringLiteral("astrada"));
     QVERIFY(!astrada.isEmpty());
-    m_window->selectEnvironment(astrada);
-    auto* sets = m_window->findChild<QComboBox*>(QStringLiteral("credentialSetCombo"));
+    m_app.window->selectEnvironment(astrada);
+    auto* sets = m_app.window->findChild<QComboBox*>(QStringLiteral("credentialSetCombo"));
     QVERIFY(sets);
     QTRY_VERIFY_WITH_TIMEOUT(sets->isVisible(), 15000);
     QCOMPARE(sets->count(), 2);
-    QCOMPARE(m_window->currentCredentialSet(), QStringLiteral("api"));
+    QCOMPARE(m_app.window->currentCredentialSet(), QStringLiteral("api"));
 
-    m_window->setCurrentCredentialSet(QStringLiteral("sdk"));
-    QCOMPARE(m_window->currentCredentialSet(), QStringLiteral("sdk"));
-    FlowWalkthrough* walkthrough = m_window->walkthrough();
+    m_app.window->setCurrentCredentialSet(QStringLiteral("sdk"));
+    QCOMPARE(m_app.window->currentCredentialSet(), QStringLiteral("sdk"));
+    FlowWalkthrough* walkthrough = m_app.window->walkthrough();
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
-    m_window->run();
+    m_app.window->run();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     QVERIFY2(finished.first().first().toBool(), qPrintable(walkthrough->statusText()));
     const QString sdkLane = MainWindow::laneId(astrada, QStringLiteral("sdk"), QStringLiteral("access_token"));
     const QString apiLane = MainWindow::laneId(astrada, QStringLiteral("api"), QStringLiteral("access_token"));
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->timelineModel()->entry(sdkLane), 15000);
-    QVERIFY(!m_window->timelineModel()->entry(apiLane));
-    QVERIFY(m_window->timelineModel()->entry(sdkLane)->name.contains(QStringLiteral("sdk")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app.window->timelineModel()->entry(sdkLane), 15000);
+    QVERIFY(!m_app.window->timelineModel()->entry(apiLane));
+    QVERIFY(m_app.window->timelineModel()->entry(sdkLane)->name.contains(QStringLiteral("sdk")));
     // The Requests tab uses the sdk set's session too.
-    QVERIFY(m_window->sessions()->find(astrada, QStringLiteral("sdk")));
-    QVERIFY(!m_window->sessions()->find(astrada, QStringLiteral("api")));
+    QVERIFY(m_app.window->sessions()->find(astrada, QStringLiteral("sdk")));
+    QVERIFY(!m_app.window->sessions()->find(astrada, QStringLiteral("api")));
 }
 
 QTEST_MAIN(TestOneSession)

@@ -5,8 +5,8 @@
 // banner while its send signs in; Check provider reports a sign-in that did not finish as "not run", not FAIL.
 #include "core/checks/ConformanceRun.h"
 #include "core/sandbox/SandboxServer.h"
-#include "tests/support/MemorySecretStore.h"
 #include "tests/support/SandboxBrowser.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/common/MessageBox.h"
@@ -17,12 +17,10 @@
 
 #include <QApplication>
 #include <QClipboard>
-#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTcpSocket>
@@ -43,15 +41,13 @@ class TestSignInWait : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_config;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
+    test::SandboxApp m_app;
     std::unique_ptr<test::SandboxBrowser> m_browser;
-    std::unique_ptr<MainWindow> m_window;
     int m_opened = 0;
 
     QString oauthEnvironment() const
     {
-        for (const Environment& environment : m_window->environmentStore().environments()) {
+        for (const Environment& environment : m_app.window->environmentStore().environments()) {
             if (environment.providerId == QLatin1String("oauth2-code")) {
                 return environment.id;
             }
@@ -97,48 +93,32 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_config.isValid());
-        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-        qputenv("XDG_DATA_HOME", m_config.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("XDG_STATE_HOME", m_config.filePath(QStringLiteral("state")).toUtf8());
-        QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-signin"));
-        QCoreApplication::setApplicationName(QStringLiteral("keyway-test-signin"));
+        test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-signin"));
     }
 
     void init()
     {
-        QSettings().clear();
-        QFile::remove(m_config.filePath(QStringLiteral("keyway/environments.json")));
-        m_sandbox = std::make_unique<sandbox::SandboxServer>();
-        QVERIFY(m_sandbox->listen(0));
-        m_secrets = std::make_unique<test::MemorySecretStore>();
         m_browser = std::make_unique<test::SandboxBrowser>();
         m_opened = 0;
-        ui::MainWindowOptions options;
-        options.secretStore = m_secrets.get();
-        m_window = std::make_unique<MainWindow>(options);
-        m_window->resize(1024, 700);
-        m_window->show();
-        m_window->useSandbox(*m_sandbox);
-        QTRY_VERIFY(!m_window->currentEnvironmentId().isEmpty());
+        QVERIFY(m_app.start(QSize(1024, 700)));
         QTRY_VERIFY(!oauthEnvironment().isEmpty());
-        m_window->selectEnvironment(oauthEnvironment());
-        QTRY_COMPARE(m_window->currentEnvironmentId(), oauthEnvironment());
+        m_app.window->selectEnvironment(oauthEnvironment());
+        QTRY_COMPARE(m_app.window->currentEnvironmentId(), oauthEnvironment());
     }
 
     void cleanup()
     {
-        m_window.reset();
+        m_app.window.reset();
         m_browser.reset();
-        m_secrets.reset();
-        m_sandbox.reset();
+        m_app.stop();
     }
 
     void browserDoesNotOpenThenCopiedUrlCompletes()
     {
-        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        FlowWalkthrough* walkthrough = m_app.window->walkthrough();
         walkthrough->setUrlOpener(noBrowser());
         QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
-        m_window->run();
+        m_app.window->run();
         auto* banner = child<QWidget>(walkthrough, QStringLiteral("browserWait"));
         QTRY_VERIFY2_WITH_TIMEOUT(banner->isVisible(), qPrintable(walkthrough->statusText()), 10000);
         QTRY_VERIFY(child<QLabel>(walkthrough, QStringLiteral("browserWaitLabel"))
@@ -170,16 +150,17 @@ private Q_SLOTS:
         QVERIFY2(finished.first().first().toBool(), qPrintable(walkthrough->statusText()));
         QVERIFY(!banner->isVisible());
         const QString env = oauthEnvironment();
-        QTRY_VERIFY(m_window->timelineModel()->entry(MainWindow::laneId(env, QString(), QStringLiteral("code"))));
-        QVERIFY(m_window->timelineModel()->entry(MainWindow::laneId(env, QString(), QStringLiteral("access_token"))));
+        QTRY_VERIFY(m_app.window->timelineModel()->entry(MainWindow::laneId(env, QString(), QStringLiteral("code"))));
+        QVERIFY(
+            m_app.window->timelineModel()->entry(MainWindow::laneId(env, QString(), QStringLiteral("access_token"))));
     }
 
     void pastedRedirectCompletesTheWalkthrough()
     {
-        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        FlowWalkthrough* walkthrough = m_app.window->walkthrough();
         walkthrough->setUrlOpener(noBrowser());
         QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
-        m_window->run();
+        m_app.window->run();
         auto* urlField = child<QLineEdit>(walkthrough, QStringLiteral("browserUrlField"));
         auto* edit = child<QLineEdit>(walkthrough, QStringLiteral("browserRedirectEdit"));
         QTRY_VERIFY_WITH_TIMEOUT(edit->isVisible(), 10000);
@@ -205,14 +186,14 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
         QVERIFY2(finished.first().first().toBool(), qPrintable(walkthrough->statusText()));
         QVERIFY(edit->text().isEmpty()); // the one-time code does not stay in the field
-        QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 1);
+        QCOMPARE(m_app.sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 1);
     }
 
     void cancelStopsTheSignInAndClosesTheListener()
     {
-        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        FlowWalkthrough* walkthrough = m_app.window->walkthrough();
         walkthrough->setUrlOpener(noBrowser());
-        m_window->run();
+        m_app.window->run();
         auto* urlField = child<QLineEdit>(walkthrough, QStringLiteral("browserUrlField"));
         QTRY_VERIFY_WITH_TIMEOUT(urlField->isVisible(), 10000);
         const QUrl redirectUri = redirectUriOf(urlField->text());
@@ -231,12 +212,12 @@ private Q_SLOTS:
     // is then one click away.
     void openedBrowserStillOffersThePasteField()
     {
-        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        FlowWalkthrough* walkthrough = m_app.window->walkthrough();
         walkthrough->setUrlOpener([this](const QUrl&) {
             ++m_opened;
             return true;
         });
-        m_window->run();
+        m_app.window->run();
         auto* label = child<QLabel>(walkthrough, QStringLiteral("browserWaitLabel"));
         QTRY_VERIFY_WITH_TIMEOUT(label->isVisible(), 10000);
         QVERIFY2(label->text().contains(QStringLiteral("sign in there")), qPrintable(label->text()));
@@ -254,9 +235,9 @@ private Q_SLOTS:
 
     void requestsTabShowsTheBannerWhileItsSendSignsIn()
     {
-        m_window->sessions()->setUrlOpener(noBrowser());
-        auto* workspace = m_window->findChild<ui::RequestWorkspace*>();
-        m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(workspace);
+        m_app.window->sessions()->setUrlOpener(noBrowser());
+        auto* workspace = m_app.window->findChild<ui::RequestWorkspace*>();
+        m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(workspace);
         ui::RequestComposer* composer = workspace->composer();
         ApiRequest request;
         request.method = QStringLiteral("GET");
@@ -280,9 +261,9 @@ private Q_SLOTS:
 
     void requestsTabCancelEndsTheSignIn()
     {
-        m_window->sessions()->setUrlOpener(noBrowser());
-        auto* workspace = m_window->findChild<ui::RequestWorkspace*>();
-        m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(workspace);
+        m_app.window->sessions()->setUrlOpener(noBrowser());
+        auto* workspace = m_app.window->findChild<ui::RequestWorkspace*>();
+        m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(workspace);
         ui::RequestComposer* composer = workspace->composer();
         ApiRequest request;
         request.path = QStringLiteral("/api/me");
@@ -302,8 +283,8 @@ private Q_SLOTS:
 
     void checkProviderSaysNotRunWhenTheSignInDoesNotFinish()
     {
-        auto* page = m_window->findChild<ConformancePage*>(QStringLiteral("conformancePage"));
-        m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(page);
+        auto* page = m_app.window->findChild<ConformancePage*>(QStringLiteral("conformancePage"));
+        m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(page);
         page->setUrlOpener(noBrowser());
         page->setBrowserTimeoutMs(1500);
         QSignalSpy finished(page, &ConformancePage::finished);
@@ -332,8 +313,8 @@ private Q_SLOTS:
 
     void checkProviderCancelLeavesChecksNotRun()
     {
-        auto* page = m_window->findChild<ConformancePage*>(QStringLiteral("conformancePage"));
-        m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(page);
+        auto* page = m_app.window->findChild<ConformancePage*>(QStringLiteral("conformancePage"));
+        m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"))->setCurrentWidget(page);
         page->setUrlOpener(noBrowser());
         ui::MessageBox::setNextAnswer(QMessageBox::Yes);
         page->run();
@@ -345,7 +326,7 @@ private Q_SLOTS:
             QVERIFY2(page->checkState(name) != ConformancePage::CheckState::Failed, qPrintable(name));
         }
         QVERIFY(page->checkState(QStringLiteral("user_id_stable")) != ConformancePage::CheckState::Passed);
-        QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 0);
+        QCOMPARE(m_app.sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), 0);
     }
 };
 

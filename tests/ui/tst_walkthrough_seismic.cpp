@@ -4,7 +4,7 @@
 #include "core/sandbox/SandboxServer.h"
 #include "core/util/Clock.h"
 #include "core/vault/EnvironmentService.h"
-#include "tests/support/MemorySecretStore.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/common/MessageBox.h"
 #include "ui/environments/EnvironmentListModel.h"
@@ -20,7 +20,6 @@
 #include <QLockFile>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -53,53 +52,30 @@ private Q_SLOTS:
 
 private:
     const FlowEvent* lastEvent(FlowEvent::Type type, const QString& name) const;
-    void startWindow();
 
     QTemporaryDir m_config;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
-    std::unique_ptr<MainWindow> m_window;
+    test::SandboxApp m_app;
 };
 
 void TestWalkthroughSeismic::initTestCase()
 {
     QVERIFY(m_config.isValid());
-    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-    QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-walkthrough"));
-    QCoreApplication::setApplicationName(QStringLiteral("keyway-test-walkthrough"));
+    test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-walkthrough"));
 }
 
 void TestWalkthroughSeismic::init()
 {
-    QSettings().clear();
-    QFile::remove(m_config.filePath(QStringLiteral("keyway/environments.json")));
-    m_sandbox = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_sandbox->listen(0));
-    m_secrets = std::make_unique<test::MemorySecretStore>();
-    startWindow();
-}
-
-void TestWalkthroughSeismic::startWindow()
-{
-    ui::MainWindowOptions options;
-    options.secretStore = m_secrets.get();
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->show();
-    QSignalSpy reloaded(m_window.get(), &MainWindow::environmentsReloaded);
-    m_window->useSandbox(*m_sandbox);
-    QTRY_VERIFY(!m_window->currentEnvironmentId().isEmpty());
+    QVERIFY(m_app.start());
 }
 
 void TestWalkthroughSeismic::cleanup()
 {
-    m_window.reset();
-    m_secrets.reset();
-    m_sandbox.reset();
+    m_app.stop();
 }
 
 const FlowEvent* TestWalkthroughSeismic::lastEvent(FlowEvent::Type type, const QString& name) const
 {
-    const auto& events = m_window->timelineEvents();
+    const auto& events = m_app.window->timelineEvents();
     for (auto it = events.crbegin(); it != events.crend(); ++it) {
         if (it->type == type && it->name == name) {
             return &*it;
@@ -110,23 +86,23 @@ const FlowEvent* TestWalkthroughSeismic::lastEvent(FlowEvent::Type type, const Q
 
 void TestWalkthroughSeismic::firstRunCreatesSandboxEnvironmentsOnce()
 {
-    const auto& environments = m_window->environmentStore().environments();
-    QCOMPARE(environments.size(), m_sandbox->demoProviders().size());
-    const Environment* seismic = m_window->environmentStore().find(QStringLiteral("Sandbox Seismic"));
+    const auto& environments = m_app.window->environmentStore().environments();
+    QCOMPARE(environments.size(), m_app.sandbox->demoProviders().size());
+    const Environment* seismic = m_app.window->environmentStore().find(QStringLiteral("Sandbox Seismic"));
     QVERIFY(seismic);
-    QCOMPARE(m_window->currentEnvironmentId(), seismic->id);
-    QVERIFY(seismic->baseUrl.startsWith(m_sandbox->rootUrl().toString()));
+    QCOMPARE(m_app.window->currentEnvironmentId(), seismic->id);
+    QVERIFY(seismic->baseUrl.startsWith(m_app.sandbox->rootUrl().toString()));
     // The demo secret went to the keychain, not into the file.
     const QString secret
-        = m_sandbox->demoProvider(QStringLiteral("seismic"))->credential(QStringLiteral("clientSecret"));
-    QCOMPARE(m_secrets->entries().value(SecretStore::keyFor(seismic->id, QStringLiteral("clientSecret"))), secret);
-    QFile file(m_window->environmentStore().filePath());
+        = m_app.sandbox->demoProvider(QStringLiteral("seismic"))->credential(QStringLiteral("clientSecret"));
+    QCOMPARE(m_app.secrets->entries().value(SecretStore::keyFor(seismic->id, QStringLiteral("clientSecret"))), secret);
+    QFile file(m_app.window->environmentStore().filePath());
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains(secret.toUtf8()));
     // Keychain state shown beside the name.
-    auto* model = m_window->environmentModel();
+    auto* model = m_app.window->environmentModel();
     QTRY_COMPARE(model->state(seismic->id), ui::EnvironmentListModel::KeychainState::AllSet);
-    auto* tree = m_window->findChild<QTreeView*>(QStringLiteral("environmentTree"));
+    auto* tree = m_app.window->findChild<QTreeView*>(QStringLiteral("environmentTree"));
     QVERIFY(tree);
     QCOMPARE(model->indexOfEnvironment(seismic->id).siblingAtColumn(1).data().toString(), QStringLiteral("all set"));
 
@@ -138,16 +114,16 @@ void TestWalkthroughSeismic::firstRunCreatesSandboxEnvironmentsOnce()
         }
     }
     QVERIFY(banking.name.startsWith(QStringLiteral("Sandbox ")));
-    QVERIFY(m_secrets->entries().contains(SecretStore::keyFor(banking.id, QStringLiteral("client_secret"))));
-    m_window->selectEnvironment(banking.id);
+    QVERIFY(m_app.secrets->entries().contains(SecretStore::keyFor(banking.id, QStringLiteral("client_secret"))));
+    m_app.window->selectEnvironment(banking.id);
     ui::MessageBox::setNextAnswer(QMessageBox::Yes);
-    m_window->deleteEnvironment();
-    QTRY_VERIFY(!m_window->environmentStore().findById(banking.id));
-    QVERIFY(!m_secrets->entries().contains(SecretStore::keyFor(banking.id, QStringLiteral("client_secret"))));
+    m_app.window->deleteEnvironment();
+    QTRY_VERIFY(!m_app.window->environmentStore().findById(banking.id));
+    QVERIFY(!m_app.secrets->entries().contains(SecretStore::keyFor(banking.id, QStringLiteral("client_secret"))));
 
     // An environment made by an older version holds an absolute endpoint with the old port.
     Environment oauthClient;
-    for (const Environment& environment : m_window->environmentStore().environments()) {
+    for (const Environment& environment : m_app.window->environmentStore().environments()) {
         if (environment.providerId == QLatin1String("oauth2-client")) {
             oauthClient = environment;
         }
@@ -157,31 +133,31 @@ void TestWalkthroughSeismic::firstRunCreatesSandboxEnvironmentsOnce()
         Environment old = oauthClient;
         old.values.insert(QStringLiteral("token_url"), old.baseUrl + QStringLiteral("/oauth/token"));
         bool done = false;
-        m_window->environmentService()->update(old, {}, {}, [&done](const EnvironmentChange& change) {
+        m_app.window->environmentService()->update(old, {}, {}, [&done](const EnvironmentChange& change) {
             QVERIFY(change.ok());
             done = true;
         });
         QTRY_VERIFY(done);
     }
 
-    m_window.reset();
-    m_sandbox = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_sandbox->listen(0));
-    startWindow();
-    QCOMPARE(m_window->environmentStore().environments().size(), m_sandbox->demoProviders().size() - 1);
+    m_app.window.reset();
+    m_app.sandbox = std::make_unique<sandbox::SandboxServer>();
+    QVERIFY(m_app.sandbox->listen(0));
+    QVERIFY(m_app.openWindow());
+    QCOMPARE(m_app.window->environmentStore().environments().size(), m_app.sandbox->demoProviders().size() - 1);
     // After the restart the endpoint follows the base URL again: stored relative, not with the old port.
-    QTRY_COMPARE(m_window->environmentStore().findById(oauthClient.id)->values.value(QStringLiteral("token_url")),
+    QTRY_COMPARE(m_app.window->environmentStore().findById(oauthClient.id)->values.value(QStringLiteral("token_url")),
                  QStringLiteral("/oauth/token"));
-    QTRY_VERIFY(m_window->environmentStore()
+    QTRY_VERIFY(m_app.window->environmentStore()
                     .find(QStringLiteral("Sandbox Seismic"))
-                    ->baseUrl.startsWith(m_sandbox->rootUrl().toString()));
+                    ->baseUrl.startsWith(m_app.sandbox->rootUrl().toString()));
 }
 
 void TestWalkthroughSeismic::runFillsTimelineWithConsumedCodeAndValidToken()
 {
-    auto* walkthrough = m_window->walkthrough();
+    auto* walkthrough = m_app.window->walkthrough();
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
-    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+    QTest::keyClick(m_app.window.get(), Qt::Key_R, Qt::ControlModifier);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     QCOMPARE(finished.first().first().toBool(), true);
 
@@ -197,8 +173,8 @@ void TestWalkthroughSeismic::runFillsTimelineWithConsumedCodeAndValidToken()
     QVERIFY(!lastEvent(FlowEvent::Type::Expired, QStringLiteral("access_token")));
 
     // What the user sees: the timeline, the requests (redacted) and the status line.
-    const QString environmentId = m_window->currentEnvironmentId();
-    auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
+    const QString environmentId = m_app.window->currentEnvironmentId();
+    auto* timeline = m_app.window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
     QVERIFY(timeline);
     QVERIFY(timeline->isVisible());
     const QString codeLane = MainWindow::laneId(environmentId, QString(), QStringLiteral("code"));
@@ -207,12 +183,12 @@ void TestWalkthroughSeismic::runFillsTimelineWithConsumedCodeAndValidToken()
     QCOMPARE(timeline->laneState(tokenLane), ui::TimelineWidget::LaneState::Valid);
     QVERIFY2(timeline->countdownText(tokenLane).startsWith(QStringLiteral("expires in")),
              qPrintable(timeline->countdownText(tokenLane)));
-    QVERIFY(m_window->timelineModel()->entry(codeLane)->consumed.isValid());
+    QVERIFY(m_app.window->timelineModel()->entry(codeLane)->consumed.isValid());
     auto* status = walkthrough->findChild<QLabel*>(QStringLiteral("flowStatus"));
     QVERIFY(status->text().startsWith(QStringLiteral("Done: the access token is valid until")));
     auto* request = walkthrough->findChild<QPlainTextEdit*>(QStringLiteral("requestView"));
     const QString secret
-        = m_sandbox->demoProvider(QStringLiteral("seismic"))->credential(QStringLiteral("clientSecret"));
+        = m_app.sandbox->demoProvider(QStringLiteral("seismic"))->credential(QStringLiteral("clientSecret"));
     QVERIFY(request->toPlainText().contains(QStringLiteral("/v1/oauth/access-token")));
     QVERIFY(!request->toPlainText().contains(secret));
     QVERIFY(request->toPlainText().contains(QStringLiteral("«clientSecret»")));
@@ -229,8 +205,8 @@ void TestWalkthroughSeismic::runFillsTimelineWithConsumedCodeAndValidToken()
 
 void TestWalkthroughSeismic::deniedTokenStepShowsHint()
 {
-    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("deny"), true));
-    auto* walkthrough = m_window->walkthrough();
+    QVERIFY(m_app.sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("deny"), true));
+    auto* walkthrough = m_app.window->walkthrough();
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
     walkthrough->findChild<QPushButton*>(QStringLiteral("runAllButton"))->click();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
@@ -249,7 +225,7 @@ void TestWalkthroughSeismic::deniedTokenStepShowsHint()
 
 void TestWalkthroughSeismic::stepByStepConsumesTheCode()
 {
-    auto* walkthrough = m_window->walkthrough();
+    auto* walkthrough = m_app.window->walkthrough();
     auto* step = walkthrough->findChild<QPushButton*>(QStringLiteral("stepButton"));
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
     step->click();
@@ -272,16 +248,16 @@ void TestWalkthroughSeismic::stepByStepConsumesTheCode()
 void TestWalkthroughSeismic::windowKeepsItsStateHonest()
 {
     // The sandbox's address is a permanent part of the status bar: the next message does not erase it.
-    auto* sandboxStatus = m_window->findChild<QLabel*>(QStringLiteral("sandboxStatus"));
+    auto* sandboxStatus = m_app.window->findChild<QLabel*>(QStringLiteral("sandboxStatus"));
     QVERIFY(sandboxStatus);
-    QVERIFY(sandboxStatus->text().contains(QString::number(m_sandbox->port())));
-    m_window->statusBar()->showMessage(QStringLiteral("something else"));
+    QVERIFY(sandboxStatus->text().contains(QString::number(m_app.sandbox->port())));
+    m_app.window->statusBar()->showMessage(QStringLiteral("something else"));
     QVERIFY(sandboxStatus->isVisible());
-    QVERIFY(sandboxStatus->text().contains(QString::number(m_sandbox->port())));
+    QVERIFY(sandboxStatus->text().contains(QString::number(m_app.sandbox->port())));
 
-    auto* walkthrough = m_window->walkthrough();
+    auto* walkthrough = m_app.window->walkthrough();
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
-    QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier);
+    QTest::keyClick(m_app.window.get(), Qt::Key_R, Qt::ControlModifier);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
     QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Succeeded);
     // The reply pane indents JSON as the inspector does.
@@ -295,63 +271,63 @@ void TestWalkthroughSeismic::windowKeepsItsStateHonest()
     QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Pending);
 
     // Another environment, and back: the Flow tab still shows this environment's last run.
-    const QString seismicId = m_window->currentEnvironmentId();
+    const QString seismicId = m_app.window->currentEnvironmentId();
     QString bankingId;
-    for (const Environment& environment : m_window->environmentStore().environments()) {
+    for (const Environment& environment : m_app.window->environmentStore().environments()) {
         if (environment.providerId == QLatin1String("banking")) {
             bankingId = environment.id;
         }
     }
     QVERIFY(!bankingId.isEmpty());
-    m_window->selectEnvironment(bankingId);
+    m_app.window->selectEnvironment(bankingId);
     QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Pending);
     // The timeline: this environment first; filtered to it, Seismic's lanes go away.
-    auto* timeline = m_window->timelineWidget();
+    auto* timeline = m_app.window->timelineWidget();
     QVERIFY(timeline->summaryText().contains(QStringLiteral("Sandbox Seismic")));
-    auto* filter = m_window->findChild<QComboBox*>(QStringLiteral("timelineFilter"));
+    auto* filter = m_app.window->findChild<QComboBox*>(QStringLiteral("timelineFilter"));
     QVERIFY(filter);
     filter->setCurrentIndex(1);
     QCOMPARE(timeline->summaryText(), QStringLiteral("No codes or tokens yet."));
     filter->setCurrentIndex(0);
-    m_window->selectEnvironment(seismicId);
+    m_app.window->selectEnvironment(seismicId);
     QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Succeeded);
 
     // A rename shows on the lanes at once.
     {
-        Environment renamed = *m_window->environmentStore().findById(seismicId);
+        Environment renamed = *m_app.window->environmentStore().findById(seismicId);
         renamed.name = QStringLiteral("Seismic renamed");
         bool done = false;
-        m_window->environmentService()->update(renamed, {}, {}, [&done](const EnvironmentChange& change) {
+        m_app.window->environmentService()->update(renamed, {}, {}, [&done](const EnvironmentChange& change) {
             QVERIFY(change.ok());
             done = true;
         });
         QTRY_VERIFY(done);
     }
-    m_window->reloadEnvironments();
+    m_app.window->reloadEnvironments();
     QVERIFY2(timeline->summaryText().contains(QStringLiteral("Seismic renamed")), qPrintable(timeline->summaryText()));
 
     // Clear empties the timeline.
-    QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("timelineClear")), Qt::LeftButton);
-    QVERIFY(m_window->timelineModel()->isEmpty());
+    QTest::mouseClick(m_app.window->findChild<QPushButton*>(QStringLiteral("timelineClear")), Qt::LeftButton);
+    QVERIFY(m_app.window->timelineModel()->isEmpty());
 
     // F2 in the composer's header table edits the cell; it does not open Edit environment.
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     tabs->setCurrentIndex(1);
-    auto* headers = m_window->findChild<QTableWidget*>(QStringLiteral("composerHeaders"));
+    auto* headers = m_app.window->findChild<QTableWidget*>(QStringLiteral("composerHeaders"));
     QVERIFY(headers);
     headers->setFocus();
     QTest::keyClick(headers, Qt::Key_F2);
-    QVERIFY(!m_window->findChild<QDialog*>());
+    QVERIFY(!m_app.window->findChild<QDialog*>());
 }
 
 void TestWalkthroughSeismic::hintBannerNeverClipsItsText()
 {
-    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("deny"), true));
-    m_window->resize(1024, 700);
-    QFont big = m_window->font();
+    QVERIFY(m_app.sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("deny"), true));
+    m_app.window->resize(1024, 700);
+    QFont big = m_app.window->font();
     big.setPointSizeF(big.pointSizeF() * 1.6);
-    m_window->setFont(big);
-    auto* walkthrough = m_window->walkthrough();
+    m_app.window->setFont(big);
+    auto* walkthrough = m_app.window->walkthrough();
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
     walkthrough->runAll();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);

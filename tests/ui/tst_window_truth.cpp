@@ -6,7 +6,7 @@
 #include "core/sandbox/RouteTable.h"
 #include "core/sandbox/SandboxServer.h"
 #include "core/vault/EnvironmentService.h"
-#include "tests/support/MemorySecretStore.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/composer/RequestComposer.h"
@@ -32,7 +32,6 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScreen>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTabWidget>
@@ -83,59 +82,35 @@ private Q_SLOTS:
     void stepTitlesNeverOverlap();
 
 private:
-    void startWindow();
     QString environmentOf(const QString& providerId) const;
-    ui::RequestWorkspace* workspace() const { return m_window->findChild<ui::RequestWorkspace*>(); }
+    ui::RequestWorkspace* workspace() const { return m_app.window->findChild<ui::RequestWorkspace*>(); }
     bool runFlow();
 
     QTemporaryDir m_config;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
-    std::unique_ptr<MainWindow> m_window;
+    test::SandboxApp m_app;
 };
 
 void TestWindowTruth::initTestCase()
 {
     QVERIFY(m_config.isValid());
-    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-    qputenv("XDG_DATA_HOME", m_config.filePath(QStringLiteral("data")).toUtf8());
-    qputenv("XDG_STATE_HOME", m_config.filePath(QStringLiteral("state")).toUtf8());
-    QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-window-truth"));
-    QCoreApplication::setApplicationName(QStringLiteral("keyway-test-window-truth"));
+    test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-window-truth"));
     const QSize screen = QGuiApplication::primaryScreen()->size();
     QVERIFY2(screen == QSize(1024, 700), qPrintable(QStringLiteral("%1x%2").arg(screen.width()).arg(screen.height())));
 }
 
 void TestWindowTruth::init()
 {
-    QSettings().clear();
-    QFile::remove(m_config.filePath(QStringLiteral("keyway/environments.json")));
-    m_sandbox = std::make_unique<sandbox::SandboxServer>();
-    QVERIFY(m_sandbox->listen(0));
-    m_secrets = std::make_unique<test::MemorySecretStore>();
-    startWindow();
-}
-
-void TestWindowTruth::startWindow()
-{
-    ui::MainWindowOptions options;
-    options.secretStore = m_secrets.get();
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->show();
-    m_window->useSandbox(*m_sandbox);
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->currentEnvironmentId().isEmpty(), 15000);
+    QVERIFY(m_app.start());
 }
 
 void TestWindowTruth::cleanup()
 {
-    m_window.reset();
-    m_secrets.reset();
-    m_sandbox.reset();
+    m_app.stop();
 }
 
 QString TestWindowTruth::environmentOf(const QString& providerId) const
 {
-    for (const Environment& environment : m_window->environmentStore().environments()) {
+    for (const Environment& environment : m_app.window->environmentStore().environments()) {
         if (environment.providerId == providerId) {
             return environment.id;
         }
@@ -145,93 +120,93 @@ QString TestWindowTruth::environmentOf(const QString& providerId) const
 
 bool TestWindowTruth::runFlow()
 {
-    QSignalSpy finished(m_window->walkthrough(), &FlowWalkthrough::finished);
-    m_window->run();
+    QSignalSpy finished(m_app.window->walkthrough(), &FlowWalkthrough::finished);
+    m_app.window->run();
     return finished.wait(15000) && finished.first().first().toBool();
 }
 
 void TestWindowTruth::windowFitsA1024x700Screen()
 {
-    const QRect available = m_window->screen()->availableGeometry();
+    const QRect available = m_app.window->screen()->availableGeometry();
     // The first start (no saved size) opens inside the screen, status bar and timeline in reach.
-    QVERIFY2(available.contains(m_window->geometry()),
-             qPrintable(QStringLiteral("%1x%2").arg(m_window->width()).arg(m_window->height())));
-    QVERIFY(m_window->minimumSizeHint().width() <= available.width());
-    QVERIFY(m_window->minimumSizeHint().height() <= available.height());
+    QVERIFY2(available.contains(m_app.window->geometry()),
+             qPrintable(QStringLiteral("%1x%2").arg(m_app.window->width()).arg(m_app.window->height())));
+    QVERIFY(m_app.window->minimumSizeHint().width() <= available.width());
+    QVERIFY(m_app.window->minimumSizeHint().height() <= available.height());
 
     // A size saved on a big monitor: the next start on this screen still fits.
-    m_window->resize(1900, 1060);
-    m_window->close(); // saves the layout
-    m_window.reset();
-    startWindow();
-    QVERIFY2(available.contains(m_window->geometry()),
-             qPrintable(QStringLiteral("%1x%2").arg(m_window->width()).arg(m_window->height())));
+    m_app.window->resize(1900, 1060);
+    m_app.window->close(); // saves the layout
+    QVERIFY(m_app.openWindow());
+    QVERIFY2(available.contains(m_app.window->geometry()),
+             qPrintable(QStringLiteral("%1x%2").arg(m_app.window->width()).arg(m_app.window->height())));
 }
 
 void TestWindowTruth::renameReachesTheFlowTitleAndKeepsTheRun()
 {
     const QString seismic = environmentOf(QStringLiteral("seismic"));
-    m_window->selectEnvironment(seismic);
+    m_app.window->selectEnvironment(seismic);
     QVERIFY(runFlow());
-    FlowWalkthrough* walkthrough = m_window->walkthrough();
+    FlowWalkthrough* walkthrough = m_app.window->walkthrough();
     QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Succeeded);
 
-    Environment renamed = *m_window->environmentStore().findById(seismic);
+    Environment renamed = *m_app.window->environmentStore().findById(seismic);
     renamed.name = QStringLiteral("Seismic, renamed");
     bool done = false;
-    m_window->environmentService()->update(renamed, {}, {}, [&done](const EnvironmentChange& change) {
+    m_app.window->environmentService()->update(renamed, {}, {}, [&done](const EnvironmentChange& change) {
         QVERIFY(change.ok());
         done = true;
     });
     QTRY_VERIFY(done);
-    m_window->reloadEnvironments();
+    m_app.window->reloadEnvironments();
     QVERIFY2(walkthrough->titleText().startsWith(QStringLiteral("Seismic, renamed")),
              qPrintable(walkthrough->titleText()));
     QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Succeeded); // the run is still there
-    QVERIFY(m_window->timelineWidget()->summaryText().contains(QStringLiteral("Seismic, renamed")));
+    QVERIFY(m_app.window->timelineWidget()->summaryText().contains(QStringLiteral("Seismic, renamed")));
 
     // The last run stays with the environment, not with its old name, across another one.
-    m_window->selectEnvironment(environmentOf(QStringLiteral("banking")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("banking")));
     QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Pending);
-    m_window->selectEnvironment(seismic);
+    m_app.window->selectEnvironment(seismic);
     QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Succeeded);
 }
 
 void TestWindowTruth::sandboxDialogDrivesPortTimeScaleAndFaults()
 {
-    auto* action = m_window->findChild<QAction*>(QStringLiteral("sandboxAction"));
+    auto* action = m_app.window->findChild<QAction*>(QStringLiteral("sandboxAction"));
     QVERIFY(action && action->isEnabled());
     action->trigger();
-    auto* dialog = m_window->findChild<ui::SandboxDialog*>();
+    auto* dialog = m_app.window->findChild<ui::SandboxDialog*>();
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
     auto* address = dialog->findChild<QLabel*>(QStringLiteral("sandboxAddress"));
-    QVERIFY(address->text().contains(QString::number(m_sandbox->port())));
+    QVERIFY(address->text().contains(QString::number(m_app.sandbox->port())));
 
     // A fault switched on in the dialog: the next flow fails the way the sandbox documents.
     auto* deny = dialog->findChild<QCheckBox*>(QStringLiteral("sandboxFault/seismic/deny"));
     QVERIFY(deny);
     QTest::mouseClick(deny, Qt::LeftButton, {}, QPoint(4, deny->height() / 2));
-    QVERIFY(m_sandbox->activeFaults(QStringLiteral("seismic")).contains(QStringLiteral("deny")));
+    QVERIFY(m_app.sandbox->activeFaults(QStringLiteral("seismic")).contains(QStringLiteral("deny")));
     const QString seismic = environmentOf(QStringLiteral("seismic"));
-    m_window->selectEnvironment(seismic);
+    m_app.window->selectEnvironment(seismic);
     QVERIFY(!runFlow());
     QTest::mouseClick(deny, Qt::LeftButton, {}, QPoint(4, deny->height() / 2));
-    QVERIFY(!m_sandbox->activeFaults(QStringLiteral("seismic")).contains(QStringLiteral("deny")));
+    QVERIFY(!m_app.sandbox->activeFaults(QStringLiteral("seismic")).contains(QStringLiteral("deny")));
 
     // Time scale 60: the 10-minute code really lives 10 s, and its lane is drawn that long.
     auto* scale = dialog->findChild<QDoubleSpinBox*>(QStringLiteral("sandboxTimeScale"));
     QVERIFY(scale);
     scale->setValue(60);
-    QCOMPARE(m_sandbox->timeScale(), 60.0);
+    QCOMPARE(m_app.sandbox->timeScale(), 60.0);
     dialog->close();
     QVERIFY(runFlow());
-    const auto code = m_window->timelineModel()->entry(MainWindow::laneId(seismic, QString(), QStringLiteral("code")));
+    const auto code
+        = m_app.window->timelineModel()->entry(MainWindow::laneId(seismic, QString(), QStringLiteral("code")));
     QVERIFY(code);
     const qint64 codeLife = code->issued.msecsTo(code->expires);
     QVERIFY2(codeLife > 5000 && codeLife <= 11000, qPrintable(QString::number(codeLife)));
     const auto token
-        = m_window->timelineModel()->entry(MainWindow::laneId(seismic, QString(), QStringLiteral("access_token")));
+        = m_app.window->timelineModel()->entry(MainWindow::laneId(seismic, QString(), QStringLiteral("access_token")));
     QVERIFY(token);
     const qint64 tokenLife = token->issued.msecsTo(token->expires);
     QVERIFY2(tokenLife <= 24 * 60 * 1000 + 1000, qPrintable(QString::number(tokenLife))); // 24 h / 60
@@ -239,11 +214,11 @@ void TestWindowTruth::sandboxDialogDrivesPortTimeScaleAndFaults()
 
 void TestWindowTruth::everySandboxEnvironmentSendsItsSamples()
 {
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     tabs->setCurrentWidget(workspace());
     RequestComposer* composer = workspace()->composer();
-    for (const Environment& environment : m_window->environmentStore().environments()) {
-        m_window->selectEnvironment(environment.id);
+    for (const Environment& environment : m_app.window->environmentStore().environments()) {
+        m_app.window->selectEnvironment(environment.id);
         const QStringList samples = composer->sampleNames();
         QVERIFY2(!samples.isEmpty(), qPrintable(environment.name));
         if (environment.providerId == QLatin1String("oauth2-code")) {
@@ -272,8 +247,8 @@ void TestWindowTruth::everySandboxEnvironmentSendsItsSamples()
 
 void TestWindowTruth::responseTreeValueColumnStaysReadable()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     tabs->setCurrentWidget(workspace());
     RequestComposer* composer = workspace()->composer();
     composer->applySample(static_cast<int>(composer->sampleNames().indexOf(QStringLiteral("List BINs"))));
@@ -295,8 +270,9 @@ void TestWindowTruth::responseTreeValueColumnStaysReadable()
 
 void TestWindowTruth::documentationLinkWithoutABrowserIsSaid()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
-    ui::EnvironmentDialog dialog(ui::EnvironmentDialog::Mode::Add, m_window->environmentService(), m_window.get());
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    ui::EnvironmentDialog dialog(
+        ui::EnvironmentDialog::Mode::Add, m_app.window->environmentService(), m_app.window.get());
     dialog.setProvider(QStringLiteral("seismic"));
     dialog.show();
     auto* summary = dialog.findChild<QTextBrowser*>(QStringLiteral("providerSummary"));
@@ -322,13 +298,13 @@ void TestWindowTruth::documentationLinkWithoutABrowserIsSaid()
 
 void TestWindowTruth::checkProviderListsNoChecksWhereTheyCannotApply()
 {
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
-    auto* page = m_window->findChild<ui::ConformancePage*>();
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* page = m_app.window->findChild<ui::ConformancePage*>();
     QVERIFY(page);
     tabs->setCurrentWidget(page);
     auto* checks = page->findChild<QSplitter*>(QStringLiteral("conformSplitter"));
     QVERIFY(checks);
-    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
     QVERIFY(!checks->isVisible());
     bool saysWhy = false;
     for (const QLabel* label : page->findChildren<QLabel*>()) {
@@ -336,7 +312,7 @@ void TestWindowTruth::checkProviderListsNoChecksWhereTheyCannotApply()
             = saysWhy || (label->isVisible() && label->text().contains(QStringLiteral("The provider checks apply to")));
     }
     QVERIFY(saysWhy);
-    m_window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("oauth2-code")));
     QTRY_VERIFY(checks->isVisible());
     auto* tree = page->findChild<QTreeWidget*>();
     QVERIFY(tree);
@@ -346,20 +322,20 @@ void TestWindowTruth::checkProviderListsNoChecksWhereTheyCannotApply()
 void TestWindowTruth::lockedKeychainIsCalledLockedEverywhere()
 {
     const QString banking = environmentOf(QStringLiteral("banking"));
-    m_window->selectEnvironment(banking);
-    auto* model = m_window->environmentModel();
+    m_app.window->selectEnvironment(banking);
+    auto* model = m_app.window->environmentModel();
     QTRY_COMPARE(model->indexOfEnvironment(banking).siblingAtColumn(1).data().toString(), QStringLiteral("all set"));
-    m_secrets->setFailure(SecretStatus::Locked);
+    m_app.secrets->setFailure(SecretStatus::Locked);
 
     // The Flow tab, the Requests tab and the list say the same thing: locked, and what to do.
     QVERIFY(!runFlow());
-    const QString flowStatus = m_window->walkthrough()->statusText();
+    const QString flowStatus = m_app.window->walkthrough()->statusText();
     QVERIFY2(flowStatus.contains(QStringLiteral("locked")) && flowStatus.contains(QStringLiteral("unlock")),
              qPrintable(flowStatus));
     QTRY_COMPARE(model->indexOfEnvironment(banking).siblingAtColumn(1).data().toString(),
                  QStringLiteral("keychain locked"));
 
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     tabs->setCurrentWidget(workspace());
     RequestComposer* composer = workspace()->composer();
     composer->applySample(0);
@@ -371,69 +347,69 @@ void TestWindowTruth::lockedKeychainIsCalledLockedEverywhere()
     QVERIFY(!composer->statusText().contains(QStringLiteral("simulated"))); // the store's own words stay in logs
 
     // Unlocked, everything works again without a restart.
-    m_secrets->setFailure(SecretStatus::Ok);
+    m_app.secrets->setFailure(SecretStatus::Ok);
     QVERIFY(runFlow());
-    m_window->environmentModel()->refreshState(banking);
+    m_app.window->environmentModel()->refreshState(banking);
     QTRY_COMPARE(model->indexOfEnvironment(banking).siblingAtColumn(1).data().toString(), QStringLiteral("all set"));
 }
 
 void TestWindowTruth::slowKeychainSaysWhatItWaitsFor()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("banking")));
-    m_secrets->setDelayMs(FlowWalkthrough::KeychainPatienceMs + 1500); // an unlock prompt waiting for the user
-    QSignalSpy finished(m_window->walkthrough(), &FlowWalkthrough::finished);
-    m_window->run();
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("banking")));
+    m_app.secrets->setDelayMs(FlowWalkthrough::KeychainPatienceMs + 1500); // an unlock prompt waiting for the user
+    QSignalSpy finished(m_app.window->walkthrough(), &FlowWalkthrough::finished);
+    m_app.window->run();
     QTRY_VERIFY_WITH_TIMEOUT(
-        m_window->walkthrough()->statusText().startsWith(QStringLiteral("Still waiting for the keychain")),
+        m_app.window->walkthrough()->statusText().startsWith(QStringLiteral("Still waiting for the keychain")),
         FlowWalkthrough::KeychainPatienceMs + 1000);
-    QVERIFY(m_window->walkthrough()->statusText().contains(QStringLiteral("unlock")));
+    QVERIFY(m_app.window->walkthrough()->statusText().contains(QStringLiteral("unlock")));
     // Answered at last, the run goes on by itself.
     QVERIFY(finished.wait(15000));
     QVERIFY(finished.first().first().toBool());
-    m_secrets->setDelayMs(0);
+    m_app.secrets->setDelayMs(0);
 }
 
 void TestWindowTruth::cancelledStepIsMarkedAndItsCodeNotCalledUsed()
 {
     const QString seismic = environmentOf(QStringLiteral("seismic"));
-    m_window->selectEnvironment(seismic);
-    FlowWalkthrough* walkthrough = m_window->walkthrough();
+    m_app.window->selectEnvironment(seismic);
+    FlowWalkthrough* walkthrough = m_app.window->walkthrough();
     auto* step = walkthrough->findChild<QPushButton*>(QStringLiteral("stepButton"));
     QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
     step->click();
     QVERIFY(finished.wait(15000));
     QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Succeeded);
     const QString codeLane = MainWindow::laneId(seismic, QString(), QStringLiteral("code"));
-    QTRY_VERIFY(m_window->timelineModel()->entry(codeLane));
+    QTRY_VERIFY(m_app.window->timelineModel()->entry(codeLane));
 
     // The token request hangs (the sandbox's "slow" fault); the user cancels before any reply.
-    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("slow"), true));
+    QVERIFY(m_app.sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("slow"), true));
     step->click();
     QTRY_COMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Running);
     QTest::qWait(200); // the request is on its way
     QTest::mouseClick(walkthrough->findChild<QPushButton*>(QStringLiteral("cancelButton")), Qt::LeftButton);
-    QVERIFY(m_sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("slow"), false));
+    QVERIFY(m_app.sandbox->setFault(QStringLiteral("seismic"), QStringLiteral("slow"), false));
     QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Cancelled);
     auto* steps = walkthrough->findChild<QListWidget*>(QStringLiteral("flowSteps"));
     QVERIFY(!steps->item(1)->icon().isNull()); // a mark, like done and failed have
     QVERIFY2(steps->item(1)->toolTip().startsWith(QStringLiteral("cancelled")), qPrintable(steps->item(1)->toolTip()));
     // No reply said the code was used: the lane does not claim it.
     QTest::qWait(sandbox::RouteTable::kSlowReplyMs + 300); // the late reply arrives and is ignored
-    QVERIFY(!m_window->timelineModel()->entry(codeLane)->consumed.isValid());
-    QVERIFY(m_window->timelineWidget()->laneState(codeLane) != ui::TimelineWidget::LaneState::Consumed);
+    QVERIFY(!m_app.window->timelineModel()->entry(codeLane)->consumed.isValid());
+    QVERIFY(m_app.window->timelineWidget()->laneState(codeLane) != ui::TimelineWidget::LaneState::Consumed);
 }
 
 void TestWindowTruth::unreachableAbsoluteEndpointIsNamedByItsField()
 {
     // An environment from an older version: its token URL absolute, on a port where nothing listens now.
     const QString client = environmentOf(QStringLiteral("oauth2-client"));
-    Environment old = *m_window->environmentStore().findById(client);
+    Environment old = *m_app.window->environmentStore().findById(client);
     old.values.insert(QStringLiteral("token_url"), QStringLiteral("http://127.0.0.1:9/oauth/token"));
-    QVERIFY(m_window->environmentService()->updateAndWait(old, {}, {}).ok());
-    m_window->reloadEnvironments();
-    m_window->selectEnvironment(client);
+    QVERIFY(m_app.window->environmentService()->updateAndWait(old, {}, {}).ok());
+    m_app.window->reloadEnvironments();
+    m_app.window->selectEnvironment(client);
     QVERIFY(!runFlow());
-    auto* hint = m_window->walkthrough()->findChild<QLabel*>(QStringLiteral("hintLabel"));
+    auto* hint = m_app.window->walkthrough()->findChild<QLabel*>(QStringLiteral("hintLabel"));
     QVERIFY(hint->isVisible());
     // The field that is wrong, by name; not the base URL, which is right.
     QVERIFY2(hint->text().contains(QStringLiteral("token_url")), qPrintable(hint->text()));
@@ -442,8 +418,8 @@ void TestWindowTruth::unreachableAbsoluteEndpointIsNamedByItsField()
 
 void TestWindowTruth::bearerCurlKeepsThePrefixWhenRedacted()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("banking")));
-    auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("banking")));
+    auto* tabs = m_app.window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
     tabs->setCurrentWidget(workspace());
     RequestComposer* composer = workspace()->composer();
     composer->applySample(0);
@@ -459,33 +435,33 @@ void TestWindowTruth::bearerCurlKeepsThePrefixWhenRedacted()
 
 void TestWindowTruth::longTitleDoesNotNarrowTheEnvironmentList()
 {
-    auto* splitter = m_window->findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+    auto* splitter = m_app.window->findChild<QSplitter*>(QStringLiteral("mainSplitter"));
     const QString seismic = environmentOf(QStringLiteral("seismic"));
-    m_window->selectEnvironment(seismic);
+    m_app.window->selectEnvironment(seismic);
     QCoreApplication::processEvents();
     const int listWidth = splitter->sizes().first();
-    Environment renamed = *m_window->environmentStore().findById(seismic);
+    Environment renamed = *m_app.window->environmentStore().findById(seismic);
     renamed.name = QStringLiteral("Seismic with a very long name that goes on ").repeated(4).trimmed();
-    QVERIFY(m_window->environmentService()->updateAndWait(renamed, {}, {}).ok());
-    m_window->reloadEnvironments();
+    QVERIFY(m_app.window->environmentService()->updateAndWait(renamed, {}, {}).ok());
+    m_app.window->reloadEnvironments();
     QVERIFY(runFlow());
     QCoreApplication::processEvents();
     // No page's title (Flow, Check provider, Webhooks) widens the tabs at the list's expense.
     QCOMPARE(splitter->sizes().first(), listWidth);
     // The whole name is still a hover away.
-    auto* title = m_window->walkthrough()->findChild<QLabel*>(QStringLiteral("flowTitle"));
+    auto* title = m_app.window->walkthrough()->findChild<QLabel*>(QStringLiteral("flowTitle"));
     QVERIFY(title->toolTip().startsWith(renamed.name));
 }
 
 // A step title that wraps takes its own lines: it is not drawn over the next step.
 void TestWindowTruth::stepTitlesNeverOverlap()
 {
-    m_window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
-    auto* steps = m_window->walkthrough()->findChild<QListWidget*>(QStringLiteral("flowSteps"));
+    m_app.window->selectEnvironment(environmentOf(QStringLiteral("seismic")));
+    auto* steps = m_app.window->walkthrough()->findChild<QListWidget*>(QStringLiteral("flowSteps"));
     QTRY_VERIFY(steps->isVisible());
     QCoreApplication::processEvents();
     for (int width : {160, 220, 300}) {
-        auto* splitter = m_window->walkthrough()->findChild<QSplitter*>(QStringLiteral("walkthroughSplitter"));
+        auto* splitter = m_app.window->walkthrough()->findChild<QSplitter*>(QStringLiteral("walkthroughSplitter"));
         splitter->setSizes({width, splitter->width() - width});
         QCoreApplication::processEvents();
         for (int row = 0; row + 1 < steps->count(); ++row) {
