@@ -492,18 +492,26 @@ struct NamedEnvironment
         }
         return std::nullopt;
     }
+
+    // The one NAME a command takes (`env rm NAME`, `env set NAME`), opened as above; `wrongCount` is the
+    // usage error when there is not exactly one.
+    std::optional<int>
+    openPositional(const CliCommand& command, const CliArguments& arguments, CliIo& io, const QString& wrongCount)
+    {
+        if (arguments.positional().size() != 1) {
+            return command.usageError(io, wrongCount);
+        }
+        return open(arguments.positional().first(), io);
+    }
 };
 
 int removeEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
-    if (arguments.positional().size() != 1) {
-        return command.usageError(io, Text::tr("env rm takes exactly one NAME."));
-    }
-    const QString name = arguments.positional().first();
     NamedEnvironment named;
-    if (auto code = named.open(name, io)) {
+    if (auto code = named.openPositional(command, arguments, io, Text::tr("env rm takes exactly one NAME."))) {
         return *code;
     }
+    const QString name = arguments.positional().first();
     EnvironmentService& environments = named.environments;
     const std::optional<Environment>& found = named.environment;
     // Keychain entries first: if the keychain cannot be reached the environment stays listed,
@@ -519,14 +527,11 @@ int removeEnvironment(const CliCommand& command, const CliArguments& arguments, 
 // env set NAME [--base-url URL] [--set KEY=VALUE]... [--secret KEY]... [--unset KEY]...
 int setEnvironment(const CliCommand& command, const CliArguments& arguments, CliIo& io)
 {
-    if (arguments.positional().size() != 1) {
-        return command.usageError(io, Text::tr("env set takes exactly one NAME."));
-    }
-    const QString name = arguments.positional().first();
     NamedEnvironment named;
-    if (auto code = named.open(name, io)) {
+    if (auto code = named.openPositional(command, arguments, io, Text::tr("env set takes exactly one NAME."))) {
         return *code;
     }
+    const QString name = arguments.positional().first();
     EnvironmentService& environments = named.environments;
     const std::optional<Environment>& found = named.environment;
     const ProviderProfile* profile = environments.profileOf(*found);
@@ -631,6 +636,16 @@ private:
 CliCommandList makeEnvCommands()
 {
     const CliOption json {{QStringLiteral("json")}, {}, Text::tr("One JSON object per environment and line.")};
+    // How env add and env set take values: the same three options.
+    const QList<CliOption> valueOptions {
+        {{QStringLiteral("set")}, QStringLiteral("KEY=VALUE"), Text::tr("A non-secret value; repeat for each key.")},
+        {{QStringLiteral("secret")},
+         QStringLiteral("KEY"),
+         Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
+        {{QStringLiteral("secret-file")},
+         QStringLiteral("KEY=FILE"),
+         Text::tr("A secret that is a whole file's content, e.g. tls.client_key (- for standard input).")},
+    };
     CliCommandList commands;
     commands.push_back(std::make_unique<EnvCommand>(
         QStringLiteral("env add"),
@@ -645,16 +660,7 @@ CliCommandList makeEnvCommands()
             {{QStringLiteral("base-url")},
              QStringLiteral("URL"),
              Text::tr("The API's base URL (default: the provider's).")},
-            {{QStringLiteral("set")},
-             QStringLiteral("KEY=VALUE"),
-             Text::tr("A non-secret value; repeat for each key.")},
-            {{QStringLiteral("secret")},
-             QStringLiteral("KEY"),
-             Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
-            {{QStringLiteral("secret-file")},
-             QStringLiteral("KEY=FILE"),
-             Text::tr("A secret that is a whole file's content, e.g. tls.client_key (- for standard input).")},
-        },
+        } + valueOptions,
         &addEnvironment));
     commands.push_back(std::make_unique<EnvCommand>(
         QStringLiteral("env set"),
@@ -662,21 +668,11 @@ CliCommandList makeEnvCommands()
         QStringLiteral("NAME [--base-url URL] [--set KEY=VALUE]... [--secret KEY]... [--secret-file KEY=FILE]... "
                        "[--unset KEY]..."),
         Text::tr("Changes an environment in place; a failed keychain write changes nothing."),
-        QList<CliOption> {
-            {{QStringLiteral("base-url")}, QStringLiteral("URL"), Text::tr("A new base URL.")},
-            {{QStringLiteral("set")},
-             QStringLiteral("KEY=VALUE"),
-             Text::tr("A non-secret value; repeat for each key.")},
-            {{QStringLiteral("secret")},
-             QStringLiteral("KEY"),
-             Text::tr("A secret read from standard input (one line each, in order) or a no-echo prompt.")},
-            {{QStringLiteral("secret-file")},
-             QStringLiteral("KEY=FILE"),
-             Text::tr("A secret that is a whole file's content, e.g. tls.client_key (- for standard input).")},
-            {{QStringLiteral("unset")},
-             QStringLiteral("KEY"),
-             Text::tr("Removes a value (a secret is deleted from the keychain).")},
-        },
+        QList<CliOption> {{{QStringLiteral("base-url")}, QStringLiteral("URL"), Text::tr("A new base URL.")}}
+            + valueOptions
+            + QList<CliOption> {{{QStringLiteral("unset")},
+                                 QStringLiteral("KEY"),
+                                 Text::tr("Removes a value (a secret is deleted from the keychain).")}},
         &setEnvironment));
     commands.push_back(std::make_unique<EnvCommand>(QStringLiteral("env list"),
                                                     QStringList {QStringLiteral("ls")},
