@@ -1,9 +1,14 @@
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/http/ConnectionSettings.h"
 #include "core/sandbox/SandboxServer.h"
+#include "core/util/AppPaths.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -29,7 +34,21 @@ void onSignal(int)
     [[maybe_unused]] const auto written = ::write(g_signalFd[0], &byte, 1);
 }
 
-void printHuman(CliIo& io, const sandbox::SandboxServer& server)
+// The demo client key as a file for `env add --secret-file`, beside the certificates in the sandbox's
+// private state directory (0600), removed when the sandbox stops. Empty when it cannot be written.
+QString writeDemoClientKey(const sandbox::SandboxServer& server)
+{
+    const QString path = QFileInfo(server.caFile()).absolutePath() + QStringLiteral("/client-key.pem");
+    QSaveFile file(path);
+    const QByteArray pem = server.demoClientKey();
+    if (!file.open(QIODevice::WriteOnly) || file.write(pem) != pem.size() || !file.commit()) {
+        return {};
+    }
+    AppPaths::makePrivateFile(path);
+    return path;
+}
+
+void printHuman(CliIo& io, const sandbox::SandboxServer& server, const QString& clientKeyFile)
 {
     io.outLine(Text::tr("Keyway sandbox listening on %1 (time scale %2x). Press Ctrl+C to stop.")
                    .arg(server.rootUrl().toString())
@@ -40,10 +59,24 @@ void printHuman(CliIo& io, const sandbox::SandboxServer& server)
         io.outLine(QString());
         io.outLine(demo.providerId + QStringLiteral("  ") + demo.baseUrl.toString());
         for (const auto& credential : demo.credentials) {
+            if (credential.first == ConnectionSettings::clientKeyKey()) {
+                // A PEM key spans lines: name the file that holds it, and how to store it.
+                io.outLine(QStringLiteral("  ") + credential.first + QStringLiteral(": ")
+                           + Text::tr("in %1 (store it with --secret-file %2=%1)")
+                                 .arg(clientKeyFile, ConnectionSettings::clientKeyKey()));
+                continue;
+            }
             io.outLine(QStringLiteral("  ") + credential.first + QStringLiteral(": ") + credential.second);
         }
     }
     io.outLine(QString());
+    if (server.isTls()) {
+        io.outLine(Text::tr("HTTPS with a CA made at start; trust it with tls.ca_file: %1").arg(server.caFile()));
+        if (server.mutualTlsPort() != 0) {
+            io.outLine(Text::tr("Port %1 demands the demo client certificate (tls.client_cert and tls.client_key).")
+                           .arg(server.mutualTlsPort()));
+        }
+    }
     io.outLine(Text::tr("Sign-in page user (oauth2-code): %1 / %2")
                    .arg(sandbox::SandboxServer::demoUsername(), sandbox::SandboxServer::demoPassword()));
     io.outLine(
@@ -66,14 +99,17 @@ void printJson(CliIo& io, const sandbox::SandboxServer& server)
     }
 }
 
-// keyway-cli sandbox [--port N] [--time-scale X] [--json]
+// keyway-cli sandbox [--port N] [--time-scale X] [--tls [--client-cert PROVIDER]] [--json]
 class SandboxCommand : public CliCommand
 {
     Q_DECLARE_TR_FUNCTIONS(keyway::cli::SandboxCommand)
 
 public:
     QString name() const override { return QStringLiteral("sandbox"); }
-    QString synopsis() const override { return QStringLiteral("[--port N] [--time-scale X] [--json]"); }
+    QString synopsis() const override
+    {
+        return QStringLiteral("[--port N] [--time-scale X] [--tls [--client-cert PROVIDER]] [--json]");
+    }
     QString summary() const override
     {
         return tr("Serves the provider emulators on 127.0.0.1 with throwaway demo credentials until Ctrl+C.");
@@ -85,6 +121,13 @@ public:
             {{QStringLiteral("time-scale")},
              QStringLiteral("X"),
              tr("Run the emulators' clocks X times faster (60: a 10-minute code lives 10 seconds).")},
+            {{QStringLiteral("tls")},
+             {},
+             tr("Serve HTTPS with a CA made at start; its file is printed and set as tls.ca_file in the demo "
+                "values.")},
+            {{QStringLiteral("client-cert")},
+             QStringLiteral("PROVIDER"),
+             tr("With --tls: serve this provider on a second port that demands the demo client certificate.")},
             {{QStringLiteral("json")}, {}, tr("One JSON object per emulated provider and line.")},
         };
     }
@@ -121,12 +164,40 @@ int SandboxCommand::run(const CliArguments& arguments, CliIo& io)
         timeScale = scale;
     }
     const bool json = arguments.isSet(QStringLiteral("json"));
+    const bool tls = arguments.isSet(QStringLiteral("tls"));
+    const QString clientCertProvider = arguments.value(QStringLiteral("client-cert"));
+    if (arguments.isSet(QStringLiteral("client-cert")) && !tls) {
+        return usageError(io, tr("--client-cert needs --tls: a client certificate is part of the TLS handshake."));
+    }
 
     sandbox::SandboxServer server;
     server.setTimeScale(timeScale);
+    // One directory per process, so two sandboxes never overwrite each other's CA; removed at exit.
+    const QString tlsDirectory = AppPaths::stateDirectory() + QStringLiteral("/sandbox-tls/cli-%1")
+                                                                  .arg(QCoreApplication::applicationPid());
+    if (tls) {
+        server.setTls(tlsDirectory);
+        server.setClientCertificateProvider(clientCertProvider);
+    }
+    const auto removeTlsFiles = [&] {
+        if (tls) {
+            QDir(tlsDirectory).removeRecursively();
+        }
+    };
     if (!server.listen(port)) {
         io.err(Text::tr("keyway-cli sandbox: %1").arg(server.errorString()));
+        removeTlsFiles();
         return ExitUsage;
+    }
+    QString clientKeyFile;
+    if (!server.demoClientKey().isEmpty()) {
+        clientKeyFile = writeDemoClientKey(server);
+        if (clientKeyFile.isEmpty()) {
+            io.err(Text::tr("keyway-cli sandbox: cannot write the demo client key to %1; check its permissions.")
+                       .arg(tlsDirectory));
+            removeTlsFiles();
+            return ExitUsage;
+        }
     }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0) {
@@ -151,7 +222,7 @@ int SandboxCommand::run(const CliArguments& arguments, CliIo& io)
     if (json) {
         printJson(io, server);
     } else {
-        printHuman(io, server);
+        printHuman(io, server, clientKeyFile);
     }
 
     QCoreApplication::exec();
@@ -161,6 +232,7 @@ int SandboxCommand::run(const CliArguments& arguments, CliIo& io)
     ::close(g_signalFd[0]);
     ::close(g_signalFd[1]);
     g_signalFd[0] = g_signalFd[1] = -1;
+    removeTlsFiles();
     return ExitOk;
 }
 

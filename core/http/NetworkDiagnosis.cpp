@@ -196,6 +196,15 @@ void NetworkDiagnosis::classify(const Input& in, HttpResponse* response)
                                  "proxy to none for this environment if it needs no proxy.")
                                   .arg(proxy, proxySource(in.proxy), in.errorString);
         return;
+    case QNetworkReply::RemoteHostClosedError:
+        if (in.tlsHandshakeUnfinished && in.proxy.direct()) {
+            // Some servers (Qt's among them) drop a client without the certificate they demand and send no
+            // alert; a close before the TLS session came up is a handshake failure all the same.
+            response->failure = F::Tls;
+            response->errorText = TlsDiagnosis::describeClosedHandshake(where, in.settings);
+            return;
+        }
+        break;
     case QNetworkReply::TimeoutError:
     case QNetworkReply::OperationCanceledError:
         response->failure = F::Timeout;

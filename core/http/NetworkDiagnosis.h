@@ -30,6 +30,8 @@ public:
         QList<QSslError> sslErrors;
         QList<QSslCertificate> chain;
         bool proxyAskedForCredentials = false; // the proxy answered 407 on this connection
+        // An HTTPS request whose TLS session never came up (no cipher agreed) when the connection ended.
+        bool tlsHandshakeUnfinished = false;
         int tunnelStatus = 0; // the proxy's answer to a CONNECT of our own (probeTunnel), 0 unknown, -1 unreachable
     };
 

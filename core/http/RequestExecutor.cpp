@@ -8,6 +8,7 @@
 #include <QAuthenticator>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QSslCipher>
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -273,6 +274,8 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
                 input.settings = connection.get();
                 input.sslErrors = state->sslErrors;
                 input.chain = state->chain;
+                input.tlsHandshakeUnfinished = request.url.scheme() == QLatin1String("https")
+                    && reply->sslConfiguration().sessionCipher().isNull();
                 input.proxyAskedForCredentials = nam && nam->property(proxyAskedProperty).toBool();
                 qCDebug(lcHttp) << "no reply, network error" << reply->error();
                 return input;

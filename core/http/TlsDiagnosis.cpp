@@ -145,4 +145,18 @@ TlsDiagnosis::describeHandshakeFailure(const QString& host, const QString& detai
     return tr("TLS handshake with %1 failed: %2.").arg(host, detail);
 }
 
+QString TlsDiagnosis::describeClosedHandshake(const QString& host, const ConnectionSettings* settings)
+{
+    if (settings && settings->hasClientCertificate()) {
+        return tr("TLS handshake with %1 failed: the server closed the connection during the handshake, as a server "
+                  "does that refuses the client certificate. Check that tls.client_cert is the certificate the partner "
+                  "issued for you and tls.client_key its key.")
+            .arg(host);
+    }
+    return tr("TLS handshake with %1 failed: the server closed the connection during the handshake, as a server "
+              "does that requires a client certificate (mutual TLS). Set tls.client_cert to its PEM file and store "
+              "its private key as the secret tls.client_key.")
+        .arg(host);
+}
+
 } // namespace keyway

@@ -27,6 +27,8 @@ public:
     // wants or refuses. `detail` is the TLS library's text.
     static QString
     describeHandshakeFailure(const QString& host, const QString& detail, const ConnectionSettings* settings);
+    // The server closed the connection before the TLS session came up, without an alert.
+    static QString describeClosedHandshake(const QString& host, const ConnectionSettings* settings);
 
     // "subject CN=…; issuer CN=…; valid 2026-01-01 00:00:00 UTC to …; SHA-256 AB:CD:…"
     static QString summary(const QSslCertificate& certificate);

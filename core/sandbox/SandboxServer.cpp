@@ -6,13 +6,19 @@
 #include "core/sandbox/LowDelayTcpServer.h"
 #include "core/sandbox/OAuth2Emulator.h"
 #include "core/sandbox/RouteTable.h"
+#include "core/sandbox/SandboxPki.h"
 #include "core/sandbox/SandboxContext.h"
 #include "core/sandbox/SeismicEmulator.h"
+#include "core/http/ConnectionSettings.h"
+#include "core/util/AppPaths.h"
 #include "core/util/Logging.h"
 
 #include <QCoreApplication>
 #include <QHttpServer>
 #include <QHttpServerResponder>
+#include <QSaveFile>
+#include <QSslServer>
+#include <QSslSocket>
 
 #include <vector>
 
@@ -21,13 +27,51 @@ namespace keyway::sandbox {
 namespace {
 using Method = QHttpServerRequest::Method;
 using ojson = nlohmann::ordered_json;
+
+bool writePrivateFile(const QString& path, const QByteArray& content, QString* error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    AppPaths::makePrivateFile(path);
+    return true;
+}
+
+// An HTTPS listener whose sockets get TCP_NODELAY like LowDelayTcpServer's (same reason).
+QSslServer* makeTlsServer(const SandboxPki& pki, bool demandClientCertificate, QObject* parent)
+{
+    auto* server = new QSslServer(parent);
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain({pki.serverCertificate, pki.caCertificate});
+    tls.setPrivateKey(pki.serverKey);
+    if (demandClientCertificate) {
+        tls.setCaCertificates({pki.caCertificate});
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        // TLS 1.2, so a missing certificate ends the handshake itself: in TLS 1.3 the server refuses it after
+        // the client already counts the handshake done, and the client sees only a closed connection.
+        tls.setProtocol(QSsl::TlsV1_2);
+    } else {
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+    }
+    server->setSslConfiguration(tls);
+    QObject::connect(server, &QSslServer::startedEncryptionHandshake, server, [](QSslSocket* socket) {
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    });
+    return server;
+}
 } // namespace
 
 struct SandboxServer::Private
 {
     SandboxContext context;
     QHttpServer http;
-    LowDelayTcpServer* tcp = nullptr; // owned by `http` once bound
+    QTcpServer* tcp = nullptr; // owned by `http` once bound
+    QSslServer* mutualTls = nullptr; // the client-certificate provider's port, owned by `http` once bound
+    QString tlsDirectory; // non-empty: HTTPS
+    QString clientCertificateProvider;
+    std::optional<SandboxPki> pki;
     std::unique_ptr<RouteTable> routes;
     std::vector<std::unique_ptr<EmulatedProvider>> providers;
     QString error;
@@ -94,11 +138,62 @@ bool SandboxServer::listen(quint16 port)
         d->error = tr("The sandbox is already listening.");
         return false;
     }
-    auto* tcp = new LowDelayTcpServer(this);
+    if (!d->clientCertificateProvider.isEmpty()) {
+        if (d->tlsDirectory.isEmpty()) {
+            d->error = tr("A client certificate can only be demanded over HTTPS.");
+            return false;
+        }
+        bool known = false;
+        QStringList ids;
+        for (const auto& provider : d->providers) {
+            const auto demos = provider->demoProviders(QUrl());
+            for (const DemoProvider& demo : demos) {
+                ids.append(demo.providerId);
+                known = known || demo.providerId == d->clientCertificateProvider;
+            }
+        }
+        if (!known) {
+            d->error = tr("The sandbox emulates no provider '%1'; choose one of: %2.")
+                           .arg(d->clientCertificateProvider, ids.join(QStringLiteral(", ")));
+            return false;
+        }
+    }
+    if (!d->tlsDirectory.isEmpty() && !d->pki) {
+        QString error;
+        d->pki = SandboxPki::generate(&error);
+        if (!d->pki) {
+            d->error = tr("Cannot make the sandbox's certificates: %1").arg(error);
+            return false;
+        }
+        if (!makePrivateDirectory(d->tlsDirectory)) {
+            d->error = tr("Cannot create the directory %1 for the sandbox's CA certificate; check its permissions.")
+                           .arg(d->tlsDirectory);
+            return false;
+        }
+        if (!writePrivateFile(caFile(), d->pki->caCertificate.toPem(), &error)
+            || (!d->clientCertificateProvider.isEmpty()
+                && !writePrivateFile(clientCertificateFile(), d->pki->clientCertificate.toPem(), &error))) {
+            d->error = tr("Cannot write the sandbox's certificates to %1: %2").arg(d->tlsDirectory, error);
+            return false;
+        }
+    }
+    QTcpServer* tcp = d->pki ? static_cast<QTcpServer*>(makeTlsServer(*d->pki, false, this))
+                             : static_cast<QTcpServer*>(new LowDelayTcpServer(this));
     if (!tcp->listen(QHostAddress::LocalHost, port)) {
         d->error = tr("Cannot listen on 127.0.0.1:%1: %2").arg(port).arg(tcp->errorString());
         delete tcp;
         return false;
+    }
+    if (!d->clientCertificateProvider.isEmpty()) {
+        QSslServer* mutual = makeTlsServer(*d->pki, true, this);
+        if (!mutual->listen(QHostAddress::LocalHost, 0)) {
+            d->error = tr("Cannot listen on 127.0.0.1 for the client-certificate port: %1").arg(mutual->errorString());
+            delete mutual;
+            delete tcp;
+            return false;
+        }
+        d->http.bind(mutual);
+        d->mutualTls = mutual;
     }
     d->http.bind(tcp);
     d->tcp = tcp;
@@ -121,10 +216,46 @@ QString SandboxServer::errorString() const
     return d->error;
 }
 
+void SandboxServer::setTls(const QString& directory)
+{
+    d->tlsDirectory = directory;
+}
+
+void SandboxServer::setClientCertificateProvider(const QString& providerId)
+{
+    d->clientCertificateProvider = providerId;
+}
+
+bool SandboxServer::isTls() const
+{
+    return !d->tlsDirectory.isEmpty();
+}
+
+QString SandboxServer::caFile() const
+{
+    return isTls() ? d->tlsDirectory + QStringLiteral("/ca.pem") : QString();
+}
+
+QString SandboxServer::clientCertificateFile() const
+{
+    return isTls() && !d->clientCertificateProvider.isEmpty() ? d->tlsDirectory + QStringLiteral("/client.pem")
+                                                              : QString();
+}
+
+QByteArray SandboxServer::demoClientKey() const
+{
+    return d->pki && !d->clientCertificateProvider.isEmpty() ? d->pki->clientKeyPem : QByteArray();
+}
+
+quint16 SandboxServer::mutualTlsPort() const
+{
+    return d->mutualTls ? d->mutualTls->serverPort() : 0;
+}
+
 QUrl SandboxServer::rootUrl() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(isTls() ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(QStringLiteral("127.0.0.1"));
     url.setPort(port());
     return url;
@@ -148,6 +279,19 @@ QList<DemoProvider> SandboxServer::demoProviders() const
     const QString root = rootUrl().toString();
     for (const auto& provider : d->providers) {
         all.append(provider->demoProviders(QUrl(root + provider->pathPrefix())));
+    }
+    if (!isTls()) {
+        return all;
+    }
+    for (DemoProvider& demo : all) {
+        if (demo.providerId == d->clientCertificateProvider && d->mutualTls) {
+            demo.baseUrl.setPort(d->mutualTls->serverPort());
+        }
+        demo.credentials.append({ConnectionSettings::caFileKey(), caFile()});
+        if (demo.providerId == d->clientCertificateProvider) {
+            demo.credentials.append({ConnectionSettings::clientCertKey(), clientCertificateFile()});
+            demo.credentials.append({ConnectionSettings::clientKeyKey(), QString::fromLatin1(demoClientKey())});
+        }
     }
     return all;
 }

@@ -25,12 +25,28 @@ public:
     explicit SandboxServer(QObject* parent = nullptr);
     ~SandboxServer() override;
 
+    // Before listen(): serve HTTPS instead of HTTP, with a CA made at start (SandboxPki). Its certificate
+    // is written to `directory`/ca.pem (0600 in a 0700 directory) and every demo provider gets
+    // tls.ca_file pointing at it, so an environment made from the demo values trusts the sandbox at once.
+    // No private key is written.
+    void setTls(const QString& directory);
+    // Before listen(), with setTls(): this provider's base URL is a second port on 127.0.0.1 that ends
+    // the handshake without a client certificate signed by the sandbox CA. Its demo values carry
+    // tls.client_cert (`directory`/client.pem) and tls.client_key (the key's PEM, a throwaway demo secret).
+    void setClientCertificateProvider(const QString& providerId);
+
     // Listens on 127.0.0.1 only; 0 picks an ephemeral port. False (see errorString()) on failure.
     bool listen(quint16 port = 0);
     bool isListening() const;
     quint16 port() const;
     QString errorString() const;
-    QUrl rootUrl() const; // http://127.0.0.1:PORT
+    QUrl rootUrl() const; // http://127.0.0.1:PORT, or https:// with setTls()
+
+    bool isTls() const;
+    QString caFile() const; // empty without TLS
+    QString clientCertificateFile() const; // empty without a client-certificate provider
+    QByteArray demoClientKey() const; // PEM; empty without a client-certificate provider
+    quint16 mutualTlsPort() const; // 0 without a client-certificate provider
 
     // 60 => a 10-minute code lives 10 s, and the replies' expires_in say so. Applies to what is
     // issued from now on. Values <= 0 are ignored.
