@@ -173,8 +173,8 @@ int SandboxCommand::run(const CliArguments& arguments, CliIo& io)
     sandbox::SandboxServer server;
     server.setTimeScale(timeScale);
     // One directory per process, so two sandboxes never overwrite each other's CA; removed at exit.
-    const QString tlsDirectory = AppPaths::stateDirectory() + QStringLiteral("/sandbox-tls/cli-%1")
-                                                                  .arg(QCoreApplication::applicationPid());
+    const QString tlsDirectory
+        = AppPaths::stateDirectory() + QStringLiteral("/sandbox-tls/cli-%1").arg(QCoreApplication::applicationPid());
     if (tls) {
         server.setTls(tlsDirectory);
         server.setClientCertificateProvider(clientCertProvider);

@@ -8,13 +8,13 @@
 #include <QAuthenticator>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QSslCipher>
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPointer>
+#include <QSslCipher>
 #include <QSslError>
 #include <QThread>
 #include <QThreadStorage>

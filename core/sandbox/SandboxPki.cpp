@@ -64,7 +64,8 @@ CertPtr makeCertificate(EVP_PKEY* key, const char* commonName, Kind kind, X509* 
     X509_NAME* name = X509_get_subject_name(certificate.get());
     X509_NAME_add_entry_by_txt(
         name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("Keyway sandbox"), -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(
+        name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName), -1, -1, 0);
     X509* signer = issuer ? issuer : certificate.get();
     X509_set_issuer_name(certificate.get(), X509_get_subject_name(signer));
 
@@ -132,11 +133,11 @@ std::optional<SandboxPki> SandboxPki::generate(QString* error)
         return std::nullopt;
     }
     const CertPtr ca = makeCertificate(caKey.get(), "Keyway sandbox CA", Kind::Ca, nullptr, nullptr);
-    const CertPtr server = ca ? makeCertificate(serverKey.get(), "127.0.0.1", Kind::Server, ca.get(), caKey.get())
-                              : CertPtr();
-    const CertPtr client = ca ? makeCertificate(clientKey.get(), "Keyway sandbox demo client", Kind::Client, ca.get(),
-                                                caKey.get())
-                              : CertPtr();
+    const CertPtr server
+        = ca ? makeCertificate(serverKey.get(), "127.0.0.1", Kind::Server, ca.get(), caKey.get()) : CertPtr();
+    const CertPtr client = ca
+        ? makeCertificate(clientKey.get(), "Keyway sandbox demo client", Kind::Client, ca.get(), caKey.get())
+        : CertPtr();
     if (!server || !client) {
         *error = QStringLiteral("libcrypto could not sign the sandbox certificates");
         return std::nullopt;

@@ -1,15 +1,15 @@
 #include "core/sandbox/SandboxServer.h"
 
+#include "core/http/ConnectionSettings.h"
 #include "core/sandbox/AstradaEmulator.h"
 #include "core/sandbox/BankingEmulator.h"
 #include "core/sandbox/EcardEmulator.h"
 #include "core/sandbox/LowDelayTcpServer.h"
 #include "core/sandbox/OAuth2Emulator.h"
 #include "core/sandbox/RouteTable.h"
-#include "core/sandbox/SandboxPki.h"
 #include "core/sandbox/SandboxContext.h"
+#include "core/sandbox/SandboxPki.h"
 #include "core/sandbox/SeismicEmulator.h"
-#include "core/http/ConnectionSettings.h"
 #include "core/util/AppPaths.h"
 #include "core/util/Logging.h"
 
