@@ -165,6 +165,10 @@ int main(int argc, char* argv[])
     // The embedded sandbox, so a fresh install has working demo environments. Started after the
     // window is up: it is not needed for the first paint.
     keyway::sandbox::SandboxServer sandbox;
+    if (keyway::Preferences::sandboxHttps()) {
+        // One fixed directory, so the sandbox environments' tls.ca_file stays valid across restarts.
+        sandbox.setTls(keyway::AppPaths::stateDirectory() + QStringLiteral("/sandbox-tls/app"));
+    }
     if (keyway::Preferences::startSandbox()) {
         QTimer::singleShot(0, &window, [&window, &sandbox] {
             if (listenNearPreferredPort(sandbox)) {

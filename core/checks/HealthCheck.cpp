@@ -2,6 +2,7 @@
 
 #include "core/flow/TemplateResolver.h"
 #include "core/json/JsonFields.h"
+#include "core/session/RefreshTokenAges.h"
 #include "core/session/Session.h"
 #include "core/util/Clock.h"
 #include "core/util/Logging.h"
@@ -93,7 +94,8 @@ nlohmann::ordered_json HealthResult::toJson() const
             {"hint", utf8(hint)},
             {"checked_at_ms", checkedAtMs},
             {"duration_ms", durationMs},
-            {"expires_at_ms", expiresAtMs}};
+            {"expires_at_ms", expiresAtMs},
+            {"refresh_issued_at_ms", refreshIssuedAtMs}};
 }
 
 HealthResult HealthResult::fromJson(const nlohmann::json& json)
@@ -116,6 +118,7 @@ HealthResult HealthResult::fromJson(const nlohmann::json& json)
     result.checkedAtMs = keyway::json::integerField(json, "checked_at_ms");
     result.durationMs = keyway::json::integerField(json, "duration_ms");
     result.expiresAtMs = keyway::json::integerField(json, "expires_at_ms");
+    result.refreshIssuedAtMs = keyway::json::integerField(json, "refresh_issued_at_ms");
     return result;
 }
 
@@ -247,6 +250,8 @@ void HealthCheck::startSession(const QMap<QString, QString>& credentials, const 
     options.flow.browserTimeoutMs = 1;
     if (m_profile.refresh) {
         const QString key = SecretStore::refreshTokenKey(m_environment.id, m_credentialSet);
+        options.refreshAgesKey = key;
+        m_usesRefreshToken = !refreshToken.isEmpty();
         QPointer<EnvironmentService> service = m_service;
         options.refreshStore.load = [refreshToken](std::function<void(const QString&)> done) { done(refreshToken); };
         options.refreshStore.save = [this, service, key](const QString& token) {
@@ -254,6 +259,7 @@ void HealthCheck::startSession(const QMap<QString, QString>& credentials, const 
                 return;
             }
             ++m_pendingWrites;
+            m_usesRefreshToken = true;
             QPointer<HealthCheck> self(this);
             service->secrets().write(key, token, [self, key](const SecretResult& r) {
                 if (!r.ok()) {
@@ -358,6 +364,10 @@ void HealthCheck::finish(HealthResult::Outcome outcome, int exitCode, const QStr
     m_result.hint = m_session ? m_session->redactor().redact(m_result.hint) : m_result.hint;
     m_result.checkedAtMs = Clock::currentMSecsSinceEpoch();
     m_result.durationMs = m_result.checkedAtMs - m_startedMs;
+    if (m_usesRefreshToken) {
+        m_result.refreshIssuedAtMs
+            = RefreshTokenAges().issuedAt(SecretStore::refreshTokenKey(m_environment.id, m_credentialSet));
+    }
     finishAfterWrites();
 }
 

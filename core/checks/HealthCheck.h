@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace keyway {
@@ -36,6 +37,7 @@ struct HealthResult
     qint64 checkedAtMs = 0;
     qint64 durationMs = 0;
     qint64 expiresAtMs = 0; // the access token's expiry on a pass; 0 = unknown
+    qint64 refreshIssuedAtMs = 0; // when the refresh token in use was stored (RefreshTokenAges); 0 = none or unknown
 
     bool passed() const { return outcome == Outcome::Pass; }
     // pass, fail, unreachable, sign-in needed, keychain locked
@@ -45,6 +47,11 @@ struct HealthResult
     // "23 h 59 min", "4 min 10 s": the access token's lifetime left at `nowMs`; "" when unknown.
     static QString lifetimeText(qint64 seconds);
     qint64 expiresInSeconds(qint64 nowMs) const { return expiresAtMs > 0 ? (expiresAtMs - nowMs) / 1000 : -1; }
+    // The refresh token's age at `nowMs` in seconds, -1 when there is none or it is unknown.
+    qint64 refreshAgeSeconds(qint64 nowMs) const
+    {
+        return refreshIssuedAtMs > 0 ? std::max<qint64>(0, (nowMs - refreshIssuedAtMs) / 1000) : -1;
+    }
 
     nlohmann::ordered_json toJson() const;
     static HealthResult fromJson(const nlohmann::json& json);
@@ -87,6 +94,7 @@ private:
     HealthResult m_result;
     qint64 m_startedMs = 0;
     bool m_signInWanted = false;
+    bool m_usesRefreshToken = false; // a stored refresh token was used, or a new one stored
     int m_pendingWrites = 0;
     bool m_done = false;
     bool m_finished = false;

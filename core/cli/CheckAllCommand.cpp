@@ -184,8 +184,13 @@ int runCheckAll(const CliCommand& command, const CliArguments& arguments, CliIo&
                                            {"outcome", HealthResult::outcomeName(r.outcome).toStdString()},
                                            {"exit", r.exitCode},
                                            {"detail", r.detail.toStdString()}};
-            const qint64 left = r.expiresInSeconds(Clock::currentMSecsSinceEpoch());
+            const qint64 nowMs = Clock::currentMSecsSinceEpoch();
+            const qint64 left = r.expiresInSeconds(nowMs);
             line["expires_in"] = left >= 0 ? nlohmann::ordered_json(left) : nlohmann::ordered_json();
+            const qint64 refreshAge = r.refreshAgeSeconds(nowMs);
+            if (refreshAge >= 0) {
+                line["refresh_token_age"] = refreshAge; // seconds since the refresh token in use was stored
+            }
             if (!r.failedStep.isEmpty()) {
                 line["step"] = r.failedStep.toStdString();
             }

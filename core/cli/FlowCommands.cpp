@@ -147,6 +147,7 @@ private:
         options.flow.openUrl = makeBrowserOpener(m_io, m_o.noBrowser, m_o.json);
         if (m_profile->refresh) {
             const QString key = SecretStore::refreshTokenKey(m_env.id, m_o.credentialSet);
+            options.refreshAgesKey = key;
             SecretStore* store = &m_context.secrets();
             const bool useStored = m_o.command != Command::Auth;
             options.refreshStore.load = [store, key, useStored](std::function<void(const QString&)> done) {

@@ -3,6 +3,7 @@
 #include "core/flow/TemplateResolver.h"
 #include "core/http/Idempotency.h"
 #include "core/http/RequestExecutor.h"
+#include "core/session/RefreshTokenAges.h"
 #include "core/util/Clock.h"
 #include "core/util/Logging.h"
 
@@ -268,6 +269,7 @@ void Session::onFlowFinished(const FlowResult& result, bool wasRefresh)
             m_refreshToken = newRefresh->value;
             if (m_options.refreshStore.save) {
                 m_options.refreshStore.save(m_refreshToken);
+                recordRefreshIssued();
             }
         }
     }
@@ -281,6 +283,13 @@ void Session::onFlowFinished(const FlowResult& result, bool wasRefresh)
         }
     }
     completeRenewal(result);
+}
+
+void Session::recordRefreshIssued()
+{
+    if (!m_options.refreshAgesKey.isEmpty()) {
+        RefreshTokenAges().recordIssued(m_options.refreshAgesKey, Clock::currentMSecsSinceEpoch());
+    }
 }
 
 void Session::completeRenewal(const FlowResult& result)
@@ -315,6 +324,7 @@ void Session::adopt(const QMap<QString, CapturedValue>& values)
         m_refreshToken = refresh->value;
         if (m_options.refreshStore.save) {
             m_options.refreshStore.save(m_refreshToken);
+            recordRefreshIssued();
         }
     }
     for (const CapturedValue& value : values) {

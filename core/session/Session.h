@@ -36,6 +36,9 @@ struct SessionOptions
     QString environmentId; // keys the cross-process refresh lock
     FlowOptions flow;
     RefreshTokenStore refreshStore;
+    // The refresh token's keychain key: when set, the time each new refresh token is stored is kept under
+    // it in RefreshTokenAges (the health board shows the age).
+    QString refreshAgesKey;
     QString lockDirectory; // default: the runtime directory
     qint64 renewMarginMs = 30'000; // renew this long before expiry (at most 10% of the lifetime)
 };
@@ -126,6 +129,7 @@ private:
     void releaseLock();
     void onFlowFinished(const FlowResult& result, bool wasRefresh);
     void completeRenewal(const FlowResult& result);
+    void recordRefreshIssued();
     FlowEngine* newEngine();
     void sendCall(std::shared_ptr<CallState> state);
     void onCallReply(std::shared_ptr<CallState> state, const QString& tokenUsed, const HttpResponse& response);

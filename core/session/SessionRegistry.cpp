@@ -127,6 +127,7 @@ void SessionRegistry::create(const QString& key, const QString& environmentId, c
             options.flow.openUrl = m_openUrl;
             options.refreshStore = RefreshTokenStore::inKeychain(
                 &m_environments->secrets(), SecretStore::refreshTokenKey(environment.id, credentialSet));
+            options.refreshAgesKey = SecretStore::refreshTokenKey(environment.id, credentialSet);
             current.session = std::make_unique<Session>(*profile, options);
             if (m_executor) {
                 current.session->setExecutor(m_executor);

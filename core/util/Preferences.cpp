@@ -114,6 +114,21 @@ void Preferences::setStartSandbox(bool start)
     setValue(startSandboxKey(), start);
 }
 
+QString Preferences::sandboxHttpsKey()
+{
+    return QStringLiteral("sandbox/https");
+}
+
+bool Preferences::sandboxHttps()
+{
+    return QSettings().value(sandboxHttpsKey(), false).toBool();
+}
+
+void Preferences::setSandboxHttps(bool https)
+{
+    setValue(sandboxHttpsKey(), https);
+}
+
 int Preferences::sandboxPort()
 {
     return boundedInt(sandboxPortKey(), DefaultSandboxPort, 1024, 65535);

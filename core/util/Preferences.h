@@ -18,6 +18,7 @@ public:
     static QString requestTimeoutSecondsKey(); // "network/timeoutSeconds"
     static QString startSandboxKey(); // "sandbox/startEmbedded"
     static QString sandboxPortKey(); // "sandbox/port"
+    static QString sandboxHttpsKey(); // "sandbox/https"
     static QString languageKey(); // "ui/language"
     static QString timelineWarningSecondsKey(); // "timeline/warningSeconds"
 
@@ -51,6 +52,9 @@ public:
     // The port the embedded sandbox tries first (the next free one is taken when it is busy), so the
     // demo environments keep their base URL across restarts.
     static int sandboxPort();
+    // The embedded sandbox serves HTTPS with a CA made at start, and its environments trust that CA.
+    static bool sandboxHttps();
+    static void setSandboxHttps(bool https);
     // "" = the system's language, otherwise a language code such as "en" or "de".
     static QString language();
     static void setLanguage(const QString& language);

@@ -120,7 +120,7 @@ private Q_SLOTS:
         board->check(bank->id);
         QVERIFY(done.wait(20000));
         QCOMPARE(board->rowOf(bank->id)->text(1), QStringLiteral("fail"));
-        QVERIFY(board->rowOf(bank->id)->text(4).contains(QStringLiteral("client_secret")));
+        QVERIFY(board->rowOf(bank->id)->text(5).contains(QStringLiteral("client_secret")));
         QFile b(dir.filePath(QStringLiteral("b/environments.json")));
         QVERIFY(b.open(QIODevice::ReadOnly));
         const QByteArray written = b.readAll();

@@ -3,13 +3,19 @@
 // own Check re-checks it, Cancel stops a run, yesterday's results show when the window opens again, and a
 // failed row opens that environment's walkthrough.
 #include "core/sandbox/SandboxServer.h"
+#include "core/session/RefreshTokenAges.h"
+#include "core/util/Clock.h"
 #include "core/vault/EnvironmentService.h"
+#include "tests/support/SandboxBrowser.h"
 #include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/flow/FlowWalkthrough.h"
 #include "ui/health/HealthBoard.h"
 
+#include <QCryptographicHash>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
@@ -19,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -163,6 +170,79 @@ private Q_SLOTS:
                 }
             }
         }
+    }
+
+    // A browser sign-in's refresh token, stored three days ago: the board shows its age beside the token's
+    // lifetime; a provider that rotates it on use makes the age start again.
+    void refreshTokenAgeShowsForAStoredSignIn()
+    {
+        showBoard();
+        const QString id = idOf(QStringLiteral("oauth2-code"));
+        const auto demo = m_app.sandbox->demoProvider(QStringLiteral("oauth2-code"));
+        const QString base = demo->baseUrl.toString();
+        const QString verifier = QString(QLatin1Char('v')).repeated(50);
+        const QString redirect = QStringLiteral("http://127.0.0.1:49152/callback");
+        QUrl authorize(base + demo->credential(QStringLiteral("authorize_url")));
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+        query.addQueryItem(QStringLiteral("client_id"), demo->credential(QStringLiteral("client_id")));
+        query.addQueryItem(QStringLiteral("redirect_uri"), redirect);
+        query.addQueryItem(QStringLiteral("state"), QStringLiteral("age-test"));
+        query.addQueryItem(QStringLiteral("scope"), demo->credential(QStringLiteral("scope")));
+        query.addQueryItem(QStringLiteral("code_challenge"),
+                           QString::fromLatin1(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+                                                   .toBase64(QByteArray::Base64UrlEncoding
+                                                             | QByteArray::OmitTrailingEquals)));
+        query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+        authorize.setQuery(query);
+        test::SandboxBrowser browser;
+        const auto signedIn = browser.run(authorize);
+        QVERIFY2(signedIn.ok(), qPrintable(signedIn.error));
+        QUrlQuery form;
+        form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("authorization_code"));
+        form.addQueryItem(QStringLiteral("code"), QUrlQuery(signedIn.finalUrl).queryItemValue(QStringLiteral("code")));
+        form.addQueryItem(QStringLiteral("redirect_uri"), redirect);
+        form.addQueryItem(QStringLiteral("code_verifier"), verifier);
+        form.addQueryItem(QStringLiteral("client_id"), demo->credential(QStringLiteral("client_id")));
+        form.addQueryItem(QStringLiteral("client_secret"), demo->credential(QStringLiteral("client_secret")));
+        const auto token = test::httpExchange(browser.network(),
+                                              "POST",
+                                              QUrl(base + demo->credential(QStringLiteral("token_url"))),
+                                              form.query(QUrl::FullyEncoded).toLatin1(),
+                                              {{"Content-Type", "application/x-www-form-urlencoded"}});
+        QCOMPARE(token.status, 200);
+        const QString refreshToken
+            = QJsonDocument::fromJson(token.body).object().value(QStringLiteral("refresh_token")).toString();
+        QVERIFY(!refreshToken.isEmpty());
+        const QString key = SecretStore::refreshTokenKey(id, QString());
+        m_app.secrets->setEntry(key, refreshToken);
+        const qint64 threeDays = 3 * 86400 + 2 * 3600;
+        QVERIFY(RefreshTokenAges().recordIssued(key, Clock::currentMSecsSinceEpoch() - threeDays * 1000));
+
+        QSignalSpy done(board(), &HealthBoard::checksFinished);
+        board()->check(id);
+        QVERIFY(done.wait(30000));
+        QCOMPARE(rowText(QStringLiteral("oauth2-code"), 1), QStringLiteral("pass"));
+        QCOMPARE(table()->headerItem()->text(4), QStringLiteral("Refresh token age"));
+        QCOMPARE(rowText(QStringLiteral("oauth2-code"), 4), QStringLiteral("3 d 2 h"));
+        // Providers without a refresh token leave the column empty.
+        QCOMPARE(rowText(QStringLiteral("oauth2-client"), 4), QString());
+        QFile kept(m_config.filePath(QStringLiteral("state/keyway/health.json")));
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QVERIFY(kept.readAll().contains("refresh_issued_at_ms"));
+        // The ages file holds times, never the token.
+        QFile ages(RefreshTokenAges::defaultFilePath());
+        QVERIFY(ages.open(QIODevice::ReadOnly));
+        QVERIFY(!ages.readAll().contains(refreshToken.toUtf8()));
+
+        // A provider that rotates the refresh token on use: the new one was just issued.
+        QVERIFY(m_app.sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("rotate_strict"), true));
+        board()->check(id);
+        QVERIFY(done.wait(30000));
+        QVERIFY(m_app.sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("rotate_strict"), false));
+        QCOMPARE(rowText(QStringLiteral("oauth2-code"), 1), QStringLiteral("pass"));
+        QCOMPARE(rowText(QStringLiteral("oauth2-code"), 4), QStringLiteral("just issued"));
+        QVERIFY(RefreshTokenAges().issuedAt(key) > Clock::currentMSecsSinceEpoch() - 60'000);
     }
 
     void cleanupTestCase() { m_app.stop(); }

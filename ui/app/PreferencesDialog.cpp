@@ -66,6 +66,11 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent)
     m_sandbox = new QCheckBox(tr("&Start the embedded sandbox with the window"), this);
     m_sandbox->setObjectName(QStringLiteral("startSandbox"));
     m_sandbox->setChecked(Preferences::startSandbox());
+    m_sandboxHttps = new QCheckBox(tr("Serve the sandbox over HTTP&S (with a certificate authority made at start)"), this);
+    m_sandboxHttps->setObjectName(QStringLiteral("sandboxHttps"));
+    m_sandboxHttps->setChecked(Preferences::sandboxHttps());
+    m_sandboxHttps->setToolTip(tr("The sandbox environments trust that certificate authority, so they work at once; "
+                                  "use it to try a private certificate authority and the TLS error messages."));
 
     m_language = new QComboBox(this);
     m_language->setObjectName(QStringLiteral("language"));
@@ -83,6 +88,7 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent)
     form->addRow(tr("Timeline &warning before expiry (at least):"), m_timelineWarning);
     form->addRow(tr("&Language:"), m_language);
     form->addRow(QString(), m_sandbox);
+    form->addRow(QString(), m_sandboxHttps);
 
     auto* note = new QLabel(tr("The request timeout, the language, the history limits and the embedded sandbox take "
                                "effect when Keyway next starts."),
@@ -106,6 +112,7 @@ void PreferencesDialog::accept()
     Preferences::setHistoryMaxFileMegabytes(m_historyMegabytes->value());
     Preferences::setRequestTimeoutSeconds(m_timeout->value());
     Preferences::setStartSandbox(m_sandbox->isChecked());
+    Preferences::setSandboxHttps(m_sandboxHttps->isChecked());
     Preferences::setLanguage(m_language->currentData().toString());
     Preferences::setTimelineWarningSeconds(m_timelineWarning->value());
     applySaved();

@@ -29,6 +29,7 @@ private:
     QSpinBox* m_historyEntries = nullptr;
     QSpinBox* m_historyMegabytes = nullptr;
     QSpinBox* m_timeout = nullptr;
+    QCheckBox* m_sandboxHttps = nullptr;
     QCheckBox* m_sandbox = nullptr;
     QComboBox* m_language = nullptr;
     QSpinBox* m_timelineWarning = nullptr;

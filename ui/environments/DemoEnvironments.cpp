@@ -1,7 +1,9 @@
 #include "ui/environments/DemoEnvironments.h"
 
+#include "core/http/ConnectionSettings.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
+#include "core/util/AppPaths.h"
 #include "core/vault/EnvironmentService.h"
 #include "ui/common/UiLogging.h"
 
@@ -25,6 +27,12 @@ QString relativeTo(const QString& value, const QString& baseUrl)
     }
     const QString rest = value.mid(baseUrl.size());
     return rest.startsWith(QLatin1Char('/')) ? rest : value;
+}
+
+// The CA file an HTTPS sandbox of this app wrote (AppPaths: <state>/sandbox-tls/...), not one the user chose.
+bool isSandboxCaFile(const QString& path)
+{
+    return !path.isEmpty() && path.startsWith(AppPaths::stateDirectory() + QStringLiteral("/sandbox-tls/"));
 }
 } // namespace
 
@@ -63,6 +71,14 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
                 for (auto it = updated.values.begin(); it != updated.values.end(); ++it) {
                     it.value() = relativeTo(it.value(), existing->baseUrl);
                 }
+                // HTTPS switched on or off since the last run: trust the sandbox's CA, or stop naming it.
+                const QString caKey = ConnectionSettings::caFileKey();
+                const QString caFile = demo.credential(caKey);
+                if (!caFile.isEmpty()) {
+                    updated.values.insert(caKey, caFile);
+                } else if (isSandboxCaFile(updated.values.value(caKey))) {
+                    updated.values.remove(caKey);
+                }
                 if (updated.baseUrl != existing->baseUrl || updated.values != existing->values) {
                     moved.append(updated);
                 }
@@ -86,6 +102,9 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
         QMap<QString, QString> secrets;
         for (const auto& credential : demo.credentials) {
             const CredentialField* field = profile->field(credential.first);
+            if (!field) {
+                field = ConnectionSettings::field(credential.first); // tls.ca_file of an HTTPS sandbox
+            }
             if (field && field->secret) {
                 secrets.insert(credential.first, credential.second);
             } else {

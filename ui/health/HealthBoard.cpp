@@ -21,7 +21,16 @@ namespace keyway::ui {
 
 namespace {
 
-enum Column { NameColumn, ResultColumn, CheckedColumn, LifetimeColumn, HintColumn, ActionColumn, ColumnCount };
+enum Column {
+    NameColumn,
+    ResultColumn,
+    CheckedColumn,
+    LifetimeColumn,
+    RefreshAgeColumn,
+    HintColumn,
+    ActionColumn,
+    ColumnCount
+};
 constexpr int IdRole = Qt::UserRole + 1;
 
 } // namespace
@@ -61,7 +70,16 @@ void HealthBoard::buildUi()
     m_table->setAccessibleName(tr("Health of every environment"));
     m_table->setColumnCount(ColumnCount);
     m_table->setHeaderLabels(
-        {tr("Environment"), tr("Result"), tr("Last check"), tr("Token left"), tr("Failing step and hint"), QString()});
+        {tr("Environment"),
+         tr("Result"),
+         tr("Last check"),
+         tr("Token left"),
+         tr("Refresh token age"),
+         tr("Failing step and hint"),
+         QString()});
+    m_table->headerItem()->setToolTip(RefreshAgeColumn,
+                                      tr("How long ago the stored refresh token was issued; many providers end "
+                                         "refresh tokens after a fixed number of days, used or not."));
     m_table->setRootIsDecorated(true);
     m_table->setUniformRowHeights(true);
     m_table->setAlternatingRowColors(true);
@@ -72,6 +90,7 @@ void HealthBoard::buildUi()
     m_table->header()->setSectionResizeMode(ResultColumn, QHeaderView::ResizeToContents);
     m_table->header()->setSectionResizeMode(CheckedColumn, QHeaderView::ResizeToContents);
     m_table->header()->setSectionResizeMode(LifetimeColumn, QHeaderView::ResizeToContents);
+    m_table->header()->setSectionResizeMode(RefreshAgeColumn, QHeaderView::ResizeToContents);
     m_table->header()->setSectionResizeMode(ActionColumn, QHeaderView::ResizeToContents);
     connect(m_table, &QTreeWidget::itemActivated, this, [this] { openCurrent(); });
     connect(m_table, &QTreeWidget::currentItemChanged, this, &HealthBoard::updateControls);
@@ -204,6 +223,7 @@ void HealthBoard::showResult(QTreeWidgetItem* row, const HealthResult* result)
         row->setForeground(ResultColumn, palette().placeholderText());
         row->setText(CheckedColumn, QString());
         row->setText(LifetimeColumn, QString());
+        row->setText(RefreshAgeColumn, QString());
         row->setText(HintColumn, QString());
         return;
     }
@@ -223,9 +243,13 @@ void HealthBoard::showResult(QTreeWidgetItem* row, const HealthResult* result)
     row->setText(HintColumn, hint);
     row->setToolTip(HintColumn, result->hint.isEmpty() ? result->detail : result->hint);
     row->setToolTip(ResultColumn, result->detail);
-    const qint64 left = result->expiresInSeconds(Clock::currentMSecsSinceEpoch());
+    const qint64 nowMs = Clock::currentMSecsSinceEpoch();
+    const qint64 left = result->expiresInSeconds(nowMs);
     row->setText(LifetimeColumn,
                  !result->passed() || left < 0 ? QString() : (left > 0 ? compactDuration(left) : tr("expired")));
+    const qint64 refreshAge = result->refreshAgeSeconds(nowMs);
+    row->setText(RefreshAgeColumn,
+                 refreshAge < 0 ? QString() : (refreshAge < 60 ? tr("just issued") : compactDuration(refreshAge)));
 }
 
 void HealthBoard::refreshLifetimes()
