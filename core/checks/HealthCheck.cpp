@@ -181,6 +181,7 @@ void HealthCheck::start()
                 return;
             }
         }
+        self->m_connection = bundle.connection;
         self->onCredentials(bundle.values);
     });
 }
@@ -242,6 +243,7 @@ void HealthCheck::startSession(const QMap<QString, QString>& credentials, const 
     options.flow.baseUrl = m_service->baseUrlOf(m_environment);
     options.flow.credentials = credentials;
     options.flow.credentialSet = m_credentialSet;
+    options.flow.connection = m_connection;
     options.flow.openUrl = [this](const QUrl&) {
         m_signInWanted = true;
         return false; // never open a browser: report "sign-in needed" instead

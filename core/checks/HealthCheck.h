@@ -15,6 +15,7 @@
 
 namespace keyway {
 
+class ConnectionSettings;
 class EnvironmentService;
 class Session;
 struct ApiResult;
@@ -91,6 +92,7 @@ private:
     QString m_checkMethod;
     QString m_checkPath;
     std::unique_ptr<Session> m_session;
+    std::shared_ptr<const ConnectionSettings> m_connection; // CA file, client certificate, proxy
     HealthResult m_result;
     qint64 m_startedMs = 0;
     bool m_signInWanted = false;

@@ -203,6 +203,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
         bool deadline = false;
         QList<QSslError> sslErrors;
         QList<QSslCertificate> chain;
+        QByteArray body; // what arrived so far, taken from the reply as it comes
     };
     auto state = std::make_shared<State>();
     const qint64 remaining = m_options.deadlineMs - (monotonicMs() - startedMs);
@@ -226,6 +227,21 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
         if ((received > cap || total > cap) && state->error == HttpResponse::Error::None) {
             state->error = HttpResponse::Error::TooLarge;
             state->errorText = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
+            reply->abort();
+        }
+    });
+    // The body is taken as it arrives and counted here: downloadProgress is throttled by Qt (one signal per
+    // 100 ms at most) and, for a chunked reply without a length that the peer writes in megabytes at once,
+    // may not come again before the deadline, so it alone cannot enforce the cap.
+    connect(reply, &QNetworkReply::readyRead, reply, [reply, state, cap] {
+        if (state->error != HttpResponse::Error::None) {
+            return;
+        }
+        state->body.append(reply->readAll());
+        if (state->body.size() > cap) {
+            state->error = HttpResponse::Error::TooLarge;
+            state->errorText = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
+            state->body.clear();
             reply->abort();
         }
     });
@@ -263,7 +279,10 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
             for (const auto& pair : reply->rawHeaderPairs()) {
                 response.headers.append(pair);
             }
-            response.body = reply->isOpen() ? reply->readAll() : QByteArray(); // closed after abort()
+            response.body = std::move(state->body);
+            if (reply->isOpen()) { // closed after abort()
+                response.body.append(reply->readAll());
+            }
             response.elapsedMs = monotonicMs() - startedMs;
             const auto makeInput = [&] {
                 NetworkDiagnosis::Input input;

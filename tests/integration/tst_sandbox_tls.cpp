@@ -266,6 +266,11 @@ private Q_SLOTS:
         r = run({"check", "tls-bank", "--max-time", "10"});
         QVERIFY2(r.exitCode == 0, describe(r).constData());
 
+        // check --all goes through the same connection settings.
+        r = run({"check", "--all", "--json", "--max-time", "10"});
+        QVERIFY2(r.exitCode == 0, describe(r).constData());
+        QCOMPARE(r.out.count("\"result\":\"pass\""), 2);
+
         ::kill(static_cast<pid_t>(sandboxCli.processId()), SIGTERM);
         QVERIFY(sandboxCli.waitForFinished(10000));
         QCOMPARE(sandboxCli.exitCode(), 0);

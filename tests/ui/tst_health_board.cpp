@@ -119,7 +119,7 @@ private Q_SLOTS:
         QTest::mouseClick(button, Qt::LeftButton);
         QVERIFY(done.wait(30000));
         QCOMPARE(rowText(QStringLiteral("seismic"), 1), QStringLiteral("fail"));
-        QVERIFY2(rowText(QStringLiteral("seismic"), 4).contains(QStringLiteral("step token")),
+        QVERIFY2(rowText(QStringLiteral("seismic"), 5).contains(QStringLiteral("step token")),
                  qPrintable(rowText(QStringLiteral("seismic"), 4)));
         QVERIFY(rowText(QStringLiteral("seismic"), 3).isEmpty());
 
@@ -189,10 +189,10 @@ private Q_SLOTS:
         query.addQueryItem(QStringLiteral("redirect_uri"), redirect);
         query.addQueryItem(QStringLiteral("state"), QStringLiteral("age-test"));
         query.addQueryItem(QStringLiteral("scope"), demo->credential(QStringLiteral("scope")));
-        query.addQueryItem(QStringLiteral("code_challenge"),
-                           QString::fromLatin1(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
-                                                   .toBase64(QByteArray::Base64UrlEncoding
-                                                             | QByteArray::OmitTrailingEquals)));
+        query.addQueryItem(
+            QStringLiteral("code_challenge"),
+            QString::fromLatin1(QCryptographicHash::hash(verifier.toLatin1(), QCryptographicHash::Sha256)
+                                    .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)));
         query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
         authorize.setQuery(query);
         test::SandboxBrowser browser;

@@ -42,7 +42,6 @@ private:
         window->resize(1280, 800);
         window->show();
         window->useSandbox(server);
-        QTRY_VERIFY_WITH_TIMEOUT(!window->currentEnvironmentId().isEmpty(), 15000);
         return window;
     }
 
@@ -99,6 +98,7 @@ private Q_SLOTS:
         server.setTls(tlsDirectory);
         QVERIFY2(server.listen(0), qPrintable(server.errorString()));
         auto window = openWindow(server);
+        QTRY_VERIFY_WITH_TIMEOUT(!window->currentEnvironmentId().isEmpty(), 15000);
 
         const auto seismic = environmentOf(*window, QStringLiteral("seismic"));
         QVERIFY(seismic);
@@ -113,7 +113,7 @@ private Q_SLOTS:
         QVERIFY(done.wait(30000));
         QTreeWidgetItem* row = board->rowOf(seismic->id);
         QVERIFY(row);
-        QCOMPARE(row->text(1), QStringLiteral("pass"));
+        QVERIFY2(row->text(1) == QStringLiteral("pass"), qPrintable(row->text(5)));
         const auto client = environmentOf(*window, QStringLiteral("oauth2-client"));
         QCOMPARE(board->rowOf(client->id)->text(1), QStringLiteral("pass"));
     }
@@ -123,6 +123,7 @@ private Q_SLOTS:
         sandbox::SandboxServer server;
         QVERIFY(server.listen(0));
         auto window = openWindow(server);
+        QTRY_VERIFY_WITH_TIMEOUT(!window->currentEnvironmentId().isEmpty(), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(
             environmentOf(*window, QStringLiteral("seismic"))->baseUrl.startsWith(QStringLiteral("http://127.0.0.1:")),
             10000);

@@ -66,7 +66,8 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent)
     m_sandbox = new QCheckBox(tr("&Start the embedded sandbox with the window"), this);
     m_sandbox->setObjectName(QStringLiteral("startSandbox"));
     m_sandbox->setChecked(Preferences::startSandbox());
-    m_sandboxHttps = new QCheckBox(tr("Serve the sandbox over HTTP&S (with a certificate authority made at start)"), this);
+    m_sandboxHttps
+        = new QCheckBox(tr("Serve the sandbox over HTTP&S (with a certificate authority made at start)"), this);
     m_sandboxHttps->setObjectName(QStringLiteral("sandboxHttps"));
     m_sandboxHttps->setChecked(Preferences::sandboxHttps());
     m_sandboxHttps->setToolTip(tr("The sandbox environments trust that certificate authority, so they work at once; "

@@ -69,14 +69,13 @@ void HealthBoard::buildUi()
     m_table->setObjectName(QStringLiteral("healthTable"));
     m_table->setAccessibleName(tr("Health of every environment"));
     m_table->setColumnCount(ColumnCount);
-    m_table->setHeaderLabels(
-        {tr("Environment"),
-         tr("Result"),
-         tr("Last check"),
-         tr("Token left"),
-         tr("Refresh token age"),
-         tr("Failing step and hint"),
-         QString()});
+    m_table->setHeaderLabels({tr("Environment"),
+                              tr("Result"),
+                              tr("Last check"),
+                              tr("Token left"),
+                              tr("Refresh token age"),
+                              tr("Failing step and hint"),
+                              QString()});
     m_table->headerItem()->setToolTip(RefreshAgeColumn,
                                       tr("How long ago the stored refresh token was issued; many providers end "
                                          "refresh tokens after a fixed number of days, used or not."));
