@@ -4,6 +4,8 @@
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/EnvironmentStore.h"
+#include "core/vault/KeychainSecretStore.h"
+#include "tests/support/DelayingSecretStore.h"
 #include "tests/support/MemorySecretStore.h"
 #include "ui/common/Clipboard.h"
 #include "ui/credentials/CredentialEditor.h"
@@ -13,6 +15,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void initTestCase();
     void lockedKeychainKeepsWhatWasTypedAndOffersRetry();
     void editReadsSecretsAndLockedReadNeverDeletes();
+    void slowKeychainSaysItWaitsAndRetryReadsAgain();
     void secretFieldsAreMaskedUntilRevealed();
     void copiedSecretIsMarkedAndClearedOnlyIfStillOurs();
 
@@ -145,6 +149,77 @@ void TestCredentialEditor::editReadsSecretsAndLockedReadNeverDeletes()
     editor.loadEnvironment(id, {});
     QTRY_COMPARE(loaded.size(), 3);
     QCOMPARE(field(&editor, QStringLiteral("clientSecret"))->text(), kCanary);
+}
+
+// The real keychain behind a decorator that answers slowly (an unlock prompt the user has not found yet):
+// the secret fields say they wait, Save cannot overwrite anything meanwhile, the editor says what it waits
+// for, and the values appear when the keychain answers. A locked read then offers Retry, which reads again.
+void TestCredentialEditor::slowKeychainSaysItWaitsAndRetryReadsAgain()
+{
+    KeychainSecretStore keychain;
+    test::DelayingSecretStore secrets(&keychain, CredentialEditor::KeychainPatienceMs + 1500);
+    EnvironmentService environments(
+        &m_profiles, &keychain, m_config.filePath(QStringLiteral("slow/environments.json")));
+    Environment environment = Environment::create(
+        QStringLiteral("Seismic slow"), QStringLiteral("seismic"), QStringLiteral("https://sandbox.example.com"));
+    environment.values.insert(QStringLiteral("clientId"), QStringLiteral("client-slow"));
+    const QString canary
+        = QStringLiteral("canary-slow-keychain-") + QString::number(QDateTime::currentMSecsSinceEpoch());
+    const auto created = environments.createAndWait(environment, {{QStringLiteral("clientSecret"), canary}});
+    QVERIFY2(created.ok(), qPrintable(created.error));
+
+    EnvironmentService slow(&m_profiles, &secrets, m_config.filePath(QStringLiteral("slow/environments.json")));
+    CredentialEditor editor(&slow);
+    editor.setProfile(m_profiles.find(QStringLiteral("seismic")));
+    editor.show();
+    QSignalSpy loaded(&editor, &CredentialEditor::secretsLoaded);
+    editor.loadEnvironment(environment.id, environment.values);
+    QLineEdit* secret = field(&editor, QStringLiteral("clientSecret"));
+    QCOMPARE(secret->placeholderText(), QStringLiteral("waiting for the keychain…"));
+    QVERIFY(secret->text().isEmpty());
+    QVERIFY(!editor.findChild<QPushButton*>(QStringLiteral("saveButton"))->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(editor.statusText().startsWith(QStringLiteral("Still waiting for the keychain")),
+                             CredentialEditor::KeychainPatienceMs + 1000);
+    QVERIFY(editor.statusText().contains(QStringLiteral("unlock")));
+    QVERIFY(!editor.findChild<QPushButton*>(QStringLiteral("retryButton"))->isVisible()); // it is not an error
+    QVERIFY(loaded.isEmpty());
+
+    // Answered at last: the value is there, the waiting note is gone, Save works again.
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 5000);
+    QCOMPARE(loaded.first().first().toBool(), true);
+    QCOMPARE(secret->text(), canary);
+    QVERIFY(editor.statusText().isEmpty());
+    QVERIFY(editor.findChild<QPushButton*>(QStringLiteral("saveButton"))->isEnabled());
+
+    // Locked this time: Retry is offered; once unlocked, Retry reads the secret again.
+    secrets.setDelayMs(200);
+    secrets.setFailure(SecretStatus::Locked);
+    editor.loadEnvironment(environment.id, environment.values);
+    QTRY_COMPARE(loaded.size(), 2);
+    QCOMPARE(loaded.last().first().toBool(), false);
+    QVERIFY(secret->text().isEmpty());
+    QVERIFY(editor.statusText().contains(QStringLiteral("locked")));
+    auto* retry = editor.findChild<QPushButton*>(QStringLiteral("retryButton"));
+    QVERIFY(retry->isVisible());
+    secrets.setFailure(SecretStatus::Ok);
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_COMPARE(loaded.size(), 3);
+    QCOMPARE(loaded.last().first().toBool(), true);
+    QCOMPARE(secret->text(), canary);
+    QVERIFY(!retry->isVisible());
+
+    // Nothing was overwritten or deleted along the way.
+    SecretResult stored;
+    bool answered = false;
+    keychain.read(SecretStore::keyFor(environment.id, QStringLiteral("clientSecret")), [&](const SecretResult& r) {
+        stored = r;
+        answered = true;
+    });
+    QTRY_VERIFY(answered);
+    QCOMPARE(stored.value, canary);
+    bool removed = false;
+    environments.remove(environment.id, [&](const EnvironmentChange&) { removed = true; });
+    QTRY_VERIFY(removed);
 }
 
 void TestCredentialEditor::secretFieldsAreMaskedUntilRevealed()

@@ -26,9 +26,11 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QStyle>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <optional>
+#include <utility>
 
 namespace keyway::ui {
 
@@ -322,13 +324,32 @@ void CredentialEditor::readSecrets()
         return;
     }
     setBusy(true);
+    // Until the keychain answers, the secret fields say so (an empty field would read as "not set"), and
+    // Save stays disabled so nothing typed meanwhile can overwrite a secret not yet read.
+    for (FieldEditor& entry : m_fields) {
+        if (auto* edit = qobject_cast<QLineEdit*>(entry.editor); edit && entry.field.secret) {
+            edit->setPlaceholderText(tr("waiting for the keychain…"));
+        }
+    }
     const int generation = m_generation;
     QPointer<CredentialEditor> self(this);
+    // A keychain that takes this long is usually showing an unlock prompt, maybe behind this window.
+    QTimer::singleShot(KeychainPatienceMs, this, [self, generation] {
+        if (self && self->m_generation == generation && self->m_busy) {
+            self->m_waitingShown = true;
+            self->showStatus(tr("Still waiting for the keychain: if your desktop asks to unlock it, unlock it; the "
+                                "secrets appear here when it answers. Nothing is saved until then."),
+                             false);
+        }
+    });
     SecretBatch::readAll(*m_store, keys, [self, generation](const SecretBatch::Results& results) {
         if (!self || self->m_generation != generation) {
             return;
         }
         self->setBusy(false);
+        if (std::exchange(self->m_waitingShown, false)) {
+            self->hideStatus();
+        }
         std::optional<SecretResult> failure;
         for (FieldEditor& entry : self->m_fields) {
             if (!entry.field.secret) {

@@ -38,6 +38,8 @@ class CredentialEditor : public QWidget
 {
     Q_OBJECT
 public:
+    // After this long without an answer from the keychain, the editor says what it waits for.
+    static constexpr int KeychainPatienceMs = 2000;
     explicit CredentialEditor(EnvironmentService* environments, QWidget* parent = nullptr);
 
     // Builds the form for a profile (nullptr empties it). Values are cleared.
@@ -100,6 +102,7 @@ private:
     QList<FieldEditor> m_fields;
     std::function<void()> m_retry;
     bool m_busy = false;
+    bool m_waitingShown = false; // the "still waiting for the keychain" status is up
     int m_generation = 0; // ignores keychain answers meant for a previous form
 
     QVBoxLayout* m_formHost = nullptr;
