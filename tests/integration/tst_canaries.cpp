@@ -2,7 +2,8 @@
 // shipped provider (each credential set), a successful flow, a refused one (a wrong secret), the call
 // and its history, `-v`, `--json`, and every logging category at debug level. A recording proxy between
 // keyway-cli and the sandbox learns every token, code and secret that crossed the wire; none of them may
-// appear on stdout, stderr, or in any file under the temporary HOME/XDG directories.
+// appear on stdout, stderr, or in any file under the temporary HOME/XDG directories. "Copy as curl" is the
+// GUI's path: tests/ui/tst_canaries_curl.
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/CliProcess.h"
