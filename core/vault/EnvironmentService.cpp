@@ -178,10 +178,13 @@ QStringList EnvironmentService::secretFieldsSentByFlow(const ProviderProfile& pr
 EnvironmentChange EnvironmentService::modifyFile(const Mutation& mutation)
 {
     EnvironmentChange change;
-    const auto lock = m_store.lock();
+    QString lockError;
+    const auto lock = m_store.lock(10000, &lockError);
     if (!lock) {
         change.status = EnvironmentChange::Status::File;
-        change.error = tr("Another Keyway process is changing %1; try again in a moment.").arg(m_store.filePath());
+        change.error = !lockError.isEmpty()
+            ? lockError
+            : tr("Another Keyway process is changing %1; try again in a moment.").arg(m_store.filePath());
         return change;
     }
     QString error;

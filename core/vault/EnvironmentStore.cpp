@@ -169,11 +169,21 @@ QString EnvironmentStore::defaultFilePath()
         + QStringLiteral("/keyway/environments.json");
 }
 
-std::unique_ptr<QLockFile> EnvironmentStore::lock(int timeoutMs) const
+std::unique_ptr<QLockFile> EnvironmentStore::lock(int timeoutMs, QString* error) const
 {
-    makePrivateDirectory(QFileInfo(m_filePath).absolutePath());
+    const QString directory = QFileInfo(m_filePath).absolutePath();
+    makePrivateDirectory(directory);
     auto lockFile = std::make_unique<QLockFile>(m_filePath + QStringLiteral(".lock"));
     if (!lockFile->tryLock(timeoutMs)) {
+        // The lock file cannot even be created: nothing could be saved there either, and "another process"
+        // would send the user waiting for one that does not exist.
+        if (error && lockFile->error() != QLockFile::LockFailedError) {
+            *error = QCoreApplication::translate("keyway::EnvironmentStore",
+                                                 "Cannot write in %1 (permission denied or a read-only file "
+                                                 "system), so %2 cannot be saved. Make the directory writable "
+                                                 "for your user; nothing was changed.")
+                         .arg(directory, m_filePath);
+        }
         return nullptr;
     }
     return lockFile;

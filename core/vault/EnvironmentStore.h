@@ -38,8 +38,9 @@ public:
     QString movedAsidePath() const { return m_movedAside; }
 
     // Serialises load-modify-save across processes (CLI and GUI). Null if the lock could not be
-    // taken within `timeoutMs`.
-    std::unique_ptr<QLockFile> lock(int timeoutMs = 10000) const;
+    // taken within `timeoutMs`; `error` then says why when it is not another process holding it (a
+    // directory this user may not write in).
+    std::unique_ptr<QLockFile> lock(int timeoutMs = 10000, QString* error = nullptr) const;
 
     const QList<Environment>& environments() const { return m_environments; }
     const Environment* find(const QString& name) const;

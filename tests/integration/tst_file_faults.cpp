@@ -1,11 +1,13 @@
 // Files and keychain entries that fail under Keyway, as keyway-cli users meet them: a full disk while
-// saving (the previous environments file stays byte for byte), a read-only configuration directory, and
+// saving (the previous environments file stays byte for byte), a configuration directory the user may not
+// write in (keyway-cli run as nobody), and
 // a keychain entry deleted behind Keyway's back (reported with what to do, nothing else removed). A
 // truncated or corrupt environments file, a broken user profile and a locked or unreachable keychain
 // are covered in tst_environmentstore, tst_profileloader, tst_secretstore and tst_cli_env.
 #include "tests/support/CliProcess.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -155,19 +159,90 @@ private Q_SLOTS:
         QVERIFY(!keychainHolds(kSecondSecret)); // the secret written first was taken back
     }
 
+    // A configuration directory the user may not write in (owned by another user, as after a `sudo` run, or
+    // a read-only mount): the change fails at once saying so, and the file stays byte for byte. Root writes
+    // anywhere and Keyway tightens a directory its own user owns back to 0700, so the CLI runs as the
+    // unprivileged user nobody (setpriv) with the environments file its own and the directory root's.
     void readOnlyConfigDirectorySaveFailsLoudly()
     {
-        if (::geteuid() == 0) {
-            QSKIP("root writes into a read-only directory anyway; the full-disk case covers the same path");
+        if (::geteuid() != 0) {
+            QSKIP("needs root to run keyway-cli as another user (CI runs as root)");
         }
-        const QString dir = QFileInfo(configFile()).absolutePath();
-        const QByteArray before = fileBytes();
-        QVERIFY(QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::ExeOwner));
-        const CliRun r = addEnvironment(QStringLiteral("third"));
-        QVERIFY(QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        const passwd* nobody = ::getpwnam("nobody");
+        QVERIFY(nobody);
+        QTemporaryDir base;
+        QVERIFY(base.isValid());
+        QVERIFY(QFile::setPermissions(
+            base.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther | QFile::ExeOther));
+        const QString configDir = base.filePath(QStringLiteral("config/keyway"));
+        QVERIFY(QDir().mkpath(configDir));
+        QVERIFY(QDir().mkpath(base.filePath(QStringLiteral("home/run"))));
+        for (const QString& dir : {base.filePath(QStringLiteral("config")), configDir}) {
+            QVERIFY(QFile::setPermissions(
+                dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther | QFile::ExeOther));
+        }
+        const QString file = configDir + QStringLiteral("/environments.json");
+        QVERIFY(QFile::copy(configFile(), file));
+        for (const QString& owned :
+             {file, base.filePath(QStringLiteral("home")), base.filePath(QStringLiteral("home/run"))}) {
+            QCOMPARE(::chown(QFile::encodeName(owned).constData(), nobody->pw_uid, nobody->pw_gid), 0);
+        }
+        QFile::setPermissions(base.filePath(QStringLiteral("home/run")),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+
+        const auto asNobody = [&](const QStringList& args) {
+            QProcessEnvironment env;
+            env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+            env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+            env.insert(QStringLiteral("HOME"), base.filePath(QStringLiteral("home")));
+            env.insert(QStringLiteral("XDG_CONFIG_HOME"), base.filePath(QStringLiteral("config")));
+            env.insert(QStringLiteral("XDG_DATA_HOME"), base.filePath(QStringLiteral("home/data")));
+            env.insert(QStringLiteral("XDG_STATE_HOME"), base.filePath(QStringLiteral("home/state")));
+            env.insert(QStringLiteral("XDG_RUNTIME_DIR"), base.filePath(QStringLiteral("home/run")));
+            env.insert(QStringLiteral("KEYWAY_SECRETS"), QStringLiteral("env")); // root's keyring is not nobody's
+            QProcess process;
+            process.setProcessEnvironment(env);
+            process.start(QStringLiteral("setpriv"),
+                          QStringList {QStringLiteral("--reuid=nobody"),
+                                       QStringLiteral("--regid=nogroup"),
+                                       QStringLiteral("--clear-groups"),
+                                       QStringLiteral(KEYWAY_CLI_PATH)}
+                              + args);
+            CliRun r;
+            if (!process.waitForFinished(30000)) {
+                process.kill();
+                process.waitForFinished();
+                r.err = QStringLiteral("still running after 30 s");
+                return r;
+            }
+            r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+            r.out = process.readAllStandardOutput();
+            r.err = QString::fromUtf8(process.readAllStandardError());
+            return r;
+        };
+        // Readable: nobody lists the environments (so it really runs as nobody, with this file).
+        const CliRun list = asNobody({QStringLiteral("env"), QStringLiteral("list")});
+        QVERIFY2(list.exitCode == 0 && list.out.contains("first"), qPrintable(list.err));
+
+        QFile original(file);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray before = original.readAll();
+        original.close();
+        QElapsedTimer timer;
+        timer.start();
+        const CliRun r = asNobody({QStringLiteral("env"),
+                                   QStringLiteral("set"),
+                                   QStringLiteral("first"),
+                                   QStringLiteral("--set"),
+                                   QStringLiteral("scope=changed")});
         QVERIFY2(r.exitCode != 0, qPrintable(r.err));
-        QVERIFY2(r.err.contains(QLatin1String("Cannot")), qPrintable(r.err));
-        QCOMPARE(fileBytes(), before);
+        QVERIFY2(r.err.contains(QStringLiteral("Cannot write in ") + configDir), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QLatin1String("Another Keyway process")), qPrintable(r.err));
+        QVERIFY2(timer.elapsed() < 8000, "no waiting for a lock that can never be taken");
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QCOMPARE(original.readAll(), before);
+        QCOMPARE(QDir(configDir).entryList(QDir::Files | QDir::Hidden),
+                 QStringList {QStringLiteral("environments.json")});
     }
 
     // The secret is removed from the keychain by another tool: Keyway says which secret is missing and
