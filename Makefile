@@ -15,7 +15,7 @@ export CCACHE_NOHASHDIR ?= 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build package run test test-asan fuzz bench format clean
+.PHONY: all deps configure build package run test test-asan test-asan-core fuzz bench format clean
 
 all: build
 
@@ -59,6 +59,18 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/run-isolated.sh ctest --test-dir $(ASAN_BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure -E '^package$$'
+
+# The CI-sized sanitizer run: core library, tests/core and the fuzz corpus replays under ASan + UBSan, no GUI
+# and no integration suite (measured times in docs/hardening.md, "Sanitizers").
+ASAN_CORE_BUILD_DIR ?= build-asan-core
+test-asan-core: deps
+	cmake -S . -B $(ASAN_CORE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYWAY_WERROR=ON \
+		-DKEYWAY_SANITIZE=ON -DKEYWAY_GUI=OFF -DKEYWAY_BENCH=OFF \
+		$$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake --build $(ASAN_CORE_BUILD_DIR) --target keyway_core_tests
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		tests/run-isolated.sh ctest --test-dir $(ASAN_CORE_BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure -L '^(core|fuzz)$$'
 
 # libFuzzer (clang) on every target of tests/fuzz for FUZZ_SECONDS each, starting from its seed corpus;
 # new inputs go to $(FUZZ_BUILD_DIR)/corpus, crashes to $(FUZZ_BUILD_DIR)/crash-* (add them to the corpus).
