@@ -4,6 +4,7 @@
 #include "core/http/ConnectionSettings.h"
 #include "core/http/RequestExecutor.h"
 #include "core/sandbox/SandboxServer.h"
+#include "tests/support/CliProcess.h"
 
 #include <QDirIterator>
 #include <QElapsedTimer>
@@ -53,50 +54,13 @@ class TestSandboxTls : public QObject
             + "&client_secret=" + QUrl::toPercentEncoding(demo.credential("client_secret"));
     }
 
-    QProcessEnvironment environment() const
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("XDG_CONFIG_HOME", path("config"));
-        env.insert("XDG_DATA_HOME", path("data"));
-        env.insert("XDG_STATE_HOME", path("state"));
-        for (const char* name : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) {
-            env.remove(QString::fromLatin1(name));
-        }
-        return env;
-    }
+    QProcessEnvironment environment() const { return test::isolatedMachine(m_root.path()); }
 
-    struct CliRun
+    test::CliRun run(const QStringList& args, const QByteArray& input = {})
     {
-        int exitCode = -1;
-        QByteArray out;
-        QString err;
-    };
-    CliRun run(const QStringList& args, const QByteArray& input = {})
-    {
-        QProcess process;
-        process.setProcessEnvironment(environment());
-        process.start(KEYWAY_CLI_PATH, args);
-        if (!process.waitForStarted(10000)) {
-            return {};
-        }
-        process.write(input);
-        process.closeWriteChannel();
-        CliRun result;
-        if (!process.waitForFinished(60000)) {
-            process.kill();
-            process.waitForFinished();
-            result.err = "still running after 60 s";
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = process.readAllStandardOutput();
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
+        return test::runCli(test::CliInvocation(args, input, environment()));
     }
-    static QByteArray describe(const CliRun& r)
-    {
-        return "exit " + QByteArray::number(r.exitCode) + "\nstdout: " + r.out + "\nstderr: " + r.err.toUtf8();
-    }
+    static QByteArray describe(const test::CliRun& r) { return r.describe().toUtf8(); }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_root.isValid()); }
@@ -175,7 +139,7 @@ private Q_SLOTS:
         QVERIFY2(unknown.errorString().contains("no-such-bank") && unknown.errorString().contains("banking"),
                  qPrintable(unknown.errorString()));
 
-        const CliRun r = run({"sandbox", "--client-cert", "banking"});
+        const test::CliRun r = run({"sandbox", "--client-cert", "banking"});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("--tls"), qPrintable(r.err));
     }
@@ -207,18 +171,18 @@ private Q_SLOTS:
 
         // Without the CA: exit 5, the certificate in words and the key to set.
         const QJsonObject ec = ecard["credentials"].toObject();
-        CliRun r = run({"env",
-                        "add",
-                        "tls-ecard",
-                        "--provider",
-                        "ecard",
-                        "--base-url",
-                        ecard["base_url"].toString(),
-                        "--set",
-                        "client_id=" + ec["client_id"].toString(),
-                        "--secret",
-                        "client_secret"},
-                       ec["client_secret"].toString().toUtf8() + '\n');
+        test::CliRun r = run({"env",
+                              "add",
+                              "tls-ecard",
+                              "--provider",
+                              "ecard",
+                              "--base-url",
+                              ecard["base_url"].toString(),
+                              "--set",
+                              "client_id=" + ec["client_id"].toString(),
+                              "--secret",
+                              "client_secret"},
+                             ec["client_secret"].toString().toUtf8() + '\n');
         QVERIFY2(r.exitCode == 0, describe(r).constData());
         r = run({"check", "tls-ecard", "--max-time", "10"});
         QVERIFY2(r.exitCode == 5, describe(r).constData());

@@ -120,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(done.wait(30000));
         QCOMPARE(rowText(QStringLiteral("seismic"), 1), QStringLiteral("fail"));
         QVERIFY2(rowText(QStringLiteral("seismic"), 5).contains(QStringLiteral("step token")),
-                 qPrintable(rowText(QStringLiteral("seismic"), 4)));
+                 qPrintable(rowText(QStringLiteral("seismic"), 5)));
         QVERIFY(rowText(QStringLiteral("seismic"), 3).isEmpty());
 
         // The failed row opens the walkthrough at the failing step.
