@@ -78,7 +78,7 @@ private Q_SLOTS:
             QVERIFY(https);
             QVERIFY(https->isVisible());
             QVERIFY(!https->isChecked());
-            QVERIFY(https->text().contains(QStringLiteral("HTTP&S")));
+            QVERIFY(https->text().contains(QStringLiteral("&HTTPS")));
             QTest::mouseClick(https, Qt::LeftButton);
             QVERIFY(https->isChecked());
             dialog.accept();

@@ -67,7 +67,7 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent)
     m_sandbox->setObjectName(QStringLiteral("startSandbox"));
     m_sandbox->setChecked(Preferences::startSandbox());
     m_sandboxHttps
-        = new QCheckBox(tr("Serve the sandbox over HTTP&S (with a certificate authority made at start)"), this);
+        = new QCheckBox(tr("Serve the sandbox over &HTTPS (with a certificate authority made at start)"), this);
     m_sandboxHttps->setObjectName(QStringLiteral("sandboxHttps"));
     m_sandboxHttps->setChecked(Preferences::sandboxHttps());
     m_sandboxHttps->setToolTip(tr("The sandbox environments trust that certificate authority, so they work at once; "
