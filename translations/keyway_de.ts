@@ -543,6 +543,10 @@
         <source>expected a list of {name, method, path, body} objects</source>
         <translation>eine Liste von {name, method, path, body}-Objekten erwartet</translation>
     </message>
+    <message>
+        <source>Cannot write in %1 (permission denied or a read-only file system), so %2 cannot be saved. Make the directory writable for your user; nothing was changed.</source>
+        <translation>In %1 kann nicht geschrieben werden (keine Berechtigung oder ein schreibgeschütztes Dateisystem), daher kann %2 nicht gespeichert werden. Machen Sie das Verzeichnis für Ihren Benutzer beschreibbar; nichts wurde geändert.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -1946,6 +1950,14 @@
         <source>TLS handshake with %1 failed: the server refused the client certificate (%2). Check that tls.client_cert is the certificate the partner issued for you and tls.client_key its key.</source>
         <translation>TLS-Handshake mit %1 fehlgeschlagen: der Server hat das Client-Zertifikat abgelehnt (%2). Prüfen Sie, ob tls.client_cert das Zertifikat ist, das der Partner für Sie ausgestellt hat, und tls.client_key sein Schlüssel.</translation>
     </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server closed the connection during the handshake, as a server does that refuses the client certificate. Check that tls.client_cert is the certificate the partner issued for you and tls.client_key its key.</source>
+        <translation>TLS-Handshake mit %1 fehlgeschlagen: der Server hat die Verbindung während des Handshakes geschlossen, wie es ein Server tut, der das Client-Zertifikat ablehnt. Prüfen Sie, ob tls.client_cert das Zertifikat ist, das der Partner für Sie ausgestellt hat, und tls.client_key sein Schlüssel.</translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server closed the connection during the handshake, as a server does that requires a client certificate (mutual TLS). Set tls.client_cert to its PEM file and store its private key as the secret tls.client_key.</source>
+        <translation>TLS-Handshake mit %1 fehlgeschlagen: der Server hat die Verbindung während des Handshakes geschlossen, wie es ein Server tut, der ein Client-Zertifikat verlangt (gegenseitiges TLS). Setzen Sie tls.client_cert auf dessen PEM-Datei und speichern Sie seinen privaten Schlüssel als Geheimnis tls.client_key.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::WebhookVerifier</name>
@@ -2825,6 +2837,34 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <source>keyway-cli sandbox: cannot set up signal handling.</source>
         <translation>keyway-cli sandbox: die Signalbehandlung kann nicht eingerichtet werden.</translation>
     </message>
+    <message>
+        <source>in %1 (store it with --secret-file %2=%1)</source>
+        <translation>in %1 (speichern Sie ihn mit --secret-file %2=%1)</translation>
+    </message>
+    <message>
+        <source>HTTPS with a CA made at start; trust it with tls.ca_file: %1</source>
+        <translation>HTTPS mit einer beim Start erzeugten Zertifizierungsstelle; vertrauen Sie ihr mit tls.ca_file: %1</translation>
+    </message>
+    <message>
+        <source>Port %1 demands the demo client certificate (tls.client_cert and tls.client_key).</source>
+        <translation>Port %1 verlangt das Demo-Client-Zertifikat (tls.client_cert und tls.client_key).</translation>
+    </message>
+    <message>
+        <source>Serve HTTPS with a CA made at start; its file is printed and set as tls.ca_file in the demo values.</source>
+        <translation>HTTPS mit einer beim Start erzeugten Zertifizierungsstelle anbieten; ihre Datei wird ausgegeben und in den Demo-Werten als tls.ca_file gesetzt.</translation>
+    </message>
+    <message>
+        <source>With --tls: serve this provider on a second port that demands the demo client certificate.</source>
+        <translation>Mit --tls: diesen Anbieter auf einem zweiten Port anbieten, der das Demo-Client-Zertifikat verlangt.</translation>
+    </message>
+    <message>
+        <source>--client-cert needs --tls: a client certificate is part of the TLS handshake.</source>
+        <translation>--client-cert braucht --tls: ein Client-Zertifikat ist Teil des TLS-Handshakes.</translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: cannot write the demo client key to %1; check its permissions.</source>
+        <translation>keyway-cli sandbox: der Demo-Client-Schlüssel kann nicht nach %1 geschrieben werden; prüfen Sie die Berechtigungen.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::WebhookCommand</name>
@@ -2913,6 +2953,30 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>Cannot listen on 127.0.0.1:%1: %2</source>
         <translation>Lauschen auf 127.0.0.1:%1 nicht möglich: %2</translation>
+    </message>
+    <message>
+        <source>A client certificate can only be demanded over HTTPS.</source>
+        <translation>Ein Client-Zertifikat kann nur über HTTPS verlangt werden.</translation>
+    </message>
+    <message>
+        <source>The sandbox emulates no provider '%1'; choose one of: %2.</source>
+        <translation>Die Sandbox emuliert keinen Anbieter „%1“; wählen Sie einen von: %2.</translation>
+    </message>
+    <message>
+        <source>Cannot make the sandbox's certificates: %1</source>
+        <translation>Die Zertifikate der Sandbox können nicht erzeugt werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot create the directory %1 for the sandbox's CA certificate; check its permissions.</source>
+        <translation>Das Verzeichnis %1 für das Zertifikat der Zertifizierungsstelle der Sandbox kann nicht angelegt werden; prüfen Sie die Berechtigungen.</translation>
+    </message>
+    <message>
+        <source>Cannot write the sandbox's certificates to %1: %2</source>
+        <translation>Die Zertifikate der Sandbox können nicht nach %1 geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot listen on 127.0.0.1 for the client-certificate port: %1</source>
+        <translation>Auf 127.0.0.1 kann für den Client-Zertifikat-Port nicht gelauscht werden: %1</translation>
     </message>
 </context>
 <context>
@@ -3398,6 +3462,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>&amp;Fill fields</source>
         <translation>Felder &amp;füllen</translation>
     </message>
+    <message>
+        <source>waiting for the keychain…</source>
+        <translation>warte auf den Schlüsselbund…</translation>
+    </message>
+    <message>
+        <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it; the secrets appear here when it answers. Nothing is saved until then.</source>
+        <translation>Warte noch auf den Schlüsselbund: Wenn Ihr Desktop nach dem Entsperren fragt, entsperren Sie ihn; die Geheimnisse erscheinen hier, sobald er antwortet. Bis dahin wird nichts gespeichert.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -3852,6 +3924,18 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Cancelled: %1 of %2 checked.</source>
         <translation>Abgebrochen: %1 von %2 geprüft.</translation>
+    </message>
+    <message>
+        <source>Refresh token age</source>
+        <translation>Alter des Refresh-Tokens</translation>
+    </message>
+    <message>
+        <source>How long ago the stored refresh token was issued; many providers end refresh tokens after a fixed number of days, used or not.</source>
+        <translation>Wie lange die Ausstellung des gespeicherten Refresh-Tokens zurückliegt; viele Anbieter beenden Refresh-Tokens nach einer festen Zahl von Tagen, ob benutzt oder nicht.</translation>
+    </message>
+    <message>
+        <source>just issued</source>
+        <translation>gerade ausgestellt</translation>
     </message>
 </context>
 <context>
@@ -4326,6 +4410,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>The request timeout, the language, the history limits and the embedded sandbox take effect when Keyway next starts.</source>
         <translation>Zeitlimit für Anfragen, Sprache, Verlaufslimits und die eingebettete Sandbox wirken beim nächsten Start von Keyway.</translation>
+    </message>
+    <message>
+        <source>Serve the sandbox over &amp;HTTPS (with a certificate authority made at start)</source>
+        <translation>Sandbox über &amp;HTTPS anbieten (mit einer beim Start erzeugten Zertifizierungsstelle)</translation>
+    </message>
+    <message>
+        <source>The sandbox environments trust that certificate authority, so they work at once; use it to try a private certificate authority and the TLS error messages.</source>
+        <translation>Die Sandbox-Umgebungen vertrauen dieser Zertifizierungsstelle und funktionieren daher sofort; damit lassen sich eine private Zertifizierungsstelle und die TLS-Fehlermeldungen ausprobieren.</translation>
     </message>
 </context>
 <context>

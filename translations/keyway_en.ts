@@ -543,6 +543,10 @@
         <source>expected a list of {name, method, path, body} objects</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Cannot write in %1 (permission denied or a read-only file system), so %2 cannot be saved. Make the directory writable for your user; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -1946,6 +1950,14 @@
         <source>TLS handshake with %1 failed: the server refused the client certificate (%2). Check that tls.client_cert is the certificate the partner issued for you and tls.client_key its key.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server closed the connection during the handshake, as a server does that refuses the client certificate. Check that tls.client_cert is the certificate the partner issued for you and tls.client_key its key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS handshake with %1 failed: the server closed the connection during the handshake, as a server does that requires a client certificate (mutual TLS). Set tls.client_cert to its PEM file and store its private key as the secret tls.client_key.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::WebhookVerifier</name>
@@ -2820,6 +2832,34 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <source>keyway-cli sandbox: cannot set up signal handling.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>in %1 (store it with --secret-file %2=%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HTTPS with a CA made at start; trust it with tls.ca_file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port %1 demands the demo client certificate (tls.client_cert and tls.client_key).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serve HTTPS with a CA made at start; its file is printed and set as tls.ca_file in the demo values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --tls: serve this provider on a second port that demands the demo client certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--client-cert needs --tls: a client certificate is part of the TLS handshake.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli sandbox: cannot write the demo client key to %1; check its permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::WebhookCommand</name>
@@ -2907,6 +2947,30 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>Cannot listen on 127.0.0.1:%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A client certificate can only be demanded over HTTPS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox emulates no provider &apos;%1&apos;; choose one of: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot make the sandbox&apos;s certificates: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the directory %1 for the sandbox&apos;s CA certificate; check its permissions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write the sandbox&apos;s certificates to %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot listen on 127.0.0.1 for the client-certificate port: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3388,6 +3452,14 @@ Run the checks against a test account. Start now?</source>
         <source>&amp;Fill fields</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>waiting for the keychain…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it; the secrets appear here when it answers. Nothing is saved until then.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -3841,6 +3913,18 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Cancelled: %1 of %2 checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh token age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How long ago the stored refresh token was issued; many providers end refresh tokens after a fixed number of days, used or not.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>just issued</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4315,6 +4399,14 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>The request timeout, the language, the history limits and the embedded sandbox take effect when Keyway next starts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Serve the sandbox over &amp;HTTPS (with a certificate authority made at start)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sandbox environments trust that certificate authority, so they work at once; use it to try a private certificate authority and the TLS error messages.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
