@@ -113,6 +113,10 @@ QString describeEvent(const FlowEvent& event)
     case FlowEvent::Type::WaitingForBrowser:
         return event.browserOpened ? ConformancePage::tr("waiting for the browser")
                                    : ConformancePage::tr("waiting for the browser, which did not open");
+    case FlowEvent::Type::DeviceCode:
+        return ConformancePage::tr("waiting for the code %1 to be approved at %2").arg(event.userCode, event.url);
+    case FlowEvent::Type::Revoked:
+        return ConformancePage::tr("%1 revoked").arg(event.name);
     }
     return {};
 }
