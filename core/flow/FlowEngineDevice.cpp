@@ -18,6 +18,9 @@ namespace keyway {
 
 namespace {
 
+// A request this close to the code's end would arrive after it: the wait is over.
+constexpr qint64 kDeadlineSlackMs = 50;
+
 // The interval as the provider wrote it: whole or fractional seconds; at least one second, so a reply that
 // says 0 cannot turn the wait into a flood.
 qint64 intervalMs(const QString& text, int fallbackSeconds)
@@ -77,6 +80,8 @@ void FlowEngine::runPoll(const FlowStep& step)
     if (!m_pollTimer) {
         m_pollTimer = new QTimer(this);
         m_pollTimer->setSingleShot(true);
+        // A coarse timer may fire a little early, which at the code's end would ask once more for an expired code.
+        m_pollTimer->setTimerType(Qt::PreciseTimer);
         connect(m_pollTimer, &QTimer::timeout, this, &FlowEngine::pollOnce);
     }
     schedulePoll();
@@ -100,7 +105,7 @@ void FlowEngine::pollOnce()
         return;
     }
     const FlowStep& step = m_steps.at(m_index);
-    if (Clock::currentMSecsSinceEpoch() >= m_pollDeadlineMs) {
+    if (Clock::currentMSecsSinceEpoch() + kDeadlineSlackMs >= m_pollDeadlineMs) {
         fail(step,
              FlowResult::Outcome::Timeout,
              tr("the code expired before the sign-in was approved"),

@@ -73,8 +73,12 @@ TokenLifecycle::~TokenLifecycle() = default;
 
 QUrl TokenLifecycle::endpoint(const Session& session, const QString& key)
 {
-    const FlowOptions& options = session.flowOptions();
-    TemplateResolver resolver(session.profile(), options.credentials, options.credentialSet);
+    return endpointFor(session.profile(), session.flowOptions(), key);
+}
+
+QUrl TokenLifecycle::endpointFor(const ProviderProfile& profile, const FlowOptions& options, const QString& key)
+{
+    TemplateResolver resolver(profile, options.credentials, options.credentialSet);
     const QString value = resolver.value(key).trimmed();
     if (value.isEmpty()) {
         return {};
@@ -98,7 +102,34 @@ void TokenLifecycle::send(const QString& stepId,
                           const QString& token,
                           std::function<void(const LifecycleResult&)> done)
 {
-    ProviderProfile profile = m_session->profile();
+    QPointer<Session> session = m_session;
+    sendRequest(
+        m_session->profile(),
+        m_session->flowOptions(),
+        this,
+        stepId,
+        url,
+        tokenName,
+        token,
+        [session](const FlowEvent& e) {
+            if (session) {
+                session->announce(e);
+            }
+        },
+        std::move(done));
+}
+
+void TokenLifecycle::sendRequest(const ProviderProfile& source,
+                                 const FlowOptions& flow,
+                                 QObject* context,
+                                 const QString& stepId,
+                                 const QUrl& url,
+                                 const QString& tokenName,
+                                 const QString& token,
+                                 std::function<void(const FlowEvent&)> onEvent,
+                                 Callback done)
+{
+    ProviderProfile profile = source;
     FlowStep step = clientAuthStep(profile);
     step.id = stepId;
     step.title = stepId == QLatin1String("introspect") ? Text::tr("Introspect the %1").arg(tokenName)
@@ -124,29 +155,28 @@ void TokenLifecycle::send(const QString& stepId,
     profile.steps = {step};
     profile.refresh.reset();
 
-    auto* engine = new FlowEngine(profile, m_session->flowOptions(), this);
+    auto* engine = new FlowEngine(profile, flow, context);
     CapturedValue known;
     known.name = tokenName;
     known.value = token;
     known.secret = true;
     auto reply = std::make_shared<LifecycleResult>();
-    QPointer<Session> session = m_session;
-    connect(engine, &FlowEngine::event, this, [session, reply](const FlowEvent& e) {
+    QObject::connect(engine, &FlowEngine::event, context, [onEvent, reply](const FlowEvent& e) {
         if (e.type == FlowEvent::Type::Response) {
             reply->status = e.status;
             reply->body = e.body;
         }
-        if (session) {
-            session->announce(e);
+        if (onEvent) {
+            onEvent(e);
         }
     });
-    connect(engine, &FlowEngine::finished, this, [engine, reply, done](const FlowResult& flow) {
+    QObject::connect(engine, &FlowEngine::finished, context, [engine, reply, done](const FlowResult& result) {
         engine->deleteLater();
-        LifecycleResult r = fromFlow(flow);
+        LifecycleResult r = fromFlow(result);
         r.status = reply->status;
         r.body = reply->body;
         if (r.ok()) {
-            r.active = flow.value(QStringLiteral("active")).value_or(CapturedValue()).value == QLatin1String("true");
+            r.active = result.value(QStringLiteral("active")).value_or(CapturedValue()).value == QLatin1String("true");
         }
         done(r);
     });

@@ -58,6 +58,19 @@ public:
 
     // The endpoint for `key` (introspection_url, revocation_url) as an absolute URL; empty when not set.
     static QUrl endpoint(const Session& session, const QString& key);
+    static QUrl endpointFor(const ProviderProfile& profile, const FlowOptions& flow, const QString& key);
+    // One introspection or revocation request (stepId "introspect" / "revoke") of `token` at `url`, authenticated
+    // like the profile's token request; for callers without a session (the conformance run). `done` runs once,
+    // unless `context` is destroyed first.
+    static void sendRequest(const ProviderProfile& profile,
+                            const FlowOptions& flow,
+                            QObject* context,
+                            const QString& stepId,
+                            const QUrl& url,
+                            const QString& tokenName,
+                            const QString& token,
+                            std::function<void(const FlowEvent&)> onEvent,
+                            Callback done);
     // "Set introspection_url ..." : what to do when endpoint() is empty.
     static QString missingEndpointHint(const QString& key);
 

@@ -390,7 +390,15 @@ void ConformancePage::onCheck(const ConformanceRun::Check& check)
     if (sender() != m_run) {
         return;
     }
-    if (QTreeWidgetItem* item = itemFor(check.name)) {
+    QTreeWidgetItem* item = itemFor(check.name);
+    if (!item) {
+        // A capability check the environment made possible (revocation): its own row, under its own name.
+        item = new QTreeWidgetItem(m_checks);
+        item->setData(TitleColumn, Qt::UserRole, check.name);
+        item->setText(TitleColumn, check.name);
+        item->setToolTip(TitleColumn, check.name);
+    }
+    if (item) {
         setCheckState(item,
                       check.notRun     ? CheckState::NotRun
                           : check.pass ? CheckState::Passed
