@@ -94,6 +94,7 @@ private Q_SLOTS:
         // The browser sign-in's address row is not what a device sign-in needs.
         QVERIFY(!wait->findChild<QWidget*>(QStringLiteral("browserUrlField"))->isVisible());
 
+        m_window->grab().save(QStringLiteral("/tmp/device-signin.png"));
         QTest::mouseClick(wait->findChild<QPushButton*>(QStringLiteral("browserCopyCodeButton")), Qt::LeftButton);
         QCOMPARE(QApplication::clipboard()->text(), code->text());
 
