@@ -157,6 +157,22 @@
         <source>the checks were cancelled</source>
         <translation>die Prüfungen wurden abgebrochen</translation>
     </message>
+    <message>
+        <source>the revocation endpoint did not accept the refresh token: %1</source>
+        <translation>der Widerrufs-Endpunkt hat das Refresh-Token nicht angenommen: %1</translation>
+    </message>
+    <message>
+        <source>the revocation endpoint answered, but the revoked refresh token still refreshes</source>
+        <translation>der Widerrufs-Endpunkt hat geantwortet, aber das widerrufene Refresh-Token erneuert weiterhin</translation>
+    </message>
+    <message>
+        <source>the refresh token was revoked and a refresh with it was refused (%1)</source>
+        <translation>das Refresh-Token wurde widerrufen und eine Erneuerung damit abgelehnt (%1)</translation>
+    </message>
+    <message>
+        <source>the refresh after the revocation failed: %1</source>
+        <translation>die Erneuerung nach dem Widerruf ist fehlgeschlagen: %1</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ConnectionSettings</name>
@@ -700,6 +716,22 @@
         <source>%1 is not a string: the reply has %2 at %3</source>
         <translation>%1 ist keine Zeichenkette: die Antwort enthält unter %3 %2</translation>
     </message>
+    <message>
+        <source>there is no %1 to wait for</source>
+        <translation>es gibt kein %1, auf das gewartet werden kann</translation>
+    </message>
+    <message>
+        <source>Run the step that asks for the code first.</source>
+        <translation>Führen Sie zuerst den Schritt aus, der den Code anfordert.</translation>
+    </message>
+    <message>
+        <source>the code expired before the sign-in was approved</source>
+        <translation>der Code ist abgelaufen, bevor die Anmeldung bestätigt wurde</translation>
+    </message>
+    <message>
+        <source>Start the sign-in again and approve the new code before it expires.</source>
+        <translation>Starten Sie die Anmeldung erneut und bestätigen Sie den neuen Code, bevor er abläuft.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::HealthCheck</name>
@@ -1142,10 +1174,6 @@
         <translation>"codePointer" und "codeEquals" gehören zusammen</translation>
     </message>
     <message>
-        <source>expected "exchange", "browser" or "refresh"</source>
-        <translation>"exchange", "browser" oder "refresh" erwartet</translation>
-    </message>
-    <message>
         <source>the refresh step must have kind "refresh"</source>
         <translation>der Refresh-Schritt muss kind "refresh" haben</translation>
     </message>
@@ -1248,6 +1276,22 @@
     <message>
         <source>expected an HTTP header name, e.g. "X-Signature"</source>
         <translation>HTTP-Header-Name erwartet, z. B. "X-Signature"</translation>
+    </message>
+    <message>
+        <source>expected "exchange", "browser", "device", "poll" or "refresh"</source>
+        <translation>"exchange", "browser", "device", "poll" oder "refresh" erwartet</translation>
+    </message>
+    <message>
+        <source>only device steps have "device"</source>
+        <translation>nur device-Schritte haben „device“</translation>
+    </message>
+    <message>
+        <source>only poll steps have "poll"</source>
+        <translation>nur poll-Schritte haben „poll“</translation>
+    </message>
+    <message>
+        <source>"%1" names no capture of an earlier step</source>
+        <translation>„%1“ benennt keinen erfassten Wert eines früheren Schritts</translation>
     </message>
 </context>
 <context>
@@ -1675,6 +1719,74 @@
         <source>The provider refused the refresh token (invalid_grant): it was revoked, rotated or expired. Sign in again.</source>
         <translation>Der Anbieter hat das Refresh-Token abgelehnt (invalid_grant): Es wurde widerrufen, ersetzt oder ist abgelaufen. Melden Sie sich erneut an.</translation>
     </message>
+    <message>
+        <source>Introspection URL</source>
+        <translation>Introspektions-URL</translation>
+    </message>
+    <message>
+        <source>The token introspection endpoint (RFC 7662), for Introspect. Absolute, or relative to the base URL.</source>
+        <translation>Der Endpunkt für die Token-Introspektion (RFC 7662), für „Prüfen“. Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Revocation URL</source>
+        <translation>Widerrufs-URL</translation>
+    </message>
+    <message>
+        <source>The token revocation endpoint (RFC 7009), for Revoke (and the revocation check of conform). Absolute, or relative to the base URL.</source>
+        <translation>Der Endpunkt für den Token-Widerruf (RFC 7009), für „Widerrufen“ (und die Widerrufsprüfung von conform). Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Any OAuth 2.0 provider with the device authorization grant (RFC 8628), for sign-ins on something without a convenient browser: Keyway asks for a device code, shows the user code and the verification address (and a QR code), and asks the token endpoint again at the provider's interval until someone approves the code in a browser on any device, denies it, or the code expires.</source>
+        <translation>Jeder OAuth-2.0-Anbieter mit dem Device Authorization Grant (RFC 8628), für Anmeldungen auf Geräten ohne bequemen Browser: Keyway fordert einen Gerätecode an, zeigt den Benutzercode und die Bestätigungsadresse (und einen QR-Code) und fragt den Token-Endpunkt im Intervall des Anbieters erneut, bis jemand den Code in einem Browser auf einem beliebigen Gerät bestätigt, ablehnt oder der Code abläuft.</translation>
+    </message>
+    <message>
+        <source>Device authorization URL</source>
+        <translation>Geräteautorisierungs-URL</translation>
+    </message>
+    <message>
+        <source>The device authorization endpoint. Absolute, or relative to the base URL.</source>
+        <translation>Der Endpunkt für die Geräteautorisierung. Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>The token endpoint (polled until the code is approved, and refresh). Absolute, or relative to the base URL.</source>
+        <translation>Der Token-Endpunkt (wird abgefragt, bis der Code bestätigt ist, und für die Erneuerung). Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Confidential clients only; a device client is often public and has none.</source>
+        <translation>Nur für vertrauliche Clients; ein Geräte-Client ist oft öffentlich und hat keines.</translation>
+    </message>
+    <message>
+        <source>The token revocation endpoint (RFC 7009), for Revoke. Absolute, or relative to the base URL.</source>
+        <translation>Der Endpunkt für den Token-Widerruf (RFC 7009), für „Widerrufen“. Absolut oder relativ zur Basis-URL.</translation>
+    </message>
+    <message>
+        <source>Ask for a device code</source>
+        <translation>Gerätecode anfordern</translation>
+    </message>
+    <message>
+        <source>Form POST to the device authorization URL; the reply holds the code a person enters at the verification address.</source>
+        <translation>Formular-POST an die Geräteautorisierungs-URL; die Antwort enthält den Code, den eine Person unter der Bestätigungsadresse eingibt.</translation>
+    </message>
+    <message>
+        <source>Wait for the approval</source>
+        <translation>Auf die Bestätigung warten</translation>
+    </message>
+    <message>
+        <source>Form POST grant_type=urn:ietf:params:oauth:grant-type:device_code to the token URL, repeated at the provider's interval (5 s more after each slow_down) while it answers authorization_pending, until the code expires.</source>
+        <translation>Formular-POST grant_type=urn:ietf:params:oauth:grant-type:device_code an die Token-URL, im Intervall des Anbieters wiederholt (nach jedem slow_down 5 s länger), solange er authorization_pending antwortet, bis der Code abläuft.</translation>
+    </message>
+    <message>
+        <source>The sign-in was denied on the verification page (access_denied). Start it again if that was a mistake.</source>
+        <translation>Die Anmeldung wurde auf der Bestätigungsseite abgelehnt (access_denied). Starten Sie sie erneut, falls das ein Versehen war.</translation>
+    </message>
+    <message>
+        <source>The device code expired before anyone approved it (expired_token). Start the sign-in again and approve the new code in time.</source>
+        <translation>Der Gerätecode ist abgelaufen, bevor ihn jemand bestätigt hat (expired_token). Starten Sie die Anmeldung erneut und bestätigen Sie den neuen Code rechtzeitig.</translation>
+    </message>
+    <message>
+        <source>This client may not use the device authorization grant (unauthorized_client): enable the grant for the client at the provider.</source>
+        <translation>Dieser Client darf den Device Authorization Grant nicht verwenden (unauthorized_client): Aktivieren Sie den Grant für den Client beim Anbieter.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ProxyResolver</name>
@@ -1960,6 +2072,33 @@
     </message>
 </context>
 <context>
+    <name>keyway::TokenLifecycle</name>
+    <message>
+        <source>This environment has no introspection endpoint: set its introspection_url (the provider's RFC 7662 endpoint, absolute or relative to the base URL).</source>
+        <translation>Diese Umgebung hat keinen Introspektions-Endpunkt: Setzen Sie ihre introspection_url (den RFC-7662-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL).</translation>
+    </message>
+    <message>
+        <source>This environment has no revocation endpoint: set its revocation_url (the provider's RFC 7009 endpoint, absolute or relative to the base URL).</source>
+        <translation>Diese Umgebung hat keinen Widerrufs-Endpunkt: Setzen Sie ihre revocation_url (den RFC-7009-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL).</translation>
+    </message>
+    <message>
+        <source>Introspect the %1</source>
+        <translation>%1 prüfen (Introspektion)</translation>
+    </message>
+    <message>
+        <source>Revoke the %1</source>
+        <translation>%1 widerrufen</translation>
+    </message>
+    <message>
+        <source>There is no refresh token to introspect: sign in first.</source>
+        <translation>Es gibt kein Refresh-Token zum Prüfen: Melden Sie sich zuerst an.</translation>
+    </message>
+    <message>
+        <source>There is no token to revoke: no refresh token is stored and no access token is in use.</source>
+        <translation>Es gibt kein Token zum Widerrufen: Es ist kein Refresh-Token gespeichert und kein Access-Token in Gebrauch.</translation>
+    </message>
+</context>
+<context>
     <name>keyway::WebhookVerifier</name>
     <message>
         <source>without the trailing newline</source>
@@ -2059,6 +2198,25 @@
     <message>
         <source>keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to sign in, keyway-cli keeps waiting (--no-browser skips this attempt):</source>
         <translation>keyway-cli: Es konnte kein Browser geöffnet werden (xdg-open ist fehlgeschlagen); öffnen Sie diese URL in einem Browser, um sich anzumelden, keyway-cli wartet weiter (--no-browser überspringt diesen Versuch):</translation>
+    </message>
+    <message>
+        <source>To sign in, open %1 in a browser on any device and enter the code:</source>
+        <translation>Zum Anmelden öffnen Sie %1 in einem Browser auf einem beliebigen Gerät und geben den Code ein:</translation>
+    </message>
+    <message>
+        <source>(or open %1, which carries the code)</source>
+        <translation>(oder öffnen Sie %1, das den Code bereits enthält)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for the approval; the code expires in %n minute(s). Ctrl+C stops waiting.</source>
+        <translation>
+            <numerusform>Warte auf die Bestätigung; der Code läuft in %n Minute ab. Strg+C beendet das Warten.</numerusform>
+            <numerusform>Warte auf die Bestätigung; der Code läuft in %n Minuten ab. Strg+C beendet das Warten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for the approval. Ctrl+C stops waiting.</source>
+        <translation>Warte auf die Bestätigung. Strg+C beendet das Warten.</translation>
     </message>
 </context>
 <context>
@@ -2712,6 +2870,30 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
         <source>--%1 goes with --all (check NAME checks one environment).</source>
         <translation>--%1 gehört zu --all (check NAME prüft eine Umgebung).</translation>
     </message>
+    <message>
+        <source>keyway-cli: could not delete the revoked refresh token from the keychain (%1)</source>
+        <translation>keyway-cli: das widerrufene Refresh-Token konnte nicht aus dem Schlüsselbund gelöscht werden (%1)</translation>
+    </message>
+    <message>
+        <source>keyway-cli: the provider says the token is not active</source>
+        <translation>keyway-cli: laut Anbieter ist das Token nicht aktiv</translation>
+    </message>
+    <message>
+        <source>Revoked the %1 of %2 at the provider.</source>
+        <translation>%1 von %2 beim Anbieter widerrufen.</translation>
+    </message>
+    <message>
+        <source>The stored refresh token is deleted: the next call signs in again.</source>
+        <translation>Das gespeicherte Refresh-Token ist gelöscht: Der nächste Aufruf meldet sich neu an.</translation>
+    </message>
+    <message>
+        <source>Asks the provider whether the current access token is active (RFC 7662) and prints its reply; exit 0 when active, 1 when not.</source>
+        <translation>Fragt den Anbieter, ob das aktuelle Access-Token aktiv ist (RFC 7662), und gibt seine Antwort aus; Exit-Code 0, wenn aktiv, 1, wenn nicht.</translation>
+    </message>
+    <message>
+        <source>Revokes the refresh token and the access token at the provider (RFC 7009) and deletes the stored refresh token.</source>
+        <translation>Widerruft das Refresh-Token und das Access-Token beim Anbieter (RFC 7009) und löscht das gespeicherte Refresh-Token.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::NetworkOptions</name>
@@ -3299,6 +3481,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
             <numerusform>%n nicht ausgeführt, weil eine Anmeldung nicht abgeschlossen wurde.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>waiting for the code %1 to be approved at %2</source>
+        <translation>warte darauf, dass der Code %1 unter %2 bestätigt wird</translation>
+    </message>
+    <message>
+        <source>%1 revoked</source>
+        <translation>%1 widerrufen</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::CredentialEditor</name>
@@ -3484,6 +3674,65 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>The sandbox environments could not be created: %1</source>
         <translation>Die Sandbox-Umgebungen konnten nicht angelegt werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::DeviceCodeView</name>
+    <message>
+        <source>Copy code</source>
+        <translation>Code kopieren</translation>
+    </message>
+    <message>
+        <source>Copy address</source>
+        <translation>Adresse kopieren</translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation>Im Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Copy the code to type it on the verification page</source>
+        <translation>Den Code kopieren, um ihn auf der Bestätigungsseite einzugeben</translation>
+    </message>
+    <message>
+        <source>Verification address</source>
+        <translation>Bestätigungsadresse</translation>
+    </message>
+    <message>
+        <source>Copy the verification address, to open it on another device</source>
+        <translation>Die Bestätigungsadresse kopieren, um sie auf einem anderen Gerät zu öffnen</translation>
+    </message>
+    <message>
+        <source>Open the verification page in this computer's browser</source>
+        <translation>Die Bestätigungsseite im Browser dieses Computers öffnen</translation>
+    </message>
+    <message>
+        <source>Scan with a phone to open the verification page with the code filled in</source>
+        <translation>Mit einem Telefon scannen, um die Bestätigungsseite mit bereits eingetragenem Code zu öffnen</translation>
+    </message>
+    <message>
+        <source>On any device, open the address below and enter this code:</source>
+        <translation>Öffnen Sie auf einem beliebigen Gerät die Adresse unten und geben Sie diesen Code ein:</translation>
+    </message>
+    <message>
+        <source>The code is on the clipboard.</source>
+        <translation>Der Code ist in der Zwischenablage.</translation>
+    </message>
+    <message>
+        <source>The verification address is on the clipboard.</source>
+        <translation>Die Bestätigungsadresse ist in der Zwischenablage.</translation>
+    </message>
+    <message>
+        <source>The verification page was opened in the browser.</source>
+        <translation>Die Bestätigungsseite wurde im Browser geöffnet.</translation>
+    </message>
+    <message>
+        <source>The browser did not open: copy the address and open it yourself.</source>
+        <translation>Der Browser hat sich nicht geöffnet: Kopieren Sie die Adresse und öffnen Sie sie selbst.</translation>
+    </message>
+    <message>
+        <source>User code %1</source>
+        <translation>Benutzercode %1</translation>
     </message>
 </context>
 <context>
@@ -4360,6 +4609,58 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
             <numerusform>%n Umgebungen importiert. Noch fehlende Geheimnisse: %1; tragen Sie sie im Reiter Zugangsdaten ein.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>device code</source>
+        <translation>Gerätecode</translation>
+    </message>
+    <message>
+        <source>Introspect</source>
+        <translation>Prüfen (Introspektion)</translation>
+    </message>
+    <message>
+        <source>Ask the provider whether this token is still active</source>
+        <translation>Den Anbieter fragen, ob dieses Token noch aktiv ist</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke this token at the provider; Keyway forgets it</source>
+        <translation>Dieses Token beim Anbieter widerrufen; Keyway vergisst es</translation>
+    </message>
+    <message>
+        <source>Revoking the %1…</source>
+        <translation>Widerrufe %1 …</translation>
+    </message>
+    <message>
+        <source>Introspecting the %1…</source>
+        <translation>Prüfe %1 …</translation>
+    </message>
+    <message>
+        <source>The %1 was revoked at the provider; Keyway forgot it.</source>
+        <translation>%1 wurde beim Anbieter widerrufen; Keyway hat es vergessen.</translation>
+    </message>
+    <message>
+        <source>The provider says the %1 is active.</source>
+        <translation>Laut Anbieter ist %1 aktiv.</translation>
+    </message>
+    <message>
+        <source>The provider says the %1 is not active.</source>
+        <translation>Laut Anbieter ist %1 nicht aktiv.</translation>
+    </message>
+    <message>
+        <source>Revocation</source>
+        <translation>Widerruf</translation>
+    </message>
+    <message>
+        <source>Introspection</source>
+        <translation>Introspektion</translation>
+    </message>
+    <message>
+        <source>The provider's reply:</source>
+        <translation>Die Antwort des Anbieters:</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::PreferencesDialog</name>
@@ -4630,6 +4931,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>Certificate chain the server presented:</source>
         <translation>Zertifikatskette, die der Server vorgelegt hat:</translation>
     </message>
+    <message>
+        <source>Signing in before sending: approve the code shown here.</source>
+        <translation>Anmeldung vor dem Senden: Bestätigen Sie den hier angezeigten Code.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::RequestWorkspace</name>
@@ -4897,6 +5202,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>That is not an address: paste the whole address from the browser's address bar.</source>
         <translation>Das ist keine Adresse: Fügen Sie die ganze Adresse aus der Adressleiste des Browsers ein.</translation>
     </message>
+    <message>
+        <source>Waiting for someone to approve the code; Keyway continues on its own. The code expires in %1.</source>
+        <translation>Warte darauf, dass jemand den Code bestätigt; Keyway macht dann von selbst weiter. Der Code läuft in %1 ab.</translation>
+    </message>
+    <message>
+        <source>Waiting for someone to approve the code; Keyway continues on its own.</source>
+        <translation>Warte darauf, dass jemand den Code bestätigt; Keyway macht dann von selbst weiter.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::TimelineWidget</name>
@@ -4975,6 +5288,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Expires: %1 (assumed: the provider gave no lifetime, this is the profile's default)</source>
         <translation>Läuft ab: %1 (angenommen: Der Anbieter hat keine Lebensdauer angegeben, dies ist der Standard des Profils)</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoked at the provider</source>
+        <translation>Beim Anbieter widerrufen</translation>
     </message>
 </context>
 <context>

@@ -157,6 +157,22 @@
         <source>the checks were cancelled</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the revocation endpoint did not accept the refresh token: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the revocation endpoint answered, but the revoked refresh token still refreshes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the refresh token was revoked and a refresh with it was refused (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the refresh after the revocation failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ConnectionSettings</name>
@@ -700,6 +716,22 @@
         <source>%1 is not a string: the reply has %2 at %3</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>there is no %1 to wait for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run the step that asks for the code first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the code expired before the sign-in was approved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start the sign-in again and approve the new code before it expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::HealthCheck</name>
@@ -1142,10 +1174,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected &quot;exchange&quot;, &quot;browser&quot; or &quot;refresh&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>the refresh step must have kind &quot;refresh&quot;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1247,6 +1275,22 @@
     </message>
     <message>
         <source>expected an HTTP header name, e.g. &quot;X-Signature&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;exchange&quot;, &quot;browser&quot;, &quot;device&quot;, &quot;poll&quot; or &quot;refresh&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only device steps have &quot;device&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only poll steps have &quot;poll&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no capture of an earlier step</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1675,6 +1719,74 @@
         <source>The provider refused the refresh token (invalid_grant): it was revoked, rotated or expired. Sign in again.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Introspection URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token introspection endpoint (RFC 7662), for Introspect. Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revocation URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token revocation endpoint (RFC 7009), for Revoke (and the revocation check of conform). Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any OAuth 2.0 provider with the device authorization grant (RFC 8628), for sign-ins on something without a convenient browser: Keyway asks for a device code, shows the user code and the verification address (and a QR code), and asks the token endpoint again at the provider&apos;s interval until someone approves the code in a browser on any device, denies it, or the code expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device authorization URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The device authorization endpoint. Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint (polled until the code is approved, and refresh). Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Confidential clients only; a device client is often public and has none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token revocation endpoint (RFC 7009), for Revoke. Absolute, or relative to the base URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask for a device code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form POST to the device authorization URL; the reply holds the code a person enters at the verification address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wait for the approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Form POST grant_type=urn:ietf:params:oauth:grant-type:device_code to the token URL, repeated at the provider&apos;s interval (5 s more after each slow_down) while it answers authorization_pending, until the code expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in was denied on the verification page (access_denied). Start it again if that was a mistake.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The device code expired before anyone approved it (expired_token). Start the sign-in again and approve the new code in time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This client may not use the device authorization grant (unauthorized_client): enable the grant for the client at the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ProxyResolver</name>
@@ -1960,6 +2072,33 @@
     </message>
 </context>
 <context>
+    <name>keyway::TokenLifecycle</name>
+    <message>
+        <source>This environment has no introspection endpoint: set its introspection_url (the provider&apos;s RFC 7662 endpoint, absolute or relative to the base URL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment has no revocation endpoint: set its revocation_url (the provider&apos;s RFC 7009 endpoint, absolute or relative to the base URL).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Introspect the %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke the %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no refresh token to introspect: sign in first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no token to revoke: no refresh token is stored and no access token is in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::WebhookVerifier</name>
     <message>
         <source>without the trailing newline</source>
@@ -2058,6 +2197,25 @@
     </message>
     <message>
         <source>keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to sign in, keyway-cli keeps waiting (--no-browser skips this attempt):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To sign in, open %1 in a browser on any device and enter the code:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(or open %1, which carries the code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Waiting for the approval; the code expires in %n minute(s). Ctrl+C stops waiting.</source>
+        <translation>
+            <numerusform>Waiting for the approval; the code expires in %n minute. Ctrl+C stops waiting.</numerusform>
+            <numerusform>Waiting for the approval; the code expires in %n minutes. Ctrl+C stops waiting.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for the approval. Ctrl+C stops waiting.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2707,6 +2865,30 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
         <source>--%1 goes with --all (check NAME checks one environment).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>keyway-cli: could not delete the revoked refresh token from the keychain (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: the provider says the token is not active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoked the %1 of %2 at the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stored refresh token is deleted: the next call signs in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asks the provider whether the current access token is active (RFC 7662) and prints its reply; exit 0 when active, 1 when not.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revokes the refresh token and the access token at the provider (RFC 7009) and deletes the stored refresh token.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::cli::NetworkOptions</name>
@@ -3289,6 +3471,14 @@ Run the checks against a test account. Start now?</source>
             <numerusform>%n checks not run, because a sign-in did not finish.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>waiting for the code %1 to be approved at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::CredentialEditor</name>
@@ -3473,6 +3663,65 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>The sandbox environments could not be created: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::ui::DeviceCodeView</name>
+    <message>
+        <source>Copy code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open in browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the code to type it on the verification page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verification address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the verification address, to open it on another device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the verification page in this computer&apos;s browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan with a phone to open the verification page with the code filled in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On any device, open the address below and enter this code:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The code is on the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The verification address is on the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The verification page was opened in the browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The browser did not open: copy the address and open it yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User code %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4350,6 +4599,58 @@ Run the checks against a test account. Start now?</source>
             <numerusform>Imported %n environments. Secrets still missing: %1; add them in the Credentials tab.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>device code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Introspect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask the provider whether this token is still active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoke this token at the provider; Keyway forgets it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoking the %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Introspecting the %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The %1 was revoked at the provider; Keyway forgot it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider says the %1 is active.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider says the %1 is not active.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revocation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Introspection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider&apos;s reply:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::PreferencesDialog</name>
@@ -4620,6 +4921,10 @@ Run the checks against a test account. Start now?</source>
         <source>Certificate chain the server presented:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Signing in before sending: approve the code shown here.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::RequestWorkspace</name>
@@ -4887,6 +5192,14 @@ Run the checks against a test account. Start now?</source>
         <source>That is not an address: paste the whole address from the browser&apos;s address bar.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Waiting for someone to approve the code; Keyway continues on its own. The code expires in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for someone to approve the code; Keyway continues on its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::TimelineWidget</name>
@@ -4964,6 +5277,14 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Expires: %1 (assumed: the provider gave no lifetime, this is the profile&apos;s default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revoked at the provider</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

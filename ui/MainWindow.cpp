@@ -3,6 +3,7 @@
 #include "core/http/ConnectionSettings.h"
 #include "core/sandbox/SandboxServer.h"
 #include "core/session/SessionRegistry.h"
+#include "core/session/TokenLifecycle.h"
 #include "core/util/Clock.h"
 #include "core/vault/EnvironmentBundle.h"
 #include "core/vault/KeychainSecretStore.h"
@@ -35,7 +36,9 @@
 #include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScreen>
@@ -179,6 +182,7 @@ void MainWindow::buildUi()
     m_timeline->setObjectName(QStringLiteral("timeline"));
     m_timeline->setModel(m_timelineModel);
     m_timeline->setToolTip(tr("Codes and tokens from issue to expiry. Ctrl+wheel or +/- zooms, F fits."));
+    connect(m_timeline, &TimelineWidget::laneMenuRequested, this, &MainWindow::showLaneMenu);
     timelineScroll->setWidget(m_timeline);
     auto* timelineFilter = new QComboBox(m_timelineArea);
     timelineFilter->setObjectName(QStringLiteral("timelineFilter"));
@@ -733,10 +737,22 @@ void MainWindow::onTimelineEvent(const QString& environmentId, const QString& cr
     const QString id = laneId(environmentId, set, event.name);
     switch (event.type) {
     case FlowEvent::Type::Captured: {
+        if (profile && !event.stepId.isEmpty() && event.value) {
+            // A device step's public values (user code, addresses, interval) are shown in the sign-in panel; the
+            // device code's lane counts down to the code's expiry.
+            const auto step = std::find_if(profile->steps.cbegin(), profile->steps.cend(), [&event](const FlowStep& s) {
+                return s.id == event.stepId;
+            });
+            if (step != profile->steps.cend() && step->kind == StepKind::Device) {
+                break;
+            }
+        }
         TimelineEntry entry;
         entry.id = id;
         if (event.name == QLatin1String("code")) {
             entry.name = tr("authorization code");
+        } else if (event.name == QLatin1String("device_code")) {
+            entry.name = tr("device code");
         } else if (event.name == QLatin1String("access_token")) {
             entry.name = tr("access token");
         } else if (event.name == QLatin1String("refresh_token")) {
@@ -770,6 +786,9 @@ void MainWindow::onTimelineEvent(const QString& environmentId, const QString& cr
     case FlowEvent::Type::Consumed:
         m_timelineModel->markConsumed(id, Clock::currentDateTimeUtc());
         break;
+    case FlowEvent::Type::Revoked:
+        m_timelineModel->markRevoked(id);
+        break;
     case FlowEvent::Type::Expired:
         // An API call refused the token before its time (revoked, or issued for another environment):
         // the lane says so the moment it happens. A token past its expiry is drawn from its times.
@@ -781,6 +800,91 @@ void MainWindow::onTimelineEvent(const QString& environmentId, const QString& cr
     default:
         break;
     }
+}
+
+void MainWindow::showLaneMenu(const QString& laneId, const QPoint& globalPos)
+{
+    const auto entry = m_timelineModel->entry(laneId);
+    const Environment* environment = entry ? m_service->store().findById(entry->environmentId) : nullptr;
+    const ProviderProfile* profile = environment ? m_service->profileOf(*environment) : nullptr;
+    if (!profile) {
+        return;
+    }
+    // Lane ids are environment/[set/]value (laneId()).
+    const QStringList parts = laneId.mid(entry->environmentId.size() + 1).split(QLatin1Char('/'));
+    const QString name = parts.last();
+    const QString set = parts.size() > 1 ? parts.first() : QString();
+    if (name != profile->token.capture && name != QLatin1String("refresh_token")) {
+        return;
+    }
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("timelineLaneMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    QAction* introspect = menu->addAction(tr("Introspect"));
+    introspect->setObjectName(QStringLiteral("introspectAction"));
+    introspect->setToolTip(tr("Ask the provider whether this token is still active"));
+    QAction* revoke = menu->addAction(tr("Revoke"));
+    revoke->setObjectName(QStringLiteral("revokeAction"));
+    revoke->setToolTip(tr("Revoke this token at the provider; Keyway forgets it"));
+    revoke->setEnabled(!entry->revoked);
+    const QString environmentId = entry->environmentId;
+    connect(introspect, &QAction::triggered, this, [this, environmentId, set, name] {
+        runTokenLifecycle(environmentId, set, name, false);
+    });
+    connect(revoke, &QAction::triggered, this, [this, environmentId, set, name] {
+        runTokenLifecycle(environmentId, set, name, true);
+    });
+    menu->popup(globalPos);
+}
+
+void MainWindow::runTokenLifecycle(const QString& environmentId,
+                                   const QString& credentialSet,
+                                   const QString& name,
+                                   bool revoke)
+{
+    statusBar()->showMessage(revoke ? tr("Revoking the %1…").arg(name) : tr("Introspecting the %1…").arg(name));
+    m_sessions->acquire(
+        environmentId, credentialSet, this, [this, name, revoke](Session* session, const QString& error) {
+            if (!session) {
+                statusBar()->showMessage(error, 10000);
+                return;
+            }
+            auto* lifecycle = new TokenLifecycle(session, this);
+            const auto which = name == QLatin1String("refresh_token") ? TokenLifecycle::Which::RefreshToken
+                                                                      : TokenLifecycle::Which::AccessToken;
+            auto done = [this, lifecycle, revoke, name](const LifecycleResult& r) {
+                lifecycle->deleteLater();
+                QString text;
+                if (!r.ok()) {
+                    text = r.detail;
+                } else if (revoke) {
+                    text = r.revoked.isEmpty() ? r.detail
+                                               : tr("The %1 was revoked at the provider; Keyway forgot it.").arg(name);
+                } else {
+                    text = r.active ? tr("The provider says the %1 is active.").arg(name)
+                                    : tr("The provider says the %1 is not active.").arg(name);
+                }
+                statusBar()->showMessage(text, 10000);
+                auto* box = new QMessageBox(QMessageBox::Information,
+                                            revoke ? tr("Revocation") : tr("Introspection"),
+                                            text,
+                                            QMessageBox::Close,
+                                            this);
+                box->setObjectName(QStringLiteral("tokenLifecycleReply"));
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                if (!r.body.trimmed().isEmpty()) {
+                    box->setInformativeText(tr("The provider's reply:"));
+                    const auto doc = nlohmann::json::parse(r.body.toStdString(), nullptr, false);
+                    box->setDetailedText(doc.is_discarded() ? r.body : QString::fromStdString(doc.dump(2)));
+                }
+                box->open();
+            };
+            if (revoke) {
+                lifecycle->revoke(which, done);
+            } else {
+                lifecycle->introspect(which, done);
+            }
+        });
 }
 
 void MainWindow::run()

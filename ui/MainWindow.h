@@ -108,6 +108,10 @@ private:
     void saveLayout();
     void onCurrentEnvironmentChanged(const QString& environmentId);
     void onTimelineEvent(const QString& environmentId, const QString& credentialSet, const FlowEvent& event);
+    // Right click on a token lane: Introspect / Revoke through the environment's shared session.
+    void showLaneMenu(const QString& laneId, const QPoint& globalPos);
+    void
+    runTokenLifecycle(const QString& environmentId, const QString& credentialSet, const QString& name, bool revoke);
     void showEnvironment(const Environment& environment, const ProviderProfile* profile);
     void saveCredentials();
     void updateActions();

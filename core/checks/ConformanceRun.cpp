@@ -3,6 +3,7 @@
 #include "core/checks/SignInPageProbe.h"
 #include "core/flow/TemplateResolver.h"
 #include "core/http/RequestExecutor.h"
+#include "core/session/TokenLifecycle.h"
 #include "core/util/Logging.h"
 
 #include <QCoreApplication>
@@ -22,6 +23,8 @@ const QString userIdStable = QStringLiteral("user_id_stable");
 const QString refreshKeepsOldToken = QStringLiteral("refresh_keeps_old_token");
 const QString concurrentRefresh = QStringLiteral("concurrent_refresh");
 const QString refreshReusable = QStringLiteral("refresh_reusable");
+// Capability checks, run only when the environment has the endpoint they need (beside the seven above).
+const QString revocation = QStringLiteral("revocation");
 
 bool is2xx(const HttpResponse& response)
 {
@@ -247,7 +250,7 @@ QStringList ConformanceRun::unreported() const
 
 void ConformanceRun::finishRun()
 {
-    bool all = m_results.size() == checkNames().size();
+    bool all = m_results.size() >= checkNames().size();
     for (const auto& check : std::as_const(m_results)) {
         all = all && check.pass;
     }
@@ -464,7 +467,7 @@ void ConformanceRun::stageRefreshReusable()
     Grant& grant = m_b.refreshToken.isEmpty() ? m_a : m_b;
     if (grant.refreshToken.isEmpty()) {
         report(refreshReusable, false, tr("cannot run: no refresh token to test with"));
-        finishRun();
+        stageRevocation();
         return;
     }
     // Two refreshes in a row with the current refresh token (the newest, if the server rotated it).
@@ -480,7 +483,7 @@ void ConformanceRun::stageRefreshReusable()
                            ? tr("the refresh token stopped working although the provider never rotated it: %1")
                                  .arg(describe(result))
                            : tr("the current refresh token was refused: %1").arg(describe(result)));
-                finishRun();
+                stageRevocation();
                 *step = nullptr; // break the self-reference
                 return;
             }
@@ -499,11 +502,60 @@ void ConformanceRun::stageRefreshReusable()
                                         "Keyway used the newest",
                                         nullptr,
                                         *rotations));
-            finishRun();
+            stageRevocation();
             *step = nullptr;
         });
     };
     (*step)(2);
+}
+
+void ConformanceRun::stageRevocation()
+{
+    const QUrl url = TokenLifecycle::endpointFor(m_profile, m_options.flow, QStringLiteral("revocation_url"));
+    if (url.isEmpty()) {
+        finishRun();
+        return;
+    }
+    const QString token = !m_b.refreshToken.isEmpty() ? m_b.refreshToken : m_a.refreshToken;
+    if (token.isEmpty()) {
+        report(revocation, false, tr("cannot run: no refresh token to test with"));
+        finishRun();
+        return;
+    }
+    // A revoked refresh token must no longer refresh (RFC 7009 §2.1). Last, since it ends the grant.
+    TokenLifecycle::sendRequest(
+        m_profile,
+        m_options.flow,
+        this,
+        QStringLiteral("revoke"),
+        url,
+        QStringLiteral("refresh_token"),
+        token,
+        [this](const FlowEvent& e) { Q_EMIT event(e); },
+        [this, token](const LifecycleResult& revoked) {
+            if (!revoked.ok()) {
+                report(revocation,
+                       false,
+                       tr("the revocation endpoint did not accept the refresh token: %1").arg(revoked.detail));
+                finishRun();
+                return;
+            }
+            refresh(token, [this](const FlowResult& result) {
+                if (result.ok()) {
+                    report(revocation,
+                           false,
+                           tr("the revocation endpoint answered, but the revoked refresh token still refreshes"));
+                } else if (result.outcome == FlowResult::Outcome::Refused) {
+                    report(revocation,
+                           true,
+                           tr("the refresh token was revoked and a refresh with it was refused (%1)")
+                               .arg(result.oauthError.isEmpty() ? result.detail : result.oauthError));
+                } else {
+                    report(revocation, false, tr("the refresh after the revocation failed: %1").arg(describe(result)));
+                }
+                finishRun();
+            });
+        });
 }
 
 } // namespace keyway

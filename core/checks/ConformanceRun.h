@@ -88,6 +88,7 @@ private:
     void stageSignInB();
     void stageRefreshKeepsOldToken();
     void stageRefreshReusable();
+    void stageRevocation();
     void stageConcurrentRefresh();
 
     void report(const QString& name, bool pass, const QString& detail);

@@ -137,7 +137,8 @@ HealthCheck::~HealthCheck() = default;
 bool HealthCheck::needsInteractiveSignIn(const ProviderProfile& profile)
 {
     for (const FlowStep& step : profile.steps) {
-        if (step.kind == StepKind::Browser) {
+        // A device sign-in waits for a person to approve a code just as a browser sign-in does.
+        if (step.kind == StepKind::Browser || step.kind == StepKind::Device || step.kind == StepKind::Poll) {
             return true;
         }
     }

@@ -2,6 +2,8 @@
 
 #include "core/cli/CliIo.h"
 
+#include "core/util/Clock.h"
+
 #include <QCoreApplication>
 #include <QProcess>
 
@@ -66,6 +68,26 @@ UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
         }
         return true;
     };
+}
+
+void printDeviceCode(CliIo& io, const FlowEvent& event)
+{
+    if (event.type != FlowEvent::Type::DeviceCode) {
+        return;
+    }
+    io.err(Text::tr("To sign in, open %1 in a browser on any device and enter the code:").arg(event.url));
+    io.err(QStringLiteral("    ") + event.userCode);
+    if (!event.completeUrl.isEmpty()) {
+        io.err(Text::tr("(or open %1, which carries the code)").arg(event.completeUrl));
+    }
+    const qint64 leftMs = event.deadlineMs - Clock::currentMSecsSinceEpoch();
+    if (event.deadlineMs > 0 && leftMs > 0) {
+        const int minutes = static_cast<int>((leftMs + 59'999) / 60'000);
+        io.err(Text::tr(
+            "Waiting for the approval; the code expires in %n minute(s). Ctrl+C stops waiting.", nullptr, minutes));
+    } else {
+        io.err(Text::tr("Waiting for the approval. Ctrl+C stops waiting."));
+    }
 }
 
 } // namespace keyway::cli

@@ -11,4 +11,8 @@ class CliIo;
 // loopback redirect either way.
 UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json);
 
+// A device sign-in's code (RFC 8628), for the person who approves it: where to go and what to type, on
+// stderr (with --json the device_code event carries it instead). Does nothing for other events.
+void printDeviceCode(CliIo& io, const FlowEvent& event);
+
 } // namespace keyway::cli

@@ -159,6 +159,8 @@ const CliCommandList& allCliCommands()
         list.push_back(makeAuthCommand());
         list.push_back(makeCallCommand());
         list.push_back(makeCheckCommand());
+        list.push_back(makeIntrospectCommand());
+        list.push_back(makeRevokeCommand());
         list.push_back(makeConformCommand());
         list.push_back(makeWebhookVerifyCommand());
         list.push_back(makeSandboxCommand());

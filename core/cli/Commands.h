@@ -18,6 +18,8 @@ CliCommandList makeEnvCommands(); // EnvCommand.cpp: env add, env list, env show
 std::unique_ptr<CliCommand> makeAuthCommand(); // FlowCommands.cpp
 std::unique_ptr<CliCommand> makeCallCommand(); // FlowCommands.cpp
 std::unique_ptr<CliCommand> makeCheckCommand(); // FlowCommands.cpp
+std::unique_ptr<CliCommand> makeIntrospectCommand(); // FlowCommands.cpp (core/session/TokenLifecycle)
+std::unique_ptr<CliCommand> makeRevokeCommand(); // FlowCommands.cpp (core/session/TokenLifecycle)
 // check --all (CheckAllCommand.cpp): the check command hands over when --all is given.
 int runCheckAll(const CliCommand& command, const CliArguments& arguments, CliIo& io);
 CliCommandList makeBundleCommands(); // BundleCommands.cpp: env export, env import

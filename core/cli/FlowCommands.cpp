@@ -13,6 +13,7 @@
 #include "core/http/RequestExecutor.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/session/Session.h"
+#include "core/session/TokenLifecycle.h"
 #include "core/util/Clock.h"
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
@@ -38,7 +39,7 @@ struct Text
     Q_DECLARE_TR_FUNCTIONS(keyway::cli::FlowCommands)
 };
 
-enum class Command { Auth, Call, Check };
+enum class Command { Auth, Call, Check, Introspect, Revoke };
 
 struct Options
 {
@@ -80,7 +81,7 @@ std::optional<int> readCommon(const CliCommand& command, const CliArguments& arg
             return command.usageError(io, Text::tr("--credentials needs a credential set name"));
         }
     }
-    o->noBrowser = arguments.isSet(QStringLiteral("no-browser"));
+    o->noBrowser = o->command != Command::Revoke && arguments.isSet(QStringLiteral("no-browser"));
     o->json = arguments.isSet(QStringLiteral("json"));
     o->verbose = arguments.isSet(QStringLiteral("verbose"));
     if (auto code = NetworkOptions::applyMaxTime(command, arguments, io)) {
@@ -114,6 +115,10 @@ public:
             return runCall(m_o.method, m_o.path, m_o.headers, m_o.body);
         case Command::Check:
             return runCheck();
+        case Command::Introspect:
+            return runIntrospect();
+        case Command::Revoke:
+            return runRevoke();
         }
         return ExitUsage;
     }
@@ -157,6 +162,19 @@ private:
                 }
                 store->read(key, [done](const SecretResult& r) { done(r.ok() ? r.value : QString()); });
             };
+            options.refreshStore.remove = [this, store, key]() {
+                ++m_pendingWrites;
+                store->remove(key, [this](const SecretResult& r) {
+                    --m_pendingWrites;
+                    if (!r.ok() && r.status != SecretStatus::Missing) {
+                        m_io.err(tr("keyway-cli: could not delete the revoked refresh token from the keychain (%1)")
+                                     .arg(SecretStore::statusName(r.status)));
+                    }
+                    if (m_pendingWrites == 0 && m_writesLoop) {
+                        m_writesLoop->quit();
+                    }
+                });
+            };
             options.refreshStore.save = [this, store, key](const QString& token) {
                 ++m_pendingWrites;
                 store->write(key, token, [this](const SecretResult& r) {
@@ -184,6 +202,8 @@ private:
         }
         if (m_o.json) {
             m_io.jsonLine(e.toJson());
+        } else {
+            printDeviceCode(m_io, e);
         }
         if (m_o.verbose) {
             NetworkOptions::printExchange(m_io, e);
@@ -423,6 +443,103 @@ private:
         return code;
     }
 
+    // introspect / revoke: what went wrong before or instead of a reply, as an exit code.
+    std::optional<int> lifecycleFailed(const LifecycleResult& r)
+    {
+        switch (r.outcome) {
+        case LifecycleResult::Outcome::Ok:
+            return std::nullopt;
+        case LifecycleResult::Outcome::AuthFailed:
+            return authFailed(r.flow);
+        case LifecycleResult::Outcome::NoEndpoint:
+            m_io.err(QStringLiteral("keyway-cli: ") + r.detail);
+            return ExitUsage;
+        case LifecycleResult::Outcome::NoToken:
+            return std::nullopt;
+        case LifecycleResult::Outcome::Network:
+            if (m_o.json) {
+                printResultLine(false, 0, QString(), r.detail);
+            }
+            m_io.err(tr("keyway-cli: the server could not be reached: %1").arg(r.detail));
+            return ExitUnreachable;
+        case LifecycleResult::Outcome::Refused:
+        case LifecycleResult::Outcome::Invalid:
+            break;
+        }
+        if (m_o.json) {
+            printResultLine(false, r.status, r.body, r.detail);
+        }
+        m_io.err(QStringLiteral("keyway-cli: ") + r.detail);
+        return ExitProviderRefused;
+    }
+
+    int runIntrospect()
+    {
+        TokenLifecycle lifecycle(m_session.get());
+        LifecycleResult result;
+        wait([&](auto done) {
+            lifecycle.introspect(TokenLifecycle::Which::AccessToken, [&, done](const LifecycleResult& r) {
+                result = r;
+                done();
+            });
+        });
+        flushWrites();
+        if (auto code = lifecycleFailed(result)) {
+            return *code;
+        }
+        if (m_o.json) {
+            nlohmann::ordered_json j;
+            j["event"] = "result";
+            j["ok"] = result.active;
+            j["status"] = result.status;
+            j["active"] = result.active;
+            addBody(j, result.body.toUtf8(), m_session->redactor());
+            m_io.jsonLine(j);
+        } else {
+            m_io.outLine(result.body.trimmed());
+            if (!result.active) {
+                m_io.err(tr("keyway-cli: the provider says the token is not active"));
+            }
+        }
+        return result.active ? ExitOk : ExitProviderRefused;
+    }
+
+    int runRevoke()
+    {
+        TokenLifecycle lifecycle(m_session.get());
+        LifecycleResult result;
+        wait([&](auto done) {
+            lifecycle.revoke(TokenLifecycle::Which::Both, [&, done](const LifecycleResult& r) {
+                result = r;
+                done();
+            });
+        });
+        flushWrites();
+        if (auto code = lifecycleFailed(result)) {
+            return *code;
+        }
+        if (m_o.json) {
+            nlohmann::ordered_json j;
+            j["event"] = "result";
+            j["ok"] = true;
+            j["status"] = result.status;
+            nlohmann::ordered_json revoked = nlohmann::ordered_json::array();
+            for (const QString& name : std::as_const(result.revoked)) {
+                revoked.push_back(name.toStdString());
+            }
+            j["revoked"] = revoked;
+            m_io.jsonLine(j);
+        } else if (result.outcome == LifecycleResult::Outcome::NoToken) {
+            m_io.err(QStringLiteral("keyway-cli: ") + result.detail);
+        } else {
+            for (const QString& name : std::as_const(result.revoked)) {
+                m_io.outLine(tr("Revoked the %1 of %2 at the provider.").arg(name, m_env.name));
+            }
+            m_io.outLine(tr("The stored refresh token is deleted: the next call signs in again."));
+        }
+        return ExitOk;
+    }
+
     Options m_o;
     CliIo& m_io;
     EnvironmentContext m_context;
@@ -452,6 +569,10 @@ public:
             return QStringLiteral("call");
         case Command::Check:
             return QStringLiteral("check");
+        case Command::Introspect:
+            return QStringLiteral("introspect");
+        case Command::Revoke:
+            return QStringLiteral("revoke");
         }
         return {};
     }
@@ -461,6 +582,9 @@ public:
         const QString common = QStringLiteral("[--credentials SET] [--no-browser] [--max-time SECONDS] [-v] [--json]");
         if (m_command == Command::Call) {
             return QStringLiteral("NAME METHOD PATH [-d BODY|@FILE|@-] [-H \"Name: value\"]... [-i] ") + common;
+        }
+        if (m_command == Command::Revoke) {
+            return QStringLiteral("NAME [--credentials SET] [--max-time SECONDS] [-v] [--json]");
         }
         if (m_command == Command::Check) {
             return QStringLiteral("NAME ") + common
@@ -478,6 +602,12 @@ public:
             return tr("Sends one authenticated request and writes the reply body to standard output, byte for byte.");
         case Command::Check:
             return tr("Proves the credentials work: obtains a token and sends the profile's check request.");
+        case Command::Introspect:
+            return tr("Asks the provider whether the current access token is active (RFC 7662) and prints its reply; "
+                      "exit 0 when active, 1 when not.");
+        case Command::Revoke:
+            return tr("Revokes the refresh token and the access token at the provider (RFC 7009) and deletes the "
+                      "stored refresh token.");
         }
         return {};
     }
@@ -504,7 +634,13 @@ public:
             list.append({{QStringLiteral("jobs")}, QStringLiteral("N"), tr("With --all: at most N at once (4).")});
             list.append({{QStringLiteral("junit")}, QStringLiteral("FILE"), tr("With --all: a JUnit XML report.")});
         }
-        return list + networkOptions();
+        for (const CliOption& option : networkOptions()) {
+            // revoke never signs in: it revokes what is stored.
+            if (m_command != Command::Revoke || !option.names.contains(QStringLiteral("no-browser"))) {
+                list.append(option);
+            }
+        }
+        return list;
     }
 
     int run(const CliArguments& arguments, CliIo& io) override
@@ -600,6 +736,16 @@ std::unique_ptr<CliCommand> makeCallCommand()
 std::unique_ptr<CliCommand> makeCheckCommand()
 {
     return std::make_unique<FlowCliCommand>(Command::Check);
+}
+
+std::unique_ptr<CliCommand> makeIntrospectCommand()
+{
+    return std::make_unique<FlowCliCommand>(Command::Introspect);
+}
+
+std::unique_ptr<CliCommand> makeRevokeCommand()
+{
+    return std::make_unique<FlowCliCommand>(Command::Revoke);
 }
 
 } // namespace keyway::cli

@@ -41,7 +41,8 @@ const QList<const char*>& tokenMembers()
                                              "refreshToken",
                                              "idToken",
                                              "client_secret",
-                                             "clientSecret"};
+                                             "clientSecret",
+                                             "device_code"};
     return names;
 }
 
@@ -247,6 +248,8 @@ void FlowEngine::runNextStep()
     emitEvent(started);
     if (step.kind == StepKind::Browser) {
         runBrowser(step);
+    } else if (step.kind == StepKind::Poll) {
+        runPoll(step);
     } else {
         runExchange(step);
     }
@@ -459,6 +462,11 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
     }
     if (!applyCaptures(step, doc.value_or(nlohmann::json::object()))) {
         return;
+    }
+    if (step.kind == StepKind::Device) {
+        announceDeviceCode(step);
+    } else if (step.kind == StepKind::Poll) {
+        finishPolling(step);
     }
     ++m_index;
     runNextStep();
@@ -833,6 +841,9 @@ void FlowEngine::finish(FlowResult result)
     }
     if (m_browserTimer) {
         m_browserTimer->stop();
+    }
+    if (m_pollTimer) {
+        m_pollTimer->stop();
     }
     Q_EMIT finished(result);
 }

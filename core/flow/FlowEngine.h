@@ -103,6 +103,8 @@ public:
     // the waiting state is announced again with browserOpened false.
     void setBrowserOpened(bool opened);
     bool isWaitingForBrowser() const;
+    // A device sign-in (RFC 8628) is polling the token endpoint while a person approves the code elsewhere.
+    bool isWaitingForDevice() const;
     // Grace period after a browser sign-in during which the listener still answers "already finished".
     static constexpr int ListenerGraceMs = 10'000;
 
@@ -117,6 +119,13 @@ private:
     void runNextStep();
     void runExchange(const FlowStep& step);
     void runBrowser(const FlowStep& step);
+    // Device grant (FlowEngineDevice.cpp): announce the code, then poll until the provider stops saying "pending".
+    void announceDeviceCode(const FlowStep& step);
+    void runPoll(const FlowStep& step);
+    void schedulePoll();
+    void pollOnce();
+    void onPollReply(const FlowStep& step, const HttpResponse& response);
+    void finishPolling(const FlowStep& step);
     QString unreachableHint(const FlowStep& step) const;
     void onExchangeReply(const FlowStep& step, const HttpResponse& response);
     void onCallback(const FlowStep& step, const QMap<QString, QString>& params);
@@ -154,6 +163,9 @@ private:
     QTimer* m_browserTimer = nullptr;
     QString m_authorizeOrigin;
     FlowEvent m_waiting; // the last WaitingForBrowser event, for setBrowserOpened()
+    QTimer* m_pollTimer = nullptr;
+    qint64 m_pollIntervalMs = 0;
+    qint64 m_pollDeadlineMs = 0;
     bool m_finished = false;
 };
 

@@ -70,6 +70,10 @@ QString FlowEvent::typeName(Type type)
         return QStringLiteral("authorize_url");
     case Type::WaitingForBrowser:
         return QStringLiteral("waiting_for_browser");
+    case Type::DeviceCode:
+        return QStringLiteral("device_code");
+    case Type::Revoked:
+        return QStringLiteral("revoked");
     }
     return {};
 }
@@ -102,6 +106,9 @@ nlohmann::ordered_json FlowEvent::toJson() const
         j["body"] = utf8(body);
         break;
     }
+    case Type::Revoked:
+        j["name"] = utf8(name);
+        break;
     case Type::Captured:
     case Type::Consumed:
     case Type::Expired:
@@ -137,6 +144,15 @@ nlohmann::ordered_json FlowEvent::toJson() const
         j["url"] = utf8(url);
         j["browser_opened"] = browserOpened;
         j["deadline"] = isoTime(deadlineMs);
+        break;
+    case Type::DeviceCode:
+        j["verification_uri"] = utf8(url);
+        j["verification_uri_complete"]
+            = completeUrl.isEmpty() ? nlohmann::ordered_json() : nlohmann::ordered_json(utf8(completeUrl));
+        j["user_code"] = utf8(userCode);
+        j["expires_in"] = deadlineMs > 0 ? std::max<qint64>(0, (deadlineMs - issuedMs + 500) / 1000) : 0;
+        j["interval"] = intervalSeconds;
+        j["expires"] = deadlineMs > 0 ? nlohmann::ordered_json(isoTime(deadlineMs)) : nlohmann::ordered_json();
         break;
     }
     return j;

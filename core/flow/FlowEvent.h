@@ -28,7 +28,9 @@ struct FlowEvent
         Expired,
         StepFailed,
         AuthorizeUrl,
-        WaitingForBrowser // a browser sign-in waits for its redirect (url, browserOpened, deadlineMs)
+        WaitingForBrowser, // a browser sign-in waits for its redirect (url, browserOpened, deadlineMs)
+        Revoked, // `name` was revoked at the provider (RFC 7009) and forgotten
+        DeviceCode // a device sign-in waits for a person to enter userCode at url (deadlineMs: the code expires)
     };
 
     Type type = Type::StepStarted;
@@ -55,6 +57,12 @@ struct FlowEvent
     // the redirect), and until when the loopback listener waits (ms since the epoch).
     bool browserOpened = false;
     qint64 deadlineMs = 0;
+
+    // DeviceCode (RFC 8628): `url` is the verification URI; the user code is no secret (a person types it), the
+    // device code never appears here.
+    QString userCode;
+    QString completeUrl; // verification_uri_complete: the URI with the user code in it, for a QR code
+    int intervalSeconds = 0;
 
     // StepFailed
     QString hint; // the profile's sentence, in plain words

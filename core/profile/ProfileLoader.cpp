@@ -442,7 +442,9 @@ private:
                             "success",
                             "captures",
                             "authorize",
-                            "redirectPath"});
+                            "redirectPath",
+                            "device",
+                            "poll"});
         FlowStep step;
         step.id = m_reader.string(object, pointer, "id", true);
         step.title = m_reader.string(object, pointer, "title", true);
@@ -454,9 +456,15 @@ private:
             step.kind = StepKind::Browser;
         } else if (kind == QLatin1String("refresh")) {
             step.kind = StepKind::Refresh;
+        } else if (kind == QLatin1String("device")) {
+            step.kind = StepKind::Device;
+        } else if (kind == QLatin1String("poll")) {
+            step.kind = StepKind::Poll;
         } else {
-            m_reader.error(child(pointer, "kind"), tr("expected \"exchange\", \"browser\" or \"refresh\""));
+            m_reader.error(child(pointer, "kind"),
+                           tr("expected \"exchange\", \"browser\", \"device\", \"poll\" or \"refresh\""));
         }
+        readDeviceParts(object, pointer, step);
         if (isRefresh && step.kind != StepKind::Refresh) {
             m_reader.error(child(pointer, "kind"), tr("the refresh step must have kind \"refresh\""));
         }
@@ -531,6 +539,57 @@ private:
             }
         }
         return step;
+    }
+
+    // The "device" block of a device step and the "poll" block of a poll step (both optional: RFC 8628's
+    // names and timings are the defaults).
+    void readDeviceParts(const Json& object, const std::string& pointer, FlowStep& step)
+    {
+        if (object.contains("device")) {
+            const std::string here = child(pointer, "device");
+            if (step.kind != StepKind::Device) {
+                m_reader.error(here, tr("only device steps have \"device\""));
+            } else if (m_reader.isObject(object.at("device"), here)) {
+                const Json& device = object.at("device");
+                m_reader.checkKeys(
+                    device, here, {"userCode", "verificationUri", "verificationUriComplete", "interval", "deviceCode"});
+                auto name = [&](const char* key, QString& target) {
+                    const QString value = m_reader.string(device, here, key, false);
+                    if (!value.isEmpty()) {
+                        target = value;
+                    }
+                };
+                name("userCode", step.device.userCode);
+                name("verificationUri", step.device.verificationUri);
+                name("verificationUriComplete", step.device.verificationUriComplete);
+                name("interval", step.device.interval);
+                name("deviceCode", step.device.deviceCode);
+            }
+        }
+        if (object.contains("poll")) {
+            const std::string here = child(pointer, "poll");
+            if (step.kind != StepKind::Poll) {
+                m_reader.error(here, tr("only poll steps have \"poll\""));
+            } else if (m_reader.isObject(object.at("poll"), here)) {
+                const Json& poll = object.at("poll");
+                m_reader.checkKeys(
+                    poll, here, {"pending", "slowDown", "slowDownSeconds", "interval", "defaultInterval", "until"});
+                if (poll.contains("pending")) {
+                    step.poll.pending = m_reader.strings(poll, here, "pending");
+                }
+                if (poll.contains("slowDown")) {
+                    step.poll.slowDown = m_reader.strings(poll, here, "slowDown");
+                }
+                if (const auto seconds = m_reader.seconds(poll, here, "slowDownSeconds")) {
+                    step.poll.slowDownSeconds = static_cast<int>(*seconds);
+                }
+                if (const auto seconds = m_reader.seconds(poll, here, "defaultInterval")) {
+                    step.poll.defaultIntervalSeconds = std::max(1, static_cast<int>(*seconds));
+                }
+                step.poll.interval = m_reader.string(poll, here, "interval", false);
+                step.poll.until = m_reader.string(poll, here, "until", false);
+            }
+        }
     }
 
     std::optional<Capture> readCapture(const Json& object, const std::string& pointer)
@@ -622,6 +681,11 @@ private:
             check(param.value, child(child(pointer, "authorize"), param.name.toStdString()));
         }
         check(step.clientAuth, child(pointer, "clientAuth"));
+        check(step.poll.interval, child(child(pointer, "poll"), "interval"));
+        if (step.kind == StepKind::Poll && !step.poll.until.isEmpty() && !known.contains(step.poll.until)) {
+            m_reader.error(child(child(pointer, "poll"), "until"),
+                           tr("\"%1\" names no capture of an earlier step").arg(step.poll.until));
+        }
         check(step.clientIdParam, child(pointer, "clientId"));
         check(step.clientSecretParam, child(pointer, "clientSecret"));
     }

@@ -75,7 +75,30 @@ struct Capture
 enum class StepKind {
     Exchange, // a plain HTTP exchange
     Browser, // authorization code: PKCE S256 + state + loopback redirect, system browser
-    Refresh // refresh_token grant, run instead of the full flow when a refresh token is known
+    Refresh, // refresh_token grant, run instead of the full flow when a refresh token is known
+    Device, // an exchange that obtains a device code (RFC 8628 §3.2) and announces it to the person who approves it
+    Poll // the same request repeated until the provider stops saying "pending" (the device grant's token request)
+};
+
+// Device steps: which captures hold what the person approving the sign-in needs. Defaults are RFC 8628's names.
+struct DeviceCodeRule
+{
+    QString userCode = QStringLiteral("user_code");
+    QString verificationUri = QStringLiteral("verification_uri");
+    QString verificationUriComplete = QStringLiteral("verification_uri_complete");
+    QString interval = QStringLiteral("interval");
+    QString deviceCode = QStringLiteral("device_code"); // its lifetime is the code's lifetime
+};
+
+// Poll steps: which OAuth errors mean "ask again", how often, and until when.
+struct PollRule
+{
+    QStringList pending {QStringLiteral("authorization_pending")};
+    QStringList slowDown {QStringLiteral("slow_down")};
+    int slowDownSeconds = 5; // added to the interval on every slow_down (RFC 8628 §3.5)
+    Template interval; // seconds between requests, e.g. {{interval}}; empty or unreadable = defaultIntervalSeconds
+    int defaultIntervalSeconds = 5;
+    QString until; // the capture whose expiry ends the wait (device_code); empty = the sign-in timeout
 };
 
 enum class ClientAuth { Body, Basic };
@@ -100,6 +123,8 @@ struct FlowStep
     // and of the redirect back (code, state, iss).
     QList<StepParam> authorizeParams;
     QString redirectPath = QStringLiteral("/callback");
+    DeviceCodeRule device; // Device steps only
+    PollRule poll; // Poll steps only
 };
 
 // Provider's documented error codes, turned into one sentence naming the cause and the fix.

@@ -53,7 +53,8 @@ SandboxReply errorPage(const QString& title, const QString& detail)
 
 bool isKnownClient(const QString& clientId)
 {
-    return clientId == kCodeClientId || clientId == OAuth2Emulator::publicClientId() || clientId == kClientClientId;
+    return clientId == kCodeClientId || clientId == OAuth2Emulator::publicClientId() || clientId == kClientClientId
+        || clientId == OAuth2Emulator::deviceClientId();
 }
 
 QString secretOf(const QString& clientId)
@@ -99,6 +100,15 @@ QList<DemoProvider> OAuth2Emulator::demoProviders(const QUrl& baseUrl) const
                        {QStringLiteral("client_id"), kClientClientId},
                        {QStringLiteral("client_secret"), kClientClientSecret},
                        {QStringLiteral("client_auth"), QStringLiteral("body")}}},
+        DemoProvider {deviceProviderId(),
+                      baseUrl,
+                      {{QStringLiteral("device_authorization_url"), QStringLiteral("/device_authorization")},
+                       {QStringLiteral("token_url"), QStringLiteral("/oauth/token")},
+                       {QStringLiteral("client_id"), deviceClientId()},
+                       {QStringLiteral("scope"), kDefaultScope},
+                       {QStringLiteral("client_auth"), QStringLiteral("body")},
+                       {QStringLiteral("introspection_url"), QStringLiteral("/introspect")},
+                       {QStringLiteral("revocation_url"), QStringLiteral("/revoke")}}},
     };
 }
 
@@ -113,6 +123,8 @@ void OAuth2Emulator::registerFaults(SandboxContext& context) const
                               kUnstableUserId,
                               kMissingUserId});
     context.registerProvider(clientProviderId(), {});
+    // slow_down: the first poll of every device code is told to slow down (RFC 8628 §3.5).
+    context.registerProvider(deviceProviderId(), {QStringLiteral("slow_down")});
 }
 
 void OAuth2Emulator::registerRoutes(RouteTable& routes)
@@ -133,6 +145,11 @@ void OAuth2Emulator::registerRoutes(RouteTable& routes)
         p + QStringLiteral("/oauth/token"),
         RouteKind::Token,
         [](const SandboxRequest& r) {
+            if (r.formValue(QStringLiteral("client_id")) == deviceClientId()
+                || r.formValue(QStringLiteral("grant_type"))
+                       .startsWith(QLatin1String("urn:ietf:params:oauth:grant-type:device"))) {
+                return deviceProviderId();
+            }
             return r.formValue(QStringLiteral("grant_type")) == QLatin1String("client_credentials") ? clientProviderId()
                                                                                                     : codeProviderId();
         },
@@ -143,6 +160,7 @@ void OAuth2Emulator::registerRoutes(RouteTable& routes)
         RouteKind::Api,
         [this](const SandboxRequest& r) { return providerOfToken(r.bearerToken()); },
         [this](const SandboxRequest& r) { return me(r); });
+    registerLifecycleRoutes(routes);
 }
 
 bool OAuth2Emulator::faultOn(const QString& fault) const
@@ -349,7 +367,9 @@ SandboxReply OAuth2Emulator::token(const SandboxRequest& request)
         secret = basicSecret;
     }
     const QString grantType = request.formValue(QStringLiteral("grant_type"));
-    const QString providerId = grantType == QLatin1String("client_credentials") ? clientProviderId() : codeProviderId();
+    const QString providerId = clientId == deviceClientId() ? deviceProviderId()
+        : grantType == QLatin1String("client_credentials")  ? clientProviderId()
+                                                            : codeProviderId();
     if (!isKnownClient(clientId) || secret != secretOf(clientId)
         || m_context.faultOn(providerId, QStringLiteral("deny"))) {
         SandboxReply reply = oauthError(401, "invalid_client", QStringLiteral("client authentication failed"));
@@ -366,6 +386,9 @@ SandboxReply OAuth2Emulator::token(const SandboxRequest& request)
     }
     if (grantType == QLatin1String("client_credentials")) {
         return clientCredentials(request, clientId);
+    }
+    if (grantType == QLatin1String("urn:ietf:params:oauth:grant-type:device_code")) {
+        return deviceToken(request, clientId);
     }
     return oauthError(400, "unsupported_grant_type", QStringLiteral("unsupported grant_type"));
 }
@@ -480,14 +503,14 @@ SandboxReply OAuth2Emulator::refresh(const SandboxRequest& request, const QStrin
         // The old token dies at once: of two concurrent refreshes with it, only the first wins.
         old->revoked = true;
         rotated = &m_tokens.issue(
-            IssuedToken::Kind::Refresh, codeProviderId(), SandboxContext::randomToken(32), 0, clientId);
+            IssuedToken::Kind::Refresh, old->providerId, SandboxContext::randomToken(32), 0, clientId);
         rotated->subject = userId;
         rotated->scopes = old->scopes;
         rotated->extra.insert(QStringLiteral("grant"), grantId);
     } else if (faultOn(kRefreshSingleUse)) {
         old->used = true;
     }
-    const IssuedToken& access = issueAccess(codeProviderId(), clientId, userId, grantId, old->scopes);
+    const IssuedToken& access = issueAccess(old->providerId, clientId, userId, grantId, old->scopes);
     return tokenReply(access, rotated);
 }
 

@@ -32,6 +32,8 @@ public:
 
     static QString codeProviderId() { return QStringLiteral("oauth2-code"); }
     static QString clientProviderId() { return QStringLiteral("oauth2-client"); }
+    static QString deviceProviderId() { return QStringLiteral("oauth2-device"); }
+    static QString deviceClientId() { return QStringLiteral("sbx_oauth2_device_7b3e"); }
     static QString demoUsername() { return QStringLiteral("demo"); }
     static QString demoPassword() { return QStringLiteral("keyway-demo"); }
     static QString publicClientId() { return QStringLiteral("sbx_oauth2_public_4a1e"); }
@@ -68,6 +70,19 @@ private:
                              const QString& grantId,
                              const QStringList& scopes);
 
+    // The device grant (RFC 8628), introspection (RFC 7662) and revocation (RFC 7009): OAuth2Lifecycle.cpp.
+    void registerLifecycleRoutes(RouteTable& routes);
+    SandboxReply deviceAuthorization(const SandboxRequest& request);
+    SandboxReply devicePage(const SandboxRequest& request) const;
+    SandboxReply deviceDecision(const SandboxRequest& request);
+    SandboxReply deviceToken(const SandboxRequest& request, const QString& clientId);
+    SandboxReply introspect(const SandboxRequest& request);
+    SandboxReply revoke(const SandboxRequest& request);
+    // The client of an introspection or revocation request (Basic or body; a public client by its id alone), or
+    // the error reply.
+    bool authenticateClient(const SandboxRequest& request, QString* clientId, SandboxReply* refusal) const;
+    IssuedToken* findToken(const QString& value, TokenState* state);
+
     bool faultOn(const QString& fault) const;
     QString issuerString() const;
     QString providerOfToken(const QString& token);
@@ -78,6 +93,7 @@ private:
     TokenStore m_tokens;
     QHash<QString, PendingAuthorization> m_pending; // by request id (hidden form field)
     QHash<QString, QString> m_sessions; // session cookie → user id
+    QHash<QString, QString> m_userCodes; // user code (normalised) → device code
 };
 
 } // namespace keyway::sandbox

@@ -15,7 +15,7 @@ namespace keyway::sandbox {
 // One code or token the sandbox handed out.
 struct IssuedToken
 {
-    enum class Kind { Code, Access, Refresh };
+    enum class Kind { Code, Access, Refresh, Device };
 
     QString value;
     Kind kind = Kind::Access;

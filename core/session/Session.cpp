@@ -58,6 +58,16 @@ RefreshTokenStore::inKeychain(SecretStore* store, const QString& key, std::funct
             }
         });
     };
+    keychain.remove = [guarded, key]() {
+        if (guarded) {
+            guarded->remove(key, [key](const SecretResult& r) {
+                if (!r.ok() && r.status != SecretStatus::Missing) {
+                    qCWarning(lcAuth) << "revoked refresh token not deleted from the keychain:"
+                                      << SecretStore::statusName(r.status) << key;
+                }
+            });
+        }
+    };
     return keychain;
 }
 
@@ -331,6 +341,39 @@ void Session::adopt(const QMap<QString, CapturedValue>& values)
         if (value.secret) {
             m_redactor.addSecret(value.value, value.name);
         }
+    }
+}
+
+void Session::loadRefreshToken(std::function<void(const QString&)> done)
+{
+    if (!m_refreshToken.isEmpty() || !m_options.refreshStore.load) {
+        done(m_refreshToken);
+        return;
+    }
+    QPointer<Session> self(this);
+    m_options.refreshStore.load([self, done](const QString& stored) {
+        if (self) {
+            if (!stored.isEmpty()) {
+                self->m_redactor.addSecret(stored, QStringLiteral("refresh_token"));
+            }
+            done(stored);
+        }
+    });
+}
+
+void Session::forget(const QString& name)
+{
+    if (name == QLatin1String("refresh_token")) {
+        m_refreshToken.clear();
+        m_values.remove(name);
+        if (m_options.refreshStore.remove) {
+            m_options.refreshStore.remove();
+        }
+        return;
+    }
+    m_values.remove(name);
+    if (m_token && m_token->name == name) {
+        m_token.reset();
     }
 }
 

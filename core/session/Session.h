@@ -24,6 +24,8 @@ struct RefreshTokenStore
     std::function<void(std::function<void(const QString&)>)> load;
     // Persists a new refresh token (a rotation replaces the old one at once).
     std::function<void(const QString&)> save;
+    // Deletes the stored refresh token (after a revocation); may be empty.
+    std::function<void()> remove;
 
     // The keychain entry `key` of `store` (which must outlive the session). `written` hears how each save
     // went (a failed save is also logged, without the value).
@@ -115,6 +117,16 @@ public:
     int flowsStarted() const { return m_flowsStarted; }
     const Redactor& redactor() const { return m_redactor; }
     const ProviderProfile& profile() const { return m_profile; }
+
+    // For the token lifecycle (introspection, revocation: core/session/TokenLifecycle), which sends its requests
+    // with the session's credentials and connection and reports on the session's event stream.
+    const FlowOptions& flowOptions() const { return m_options.flow; }
+    // The refresh token this session would use: the one it holds, else the stored one; "" when there is none.
+    void loadRefreshToken(std::function<void(const QString&)> done);
+    // `name` (the access token or refresh_token) was revoked: the session forgets it, and a revoked refresh token
+    // is deleted from the keychain too, so the next call signs in again.
+    void forget(const QString& name);
+    void announce(const keyway::FlowEvent& e) { Q_EMIT event(e); }
 
 Q_SIGNALS:
     void event(const keyway::FlowEvent& event);

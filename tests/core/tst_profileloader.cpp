@@ -78,6 +78,7 @@ private Q_SLOTS:
                               QStringLiteral("ecard"),
                               QStringLiteral("oauth2-client"),
                               QStringLiteral("oauth2-code"),
+                              QStringLiteral("oauth2-device"),
                               QStringLiteral("seismic")}));
     }
 
@@ -99,10 +100,21 @@ private Q_SLOTS:
                                  << QStringList {"sdk.client_id", "sdk.client_secret"}
                                  << QStringList {"api.client_secret", "sdk.client_secret"};
         QTest::newRow("oauth2-code") << "oauth2-code" << QStringList {"authorize_url", "token_url", "client_id"}
-                                     << QStringList {"client_secret", "scope", "prompt", "client_auth", "probe_path"}
+                                     << QStringList {"client_secret",
+                                                     "scope",
+                                                     "prompt",
+                                                     "client_auth",
+                                                     "introspection_url",
+                                                     "revocation_url",
+                                                     "probe_path"}
                                      << QStringList {"client_secret"};
         QTest::newRow("oauth2-client") << "oauth2-client" << QStringList {"token_url", "client_id", "client_secret"}
-                                       << QStringList {"scope", "client_auth"} << QStringList {"client_secret"};
+                                       << QStringList {"scope", "client_auth", "introspection_url", "revocation_url"}
+                                       << QStringList {"client_secret"};
+        QTest::newRow("oauth2-device")
+            << "oauth2-device" << QStringList {"device_authorization_url", "token_url", "client_id"}
+            << QStringList {"client_secret", "scope", "client_auth", "introspection_url", "revocation_url"}
+            << QStringList {"client_secret"};
     }
 
     void credentialKeysFollowTheContract()

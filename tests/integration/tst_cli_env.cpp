@@ -151,6 +151,7 @@ private Q_SLOTS:
                               QStringLiteral("ecard"),
                               QStringLiteral("oauth2-client"),
                               QStringLiteral("oauth2-code"),
+                              QStringLiteral("oauth2-device"),
                               QStringLiteral("seismic")}));
         QMap<QString, QJsonObject> seismicFields;
         for (const QJsonValue& field : byId[QStringLiteral("seismic")].value(QStringLiteral("fields")).toArray()) {

@@ -128,6 +128,45 @@ private Q_SLOTS:
         QVERIFY(!report.contains(secret));
     }
 
+    // With a revocation endpoint, conform adds the "revocation" check under its own name after the seven: the
+    // revoked refresh token must no longer refresh.
+    void revocationCheckWhenTheEnvironmentHasAnEndpoint()
+    {
+        sandbox::SandboxServer server;
+        QVERIFY(server.listen());
+        const auto demo = server.demoProvider(QStringLiteral("oauth2-code"));
+        test::SandboxBrowser browser;
+        ConformanceRun::Options options;
+        options.flow.baseUrl = demo->baseUrl.toString();
+        for (const auto& [key, value] : demo->credentials) {
+            options.flow.credentials.insert(key, value);
+        }
+        options.flow.credentials.insert(QStringLiteral("revocation_url"), QStringLiteral("/revoke"));
+        options.flow.browserTimeoutMs = 5000;
+        options.flow.openUrl = [&browser](const QUrl& url) {
+            browser.opener(true)(url);
+            return true;
+        };
+        ConformanceRun run(*m_registry.find(QStringLiteral("oauth2-code")), options);
+        QSignalSpy finished(&run, &ConformanceRun::finished);
+        QList<ConformanceRun::Check> checks;
+        connect(&run, &ConformanceRun::checkFinished, this, [&checks](const ConformanceRun::Check& c) {
+            checks.append(c);
+        });
+        run.start();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(checks.size(), ConformanceRun::checkNames().size() + 1);
+        QStringList names;
+        for (const auto& c : std::as_const(checks)) {
+            names.append(c.name);
+        }
+        QCOMPARE(names.mid(0, ConformanceRun::checkNames().size()), ConformanceRun::checkNames());
+        QCOMPARE(checks.last().name, QStringLiteral("revocation"));
+        QVERIFY2(checks.last().pass, qPrintable(checks.last().detail));
+        QVERIFY2(checks.last().detail.contains(QStringLiteral("invalid_grant")), qPrintable(checks.last().detail));
+        QVERIFY(finished.first().first().toBool());
+    }
+
     // A sign-in that never finished because of this machine (no browser, nobody signed in before the
     // deadline) says nothing about the provider: its checks are "not run" with the reason, never FAIL. The
     // second sign-in failing that way leaves the first one's checks standing.

@@ -24,7 +24,7 @@ private Q_SLOTS:
         QList<QJsonObject> lines;
         QElapsedTimer timer;
         timer.start();
-        while (lines.size() < 6 && timer.elapsed() < 20000) {
+        while (lines.size() < 7 && timer.elapsed() < 20000) {
             if (!cli.canReadLine()) {
                 cli.waitForReadyRead(500);
                 continue;
@@ -35,7 +35,7 @@ private Q_SLOTS:
             QVERIFY2(error.error == QJsonParseError::NoError && doc.isObject(), line.constData());
             lines.append(doc.object());
         }
-        QCOMPARE(lines.size(), 6);
+        QCOMPARE(lines.size(), 7);
 
         QStringList ids;
         QJsonObject banking;
@@ -47,7 +47,9 @@ private Q_SLOTS:
                 banking = line;
             }
         }
-        QCOMPARE(ids, (QStringList {"seismic", "banking", "ecard", "astrada", "oauth2-code", "oauth2-client"}));
+        QCOMPARE(
+            ids,
+            (QStringList {"seismic", "banking", "ecard", "astrada", "oauth2-code", "oauth2-client", "oauth2-device"}));
         const QJsonObject seismic = lines.first()["credentials"].toObject();
         QCOMPARE(seismic.keys(),
                  (QStringList {

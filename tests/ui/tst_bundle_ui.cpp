@@ -63,11 +63,11 @@ private Q_SLOTS:
             MainWindow window(options);
             window.show();
             window.useSandbox(sandbox);
-            QTRY_VERIFY_WITH_TIMEOUT(window.environmentService()->environments().size() == 6, 15000);
+            QTRY_VERIFY_WITH_TIMEOUT(window.environmentService()->environments().size() == 7, 15000);
             ui::FileDialog::setNextAnswer(bundlePath);
             window.findChild<QAction*>(QStringLiteral("exportEnvironmentsAction"))->trigger();
             QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(bundlePath), 10000);
-            QTRY_VERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Exported 6 environment")),
+            QTRY_VERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("Exported 7 environment")),
                          qPrintable(window.statusBar()->currentMessage()));
         }
         QFile file(bundlePath);
@@ -102,8 +102,8 @@ private Q_SLOTS:
         ui::FileDialog::setNextAnswer(bundlePath);
         window.findChild<QAction*>(QStringLiteral("importEnvironmentsAction"))->trigger();
         QVERIFY(answered);
-        QTRY_VERIFY_WITH_TIMEOUT(window.environmentService()->environments().size() == 6, 10000);
-        QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Imported 6 environment")));
+        QTRY_VERIFY_WITH_TIMEOUT(window.environmentService()->environments().size() == 7, 10000);
+        QTRY_VERIFY(window.statusBar()->currentMessage().startsWith(QStringLiteral("Imported 7 environment")));
         QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("Sandbox Banking API.client_secret")));
         QVERIFY(!window.statusBar()->currentMessage().contains(QStringLiteral("Sandbox Seismic.clientSecret")));
 

@@ -79,7 +79,7 @@ private Q_SLOTS:
         showBoard();
         QVERIFY(board());
         // One group per provider, one row per environment; nothing checked yet.
-        QCOMPARE(table()->topLevelItemCount(), 6);
+        QCOMPARE(table()->topLevelItemCount(), 7);
         QCOMPARE(rowText(QStringLiteral("seismic"), 1), QStringLiteral("not checked yet"));
 
         auto* checkAll = m_app.window->findChild<QPushButton*>(QStringLiteral("healthCheckAll"));
@@ -96,6 +96,8 @@ private Q_SLOTS:
         QCOMPARE(rowText(QStringLiteral("oauth2-client"), 1), QStringLiteral("pass"));
         // The sign-in provider needs a browser and has no stored sign-in: the board never opens one.
         QCOMPARE(rowText(QStringLiteral("oauth2-code"), 1), QStringLiteral("sign-in needed"));
+        // A device sign-in waits for a person just the same: never started by the board.
+        QCOMPARE(rowText(QStringLiteral("oauth2-device"), 1), QStringLiteral("sign-in needed"));
         QVERIFY(
             m_app.window->findChild<QLabel*>(QStringLiteral("healthStatus"))->text().contains(QStringLiteral("pass")));
 
@@ -156,6 +158,8 @@ private Q_SLOTS:
         showBoard();
         QCOMPARE(rowText(QStringLiteral("oauth2-client"), 1), QStringLiteral("pass"));
         QCOMPARE(rowText(QStringLiteral("oauth2-code"), 1), QStringLiteral("sign-in needed"));
+        // A device sign-in waits for a person just the same: never started by the board.
+        QCOMPARE(rowText(QStringLiteral("oauth2-device"), 1), QStringLiteral("sign-in needed"));
         // Kept without a secret in it.
         QFile file(m_config.filePath(QStringLiteral("state/keyway/health.json")));
         QVERIFY(file.open(QIODevice::ReadOnly));

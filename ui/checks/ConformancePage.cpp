@@ -113,6 +113,10 @@ QString describeEvent(const FlowEvent& event)
     case FlowEvent::Type::WaitingForBrowser:
         return event.browserOpened ? ConformancePage::tr("waiting for the browser")
                                    : ConformancePage::tr("waiting for the browser, which did not open");
+    case FlowEvent::Type::DeviceCode:
+        return ConformancePage::tr("waiting for the code %1 to be approved at %2").arg(event.userCode, event.url);
+    case FlowEvent::Type::Revoked:
+        return ConformancePage::tr("%1 revoked").arg(event.name);
     }
     return {};
 }
@@ -386,7 +390,15 @@ void ConformancePage::onCheck(const ConformanceRun::Check& check)
     if (sender() != m_run) {
         return;
     }
-    if (QTreeWidgetItem* item = itemFor(check.name)) {
+    QTreeWidgetItem* item = itemFor(check.name);
+    if (!item) {
+        // A capability check the environment made possible (revocation): its own row, under its own name.
+        item = new QTreeWidgetItem(m_checks);
+        item->setData(TitleColumn, Qt::UserRole, check.name);
+        item->setText(TitleColumn, check.name);
+        item->setToolTip(TitleColumn, check.name);
+    }
+    if (item) {
         setCheckState(item,
                       check.notRun     ? CheckState::NotRun
                           : check.pass ? CheckState::Passed

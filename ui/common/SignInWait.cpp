@@ -2,6 +2,7 @@
 
 #include "core/util/Clock.h"
 #include "ui/common/Clipboard.h"
+#include "ui/common/DeviceCodeView.h"
 
 #include <QDesktopServices>
 #include <QEvent>
@@ -36,6 +37,7 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     , m_redirectEdit(new QLineEdit(m_pasteRow))
     , m_redirectButton(new QPushButton(tr("Continue"), m_pasteRow))
     , m_redirectMessage(new QLabel(this))
+    , m_device(new DeviceCodeView(prefix, this))
 {
     setObjectName(prefix + QStringLiteral("Wait"));
     setFrameShape(QFrame::StyledPanel);
@@ -99,6 +101,9 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     layout->addLayout(urlRow);
     layout->addWidget(m_pasteRow);
     layout->addWidget(m_redirectMessage);
+    layout->addWidget(m_device);
+    m_device->hide();
+    m_device->setOpener([this](const QUrl& url) { return m_openUrl && m_openUrl(url); });
 
     setTabOrder(m_cancelButton, m_urlField);
     setTabOrder(m_urlField, m_copyButton);
@@ -153,12 +158,38 @@ void SignInWait::showWaiting(const FlowEvent& waiting, const QString& context)
     }
     m_url = url;
     m_context = context;
+    m_deviceMode = false;
+    m_device->hide();
+    for (QWidget* w : {static_cast<QWidget*>(m_urlField),
+                       static_cast<QWidget*>(m_copyButton),
+                       static_cast<QWidget*>(m_openButton)}) {
+        w->show();
+    }
     m_browserOpened = waiting.browserOpened;
     m_deadlineMs = waiting.deadlineMs;
     m_urlField->setText(QString::fromUtf8(m_url.toEncoded()));
     m_urlField->setCursorPosition(0);
     m_pasteRow->setVisible(!m_browserOpened);
     m_showPasteButton->setVisible(m_browserOpened);
+    updateText();
+    m_tick.start();
+    show();
+}
+
+void SignInWait::showDeviceCode(const FlowEvent& deviceCode)
+{
+    m_deviceMode = true;
+    m_url = QUrl(deviceCode.url);
+    m_deadlineMs = deviceCode.deadlineMs;
+    for (QWidget* w : {static_cast<QWidget*>(m_urlField),
+                       static_cast<QWidget*>(m_copyButton),
+                       static_cast<QWidget*>(m_openButton),
+                       static_cast<QWidget*>(m_showPasteButton),
+                       m_pasteRow,
+                       static_cast<QWidget*>(m_redirectMessage)}) {
+        w->hide();
+    }
+    m_device->showCode(deviceCode);
     updateText();
     m_tick.start();
     show();
@@ -176,6 +207,7 @@ void SignInWait::finish()
     m_redirectEdit->clear(); // it carried a one-time code
     m_redirectMessage->hide();
     m_url = QUrl();
+    m_deviceMode = false;
     hide();
 }
 
@@ -187,6 +219,15 @@ QString SignInWait::text() const
 void SignInWait::updateText()
 {
     const QString left = remainingText(m_deadlineMs - Clock::currentMSecsSinceEpoch());
+    if (m_deviceMode) {
+        m_label->setText(m_deadlineMs > 0
+                             ? tr("Waiting for someone to approve the code; Keyway continues on its own. "
+                                  "The code expires in %1.")
+                                   .arg(left)
+                             : tr("Waiting for someone to approve the code; Keyway continues on its own."));
+        m_label->setAccessibleName(m_label->text());
+        return;
+    }
     const QString waiting
         = m_context.isEmpty() ? tr("Waiting for the browser") : tr("Waiting for the browser (%1)").arg(m_context);
     if (m_browserOpened) {

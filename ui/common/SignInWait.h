@@ -13,6 +13,8 @@ class QPushButton;
 
 namespace keyway::ui {
 
+class DeviceCodeView;
+
 // "Waiting for the browser" for every browser sign-in in the window (the Flow walkthrough, the Requests tab,
 // Check provider): a countdown to the listener's deadline and Cancel; the sign-in URL (selectable), Copy URL
 // and Open again; and, when the browser did not open, a field to paste the redirect URL from the browser's
@@ -34,6 +36,12 @@ public:
     // Shows the waiting state of a WaitingForBrowser event. `context` names which sign-in this is, if more
     // than one ("sign-in 2 of 2").
     void showWaiting(const FlowEvent& waiting, const QString& context = {});
+    // Shows the waiting state of a device sign-in (a DeviceCode event): the user code and verification address
+    // big and copyable with a QR code (DeviceCodeView, object names <p>UserCode, <p>CopyCodeButton, <p>QrCode...),
+    // the countdown to the code's expiry and Cancel. Replies to the polls do not end it; finish() does.
+    void showDeviceCode(const FlowEvent& deviceCode);
+    bool isShowingDeviceCode() const { return m_deviceMode && isVisible(); }
+    DeviceCodeView* deviceCodeView() const { return m_device; }
     // A pasted redirect was not taken: says why (the sign-in keeps waiting).
     void showRedirectProblem(const QString& text);
     // The sign-in ended (any way): hides the banner and stops the countdown.
@@ -72,6 +80,8 @@ private:
     QLineEdit* m_redirectEdit;
     QPushButton* m_redirectButton;
     QLabel* m_redirectMessage;
+    DeviceCodeView* m_device;
+    bool m_deviceMode = false;
 };
 
 } // namespace keyway::ui

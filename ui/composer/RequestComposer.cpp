@@ -543,7 +543,11 @@ void RequestComposer::withSession(std::function<void(const QString& error)> next
                 if (event.type == FlowEvent::Type::WaitingForBrowser) {
                     self->m_signInWait->showWaiting(event);
                     self->setStatus(tr("Signing in before sending: finish the sign-in in the browser."));
-                } else if (event.type == FlowEvent::Type::Response || event.type == FlowEvent::Type::StepFailed) {
+                } else if (event.type == FlowEvent::Type::DeviceCode) {
+                    self->m_signInWait->showDeviceCode(event);
+                    self->setStatus(tr("Signing in before sending: approve the code shown here."));
+                } else if ((event.type == FlowEvent::Type::Response && !self->m_signInWait->isShowingDeviceCode())
+                           || event.type == FlowEvent::Type::StepFailed || event.type == FlowEvent::Type::Consumed) {
                     self->m_signInWait->finish();
                 }
                 if (!self->m_sending || !self->m_profile) {

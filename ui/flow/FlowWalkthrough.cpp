@@ -474,10 +474,19 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
         if (index >= 0) {
             m_steps[index].reply = formatReply(event);
         }
-        m_signInWait->finish();
+        if (!m_signInWait->isShowingDeviceCode()) {
+            m_signInWait->finish(); // a device sign-in keeps waiting through "authorization_pending" replies
+        }
         break;
     case FlowEvent::Type::WaitingForBrowser:
         m_signInWait->showWaiting(event);
+        break;
+    case FlowEvent::Type::DeviceCode:
+        m_signInWait->showDeviceCode(event);
+        Q_EMIT timelineEvent(event);
+        break;
+    case FlowEvent::Type::Revoked:
+        Q_EMIT timelineEvent(event);
         break;
     case FlowEvent::Type::AuthorizeUrl:
         if (index >= 0) {
@@ -493,6 +502,9 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
         m_signInWait->finish();
         break;
     case FlowEvent::Type::Consumed:
+        if (m_signInWait->isShowingDeviceCode()) {
+            m_signInWait->finish(); // the device code bought its token
+        }
         if (m_consumed.contains(event.name)) {
             return; // already announced
         }

@@ -41,6 +41,19 @@ bool TimelineModel::markFailed(const QString& id)
     return true;
 }
 
+bool TimelineModel::markRevoked(const QString& id)
+{
+    const int index = indexOf(id);
+    if (index < 0) {
+        return false;
+    }
+    m_entries[index].failed = true;
+    m_entries[index].revoked = true;
+    Q_EMIT entryChanged(id);
+    Q_EMIT changed();
+    return true;
+}
+
 bool TimelineModel::remove(const QString& id)
 {
     const int index = indexOf(id);

@@ -23,6 +23,7 @@ struct TimelineEntry
     QDateTime consumed; // invalid = not consumed
     bool failed = false; // revoked, refused, or the step that used it failed
     bool lifetimeAssumed = false; // the expiry is the profile's default, not the provider's word
+    bool revoked = false; // revoked at the provider on request (failed is set too)
 };
 
 // The values the timeline shows. Fed from flow events by whoever wires the window; knows nothing of time.
@@ -36,6 +37,7 @@ public:
     void upsert(const TimelineEntry& entry);
     bool markConsumed(const QString& id, const QDateTime& at);
     bool markFailed(const QString& id);
+    bool markRevoked(const QString& id);
     bool remove(const QString& id);
     void clear();
 

@@ -3,6 +3,7 @@
 #include "core/util/Clock.h"
 #include "ui/timeline/DurationFormat.h"
 
+#include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QPainter>
@@ -136,7 +137,7 @@ QString TimelineWidget::countdownText(const QString& id) const
     }
     switch (stateOf(*e, nowMs())) {
     case LaneState::Failed:
-        return tr("revoked or failed");
+        return e->revoked ? tr("revoked") : tr("revoked or failed");
     case LaneState::Consumed:
         return tr("✓ used at %1").arg(momentText(e->consumed));
     case LaneState::NoExpiry:
@@ -176,7 +177,9 @@ QString TimelineWidget::toolTipText(const QString& id) const
         lines << (e->consumed.isValid() ? tr("Consumed: %1 (single use)").arg(momentText(e->consumed))
                                         : tr("Single use, not consumed yet"));
     }
-    if (e->failed) {
+    if (e->revoked) {
+        lines << tr("Revoked at the provider");
+    } else if (e->failed) {
         lines << tr("Revoked or refused");
     }
     lines << countdownText(id);
@@ -619,6 +622,17 @@ void TimelineWidget::changeEvent(QEvent* event)
         update();
     }
     QWidget::changeEvent(event);
+}
+
+void TimelineWidget::contextMenuEvent(QContextMenuEvent* event)
+{
+    const QString id = laneAt(event->pos());
+    if (id.isEmpty()) {
+        QWidget::contextMenuEvent(event);
+        return;
+    }
+    event->accept();
+    Q_EMIT laneMenuRequested(id, event->globalPos());
 }
 
 } // namespace keyway::ui
