@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 CTEST_JOBS ?= 2
 
 DEBIAN_PACKAGES := cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev \
-	qtkeychain-qt6-dev nlohmann-json3-dev libsimdjson-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools \
+	qtkeychain-qt6-dev nlohmann-json3-dev libssl-dev libsimdjson-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools \
 	qt6-translations-l10n gnome-keyring dbus libsecret-tools libglib2.0-bin xvfb xauth curl procps ccache \
 	librsvg2-bin help2man lintian dpkg-dev fakeroot file zsh fish \
 	openssl libssl-dev tinyproxy nginx libqrencode-dev

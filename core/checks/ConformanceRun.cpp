@@ -38,9 +38,23 @@ QStringList ConformanceRun::checkNames()
     return {promptLogin, stateCheck, exchange, userIdStable, refreshKeepsOldToken, concurrentRefresh, refreshReusable};
 }
 
+namespace {
+// The first step that talks to the user's sign-in: discovery steps before it only read the issuer's metadata.
+const FlowStep* firstSignInStep(const ProviderProfile& profile)
+{
+    for (const FlowStep& step : profile.steps) {
+        if (step.kind != StepKind::Discovery) {
+            return &step;
+        }
+    }
+    return nullptr;
+}
+} // namespace
+
 bool ConformanceRun::appliesTo(const ProviderProfile& profile)
 {
-    return !profile.steps.isEmpty() && profile.steps.first().kind == StepKind::Browser && profile.refresh.has_value();
+    const FlowStep* first = firstSignInStep(profile);
+    return first && first->kind == StepKind::Browser && profile.refresh.has_value();
 }
 
 QString ConformanceRun::notApplicableReason(const ProviderProfile& profile, const QString& environmentName)
@@ -281,7 +295,8 @@ void ConformanceRun::stageSignInA()
             finishRun();
             return;
         }
-        const bool browserStepFailed = !result.ok() && result.stepId == m_profile.steps.first().id;
+        const FlowStep* signIn = firstSignInStep(m_profile);
+        const bool browserStepFailed = !result.ok() && signIn && result.stepId == signIn->id;
         if (browserStepFailed) {
             report(stateCheck, false, tr("cannot run: the sign-in failed: %1").arg(describe(result)));
             reportNotRun(QStringList {exchange} + afterExchange, tr("the first sign-in failed"));

@@ -5,6 +5,9 @@
 #include "core/flow/ReplyJudge.h"
 #include "core/http/NetworkDiagnosis.h"
 #include "core/http/RequestExecutor.h"
+#include "core/oidc/ClientAssertion.h"
+#include "core/oidc/Discovery.h"
+#include "core/oidc/IdTokenValidator.h"
 #include "core/util/Clock.h"
 #include "core/util/Jwt.h"
 #include "core/util/Logging.h"
@@ -215,6 +218,12 @@ void FlowEngine::runStep(int index, const QMap<QString, CapturedValue>& known)
 void FlowEngine::runRefresh(const QString& refreshToken)
 {
     m_steps.clear();
+    // A refresh needs the token endpoint too: discovered ones are found again first (cached per process).
+    for (const FlowStep& step : m_profile.steps) {
+        if (step.kind == StepKind::Discovery) {
+            m_steps.append(step);
+        }
+    }
     if (m_profile.refresh) {
         m_steps.append(*m_profile.refresh);
     }
@@ -241,21 +250,95 @@ void FlowEngine::runNextStep()
         return;
     }
     const FlowStep& step = m_steps.at(m_index);
+    if (step.kind == StepKind::Discovery && m_resolver.resolve(step.url).trimmed().isEmpty()) {
+        // No issuer: the endpoints are set by hand, and there is nothing to discover.
+        ++m_index;
+        runNextStep();
+        return;
+    }
     FlowEvent started;
     started.type = FlowEvent::Type::StepStarted;
     started.stepId = step.id;
     started.title = step.title;
     emitEvent(started);
+    if (const auto problem = step.kind == StepKind::Discovery ? std::nullopt : missingUrl(step)) {
+        fail(step, FlowResult::Outcome::Invalid, *problem, tr("Set the missing value in the environment."));
+        return;
+    }
     if (step.kind == StepKind::Browser) {
         runBrowser(step);
     } else if (step.kind == StepKind::Poll) {
         runPoll(step);
+    } else if (step.kind == StepKind::Discovery) {
+        runDiscovery(step);
     } else {
         runExchange(step);
     }
 }
 
-HttpRequest FlowEngine::buildRequest(const FlowStep& step) const
+std::optional<QString> FlowEngine::missingUrl(const FlowStep& step) const
+{
+    if (!m_resolver.resolve(step.url).trimmed().isEmpty()) {
+        return std::nullopt;
+    }
+    QStringList names = TemplateResolver::names(step.url).values();
+    names.sort();
+    const bool discoverable = m_profile.field(QStringLiteral("issuer")) != nullptr;
+    return discoverable ? tr("no endpoint: %1 is empty; set it, or set issuer to discover it")
+                              .arg(names.join(QStringLiteral(", ")))
+                        : tr("no endpoint: %1 is empty; set it").arg(names.join(QStringLiteral(", ")));
+}
+
+void FlowEngine::runDiscovery(const FlowStep& step)
+{
+    const QString issuer = m_resolver.resolve(step.url).trimmed();
+    const int index = m_index;
+    oidc::Discovery::fetch(
+        issuer,
+        m_options.connection,
+        this,
+        [this, index, issuer](const oidc::DiscoveryResult& d) {
+            if (m_finished || index != m_index) {
+                return;
+            }
+            const FlowStep& current = m_steps.at(index);
+            if (d.response.status > 0 || !d.documentUrl.isEmpty()) {
+                HttpRequest request;
+                request.url = d.documentUrl;
+                request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+                emitEvent(FlowEvent::request(current.id, request, m_redactor));
+            }
+            if (d.outcome == oidc::DiscoveryResult::Outcome::Unreachable) {
+                m_failure = d.failure;
+                m_peerChain = d.response.peerChain;
+                fail(current,
+                     FlowResult::Outcome::Network,
+                     d.detail,
+                     tr("Check the issuer value and that the provider is reachable."));
+                return;
+            }
+            emitEvent(FlowEvent::response(current.id, d.response, m_redactor));
+            if (!d.ok()) {
+                fail(current,
+                     FlowResult::Outcome::Invalid,
+                     d.detail,
+                     d.outcome == oidc::DiscoveryResult::Outcome::IssuerMismatch
+                         ? tr("Keyway stopped before sending anything to the endpoints this document names. Check "
+                              "that issuer is exactly the provider's issuer identifier.")
+                         : tr("Check the issuer value, or set the endpoints by hand."),
+                     d.response.status);
+                return;
+            }
+            if (!applyCaptures(current, d.document)) {
+                return;
+            }
+            ++m_index;
+            runNextStep();
+        });
+}
+
+std::optional<HttpRequest>
+FlowEngine::buildRequest(const FlowStep& step, QString* error, std::optional<nlohmann::ordered_json>* assertion)
 {
     HttpRequest request;
     request.method = step.method.toUpper().toLatin1();
@@ -273,9 +356,30 @@ HttpRequest FlowEngine::buildRequest(const FlowStep& step) const
     if (!step.clientIdParam.isEmpty()) {
         const QString clientId = m_resolver.resolve(step.clientIdParam);
         const QString clientSecret = m_resolver.resolve(step.clientSecretParam);
-        const bool basic
-            = m_resolver.resolve(step.clientAuth).trimmed().compare(QLatin1String("basic"), Qt::CaseInsensitive) == 0;
-        if (basic && !clientSecret.isEmpty()) {
+        const QString method = m_resolver.resolve(step.clientAuth).trimmed().toLower();
+        const bool basic = method == QLatin1String("basic");
+        if (oidc::ClientAssertion::isAssertionMethod(method)) {
+            // RFC 7523 §2.2: the assertion proves the client; its audience is the token endpoint as sent.
+            const auto built = oidc::ClientAssertion::build(method,
+                                                            clientId,
+                                                            request.url.toString(QUrl::RemoveQuery),
+                                                            clientSecret,
+                                                            m_resolver.resolve(step.clientKeyParam),
+                                                            m_resolver.resolve(step.clientKeyIdParam),
+                                                            error);
+            if (!built) {
+                return std::nullopt;
+            }
+            m_redactor.addSecret(built->token, QStringLiteral("client_assertion"));
+            if (assertion) {
+                *assertion = built->describe();
+            }
+            params.append({QStringLiteral("client_id"), clientId});
+            params.append({QStringLiteral("client_assertion_type"), oidc::ClientAssertion::assertionType()});
+            params.append({QStringLiteral("client_assertion"), built->token});
+        } else if (method == QLatin1String("none")) {
+            params.append({QStringLiteral("client_id"), clientId});
+        } else if (basic && !clientSecret.isEmpty()) {
             // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
             const QByteArray pair = QUrl::toPercentEncoding(clientId) + ':' + QUrl::toPercentEncoding(clientSecret);
             request.headers.append({QByteArrayLiteral("Authorization"), "Basic " + pair.toBase64()});
@@ -358,8 +462,20 @@ void FlowEngine::consumeSingleUse(const FlowStep& step)
 
 void FlowEngine::runExchange(const FlowStep& step)
 {
-    const HttpRequest request = buildRequest(step);
-    emitEvent(FlowEvent::request(step.id, request, m_redactor));
+    QString error;
+    std::optional<nlohmann::ordered_json> assertion;
+    const auto built = buildRequest(step, &error, &assertion);
+    if (!built) {
+        fail(step,
+             FlowResult::Outcome::Invalid,
+             error,
+             tr("Fix the client authentication of the environment (client_auth and its key or secret)."));
+        return;
+    }
+    const HttpRequest request = *built;
+    FlowEvent sent = FlowEvent::request(step.id, request, m_redactor);
+    sent.clientAssertion = assertion;
+    emitEvent(sent);
     qCDebug(lcAuth) << "step" << step.id << request.method;
 
     QPointer<FlowEngine> self(this);
@@ -460,9 +576,74 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
              verdict.oauthError);
         return;
     }
-    if (!applyCaptures(step, doc.value_or(nlohmann::json::object()))) {
+    acceptReply(step, doc.value_or(nlohmann::json::object()));
+}
+
+void FlowEngine::acceptReply(const FlowStep& step, const nlohmann::json& doc)
+{
+    m_idTokenVerified.reset();
+    std::optional<QString> idToken;
+    for (const Capture& c : step.captures) {
+        if (c.name == QLatin1String("id_token")) {
+            idToken = ReplyJudge::textAt(doc, c.pointer);
+        }
+    }
+    const QString issuer = m_resolver.value(QStringLiteral("issuer")).trimmed();
+    const QString jwksUri = m_resolver.value(QStringLiteral("jwks_uri")).trimmed();
+    if (!idToken || idToken->isEmpty() || (issuer.isEmpty() && jwksUri.isEmpty())) {
+        // Without the issuer's keys there is nothing to validate against: captured, marked unverified.
+        if (idToken && !idToken->isEmpty()) {
+            m_idTokenVerified = false;
+        }
+        if (applyCaptures(step, doc)) {
+            afterCaptures(step);
+        }
         return;
     }
+    oidc::IdTokenExpectations expect;
+    expect.issuer = issuer;
+    expect.clientId = m_resolver.resolve(step.clientIdParam.isEmpty() ? QStringLiteral("{{client_id}}")
+                                                                      : step.clientIdParam);
+    expect.nonce = step.kind == StepKind::Refresh ? std::nullopt : m_nonce;
+    expect.jwksUri = TemplateResolver::resolveUrl(m_options.baseUrl, jwksUri).toString();
+    expect.connection = m_options.connection;
+    const int index = m_index;
+    const nlohmann::json copy = doc;
+    oidc::IdTokenValidator::validate(
+        *idToken,
+        expect,
+        this,
+        [this, index, copy](const oidc::IdTokenVerdict& verdict) {
+            if (m_finished || index != m_index) {
+                return;
+            }
+            const FlowStep& current = m_steps.at(index);
+            if (!verdict.ok) {
+                if (verdict.unreachable) {
+                    m_failure = verdict.failure;
+                    fail(current,
+                         FlowResult::Outcome::Network,
+                         verdict.detail,
+                         tr("The ID token could not be checked because the issuer's keys could not be fetched."));
+                    return;
+                }
+                fail(current,
+                     FlowResult::Outcome::Invalid,
+                     tr("ID token refused: %1").arg(verdict.detail),
+                     tr("Keyway did not use the tokens of this reply. Sign in again; if it persists, the provider "
+                        "or something between it and Keyway alters its tokens."));
+                return;
+            }
+            qCInfo(lcAuth) << "id_token verified with key" << verdict.kid;
+            m_idTokenVerified = true;
+            if (applyCaptures(current, copy)) {
+                afterCaptures(current);
+            }
+        });
+}
+
+void FlowEngine::afterCaptures(const FlowStep& step)
+{
     if (step.kind == StepKind::Device) {
         announceDeviceCode(step);
     } else if (step.kind == StepKind::Poll) {
@@ -531,6 +712,9 @@ bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
     const qint64 now = Clock::currentMSecsSinceEpoch();
     QStringList captured;
     for (const Capture& c : step.captures) {
+        if (step.kind == StepKind::Discovery && !m_resolver.value(c.name).trimmed().isEmpty()) {
+            continue; // an explicit value in the environment overrides discovery
+        }
         const auto text = ReplyJudge::textAt(doc, c.pointer);
         if (!text || text->isEmpty()) {
             if (c.optional) {
@@ -596,6 +780,9 @@ bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
         if (!it->secret) {
             e.value = it->value;
         }
+        if (name == QLatin1String("id_token")) {
+            e.verified = m_idTokenVerified;
+        }
         emitEvent(e);
     }
     return true;
@@ -636,6 +823,14 @@ void FlowEngine::runBrowser(const FlowStep& step)
     }
     for (auto it = m_options.authorizeOverrides.cbegin(); it != m_options.authorizeOverrides.cend(); ++it) {
         add(it.key(), it.value());
+    }
+    // OpenID Connect: a sign-in that asks for openid binds its ID token to this run with a nonce.
+    m_nonce.reset();
+    if (query.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded)
+            .split(QLatin1Char(' '), Qt::SkipEmptyParts)
+            .contains(QStringLiteral("openid"))) {
+        m_nonce = Pkce::randomToken(32);
+        add(QStringLiteral("nonce"), *m_nonce);
     }
     add(QStringLiteral("redirect_uri"), m_receiver->redirectUri());
     add(QStringLiteral("state"), state);

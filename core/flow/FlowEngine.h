@@ -118,6 +118,14 @@ Q_SIGNALS:
 private:
     void runNextStep();
     void runExchange(const FlowStep& step);
+    void runDiscovery(const FlowStep& step);
+    // A step whose URL resolves to nothing: the sentence naming the field to set, or nothing.
+    std::optional<QString> missingUrl(const FlowStep& step) const;
+    // After a token reply was judged a success: validates its id_token (docs/oidc.md), then captures.
+    void acceptReply(const FlowStep& step, const nlohmann::json& doc);
+    // What follows a step's captures: a device step announces its code, a poll step ends its polling; then
+    // the next step.
+    void afterCaptures(const FlowStep& step);
     void runBrowser(const FlowStep& step);
     // Device grant (FlowEngineDevice.cpp): announce the code, then poll until the provider stops saying "pending".
     void announceDeviceCode(const FlowStep& step);
@@ -139,7 +147,10 @@ private:
     QString shapeHint() const;
     void learnSecretsFrom(const FlowStep& step, const nlohmann::json& doc);
     void consumeSingleUse(const FlowStep& step);
-    HttpRequest buildRequest(const FlowStep& step) const;
+    // Builds the step's request; an RFC 7523 client assertion is signed here (its decoded form goes to
+    // `assertion`). nullopt with `error` when the client authentication cannot be made (a bad client_key).
+    std::optional<HttpRequest>
+    buildRequest(const FlowStep& step, QString* error, std::optional<nlohmann::ordered_json>* assertion);
     void fail(const FlowStep& step,
               FlowResult::Outcome outcome,
               const QString& detail,
@@ -166,6 +177,8 @@ private:
     QTimer* m_pollTimer = nullptr;
     qint64 m_pollIntervalMs = 0;
     qint64 m_pollDeadlineMs = 0;
+    std::optional<QString> m_nonce; // sent on an OpenID Connect sign-in; the ID token must carry it
+    std::optional<bool> m_idTokenVerified; // of the last reply's id_token, for its captured event
     bool m_finished = false;
 };
 

@@ -104,6 +104,9 @@ nlohmann::ordered_json FlowEvent::toJson() const
         }
         j["headers"] = h;
         j["body"] = utf8(body);
+        if (clientAssertion) {
+            j["client_assertion"] = *clientAssertion;
+        }
         break;
     }
     case Type::Revoked:
@@ -122,6 +125,9 @@ nlohmann::ordered_json FlowEvent::toJson() const
             }
             if (value) {
                 j["value"] = utf8(*value);
+            }
+            if (verified) {
+                j["verified"] = *verified;
             }
         } else if (expiresMs > 0) {
             j["expires"] = isoTime(expiresMs);

@@ -52,6 +52,10 @@ struct FlowEvent
     bool singleUse = false;
     bool lifetimeAssumed = false; // expiresMs is the profile's default, not the provider's word
     std::optional<QString> value; // only for values that are not secret (user_id, scope)
+    std::optional<bool> verified; // Captured id_token: whether its signature and claims were validated
+
+    // Request: an RFC 7523 client assertion's decoded header and claims, the signature redacted (docs/oidc.md)
+    std::optional<nlohmann::ordered_json> clientAssertion;
 
     // WaitingForBrowser: whether the browser could be opened (when not, the user opens `url` by hand or pastes
     // the redirect), and until when the loopback listener waits (ms since the epoch).

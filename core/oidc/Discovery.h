@@ -3,6 +3,7 @@
 #include "core/http/HttpMessage.h"
 #include "core/profile/ProviderProfile.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QMap>
 #include <QObject>
@@ -40,6 +41,7 @@ struct DiscoveryResult
     QUrl documentUrl; // where the document came from
     nlohmann::json document; // the parsed document (an object when Ok or IssuerMismatch)
     QMap<QString, QString> endpoints; // name (token_url, jwks_uri...) → absolute URL; only the standard names
+    HttpResponse response; // the last reply (what the walkthrough shows); empty when nothing was sent
 
     bool ok() const { return outcome == Outcome::Ok; }
 };
@@ -57,6 +59,7 @@ struct EndpointResult
 // cache of documents (5 minutes per issuer and connection identity).
 class Discovery
 {
+    Q_DECLARE_TR_FUNCTIONS(keyway::oidc::Discovery)
 public:
     using Callback = std::function<void(const DiscoveryResult&)>;
     using EndpointCallback = std::function<void(const EndpointResult&)>;

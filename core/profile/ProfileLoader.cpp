@@ -439,6 +439,8 @@ private:
                             "clientAuth",
                             "clientId",
                             "clientSecret",
+                            "clientKey",
+                            "clientKeyId",
                             "success",
                             "captures",
                             "authorize",
@@ -460,9 +462,11 @@ private:
             step.kind = StepKind::Device;
         } else if (kind == QLatin1String("poll")) {
             step.kind = StepKind::Poll;
+        } else if (kind == QLatin1String("discovery")) {
+            step.kind = StepKind::Discovery;
         } else {
             m_reader.error(child(pointer, "kind"),
-                           tr("expected \"exchange\", \"browser\", \"device\", \"poll\" or \"refresh\""));
+                           tr("expected \"exchange\", \"browser\", \"device\", \"poll\", \"refresh\" or \"discovery\""));
         }
         readDeviceParts(object, pointer, step);
         if (isRefresh && step.kind != StepKind::Refresh) {
@@ -504,6 +508,11 @@ private:
         step.clientAuth = m_reader.string(object, pointer, "clientAuth", false);
         step.clientIdParam = m_reader.string(object, pointer, "clientId", false);
         step.clientSecretParam = m_reader.string(object, pointer, "clientSecret", false);
+        step.clientKeyParam = m_reader.string(object, pointer, "clientKey", false);
+        step.clientKeyIdParam = m_reader.string(object, pointer, "clientKeyId", false);
+        if (step.kind == StepKind::Discovery && (!step.clientIdParam.isEmpty() || step.bodyKind != BodyKind::None)) {
+            m_reader.error(pointer, tr("a discovery step sends nothing: no client authentication, no parameters"));
+        }
         if (!step.clientAuth.isEmpty() && step.clientIdParam.isEmpty()) {
             m_reader.error(child(pointer, "clientId"),
                            tr("\"clientAuth\" needs \"clientId\" (and usually \"clientSecret\")"));
@@ -688,6 +697,8 @@ private:
         }
         check(step.clientIdParam, child(pointer, "clientId"));
         check(step.clientSecretParam, child(pointer, "clientSecret"));
+        check(step.clientKeyParam, child(pointer, "clientKey"));
+        check(step.clientKeyIdParam, child(pointer, "clientKeyId"));
     }
 
     void readToken(const Json& doc, ProviderProfile& p)

@@ -77,7 +77,10 @@ enum class StepKind {
     Browser, // authorization code: PKCE S256 + state + loopback redirect, system browser
     Refresh, // refresh_token grant, run instead of the full flow when a refresh token is known
     Device, // an exchange that obtains a device code (RFC 8628 §3.2) and announces it to the person who approves it
-    Poll // the same request repeated until the provider stops saying "pending" (the device grant's token request)
+    Poll, // the same request repeated until the provider stops saying "pending" (the device grant's token request)
+    // OpenID Connect / RFC 8414 discovery of `url` (the issuer): its captures map document members to names
+    // (token_url, jwks_uri...); skipped when the issuer is empty (docs/oidc.md)
+    Discovery
 };
 
 // Device steps: which captures hold what the person approving the sign-in needs. Defaults are RFC 8628's names.
@@ -101,7 +104,7 @@ struct PollRule
     QString until; // the capture whose expiry ends the wait (device_code); empty = the sign-in timeout
 };
 
-enum class ClientAuth { Body, Basic };
+enum class ClientAuth { Body, Basic }; // the rest (none, client_secret_jwt, private_key_jwt): docs/oidc.md
 
 struct FlowStep
 {
@@ -117,6 +120,8 @@ struct FlowStep
     Template clientAuth; // resolves to "body" or "basic"; empty = body
     Template clientIdParam; // name of the client id credential, e.g. {{client_id}}
     Template clientSecretParam; // name of the client secret credential
+    Template clientKeyParam; // private_key_jwt: the PEM private key, e.g. {{client_key}}
+    Template clientKeyIdParam; // private_key_jwt: the assertion's kid, e.g. {{key_id}}
     SuccessRule success;
     QList<Capture> captures;
     // Browser steps: parameters of the authorization URL (response_type, client_id, scope, prompt...)

@@ -157,7 +157,8 @@ QStringList EnvironmentService::secretFieldsSentByFlow(const ProviderProfile& pr
         steps.append(*profile.refresh);
     }
     for (const FlowStep& step : std::as_const(steps)) {
-        for (const QString* text : {&step.url, &step.clientIdParam, &step.clientSecretParam, &step.clientAuth}) {
+        for (const QString* text :
+             {&step.url, &step.clientIdParam, &step.clientSecretParam, &step.clientAuth, &step.clientKeyParam}) {
             names.unite(TemplateResolver::names(*text));
         }
         for (const QList<StepParam>* params : {&step.params, &step.headers, &step.authorizeParams}) {
