@@ -66,7 +66,12 @@ void printHuman(CliIo& io, const sandbox::SandboxServer& server, const QString& 
                                  .arg(clientKeyFile, ConnectionSettings::clientKeyKey()));
                 continue;
             }
-            io.outLine(QStringLiteral("  ") + credential.first + QStringLiteral(": ") + credential.second);
+            // Another PEM key (a demo client_key) spans lines: each one indented under its key.
+            const QString value = credential.second.trimmed();
+            io.outLine(QStringLiteral("  ") + credential.first + QStringLiteral(": ")
+                       + (value.contains(QLatin1Char('\n'))
+                              ? QStringLiteral("\n    ") + value.split(QLatin1Char('\n')).join(QStringLiteral("\n    "))
+                              : value));
         }
     }
     io.outLine(QString());

@@ -3,6 +3,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 namespace keyway::sandbox {
@@ -15,6 +16,9 @@ struct DemoProvider
     QString providerId; // seismic, banking, ecard, astrada, oauth2-code, oauth2-client
     QUrl baseUrl; // http://127.0.0.1:PORT/<prefix>
     QList<QPair<QString, QString>> credentials;
+    // Keys whose values the sandbox makes anew at every start (a demo key pair): an environment made from an
+    // earlier start takes the new value.
+    QStringList regenerated = {};
 
     QString credential(const QString& key) const
     {

@@ -18,7 +18,7 @@ const QString kDemoUserId = QStringLiteral("usr_8f14e45fceea167a");
 const QString kDemoUserName = QStringLiteral("Dana Demo");
 const QString kDefaultScope = QStringLiteral("read");
 const QStringList kGrantableScopes
-    = {QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("offline_access")};
+    = {QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("offline_access"), QStringLiteral("openid")};
 const QString kSessionCookie = QStringLiteral("sbx_session");
 
 constexpr qint64 kCodeTtl = 600;
@@ -76,9 +76,16 @@ QString s256(const QString& verifier)
 } // namespace
 
 OAuth2Emulator::OAuth2Emulator(SandboxContext& context, std::function<QUrl()> issuer)
-    : m_context(context), m_issuer(std::move(issuer)), m_tokens(context)
+    : m_context(context), m_issuer(issuer), m_tokens(context), m_oidc(context, codeProviderId(), issuer)
 {
 }
+
+namespace {
+bool wantsIdToken(const QStringList& scopes)
+{
+    return scopes.contains(QStringLiteral("openid"));
+}
+} // namespace
 
 QList<DemoProvider> OAuth2Emulator::demoProviders(const QUrl& baseUrl) const
 {
@@ -99,7 +106,10 @@ QList<DemoProvider> OAuth2Emulator::demoProviders(const QUrl& baseUrl) const
                       {{QStringLiteral("token_url"), QStringLiteral("/oauth/token")},
                        {QStringLiteral("client_id"), kClientClientId},
                        {QStringLiteral("client_secret"), kClientClientSecret},
-                       {QStringLiteral("client_auth"), QStringLiteral("body")}}},
+                       {QStringLiteral("client_auth"), QStringLiteral("body")},
+                       {QStringLiteral("client_key"), m_oidc.demoEcKeyPem()},
+                       {QStringLiteral("key_id"), OidcProvider::ecKeyId()}},
+                      {QStringLiteral("client_key")}},
         DemoProvider {deviceProviderId(),
                       baseUrl,
                       {{QStringLiteral("device_authorization_url"), QStringLiteral("/device_authorization")},
@@ -115,13 +125,14 @@ QList<DemoProvider> OAuth2Emulator::demoProviders(const QUrl& baseUrl) const
 void OAuth2Emulator::registerFaults(SandboxContext& context) const
 {
     context.registerProvider(codeProviderId(),
-                             {kIgnorePromptLogin,
-                              kAlterState,
-                              kRevokeOnRefresh,
-                              kRotateStrict,
-                              kRefreshSingleUse,
-                              kUnstableUserId,
-                              kMissingUserId});
+                             QStringList {kIgnorePromptLogin,
+                                          kAlterState,
+                                          kRevokeOnRefresh,
+                                          kRotateStrict,
+                                          kRefreshSingleUse,
+                                          kUnstableUserId,
+                                          kMissingUserId}
+                                 + OidcProvider::faults());
     context.registerProvider(clientProviderId(), {});
     // slow_down: the first poll of every device code is told to slow down (RFC 8628 §3.5).
     context.registerProvider(deviceProviderId(), {QStringLiteral("slow_down")});
@@ -161,6 +172,7 @@ void OAuth2Emulator::registerRoutes(RouteTable& routes)
         [this](const SandboxRequest& r) { return providerOfToken(r.bearerToken()); },
         [this](const SandboxRequest& r) { return me(r); });
     registerLifecycleRoutes(routes);
+    m_oidc.registerRoutes(routes, p);
 }
 
 bool OAuth2Emulator::faultOn(const QString& fault) const
@@ -218,6 +230,7 @@ SandboxReply OAuth2Emulator::authorize(const SandboxRequest& request)
     pending.state = param("state");
     pending.codeChallenge = param("code_challenge");
     pending.scope = param("scope").isEmpty() ? kDefaultScope : param("scope");
+    pending.nonce = param("nonce");
     pending.expiresMs = SandboxContext::nowMs() + m_context.lifetimeMs(kPendingTtl);
 
     if (param("response_type") != QLatin1String("code")) {
@@ -322,6 +335,7 @@ SandboxReply OAuth2Emulator::redirectWithCode(const PendingAuthorization& pendin
     code.scopes = pending.scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
     code.extra.insert(QStringLiteral("redirect_uri"), pending.redirectUri);
     code.extra.insert(QStringLiteral("code_challenge"), pending.codeChallenge);
+    code.extra.insert(QStringLiteral("nonce"), pending.nonce);
 
     QUrl target(pending.redirectUri);
     QUrlQuery query;
@@ -370,8 +384,21 @@ SandboxReply OAuth2Emulator::token(const SandboxRequest& request)
     const QString providerId = clientId == deviceClientId() ? deviceProviderId()
         : grantType == QLatin1String("client_credentials")  ? clientProviderId()
                                                             : codeProviderId();
-    if (!isKnownClient(clientId) || secret != secretOf(clientId)
-        || m_context.faultOn(providerId, QStringLiteral("deny"))) {
+    // RFC 7523 client assertions (client_secret_jwt, private_key_jwt) replace the secret.
+    bool assertion = false;
+    if (const auto check = m_oidc.checkAssertion(request, isKnownClient, secretOf)) {
+        if (check->refusal) {
+            return *check->refusal;
+        }
+        if (usedBasic || !secret.isEmpty()) {
+            return oauthError(400, "invalid_request", QStringLiteral("use one client authentication method, not two"));
+        }
+        clientId = check->clientId;
+        assertion = true;
+    }
+    if (!assertion
+        && (!isKnownClient(clientId) || secret != secretOf(clientId)
+            || m_context.faultOn(providerId, QStringLiteral("deny")))) {
         SandboxReply reply = oauthError(401, "invalid_client", QStringLiteral("client authentication failed"));
         if (usedBasic) {
             reply.withHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Basic realm=\"sandbox\""));
@@ -407,7 +434,8 @@ IssuedToken& OAuth2Emulator::issueAccess(const QString& providerId,
     return access;
 }
 
-SandboxReply OAuth2Emulator::tokenReply(const IssuedToken& access, const IssuedToken* refreshToken) const
+SandboxReply
+OAuth2Emulator::tokenReply(const IssuedToken& access, const IssuedToken* refreshToken, const QString& idToken) const
 {
     ojson body = {{"access_token", toStd(access.value)},
                   {"token_type", "Bearer"},
@@ -419,6 +447,9 @@ SandboxReply OAuth2Emulator::tokenReply(const IssuedToken& access, const IssuedT
         body["user_id"] = toStd(access.subject);
     }
     body["scope"] = toStd(access.scopes.join(QLatin1Char(' ')));
+    if (!idToken.isEmpty()) {
+        body["id_token"] = toStd(idToken);
+    }
     SandboxReply reply = SandboxReply::json(body);
     reply.withHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
     return reply;
@@ -471,7 +502,10 @@ SandboxReply OAuth2Emulator::exchangeCode(const SandboxRequest& request, const Q
     refreshToken.subject = userId;
     refreshToken.scopes = code->scopes;
     refreshToken.extra.insert(QStringLiteral("grant"), grantId);
-    return tokenReply(access, &refreshToken);
+    const QString idToken = wantsIdToken(code->scopes)
+        ? m_oidc.idToken(clientId, userId, code->extra.value(QStringLiteral("nonce")).toString())
+        : QString();
+    return tokenReply(access, &refreshToken, idToken);
 }
 
 SandboxReply OAuth2Emulator::refresh(const SandboxRequest& request, const QString& clientId)
@@ -511,7 +545,7 @@ SandboxReply OAuth2Emulator::refresh(const SandboxRequest& request, const QStrin
         old->used = true;
     }
     const IssuedToken& access = issueAccess(old->providerId, clientId, userId, grantId, old->scopes);
-    return tokenReply(access, rotated);
+    return tokenReply(access, rotated, wantsIdToken(old->scopes) ? m_oidc.idToken(clientId, userId, QString()) : QString());
 }
 
 SandboxReply OAuth2Emulator::clientCredentials(const SandboxRequest& request, const QString& clientId)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/sandbox/EmulatedProvider.h"
+#include "core/sandbox/OidcProvider.h"
 #include "core/sandbox/SandboxHttp.h"
 #include "core/sandbox/TokenStore.h"
 
@@ -37,6 +38,8 @@ public:
     static QString demoUsername() { return QStringLiteral("demo"); }
     static QString demoPassword() { return QStringLiteral("keyway-demo"); }
     static QString publicClientId() { return QStringLiteral("sbx_oauth2_public_4a1e"); }
+    // The RSA demo client key (PEM) for RS256 private_key_jwt; the P-256 one is the oauth2-client demo's.
+    QString demoRsaClientKeyPem() const { return m_oidc.demoRsaKeyPem(); }
 
 private:
     // A sign-in waiting for the user to submit the login form.
@@ -47,6 +50,7 @@ private:
         QString state;
         QString codeChallenge;
         QString scope;
+        QString nonce; // OpenID Connect: goes into the ID token
         qint64 expiresMs = 0;
     };
 
@@ -63,7 +67,8 @@ private:
     SandboxReply redirectWithCode(const PendingAuthorization& pending, const QString& userId);
     SandboxReply redirectWithError(const PendingAuthorization& pending, const char* error) const;
     // Access token (+ optional new refresh token) reply for one grant.
-    SandboxReply tokenReply(const IssuedToken& access, const IssuedToken* refreshToken) const;
+    // `idToken`: an OpenID Connect ID token for scopes with openid (OidcProvider), empty otherwise.
+    SandboxReply tokenReply(const IssuedToken& access, const IssuedToken* refreshToken, const QString& idToken = {}) const;
     IssuedToken& issueAccess(const QString& providerId,
                              const QString& clientId,
                              const QString& userId,
@@ -94,6 +99,7 @@ private:
     QHash<QString, PendingAuthorization> m_pending; // by request id (hidden form field)
     QHash<QString, QString> m_sessions; // session cookie → user id
     QHash<QString, QString> m_userCodes; // user code (normalised) → device code
+    OidcProvider m_oidc; // discovery, JWKS, ID tokens, client assertions
 };
 
 } // namespace keyway::sandbox

@@ -273,6 +273,16 @@ double SandboxServer::timeScale() const
     return d->context.timeScale();
 }
 
+QString SandboxServer::demoRsaClientKeyPem() const
+{
+    for (const auto& provider : d->providers) {
+        if (const auto* oauth2 = dynamic_cast<const OAuth2Emulator*>(provider.get())) {
+            return oauth2->demoRsaClientKeyPem();
+        }
+    }
+    return {};
+}
+
 QList<DemoProvider> SandboxServer::demoProviders() const
 {
     QList<DemoProvider> all;

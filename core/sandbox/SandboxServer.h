@@ -55,6 +55,9 @@ public:
 
     QList<DemoProvider> demoProviders() const;
     std::optional<DemoProvider> demoProvider(const QString& providerId) const;
+    // An RSA private key (PEM) the /oauth2 token endpoint accepts for private_key_jwt under kid sbx-client-rsa
+    // (RS256); made on first ask. The demo environments carry the P-256 one (ES256, kid sbx-client-ec).
+    QString demoRsaClientKeyPem() const;
 
     // Fault switches (also over HTTP: POST /_sandbox/faults {"provider","fault","on"}).
     // expire_now and revoke act once on everything issued so far and never stay on.
