@@ -17,7 +17,7 @@ namespace keyway::crypto {
 
 namespace {
 
-template<typename T, void (*Free)(T*)>
+template <typename T, void (*Free)(T*)>
 struct Deleter
 {
     void operator()(T* p) const { Free(p); }
@@ -283,7 +283,8 @@ int Key::bits() const
 QByteArray Key::privatePem() const
 {
     BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!m_key || !bio || PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    if (!m_key || !bio
+        || PEM_write_bio_PrivateKey(bio.get(), m_key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
         ERR_clear_error();
         return {};
     }
@@ -400,8 +401,11 @@ std::optional<QString> Jws::sign(const QString& alg,
         ok = setPss(pctx);
     }
     ok = ok
-        && EVP_DigestSign(
-               ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(input.constData()), size_t(input.size()))
+        && EVP_DigestSign(ctx.get(),
+                          nullptr,
+                          &len,
+                          reinterpret_cast<const unsigned char*>(input.constData()),
+                          size_t(input.size()))
             == 1;
     QByteArray signature(int(len), '\0');
     ok = ok

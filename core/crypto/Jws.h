@@ -71,11 +71,13 @@ public:
                                        nlohmann::ordered_json header,
                                        const nlohmann::ordered_json& claims,
                                        QString* error);
-    static QString signHs256(const QByteArray& secret, nlohmann::ordered_json header, const nlohmann::ordered_json& claims);
+    static QString
+    signHs256(const QByteArray& secret, nlohmann::ordered_json header, const nlohmann::ordered_json& claims);
 
     // "" when `signature` over `signingInput` is valid for `alg` with `key`; else why not, in one sentence.
     // Refuses `none`, HMAC and any algorithm that does not fit the key's type.
-    static QString verify(const QString& alg, const Key& key, const QByteArray& signingInput, const QByteArray& signature);
+    static QString
+    verify(const QString& alg, const Key& key, const QByteArray& signingInput, const QByteArray& signature);
     static bool verifyHs256(const QByteArray& secret, const QByteArray& signingInput, const QByteArray& signature);
 
     static QByteArray base64Url(const QByteArray& bytes);

@@ -284,57 +284,53 @@ std::optional<QString> FlowEngine::missingUrl(const FlowStep& step) const
     QStringList names = TemplateResolver::names(step.url).values();
     names.sort();
     const bool discoverable = m_profile.field(QStringLiteral("issuer")) != nullptr;
-    return discoverable ? tr("no endpoint: %1 is empty; set it, or set issuer to discover it")
-                              .arg(names.join(QStringLiteral(", ")))
-                        : tr("no endpoint: %1 is empty; set it").arg(names.join(QStringLiteral(", ")));
+    return discoverable
+        ? tr("no endpoint: %1 is empty; set it, or set issuer to discover it").arg(names.join(QStringLiteral(", ")))
+        : tr("no endpoint: %1 is empty; set it").arg(names.join(QStringLiteral(", ")));
 }
 
 void FlowEngine::runDiscovery(const FlowStep& step)
 {
     const QString issuer = m_resolver.resolve(step.url).trimmed();
     const int index = m_index;
-    oidc::Discovery::fetch(
-        issuer,
-        m_options.connection,
-        this,
-        [this, index, issuer](const oidc::DiscoveryResult& d) {
-            if (m_finished || index != m_index) {
-                return;
-            }
-            const FlowStep& current = m_steps.at(index);
-            if (d.response.status > 0 || !d.documentUrl.isEmpty()) {
-                HttpRequest request;
-                request.url = d.documentUrl;
-                request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
-                emitEvent(FlowEvent::request(current.id, request, m_redactor));
-            }
-            if (d.outcome == oidc::DiscoveryResult::Outcome::Unreachable) {
-                m_failure = d.failure;
-                m_peerChain = d.response.peerChain;
-                fail(current,
-                     FlowResult::Outcome::Network,
-                     d.detail,
-                     tr("Check the issuer value and that the provider is reachable."));
-                return;
-            }
-            emitEvent(FlowEvent::response(current.id, d.response, m_redactor));
-            if (!d.ok()) {
-                fail(current,
-                     FlowResult::Outcome::Invalid,
-                     d.detail,
-                     d.outcome == oidc::DiscoveryResult::Outcome::IssuerMismatch
-                         ? tr("Keyway stopped before sending anything to the endpoints this document names. Check "
-                              "that issuer is exactly the provider's issuer identifier.")
-                         : tr("Check the issuer value, or set the endpoints by hand."),
-                     d.response.status);
-                return;
-            }
-            if (!applyCaptures(current, d.document)) {
-                return;
-            }
-            ++m_index;
-            runNextStep();
-        });
+    oidc::Discovery::fetch(issuer, m_options.connection, this, [this, index, issuer](const oidc::DiscoveryResult& d) {
+        if (m_finished || index != m_index) {
+            return;
+        }
+        const FlowStep& current = m_steps.at(index);
+        if (d.response.status > 0 || !d.documentUrl.isEmpty()) {
+            HttpRequest request;
+            request.url = d.documentUrl;
+            request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
+            emitEvent(FlowEvent::request(current.id, request, m_redactor));
+        }
+        if (d.outcome == oidc::DiscoveryResult::Outcome::Unreachable) {
+            m_failure = d.failure;
+            m_peerChain = d.response.peerChain;
+            fail(current,
+                 FlowResult::Outcome::Network,
+                 d.detail,
+                 tr("Check the issuer value and that the provider is reachable."));
+            return;
+        }
+        emitEvent(FlowEvent::response(current.id, d.response, m_redactor));
+        if (!d.ok()) {
+            fail(current,
+                 FlowResult::Outcome::Invalid,
+                 d.detail,
+                 d.outcome == oidc::DiscoveryResult::Outcome::IssuerMismatch
+                     ? tr("Keyway stopped before sending anything to the endpoints this document names. Check "
+                          "that issuer is exactly the provider's issuer identifier.")
+                     : tr("Check the issuer value, or set the endpoints by hand."),
+                 d.response.status);
+            return;
+        }
+        if (!applyCaptures(current, d.document)) {
+            return;
+        }
+        ++m_index;
+        runNextStep();
+    });
 }
 
 std::optional<HttpRequest>
@@ -602,44 +598,40 @@ void FlowEngine::acceptReply(const FlowStep& step, const nlohmann::json& doc)
     }
     oidc::IdTokenExpectations expect;
     expect.issuer = issuer;
-    expect.clientId = m_resolver.resolve(step.clientIdParam.isEmpty() ? QStringLiteral("{{client_id}}")
-                                                                      : step.clientIdParam);
+    expect.clientId
+        = m_resolver.resolve(step.clientIdParam.isEmpty() ? QStringLiteral("{{client_id}}") : step.clientIdParam);
     expect.nonce = step.kind == StepKind::Refresh ? std::nullopt : m_nonce;
     expect.jwksUri = TemplateResolver::resolveUrl(m_options.baseUrl, jwksUri).toString();
     expect.connection = m_options.connection;
     const int index = m_index;
     const nlohmann::json copy = doc;
-    oidc::IdTokenValidator::validate(
-        *idToken,
-        expect,
-        this,
-        [this, index, copy](const oidc::IdTokenVerdict& verdict) {
-            if (m_finished || index != m_index) {
-                return;
-            }
-            const FlowStep& current = m_steps.at(index);
-            if (!verdict.ok) {
-                if (verdict.unreachable) {
-                    m_failure = verdict.failure;
-                    fail(current,
-                         FlowResult::Outcome::Network,
-                         verdict.detail,
-                         tr("The ID token could not be checked because the issuer's keys could not be fetched."));
-                    return;
-                }
+    oidc::IdTokenValidator::validate(*idToken, expect, this, [this, index, copy](const oidc::IdTokenVerdict& verdict) {
+        if (m_finished || index != m_index) {
+            return;
+        }
+        const FlowStep& current = m_steps.at(index);
+        if (!verdict.ok) {
+            if (verdict.unreachable) {
+                m_failure = verdict.failure;
                 fail(current,
-                     FlowResult::Outcome::Invalid,
-                     tr("ID token refused: %1").arg(verdict.detail),
-                     tr("Keyway did not use the tokens of this reply. Sign in again; if it persists, the provider "
-                        "or something between it and Keyway alters its tokens."));
+                     FlowResult::Outcome::Network,
+                     verdict.detail,
+                     tr("The ID token could not be checked because the issuer's keys could not be fetched."));
                 return;
             }
-            qCInfo(lcAuth) << "id_token verified with key" << verdict.kid;
-            m_idTokenVerified = true;
-            if (applyCaptures(current, copy)) {
-                afterCaptures(current);
-            }
-        });
+            fail(current,
+                 FlowResult::Outcome::Invalid,
+                 tr("ID token refused: %1").arg(verdict.detail),
+                 tr("Keyway did not use the tokens of this reply. Sign in again; if it persists, the provider "
+                    "or something between it and Keyway alters its tokens."));
+            return;
+        }
+        qCInfo(lcAuth) << "id_token verified with key" << verdict.kid;
+        m_idTokenVerified = true;
+        if (applyCaptures(current, copy)) {
+            afterCaptures(current);
+        }
+    });
 }
 
 void FlowEngine::afterCaptures(const FlowStep& step)

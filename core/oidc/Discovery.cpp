@@ -33,7 +33,6 @@ QString cacheKey(const QString& issuer, const std::shared_ptr<const ConnectionSe
     return issuer + QLatin1Char('\n') + QString::number(reinterpret_cast<quintptr>(connection.get()));
 }
 
-
 QString stripSlash(QString s)
 {
     if (s.endsWith(QLatin1Char('/'))) {
@@ -63,41 +62,39 @@ void fetchFrom(const QString& issuer,
     request.url = urls.at(index);
     request.connection = connection;
     request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
-    executor->send(request,
-                   [=](const HttpResponse& response) {
-                       if (hasContext && !context) {
-                           return;
-                       }
-                       DiscoveryResult failure;
-                       failure.response = response;
-                       failure.issuer = issuer;
-                       failure.documentUrl = urls.at(index);
-                       if (!response.transportOk()) {
-                           failure.outcome = DiscoveryResult::Outcome::Unreachable;
-                           failure.failure = response.failure;
-                           failure.detail = Discovery::tr("the discovery document at %1 could not be fetched: %2")
-                                                .arg(urls.at(index).toString(), response.errorText);
-                           done(failure);
-                           return;
-                       }
-                       const auto doc = ReplyJudge::parseJson(response.body);
-                       if (response.status == 200 && doc && doc->is_object()) {
-                           DiscoveryResult result = Discovery::judge(issuer, urls.at(index), *doc);
-                           result.response = response;
-                           if (result.ok()) {
-                               cache().insert(cacheKey(issuer, connection),
-                                              CacheEntry {Clock::currentMSecsSinceEpoch(), result});
-                           }
-                           done(result);
-                           return;
-                       }
-                       failure.outcome = DiscoveryResult::Outcome::NotFound;
-                       failure.detail = Discovery::tr("no discovery document for issuer %1: %2 answered HTTP %3; "
-                                                    "check the issuer, or set the endpoints by hand")
-                                            .arg(issuer, urls.at(index).toString())
-                                            .arg(response.status);
-                       fetchFrom(issuer, urls, index + 1, connection, context, hasContext, executor, done, failure);
-                   });
+    executor->send(request, [=](const HttpResponse& response) {
+        if (hasContext && !context) {
+            return;
+        }
+        DiscoveryResult failure;
+        failure.response = response;
+        failure.issuer = issuer;
+        failure.documentUrl = urls.at(index);
+        if (!response.transportOk()) {
+            failure.outcome = DiscoveryResult::Outcome::Unreachable;
+            failure.failure = response.failure;
+            failure.detail = Discovery::tr("the discovery document at %1 could not be fetched: %2")
+                                 .arg(urls.at(index).toString(), response.errorText);
+            done(failure);
+            return;
+        }
+        const auto doc = ReplyJudge::parseJson(response.body);
+        if (response.status == 200 && doc && doc->is_object()) {
+            DiscoveryResult result = Discovery::judge(issuer, urls.at(index), *doc);
+            result.response = response;
+            if (result.ok()) {
+                cache().insert(cacheKey(issuer, connection), CacheEntry {Clock::currentMSecsSinceEpoch(), result});
+            }
+            done(result);
+            return;
+        }
+        failure.outcome = DiscoveryResult::Outcome::NotFound;
+        failure.detail = Discovery::tr("no discovery document for issuer %1: %2 answered HTTP %3; "
+                                       "check the issuer, or set the endpoints by hand")
+                             .arg(issuer, urls.at(index).toString())
+                             .arg(response.status);
+        fetchFrom(issuer, urls, index + 1, connection, context, hasContext, executor, done, failure);
+    });
 }
 
 } // namespace
@@ -124,7 +121,8 @@ QList<QUrl> Discovery::documentUrls(const QString& issuer)
     const QUrl url(base);
     const QString path = url.path();
     QUrl rfc8414 = url;
-    rfc8414.setPath(QStringLiteral("/.well-known/oauth-authorization-server") + (path == QLatin1String("/") ? QString() : path));
+    rfc8414.setPath(QStringLiteral("/.well-known/oauth-authorization-server")
+                    + (path == QLatin1String("/") ? QString() : path));
     urls.append(rfc8414);
     if (!path.isEmpty() && path != QLatin1String("/")) {
         urls.append(QUrl(base + QStringLiteral("/.well-known/oauth-authorization-server")));
@@ -153,7 +151,7 @@ DiscoveryResult Discovery::judge(const QString& issuer, const QUrl& documentUrl,
     if (!sameIssuer(named, issuer)) {
         result.outcome = DiscoveryResult::Outcome::IssuerMismatch;
         result.detail = Discovery::tr("the discovery document names issuer %1, not %2 (a misconfigured or "
-                                    "impersonated provider); check the issuer value")
+                                      "impersonated provider); check the issuer value")
                             .arg(named, issuer);
         return result;
     }

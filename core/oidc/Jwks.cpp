@@ -45,8 +45,8 @@ void fetchSet(const QString& uri,
     executor->send(request, [uri, done](const HttpResponse& response) {
         std::optional<nlohmann::json> set;
         if (response.transportOk() && response.status == 200) {
-            if (auto doc = ReplyJudge::parseJson(response.body); doc && doc->is_object() && doc->contains("keys")
-                && doc->at("keys").is_array()) {
+            if (auto doc = ReplyJudge::parseJson(response.body);
+                doc && doc->is_object() && doc->contains("keys") && doc->at("keys").is_array()) {
                 set = *doc;
                 cache().insert(uri, *doc);
             }
@@ -86,7 +86,8 @@ KeyLookup Jwks::pick(const nlohmann::json& keySet, const nlohmann::json& header)
         return out;
     }
     if (candidates.size() > 1) {
-        out.detail = tr("the token names no key (no kid) and the issuer's JWKS has %n keys that fit", nullptr,
+        out.detail = tr("the token names no key (no kid) and the issuer's JWKS has %n keys that fit",
+                        nullptr,
                         int(candidates.size()));
         return out;
     }

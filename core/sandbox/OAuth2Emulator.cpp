@@ -545,7 +545,8 @@ SandboxReply OAuth2Emulator::refresh(const SandboxRequest& request, const QStrin
         old->used = true;
     }
     const IssuedToken& access = issueAccess(old->providerId, clientId, userId, grantId, old->scopes);
-    return tokenReply(access, rotated, wantsIdToken(old->scopes) ? m_oidc.idToken(clientId, userId, QString()) : QString());
+    return tokenReply(
+        access, rotated, wantsIdToken(old->scopes) ? m_oidc.idToken(clientId, userId, QString()) : QString());
 }
 
 SandboxReply OAuth2Emulator::clientCredentials(const SandboxRequest& request, const QString& clientId)

@@ -68,7 +68,8 @@ private:
     SandboxReply redirectWithError(const PendingAuthorization& pending, const char* error) const;
     // Access token (+ optional new refresh token) reply for one grant.
     // `idToken`: an OpenID Connect ID token for scopes with openid (OidcProvider), empty otherwise.
-    SandboxReply tokenReply(const IssuedToken& access, const IssuedToken* refreshToken, const QString& idToken = {}) const;
+    SandboxReply
+    tokenReply(const IssuedToken& access, const IssuedToken* refreshToken, const QString& idToken = {}) const;
     IssuedToken& issueAccess(const QString& providerId,
                              const QString& clientId,
                              const QString& userId,

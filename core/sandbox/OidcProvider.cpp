@@ -86,9 +86,10 @@ void OidcProvider::registerRoutes(RouteTable& routes, const QString& prefix)
                RouteKind::Api,
                m_providerId,
                [this](const SandboxRequest&) { return discoveryDocument(); });
-    routes.add(Method::Get, prefix + QStringLiteral("/jwks"), RouteKind::Api, m_providerId, [this](const SandboxRequest&) {
-        return jwks();
-    });
+    routes.add(
+        Method::Get, prefix + QStringLiteral("/jwks"), RouteKind::Api, m_providerId, [this](const SandboxRequest&) {
+            return jwks();
+        });
 }
 
 SandboxReply OidcProvider::discoveryDocument() const
@@ -171,7 +172,8 @@ OidcProvider::checkAssertion(const SandboxRequest& request,
         return check;
     };
     if (type != QLatin1String("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")) {
-        return refuse(QStringLiteral("client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+        return refuse(
+            QStringLiteral("client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
     }
     const auto parts = crypto::JwsParts::parse(assertion);
     if (!parts) {
