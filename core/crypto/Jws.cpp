@@ -158,8 +158,19 @@ QByteArray encodePart(const nlohmann::ordered_json& part)
 
 Key::Key(evp_pkey_st* key) : m_key(key, EVP_PKEY_free) { }
 
-std::optional<Key> Key::fromPrivatePem(const QByteArray& pem, QString* error)
+std::optional<Key> Key::fromPrivatePem(const QByteArray& text, QString* error)
 {
+    // A key pasted into a one-line field arrives with its line breaks turned into spaces: put them back.
+    QByteArray pem = text.trimmed();
+    if (!pem.contains('\n') && pem.startsWith("-----BEGIN ")) {
+        const int headerEnd = int(pem.indexOf("-----", 11));
+        const int footer = int(pem.lastIndexOf("-----END "));
+        if (headerEnd > 0 && footer > headerEnd) {
+            const QByteArray header = pem.left(headerEnd + 5);
+            const QByteArray body = pem.mid(headerEnd + 5, footer - headerEnd - 5).trimmed();
+            pem = header + '\n' + body.split(' ').join('\n') + '\n' + pem.mid(footer) + '\n';
+        }
+    }
     BioPtr bio(BIO_new_mem_buf(pem.constData(), int(pem.size())));
     bool askedForPassphrase = false;
     EVP_PKEY* raw = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, noPassphrase, &askedForPassphrase) : nullptr;

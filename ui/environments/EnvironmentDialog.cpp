@@ -1,5 +1,6 @@
 #include "ui/environments/EnvironmentDialog.h"
 
+#include "core/oidc/Discovery.h"
 #include "core/vault/EnvironmentService.h"
 #include "ui/common/UiLogging.h"
 #include "ui/credentials/CredentialEditor.h"
@@ -69,6 +70,19 @@ EnvironmentDialog::EnvironmentDialog(Mode mode, EnvironmentService* environments
     credentialsTitle->setFont(bold);
     formLayout->addWidget(credentialsTitle);
     formLayout->addWidget(m_editor, 1);
+    m_discoverButton = new QPushButton(tr("&Discover endpoints"), formPanel);
+    m_discoverButton->setObjectName(QStringLiteral("discoverButton"));
+    m_discoverButton->setToolTip(tr("Reads the issuer's OpenID configuration and fills the endpoint fields that are "
+                                    "still empty."));
+    connect(m_discoverButton, &QPushButton::clicked, this, &EnvironmentDialog::discover);
+    m_discovery = new QLabel(formPanel);
+    m_discovery->setObjectName(QStringLiteral("discoveryResult"));
+    m_discovery->setWordWrap(true);
+    m_discovery->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* discoverRow = new QHBoxLayout;
+    discoverRow->addWidget(m_discoverButton, 0, Qt::AlignTop);
+    discoverRow->addWidget(m_discovery, 1);
+    formLayout->addLayout(discoverRow);
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -170,6 +184,13 @@ void EnvironmentDialog::onProviderChanged()
 {
     const ProviderProfile* profile = currentProfile();
     m_editor->setProfile(profile);
+    bool discoverable = false;
+    for (const FlowStep& step : profile ? profile->steps : QList<FlowStep>()) {
+        discoverable = discoverable || step.kind == StepKind::Discovery;
+    }
+    m_discoverButton->setVisible(discoverable);
+    m_discovery->clear();
+    m_discovery->setVisible(discoverable);
     if (!profile) {
         m_summary->clear();
         return;
@@ -180,6 +201,50 @@ void EnvironmentDialog::onProviderChanged()
     m_baseUrlEdit->setPlaceholderText(profile->defaultBaseUrl.isEmpty() ? tr("https://api.example.com")
                                                                         : profile->defaultBaseUrl);
     m_summary->setHtml(describe(*profile));
+}
+
+void EnvironmentDialog::discover()
+{
+    const QString issuer = m_editor->value(QStringLiteral("issuer"));
+    if (issuer.isEmpty()) {
+        m_discovery->setText(tr("Enter the issuer first, for example https://login.example.com/realms/main."));
+        return;
+    }
+    m_discoverButton->setEnabled(false);
+    m_discovery->setText(tr("Reading the discovery document of %1…").arg(issuer));
+    // The user asks now: a document cached by an earlier run may be out of date.
+    oidc::Discovery::clearCache();
+    oidc::Discovery::fetch(issuer, nullptr, this, [this](const oidc::DiscoveryResult& result) {
+        m_discoverButton->setEnabled(true);
+        if (!result.ok()) {
+            m_discovery->setText(result.detail);
+            return;
+        }
+        const ProviderProfile* profile = currentProfile();
+        QMap<QString, QString> fill;
+        QStringList lines;
+        for (const auto& [member, name] : oidc::Discovery::standardEndpoints()) {
+            const QString url = result.endpoints.value(name);
+            if (url.isEmpty()) {
+                continue;
+            }
+            const CredentialField* field = profile ? profile->field(name) : nullptr;
+            const bool filled = field && !field->secret && m_editor->value(name).isEmpty();
+            if (filled) {
+                fill.insert(name, url);
+            }
+            lines.append(QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
+                             .arg(name.toHtmlEscaped(),
+                                  url.toHtmlEscaped(),
+                                  filled ? tr("filled")
+                                      : field ? tr("kept as set")
+                                              : tr("used when needed")));
+        }
+        m_editor->setValues(fill);
+        m_discovery->setText(QStringLiteral("<p>%1</p><table>%2</table>")
+                                 .arg(tr("Discovered from %1:").arg(result.documentUrl.toString()).toHtmlEscaped(),
+                                      lines.join(QString())));
+    });
 }
 
 QString EnvironmentDialog::describe(const ProviderProfile& profile) const

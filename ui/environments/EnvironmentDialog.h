@@ -9,6 +9,7 @@ class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTextBrowser;
 
 namespace keyway {
@@ -25,7 +26,7 @@ class CredentialEditor;
 // keychain leaves nothing half-saved and the dialog open with everything still typed.
 //
 // Object names: environmentDialog, nameEdit, providerCombo, baseUrlEdit, providerSummary,
-// dialogError, dialogSaveButton (+ the CredentialEditor's).
+// dialogError, dialogSaveButton, discoverButton, discoveryResult (+ the CredentialEditor's).
 class EnvironmentDialog : public QDialog
 {
     Q_OBJECT
@@ -49,6 +50,9 @@ public Q_SLOTS:
 private:
     void onProviderChanged();
     void showError(const QString& text);
+    // Fetches the issuer's discovery document, shows the endpoints it names and fills the empty endpoint
+    // fields (never a secret one) with them.
+    void discover();
     QString describe(const ProviderProfile& profile) const;
     const ProviderProfile* currentProfile() const;
 
@@ -65,6 +69,8 @@ private:
     CredentialEditor* m_editor = nullptr;
     QTextBrowser* m_summary = nullptr;
     QLabel* m_error = nullptr;
+    QPushButton* m_discoverButton = nullptr;
+    QLabel* m_discovery = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
 };
 

@@ -59,6 +59,11 @@ QString formatRequest(const FlowEvent& event)
     if (!event.body.isEmpty()) {
         text += QLatin1Char('\n') + formatBody(event.body);
     }
+    if (event.clientAssertion) {
+        // What the signed client assertion says; its signature is never shown.
+        text += QStringLiteral("\n\n") + FlowWalkthrough::tr("Client assertion (signature redacted):")
+            + QLatin1Char('\n') + QString::fromStdString(event.clientAssertion->dump(2));
+    }
     return text;
 }
 

@@ -1,0 +1,150 @@
+// The GUI face of OpenID Connect against the sandbox, offscreen: the environment dialog's "Discover endpoints"
+// fills the empty endpoint fields (and no secret one) and shows what it found; the walkthrough shows discovery
+// as its own step with the document, and a private_key_jwt assertion decoded with its signature redacted.
+#include "core/sandbox/SandboxServer.h"
+#include "core/vault/EnvironmentStore.h"
+#include "tests/support/MemorySecretStore.h"
+#include "ui/MainWindow.h"
+#include "ui/environments/EnvironmentDialog.h"
+#include "ui/flow/FlowWalkthrough.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace keyway;
+using keyway::ui::MainWindow;
+
+class TestOidcUi : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_config;
+    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
+    test::MemorySecretStore m_secrets;
+    std::unique_ptr<MainWindow> m_window;
+    QString m_environmentId;
+    QString m_key;
+
+    QString base() const { return m_sandbox->demoProvider(QStringLiteral("oauth2-client"))->baseUrl.toString(); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_config.isValid());
+        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-oidc-ui"));
+        QCoreApplication::setApplicationName(QStringLiteral("keyway-test-oidc-ui"));
+        QSettings().clear();
+        m_sandbox = std::make_unique<sandbox::SandboxServer>();
+        QVERIFY(m_sandbox->listen(0));
+        const auto demo = m_sandbox->demoProvider(QStringLiteral("oauth2-client"));
+        m_key = demo->credential(QStringLiteral("client_key"));
+
+        EnvironmentStore store;
+        QString error;
+        QVERIFY2(store.load(&error), qPrintable(error));
+        Environment environment
+            = Environment::create(QStringLiteral("Identity provider"), QStringLiteral("oauth2-client"), base());
+        environment.values = {{QStringLiteral("issuer"), base()},
+                              {QStringLiteral("client_id"), demo->credential(QStringLiteral("client_id"))},
+                              {QStringLiteral("client_auth"), QStringLiteral("private_key_jwt")},
+                              {QStringLiteral("key_id"), demo->credential(QStringLiteral("key_id"))}};
+        QVERIFY2(store.add(environment, &error), qPrintable(error));
+        QVERIFY2(store.save(&error), qPrintable(error));
+        m_environmentId = environment.id;
+        m_secrets.setEntry(SecretStore::keyFor(environment.id, QStringLiteral("client_key")), m_key);
+
+        ui::MainWindowOptions options;
+        options.secretStore = &m_secrets;
+        m_window = std::make_unique<MainWindow>(options);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    void discoverButtonFillsEndpoints()
+    {
+        ui::EnvironmentDialog dialog(ui::EnvironmentDialog::Mode::Add, m_window->environmentService());
+        dialog.setProvider(QStringLiteral("oauth2-code"));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* discover = dialog.findChild<QPushButton*>(QStringLiteral("discoverButton"));
+        auto* result = dialog.findChild<QLabel*>(QStringLiteral("discoveryResult"));
+        QVERIFY(discover && result);
+        QVERIFY(discover->isVisible());
+        auto field = [&dialog](const QString& key) {
+            return dialog.findChild<QLineEdit*>(QStringLiteral("field_") + key);
+        };
+        // Without an issuer it says what to enter.
+        discover->click();
+        QVERIFY2(result->text().contains(QStringLiteral("issuer")), qPrintable(result->text()));
+
+        field(QStringLiteral("issuer"))->setText(base());
+        field(QStringLiteral("token_url"))->setText(QStringLiteral("/my/token")); // set by hand: kept
+        discover->click();
+        QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("jwks_uri")), 10000);
+        QCOMPARE(field(QStringLiteral("authorize_url"))->text(), base() + QStringLiteral("/authorize"));
+        QCOMPARE(field(QStringLiteral("jwks_uri"))->text(), base() + QStringLiteral("/jwks"));
+        QCOMPARE(field(QStringLiteral("token_url"))->text(), QStringLiteral("/my/token"));
+        QVERIFY(field(QStringLiteral("client_secret"))->text().isEmpty());
+        QVERIFY(field(QStringLiteral("client_key"))->text().isEmpty());
+        QVERIFY(result->text().contains(QStringLiteral("kept as set")));
+
+        // An issuer whose document names another one is refused, in words.
+        QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("issuer_mismatch"), true));
+        discover->click();
+        QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("names issuer")), 10000);
+        m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("issuer_mismatch"), false);
+
+        // A provider without discovery has no such button.
+        dialog.setProvider(QStringLiteral("banking"));
+        QVERIFY(!discover->isVisible());
+    }
+
+    void walkthroughShowsDiscoveryAndTheAssertion()
+    {
+        m_window->selectEnvironment(m_environmentId);
+        auto* walkthrough = m_window->walkthrough();
+        auto* steps = walkthrough->findChild<QListWidget*>(QStringLiteral("flowSteps"));
+        QVERIFY(steps);
+        QVERIFY2(steps->item(0)->text().contains(QStringLiteral("Discover")), qPrintable(steps->item(0)->text()));
+
+        QSignalSpy finished(walkthrough, &ui::FlowWalkthrough::finished);
+        walkthrough->findChild<QPushButton*>(QStringLiteral("runAllButton"))->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QVERIFY(finished.first().first().toBool());
+        QCOMPARE(walkthrough->stepState(0), ui::FlowWalkthrough::StepState::Succeeded);
+        QCOMPARE(walkthrough->stepState(1), ui::FlowWalkthrough::StepState::Succeeded);
+
+        auto* request = walkthrough->findChild<QPlainTextEdit*>(QStringLiteral("requestView"));
+        auto* reply = walkthrough->findChild<QPlainTextEdit*>(QStringLiteral("replyView"));
+        QVERIFY(request && reply);
+        steps->setCurrentRow(0);
+        QTRY_VERIFY2(request->toPlainText().contains(QStringLiteral("/.well-known/openid-configuration")),
+                     qPrintable(request->toPlainText()));
+        QVERIFY2(reply->toPlainText().contains(QStringLiteral("token_endpoint")), qPrintable(reply->toPlainText()));
+
+        steps->setCurrentRow(1);
+        QTRY_VERIFY2(request->toPlainText().contains(QStringLiteral("Client assertion (signature redacted)")),
+                     qPrintable(request->toPlainText()));
+        QVERIFY(request->toPlainText().contains(QStringLiteral("\"alg\": \"ES256\"")));
+        QVERIFY(request->toPlainText().contains(QStringLiteral("\"signature\": \"[redacted]\"")));
+        const QString keyLine = m_key.split(QLatin1Char('\n')).at(1);
+        QVERIFY(!request->toPlainText().contains(keyLine));
+        QVERIFY(!request->toPlainText().contains(QStringLiteral("client_assertion=ey")));
+    }
+};
+
+QTEST_MAIN(TestOidcUi)
+#include "tst_oidc_ui.moc"
