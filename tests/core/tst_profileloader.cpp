@@ -99,18 +99,35 @@ private Q_SLOTS:
         QTest::newRow("astrada") << "astrada" << QStringList {"api.client_id", "api.client_secret"}
                                  << QStringList {"sdk.client_id", "sdk.client_secret"}
                                  << QStringList {"api.client_secret", "sdk.client_secret"};
-        QTest::newRow("oauth2-code") << "oauth2-code" << QStringList {"authorize_url", "token_url", "client_id"}
-                                     << QStringList {"client_secret",
+        // With an issuer the endpoints are discovered, and private_key_jwt signs with client_key instead of a
+        // secret: so only client_id is required.
+        QTest::newRow("oauth2-code") << "oauth2-code" << QStringList {"client_id"}
+                                     << QStringList {"issuer",
+                                                     "authorize_url",
+                                                     "token_url",
+                                                     "client_secret",
                                                      "scope",
                                                      "prompt",
                                                      "client_auth",
+                                                     "jwks_uri",
+                                                     "client_key",
+                                                     "key_id",
                                                      "introspection_url",
                                                      "revocation_url",
                                                      "probe_path"}
-                                     << QStringList {"client_secret"};
-        QTest::newRow("oauth2-client") << "oauth2-client" << QStringList {"token_url", "client_id", "client_secret"}
-                                       << QStringList {"scope", "client_auth", "introspection_url", "revocation_url"}
-                                       << QStringList {"client_secret"};
+                                     << QStringList {"client_secret", "client_key"};
+        QTest::newRow("oauth2-client") << "oauth2-client" << QStringList {"client_id"}
+                                       << QStringList {"issuer",
+                                                       "token_url",
+                                                       "client_secret",
+                                                       "scope",
+                                                       "client_auth",
+                                                       "jwks_uri",
+                                                       "client_key",
+                                                       "key_id",
+                                                       "introspection_url",
+                                                       "revocation_url"}
+                                       << QStringList {"client_secret", "client_key"};
         QTest::newRow("oauth2-device")
             << "oauth2-device" << QStringList {"device_authorization_url", "token_url", "client_id"}
             << QStringList {"client_secret", "scope", "client_auth", "introspection_url", "revocation_url"}

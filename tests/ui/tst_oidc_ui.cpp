@@ -1,12 +1,18 @@
 // The GUI face of OpenID Connect against the sandbox, offscreen: the environment dialog's "Discover endpoints"
 // fills the empty endpoint fields (and no secret one) and shows what it found; the walkthrough shows discovery
 // as its own step with the document, and a private_key_jwt assertion decoded with its signature redacted.
+#include "core/crypto/Jws.h"
+#include "core/flow/FlowEngine.h"
+#include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
 #include "core/vault/EnvironmentStore.h"
 #include "tests/support/MemorySecretStore.h"
+#include "tests/support/SandboxBrowser.h"
 #include "ui/MainWindow.h"
 #include "ui/environments/EnvironmentDialog.h"
 #include "ui/flow/FlowWalkthrough.h"
+#include "ui/inspector/JwtView.h"
+#include "ui/inspector/ResponseInspector.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -83,9 +89,8 @@ private Q_SLOTS:
         auto* result = dialog.findChild<QLabel*>(QStringLiteral("discoveryResult"));
         QVERIFY(discover && result);
         QVERIFY(discover->isVisible());
-        auto field = [&dialog](const QString& key) {
-            return dialog.findChild<QLineEdit*>(QStringLiteral("field_") + key);
-        };
+        auto field
+            = [&dialog](const QString& key) { return dialog.findChild<QLineEdit*>(QStringLiteral("field_") + key); };
         // Without an issuer it says what to enter.
         discover->click();
         QVERIFY2(result->text().contains(QStringLiteral("issuer")), qPrintable(result->text()));
@@ -143,6 +148,55 @@ private Q_SLOTS:
         const QString keyLine = m_key.split(QLatin1Char('\n')).at(1);
         QVERIFY(!request->toPlainText().contains(keyLine));
         QVERIFY(!request->toPlainText().contains(QStringLiteral("client_assertion=ey")));
+    }
+
+    void inspectorVerifiesJwtSignatures()
+    {
+        // A real ID token from the sandbox's sign-in.
+        ProfileRegistry registry;
+        registry.loadShipped();
+        const auto demo = m_sandbox->demoProvider(QStringLiteral("oauth2-code"));
+        FlowOptions options;
+        options.baseUrl = base();
+        options.credentials = {{QStringLiteral("issuer"), base()},
+                               {QStringLiteral("client_id"), demo->credential(QStringLiteral("client_id"))},
+                               {QStringLiteral("client_secret"), demo->credential(QStringLiteral("client_secret"))},
+                               {QStringLiteral("scope"), QStringLiteral("openid read")}};
+        test::SandboxBrowser browser;
+        options.openUrl = [&browser](const QUrl& url) {
+            browser.opener(true)(url);
+            return true;
+        };
+        FlowEngine engine(*registry.find(QStringLiteral("oauth2-code")), options);
+        QSignalSpy done(&engine, &FlowEngine::finished);
+        engine.runFullFlow();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        const auto result = done.first().first().value<FlowResult>();
+        QVERIFY2(result.ok(), qPrintable(result.oneLine()));
+        const QString idToken = result.value(QStringLiteral("id_token"))->value;
+
+        // The Requests tab's inspector knows the environment's issuer, so it checks the signature.
+        m_window->selectEnvironment(m_environmentId);
+        auto* inspector = m_window->findChild<ui::ResponseInspector*>();
+        auto* view = m_window->findChild<ui::JwtView*>();
+        QVERIFY(inspector && view);
+        QVERIFY(inspector->decodeJwt(idToken));
+        QTRY_VERIFY2_WITH_TIMEOUT(view->signatureText().startsWith(QStringLiteral("signature verified with key sbx-")),
+                                  qPrintable(view->signatureText()),
+                                  10000);
+        QVERIFY(view->signatureText().contains(base()));
+
+        // A token signed by a key the issuer does not publish: said exactly.
+        QString error;
+        const QString forged = *crypto::Jws::sign(QStringLiteral("RS256"),
+                                                  crypto::Key::generateRsa(2048),
+                                                  {{"kid", "forged-key"}},
+                                                  {{"iss", base().toStdString()}, {"sub", "x"}},
+                                                  &error);
+        QVERIFY(inspector->decodeJwt(forged));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            view->signatureText().contains(QStringLiteral("forged-key")), qPrintable(view->signatureText()), 10000);
+        QVERIFY(view->signatureText().startsWith(QStringLiteral("signature not verified")));
     }
 };
 

@@ -1,6 +1,7 @@
 #include "ui/composer/RequestWorkspace.h"
 
 #include "core/history/HistoryStore.h"
+#include "core/oidc/Discovery.h"
 #include "ui/history/HistoryView.h"
 #include "ui/inspector/ResponseInspector.h"
 
@@ -85,6 +86,22 @@ void RequestWorkspace::setEnvironment(const ProviderProfile* profile,
     }
     m_composer->setEnvironment(profile, environment, credentialSet, sessions);
     m_history->setEnvironment(profile ? environment.id : QString());
+    // The JWT view verifies signatures against the environment's JWKS: its own, or its issuer's.
+    m_inspector->setJwksUri(QString());
+    if (profile) {
+        oidc::Discovery::resolveEndpoint(*profile,
+                                         environment.values,
+                                         credentialSet,
+                                         environment.baseUrl,
+                                         QStringLiteral("jwks_uri"),
+                                         nullptr,
+                                         this,
+                                         [this, id = environment.id](const oidc::EndpointResult& r) {
+                                             if (id == m_composer->environment().id) {
+                                                 m_inspector->setJwksUri(r.url.toString());
+                                             }
+                                         });
+    }
 }
 
 void RequestWorkspace::historyRemoved(const QString& environmentId)

@@ -55,7 +55,7 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
 
     if (settings.value(seededSettingsKey(), false).toBool()) {
         // Later runs: the sandbox may have a new port; follow it, keeping any path prefix.
-        QList<Environment> moved;
+        QList<QPair<Environment, QMap<QString, QString>>> moved;
         for (const QString& id : settings.value(idsSettingsKey()).toStringList()) {
             const std::optional<Environment> existing = m_environments->findById(id);
             if (!existing) {
@@ -79,8 +79,13 @@ void DemoEnvironments::apply(const sandbox::SandboxServer& server)
                 } else if (isSandboxCaFile(updated.values.value(caKey))) {
                     updated.values.remove(caKey);
                 }
-                if (updated.baseUrl != existing->baseUrl || updated.values != existing->values) {
-                    moved.append(updated);
+                // A key the sandbox made anew at this start (its demo key pair) replaces the stored one.
+                QMap<QString, QString> renewed;
+                for (const QString& key : demo.regenerated) {
+                    renewed.insert(key, demo.credential(key));
+                }
+                if (updated.baseUrl != existing->baseUrl || updated.values != existing->values || !renewed.isEmpty()) {
+                    moved.append({updated, renewed});
                 }
             }
         }
@@ -146,16 +151,16 @@ void DemoEnvironments::createNext(QList<QPair<Environment, QMap<QString, QString
     });
 }
 
-void DemoEnvironments::updateNext(QList<Environment> pending, bool changed)
+void DemoEnvironments::updateNext(QList<QPair<Environment, QMap<QString, QString>>> pending, bool changed)
 {
     if (pending.isEmpty()) {
         QMetaObject::invokeMethod(
             this, [this, changed] { Q_EMIT finished(changed, QString()); }, Qt::QueuedConnection);
         return;
     }
-    const Environment environment = pending.takeFirst();
+    const auto [environment, secrets] = pending.takeFirst();
     QPointer<DemoEnvironments> self(this);
-    m_environments->update(environment, {}, {}, [self, pending](const EnvironmentChange& change) {
+    m_environments->update(environment, secrets, {}, [self, pending](const EnvironmentChange& change) {
         if (!self) {
             return;
         }

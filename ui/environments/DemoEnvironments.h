@@ -36,7 +36,7 @@ Q_SIGNALS:
 
 private:
     void createNext(QList<QPair<Environment, QMap<QString, QString>>> pending, QStringList created);
-    void updateNext(QList<Environment> pending, bool changed);
+    void updateNext(QList<QPair<Environment, QMap<QString, QString>>> pending, bool changed);
 
     EnvironmentService* m_environments;
 };

@@ -236,7 +236,7 @@ void EnvironmentDialog::discover()
             lines.append(QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td></tr>")
                              .arg(name.toHtmlEscaped(),
                                   url.toHtmlEscaped(),
-                                  filled ? tr("filled")
+                                  filled      ? tr("filled")
                                       : field ? tr("kept as set")
                                               : tr("used when needed")));
         }

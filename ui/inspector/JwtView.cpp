@@ -1,5 +1,6 @@
 #include "ui/inspector/JwtView.h"
 
+#include "core/oidc/IdTokenValidator.h"
 #include "core/util/Clock.h"
 #include "core/util/Jwt.h"
 #include "ui/timeline/DurationFormat.h"
@@ -41,6 +42,10 @@ JwtView::JwtView(QWidget* parent) : QWidget(parent)
     m_summary->setObjectName(QStringLiteral("jwtSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_signature = new QLabel(this);
+    m_signature->setObjectName(QStringLiteral("jwtSignature"));
+    m_signature->setWordWrap(true);
+    m_signature->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     m_header = makeJsonPane(QStringLiteral("jwtHeader"), tr("JWT header"), splitter);
     m_claims = makeJsonPane(QStringLiteral("jwtClaims"), tr("JWT claims"), splitter);
@@ -50,6 +55,7 @@ JwtView::JwtView(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_summary);
+    layout->addWidget(m_signature);
     layout->addWidget(splitter, 1);
     m_ticker.setInterval(1000);
     connect(&m_ticker, &QTimer::timeout, this, &JwtView::refreshSummary);
@@ -70,16 +76,57 @@ bool JwtView::setToken(const QString& token)
     m_subject = jwt->claims.value(QLatin1String("sub")).toVariant().toString();
     m_expiresAt = jwt->claimSeconds(QStringLiteral("exp")).value_or(-1);
     m_issuedAt = jwt->claimSeconds(QStringLiteral("iat")).value_or(-1);
+    m_token = token.trimmed();
     refreshSummary();
+    checkSignature();
     if (isVisible() && m_expiresAt >= 0) {
         m_ticker.start();
     }
     return true;
 }
 
+void JwtView::setJwksUri(const QString& jwksUri)
+{
+    if (m_jwksUri == jwksUri) {
+        return;
+    }
+    m_jwksUri = jwksUri;
+    checkSignature();
+}
+
+void JwtView::checkSignature()
+{
+    if (m_token.isEmpty()) {
+        m_signature->clear();
+        return;
+    }
+    if (m_jwksUri.isEmpty()) {
+        m_signature->setText(tr("Signature not verified: this environment names no issuer or JWKS URL to check it "
+                                "against."));
+        return;
+    }
+    m_signature->setText(tr("Checking the signature against the issuer's keys…"));
+    oidc::IdTokenExpectations expect;
+    expect.jwksUri = m_jwksUri;
+    expect.checkClaims = false;
+    const QString token = m_token;
+    oidc::IdTokenValidator::validate(token, expect, this, [this, token](const oidc::IdTokenVerdict& verdict) {
+        if (token == m_token) {
+            m_signature->setText(oidc::IdTokenValidator::describe(verdict));
+        }
+    });
+}
+
+QString JwtView::signatureText() const
+{
+    return m_signature->text();
+}
+
 void JwtView::clear()
 {
     m_ticker.stop();
+    m_token.clear();
+    m_signature->clear();
     m_header->clear();
     m_claims->clear();
     m_algorithm.clear();
@@ -95,7 +142,7 @@ void JwtView::refreshSummary()
         return;
     }
     QStringList lines;
-    lines << tr("Algorithm: %1 (signature not verified)").arg(m_algorithm.isEmpty() ? tr("none") : m_algorithm);
+    lines << tr("Algorithm: %1").arg(m_algorithm.isEmpty() ? tr("none") : m_algorithm);
     if (!m_subject.isEmpty()) {
         lines << tr("Subject: %1").arg(m_subject);
     }

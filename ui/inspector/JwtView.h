@@ -11,7 +11,8 @@ namespace keyway::ui {
 
 // Shows a token-shaped string decoded: header and claims as indented JSON, and `exp` as a local time
 // with the remaining life ("expires in 4:59", "expired 12 s ago") measured with keyway::Clock.
-// The signature is not verified and the widget says so.
+// With the environment's JWKS (setJwksUri) the signature is checked against the issuer's keys and the view
+// says "signature verified with key KID of ISSUER" or exactly why not; without one it says it was not checked.
 class JwtView : public QWidget
 {
     Q_OBJECT
@@ -22,7 +23,10 @@ public:
     bool setToken(const QString& token);
     void clear();
 
+    // The issuer's key set of the current environment ("" = none known): tokens are verified against it.
+    void setJwksUri(const QString& jwksUri);
     QString summaryText() const;
+    QString signatureText() const;
     QString headerText() const;
     QString claimsText() const;
 
@@ -33,7 +37,12 @@ protected:
 private:
     void refreshSummary();
 
+    void checkSignature();
+
     QLabel* m_summary = nullptr;
+    QLabel* m_signature = nullptr;
+    QString m_token;
+    QString m_jwksUri;
     QPlainTextEdit* m_header = nullptr;
     QPlainTextEdit* m_claims = nullptr;
     QString m_algorithm;

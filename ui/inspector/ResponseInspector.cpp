@@ -472,6 +472,11 @@ void ResponseInspector::updateJwtCandidate()
     m_decodeJwt->setEnabled(!m_jwtCandidate.isEmpty());
 }
 
+void ResponseInspector::setJwksUri(const QString& jwksUri)
+{
+    m_jwt->setJwksUri(jwksUri);
+}
+
 bool ResponseInspector::decodeJwt(const QString& token)
 {
     const bool ok = m_jwt->setToken(token);

@@ -62,6 +62,8 @@ public:
 
     // Decodes `token` into the JWT tab and shows it; false when it is not a JWT.
     bool decodeJwt(const QString& token);
+    // The current environment's JWKS (explicit jwks_uri or discovered from its issuer); "" = none.
+    void setJwksUri(const QString& jwksUri);
     // Search in the current text view (the pretty view when the tree is showing).
     void showSearch();
     bool findNext(const QString& text = {});
