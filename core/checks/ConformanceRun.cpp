@@ -25,6 +25,28 @@ const QString concurrentRefresh = QStringLiteral("concurrent_refresh");
 const QString refreshReusable = QStringLiteral("refresh_reusable");
 // Capability checks, run only when the environment has the endpoint they need (beside the seven above).
 const QString revocation = QStringLiteral("revocation");
+const QString idTokenCheck = QStringLiteral("id_token");
+
+// OpenID Connect Discovery requires id_token_signing_alg_values_supported; response types naming id_token say
+// the same of an RFC 8414 document.
+bool advertisesIdTokens(const QString& documentText)
+{
+    const auto doc = nlohmann::json::parse(documentText.toStdString(), nullptr, false);
+    if (!doc.is_object()) {
+        return false;
+    }
+    if (doc.contains("id_token_signing_alg_values_supported")) {
+        return true;
+    }
+    if (doc.contains("response_types_supported") && doc.at("response_types_supported").is_array()) {
+        for (const auto& type : doc.at("response_types_supported")) {
+            if (type.is_string() && type.get<std::string>().find("id_token") != std::string::npos) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
 
 bool is2xx(const HttpResponse& response)
 {
@@ -32,6 +54,11 @@ bool is2xx(const HttpResponse& response)
 }
 
 } // namespace
+
+QStringList ConformanceRun::capabilityCheckNames()
+{
+    return {revocation, idTokenCheck};
+}
 
 QStringList ConformanceRun::checkNames()
 {
@@ -139,6 +166,12 @@ void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const Flow
         // expires_in is not secret, so it survives redaction in the token step's reply.
         if (e.type == FlowEvent::Type::Response && e.body.contains(QLatin1String("\"expires_in\""))) {
             *sawExpiresIn = true;
+        }
+        if (e.type == FlowEvent::Type::Response && e.stepId == QLatin1String("discovery") && e.status == 200) {
+            m_advertisesIdToken = advertisesIdTokens(e.body);
+        }
+        if (e.type == FlowEvent::Type::Captured && e.name == QLatin1String("id_token") && !m_idTokenVerified) {
+            m_idTokenVerified = e.verified.value_or(false);
         }
         Q_EMIT event(e);
     });
@@ -264,7 +297,7 @@ QStringList ConformanceRun::unreported() const
 
 void ConformanceRun::finishRun()
 {
-    bool all = m_results.size() >= checkNames().size();
+    bool all = unreported().isEmpty();
     for (const auto& check : std::as_const(m_results)) {
         all = all && check.pass;
     }
@@ -304,6 +337,7 @@ void ConformanceRun::stageSignInA()
             return;
         }
         report(stateCheck, true, tr("the provider returned the state unchanged and Keyway verified it"));
+        reportIdToken(result);
         if (!result.ok()) {
             report(exchange, false, tr("the code exchange failed: %1").arg(describe(result)));
             reportNotRun(afterExchange, tr("the code exchange failed"));
@@ -330,6 +364,31 @@ void ConformanceRun::stageSignInA()
                                  : tr("the token reply lacks %1").arg(missing.join(QStringLiteral(", "))));
         stageSignInB();
     });
+}
+
+void ConformanceRun::reportIdToken(const FlowResult& result)
+{
+    if (!m_advertisesIdToken) {
+        return;
+    }
+    if (!result.ok()) {
+        report(idTokenCheck, false, tr("the code exchange failed: %1").arg(describe(result)));
+        return;
+    }
+    if (!m_idTokenVerified) {
+        const QString scope = TemplateResolver(m_profile, m_options.flow.credentials, m_options.flow.credentialSet)
+                                  .value(QStringLiteral("scope"));
+        report(idTokenCheck,
+               false,
+               scope.split(QLatin1Char(' '), Qt::SkipEmptyParts).contains(QStringLiteral("openid"))
+                   ? tr("the provider advertises ID tokens, but the token reply has none")
+                   : tr("cannot run: the provider advertises ID tokens; add openid to scope to test them"));
+        return;
+    }
+    report(idTokenCheck,
+           *m_idTokenVerified,
+           *m_idTokenVerified ? tr("the ID token's signature, iss, aud, exp, iat and nonce validated")
+                              : tr("the ID token could not be checked: the issuer's keys are unknown"));
 }
 
 void ConformanceRun::stageSignInB()

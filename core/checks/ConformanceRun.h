@@ -7,6 +7,7 @@
 #include <QPointer>
 
 #include <functional>
+#include <optional>
 
 namespace keyway {
 
@@ -50,6 +51,9 @@ public:
     static Probe probeFor(const ProviderProfile& profile, const FlowOptions& flow);
 
     static QStringList checkNames();
+    // Checks of capabilities a provider advertises in its discovery document, reported only when it does and
+    // under their own names beside the seven above: `revocation`, `id_token` (the ID token of a sign-in validates).
+    static QStringList capabilityCheckNames();
 
     // Whether these checks mean anything for a provider: its first step is a browser sign-in and it
     // issues refresh tokens. Both faces ask here, and show notApplicableReason() when it does not.
@@ -85,6 +89,8 @@ private:
     void probe(const QString& accessToken, std::function<void(const HttpResponse&)> done);
 
     void stageSignInA();
+    // `id_token`, when discovery advertised ID tokens: whether the first sign-in's ID token validated.
+    void reportIdToken(const FlowResult& result);
     void stageSignInB();
     void stageRefreshKeepsOldToken();
     void stageRefreshReusable();
@@ -110,6 +116,8 @@ private:
     bool m_promptLoginReported = false;
     QList<Check> m_results;
     QPointer<FlowEngine> m_signIn;
+    bool m_advertisesIdToken = false; // the discovery document offers ID tokens
+    std::optional<bool> m_idTokenVerified; // of the first sign-in's ID token
 };
 
 } // namespace keyway

@@ -3,6 +3,7 @@
 // and ID token validation (nonce, aud, exp, signature, alg none, key rotation). Engine-level runs in this
 // process; CLI runs as subprocesses against the sandbox served from here, with a canary check on every output
 // and every file written.
+#include "core/checks/ConformanceRun.h"
 #include "core/crypto/Jws.h"
 #include "core/flow/FlowEngine.h"
 #include "core/oidc/Discovery.h"
@@ -23,6 +24,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -385,6 +387,71 @@ private Q_SLOTS:
         const auto found = lookup(newKid);
         QVERIFY2(found.key, qPrintable(found.detail));
         QVERIFY(found.refetched);
+    }
+
+    void conformChecksTheAdvertisedIdToken_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::newRow("valid") << QString();
+        QTest::newRow("wrong aud") << QStringLiteral("id_token_wrong_aud");
+    }
+
+    void conformChecksTheAdvertisedIdToken()
+    {
+        QFETCH(QString, fault);
+        if (!fault.isEmpty()) {
+            setFault(fault, true);
+        }
+        ConformanceRun::Options options;
+        options.flow.baseUrl = base();
+        options.flow.credentials = codeCredentials();
+        options.flow.credentials.insert(QStringLiteral("probe_path"), QStringLiteral("/api/me"));
+        options.flow.browserTimeoutMs = 10000;
+        options.flow.openUrl = [this](const QUrl& url) {
+            m_browser.opener(true)(url);
+            return true;
+        };
+        ConformanceRun run(*m_registry.find(QStringLiteral("oauth2-code")), options);
+        QSignalSpy finished(&run, &ConformanceRun::finished);
+        QMap<QString, ConformanceRun::Check> checks;
+        connect(&run, &ConformanceRun::checkFinished, this, [&checks](const ConformanceRun::Check& c) {
+            checks.insert(c.name, c);
+        });
+        run.start();
+        QVERIFY(finished.wait(60000));
+        // The seven keep their names; the advertised capability is reported under its own.
+        for (const QString& name : ConformanceRun::checkNames()) {
+            QVERIFY2(checks.contains(name), qPrintable(name));
+        }
+        QVERIFY(checks.contains(QStringLiteral("id_token")));
+        const auto idToken = checks.value(QStringLiteral("id_token"));
+        if (fault.isEmpty()) {
+            QVERIFY2(idToken.pass, qPrintable(idToken.detail));
+            QCOMPARE(finished.first().first().toBool(), true);
+        } else {
+            QVERIFY(!idToken.pass);
+            QVERIFY2(idToken.detail.contains(QStringLiteral("aud does not contain")), qPrintable(idToken.detail));
+            QCOMPARE(finished.first().first().toBool(), false);
+        }
+
+        // A provider that does not advertise ID tokens (no issuer: nothing discovered) gets no such check.
+        if (fault.isEmpty()) {
+            const auto demo = m_sandbox->demoProvider(QStringLiteral("oauth2-code"));
+            ConformanceRun::Options plain = options;
+            plain.flow.credentials.clear();
+            for (const auto& [key, value] : demo->credentials) {
+                plain.flow.credentials.insert(key, value);
+            }
+            ConformanceRun second(*m_registry.find(QStringLiteral("oauth2-code")), plain);
+            QSignalSpy done(&second, &ConformanceRun::finished);
+            QStringList names;
+            connect(&second, &ConformanceRun::checkFinished, this, [&names](const ConformanceRun::Check& c) {
+                names.append(c.name);
+            });
+            second.start();
+            QVERIFY(done.wait(60000));
+            QCOMPARE(names, ConformanceRun::checkNames());
+        }
     }
 
     // --- the CLI ---

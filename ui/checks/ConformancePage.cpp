@@ -52,6 +52,9 @@ QString checkTitle(const QString& name)
     if (name == QLatin1String("refresh_reusable")) {
         return ConformancePage::tr("Refresh token works until it is rotated");
     }
+    if (name == QLatin1String("id_token")) {
+        return ConformancePage::tr("ID token validates (the provider advertises ID tokens)");
+    }
     return name;
 }
 
@@ -392,10 +395,10 @@ void ConformancePage::onCheck(const ConformanceRun::Check& check)
     }
     QTreeWidgetItem* item = itemFor(check.name);
     if (!item) {
-        // A capability check the environment made possible (revocation): its own row, under its own name.
+        // A capability check (revocation, id_token): its own row, after the seven.
         item = new QTreeWidgetItem(m_checks);
         item->setData(TitleColumn, Qt::UserRole, check.name);
-        item->setText(TitleColumn, check.name);
+        item->setText(TitleColumn, checkTitle(check.name));
         item->setToolTip(TitleColumn, check.name);
     }
     if (item) {
@@ -494,6 +497,10 @@ void ConformancePage::resetChecks()
     m_failed = 0;
     m_notRun = 0;
     m_signIns = 0;
+    // Capability checks appear only when a run reports them.
+    while (m_checks->topLevelItemCount() > ConformanceRun::checkNames().size()) {
+        delete m_checks->takeTopLevelItem(m_checks->topLevelItemCount() - 1);
+    }
     for (int i = 0; i < m_checks->topLevelItemCount(); ++i) {
         setCheckState(m_checks->topLevelItem(i), CheckState::Pending, QString());
     }
