@@ -160,15 +160,20 @@ Key::Key(evp_pkey_st* key) : m_key(key, EVP_PKEY_free) { }
 
 std::optional<Key> Key::fromPrivatePem(const QByteArray& text, QString* error)
 {
-    // A key pasted into a one-line field arrives with its line breaks turned into spaces: put them back.
+    // A key pasted into a one-line field arrives with its line breaks turned into spaces or dropped: rebuild the
+    // PEM lines (64 base64 characters each).
     QByteArray pem = text.trimmed();
     if (!pem.contains('\n') && pem.startsWith("-----BEGIN ")) {
         const int headerEnd = int(pem.indexOf("-----", 11));
         const int footer = int(pem.lastIndexOf("-----END "));
         if (headerEnd > 0 && footer > headerEnd) {
-            const QByteArray header = pem.left(headerEnd + 5);
-            const QByteArray body = pem.mid(headerEnd + 5, footer - headerEnd - 5).trimmed();
-            pem = header + '\n' + body.split(' ').join('\n') + '\n' + pem.mid(footer) + '\n';
+            QByteArray body = pem.mid(headerEnd + 5, footer - headerEnd - 5);
+            body.replace(' ', QByteArray()).replace('\r', QByteArray()).replace('\t', QByteArray());
+            QByteArray wrapped;
+            for (int i = 0; i < body.size(); i += 64) {
+                wrapped += body.mid(i, 64) + '\n';
+            }
+            pem = pem.left(headerEnd + 5) + '\n' + wrapped + pem.mid(footer) + '\n';
         }
     }
     BioPtr bio(BIO_new_mem_buf(pem.constData(), int(pem.size())));

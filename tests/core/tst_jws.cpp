@@ -147,6 +147,10 @@ private Q_SLOTS:
         QVERIFY(back);
         QCOMPARE(back->type(), Key::Type::EcP256);
         QCOMPARE(back->defaultAlgorithm(), QStringLiteral("ES256"));
+        // Pasted into a one-line field: line breaks became spaces, or vanished.
+        const QByteArray pem = ec.privatePem();
+        QVERIFY(Key::fromPrivatePem(QByteArray(pem).replace('\n', ' '), &error));
+        QVERIFY(Key::fromPrivatePem(QByteArray(pem).replace('\n', QByteArray()), &error));
     }
 
     void clientAssertionClaims()
