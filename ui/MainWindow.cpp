@@ -730,6 +730,9 @@ void MainWindow::onTimelineEvent(const QString& environmentId, const QString& cr
     if (environmentId == currentEnvironmentId()) {
         m_timelineEvents.append(event);
     }
+    if (event.discovered) {
+        return; // a discovered endpoint lives as long as the configuration: nothing to draw
+    }
     const Environment* environment = m_service->store().findById(environmentId);
     const ProviderProfile* profile = environment ? m_service->profileOf(*environment) : nullptr;
     // Lanes are per credential set only where a provider has sets.

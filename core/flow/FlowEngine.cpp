@@ -775,6 +775,7 @@ bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
         if (name == QLatin1String("id_token")) {
             e.verified = m_idTokenVerified;
         }
+        e.discovered = step.kind == StepKind::Discovery;
         emitEvent(e);
     }
     return true;

@@ -69,7 +69,6 @@ EnvironmentDialog::EnvironmentDialog(Mode mode, EnvironmentService* environments
     bold.setBold(true);
     credentialsTitle->setFont(bold);
     formLayout->addWidget(credentialsTitle);
-    formLayout->addWidget(m_editor, 1);
     m_discoverButton = new QPushButton(tr("&Discover endpoints"), formPanel);
     m_discoverButton->setObjectName(QStringLiteral("discoverButton"));
     m_discoverButton->setToolTip(tr("Reads the issuer's OpenID configuration and fills the endpoint fields that are "
@@ -83,6 +82,7 @@ EnvironmentDialog::EnvironmentDialog(Mode mode, EnvironmentService* environments
     discoverRow->addWidget(m_discoverButton, 0, Qt::AlignTop);
     discoverRow->addWidget(m_discovery, 1);
     formLayout->addLayout(discoverRow);
+    formLayout->addWidget(m_editor, 1);
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -189,7 +189,7 @@ void EnvironmentDialog::onProviderChanged()
         discoverable = discoverable || step.kind == StepKind::Discovery;
     }
     m_discoverButton->setVisible(discoverable);
-    m_discovery->clear();
+    m_discovery->setText(tr("Fills the empty endpoint fields from the issuer's discovery document."));
     m_discovery->setVisible(discoverable);
     if (!profile) {
         m_summary->clear();
