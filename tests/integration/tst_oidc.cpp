@@ -14,6 +14,7 @@
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
+#include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
@@ -23,7 +24,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -144,41 +144,17 @@ private:
         QVERIFY(!SecretBatch::firstFailure(results));
     }
 
+    // keyway-cli as a user runs it (the suite's shared runner), with every canary checked on its output.
     CliRun run(const QStringList& args, const std::function<void(const nlohmann::json&)>& onJsonLine = {})
     {
-        QProcess process;
-        QEventLoop loop;
-        QByteArray out;
-        QByteArray pending;
-        connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
-            const QByteArray chunk = process.readAllStandardOutput();
-            out += chunk;
-            pending += chunk;
-            int newline = 0;
-            while ((newline = pending.indexOf('\n')) >= 0) {
-                const QByteArray line = pending.left(newline);
-                pending.remove(0, newline + 1);
-                if (onJsonLine) {
-                    onJsonLine(nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false));
-                }
-            }
-        });
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            return {-1, QString::fromUtf8(out), QStringLiteral("timed out")};
-        }
-        out += process.readAllStandardOutput();
-        CliRun result {process.exitCode(), QString::fromUtf8(out), QString::fromUtf8(process.readAllStandardError())};
-        for (const QString& canary : std::as_const(m_canaries)) {
-            if (result.out.contains(canary) || result.err.contains(canary)) {
-                qWarning("canary %s", qPrintable(canary.left(8)));
-                QTest::qFail("a secret reached stdout or stderr", __FILE__, __LINE__);
-            }
+        test::CliInvocation invocation(args);
+        invocation.onJsonLine = onJsonLine;
+        invocation.timeoutMs = 30000;
+        const test::CliRun r = test::runCli(invocation);
+        const CliRun result {r.exitCode, r.text(), r.err};
+        const QString leaked = test::leakedSecret(result.out + result.err, m_canaries);
+        if (!leaked.isEmpty()) {
+            QTest::qFail("a secret reached stdout or stderr", __FILE__, __LINE__);
         }
         // An assertion is a compact JWS: it never appears in clear in a request body.
         if (result.out.contains(QStringLiteral("client_assertion=ey"))) {
