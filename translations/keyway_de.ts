@@ -173,6 +173,22 @@
         <source>the refresh after the revocation failed: %1</source>
         <translation>die Erneuerung nach dem Widerruf ist fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <source>the provider advertises ID tokens, but the token reply has none</source>
+        <translation>der Anbieter bietet ID-Tokens an, aber die Token-Antwort enthält keines</translation>
+    </message>
+    <message>
+        <source>cannot run: the provider advertises ID tokens; add openid to scope to test them</source>
+        <translation>nicht ausführbar: der Anbieter bietet ID-Tokens an; nehmen Sie openid in scope auf, um sie zu prüfen</translation>
+    </message>
+    <message>
+        <source>the ID token's signature, iss, aud, exp, iat and nonce validated</source>
+        <translation>Signatur, iss, aud, exp, iat und nonce des ID-Tokens sind gültig</translation>
+    </message>
+    <message>
+        <source>the ID token could not be checked: the issuer's keys are unknown</source>
+        <translation>das ID-Token konnte nicht geprüft werden: die Schlüssel des Ausstellers sind unbekannt</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ConnectionSettings</name>
@@ -732,6 +748,46 @@
         <source>Start the sign-in again and approve the new code before it expires.</source>
         <translation>Starten Sie die Anmeldung erneut und bestätigen Sie den neuen Code, bevor er abläuft.</translation>
     </message>
+    <message>
+        <source>Set the missing value in the environment.</source>
+        <translation>Tragen Sie den fehlenden Wert in der Umgebung ein.</translation>
+    </message>
+    <message>
+        <source>no endpoint: %1 is empty; set it, or set issuer to discover it</source>
+        <translation>kein Endpunkt: %1 ist leer; tragen Sie ihn ein oder setzen Sie issuer, damit er ermittelt wird</translation>
+    </message>
+    <message>
+        <source>no endpoint: %1 is empty; set it</source>
+        <translation>kein Endpunkt: %1 ist leer; tragen Sie ihn ein</translation>
+    </message>
+    <message>
+        <source>Check the issuer value and that the provider is reachable.</source>
+        <translation>Prüfen Sie den Wert von issuer und ob der Anbieter erreichbar ist.</translation>
+    </message>
+    <message>
+        <source>Keyway stopped before sending anything to the endpoints this document names. Check that issuer is exactly the provider's issuer identifier.</source>
+        <translation>Keyway hat angehalten, bevor etwas an die Endpunkte dieses Dokuments gesendet wurde. Prüfen Sie, ob issuer genau die Aussteller-Kennung des Anbieters ist.</translation>
+    </message>
+    <message>
+        <source>Check the issuer value, or set the endpoints by hand.</source>
+        <translation>Prüfen Sie den Wert von issuer oder tragen Sie die Endpunkte von Hand ein.</translation>
+    </message>
+    <message>
+        <source>Fix the client authentication of the environment (client_auth and its key or secret).</source>
+        <translation>Korrigieren Sie die Client-Authentifizierung der Umgebung (client_auth und den zugehörigen Schlüssel oder das Geheimnis).</translation>
+    </message>
+    <message>
+        <source>The ID token could not be checked because the issuer's keys could not be fetched.</source>
+        <translation>Das ID-Token konnte nicht geprüft werden, weil die Schlüssel des Ausstellers nicht abgerufen werden konnten.</translation>
+    </message>
+    <message>
+        <source>ID token refused: %1</source>
+        <translation>ID-Token abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Keyway did not use the tokens of this reply. Sign in again; if it persists, the provider or something between it and Keyway alters its tokens.</source>
+        <translation>Keyway hat die Tokens dieser Antwort nicht verwendet. Melden Sie sich erneut an; bleibt der Fehler, verändert der Anbieter oder etwas zwischen ihm und Keyway seine Tokens.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::HealthCheck</name>
@@ -1278,10 +1334,6 @@
         <translation>HTTP-Header-Name erwartet, z. B. "X-Signature"</translation>
     </message>
     <message>
-        <source>expected "exchange", "browser", "device", "poll" or "refresh"</source>
-        <translation>"exchange", "browser", "device", "poll" oder "refresh" erwartet</translation>
-    </message>
-    <message>
         <source>only device steps have "device"</source>
         <translation>nur device-Schritte haben „device“</translation>
     </message>
@@ -1292,6 +1344,14 @@
     <message>
         <source>"%1" names no capture of an earlier step</source>
         <translation>„%1“ benennt keinen erfassten Wert eines früheren Schritts</translation>
+    </message>
+    <message>
+        <source>expected "exchange", "browser", "device", "poll", "refresh" or "discovery"</source>
+        <translation>erwartet "exchange", "browser", "device", "poll", "refresh" oder "discovery"</translation>
+    </message>
+    <message>
+        <source>a discovery step sends nothing: no client authentication, no parameters</source>
+        <translation>ein discovery-Schritt sendet nichts: keine Client-Authentifizierung, keine Parameter</translation>
     </message>
 </context>
 <context>
@@ -1480,10 +1540,6 @@
         <translation>Token-URL</translation>
     </message>
     <message>
-        <source>The token endpoint. Absolute, or relative to the base URL.</source>
-        <translation>Der Token-Endpunkt. Absolut oder relativ zur Basis-URL.</translation>
-    </message>
-    <message>
         <source>Scope</source>
         <translation>Scope</translation>
     </message>
@@ -1494,10 +1550,6 @@
     <message>
         <source>Client authentication</source>
         <translation>Client-Authentifizierung</translation>
-    </message>
-    <message>
-        <source>body: client_id and client_secret in the form; basic: HTTP Basic.</source>
-        <translation>body: client_id und client_secret im Formular; basic: HTTP Basic.</translation>
     </message>
     <message>
         <source>Form POST grant_type=client_credentials to the token URL.</source>
@@ -1534,14 +1586,6 @@
     <message>
         <source>Authorization URL</source>
         <translation>Autorisierungs-URL</translation>
-    </message>
-    <message>
-        <source>Where the browser signs in. Absolute, or relative to the base URL.</source>
-        <translation>Wo sich der Browser anmeldet. Absolut oder relativ zur Basis-URL.</translation>
-    </message>
-    <message>
-        <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL.</source>
-        <translation>Der Token-Endpunkt (Code-Austausch und Erneuerung). Absolut oder relativ zur Basis-URL.</translation>
     </message>
     <message>
         <source>Confidential clients only; public clients have none and rely on PKCE.</source>
@@ -1786,6 +1830,66 @@
     <message>
         <source>This client may not use the device authorization grant (unauthorized_client): enable the grant for the client at the provider.</source>
         <translation>Dieser Client darf den Device Authorization Grant nicht verwenden (unauthorized_client): Aktivieren Sie den Grant für den Client beim Anbieter.</translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation>Aussteller (issuer)</translation>
+    </message>
+    <message>
+        <source>An OpenID Connect or RFC 8414 issuer, e.g. https://login.example.com/realms/main: the endpoints are discovered from it and ID tokens are verified against its keys.</source>
+        <translation>Ein OpenID-Connect- oder RFC-8414-Aussteller, z. B. https://login.example.com/realms/main: die Endpunkte werden daraus ermittelt, und ID-Tokens werden gegen seine Schlüssel geprüft.</translation>
+    </message>
+    <message>
+        <source>The token endpoint. Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation>Der Token-Endpunkt. Absolut oder relativ zur Basis-URL. Wird aus dem Aussteller ermittelt, wenn leer.</translation>
+    </message>
+    <message>
+        <source>Needed by body, basic and client_secret_jwt; private_key_jwt signs with client_key instead.</source>
+        <translation>Nötig für body, basic und client_secret_jwt; private_key_jwt signiert stattdessen mit client_key.</translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1); none: a public client (client_id only); client_secret_jwt: an RFC 7523 assertion signed HS256 with client_secret; private_key_jwt: an RFC 7523 assertion signed with client_key.</source>
+        <translation>body: client_id und client_secret im Formular; basic: HTTP Basic (RFC 6749 §2.3.1); none: ein öffentlicher Client (nur client_id); client_secret_jwt: eine RFC-7523-Assertion, mit client_secret per HS256 signiert; private_key_jwt: eine RFC-7523-Assertion, mit client_key signiert.</translation>
+    </message>
+    <message>
+        <source>JWKS URL</source>
+        <translation>JWKS-URL</translation>
+    </message>
+    <message>
+        <source>Where the issuer publishes its signing keys (ID tokens are verified against them). Discovered from the issuer when empty.</source>
+        <translation>Wo der Aussteller seine Signaturschlüssel veröffentlicht (ID-Tokens werden gegen sie geprüft). Wird aus dem Aussteller ermittelt, wenn leer.</translation>
+    </message>
+    <message>
+        <source>Assertion signing key</source>
+        <translation>Signaturschlüssel der Assertion</translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the PEM private key (RSA, 2048 bits or more, or EC P-256) that signs the client assertion.</source>
+        <translation>Nur für private_key_jwt: der private PEM-Schlüssel (RSA mit mindestens 2048 Bit oder EC P-256), der die Client-Assertion signiert.</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the kid under which the provider knows the client's public key.</source>
+        <translation>Nur für private_key_jwt: die kid, unter der der Anbieter den öffentlichen Schlüssel des Clients kennt.</translation>
+    </message>
+    <message>
+        <source>Discover the provider's endpoints</source>
+        <translation>Endpunkte des Anbieters ermitteln</translation>
+    </message>
+    <message>
+        <source>Only when an issuer is set: reads its OpenID configuration (else its RFC 8414 metadata), checks that the document names the same issuer, and fills the endpoints not set by hand.</source>
+        <translation>Nur wenn ein Aussteller gesetzt ist: liest seine OpenID-Konfiguration (sonst seine RFC-8414-Metadaten), prüft, ob das Dokument denselben Aussteller nennt, und füllt die Endpunkte, die nicht von Hand gesetzt sind.</translation>
+    </message>
+    <message>
+        <source>Where the browser signs in. Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation>Wo die Anmeldung im Browser stattfindet. Absolut oder relativ zur Basis-URL. Wird aus dem Aussteller ermittelt, wenn leer.</translation>
+    </message>
+    <message>
+        <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation>Der Token-Endpunkt (Code-Tausch und Erneuerung). Absolut oder relativ zur Basis-URL. Wird aus dem Aussteller ermittelt, wenn leer.</translation>
     </message>
 </context>
 <context>
@@ -3084,6 +3188,84 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     </message>
 </context>
 <context>
+    <name>keyway::crypto::Jws</name>
+    <message>
+        <source>%1 cannot be made with this key</source>
+        <translation>%1 lässt sich mit diesem Schlüssel nicht erzeugen</translation>
+    </message>
+    <message>
+        <source>libcrypto could not sign with this key</source>
+        <translation>libcrypto konnte mit diesem Schlüssel nicht signieren</translation>
+    </message>
+    <message>
+        <source>the token is unsigned (alg none), which is never accepted</source>
+        <translation>das Token ist unsigniert (alg none), was nie akzeptiert wird</translation>
+    </message>
+    <message>
+        <source>the token is signed with %1, a shared-secret algorithm, where the issuer's public key is expected; it is refused</source>
+        <translation>das Token ist mit %1 signiert, einem Verfahren mit gemeinsamem Geheimnis, wo der öffentliche Schlüssel des Ausstellers erwartet wird; es wird abgelehnt</translation>
+    </message>
+    <message>
+        <source>the signature algorithm %1 is not supported (RS256, PS256 or ES256)</source>
+        <translation>das Signaturverfahren %1 wird nicht unterstützt (RS256, PS256 oder ES256)</translation>
+    </message>
+    <message>
+        <source>the key does not fit the algorithm %1</source>
+        <translation>der Schlüssel passt nicht zum Verfahren %1</translation>
+    </message>
+    <message>
+        <source>the ES256 signature is not 64 bytes</source>
+        <translation>die ES256-Signatur ist nicht 64 Bytes lang</translation>
+    </message>
+    <message>
+        <source>the signature does not match the key (the token was altered or signed by another key)</source>
+        <translation>die Signatur passt nicht zum Schlüssel (das Token wurde verändert oder mit einem anderen Schlüssel signiert)</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::crypto::Key</name>
+    <message>
+        <source>the private key is encrypted with a passphrase; store it unencrypted (for example with openssl pkey -in key.pem -out plain.pem)</source>
+        <translation>der private Schlüssel ist mit einer Passphrase verschlüsselt; speichern Sie ihn unverschlüsselt (zum Beispiel mit openssl pkey -in key.pem -out plain.pem)</translation>
+    </message>
+    <message>
+        <source>the value is not a PEM private key (expected -----BEGIN PRIVATE KEY----- with an RSA or EC P-256 key)</source>
+        <translation>der Wert ist kein privater PEM-Schlüssel (erwartet: -----BEGIN PRIVATE KEY----- mit einem RSA- oder EC-P-256-Schlüssel)</translation>
+    </message>
+    <message>
+        <source>the private key is neither RSA nor EC on P-256: use RS256 (RSA, 2048 bits or more) or ES256 (P-256) keys</source>
+        <translation>der private Schlüssel ist weder RSA noch EC auf P-256: verwenden Sie Schlüssel für RS256 (RSA, mindestens 2048 Bit) oder ES256 (P-256)</translation>
+    </message>
+    <message>
+        <source>the RSA key has %1 bits; RS256 needs 2048 or more</source>
+        <translation>der RSA-Schlüssel hat %1 Bit; RS256 braucht mindestens 2048</translation>
+    </message>
+    <message>
+        <source>the JWK has no kty</source>
+        <translation>der JWK hat kein kty</translation>
+    </message>
+    <message>
+        <source>the RSA JWK lacks n or e</source>
+        <translation>dem RSA-JWK fehlt n oder e</translation>
+    </message>
+    <message>
+        <source>the EC JWK is not on curve P-256</source>
+        <translation>der EC-JWK liegt nicht auf der Kurve P-256</translation>
+    </message>
+    <message>
+        <source>the EC JWK's x or y is not 32 bytes</source>
+        <translation>x oder y des EC-JWK ist nicht 32 Bytes lang</translation>
+    </message>
+    <message>
+        <source>the JWK's kty %1 is not supported (RSA or EC)</source>
+        <translation>das kty %1 des JWK wird nicht unterstützt (RSA oder EC)</translation>
+    </message>
+    <message>
+        <source>the JWK does not describe a valid public key</source>
+        <translation>der JWK beschreibt keinen gültigen öffentlichen Schlüssel</translation>
+    </message>
+</context>
+<context>
     <name>keyway::json</name>
     <message>
         <source>the body is empty</source>
@@ -3124,6 +3306,156 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>Provider error: %1</source>
         <translation>Fehler des Anbieters: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::ClientAssertion</name>
+    <message>
+        <source>client_secret_jwt needs the client secret: set client_secret</source>
+        <translation>client_secret_jwt braucht das Client-Geheimnis: setzen Sie client_secret</translation>
+    </message>
+    <message>
+        <source>private_key_jwt needs the client's private key: store the PEM key as client_key</source>
+        <translation>private_key_jwt braucht den privaten Schlüssel des Clients: speichern Sie den PEM-Schlüssel als client_key</translation>
+    </message>
+    <message>
+        <source>client_key cannot be used: %1</source>
+        <translation>client_key ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>%1 is not a client assertion method</source>
+        <translation>%1 ist kein Verfahren für Client-Assertions</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::Discovery</name>
+    <message>
+        <source>the discovery document at %1 could not be fetched: %2</source>
+        <translation>das Discovery-Dokument unter %1 konnte nicht abgerufen werden: %2</translation>
+    </message>
+    <message>
+        <source>no discovery document for issuer %1: %2 answered HTTP %3; check the issuer, or set the endpoints by hand</source>
+        <translation>kein Discovery-Dokument für den Aussteller %1: %2 antwortete mit HTTP %3; prüfen Sie den Aussteller oder tragen Sie die Endpunkte von Hand ein</translation>
+    </message>
+    <message>
+        <source>%1 is not a discovery document (it has no issuer member)</source>
+        <translation>%1 ist kein Discovery-Dokument (es hat kein Feld issuer)</translation>
+    </message>
+    <message>
+        <source>the discovery document names issuer %1, not %2 (a misconfigured or impersonated provider); check the issuer value</source>
+        <translation>das Discovery-Dokument nennt den Aussteller %1, nicht %2 (ein falsch eingerichteter oder vorgetäuschter Anbieter); prüfen Sie den Wert von issuer</translation>
+    </message>
+    <message>
+        <source>the issuer %1 is not an https:// URL without query or fragment</source>
+        <translation>der Aussteller %1 ist keine https://-URL ohne Query oder Fragment</translation>
+    </message>
+    <message>
+        <source>no %1 is set and no issuer to discover it from: set %1, or issuer</source>
+        <translation>%1 ist nicht gesetzt, und es gibt keinen Aussteller, aus dem es sich ermitteln ließe: setzen Sie %1 oder issuer</translation>
+    </message>
+    <message>
+        <source>the discovery document of %1 has no %2: set %3 by hand</source>
+        <translation>das Discovery-Dokument von %1 hat kein %2: tragen Sie %3 von Hand ein</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::IdTokenValidator</name>
+    <message>
+        <source>the ID token has no iss claim</source>
+        <translation>das ID-Token hat keinen iss-Claim</translation>
+    </message>
+    <message>
+        <source>the ID token's iss is %1, not the issuer %2</source>
+        <translation>iss des ID-Tokens ist %1, nicht der Aussteller %2</translation>
+    </message>
+    <message>
+        <source>the ID token's aud does not contain the client_id %1 (it was issued to another client)</source>
+        <translation>aud des ID-Tokens enthält die client_id %1 nicht (es wurde für einen anderen Client ausgestellt)</translation>
+    </message>
+    <message>
+        <source>the ID token has no exp claim</source>
+        <translation>das ID-Token hat keinen exp-Claim</translation>
+    </message>
+    <message numerus="yes">
+        <source>the ID token expired %n s ago (exp)</source>
+        <translation>
+            <numerusform>das ID-Token ist seit %n s abgelaufen (exp)</numerusform>
+            <numerusform>das ID-Token ist seit %n s abgelaufen (exp)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the ID token has no iat claim</source>
+        <translation>das ID-Token hat keinen iat-Claim</translation>
+    </message>
+    <message>
+        <source>the ID token's iat is in the future; check this computer's clock</source>
+        <translation>iat des ID-Tokens liegt in der Zukunft; prüfen Sie die Uhr dieses Computers</translation>
+    </message>
+    <message>
+        <source>the ID token has no nonce, but the sign-in sent one</source>
+        <translation>das ID-Token hat keine nonce, obwohl die Anmeldung eine gesendet hat</translation>
+    </message>
+    <message>
+        <source>the ID token's nonce is not the one this sign-in sent (a replayed or injected token)</source>
+        <translation>die nonce des ID-Tokens ist nicht die, die diese Anmeldung gesendet hat (ein wiederverwendetes oder untergeschobenes Token)</translation>
+    </message>
+    <message>
+        <source>the ID token is not a JWT</source>
+        <translation>das ID-Token ist kein JWT</translation>
+    </message>
+    <message>
+        <source>the issuer's keys are unknown (no jwks_uri): set issuer or jwks_uri</source>
+        <translation>die Schlüssel des Ausstellers sind unbekannt (kein jwks_uri): setzen Sie issuer oder jwks_uri</translation>
+    </message>
+    <message>
+        <source>signature verified with key %1 of %2</source>
+        <translation>Signatur geprüft mit Schlüssel %1 von %2</translation>
+    </message>
+    <message>
+        <source>(no kid)</source>
+        <translation>(keine kid)</translation>
+    </message>
+    <message>
+        <source>the issuer</source>
+        <translation>dem Aussteller</translation>
+    </message>
+    <message>
+        <source>signature not verified: %1</source>
+        <translation>Signatur nicht bestätigt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::Jwks</name>
+    <message>
+        <source>the token names no key (no kid) and the issuer's JWKS has no %1 key</source>
+        <translation>das Token nennt keinen Schlüssel (keine kid), und die JWKS des Ausstellers hat keinen %1-Schlüssel</translation>
+    </message>
+    <message>
+        <source>the token is signed with key %1, which the issuer's JWKS does not list</source>
+        <translation>das Token ist mit dem Schlüssel %1 signiert, den die JWKS des Ausstellers nicht aufführt</translation>
+    </message>
+    <message numerus="yes">
+        <source>the token names no key (no kid) and the issuer's JWKS has %n keys that fit</source>
+        <translation>
+            <numerusform>das Token nennt keinen Schlüssel (keine kid), und die JWKS des Ausstellers hat %n passenden Schlüssel</numerusform>
+            <numerusform>das Token nennt keinen Schlüssel (keine kid), und die JWKS des Ausstellers hat %n passende Schlüssel</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the token says %1 but the issuer's key %2 is for %3</source>
+        <translation>das Token nennt %1, aber der Schlüssel %2 des Ausstellers ist für %3</translation>
+    </message>
+    <message>
+        <source>the issuer's key %1 cannot be read: %2</source>
+        <translation>der Schlüssel %1 des Ausstellers ist nicht lesbar: %2</translation>
+    </message>
+    <message>
+        <source>the issuer's JWKS at %1 answered HTTP %2 without a key set</source>
+        <translation>die JWKS des Ausstellers unter %1 antwortete mit HTTP %2 ohne Schlüsselsatz</translation>
+    </message>
+    <message>
+        <source>the issuer's JWKS at %1 could not be fetched: %2</source>
+        <translation>die JWKS des Ausstellers unter %1 konnte nicht abgerufen werden: %2</translation>
     </message>
 </context>
 <context>
@@ -3489,6 +3821,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>%1 revoked</source>
         <translation>%1 widerrufen</translation>
     </message>
+    <message>
+        <source>ID token validates (the provider advertises ID tokens)</source>
+        <translation>ID-Token ist gültig (der Anbieter bietet ID-Tokens an)</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::CredentialEditor</name>
@@ -3852,6 +4188,42 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>No browser opened for %1. The address is on the clipboard: paste it into a browser.</source>
         <translation>Für %1 wurde kein Browser geöffnet. Die Adresse ist in der Zwischenablage: Fügen Sie sie in einen Browser ein.</translation>
     </message>
+    <message>
+        <source>&amp;Discover endpoints</source>
+        <translation>Endpunkte &amp;ermitteln</translation>
+    </message>
+    <message>
+        <source>Reads the issuer's OpenID configuration and fills the endpoint fields that are still empty.</source>
+        <translation>Liest die OpenID-Konfiguration des Ausstellers und füllt die noch leeren Endpunkt-Felder.</translation>
+    </message>
+    <message>
+        <source>Fills the empty endpoint fields from the issuer's discovery document.</source>
+        <translation>Füllt die leeren Endpunkt-Felder aus dem Discovery-Dokument des Ausstellers.</translation>
+    </message>
+    <message>
+        <source>Enter the issuer first, for example https://login.example.com/realms/main.</source>
+        <translation>Geben Sie zuerst den Aussteller ein, zum Beispiel https://login.example.com/realms/main.</translation>
+    </message>
+    <message>
+        <source>Reading the discovery document of %1…</source>
+        <translation>Discovery-Dokument von %1 wird gelesen …</translation>
+    </message>
+    <message>
+        <source>filled</source>
+        <translation>eingetragen</translation>
+    </message>
+    <message>
+        <source>kept as set</source>
+        <translation>wie gesetzt belassen</translation>
+    </message>
+    <message>
+        <source>used when needed</source>
+        <translation>bei Bedarf verwendet</translation>
+    </message>
+    <message>
+        <source>Discovered from %1:</source>
+        <translation>Ermittelt aus %1:</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::EnvironmentList</name>
@@ -4075,6 +4447,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Step %1 — %2: %3</source>
         <translation>Schritt %1 — %2: %3</translation>
+    </message>
+    <message>
+        <source>Client assertion (signature redacted):</source>
+        <translation>Client-Assertion (Signatur geschwärzt):</translation>
     </message>
 </context>
 <context>
@@ -4339,10 +4715,6 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <translation>Markieren Sie im Baum oder im Body eine Zeichenkette, die wie ein Token aussieht, und wählen Sie „JWT dekodieren“.</translation>
     </message>
     <message>
-        <source>Algorithm: %1 (signature not verified)</source>
-        <translation>Algorithmus: %1 (Signatur nicht geprüft)</translation>
-    </message>
-    <message>
         <source>none</source>
         <translation>keiner</translation>
     </message>
@@ -4361,6 +4733,18 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>No exp claim: the token does not say when it expires.</source>
         <translation>Kein exp-Claim: Das Token gibt nicht an, wann es abläuft.</translation>
+    </message>
+    <message>
+        <source>Signature not verified: this environment names no issuer or JWKS URL to check it against.</source>
+        <translation>Signatur nicht geprüft: diese Umgebung nennt keinen Aussteller und keine JWKS-URL, gegen die sie geprüft werden könnte.</translation>
+    </message>
+    <message>
+        <source>Checking the signature against the issuer's keys…</source>
+        <translation>Signatur wird gegen die Schlüssel des Ausstellers geprüft …</translation>
+    </message>
+    <message>
+        <source>Algorithm: %1</source>
+        <translation>Verfahren: %1</translation>
     </message>
 </context>
 <context>

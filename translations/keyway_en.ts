@@ -173,6 +173,22 @@
         <source>the refresh after the revocation failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the provider advertises ID tokens, but the token reply has none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot run: the provider advertises ID tokens; add openid to scope to test them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token&apos;s signature, iss, aud, exp, iat and nonce validated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token could not be checked: the issuer&apos;s keys are unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ConnectionSettings</name>
@@ -732,6 +748,46 @@
         <source>Start the sign-in again and approve the new code before it expires.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Set the missing value in the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no endpoint: %1 is empty; set it, or set issuer to discover it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no endpoint: %1 is empty; set it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the issuer value and that the provider is reachable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway stopped before sending anything to the endpoints this document names. Check that issuer is exactly the provider&apos;s issuer identifier.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the issuer value, or set the endpoints by hand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fix the client authentication of the environment (client_auth and its key or secret).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The ID token could not be checked because the issuer&apos;s keys could not be fetched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token refused: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyway did not use the tokens of this reply. Sign in again; if it persists, the provider or something between it and Keyway alters its tokens.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::HealthCheck</name>
@@ -1278,10 +1334,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>expected &quot;exchange&quot;, &quot;browser&quot;, &quot;device&quot;, &quot;poll&quot; or &quot;refresh&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>only device steps have &quot;device&quot;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1291,6 +1343,14 @@
     </message>
     <message>
         <source>&quot;%1&quot; names no capture of an earlier step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected &quot;exchange&quot;, &quot;browser&quot;, &quot;device&quot;, &quot;poll&quot;, &quot;refresh&quot; or &quot;discovery&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a discovery step sends nothing: no client authentication, no parameters</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1480,10 +1540,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The token endpoint. Absolute, or relative to the base URL.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1493,10 +1549,6 @@
     </message>
     <message>
         <source>Client authentication</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>body: client_id and client_secret in the form; basic: HTTP Basic.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1533,14 +1585,6 @@
     </message>
     <message>
         <source>Authorization URL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Where the browser signs in. Absolute, or relative to the base URL.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1785,6 +1829,66 @@
     </message>
     <message>
         <source>This client may not use the device authorization grant (unauthorized_client): enable the grant for the client at the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issuer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An OpenID Connect or RFC 8414 issuer, e.g. https://login.example.com/realms/main: the endpoints are discovered from it and ID tokens are verified against its keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint. Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needed by body, basic and client_secret_jwt; private_key_jwt signs with client_key instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1); none: a public client (client_id only); client_secret_jwt: an RFC 7523 assertion signed HS256 with client_secret; private_key_jwt: an RFC 7523 assertion signed with client_key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JWKS URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the issuer publishes its signing keys (ID tokens are verified against them). Discovered from the issuer when empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assertion signing key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the PEM private key (RSA, 2048 bits or more, or EC P-256) that signs the client assertion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the kid under which the provider knows the client&apos;s public key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discover the provider&apos;s endpoints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only when an issuer is set: reads its OpenID configuration (else its RFC 8414 metadata), checks that the document names the same issuer, and fills the endpoints not set by hand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the browser signs in. Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3079,6 +3183,84 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
 </context>
 <context>
+    <name>keyway::crypto::Jws</name>
+    <message>
+        <source>%1 cannot be made with this key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>libcrypto could not sign with this key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the token is unsigned (alg none), which is never accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the token is signed with %1, a shared-secret algorithm, where the issuer&apos;s public key is expected; it is refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the signature algorithm %1 is not supported (RS256, PS256 or ES256)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key does not fit the algorithm %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ES256 signature is not 64 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the signature does not match the key (the token was altered or signed by another key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::crypto::Key</name>
+    <message>
+        <source>the private key is encrypted with a passphrase; store it unencrypted (for example with openssl pkey -in key.pem -out plain.pem)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value is not a PEM private key (expected -----BEGIN PRIVATE KEY----- with an RSA or EC P-256 key)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the private key is neither RSA nor EC on P-256: use RS256 (RSA, 2048 bits or more) or ES256 (P-256) keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the RSA key has %1 bits; RS256 needs 2048 or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the JWK has no kty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the RSA JWK lacks n or e</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the EC JWK is not on curve P-256</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the EC JWK&apos;s x or y is not 32 bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the JWK&apos;s kty %1 is not supported (RSA or EC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the JWK does not describe a valid public key</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::json</name>
     <message>
         <source>the body is empty</source>
@@ -3118,6 +3300,156 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>Provider error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::ClientAssertion</name>
+    <message>
+        <source>client_secret_jwt needs the client secret: set client_secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>private_key_jwt needs the client&apos;s private key: store the PEM key as client_key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>client_key cannot be used: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a client assertion method</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::Discovery</name>
+    <message>
+        <source>the discovery document at %1 could not be fetched: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no discovery document for issuer %1: %2 answered HTTP %3; check the issuer, or set the endpoints by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a discovery document (it has no issuer member)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the discovery document names issuer %1, not %2 (a misconfigured or impersonated provider); check the issuer value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the issuer %1 is not an https:// URL without query or fragment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no %1 is set and no issuer to discover it from: set %1, or issuer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the discovery document of %1 has no %2: set %3 by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::IdTokenValidator</name>
+    <message>
+        <source>the ID token has no iss claim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token&apos;s iss is %1, not the issuer %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token&apos;s aud does not contain the client_id %1 (it was issued to another client)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token has no exp claim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>the ID token expired %n s ago (exp)</source>
+        <translation>
+            <numerusform>the ID token expired %n s ago (exp)</numerusform>
+            <numerusform>the ID token expired %n s ago (exp)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the ID token has no iat claim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token&apos;s iat is in the future; check this computer&apos;s clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token has no nonce, but the sign-in sent one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token&apos;s nonce is not the one this sign-in sent (a replayed or injected token)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ID token is not a JWT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the issuer&apos;s keys are unknown (no jwks_uri): set issuer or jwks_uri</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signature verified with key %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no kid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the issuer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signature not verified: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>keyway::oidc::Jwks</name>
+    <message>
+        <source>the token names no key (no kid) and the issuer&apos;s JWKS has no %1 key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the token is signed with key %1, which the issuer&apos;s JWKS does not list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>the token names no key (no kid) and the issuer&apos;s JWKS has %n keys that fit</source>
+        <translation>
+            <numerusform>the token names no key (no kid) and the issuer&apos;s JWKS has %n key that fits</numerusform>
+            <numerusform>the token names no key (no kid) and the issuer&apos;s JWKS has %n keys that fit</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the token says %1 but the issuer&apos;s key %2 is for %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the issuer&apos;s key %1 cannot be read: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the issuer&apos;s JWKS at %1 answered HTTP %2 without a key set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the issuer&apos;s JWKS at %1 could not be fetched: %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3477,6 +3809,10 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>%1 revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token validates (the provider advertises ID tokens)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3842,6 +4178,42 @@ Run the checks against a test account. Start now?</source>
         <source>No browser opened for %1. The address is on the clipboard: paste it into a browser.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Discover endpoints</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reads the issuer&apos;s OpenID configuration and fills the endpoint fields that are still empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fills the empty endpoint fields from the issuer&apos;s discovery document.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the issuer first, for example https://login.example.com/realms/main.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the discovery document of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>filled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kept as set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>used when needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discovered from %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::EnvironmentList</name>
@@ -4064,6 +4436,10 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Step %1 — %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client assertion (signature redacted):</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4329,10 +4705,6 @@ Run the checks against a test account. Start now?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Algorithm: %1 (signature not verified)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4350,6 +4722,18 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>No exp claim: the token does not say when it expires.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signature not verified: this environment names no issuer or JWKS URL to check it against.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the signature against the issuer&apos;s keys…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Algorithm: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
