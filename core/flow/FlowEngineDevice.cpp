@@ -112,8 +112,21 @@ void FlowEngine::pollOnce()
              tr("Start the sign-in again and approve the new code before it expires."));
         return;
     }
-    const HttpRequest request = buildRequest(step);
-    emitEvent(FlowEvent::request(step.id, request, m_redactor));
+    // Each poll signs a fresh client assertion (its jti is single-use), like any token request.
+    QString error;
+    std::optional<nlohmann::ordered_json> assertion;
+    const auto built = buildRequest(step, &error, &assertion);
+    if (!built) {
+        fail(step,
+             FlowResult::Outcome::Invalid,
+             error,
+             tr("Fix the client authentication of the environment (client_auth and its key or secret)."));
+        return;
+    }
+    const HttpRequest request = *built;
+    FlowEvent sent = FlowEvent::request(step.id, request, m_redactor);
+    sent.clientAssertion = assertion;
+    emitEvent(sent);
     qCDebug(lcAuth) << "poll" << step.id;
     QPointer<FlowEngine> self(this);
     const int index = m_index;
