@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QIODevice>
 #include <QList>
 #include <QPair>
 #include <QSslCertificate>
@@ -12,6 +13,16 @@
 namespace keyway {
 
 class ConnectionSettings;
+
+// Reply bodies keep this many spare bytes of capacity past their end: the JSON index (simdjson) reads
+// up to 64 bytes beyond a document, and with the room already there it indexes a 100 MB reply in
+// place instead of copying it first (core/json/JsonIndex.cpp checks the two numbers agree).
+inline constexpr qsizetype ReplyBodySpareBytes = 64;
+// Everything `device` has buffered, in a QByteArray with ReplyBodySpareBytes of spare capacity.
+QByteArray readAllWithSpare(QIODevice* device);
+// Appends the next bytes of a reply to `body`, growing it geometrically so that ReplyBodySpareBytes
+// always stay free past its end.
+void appendReplyBytes(QByteArray& body, const QByteArray& more);
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 

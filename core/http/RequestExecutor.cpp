@@ -237,7 +237,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
         if (state->error != HttpResponse::Error::None) {
             return;
         }
-        state->body.append(reply->readAll());
+        appendReplyBytes(state->body, reply->readAll());
         if (state->body.size() > cap) {
             state->error = HttpResponse::Error::TooLarge;
             state->errorText = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
@@ -281,7 +281,7 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
             }
             response.body = std::move(state->body);
             if (reply->isOpen()) { // closed after abort()
-                response.body.append(reply->readAll());
+                appendReplyBytes(response.body, reply->readAll());
             }
             response.elapsedMs = monotonicMs() - startedMs;
             const auto makeInput = [&] {

@@ -1,5 +1,7 @@
 #include "core/json/JsonIndex.h"
 
+#include "core/http/HttpMessage.h"
+
 #include <QCoreApplication>
 
 #include <simdjson.h>
@@ -11,6 +13,9 @@ namespace keyway::json {
 namespace {
 
 namespace od = simdjson::ondemand;
+
+static_assert(ReplyBodySpareBytes >= simdjson::SIMDJSON_PADDING,
+              "reply bodies must carry simdjson's padding, or every big reply is copied before it is indexed");
 
 // Where the bytes simdjson sees sit inside the caller's document.
 struct Span
