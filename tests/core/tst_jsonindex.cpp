@@ -53,6 +53,30 @@ private Q_SLOTS:
         QCOMPARE(slice(doc, second.children[0]), QByteArray(R"("522222")"));
     }
 
+    // Containers are walked once (counted, then ended where the walk stopped): ranges and counts stay exact
+    // with whitespace before the next comma or bracket, for empty and nested containers alike.
+    void containerRangesEndAtTheirClosingBracket()
+    {
+        const QByteArray doc = "[ {\"a\" : [ 1 , [2] ]\n , \"b\": { \"c\" : {} } }\t, [] , {} ,[[[]]] ]";
+        const JsonIndexResult root = indexValue(doc);
+        QVERIFY2(root.ok, qPrintable(root.error));
+        QCOMPARE(root.children.size(), size_t(4));
+        QCOMPARE(slice(doc, root.children[0]), QByteArray("{\"a\" : [ 1 , [2] ]\n , \"b\": { \"c\" : {} } }"));
+        QCOMPARE(root.children[0].childCount, 2u);
+        QCOMPARE(slice(doc, root.children[1]), QByteArray("[]"));
+        QCOMPARE(root.children[1].childCount, 0u);
+        QCOMPARE(slice(doc, root.children[2]), QByteArray("{}"));
+        QCOMPARE(slice(doc, root.children[3]), QByteArray("[[[]]]"));
+        QCOMPARE(root.children[3].childCount, 1u);
+        const JsonIndexResult first = indexValue(doc, root.children[0].valueOffset, root.children[0].valueLength);
+        QVERIFY2(first.ok, qPrintable(first.error));
+        QCOMPARE(slice(doc, first.children[0]), QByteArray("[ 1 , [2] ]"));
+        QCOMPARE(first.children[0].childCount, 2u);
+        QCOMPARE(slice(doc, first.children[1]), QByteArray("{ \"c\" : {} }"));
+        QVERIFY(!indexValue(QByteArray("[ {\"a\": 1,}, 2 ]")).ok); // a broken child is still an error
+        QVERIFY(!indexValue(QByteArray("[ [1 2], 3 ]")).ok);
+    }
+
     void rejectsNonJsonWithAReason_data()
     {
         QTest::addColumn<QByteArray>("body");
