@@ -137,6 +137,25 @@ QString Redactor::redact(const QString& text) const
     return redactTokenShapes(result);
 }
 
+bool Redactor::mayRedact(const QByteArray& bytes) const
+{
+    // The same cheap test redactTokenShapes() starts with, then every secret's encoded forms.
+    if (bytes.contains("oken") || bytes.contains("eyJ")) {
+        return true;
+    }
+    return std::any_of(
+        m_secrets.cbegin(), m_secrets.cend(), [&](const Secret& s) { return bytes.contains(s.needle.toUtf8()); });
+}
+
+qsizetype Redactor::longestSecretBytes() const
+{
+    qsizetype longest = 0;
+    for (const auto& s : m_secrets) {
+        longest = std::max(longest, s.needle.toUtf8().size());
+    }
+    return longest;
+}
+
 QString Redactor::redact(const QByteArray& bytes) const
 {
     return redact(QString::fromUtf8(bytes));
