@@ -7,6 +7,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <cstring>
 
 namespace keyway {
 
@@ -137,23 +138,20 @@ QString Redactor::redact(const QString& text) const
     return redactTokenShapes(result);
 }
 
-bool Redactor::mayRedact(const QByteArray& bytes) const
+QList<QByteArray> Redactor::byteNeedles() const
 {
-    // The same cheap test redactTokenShapes() starts with, then every secret's encoded forms.
-    if (bytes.contains("oken") || bytes.contains("eyJ")) {
-        return true;
-    }
-    return std::any_of(
-        m_secrets.cbegin(), m_secrets.cend(), [&](const Secret& s) { return bytes.contains(s.needle.toUtf8()); });
-}
-
-qsizetype Redactor::longestSecretBytes() const
-{
-    qsizetype longest = 0;
+    // The same cheap test redactTokenShapes() starts with, then every secret's forms (often the same bytes).
+    QList<QByteArray> needles {QByteArrayLiteral("oken"), QByteArrayLiteral("eyJ")};
     for (const auto& s : m_secrets) {
-        longest = std::max(longest, s.needle.toUtf8().size());
+        const QByteArray bytes = s.needle.toUtf8();
+        // A needle holding a shorter one is found whenever it is: searching the shorter one is enough.
+        const bool covered = std::any_of(
+            needles.cbegin(), needles.cend(), [&](const QByteArray& shorter) { return bytes.contains(shorter); });
+        if (!covered) {
+            needles.append(bytes);
+        }
     }
-    return longest;
+    return needles;
 }
 
 QString Redactor::redact(const QByteArray& bytes) const

@@ -1,19 +1,34 @@
 #include "core/http/StreamRedactor.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace keyway {
 
 StreamRedactor::StreamRedactor(const Redactor& redactor, Output output)
-    : m_redactor(redactor)
-    , m_output(std::move(output))
-    , m_lookahead(std::max<qsizetype>(redactor.longestSecretBytes(), 4))
+    : m_redactor(redactor), m_output(std::move(output)), m_needles(redactor.byteNeedles())
 {
+    m_lookahead = 4;
+    for (const QByteArray& needle : std::as_const(m_needles)) {
+        m_lookahead = std::max(m_lookahead, needle.size());
+    }
+}
+
+bool StreamRedactor::mayRedact(const char* data, qsizetype length) const
+{
+    // glibc's memmem, once per needle over a window that is still in the cache.
+    return std::any_of(m_needles.cbegin(), m_needles.cend(), [&](const QByteArray& needle) {
+        return memmem(data, size_t(length), needle.constData(), size_t(needle.size())) != nullptr;
+    });
 }
 
 bool StreamRedactor::write(const QByteArray& bytes)
 {
-    m_pending += bytes;
+    if (m_pending.isEmpty()) {
+        m_pending = bytes; // shared, not copied
+    } else {
+        m_pending += bytes;
+    }
     while (m_pending.size() >= WindowBytes + m_lookahead) {
         // The last separator before the lookahead: a window never ends inside a secret or a token that the
         // bytes after it could still complete.
@@ -51,14 +66,21 @@ bool StreamRedactor::emit(qsizetype length)
     if (length <= 0) {
         return true;
     }
-    const QByteArray window = m_pending.left(length);
-    m_pending.remove(0, length);
-    if (!m_redactor.mayRedact(window)) {
-        return m_output(window);
+    bool ok = true;
+    if (!mayRedact(m_pending.constData(), length)) {
+        ok = m_output(QByteArray::fromRawData(m_pending.constData(), length)); // no copy: written out at once
+    } else {
+        // As for a whole body: unchanged bytes when nothing was redacted, else the redacted text.
+        const QByteArray window = m_pending.left(length);
+        const QString redacted = m_redactor.redact(window);
+        ok = m_output(redacted == QString::fromUtf8(window) ? window : redacted.toUtf8());
     }
-    // As for a whole body: unchanged bytes when nothing was redacted, else the redacted text.
-    const QString redacted = m_redactor.redact(window);
-    return m_output(redacted == QString::fromUtf8(window) ? window : redacted.toUtf8());
+    if (length == m_pending.size()) {
+        m_pending.clear();
+    } else {
+        m_pending.remove(0, length);
+    }
+    return ok;
 }
 
 } // namespace keyway

@@ -28,9 +28,11 @@ public:
 
 private:
     bool emit(qsizetype length);
+    bool mayRedact(const char* data, qsizetype length) const;
 
     const Redactor& m_redactor;
     Output m_output;
+    QList<QByteArray> m_needles; // Redactor::byteNeedles(), taken once: a stream's secrets are known at its start
     QByteArray m_pending;
     qsizetype m_lookahead = 0;
 };
