@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 namespace {
 
@@ -162,17 +163,18 @@ int main(int argc, char* argv[])
             applyOptions(window, received);
         });
 
-    // The embedded sandbox, so a fresh install has working demo environments. Started after the
-    // window is up: it is not needed for the first paint.
-    keyway::sandbox::SandboxServer sandbox;
-    if (keyway::Preferences::sandboxHttps()) {
-        // One fixed directory, so the sandbox environments' tls.ca_file stays valid across restarts.
-        sandbox.setTls(keyway::AppPaths::stateDirectory() + QStringLiteral("/sandbox-tls/app"));
-    }
+    // The embedded sandbox, so a fresh install has working demo environments. Built and started after
+    // the window's first paint: setting up its emulators (keys, routes, TLS) is not needed for the first frame.
+    std::unique_ptr<keyway::sandbox::SandboxServer> sandbox;
     if (keyway::Preferences::startSandbox()) {
-        QTimer::singleShot(0, &window, [&window, &sandbox] {
-            if (listenNearPreferredPort(sandbox)) {
-                window.useSandbox(sandbox);
+        keyway::ui::StartupProbe::afterFirstPaint(&window, [&window, &sandbox] {
+            sandbox = std::make_unique<keyway::sandbox::SandboxServer>();
+            if (keyway::Preferences::sandboxHttps()) {
+                // One fixed directory, so the sandbox environments' tls.ca_file stays valid across restarts.
+                sandbox->setTls(keyway::AppPaths::stateDirectory() + QStringLiteral("/sandbox-tls/app"));
+            }
+            if (listenNearPreferredPort(*sandbox)) {
+                window.useSandbox(*sandbox);
             }
         });
     }

@@ -1,10 +1,13 @@
 // Response inspector benchmark: time to show the top level of a 20 MB and a 100 MB JSON reply, the longest
 // UI-thread stall while loading (a 5 ms timer on the UI thread), and peak memory growth per reply byte.
 // Prints `name: value` lines (bench/run.sh); never a pass/fail test.
+#include "core/http/HttpMessage.h"
+#include "core/json/JsonIndex.h"
 #include "ui/inspector/JsonTreeModel.h"
 #include "ui/inspector/ResponseInspector.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -12,7 +15,13 @@
 #include <QTimer>
 #include <QTreeView>
 
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
+#include <vector>
+
+long long floorWalkGeneric(const char* data, size_t length);
+long long floorWalkHaswell(const char* data, size_t length);
 
 using keyway::ui::ReplyView;
 using keyway::ui::ResponseInspector;
@@ -34,8 +43,21 @@ QByteArray makeDocument(qsizetype targetBytes)
             + R"("limits":{"daily":1000,"monthly":20000.5,"enabled":true,"tags":["a","b",null]}})";
     }
     doc += ']';
-    doc.squeeze(); // like a network reply: no spare capacity, so the inspector pays for its own padding
-    return doc;
+    // Read back the way RequestExecutor reads a reply, so the body has the same spare capacity.
+    QBuffer device(&doc);
+    device.open(QIODevice::ReadOnly);
+    return keyway::readAllWithSpare(&device);
+}
+
+double seconds(const QElapsedTimer& timer)
+{
+    return static_cast<double>(timer.nsecsElapsed()) / 1e9;
+}
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.empty() ? 0.0 : values[values.size() / 2];
 }
 
 qint64 statusKb(const char* field)
@@ -61,10 +83,20 @@ void resetPeakRss()
     }
 }
 
+// CPU time of the calling thread: a gap of the UI timer that is mostly this is work the UI thread did; the
+// rest of a gap is the scheduler giving the core to other processes on a loaded machine.
+double threadCpuMs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
 struct Run
 {
     double seconds = 0;
     qint64 maxStallMs = 0;
+    double maxWorkMs = 0;
     double peakMemX = 0;
 };
 
@@ -85,12 +117,17 @@ Run measure(ResponseInspector& inspector, const QByteArray& body)
     QElapsedTimer clock;
     qint64 lastTick = 0;
     qint64 maxStall = 0;
+    double lastCpu = threadCpuMs();
+    double maxWork = 0;
     QTimer probe;
     probe.setInterval(5);
     QObject::connect(&probe, &QTimer::timeout, [&] {
         const qint64 t = clock.elapsed();
+        const double cpu = threadCpuMs();
         maxStall = std::max(maxStall, t - lastTick);
+        maxWork = std::max(maxWork, cpu - lastCpu);
         lastTick = t;
+        lastCpu = cpu;
     });
 
     QEventLoop loop;
@@ -120,6 +157,7 @@ Run measure(ResponseInspector& inspector, const QByteArray& body)
     Run run;
     run.seconds = shownAt;
     run.maxStallMs = maxStall;
+    run.maxWorkMs = maxWork;
     const qint64 peakKb = statusKb("VmHWM");
     run.peakMemX = static_cast<double>(peakKb - baseKb) * 1024.0 / static_cast<double>(body.size());
     if (inspector.treeModel()->rowCount() == 0) {
@@ -141,6 +179,7 @@ int main(int argc, char** argv)
     QCoreApplication::processEvents();
 
     qint64 maxStall = 0;
+    double maxWork = 0;
     double peakX = 0;
     double seconds100 = 0;
     QByteArray doc100;
@@ -149,9 +188,11 @@ int main(int argc, char** argv)
         const Run run = measure(inspector, doc);
         std::printf("inspector_%dmb_s: %.3f\n", mb, run.seconds);
         std::printf("inspector_%dmb_stall_ms: %lld\n", mb, static_cast<long long>(run.maxStallMs));
+        std::printf("inspector_%dmb_ui_work_ms: %.1f\n", mb, run.maxWorkMs);
         std::printf("inspector_%dmb_peak_mem_x: %.2f\n", mb, run.peakMemX);
         std::fflush(stdout);
         maxStall = std::max(maxStall, run.maxStallMs);
+        maxWork = std::max(maxWork, run.maxWorkMs);
         peakX = std::max(peakX, run.peakMemX);
         if (mb == 100) {
             seconds100 = run.seconds;
@@ -159,8 +200,37 @@ int main(int argc, char** argv)
         }
     }
     std::printf("inspector_max_stall_ms: %lld\n", static_cast<long long>(maxStall));
+    std::printf("inspector_max_ui_work_ms: %.1f\n", maxWork);
     std::printf("inspector_peak_mem_x: %.2f\n", peakX);
     inspector.clear();
+
+    // The floor in the same process, on the same bytes: simdjson's own on-demand walk of the top level
+    // (fresh parser each time, like the inspector's), and Keyway's index alone (no UI), interleaved.
+    const bool avx2 = __builtin_cpu_supports("avx2");
+    std::vector<double> generic, haswell, index;
+    for (int round = 0; round < 3; ++round) {
+        QElapsedTimer timer;
+        timer.start();
+        const long long children = floorWalkGeneric(doc100.constData(), size_t(doc100.size()));
+        generic.push_back(children > 0 ? seconds(timer) : -1.0);
+        if (avx2) {
+            timer.restart();
+            const long long haswellChildren = floorWalkHaswell(doc100.constData(), size_t(doc100.size()));
+            haswell.push_back(haswellChildren > 0 ? seconds(timer) : -1.0);
+        }
+        timer.restart();
+        const auto indexed = keyway::json::indexValue(doc100);
+        index.push_back(indexed.ok ? seconds(timer) : -1.0);
+    }
+    const double floorSeconds = avx2 ? std::min(median(generic), median(haswell)) : median(generic);
+    std::printf("inspector_floor_ondemand_generic_100mb_s: %.3f\n", median(generic));
+    if (avx2) {
+        std::printf("inspector_floor_ondemand_haswell_100mb_s: %.3f\n", median(haswell));
+    } else {
+        std::printf("inspector_floor_ondemand_haswell_100mb_s: n/a (no AVX2 on this CPU)\n");
+    }
+    std::printf("inspector_index_only_100mb_s: %.3f\n", median(index));
+    std::printf("inspector_floor_ratio: %.2f\n", floorSeconds > 0 ? seconds100 / floorSeconds : 0.0);
 
     // Baseline in the same process: parsing the same 100 MB with QJsonDocument (which would block the UI).
     QElapsedTimer timer;

@@ -6,6 +6,8 @@ here=$(dirname "$0")
 echo "# keyway benchmarks ($(date -u +%FT%TZ), $(nproc) cores)"
 "$here/startup.sh" "$build" || echo "startup: failed"
 "$here/cli_call.sh" "$build" || echo "cli_call: failed"
+"$here/cli_stream.sh" "$build" || echo "cli_stream: failed"
+"$here/check_all.sh" "$build" || echo "check_all: failed"
 if [ -x "$build/bench/bench_concurrency" ]; then
     "$build/bench/bench_concurrency" || echo "concurrency: failed"
 else

@@ -2004,6 +2004,10 @@
         <source>no complete reply within %1 s from %2 (the deadline)</source>
         <translation>keine vollständige Antwort innerhalb von %1 s von %2 (die Frist)</translation>
     </message>
+    <message>
+        <source>the reply could not be written out</source>
+        <translation>die Antwort konnte nicht ausgegeben werden</translation>
+    </message>
 </context>
 <context>
     <name>keyway::SecretStore</name>
@@ -5455,6 +5459,41 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>No match</source>
         <translation>Kein Treffer</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Stop searching the whole reply</source>
+        <translation>Die Suche in der ganzen Antwort anhalten</translation>
+    </message>
+    <message>
+        <source>Searching the whole reply…</source>
+        <translation>Die ganze Antwort wird durchsucht …</translation>
+    </message>
+    <message>
+        <source>Search stopped</source>
+        <translation>Suche angehalten</translation>
+    </message>
+    <message>
+        <source>Searching the whole reply… %1 %</source>
+        <translation>Die ganze Antwort wird durchsucht … %1 %</translation>
+    </message>
+    <message>
+        <source>No match in the whole reply</source>
+        <translation>Kein Treffer in der ganzen Antwort</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es) in the whole reply</source>
+        <translation>
+            <numerusform>%n Treffer in der ganzen Antwort</numerusform>
+            <numerusform>%n Treffer in der ganzen Antwort</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1; the first is at %2</source>
+        <translation>%1; der erste steht bei %2</translation>
     </message>
 </context>
 <context>

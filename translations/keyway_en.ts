@@ -2004,6 +2004,10 @@
         <source>no complete reply within %1 s from %2 (the deadline)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the reply could not be written out</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::SecretStore</name>
@@ -5444,6 +5448,41 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>No match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop searching the whole reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching the whole reply…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching the whole reply… %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No match in the whole reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es) in the whole reply</source>
+        <translation>
+            <numerusform>%n match in the whole reply</numerusform>
+            <numerusform>%n matches in the whole reply</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1; the first is at %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

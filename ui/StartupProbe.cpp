@@ -27,7 +27,12 @@ double residentMegabytes()
 }
 } // namespace
 
-StartupProbe::StartupProbe(QWidget* window) : QObject(window) { }
+StartupProbe::StartupProbe(QWidget* window, std::function<void()> work) : QObject(window), m_work(std::move(work)) { }
+
+void StartupProbe::afterFirstPaint(QWidget* window, std::function<void()> work)
+{
+    window->installEventFilter(new StartupProbe(window, std::move(work)));
+}
 
 void StartupProbe::installIfRequested(QWidget* window)
 {
@@ -40,6 +45,18 @@ bool StartupProbe::eventFilter(QObject* watched, QEvent* event)
 {
     if (!m_done && event->type() == QEvent::Paint) {
         m_done = true;
+        if (m_work) {
+            // Two event-loop turns later: the frame is finished and flushed to the screen (and the bench's
+            // probe has stopped its clock) before the deferred work starts.
+            QTimer::singleShot(0, this, [this] {
+                QTimer::singleShot(0, this, [this] {
+                    const auto work = std::move(m_work);
+                    deleteLater();
+                    work();
+                });
+            });
+            return QObject::eventFilter(watched, event);
+        }
         // Quit once the paint has been delivered, not inside it.
         const int idleMs = qEnvironmentVariableIsSet("KEYWAY_REPORT_RSS") ? 1000 : 0;
         QTimer::singleShot(idleMs, this, [] {

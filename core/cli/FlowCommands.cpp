@@ -11,6 +11,7 @@
 #include "core/history/HistoryRecorder.h"
 #include "core/history/HistoryStore.h"
 #include "core/http/RequestExecutor.h"
+#include "core/http/StreamRedactor.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/session/Session.h"
 #include "core/session/TokenLifecycle.h"
@@ -54,6 +55,53 @@ struct Options
     bool include = false;
     bool json = false;
     bool verbose = false;
+};
+
+// `keyway-cli call -i`: the status line and the (redacted) headers before the body.
+QString headText(int status, const QByteArray& reason, const HeaderList& headers, const Redactor& redactor)
+{
+    QString head = QStringLiteral("HTTP/1.1 %1 %2\n").arg(status).arg(QString::fromLatin1(reason));
+    for (const auto& [name, value] : headers) {
+        head += QString::fromLatin1(name) + QStringLiteral(": ") + redactor.redactHeader(name, value)
+            + QLatin1Char('\n');
+    }
+    return head + QLatin1Char('\n');
+}
+
+// `keyway-cli call` without --json: a large body goes to stdout while it arrives, redacted by the same
+// rules as a whole one, so memory stays flat whatever the reply's size and no size cap applies.
+class StdoutBodySink : public ReplyBodySink
+{
+public:
+    StdoutBodySink(CliIo& io, const Redactor& redactor, bool include)
+        : m_io(io), m_redactor(redactor), m_include(include)
+    {
+    }
+    bool begin(int status, const QByteArray& reason, const HeaderList& headers) override
+    {
+        if (m_include) {
+            m_io.out(headText(status, reason, headers, m_redactor));
+        }
+        // Built now, not earlier: the token this run obtained is among the secrets by the time a reply comes.
+        m_stream.emplace(m_redactor, [this](const QByteArray& bytes) {
+            m_io.outBytes(bytes);
+            return !m_io.outputFailed();
+        });
+        return !m_io.outputFailed();
+    }
+    bool write(const QByteArray& bytes) override { return m_stream && m_stream->write(bytes); }
+    void finish() override
+    {
+        if (m_stream) {
+            m_stream->finish();
+        }
+    }
+
+private:
+    CliIo& m_io;
+    const Redactor& m_redactor;
+    bool m_include;
+    std::optional<StreamRedactor> m_stream;
 };
 
 // The options auth, call and check share; call adds its own.
@@ -303,6 +351,9 @@ private:
         request.path = path;
         request.headers = headers;
         request.body = body;
+        if (!m_o.json) {
+            request.bodySink = std::make_shared<StdoutBodySink>(m_io, m_session->redactor(), m_o.include);
+        }
         ApiResult result;
         // Recorded (redacted) in the environment's history, like the GUI's composer does.
         HistoryStore history;
@@ -352,19 +403,15 @@ private:
             }
             m_io.jsonLine(j);
         } else if (m_o.command == Command::Call) {
-            if (m_o.include && response.status > 0) {
-                QString head
-                    = QStringLiteral("HTTP/1.1 %1 %2\n").arg(response.status).arg(QString::fromLatin1(response.reason));
-                for (const auto& [name, value] : response.headers) {
-                    head += QString::fromLatin1(name) + QStringLiteral(": ") + redactor.redactHeader(name, value)
-                        + QLatin1Char('\n');
+            if (response.streamedBytes < 0) { // a streamed body (and its head) is on stdout already
+                if (m_o.include && response.status > 0) {
+                    m_io.out(headText(response.status, response.reason, response.headers, redactor));
                 }
-                m_io.out(head + QLatin1Char('\n'));
+                // Byte for byte, like curl: a binary or Latin-1 body arrives unchanged. Only a body that
+                // echoes one of this run's secrets is printed redacted (and so as UTF-8 text).
+                const QString redacted = redactor.redact(response.body);
+                m_io.outBytes(redacted == QString::fromUtf8(response.body) ? response.body : redacted.toUtf8());
             }
-            // Byte for byte, like curl: a binary or Latin-1 body arrives unchanged. Only a body that
-            // echoes one of this run's secrets is printed redacted (and so as UTF-8 text).
-            const QString redacted = redactor.redact(response.body);
-            m_io.outBytes(redacted == QString::fromUtf8(response.body) ? response.body : redacted.toUtf8());
         }
         if (result.ok()) {
             return ExitOk;

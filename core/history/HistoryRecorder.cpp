@@ -112,6 +112,10 @@ HistoryEntry HistoryRecorder::makeEntry(const ApiRequest& request,
     }
     e.responseBody = redactCapped(response.body, redactor, maxBodyBytes, &e.responseBodyTruncated);
     e.responseBodyBytes = response.body.size();
+    if (response.streamedBytes >= 0) { // streamed to stdout: `body` is only its first part
+        e.responseBodyBytes = response.streamedBytes;
+        e.responseBodyTruncated = e.responseBodyTruncated || response.streamedBytes > response.body.size();
+    }
     e.outcome = HistoryEntry::outcomeName(result.outcome);
     e.summary = result.ok() ? QString() : redactor.redact(result.oneLine());
     return e;

@@ -1,5 +1,7 @@
 #include "core/http/HttpMessage.h"
 
+#include <algorithm>
+
 namespace keyway {
 
 QByteArray headerValue(const HeaderList& headers, const QByteArray& name)
@@ -100,6 +102,39 @@ QString statusWithReason(int status)
 {
     const QString reason = standardReasonPhrase(status);
     return reason.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : QStringLiteral("%1 %2").arg(status).arg(reason);
+}
+
+void appendReplyBytes(QByteArray& body, const QByteArray& more)
+{
+    const qsizetype needed = body.size() + more.size() + ReplyBodySpareBytes;
+    if (body.capacity() < needed) {
+        body.reserve(std::max(needed, body.capacity() * 2));
+    }
+    body.append(more);
+}
+
+QByteArray readAllWithSpare(QIODevice* device)
+{
+    QByteArray body;
+    const qint64 available = device->bytesAvailable();
+    if (available > 0) {
+        body.reserve(available + ReplyBodySpareBytes);
+        body.resize(available);
+        const qint64 read = device->read(body.data(), available);
+        body.resize(std::max<qint64>(read, 0));
+    }
+    // A device that cannot say how much it holds (or got more meanwhile) is read to its end all the same.
+    while (!device->atEnd()) {
+        const QByteArray more = device->read(std::max<qint64>(device->bytesAvailable(), 64 * 1024));
+        if (more.isEmpty()) {
+            break;
+        }
+        if (body.capacity() - body.size() < more.size() + ReplyBodySpareBytes) {
+            body.reserve(body.size() + more.size() + ReplyBodySpareBytes);
+        }
+        body.append(more);
+    }
+    return body;
 }
 
 } // namespace keyway

@@ -7,6 +7,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <cstring>
 
 namespace keyway {
 
@@ -135,6 +136,22 @@ QString Redactor::redact(const QString& text) const
         result.replace(s.needle, s.replacement);
     }
     return redactTokenShapes(result);
+}
+
+QList<QByteArray> Redactor::byteNeedles() const
+{
+    // The same cheap test redactTokenShapes() starts with, then every secret's forms (often the same bytes).
+    QList<QByteArray> needles {QByteArrayLiteral("oken"), QByteArrayLiteral("eyJ")};
+    for (const auto& s : m_secrets) {
+        const QByteArray bytes = s.needle.toUtf8();
+        // A needle holding a shorter one is found whenever it is: searching the shorter one is enough.
+        const bool covered = std::any_of(
+            needles.cbegin(), needles.cend(), [&](const QByteArray& shorter) { return bytes.contains(shorter); });
+        if (!covered) {
+            needles.append(bytes);
+        }
+    }
+    return needles;
 }
 
 QString Redactor::redact(const QByteArray& bytes) const

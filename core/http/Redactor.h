@@ -32,6 +32,10 @@ public:
     QString redact(const QByteArray& bytes) const; // UTF-8, lossy for binary bodies
     QString redactHeader(const QByteArray& name, const QByteArray& value) const;
     QString redactUrl(const QUrl& url) const;
+    // What redact() looks for, as bytes: every secret's encoded forms and the marks of token shapes. A
+    // window of bytes holding none of them comes out of redact() unchanged, so a streamed gigabyte is
+    // checked by byte search without being decoded.
+    QList<QByteArray> byteNeedles() const;
 
 private:
     struct Secret

@@ -21,6 +21,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <utility>
 
 namespace keyway {
 
@@ -58,6 +59,12 @@ bool isTransportError(QNetworkReply::NetworkError error)
     // Qt files an HTTP 400 reply under ProtocolInvalidOperationError: that is the server answering, not a break.
     return (code > 0 && code < 200)
         || (code >= 300 && code < 400 && error != QNetworkReply::ProtocolInvalidOperationError);
+}
+
+// How much of the body arrived: kept whole, or streamed to the request's sink.
+qint64 receivedBytes(const HttpResponse& response)
+{
+    return response.streamedBytes >= 0 ? response.streamedBytes : response.body.size();
 }
 
 // The Content-Length of an uncompressed reply, or -1 when the length is not known up front.
@@ -204,6 +211,10 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
         QList<QSslError> sslErrors;
         QList<QSslCertificate> chain;
         QByteArray body; // what arrived so far, taken from the reply as it comes
+        // Streaming to request.bodySink: undecided until StreamAfterBytes have arrived, then on or off.
+        enum class Stream { Undecided, On, Off } stream = Stream::Undecided;
+        QByteArray head; // a streamed body's first StreamAfterBytes, kept for the verdict and history
+        qint64 streamed = 0;
     };
     auto state = std::make_shared<State>();
     const qint64 remaining = m_options.deadlineMs - (monotonicMs() - startedMs);
@@ -223,7 +234,12 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
     deadline->start(static_cast<int>(std::max<qint64>(1, remaining)));
 
     const qint64 cap = m_options.maxResponseBytes;
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, state, cap](qint64 received, qint64 total) {
+    const std::shared_ptr<ReplyBodySink> sink = request.bodySink;
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, state, cap, sink](qint64 received, qint64 total) {
+        // A reply that may still be streamed has no cap: it never sits in memory whole.
+        if (sink && state->stream != State::Stream::Off) {
+            return;
+        }
         if ((received > cap || total > cap) && state->error == HttpResponse::Error::None) {
             state->error = HttpResponse::Error::TooLarge;
             state->errorText = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
@@ -232,16 +248,48 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
     });
     // The body is taken as it arrives and counted here: downloadProgress is throttled by Qt (one signal per
     // 100 ms at most) and, for a chunked reply without a length that the peer writes in megabytes at once,
-    // may not come again before the deadline, so it alone cannot enforce the cap.
-    connect(reply, &QNetworkReply::readyRead, reply, [reply, state, cap] {
+    // may not come again before the deadline, so it alone cannot enforce the cap. With a sink, a body that
+    // passes StreamAfterBytes goes to the sink from then on instead (no cap: it never sits here whole).
+    connect(reply, &QNetworkReply::readyRead, reply, [reply, state, cap, sink] {
         if (state->error != HttpResponse::Error::None) {
             return;
         }
-        state->body.append(reply->readAll());
-        if (state->body.size() > cap) {
-            state->error = HttpResponse::Error::TooLarge;
-            state->errorText = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
-            state->body.clear();
+        QByteArray bytes = reply->readAll(); // a buffered chunk is handed over whole, without a copy
+        if (state->stream != State::Stream::On) {
+            appendReplyBytes(state->body, bytes);
+            if (sink && state->stream == State::Stream::Undecided
+                && state->body.size() > ReplyBodySink::StreamAfterBytes) {
+                const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                HeaderList headers;
+                for (const auto& pair : reply->rawHeaderPairs()) {
+                    headers.append(pair);
+                }
+                const QByteArray reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+                const bool redirect = status >= 300 && status < 400;
+                state->stream
+                    = !redirect && sink->begin(status, reason, headers) ? State::Stream::On : State::Stream::Off;
+                if (state->stream == State::Stream::On) {
+                    bytes = std::exchange(state->body, QByteArray());
+                }
+            }
+            if (state->stream != State::Stream::On) {
+                if (state->body.size() > cap) {
+                    state->error = HttpResponse::Error::TooLarge;
+                    state->errorText
+                        = tr("the reply is larger than the limit of %1").arg(QLocale::c().formattedDataSize(cap));
+                    state->body.clear();
+                    reply->abort();
+                }
+                return;
+            }
+        }
+        state->streamed += bytes.size();
+        if (state->head.size() < ReplyBodySink::StreamAfterBytes) {
+            state->head += bytes.left(ReplyBodySink::StreamAfterBytes - state->head.size());
+        }
+        if (!sink->write(bytes)) {
+            state->error = HttpResponse::Error::Network;
+            state->errorText = tr("the reply could not be written out");
             reply->abort();
         }
     });
@@ -279,9 +327,21 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
             for (const auto& pair : reply->rawHeaderPairs()) {
                 response.headers.append(pair);
             }
-            response.body = std::move(state->body);
-            if (reply->isOpen()) { // closed after abort()
-                response.body.append(reply->readAll());
+            if (state->stream == State::Stream::On) {
+                const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
+                state->streamed += rest.size();
+                if (!rest.isEmpty() && !request.bodySink->write(rest) && state->error == HttpResponse::Error::None) {
+                    state->error = HttpResponse::Error::Network;
+                    state->errorText = tr("the reply could not be written out");
+                }
+                request.bodySink->finish();
+                response.body = state->head;
+                response.streamedBytes = state->streamed;
+            } else {
+                response.body = std::move(state->body);
+                if (reply->isOpen()) { // closed after abort()
+                    appendReplyBytes(response.body, reply->readAll());
+                }
             }
             response.elapsedMs = monotonicMs() - startedMs;
             const auto makeInput = [&] {
@@ -351,18 +411,18 @@ void RequestExecutor::sendHop(HttpRequest request, Callback done, int redirectsL
                 response.error = HttpResponse::Error::Network;
                 response.errorText
                     = tr("the connection broke after %1 bytes of the reply (%2); the reply is incomplete")
-                          .arg(response.body.size())
+                          .arg(receivedBytes(response))
                           .arg(reply->errorString());
             } else if (const qint64 declared = request.method == "HEAD" ? -1 : declaredLength(response);
-                       declared >= 0 && response.body.size() < declared) {
+                       declared >= 0 && receivedBytes(response) < declared) {
                 // Qt can report a connection reset after the headers as a complete reply: the length the
                 // server announced is the only proof the body is all there.
                 response.error = HttpResponse::Error::Network;
                 response.errorText
                     = tr("the connection broke after %1 of %2 bytes of the reply; the reply is incomplete")
-                          .arg(response.body.size())
+                          .arg(receivedBytes(response))
                           .arg(declared);
-            } else if (response.body.size() > m_options.maxResponseBytes) {
+            } else if (response.streamedBytes < 0 && response.body.size() > m_options.maxResponseBytes) {
                 response.error = HttpResponse::Error::TooLarge;
                 response.errorText = tr("the reply is larger than the limit of %1")
                                          .arg(QLocale::c().formattedDataSize(m_options.maxResponseBytes));

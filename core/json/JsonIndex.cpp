@@ -1,5 +1,7 @@
 #include "core/json/JsonIndex.h"
 
+#include "core/http/HttpMessage.h"
+
 #include <QCoreApplication>
 
 #include <simdjson.h>
@@ -11,6 +13,9 @@ namespace keyway::json {
 namespace {
 
 namespace od = simdjson::ondemand;
+
+static_assert(ReplyBodySpareBytes >= simdjson::SIMDJSON_PADDING,
+              "reply bodies must carry simdjson's padding, or every big reply is copied before it is indexed");
 
 // Where the bytes simdjson sees sit inside the caller's document.
 struct Span
@@ -98,44 +103,56 @@ simdjson::error_code describeScalar(Value& value, od::json_type type, const Span
 }
 
 // A child: its type, byte range and (for containers) how many children it has, without descending further.
+// A container is walked once: its members are counted, and where the walk stops (the token after its
+// closing bracket) gives its end, so it is never skipped a second time for its raw text.
 simdjson::error_code describeChild(od::value& value, const Span& span, JsonEntry& entry)
 {
     od::json_type type;
     if (auto error = value.type().get(type)) {
         return error;
     }
-    std::string_view raw;
+    if (type != od::json_type::object && type != od::json_type::array) {
+        return describeScalar(value, type, span, entry);
+    }
+    const char* open = value.raw_json_token().data();
     size_t count = 0;
     if (type == od::json_type::object) {
         od::object object;
         if (auto error = value.get_object().get(object)) {
             return error;
         }
-        if (auto error = object.count_fields().get(count)) {
-            return error;
-        }
-        if (auto error = object.raw_json().get(raw)) {
-            return error;
+        for (auto member : object) {
+            od::field field;
+            if (auto error = std::move(member).get(field)) {
+                return error;
+            }
+            ++count;
         }
         entry.type = JsonType::Object;
-    } else if (type == od::json_type::array) {
+    } else {
         od::array array;
         if (auto error = value.get_array().get(array)) {
             return error;
         }
-        if (auto error = array.count_elements().get(count)) {
-            return error;
-        }
-        if (auto error = array.raw_json().get(raw)) {
-            return error;
+        for (auto element : array) {
+            od::value ignored;
+            if (auto error = std::move(element).get(ignored)) {
+                return error;
+            }
+            ++count;
         }
         entry.type = JsonType::Array;
-    } else {
-        return describeScalar(value, type, span, entry);
     }
-    raw = trimmedToken(raw);
-    entry.valueOffset = span.offsetOf(raw.data());
-    entry.valueLength = static_cast<quint32>(raw.size());
+    const char* next = nullptr;
+    if (auto error = value.current_location().get(next)) {
+        return error;
+    }
+    const char* close = next;
+    while (close > open && isJsonSpace(*(close - 1))) {
+        --close;
+    }
+    entry.valueOffset = span.offsetOf(open);
+    entry.valueLength = static_cast<quint32>(close - open);
     entry.childCount = static_cast<quint32>(count);
     return simdjson::SUCCESS;
 }

@@ -20,6 +20,28 @@ namespace {
 constexpr int kLockPollMs = 25;
 constexpr int kLockAttempts = 30'000 / kLockPollMs;
 
+// The caller's sink behind one gate: a refusal that will be renewed and retried is never streamed (its
+// body is judged and dropped; only the retry's body reaches the caller).
+class RenewalAwareSink : public ReplyBodySink
+{
+public:
+    RenewalAwareSink(std::shared_ptr<ReplyBodySink> inner, QList<int> reauthStatuses, bool retried)
+        : m_inner(std::move(inner)), m_reauthStatuses(std::move(reauthStatuses)), m_retried(retried)
+    {
+    }
+    bool begin(int status, const QByteArray& reason, const HeaderList& headers) override
+    {
+        return (m_retried || !m_reauthStatuses.contains(status)) && m_inner->begin(status, reason, headers);
+    }
+    bool write(const QByteArray& bytes) override { return m_inner->write(bytes); }
+    void finish() override { m_inner->finish(); }
+
+private:
+    std::shared_ptr<ReplyBodySink> m_inner;
+    QList<int> m_reauthStatuses;
+    bool m_retried;
+};
+
 } // namespace
 
 struct Session::CallState
@@ -450,6 +472,10 @@ void Session::sendCall(std::shared_ptr<CallState> state)
     if (!state->idempotencyHeader.isEmpty()) {
         setHeader(request.headers, state->idempotencyHeader, state->idempotencyKey);
     }
+    if (state->request.bodySink) {
+        request.bodySink
+            = std::make_shared<RenewalAwareSink>(state->request.bodySink, m_profile.reauthStatuses, state->retried);
+    }
 
     Q_EMIT event(FlowEvent::request(QStringLiteral("api"), request, m_redactor));
 
@@ -467,7 +493,8 @@ bool Session::isReauthReply(const HttpResponse& response) const
     if (m_profile.reauthStatuses.contains(response.status)) {
         return true;
     }
-    if (m_profile.reauthCodes.isEmpty()) {
+    // A streamed body is megabytes of data, never a refusal envelope (and was not kept whole to read one).
+    if (m_profile.reauthCodes.isEmpty() || response.streamedBytes >= 0) {
         return false;
     }
     const auto doc = ReplyJudge::parseJson(response.body);
@@ -538,7 +565,14 @@ void Session::onCallReply(std::shared_ptr<CallState> state, const QString& token
         });
         return;
     }
-    result.verdict = ReplyJudge::judge(m_profile.apiSuccess, response.status, response.body);
+    SuccessRule rule = m_profile.apiSuccess;
+    if (response.streamedBytes >= 0) {
+        // Only the first megabyte of a streamed body was kept: its status decides, not an envelope that
+        // cannot be read from a part (error envelopes are small and are never streamed).
+        rule.codePointer.clear();
+        rule.nonEmpty.clear();
+    }
+    result.verdict = ReplyJudge::judge(rule, response.status, response.body);
     if (result.verdict.ok) {
         result.outcome = ApiResult::Outcome::Success;
     } else {

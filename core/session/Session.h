@@ -51,6 +51,8 @@ struct ApiRequest
     QString path; // appended to the base URL (its path prefix kept); same-origin absolute URLs allowed
     HeaderList headers;
     QByteArray body;
+    // keyway-cli call printing to stdout: a large reply body is streamed here (HttpRequest::bodySink).
+    std::shared_ptr<ReplyBodySink> bodySink;
 };
 
 struct ApiResult

@@ -1,4 +1,5 @@
 #include "core/json/JsonIndex.h"
+#include "core/json/JsonSearch.h"
 #include "core/json/JsonText.h"
 #include "core/json/ReplyEnvelope.h"
 
@@ -51,6 +52,64 @@ private Q_SLOTS:
         QCOMPARE(slice(doc, data.children[1]), QByteArray(R"({"bin":"522222"})"));
         const JsonIndexResult second = indexValue(doc, data.children[1].valueOffset, data.children[1].valueLength);
         QCOMPARE(slice(doc, second.children[0]), QByteArray(R"("522222")"));
+    }
+
+    // Containers are walked once (counted, then ended where the walk stopped): ranges and counts stay exact
+    // with whitespace before the next comma or bracket, for empty and nested containers alike.
+    void containerRangesEndAtTheirClosingBracket()
+    {
+        const QByteArray doc = "[ {\"a\" : [ 1 , [2] ]\n , \"b\": { \"c\" : {} } }\t, [] , {} ,[[[]]] ]";
+        const JsonIndexResult root = indexValue(doc);
+        QVERIFY2(root.ok, qPrintable(root.error));
+        QCOMPARE(root.children.size(), size_t(4));
+        QCOMPARE(slice(doc, root.children[0]), QByteArray("{\"a\" : [ 1 , [2] ]\n , \"b\": { \"c\" : {} } }"));
+        QCOMPARE(root.children[0].childCount, 2u);
+        QCOMPARE(slice(doc, root.children[1]), QByteArray("[]"));
+        QCOMPARE(root.children[1].childCount, 0u);
+        QCOMPARE(slice(doc, root.children[2]), QByteArray("{}"));
+        QCOMPARE(slice(doc, root.children[3]), QByteArray("[[[]]]"));
+        QCOMPARE(root.children[3].childCount, 1u);
+        const JsonIndexResult first = indexValue(doc, root.children[0].valueOffset, root.children[0].valueLength);
+        QVERIFY2(first.ok, qPrintable(first.error));
+        QCOMPARE(slice(doc, first.children[0]), QByteArray("[ 1 , [2] ]"));
+        QCOMPARE(first.children[0].childCount, 2u);
+        QCOMPARE(slice(doc, first.children[1]), QByteArray("{ \"c\" : {} }"));
+        QVERIFY(!indexValue(QByteArray("[ {\"a\": 1,}, 2 ]")).ok); // a broken child is still an error
+        QVERIFY(!indexValue(QByteArray("[ [1 2], 3 ]")).ok);
+    }
+
+    void searchesAWholeBodyInSlicesAndNamesTheMatch()
+    {
+        QByteArray doc = R"({"items":[)";
+        int n = 0;
+        while (doc.size() < 9 * 1024 * 1024) { // three slices, so matches fall across the borders
+            doc += (n ? "," : "") + QByteArray(R"({"id":)") + QByteArray::number(n) + R"(,"tag":"Needle"})";
+            ++n;
+        }
+        doc += R"(],"needle key":true})";
+        QList<int> reports;
+        const BodySearchResult all = searchBody(doc, "NEEDLE", 0, [&](int percent) {
+            reports << percent;
+            return true;
+        });
+        QVERIFY(!all.cancelled);
+        QCOMPARE(all.matches, qint64(n + 1));
+        QCOMPARE(reports.size(), 3);
+        QCOMPARE(reports.last(), 100);
+        QCOMPARE(pointerAt(doc, quint64(all.firstOffset)), QStringLiteral("/items/0/tag"));
+        const qint64 late = doc.indexOf(R"("Needle")", doc.size() / 2);
+        const BodySearchResult from = searchBody(doc, "needle", late);
+        QCOMPARE(pointerAt(doc, quint64(from.firstOffset)),
+                 QStringLiteral("/items/%1/tag").arg(doc.left(late).count(R"("tag")") - 1));
+        QCOMPARE(pointerAt(doc, quint64(doc.lastIndexOf("needle key"))), QStringLiteral("/needle key"));
+        QCOMPARE(pointerAt(doc, quint64(doc.lastIndexOf(R"("needle key")"))), QStringLiteral("/needle key"));
+
+        int calls = 0;
+        const BodySearchResult stopped = searchBody(doc, "needle", 0, [&](int) { return ++calls < 1; });
+        QVERIFY(stopped.cancelled);
+        QCOMPARE(calls, 1);
+        QCOMPARE(searchBody(doc, "absent").matches, qint64(0));
+        QCOMPARE(searchBody(doc, "absent").firstOffset, qint64(-1));
     }
 
     void rejectsNonJsonWithAReason_data()

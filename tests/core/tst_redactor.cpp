@@ -1,5 +1,6 @@
 #include "core/http/CurlExport.h"
 #include "core/http/Redactor.h"
+#include "core/http/StreamRedactor.h"
 
 #include <QTest>
 
@@ -9,6 +10,51 @@ class TestRedactor : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // A body streamed in pieces comes out as redact() gives it whole, whatever the piece sizes, with secrets
+    // and tokens that straddle the pieces; a body with nothing to redact passes byte for byte.
+    void streamsRedactLikeAWholeBody()
+    {
+        Redactor r;
+        r.addSecret(QStringLiteral("s3cr3t-client-value"), QStringLiteral("clientSecret"));
+        QByteArray body = "[";
+        for (int i = 0; body.size() < 5 * 1024 * 1024; ++i) {
+            body += (i ? "," : "") + QByteArray(R"({"n":)") + QByteArray::number(i) + "}";
+            if (i % 20000 == 7) {
+                body += R"(,{"echo":"s3cr3t-client-value","access_token":"opaque-token-abc"})";
+            }
+        }
+        body += "]";
+        const QByteArray expected = r.redact(body).toUtf8();
+        QVERIFY(!expected.contains("s3cr3t-client-value"));
+        QVERIFY(!expected.contains("opaque-token-abc"));
+        for (const qsizetype piece : {qsizetype(1000), qsizetype(65536), qsizetype(777777)}) {
+            QByteArray out;
+            StreamRedactor stream(r, [&](const QByteArray& bytes) {
+                out += bytes;
+                return true;
+            });
+            for (qsizetype at = 0; at < body.size(); at += piece) {
+                QVERIFY(stream.write(body.mid(at, piece)));
+            }
+            QVERIFY(stream.finish());
+            QCOMPARE(out.size(), expected.size());
+            QVERIFY(out == expected);
+        }
+
+        QByteArray binary(3 * 1024 * 1024, '\0');
+        for (qsizetype i = 0; i < binary.size(); ++i) {
+            binary[i] = static_cast<char>((i * 131) % 251);
+        }
+        QByteArray out;
+        StreamRedactor stream(r, [&](const QByteArray& bytes) {
+            out += bytes;
+            return true;
+        });
+        QVERIFY(stream.write(binary));
+        QVERIFY(stream.finish());
+        QVERIFY(out == binary);
+    }
+
     void replacesEveryEncodingOfASecret()
     {
         Redactor r;

@@ -6,6 +6,8 @@
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/CliProcess.h"
 
+#include <QCryptographicHash>
+#include <QEventLoop>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
@@ -16,6 +18,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +32,29 @@ using keyway::sandbox::SandboxServer;
 
 using keyway::test::CliRun;
 
+// A reply body bigger than the executor's size cap, made up as it is sent: numbered 100-byte lines.
+class BigBody
+{
+public:
+    explicit BigBody(qint64 lines) : m_total(lines * 100) { }
+    qint64 total() const { return m_total; }
+    bool atEnd() const { return m_produced >= m_total; }
+    QByteArray next(qint64 maxBytes)
+    {
+        QByteArray out;
+        while (!atEnd() && out.size() + 100 <= maxBytes) {
+            out += "line " + QByteArray::number(m_produced / 100).rightJustified(10, '0') + ' ' + QByteArray(83, 'x')
+                + '\n';
+            m_produced += 100;
+        }
+        return out;
+    }
+
+private:
+    qint64 m_total;
+    qint64 m_produced = 0;
+};
+
 class TestCliCurl : public QObject
 {
     Q_OBJECT
@@ -40,6 +66,10 @@ private:
     QTcpServer m_silent; // accepts and never answers
     QList<QTcpSocket*> m_silentSockets;
     QByteArray m_binary;
+    QTcpServer m_big; // answers with a BigBody of m_bigLines, after a 401 first when m_bigRefuseFirst
+    qint64 m_bigLines = 0;
+    bool m_bigRefuseFirst = false;
+    int m_bigRequests = 0;
     QByteArray m_lastAuthorization; // what the API received: the access token, to prove -v hides it
     QString m_clientSecret;
     QString m_clientId;
@@ -127,6 +157,38 @@ private Q_SLOTS:
         m_apiPort = m_api.listen(QHostAddress::LocalHost, 0);
         QVERIFY(m_apiPort != 0);
 
+        QVERIFY(m_big.listen(QHostAddress::LocalHost, 0));
+        connect(&m_big, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* socket = m_big.nextPendingConnection()) {
+                auto request = std::make_shared<QByteArray>();
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket, request] {
+                    *request += socket->readAll();
+                    if (!request->contains("\r\n\r\n")) {
+                        return;
+                    }
+                    request->clear();
+                    if (m_bigRefuseFirst && m_bigRequests++ == 0) {
+                        // A refusal with a body bigger than the point where streaming starts: never printed.
+                        const QByteArray denied = QByteArray(2 * 1024 * 1024, 'd');
+                        socket->write("HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: "
+                                      + QByteArray::number(denied.size()) + "\r\n\r\n" + denied);
+                        return;
+                    }
+                    auto body = std::make_shared<BigBody>(m_bigLines);
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                                  + QByteArray::number(body->total()) + "\r\n\r\n");
+                    const auto pump = [socket, body] {
+                        while (!body->atEnd() && socket->bytesToWrite() < 4 * 1024 * 1024) {
+                            socket->write(body->next(1024 * 1024));
+                        }
+                    };
+                    connect(socket, &QTcpSocket::bytesWritten, socket, pump);
+                    pump();
+                });
+            }
+        });
+
         QVERIFY(m_silent.listen(QHostAddress::LocalHost, 0));
         connect(&m_silent, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket* socket = m_silent.nextPendingConnection()) {
@@ -135,6 +197,9 @@ private Q_SLOTS:
         });
 
         QCOMPARE(addApiEnvironment(QStringLiteral("api"), apiUrl()), QStringLiteral("api"));
+        QCOMPARE(
+            addApiEnvironment(QStringLiteral("big"), QStringLiteral("http://127.0.0.1:%1").arg(m_big.serverPort())),
+            QStringLiteral("big"));
         QCOMPARE(addApiEnvironment(QStringLiteral("silent"),
                                    QStringLiteral("http://127.0.0.1:%1").arg(m_silent.serverPort())),
                  QStringLiteral("silent"));
@@ -253,6 +318,54 @@ private Q_SLOTS:
         QCOMPARE(latin1.out,
                  QByteArrayLiteral("Gr\xfc\xdf"
                                    "e aus K\xf6ln")); // no re-encoding, no newline added
+    }
+
+    // A reply bigger than the size cap (256 MB) streams to stdout as it arrives, byte for byte; the 401
+    // before it renews the token and its own body is never printed.
+    void replyLargerThanTheCapStreamsToStdout()
+    {
+        m_bigLines = 2'700'000; // 270 MB
+        m_bigRefuseFirst = true;
+        m_bigRequests = 0;
+        QVERIFY(BigBody(m_bigLines).total() > 256LL * 1024 * 1024);
+        QProcess process;
+        process.setProcessEnvironment(environment());
+        QCryptographicHash received(QCryptographicHash::Sha256);
+        qint64 receivedBytes = 0;
+        QByteArray start;
+        connect(&process, &QProcess::readyReadStandardOutput, this, [&] {
+            const QByteArray bytes = process.readAllStandardOutput();
+            if (start.size() < 64) {
+                start += bytes.left(64);
+            }
+            receivedBytes += bytes.size();
+            received.addData(bytes);
+        });
+        QEventLoop loop;
+        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        process.start(QStringLiteral(KEYWAY_CLI_PATH), {"call", "big", "GET", "/huge"});
+        QVERIFY(process.waitForStarted(10000));
+        process.closeWriteChannel();
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QCOMPARE(process.state(), QProcess::NotRunning);
+        const QByteArray rest = process.readAllStandardOutput();
+        receivedBytes += rest.size();
+        received.addData(rest);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(process.exitCode() == 0, qPrintable(err));
+        QVERIFY2(!err.contains(m_clientSecret), "the client secret reached stderr");
+        QCOMPARE(m_bigRequests, 2); // refused once, renewed, retried once
+
+        BigBody expected(m_bigLines);
+        QCryptographicHash sent(QCryptographicHash::Sha256);
+        while (!expected.atEnd()) {
+            sent.addData(expected.next(4 * 1024 * 1024));
+        }
+        QVERIFY2(start.startsWith("line 0000000000 x"), start.constData()); // no 401 body before it
+        QCOMPARE(receivedBytes, expected.total());
+        QCOMPARE(received.result(), sent.result());
+        m_bigRefuseFirst = false;
     }
 
     void jsonResultCarriesTheBodyAsJsonTextOrBase64()

@@ -179,7 +179,9 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("HTML with 502") << "html-502" << 1 << "HTTP 502 Bad Gateway";
         QTest::newRow("slow drip") << "drip" << 5 << "no complete reply within 1 s";
-        QTest::newRow("declares 10 GB") << "huge" << 1 << "larger than the limit";
+        // Written to stdout, a reply is streamed and has no size limit: a declared 10 GB that only drips is a
+        // slow download, stopped by the deadline (--json keeps the limit: declaredHugeReplyIsRefusedWithJson).
+        QTest::newRow("declares 10 GB") << "huge" << 5 << "no complete reply within 1 s";
         QTest::newRow("gzip bomb") << "gzip-bomb" << 1 << "decompression bomb";
         QTest::newRow("reset mid-body") << "reset" << 5 << "the reply is incomplete";
         QTest::newRow("redirect loop") << "redirect-loop" << 1 << "too many redirects";
@@ -204,6 +206,16 @@ private Q_SLOTS:
             QCOMPARE(m_server.hits(QStringLiteral("/token/ok")), 2);
             QCOMPARE(m_server.hits(QStringLiteral("/api/unauthorized")), 2);
         }
+    }
+
+    // With --json the body is kept whole for the result line, so the size limit still refuses it at once.
+    void declaredHugeReplyIsRefusedWithJson()
+    {
+        m_server.clear();
+        const CliRun r = run({"call", "api", "GET", "/api/huge", "--max-time", "5", "--json"});
+        QVERIFY2(r.exitCode == 1, qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("larger than the limit")), qPrintable(r.err));
+        QVERIFY2(r.elapsedMs < 4000, qPrintable(QString::number(r.elapsedMs)));
     }
 
     // The API redirects to another origin: the reply arrives, the token stays home.

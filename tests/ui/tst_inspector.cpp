@@ -267,6 +267,61 @@ private Q_SLOTS:
         QCOMPARE(m_inspector->findChild<QLabel*>(QStringLiteral("searchStatus"))->text(), QStringLiteral("No match"));
     }
 
+    // A reply bigger than the text views hold is searched whole on a worker: the find bar shows progress,
+    // then the count and where the first match is, and the tree selects the row that holds it.
+    void searchesTheWholeOfABigReplyWithProgress()
+    {
+        const int count = 150000;
+        QByteArray body = binsBody(count);
+        // Not raw strings: moc misreads an escaped quote inside one.
+        const QByteArray marker
+            = QByteArrayLiteral("\"binId\":\"") + QByteArray::number(400000 + count - 7) + "\",\"brand\":\"VISA\"";
+        const qsizetype at = body.indexOf(marker);
+        QVERIFY(at > 0);
+        body.replace(at + marker.size() - 5, 4, "Zeta"); // one bin near the end has another brand
+        QVERIFY(body.size() > 3 * ResponseInspector::TextViewCapBytes);
+        QVERIFY(showAndWait(jsonReply(body)));
+        QTRY_VERIFY(!m_inspector->isLoading());
+
+        QSignalSpy progress(m_inspector, &ResponseInspector::searchProgress);
+        QSignalSpy finished(m_inspector, &ResponseInspector::searchFinished);
+        QVERIFY(!m_inspector->findNext(QStringLiteral("zeta"))); // not in the text views' first 4 MB
+        QVERIFY(m_inspector->isSearching());
+        auto* stop = m_inspector->findChild<QToolButton*>(QStringLiteral("searchCancel"));
+        QVERIFY(stop->isVisible());
+        QVERIFY(finished.wait(20000));
+        QVERIFY(progress.count() >= 3);
+        QCOMPARE(progress.last().at(0).toInt(), 100);
+        QVERIFY(!stop->isVisible());
+        const QString status = m_inspector->searchStatusText();
+        QVERIFY2(status.startsWith(QStringLiteral("1 match")), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("/data/bins/%1/brand").arg(count - 7)), qPrintable(status));
+        QCOMPARE(m_inspector->treeView()->currentIndex().data().toString(), QStringLiteral("data"));
+
+        // Every other bin says VISA: the count is exact however the slices fall.
+        QVERIFY(m_inspector->findNext(QStringLiteral("visa")));
+        QVERIFY(m_inspector->isSearching());
+        QVERIFY(finished.wait(20000));
+        QVERIFY2(m_inspector->searchStatusText().startsWith(QStringLiteral("%1 match").arg(count - 1)),
+                 qPrintable(m_inspector->searchStatusText()));
+    }
+
+    void stopsAWholeReplySearch()
+    {
+        QVERIFY(showAndWait(jsonReply(binsBody(150000))));
+        QTRY_VERIFY(!m_inspector->isLoading());
+        QSignalSpy finished(m_inspector, &ResponseInspector::searchFinished);
+        m_inspector->searchWholeReply(QStringLiteral("no-such-text"));
+        QVERIFY(m_inspector->isSearching());
+        m_inspector->findChild<QToolButton*>(QStringLiteral("searchCancel"))->click();
+        QVERIFY(!m_inspector->isSearching());
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(m_inspector->searchStatusText(), QStringLiteral("Search stopped"));
+        QTest::qWait(300); // the worker's last reports arrive and are dropped
+        QCOMPARE(m_inspector->searchStatusText(), QStringLiteral("Search stopped"));
+        QCOMPARE(finished.count(), 1);
+    }
+
     void emptyBody()
     {
         QVERIFY(showAndWait(jsonReply(QByteArray(), 200)));

@@ -8,6 +8,8 @@
 #include <QRunnable>
 #include <QThreadPool>
 
+#include <algorithm>
+
 namespace keyway::ui {
 
 using json::JsonEntry;
@@ -425,6 +427,26 @@ QString JsonTreeModel::valueText(const QModelIndex& index) const
         return valuePreview(node, -1);
     }
     return QString::fromUtf8(m_document.constData() + node->entry.valueOffset, node->entry.valueLength);
+}
+
+QModelIndex JsonTreeModel::topLevelIndexAt(quint64 offset) const
+{
+    if (!m_root || m_root->entries.empty()) {
+        return {};
+    }
+    const std::vector<JsonEntry>& entries = m_root->entries;
+    const auto startOf = [](const JsonEntry& entry) { return entry.hasKey ? entry.keyOffset - 1 : entry.valueOffset; };
+    const auto after
+        = std::upper_bound(entries.begin(), entries.end(), offset, [&](quint64 value, const JsonEntry& entry) {
+              return value < startOf(entry);
+          });
+    // Between two values (a comma), or before the first: the nearest row before it is still the place to look.
+    const auto position = static_cast<quint32>(after == entries.begin() ? 0 : after - entries.begin() - 1);
+    if (!m_root->isGrouped()) {
+        return index(static_cast<int>(position), KeyColumn);
+    }
+    const QModelIndex group = index(static_cast<int>(position / GroupSize), KeyColumn);
+    return index(static_cast<int>(position % GroupSize), KeyColumn, group);
 }
 
 QModelIndex JsonTreeModel::findKey(const QString& key, const QModelIndex& parent) const

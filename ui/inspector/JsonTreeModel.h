@@ -43,6 +43,8 @@ public:
     QString jsonPointer(const QModelIndex& index) const;
     // The whole value: a string decoded, anything else as its JSON text.
     QString valueText(const QModelIndex& index) const;
+    // The top-level row (inside its group row for long arrays) whose text covers byte `offset` of the document.
+    QModelIndex topLevelIndexAt(quint64 offset) const;
     // First top-level row whose key is `key` (tests, "jump to").
     QModelIndex findKey(const QString& key, const QModelIndex& parent = {}) const;
 

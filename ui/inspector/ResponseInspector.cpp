@@ -2,6 +2,7 @@
 
 #include "core/http/HttpMessage.h"
 
+#include "core/json/JsonSearch.h"
 #include "core/json/JsonText.h"
 #include "core/util/Jwt.h"
 #include "ui/inspector/ChunkedTextLoader.h"
@@ -29,6 +30,8 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <climits>
 
 namespace keyway::ui {
 
@@ -221,12 +224,20 @@ void ResponseInspector::buildUi()
     close->setText(tr("Close"));
     m_searchStatus = new QLabel(m_searchBar);
     m_searchStatus->setObjectName(QStringLiteral("searchStatus"));
+    m_searchStatus->setTextInteractionFlags(Qt::TextSelectableByMouse); // the match's JSON pointer can be copied
+    m_searchCancel = new QToolButton(m_searchBar);
+    m_searchCancel->setObjectName(QStringLiteral("searchCancel"));
+    m_searchCancel->setText(tr("Stop"));
+    m_searchCancel->setToolTip(tr("Stop searching the whole reply"));
+    m_searchCancel->hide();
+    connect(m_searchCancel, &QToolButton::clicked, this, &ResponseInspector::cancelSearch);
     auto* searchLayout = new QHBoxLayout(m_searchBar);
     searchLayout->setContentsMargins(0, 0, 0, 0);
     searchLayout->addWidget(m_searchField, 1);
     searchLayout->addWidget(previous);
     searchLayout->addWidget(next);
     searchLayout->addWidget(m_searchStatus);
+    searchLayout->addWidget(m_searchCancel);
     searchLayout->addWidget(close);
     m_searchBar->hide();
     connect(m_searchField, &QLineEdit::returnPressed, this, [this] {
@@ -246,7 +257,13 @@ void ResponseInspector::buildUi()
     findNextKey->setContext(Qt::WidgetWithChildrenShortcut);
     auto* findPreviousKey = new QShortcut(QKeySequence::FindPrevious, this, this, [this] { findPrevious(); });
     findPreviousKey->setContext(Qt::WidgetWithChildrenShortcut);
-    auto* closeSearch = new QShortcut(QKeySequence(Qt::Key_Escape), m_searchBar, m_searchBar, &QWidget::hide);
+    auto* closeSearch = new QShortcut(QKeySequence(Qt::Key_Escape), m_searchBar, m_searchBar, [this] {
+        if (m_searching) {
+            cancelSearch(); // the first Escape stops a running search, the next one closes the bar
+        } else {
+            m_searchBar->hide();
+        }
+    });
     closeSearch->setContext(Qt::WidgetWithChildrenShortcut);
 
     auto* layout = new QVBoxLayout(this);
@@ -261,6 +278,11 @@ void ResponseInspector::buildUi()
 void ResponseInspector::clear()
 {
     ++m_generation;
+    if (stopSearch()) {
+        Q_EMIT searchFinished(); // replaced by the next reply
+    }
+    m_wholeSearchNeedle.clear();
+    m_searchStatus->clear();
     m_reply = {};
     m_model->clear();
     m_prettyLoader->stop();
@@ -446,6 +468,11 @@ QString ResponseInspector::envelopeText() const
     return m_envelope->isHidden() ? QString() : m_envelope->text();
 }
 
+QString ResponseInspector::searchStatusText() const
+{
+    return m_searchStatus->text();
+}
+
 QString ResponseInspector::bodyNote() const
 {
     return m_note->text();
@@ -555,7 +582,113 @@ bool ResponseInspector::find(const QString& text, bool backward)
         found = view->find(needle, flags);
     }
     m_searchStatus->setText(found ? QString() : tr("No match"));
+    // The text views end at TextViewCapBytes: a longer body is searched whole in the background too.
+    if (m_reply.body.size() > TextViewCapBytes && needle != m_wholeSearchNeedle) {
+        searchWholeReply(needle);
+    }
     return found;
+}
+
+void ResponseInspector::searchWholeReply(const QString& text)
+{
+    stopSearch();
+    m_wholeSearchNeedle = text;
+    if (text.isEmpty() || m_reply.body.isEmpty()) {
+        return;
+    }
+    m_searchBar->show();
+    m_searching = true;
+    m_searchCancel->show();
+    m_searchStatus->setText(tr("Searching the whole reply…"));
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    m_searchStop = stop;
+    const quint64 searchId = ++m_searchId;
+    const QByteArray body = m_reply.body; // shared, not copied
+    const QByteArray needle = text.toUtf8();
+    const QPointer<ResponseInspector> guard(this);
+    const auto post = [guard](auto call) {
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [guard, call] {
+                if (guard) {
+                    call(guard.data());
+                }
+            },
+            Qt::QueuedConnection);
+    };
+    QThreadPool::globalInstance()->start(QRunnable::create([body, needle, stop, searchId, post] {
+        const json::BodySearchResult found = json::searchBody(body, needle, 0, [&](int percent) {
+            post([searchId, percent](ResponseInspector* self) { self->onSearchProgress(searchId, percent); });
+            return !stop->load();
+        });
+        QString pointer;
+        if (!found.cancelled && found.firstOffset >= 0) {
+            pointer = json::pointerAt(body, static_cast<quint64>(found.firstOffset), [&] { return !stop->load(); });
+        }
+        const bool cancelled = found.cancelled || stop->load();
+        post([searchId, found, pointer, cancelled](ResponseInspector* self) {
+            self->onSearchDone(searchId, found.matches, found.firstOffset, pointer, cancelled);
+        });
+    }));
+}
+
+void ResponseInspector::cancelSearch()
+{
+    if (!m_searching) {
+        return;
+    }
+    stopSearch();
+    m_searchStatus->setText(tr("Search stopped"));
+    m_wholeSearchNeedle.clear(); // searching again starts over
+    Q_EMIT searchFinished();
+}
+
+bool ResponseInspector::stopSearch()
+{
+    if (m_searchStop) {
+        m_searchStop->store(true);
+        m_searchStop.reset();
+    }
+    ++m_searchId; // reports of the stopped search still on their way are dropped
+    const bool wasSearching = m_searching;
+    m_searching = false;
+    m_searchCancel->hide();
+    return wasSearching;
+}
+
+void ResponseInspector::onSearchProgress(quint64 searchId, int percent)
+{
+    if (searchId != m_searchId || !m_searching) {
+        return;
+    }
+    m_searchStatus->setText(tr("Searching the whole reply… %1 %").arg(percent));
+    Q_EMIT searchProgress(percent);
+}
+
+void ResponseInspector::onSearchDone(
+    quint64 searchId, qint64 matches, qint64 firstOffset, const QString& pointer, bool cancelled)
+{
+    if (searchId != m_searchId || !m_searching) {
+        return;
+    }
+    m_searching = false;
+    m_searchCancel->hide();
+    m_searchStop.reset();
+    if (cancelled) {
+        m_searchStatus->setText(tr("Search stopped"));
+    } else if (matches == 0) {
+        m_searchStatus->setText(tr("No match in the whole reply"));
+    } else {
+        const QString count
+            = tr("%n match(es) in the whole reply", nullptr, static_cast<int>(std::min<qint64>(matches, INT_MAX)));
+        m_searchStatus->setText(pointer.isEmpty() ? count : tr("%1; the first is at %2").arg(count, pointer));
+        const QModelIndex row = m_model->topLevelIndexAt(static_cast<quint64>(firstOffset));
+        if (row.isValid()) {
+            m_tree->setCurrentIndex(row);
+            m_tree->scrollTo(row);
+        }
+    }
+    Q_EMIT searchFinished();
 }
 
 } // namespace keyway::ui

@@ -8,6 +8,9 @@
 #include <QString>
 #include <QWidget>
 
+#include <atomic>
+#include <memory>
+
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -68,13 +71,26 @@ public:
     void showSearch();
     bool findNext(const QString& text = {});
     bool findPrevious(const QString& text = {});
+    // Counts `text` in the whole body on a worker (the text views hold only the first megabytes), with
+    // progress in the find bar and a Cancel button; the tree then selects the row holding the first match.
+    // Started by find when the body is larger than the text views show.
+    void searchWholeReply(const QString& text);
+    void cancelSearch();
+    bool isSearching() const { return m_searching; }
+    QString searchStatusText() const;
 
 Q_SIGNALS:
     // The body has been classified: the tree shows its top level, or the not-JSON note is up.
     void replyShown();
+    void searchProgress(int percent);
+    // A whole-reply search ended: finished, cancelled or replaced by a new reply.
+    void searchFinished();
 
 private:
     struct TextJobResult;
+    void onSearchProgress(quint64 searchId, int percent);
+    void onSearchDone(quint64 searchId, qint64 matches, qint64 firstOffset, const QString& pointer, bool cancelled);
+    bool stopSearch(); // true when a search was running
     void buildUi();
     void startTextJob();
     void applyTextJob(quint64 generation, std::shared_ptr<TextJobResult> result);
@@ -105,6 +121,7 @@ private:
     QWidget* m_searchBar = nullptr;
     QLineEdit* m_searchField = nullptr;
     QLabel* m_searchStatus = nullptr;
+    QToolButton* m_searchCancel = nullptr;
 
     ReplyView m_reply;
     quint64 m_generation = 0;
@@ -115,6 +132,10 @@ private:
     QString m_rawText;
     QString m_textNote;
     QString m_jwtCandidate;
+    std::shared_ptr<std::atomic<bool>> m_searchStop;
+    quint64 m_searchId = 0;
+    bool m_searching = false;
+    QString m_wholeSearchNeedle;
 };
 
 } // namespace keyway::ui
