@@ -4,6 +4,9 @@
 // redirects (and submits the device flow's plain forms). Test-only endpoints under /test/ rotate the signing
 // keys, tamper with the next ID token and count requests. Never meant for anything but loopback tests.
 //
+// Test endpoints: GET /test/stats, POST /test/rotate-keys {"keys"}, POST /test/tamper {"id_token": what},
+// POST /test/revoke-next-access-token.
+//
 //   node provider.mjs --config FILE [--port N]      prints "listening <issuer>" once it accepts requests
 //
 // Config (every PEM is a string):
@@ -58,6 +61,7 @@ const cookieKeys = [b64url(crypto.randomBytes(32))];
 // Counters a test reads at /test/stats (for example: the JWKS was fetched again after a key rotation).
 const stats = { jwks: 0, token: 0, discovery: 0, introspection: 0, revocation: 0 };
 let tamper = null; // one-shot: changes the next token reply's id_token
+let revokeNextAccessToken = false; // one-shot: the next access token issued is revoked at once (an admin's doing)
 
 function sign(header, claims, jwk) {
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
@@ -146,6 +150,12 @@ function buildProvider(issuer) {
             ctx.body = { ...ctx.body, id_token: tampered(ctx.body.id_token, tamper) };
             tamper = null;
         }
+        if (ctx.path === '/token' && revokeNextAccessToken && ctx.body && typeof ctx.body === 'object' && ctx.body.access_token) {
+            const value = ctx.body.access_token;
+            const token = (await provider.AccessToken.find(value)) || (await provider.ClientCredentials.find(value));
+            if (token) await token.destroy();
+            revokeNextAccessToken = false;
+        }
     });
     return provider;
 }
@@ -215,6 +225,9 @@ async function testEndpoint(req, res, path) {
         provider = buildProvider(issuer); // tokens and grants live in the shared memory adapter
         providerCallback = provider.callback();
         return json(res, 200, { kids: signingKeys.map((k) => k.kid) });
+    case '/test/revoke-next-access-token':
+        revokeNextAccessToken = true;
+        return json(res, 200, { revokeNextAccessToken });
     case '/test/tamper': // {"id_token": "signature" | "aud" | "iss" | "exp" | "nonce" | "unknown_kid"}
         tamper = input.id_token;
         return json(res, 200, { tamper });
