@@ -38,12 +38,10 @@ QString htmlUnescape(QString text)
 
 } // namespace
 
-OidcProviderProcess::OidcProviderProcess(QObject* parent)
-    : QObject(parent)
+OidcProviderProcess::OidcProviderProcess(QObject* parent) : QObject(parent)
 {
-    connect(&m_process, &QProcess::readyReadStandardError, this, [this] {
-        m_stderr += m_process.readAllStandardError();
-    });
+    connect(
+        &m_process, &QProcess::readyReadStandardError, this, [this] { m_stderr += m_process.readAllStandardError(); });
 }
 
 OidcProviderProcess::~OidcProviderProcess()
@@ -152,7 +150,8 @@ bool OidcProviderProcess::start(const nlohmann::json& config, QString* error)
     }
     // Discovery answering is what "ready" means to a client.
     while (!deadline.hasExpired()) {
-        const HttpExchange discovery = httpExchange(m_nam, "GET", endpoint(QStringLiteral("/.well-known/openid-configuration")));
+        const HttpExchange discovery
+            = httpExchange(m_nam, "GET", endpoint(QStringLiteral("/.well-known/openid-configuration")));
         if (discovery.status == 200) {
             const auto document = nlohmann::json::parse(discovery.body.toStdString(), nullptr, false);
             if (document.is_object() && document.value("issuer", "") == m_issuer.toString().toStdString()) {
@@ -219,8 +218,8 @@ bool OidcProviderProcess::rotateKeys(const nlohmann::json& keys)
 
 bool OidcProviderProcess::tamperNextIdToken(const QString& what)
 {
-    const nlohmann::json body = what.isEmpty() ? nlohmann::json {{"id_token", nullptr}}
-                                               : nlohmann::json {{"id_token", what.toStdString()}};
+    const nlohmann::json body
+        = what.isEmpty() ? nlohmann::json {{"id_token", nullptr}} : nlohmann::json {{"id_token", what.toStdString()}};
     return testRequest("POST", QStringLiteral("/test/tamper"), body).is_object();
 }
 
@@ -261,8 +260,8 @@ QString OidcProviderProcess::submitDeviceForms(const QUrl& verificationUrl, bool
                                              QRegularExpression::DotMatchesEverythingOption
                                                  | QRegularExpression::CaseInsensitiveOption);
         const auto form = formPattern.match(html);
-        if (!form.hasMatch()) {
-            return html; // the provider's last word: success, or an error page
+        if (!form.hasMatch() || form.captured(1).contains(QLatin1String("type=\"text\""))) {
+            return html; // the provider's last word (success, an error), or a page asking the user to type a code
         }
         const QString formTag = form.captured(0).section(QLatin1Char('>'), 0, 0);
         QUrlQuery fields;
