@@ -452,6 +452,7 @@ private Q_SLOTS:
                                                           {{"Content-Type", "application/x-www-form-urlencoded"}});
             QCOMPARE(authorization.status, 200);
             const auto device = nlohmann::json::parse(authorization.body.toStdString());
+            QCOMPARE(device.value("interval", 0), 1);
             const auto poll = [&] {
                 return test::httpExchange(nam,
                                           "POST",
@@ -462,6 +463,11 @@ private Q_SLOTS:
                                           {{"Content-Type", "application/x-www-form-urlencoded"}});
             };
             QVERIFY(poll().body.contains("authorization_pending"));
+            if (!approve) {
+                QVERIFY(m_provider.slowDownNextPoll());
+                QVERIFY(poll().body.contains("slow_down"));
+                QVERIFY(poll().body.contains("authorization_pending"));
+            }
             QString error;
             const QString page = m_provider.submitDeviceForms(
                 QUrl(QString::fromStdString(device.at("verification_uri_complete"))), approve, &error);
@@ -828,8 +834,10 @@ private Q_SLOTS:
     void cliDeviceGrant_data()
     {
         QTest::addColumn<bool>("approve");
-        QTest::newRow("approved") << true;
-        QTest::newRow("denied") << false;
+        QTest::addColumn<bool>("slowDown"); // the provider answers one poll with slow_down
+        QTest::newRow("approved") << true << false;
+        QTest::newRow("denied") << false << false;
+        QTest::newRow("slow_down honoured") << true << true;
     }
 
     void cliDeviceGrant()
@@ -838,7 +846,8 @@ private Q_SLOTS:
             QSKIP("needs the oauth2-device provider (not on main yet)");
         }
         QFETCH(bool, approve);
-        const QString name = envName(approve ? QStringLiteral("device") : QStringLiteral("device-denied"));
+        QFETCH(bool, slowDown);
+        const QString name = envName(QStringLiteral("device-") + QString::number(approve) + QString::number(slowDown));
         QStringList values {QStringLiteral("client_id=keyway-device"), QStringLiteral("scope=openid email")};
         if (hasOidc()) {
             values << QStringLiteral("issuer=") + issuer() << QStringLiteral("client_auth=none");
@@ -849,18 +858,38 @@ private Q_SLOTS:
         QString page;
         QString browserError;
         bool shown = false;
+        int interval = 0;
+        const auto polls = [this] { return m_provider.stats().value("device_polls", nlohmann::json::array()); };
+        const std::size_t pollsBefore = polls().size();
+        if (slowDown) {
+            QVERIFY(m_provider.slowDownNextPoll());
+        }
         const CliRun auth
             = run({QStringLiteral("auth"), name, QStringLiteral("--json")}, {}, [&](const nlohmann::json& line) {
                   if (line.is_object() && line.value("event", "") == "device_code") {
                       shown = true;
                       QVERIFY(!line.value("user_code", "").empty());
-                      QVERIFY(line.value("interval", 0) > 0);
+                      interval = line.value("interval", 0);
+                      QCOMPARE(interval, 1); // the provider's, not the default 5
+                      if (slowDown) {
+                          // Approve only after the slow_down answer and the poll that follows it.
+                          QTRY_VERIFY_WITH_TIMEOUT(polls().size() >= pollsBefore + 2, 30000);
+                      }
                       const QUrl complete(QString::fromStdString(line.value("verification_uri_complete", "")));
                       page = m_provider.submitDeviceForms(complete, approve, &browserError);
                   }
               });
         QVERIFY(shown);
         QVERIFY2(browserError.isEmpty(), qPrintable(browserError));
+        const auto times = polls();
+        QVERIFY(times.size() >= pollsBefore + 1);
+        for (std::size_t i = pollsBefore + 1; i < times.size(); ++i) {
+            // RFC 8628 §3.5: never faster than the interval; after a slow_down, 5 s more for every later poll.
+            const qint64 gap = times[i].get<qint64>() - times[i - 1].get<qint64>();
+            const qint64 floor = (slowDown ? interval + 5 : interval) * 1000;
+            QVERIFY2(gap >= floor - 150,
+                     qPrintable(QStringLiteral("poll %1 came %2 ms after the previous one").arg(i).arg(gap)));
+        }
         if (approve) {
             QVERIFY2(page.contains(QStringLiteral("Device approved")), qPrintable(page.left(400)));
             QVERIFY2(auth.exitCode == 0, qPrintable(auth.all()));

@@ -5,14 +5,15 @@
 // keys, tamper with the next ID token and count requests. Never meant for anything but loopback tests.
 //
 // Test endpoints: GET /test/stats, POST /test/rotate-keys {"keys"}, POST /test/tamper {"id_token": what},
-// POST /test/revoke-next-access-token.
+// POST /test/revoke-next-access-token, POST /test/slow-down-next.
 //
 //   node provider.mjs --config FILE [--port N]      prints "listening <issuer>" once it accepts requests
 //
 // Config (every PEM is a string):
 //   { "keys": [{"kid": "...", "pem": "<RSA private key>"}],            first one signs
 //     "clients": [<oidc-provider client metadata>, ...],                 plus "jwks_pem": [{"kid","pem"}] for public keys
-//     "ttl": {"AccessToken": 600, ...} }                                 optional
+//     "ttl": {"AccessToken": 600, ...},                                  optional
+//     "device_interval": 1 }                                             the device grant's polling interval (s)
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -62,6 +63,9 @@ const cookieKeys = [b64url(crypto.randomBytes(32))];
 const stats = { jwks: 0, token: 0, discovery: 0, introspection: 0, revocation: 0 };
 let tamper = null; // one-shot: changes the next token reply's id_token
 let revokeNextAccessToken = false; // one-shot: the next access token issued is revoked at once (an admin's doing)
+let slowDownNext = false; // one-shot: the next "authorization_pending" of the device grant is "slow_down" instead
+const devicePolls = []; // when the device grant was polled (ms since the epoch)
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 function sign(header, claims, jwk) {
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
@@ -150,6 +154,17 @@ function buildProvider(issuer) {
             ctx.body = { ...ctx.body, id_token: tampered(ctx.body.id_token, tamper) };
             tamper = null;
         }
+        if (ctx.path === '/device/auth' && ctx.body && typeof ctx.body === 'object' && ctx.body.device_code) {
+            // RFC 8628 lets the server name its polling interval; a short one keeps the tests quick.
+            ctx.body = { ...ctx.body, interval: config.device_interval || 1 };
+        }
+        if (ctx.path === '/token' && ctx.oidc && ctx.oidc.params && ctx.oidc.params.grant_type === DEVICE_GRANT) {
+            devicePolls.push(Date.now());
+            if (slowDownNext && ctx.body && ctx.body.error === 'authorization_pending') {
+                ctx.body = { error: 'slow_down', error_description: 'you are polling too quickly and should back off' };
+                slowDownNext = false;
+            }
+        }
         if (ctx.path === '/token' && revokeNextAccessToken && ctx.body && typeof ctx.body === 'object' && ctx.body.access_token) {
             const value = ctx.body.access_token;
             const token = (await provider.AccessToken.find(value)) || (await provider.ClientCredentials.find(value));
@@ -219,7 +234,10 @@ async function testEndpoint(req, res, path) {
     const input = body ? JSON.parse(body) : {};
     switch (path) {
     case '/test/stats':
-        return json(res, 200, stats);
+        return json(res, 200, { ...stats, device_polls: devicePolls });
+    case '/test/slow-down-next':
+        slowDownNext = true;
+        return json(res, 200, { slowDownNext });
     case '/test/rotate-keys': // {"keys": [{kid, pem}, ...]}: the first one signs from now on
         signingKeys = input.keys.map(privateJwk);
         provider = buildProvider(issuer); // tokens and grants live in the shared memory adapter

@@ -228,6 +228,11 @@ bool OidcProviderProcess::revokeNextAccessToken()
     return testRequest("POST", QStringLiteral("/test/revoke-next-access-token"), nlohmann::json::object()).is_object();
 }
 
+bool OidcProviderProcess::slowDownNextPoll()
+{
+    return testRequest("POST", QStringLiteral("/test/slow-down-next"), nlohmann::json::object()).is_object();
+}
+
 QString OidcProviderProcess::submitDeviceForms(const QUrl& verificationUrl, bool approve, QString* error)
 {
     const auto fail = [&](const QString& why) {

@@ -47,10 +47,13 @@ public:
     QString log() const; // what node printed on stderr (never a secret: the script prints none)
 
     // Test-only controls of provider.mjs.
-    nlohmann::json stats(); // request counters: jwks, token, discovery, introspection, revocation
+    // Request counters (jwks, token, discovery, introspection, revocation) and device_polls: when the device
+    // grant was polled, in ms since the epoch.
+    nlohmann::json stats();
     bool rotateKeys(const nlohmann::json& keys); // [{"kid", "pem"}]: the first one signs from now on
     bool tamperNextIdToken(const QString& what); // signature, aud, iss, exp, nonce, unknown_kid ("" resets)
     bool revokeNextAccessToken(); // the next access token issued is revoked at once (introspection: inactive)
+    bool slowDownNextPoll(); // the device grant's next "authorization_pending" is "slow_down" instead
 
     // Plays the user at the device flow's verification page: opens `verificationUrl` (the complete one with
     // the user code) and submits its forms (confirm, or abort when `approve` is false) until the provider's
