@@ -8,6 +8,7 @@
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
+#include "tests/support/CliProcess.h"
 #include "tests/support/OidcProviderProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
@@ -34,32 +35,20 @@ using keyway::test::SandboxBrowser;
 
 namespace {
 
-struct CliRun
+using keyway::test::CliRun;
+
+// The first JSON Lines event named `event` (and, if given, with "name" == name); null when none.
+nlohmann::json eventOf(const CliRun& run, const char* event, const char* name = nullptr)
 {
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QList<nlohmann::json> lines() const
-    {
-        QList<nlohmann::json> result;
-        for (const QString& line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-            result.append(nlohmann::json::parse(line.toStdString(), nullptr, false));
+    for (const QByteArray& line : run.out.split('\n')) {
+        const auto json = nlohmann::json::parse(line.toStdString(), nullptr, false);
+        if (json.is_object() && json.value("event", "") == event
+            && (!name || json.value("name", "") == std::string(name))) {
+            return json;
         }
-        return result;
     }
-    // The first JSON Lines event named `event` (and, if given, with "name" == name); null when none.
-    nlohmann::json event(const char* event, const char* name = nullptr) const
-    {
-        for (const auto& line : lines()) {
-            if (line.is_object() && line.value("event", "") == event
-                && (!name || line.value("name", "") == std::string(name))) {
-                return line;
-            }
-        }
-        return nullptr;
-    }
-    QString all() const { return out + QLatin1Char('\n') + err; }
-};
+    return nullptr;
+}
 
 QString random(const char* prefix)
 {
@@ -81,7 +70,8 @@ class TestOidcProvider : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_xdg; // this binary's own config, state, data and cache: grepped for canaries at the end
+    QTemporaryDir m_xdg; // this binary's own HOME and XDG directories: grepped for canaries at the end
+    QProcessEnvironment m_machine; // keyway-cli's environment: those directories, the suite's keyring
     QTemporaryDir m_files; // key files handed to --secret-file
     OidcProviderProcess m_provider;
     KeychainSecretStore m_keychain;
@@ -89,6 +79,7 @@ private:
     ProfileRegistry m_profiles;
     QString m_suffix = QString::number(QCoreApplication::applicationPid());
     QStringList m_canaries; // client secrets, private keys, tokens seen: never in an output or a file
+    int m_cliRuns = 0;
 
     PemKeyPair m_signing; // the provider's first key (kid sig-1)
     PemKeyPair m_signing2; // the key it rotates to (kid sig-2)
@@ -122,41 +113,15 @@ private:
                const std::function<void(const nlohmann::json&)>& onJsonLine = {},
                int timeoutMs = 60000)
     {
-        QProcess process;
-        QEventLoop loop;
-        QByteArray out;
-        QByteArray pending;
-        connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
-            const QByteArray chunk = process.readAllStandardOutput();
-            out += chunk;
-            pending += chunk;
-            int newline = 0;
-            while ((newline = pending.indexOf('\n')) >= 0) {
-                const QByteArray line = pending.left(newline);
-                pending.remove(0, newline + 1);
-                if (onJsonLine) {
-                    onJsonLine(nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false));
-                }
-            }
-        });
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        process.write(input);
-        process.closeWriteChannel();
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            return {-1, QString::fromUtf8(out), QStringLiteral("timed out")};
-        }
-        out += process.readAllStandardOutput();
-        CliRun result {process.exitCode(), QString::fromUtf8(out), QString::fromUtf8(process.readAllStandardError())};
-        for (const QString& canary : std::as_const(m_canaries)) {
-            if (!canary.isEmpty() && result.all().contains(canary)) {
-                qWarning("keyway-cli %s printed a secret", qPrintable(args.join(QLatin1Char(' '))));
-                result.exitCode = 99;
-            }
+        test::CliInvocation invocation(args, input, m_machine);
+        invocation.onJsonLine = onJsonLine;
+        invocation.timeoutMs = timeoutMs;
+        CliRun result = test::runCli(invocation);
+        ++m_cliRuns;
+        const QString leaked = test::leakedSecret(result.text() + result.err, m_canaries);
+        if (!leaked.isEmpty()) {
+            qWarning("keyway-cli %s printed a secret", qPrintable(args.join(QLatin1Char(' '))));
+            result.exitCode = 99;
         }
         return result;
     }
@@ -193,6 +158,10 @@ private:
             args << QStringLiteral("--secret-file") << key + QLatin1Char('=') + path;
         }
         const CliRun r = run(args, input);
+        // The key went to the keychain: the file is never read again, so it may go (and does, here).
+        for (const auto& [key, pem] : secretFiles) {
+            QFile::remove(m_files.filePath(name + QLatin1Char('-') + key + QStringLiteral(".pem")));
+        }
         if (r.exitCode != 0) {
             qWarning("env add %s: exit %d: %s", qPrintable(name), r.exitCode, qPrintable(r.err));
         }
@@ -300,8 +269,11 @@ private Q_SLOTS:
             QSKIP(qPrintable(unavailable));
         }
         QVERIFY(m_xdg.isValid() && m_files.isValid());
-        for (const char* variable : {"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"}) {
-            const QString dir = m_xdg.filePath(QString::fromLatin1(variable));
+        // keyway-cli and this process (which reads the environments file and the stored refresh tokens) share
+        // one machine of their own.
+        m_machine = test::isolatedMachine(m_xdg.path());
+        for (const char* variable : {"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"}) {
+            const QString dir = m_machine.value(QString::fromLatin1(variable));
             QVERIFY(QDir().mkpath(dir));
             qputenv(variable, dir.toUtf8());
         }
@@ -326,15 +298,18 @@ private Q_SLOTS:
     {
         // Nothing Keyway wrote (config, history, health results, caches) holds a secret or a token.
         QDirIterator it(m_xdg.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        int files = 0;
         while (it.hasNext()) {
             QFile file(it.next());
             QVERIFY(file.open(QIODevice::ReadOnly));
             const QByteArray content = file.readAll();
+            ++files;
             for (const QString& canary : std::as_const(m_canaries)) {
                 QVERIFY2(canary.isEmpty() || !content.contains(canary.toUtf8()),
                          qPrintable(QStringLiteral("a secret or token reached %1").arg(file.fileName())));
             }
         }
+        QVERIFY(m_cliRuns == 0 || files > 0); // the grep above saw what the runs wrote
         m_provider.stop();
     }
 
@@ -560,7 +535,7 @@ private Q_SLOTS:
                               envName(QStringLiteral("cc")),
                               QStringLiteral("GET"),
                               QStringLiteral("/api/whoami")});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.all()));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const auto body = nlohmann::json::parse(r.out.toStdString(), nullptr, false);
         QCOMPARE(body.value("client_id", ""), "keyway-confidential");
         QCOMPARE(body.value("scope", ""), "api:read");
@@ -594,11 +569,11 @@ private Q_SLOTS:
                                 QStringLiteral("probe_path=/api/whoami")}));
         int opened = 0;
         const CliRun auth = signIn({QStringLiteral("auth"), name}, &opened);
-        QVERIFY2(auth.exitCode == 0, qPrintable(auth.all()));
+        QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
         QCOMPARE(opened, 1);
-        QVERIFY(!auth.event("captured", "access_token").is_null());
-        QVERIFY(!auth.event("captured", "refresh_token").is_null());
-        QVERIFY(!auth.event("captured", "id_token").is_null());
+        QVERIFY(!eventOf(auth, "captured", "access_token").is_null());
+        QVERIFY(!eventOf(auth, "captured", "refresh_token").is_null());
+        QVERIFY(!eventOf(auth, "captured", "id_token").is_null());
         const QString refreshToken = storedRefreshToken(name);
         QVERIFY(!refreshToken.isEmpty());
         m_canaries << refreshToken;
@@ -607,15 +582,15 @@ private Q_SLOTS:
         opened = 0;
         const CliRun call
             = signIn({QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/api/whoami")}, &opened);
-        QVERIFY2(call.exitCode == 0, qPrintable(call.all()));
+        QVERIFY2(call.exitCode == 0, qPrintable(call.describe()));
         QCOMPARE(opened, 0);
         QCOMPARE(stat("token"), tokenRequests + 1); // one refresh grant
-        const auto result = call.event("result");
+        const auto result = eventOf(call, "result");
         QVERIFY(result.is_object());
         QCOMPARE(result.at("body").value("sub", ""), "alice");
 
         const CliRun check = run({QStringLiteral("check"), name, QStringLiteral("--no-browser")});
-        QVERIFY2(check.exitCode == 0, qPrintable(check.all()));
+        QVERIFY2(check.exitCode == 0, qPrintable(check.describe()));
     }
 
     void cliConfidentialCodeWithBasicAuth()
@@ -630,8 +605,8 @@ private Q_SLOTS:
                                 QStringLiteral("scope=openid profile")},
                                {{QStringLiteral("client_secret"), m_confidentialSecret}}));
         const CliRun call = signIn({QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/me")});
-        QVERIFY2(call.exitCode == 0, qPrintable(call.all()));
-        const auto body = call.event("result").at("body");
+        QVERIFY2(call.exitCode == 0, qPrintable(call.describe()));
+        const auto body = eventOf(call, "result").at("body");
         QCOMPARE(body.value("sub", ""), "alice");
         QCOMPARE(body.value("name", ""), "Alice Example"); // the real userinfo endpoint
     }
@@ -651,7 +626,7 @@ private Q_SLOTS:
                                 QStringLiteral("scope=openid email")}));
         const int discoveries = stat("discovery");
         const CliRun auth = signIn({QStringLiteral("auth"), name});
-        QVERIFY2(auth.exitCode == 0, qPrintable(auth.all()));
+        QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
         QVERIFY(stat("discovery") > discoveries);
 
         // The same server named differently: its document names another issuer, so nothing is trusted.
@@ -724,9 +699,9 @@ private Q_SLOTS:
                               QStringLiteral("GET"),
                               QStringLiteral("/api/whoami"),
                               QStringLiteral("--json")});
-        QVERIFY2(r.exitCode == exitCode, qPrintable(r.all()));
+        QVERIFY2(r.exitCode == exitCode, qPrintable(r.describe()));
         if (exitCode == 0) {
-            QCOMPARE(r.event("result").at("body").value("client_id", ""), clientId.toStdString());
+            QCOMPARE(eventOf(r, "result").at("body").value("client_id", ""), clientId.toStdString());
         } else {
             QVERIFY2(r.err.contains(QStringLiteral("invalid_client")), qPrintable(r.err));
         }
@@ -746,10 +721,10 @@ private Q_SLOTS:
                                 QStringLiteral("client_auth=none"),
                                 QStringLiteral("scope=openid email")}));
         const CliRun auth = signIn({QStringLiteral("auth"), name});
-        QVERIFY2(auth.exitCode == 0, qPrintable(auth.all()));
+        QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
         QVERIFY(QUrlQuery(m_browser.lastResult().finalUrl).hasQueryItem(QStringLiteral("code")));
-        const auto idToken = auth.event("captured", "id_token");
-        QVERIFY2(idToken.is_object(), qPrintable(auth.out));
+        const auto idToken = eventOf(auth, "captured", "id_token");
+        QVERIFY2(idToken.is_object(), auth.out.constData());
         QVERIFY2(idToken.value("verified", false), qPrintable(QString::fromStdString(idToken.dump())));
     }
 
@@ -790,7 +765,7 @@ private Q_SLOTS:
         QVERIFY(m_provider.tamperNextIdToken(QString())); // whatever happened, the next test starts clean
         QCOMPARE(auth.exitCode, 3);
         QVERIFY2(auth.err.contains(reason, Qt::CaseInsensitive), qPrintable(auth.err));
-        QVERIFY(auth.event("captured", "access_token").is_null());
+        QVERIFY(eventOf(auth, "captured", "access_token").is_null());
         QVERIFY(storedRefreshToken(name).isEmpty());
     }
 
@@ -809,14 +784,14 @@ private Q_SLOTS:
                                 QStringLiteral("client_auth=none"),
                                 QStringLiteral("scope=openid")}));
         const CliRun before = signIn({QStringLiteral("auth"), name});
-        QVERIFY2(before.exitCode == 0, qPrintable(before.all()));
+        QVERIFY2(before.exitCode == 0, qPrintable(before.describe()));
 
         QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_signing2.privatePem.toStdString()}},
                                        {{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
         int jwks = stat("jwks");
         const CliRun after = signIn({QStringLiteral("auth"), name});
-        QVERIFY2(after.exitCode == 0, qPrintable(after.all()));
-        QVERIFY(after.event("captured", "id_token").value("verified", false));
+        QVERIFY2(after.exitCode == 0, qPrintable(after.describe()));
+        QVERIFY(eventOf(after, "captured", "id_token").value("verified", false));
         QVERIFY(stat("jwks") > jwks && stat("jwks") <= jwks + 2);
 
         jwks = stat("jwks");
@@ -892,11 +867,11 @@ private Q_SLOTS:
         }
         if (approve) {
             QVERIFY2(page.contains(QStringLiteral("Device approved")), qPrintable(page.left(400)));
-            QVERIFY2(auth.exitCode == 0, qPrintable(auth.all()));
-            QVERIFY(!auth.event("captured", "access_token").is_null());
+            QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
+            QVERIFY(!eventOf(auth, "captured", "access_token").is_null());
             const CliRun call
                 = run({QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/api/whoami")});
-            QVERIFY2(call.exitCode == 0, qPrintable(call.all()));
+            QVERIFY2(call.exitCode == 0, qPrintable(call.describe()));
             QCOMPARE(nlohmann::json::parse(call.out.toStdString(), nullptr, false).value("sub", ""), "alice");
         } else {
             QCOMPARE(auth.exitCode, 3);
@@ -918,7 +893,7 @@ private Q_SLOTS:
             // Without discovery the endpoints are named explicitly.
             const CliRun set = run(QStringList {QStringLiteral("env"), QStringLiteral("set"), name} + introspectionUrl
                                    + revocationUrl);
-            QVERIFY2(set.exitCode == 0, qPrintable(set.all()));
+            QVERIFY2(set.exitCode == 0, qPrintable(set.describe()));
         } else {
             const CliRun set = run({QStringLiteral("env"),
                                     QStringLiteral("set"),
@@ -927,19 +902,19 @@ private Q_SLOTS:
                                     QStringLiteral("issuer=") + issuer(),
                                     QStringLiteral("--set"),
                                     QStringLiteral("client_auth=none")});
-            QVERIFY2(set.exitCode == 0, qPrintable(set.all()));
+            QVERIFY2(set.exitCode == 0, qPrintable(set.describe()));
         }
         const CliRun active = run({QStringLiteral("introspect"), name, QStringLiteral("--no-browser")});
-        QVERIFY2(active.exitCode == 0, qPrintable(active.all()));
-        QVERIFY2(active.out.contains(QStringLiteral("\"active\": true"))
-                     || active.out.contains(QStringLiteral("\"active\":true")),
-                 qPrintable(active.out));
+        QVERIFY2(active.exitCode == 0, qPrintable(active.describe()));
+        QVERIFY2(active.text().contains(QStringLiteral("\"active\": true"))
+                     || active.text().contains(QStringLiteral("\"active\":true")),
+                 active.out.constData());
 
         // An administrator revokes the token right after it was issued: the provider calls it inactive.
         QVERIFY(m_provider.revokeNextAccessToken());
         const CliRun inactive = run({QStringLiteral("introspect"), name, QStringLiteral("--no-browser")});
         QCOMPARE(inactive.exitCode, 1);
-        QVERIFY2(inactive.out.contains(QStringLiteral("false")), qPrintable(inactive.out));
+        QVERIFY2(inactive.text().contains(QStringLiteral("false")), inactive.out.constData());
 
         const QString refreshToken = storedRefreshToken(name);
         QVERIFY(!refreshToken.isEmpty());
@@ -947,7 +922,7 @@ private Q_SLOTS:
         QCOMPARE(refreshByHand(refreshToken).status, 200);
         const int revocations = stat("revocation");
         const CliRun revoke = run({QStringLiteral("revoke"), name});
-        QVERIFY2(revoke.exitCode == 0, qPrintable(revoke.all()));
+        QVERIFY2(revoke.exitCode == 0, qPrintable(revoke.describe()));
         QVERIFY(stat("revocation") > revocations);
         QVERIFY(storedRefreshToken(name).isEmpty());
         // The provider itself now refuses the refresh token Keyway held.
