@@ -183,6 +183,48 @@ private:
                    });
     }
 
+    // The shipped oauth2-code profile on this provider, signing in with the test's browser.
+    FlowOptions codeOptions(const QMap<QString, QString>& credentials)
+    {
+        FlowOptions options;
+        options.baseUrl = issuer();
+        options.credentials = credentials;
+        options.openUrl = [this](const QUrl& url) {
+            m_browser.opener(true)(url);
+            return true;
+        };
+        options.browserTimeoutMs = 20000;
+        return options;
+    }
+
+    FlowResult runEngine(const FlowOptions& options, const std::function<void(FlowEngine&)>& start)
+    {
+        const ProviderProfile* profile = m_profiles.find(QStringLiteral("oauth2-code"));
+        if (!profile) {
+            FlowResult missing;
+            missing.outcome = FlowResult::Outcome::Invalid;
+            missing.detail = QStringLiteral("no oauth2-code profile");
+            return missing;
+        }
+        FlowEngine engine(*profile, options);
+        FlowResult result;
+        result.outcome = FlowResult::Outcome::Timeout;
+        result.detail = QStringLiteral("the engine did not finish in 30 s");
+        QEventLoop loop;
+        bool finished = false;
+        connect(&engine, &FlowEngine::finished, &loop, [&](const FlowResult& r) {
+            result = r;
+            finished = true;
+            loop.quit();
+        });
+        start(engine);
+        if (!finished) {
+            QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        return result;
+    }
+
     int stat(const char* name)
     {
         const auto stats = m_provider.stats();
@@ -481,33 +523,11 @@ private Q_SLOTS:
     // insists on it), the ID token captured, then the refresh grant.
     void engineCodeFlowWithPkceAndRefresh()
     {
-        const ProviderProfile* profile = m_profiles.find(QStringLiteral("oauth2-code"));
-        QVERIFY(profile);
-        FlowOptions options;
-        options.baseUrl = issuer();
-        options.credentials = {{QStringLiteral("authorize_url"), QStringLiteral("/auth")},
-                               {QStringLiteral("token_url"), QStringLiteral("/token")},
-                               {QStringLiteral("client_id"), QStringLiteral("keyway-public")},
-                               {QStringLiteral("scope"), QStringLiteral("openid email")}};
-        options.openUrl = [this](const QUrl& url) {
-            m_browser.opener(true)(url);
-            return true;
-        };
-        options.browserTimeoutMs = 20000;
-        const auto runEngine = [&](const std::function<void(FlowEngine&)>& start) {
-            FlowEngine engine(*profile, options);
-            FlowResult result;
-            QEventLoop loop;
-            connect(&engine, &FlowEngine::finished, &loop, [&](const FlowResult& r) {
-                result = r;
-                loop.quit();
-            });
-            start(engine);
-            QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-            loop.exec();
-            return result;
-        };
-        const FlowResult signIn = runEngine([](FlowEngine& e) { e.runFullFlow(); });
+        const FlowOptions options = codeOptions({{QStringLiteral("authorize_url"), QStringLiteral("/auth")},
+                                                 {QStringLiteral("token_url"), QStringLiteral("/token")},
+                                                 {QStringLiteral("client_id"), QStringLiteral("keyway-public")},
+                                                 {QStringLiteral("scope"), QStringLiteral("openid email")}});
+        const FlowResult signIn = runEngine(options, [](FlowEngine& e) { e.runFullFlow(); });
         QVERIFY2(signIn.ok(), qPrintable(signIn.oneLine()));
         QVERIFY(m_browser.lastResult().finalUrl.query().contains(QStringLiteral("iss="))); // RFC 9207 echoed
         QVERIFY(signIn.value(QStringLiteral("access_token")));
@@ -516,10 +536,48 @@ private Q_SLOTS:
         QVERIFY(refreshToken);
         m_canaries << refreshToken->value << signIn.value(QStringLiteral("access_token"))->value;
 
-        const FlowResult refreshed = runEngine([&](FlowEngine& e) { e.runRefresh(refreshToken->value); });
+        const FlowResult refreshed = runEngine(options, [&](FlowEngine& e) { e.runRefresh(refreshToken->value); });
         QVERIFY2(refreshed.ok(), qPrintable(refreshed.oneLine()));
         QVERIFY(refreshed.value(QStringLiteral("access_token"))->value
                 != signIn.value(QStringLiteral("access_token"))->value);
+    }
+
+    // One process, several sign-ins: the JWKS is fetched once and cached per issuer; after the provider
+    // rotates its key, the unknown kid makes it fetch again exactly once; a kid nobody publishes is refused
+    // after one refetch, never a loop.
+    void engineKeyRotationRefetchesJwksOnce()
+    {
+        if (!hasOidc()) {
+            QSKIP("needs ID-token validation with JWKS (not on main yet)");
+        }
+        const FlowOptions options = codeOptions({{QStringLiteral("issuer"), issuer()},
+                                                 {QStringLiteral("client_id"), QStringLiteral("keyway-public")},
+                                                 {QStringLiteral("client_auth"), QStringLiteral("none")},
+                                                 {QStringLiteral("scope"), QStringLiteral("openid")}});
+        const auto signIn = [&] { return runEngine(options, [](FlowEngine& e) { e.runFullFlow(); }); };
+        const int jwks = stat("jwks");
+        FlowResult r = signIn();
+        QVERIFY2(r.ok(), qPrintable(r.oneLine()));
+        QCOMPARE(stat("jwks"), jwks + 1);
+        r = signIn();
+        QVERIFY2(r.ok(), qPrintable(r.oneLine()));
+        QCOMPARE(stat("jwks"), jwks + 1); // cached
+
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_signing2.privatePem.toStdString()}},
+                                       {{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
+        r = signIn();
+        QVERIFY2(r.ok(), qPrintable(r.oneLine()));
+        QCOMPARE(stat("jwks"), jwks + 2); // sig-2 was unknown: one refetch
+
+        QVERIFY(m_provider.tamperNextIdToken(QStringLiteral("unknown_kid")));
+        r = signIn();
+        QVERIFY(m_provider.tamperNextIdToken(QString()));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.detail.contains(QStringLiteral("kid-nobody-published")), qPrintable(r.oneLine()));
+        QCOMPARE(stat("jwks"), jwks + 3); // one refetch, then refused
+        QVERIFY(!r.value(QStringLiteral("access_token")));
+
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
     }
 
     void cliClientCredentialsWithBasicAuth()
