@@ -276,6 +276,14 @@ server.listen(port, '127.0.0.1', () => {
     process.stdout.write(`listening ${issuer}\n`);
 });
 
+// Started by a test (stdin a pipe): when the test process dies, even by SIGKILL, the pipe closes and the
+// provider goes with it instead of lingering on its port.
+if (!process.stdin.isTTY) {
+    process.stdin.on('end', () => process.exit(0));
+    process.stdin.on('error', () => process.exit(0));
+    process.stdin.resume();
+}
+
 for (const signal of ['SIGTERM', 'SIGINT']) {
     process.on(signal, () => process.exit(0));
 }
