@@ -669,6 +669,45 @@ private Q_SLOTS:
         QCOMPARE(body.value("name", ""), "Alice Example"); // the real userinfo endpoint
     }
 
+    // The provider checks of `conform` against a certified provider: the sign-in page with prompt=login,
+    // state, the exchange with a user_id (the ID token's sub), refresh and concurrent refresh; every check
+    // passes, also the ones a provider's discovery document adds.
+    void cliConformPasses()
+    {
+        const QString name = envName(QStringLiteral("conform"));
+        QVERIFY(addEnvironment(name,
+                               QStringLiteral("oauth2-code"),
+                               {QStringLiteral("authorize_url=/auth"),
+                                QStringLiteral("token_url=/token"),
+                                QStringLiteral("client_id=keyway-public"),
+                                QStringLiteral("scope=openid offline_access"),
+                                QStringLiteral("probe_path=/api/whoami")}));
+        int opened = 0;
+        const CliRun conform = signIn({QStringLiteral("conform"), name}, &opened);
+        QStringList passed;
+        QStringList failed;
+        for (const QByteArray& line : conform.out.split('\n')) {
+            const auto json = nlohmann::json::parse(line.toStdString(), nullptr, false);
+            if (json.is_object() && json.value("event", "") == "check") {
+                (json.value("result", "") == "pass" ? passed : failed)
+                    .append(QString::fromStdString(json.value("name", "") + ": " + json.value("detail", "")));
+            }
+        }
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.join(QLatin1Char('\n'))));
+        QVERIFY2(conform.exitCode == 0, qPrintable(conform.describe()));
+        QVERIFY(opened >= 2); // it signs in twice (user_id_stable)
+        for (const char* check : {"prompt_login",
+                                  "state",
+                                  "exchange",
+                                  "user_id_stable",
+                                  "refresh_keeps_old_token",
+                                  "concurrent_refresh",
+                                  "refresh_reusable"}) {
+            QVERIFY2(passed.join(QLatin1Char('\n')).contains(QString::fromLatin1(check) + QLatin1Char(':')), check);
+        }
+        QVERIFY(m_browser.lastResult().sawLoginPage);
+    }
+
     // Only the issuer: every endpoint comes from the discovery document.
     void cliDiscovery()
     {

@@ -1,7 +1,7 @@
 // The real OpenID Connect provider of the integration tests: panva's oidc-provider (OpenID certified), run on
 // 127.0.0.1 with the clients and signing keys a test writes into a JSON file. Sign-in needs no human: every
 // interaction approves at once as account "alice" with all requested scopes, so a test "browser" only follows
-// redirects (and submits the device flow's plain forms). Test-only endpoints under /test/ rotate the signing
+// redirects (and submits the device flow's plain forms); only prompt=login shows a sign-in form (any password). Test-only endpoints under /test/ rotate the signing
 // keys, tamper with the next ID token and count requests. Never meant for anything but loopback tests.
 //
 // Test endpoints: GET /test/stats, POST /test/rotate-keys {"keys"}, POST /test/tamper {"id_token": what},
@@ -175,12 +175,34 @@ function buildProvider(issuer) {
     return provider;
 }
 
+// The sign-in page shown only when the client asked for prompt=login (a user must see one then; conform
+// checks it): any username and password sign in as alice, decision=deny refuses.
+function loginPage(res, uid) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!DOCTYPE html><html><body><h1>Sign in</h1>
+<form method="post" action="/interaction/${uid}">
+<input type="hidden" name="uid" value="${uid}"/>
+<input type="text" name="username" autocomplete="username"/>
+<input type="password" name="password" autocomplete="current-password"/>
+<button type="submit" name="decision" value="approve">Sign in</button>
+</form></body></html>`);
+}
+
 // The headless user: signs in as alice (or keeps the session's account) and grants whatever is asked.
 async function interact(provider, req, res) {
     const details = await provider.interactionDetails(req, res);
     const { prompt, params, session } = details;
     if (prompt.name === 'login') {
-        await provider.interactionFinished(req, res, { login: { accountId: 'alice' } }, { mergeWithLastSubmission: false });
+        const asked = String(params.prompt || '').split(' ').includes('login');
+        if (asked && req.method !== 'POST') {
+            loginPage(res, details.uid);
+            return;
+        }
+        const form = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : new URLSearchParams();
+        const result = form.get('decision') === 'deny'
+            ? { error: 'access_denied', error_description: 'The user refused the sign-in.' }
+            : { login: { accountId: 'alice' } };
+        await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
         return;
     }
     const accountId = session ? session.accountId : 'alice';
