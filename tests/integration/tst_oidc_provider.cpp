@@ -669,19 +669,43 @@ private Q_SLOTS:
         QCOMPARE(body.value("name", ""), "Alice Example"); // the real userinfo endpoint
     }
 
+    void cliConformPasses_data()
+    {
+        QTest::addColumn<QStringList>("values");
+        QTest::addColumn<QString>("capabilityCheck"); // the check this provider's capabilities add, or ""
+        QTest::addColumn<QString>("needs"); // the feature the row needs: "", "oidc", "revocation"
+        const QStringList explicitEndpoints {QStringLiteral("authorize_url=/auth"), QStringLiteral("token_url=/token")};
+        QTest::newRow("explicit endpoints") << explicitEndpoints << QString() << QString();
+        QTest::newRow("discovered: id_token")
+            << QStringList {QStringLiteral("issuer=") + issuer(), QStringLiteral("client_auth=none")}
+            << QStringLiteral("id_token") << QStringLiteral("oidc");
+        QTest::newRow("revocation_url: revocation")
+            << explicitEndpoints + QStringList {QStringLiteral("revocation_url=/token/revocation")}
+            << QStringLiteral("revocation") << QStringLiteral("revocation");
+    }
+
     // The provider checks of `conform` against a certified provider: the sign-in page with prompt=login,
     // state, the exchange with a user_id (the ID token's sub), refresh and concurrent refresh; every check
-    // passes, also the ones a provider's discovery document adds.
+    // passes, also the ones the provider's capabilities add (under their own names).
     void cliConformPasses()
     {
-        const QString name = envName(QStringLiteral("conform"));
+        QFETCH(QStringList, values);
+        QFETCH(QString, capabilityCheck);
+        QFETCH(QString, needs);
+        if (needs == QLatin1String("oidc") && !hasOidc()) {
+            QSKIP("needs issuer discovery and the id_token check (not on main yet)");
+        }
+        if (needs == QLatin1String("revocation") && !hasIntrospection()) {
+            QSKIP("needs revocation and its conform check (not on main yet)");
+        }
+        static int row = 0;
+        const QString name = envName(QStringLiteral("conform-") + QString::number(++row));
         QVERIFY(addEnvironment(name,
                                QStringLiteral("oauth2-code"),
-                               {QStringLiteral("authorize_url=/auth"),
-                                QStringLiteral("token_url=/token"),
-                                QStringLiteral("client_id=keyway-public"),
-                                QStringLiteral("scope=openid offline_access"),
-                                QStringLiteral("probe_path=/api/whoami")}));
+                               values
+                                   + QStringList {QStringLiteral("client_id=keyway-public"),
+                                                  QStringLiteral("scope=openid offline_access"),
+                                                  QStringLiteral("probe_path=/api/whoami")}));
         int opened = 0;
         const CliRun conform = signIn({QStringLiteral("conform"), name}, &opened);
         QStringList passed;
@@ -704,6 +728,10 @@ private Q_SLOTS:
                                   "concurrent_refresh",
                                   "refresh_reusable"}) {
             QVERIFY2(passed.join(QLatin1Char('\n')).contains(QString::fromLatin1(check) + QLatin1Char(':')), check);
+        }
+        if (!capabilityCheck.isEmpty()) {
+            QVERIFY2(passed.join(QLatin1Char('\n')).contains(capabilityCheck + QLatin1Char(':')),
+                     qPrintable(passed.join(QLatin1Char('\n'))));
         }
         QVERIFY(m_browser.lastResult().sawLoginPage);
     }
