@@ -14,11 +14,6 @@ DEBIAN_PACKAGES := cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-
 # nodejs, which conflicts with Debian's npm).
 DEBIAN_PACKAGES += nodejs npm
 
-# The real OpenID provider of tst_oidc_provider runs on Node.js; the build installs it with `npm ci` (see
-# tests/CMakeLists.txt). npm counts as present when a Node.js that bundles it is installed (NodeSource's
-# nodejs, which conflicts with Debian's npm).
-DEBIAN_PACKAGES += nodejs npm
-
 # ccache keys objects by paths relative to the checkout, so clones and worktrees share one cache.
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
