@@ -99,13 +99,6 @@ private:
     }
     // What of the identity-provider work (issue 17) is in this tree; rows for the rest skip.
     static bool hasOidc() { return sourceHas(QStringLiteral("resources/providers/oauth2-code.json"), "\"issuer\""); }
-    static bool hasDevice() { return sourceHas(QStringLiteral("resources/providers/oauth2-device.json")); }
-    bool hasIntrospection()
-    {
-        static const bool has = run({QStringLiteral("introspect"), QStringLiteral("--help")}).exitCode == 0
-            && run({QStringLiteral("revoke"), QStringLiteral("--help")}).exitCode == 0;
-        return has;
-    }
 
     // Runs keyway-cli with `input` on stdin while this process's event loop keeps the browser going.
     CliRun run(const QStringList& args,
@@ -695,9 +688,6 @@ private Q_SLOTS:
         if (needs == QLatin1String("oidc") && !hasOidc()) {
             QSKIP("needs issuer discovery and the id_token check (not on main yet)");
         }
-        if (needs == QLatin1String("revocation") && !hasIntrospection()) {
-            QSKIP("needs revocation and its conform check (not on main yet)");
-        }
         static int row = 0;
         const QString name = envName(QStringLiteral("conform-") + QString::number(++row));
         QVERIFY(addEnvironment(name,
@@ -943,9 +933,6 @@ private Q_SLOTS:
 
     void cliDeviceGrant()
     {
-        if (!hasDevice()) {
-            QSKIP("needs the oauth2-device provider (not on main yet)");
-        }
         QFETCH(bool, approve);
         QFETCH(bool, slowDown);
         const QString name = envName(QStringLiteral("device-") + QString::number(approve) + QString::number(slowDown));
@@ -1023,14 +1010,8 @@ private Q_SLOTS:
         QFETCH(QString, environment);
         QFETCH(QString, clientId);
         QFETCH(bool, discovered);
-        if (!hasIntrospection()) {
-            QSKIP("needs keyway-cli introspect and revoke (not on main yet)");
-        }
         if (discovered && !hasOidc()) {
             QSKIP("needs issuer discovery (not on main yet)");
-        }
-        if (!discovered && !hasDevice()) {
-            QSKIP("needs the oauth2-device provider (not on main yet)");
         }
         const QString name = envName(environment);
         const CliRun set = run(discovered ? QStringList {QStringLiteral("env"),
