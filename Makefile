@@ -9,6 +9,11 @@ DEBIAN_PACKAGES := cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-
 	librsvg2-bin help2man lintian dpkg-dev fakeroot file zsh fish \
 	openssl libssl-dev tinyproxy nginx libqrencode-dev
 
+# The real OpenID provider of tst_oidc_provider runs on Node.js; the build installs it with `npm ci` (see
+# tests/CMakeLists.txt). npm counts as present when a Node.js that bundles it is installed (NodeSource's
+# nodejs, which conflicts with Debian's npm).
+DEBIAN_PACKAGES += nodejs npm
+
 # ccache keys objects by paths relative to the checkout, so clones and worktrees share one cache.
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= 1
@@ -21,7 +26,8 @@ all: build
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
+		{ [ $$p = npm ] && command -v npm >/dev/null; } || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing missing Debian packages:" $$missing; \
 		$(SUDO) apt-get update -qq && \
