@@ -2,7 +2,6 @@
 // once for this binary on 127.0.0.1: the engine directly, and keyway-cli as a user runs it (environments made
 // with `env add`, secrets in the throwaway keyring, its own XDG directories). Sign-ins approve at once as
 // "alice"; SandboxBrowser follows the redirects, OidcProviderProcess submits the device flow's forms.
-// Rows for identity-provider features that are not in this tree yet skip with "needs <feature>".
 #include "core/flow/FlowEngine.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvironmentStore.h"
@@ -92,13 +91,6 @@ private:
     QString envName(const QString& base) const { return base + QLatin1Char('-') + m_suffix; }
     QString issuer() const { return m_provider.issuer().toString(); }
 
-    static bool sourceHas(const QString& relativePath, const QByteArray& text = {})
-    {
-        QFile file(QStringLiteral(KEYWAY_SOURCE_DIR "/") + relativePath);
-        return file.open(QIODevice::ReadOnly) && (text.isEmpty() || file.readAll().contains(text));
-    }
-    // What of the identity-provider work (issue 17) is in this tree; rows for the rest skip.
-    static bool hasOidc() { return sourceHas(QStringLiteral("resources/providers/oauth2-code.json"), "\"issuer\""); }
 
     // Runs keyway-cli with `input` on stdin while this process's event loop keeps the browser going.
     CliRun run(const QStringList& args,
@@ -540,9 +532,6 @@ private Q_SLOTS:
     // after one refetch, never a loop.
     void engineKeyRotationRefetchesJwksOnce()
     {
-        if (!hasOidc()) {
-            QSKIP("needs ID-token validation with JWKS (not on main yet)");
-        }
         const FlowOptions options = codeOptions({{QStringLiteral("issuer"), issuer()},
                                                  {QStringLiteral("client_id"), QStringLiteral("keyway-public")},
                                                  {QStringLiteral("client_auth"), QStringLiteral("none")},
@@ -666,15 +655,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("values");
         QTest::addColumn<QString>("capabilityCheck"); // the check this provider's capabilities add, or ""
-        QTest::addColumn<QString>("needs"); // the feature the row needs: "", "oidc", "revocation"
         const QStringList explicitEndpoints {QStringLiteral("authorize_url=/auth"), QStringLiteral("token_url=/token")};
-        QTest::newRow("explicit endpoints") << explicitEndpoints << QString() << QString();
+        QTest::newRow("explicit endpoints") << explicitEndpoints << QString();
         QTest::newRow("discovered: id_token")
             << QStringList {QStringLiteral("issuer=") + issuer(), QStringLiteral("client_auth=none")}
-            << QStringLiteral("id_token") << QStringLiteral("oidc");
+            << QStringLiteral("id_token");
         QTest::newRow("revocation_url: revocation")
             << explicitEndpoints + QStringList {QStringLiteral("revocation_url=/token/revocation")}
-            << QStringLiteral("revocation") << QStringLiteral("revocation");
+            << QStringLiteral("revocation");
     }
 
     // The provider checks of `conform` against a certified provider: the sign-in page with prompt=login,
@@ -684,10 +672,6 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, values);
         QFETCH(QString, capabilityCheck);
-        QFETCH(QString, needs);
-        if (needs == QLatin1String("oidc") && !hasOidc()) {
-            QSKIP("needs issuer discovery and the id_token check (not on main yet)");
-        }
         static int row = 0;
         const QString name = envName(QStringLiteral("conform-") + QString::number(++row));
         QVERIFY(addEnvironment(name,
@@ -729,9 +713,6 @@ private Q_SLOTS:
     // Only the issuer: every endpoint comes from the discovery document.
     void cliDiscovery()
     {
-        if (!hasOidc()) {
-            QSKIP("needs issuer discovery (not on main yet)");
-        }
         const QString name = envName(QStringLiteral("disc"));
         QVERIFY(addEnvironment(name,
                                QStringLiteral("oauth2-code"),
@@ -785,9 +766,6 @@ private Q_SLOTS:
     // Client credentials with signed client assertions (RFC 7523), endpoints from discovery.
     void cliClientAssertions()
     {
-        if (!hasOidc()) {
-            QSKIP("needs client_auth private_key_jwt / client_secret_jwt (not on main yet)");
-        }
         QFETCH(QString, clientAuth);
         QFETCH(QString, clientId);
         QFETCH(QString, keyId);
@@ -825,9 +803,6 @@ private Q_SLOTS:
     // Code + PKCE with a nonce: the ID token is checked against the provider's JWKS before anything else.
     void cliIdTokenVerified()
     {
-        if (!hasOidc()) {
-            QSKIP("needs ID-token validation (not on main yet)");
-        }
         const QString name = envName(QStringLiteral("idt"));
         QVERIFY(addEnvironment(name,
                                QStringLiteral("oauth2-code"),
@@ -863,9 +838,6 @@ private Q_SLOTS:
     // says which check failed, and no token from that reply is kept.
     void cliTamperedIdTokenRefused()
     {
-        if (!hasOidc()) {
-            QSKIP("needs ID-token validation (not on main yet)");
-        }
         QFETCH(QString, tamper);
         QFETCH(QString, reason);
         const QString name = envName(QStringLiteral("tamper-") + tamper);
@@ -889,9 +861,6 @@ private Q_SLOTS:
     // unknown kid and verifies; a kid nobody publishes is refused after exactly one refetch.
     void cliKeyRotation()
     {
-        if (!hasOidc()) {
-            QSKIP("needs ID-token validation with JWKS (not on main yet)");
-        }
         const QString name = envName(QStringLiteral("rotate"));
         QVERIFY(addEnvironment(name,
                                QStringLiteral("oauth2-code"),
@@ -937,11 +906,8 @@ private Q_SLOTS:
         QFETCH(bool, slowDown);
         const QString name = envName(QStringLiteral("device-") + QString::number(approve) + QString::number(slowDown));
         QStringList values {QStringLiteral("client_id=keyway-device"), QStringLiteral("scope=openid email")};
-        if (hasOidc()) {
-            values << QStringLiteral("issuer=") + issuer() << QStringLiteral("client_auth=none");
-        } else {
-            values << QStringLiteral("device_authorization_url=/device/auth") << QStringLiteral("token_url=/token");
-        }
+        // oauth2-device has no discovery step yet: its endpoints are given.
+        values << QStringLiteral("device_authorization_url=/device/auth") << QStringLiteral("token_url=/token");
         QVERIFY(addEnvironment(name, QStringLiteral("oauth2-device"), values));
         QString page;
         QString browserError;
@@ -1010,9 +976,6 @@ private Q_SLOTS:
         QFETCH(QString, environment);
         QFETCH(QString, clientId);
         QFETCH(bool, discovered);
-        if (discovered && !hasOidc()) {
-            QSKIP("needs issuer discovery (not on main yet)");
-        }
         const QString name = envName(environment);
         const CliRun set = run(discovered ? QStringList {QStringLiteral("env"),
                                                          QStringLiteral("set"),
