@@ -74,15 +74,11 @@ private:
                     QStringLiteral("add"),
                     name,
                     QStringLiteral("--provider"),
-                    QStringLiteral("oauth2-client"),
+                    QStringLiteral("banking"), // its client_secret is required: a missing one is an error
                     QStringLiteral("--base-url"),
                     QStringLiteral("http://127.0.0.1:9"),
                     QStringLiteral("--set"),
-                    QStringLiteral("token_url=/token"),
-                    QStringLiteral("--set"),
-                    QStringLiteral("client_id=file-faults"),
-                    QStringLiteral("--set"),
-                    QStringLiteral("scope=") + (scope.isEmpty() ? QStringLiteral("read") : scope),
+                    QStringLiteral("client_id=file-faults-") + (scope.isEmpty() ? QStringLiteral("read") : scope),
                     QStringLiteral("--secret"),
                     QStringLiteral("client_secret")},
                    secret + '\n',
@@ -234,7 +230,7 @@ private Q_SLOTS:
                                    QStringLiteral("set"),
                                    QStringLiteral("first"),
                                    QStringLiteral("--set"),
-                                   QStringLiteral("scope=changed")});
+                                   QStringLiteral("client_id=changed")});
         QVERIFY2(r.exitCode != 0, qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("Cannot write in ") + configDir), qPrintable(r.err));
         QVERIFY2(!r.err.contains(QLatin1String("Another Keyway process")), qPrintable(r.err));

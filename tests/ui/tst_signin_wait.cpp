@@ -137,9 +137,9 @@ private Q_SLOTS:
                  qPrintable(url));
         QVERIFY(child<QLineEdit>(walkthrough, QStringLiteral("browserRedirectEdit"))->isVisible());
         QVERIFY(walkthrough->isRunning()); // the step did not fail
-        // The step's title is the profile's, nothing appended.
-        const QString stepText = child<QListWidget>(walkthrough, QStringLiteral("flowSteps"))->item(0)->text();
-        QCOMPARE(stepText, QStringLiteral("1. Sign in in the browser"));
+        // The step's title is the profile's, nothing appended (step 1 is discovering the endpoints).
+        const QString stepText = child<QListWidget>(walkthrough, QStringLiteral("flowSteps"))->item(1)->text();
+        QCOMPARE(stepText, QStringLiteral("2. Sign in in the browser"));
 
         QTest::mouseClick(child<QPushButton>(walkthrough, QStringLiteral("browserCopyUrlButton")), Qt::LeftButton);
         QCOMPARE(QApplication::clipboard()->text(), url);
@@ -203,7 +203,7 @@ private Q_SLOTS:
         QTest::keyClick(cancel, Qt::Key_Space); // keyboard reachable
         QVERIFY(!walkthrough->isRunning());
         QCOMPARE(walkthrough->statusText(), QStringLiteral("Cancelled."));
-        QCOMPARE(walkthrough->stepState(0), FlowWalkthrough::StepState::Cancelled);
+        QCOMPARE(walkthrough->stepState(1), FlowWalkthrough::StepState::Cancelled); // the sign-in step
         QVERIFY(!child<QWidget>(walkthrough, QStringLiteral("browserWait"))->isVisible());
         QTRY_VERIFY(refused(redirectUri));
     }
