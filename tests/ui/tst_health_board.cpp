@@ -14,16 +14,19 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QHeaderView>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTime>
 #include <QTreeWidget>
 #include <QUrlQuery>
 
@@ -103,6 +106,26 @@ private Q_SLOTS:
 
         QWidget* shot = m_app.window.get();
         shot->grab().save(QStringLiteral("/tmp/team-health-board.png"));
+    }
+
+    void fitsA1024WindowWithoutScrollingSideways()
+    {
+        showBoard();
+        m_app.window->resize(1024, 700);
+        QTest::qWait(50);
+        QHeaderView* header = table()->header();
+        const int lastColumn = table()->columnCount() - 1;
+        // Every column, the row's Check button included, is inside the table: nothing scrolls out of view.
+        QTRY_VERIFY2(header->sectionViewportPosition(lastColumn) + header->sectionSize(lastColumn)
+                         <= table()->viewport()->width(),
+                     "the Check buttons scrolled out of a 1024 px window");
+        QCOMPARE(table()->horizontalScrollBar()->maximum(), 0);
+        // A name the column elides is whole in its tooltip; the time of a check made today is the clock only.
+        QTreeWidgetItem* row = board()->rowOf(idOf(QStringLiteral("oauth2-device")));
+        QVERIFY(row);
+        QCOMPARE(row->toolTip(0), row->text(0));
+        QVERIFY2(QTime::fromString(row->text(2), QStringLiteral("HH:mm:ss")).isValid(), qPrintable(row->text(2)));
+        m_app.window->resize(1280, 800);
     }
 
     void aRowsCheckRechecksItAndAFailureShowsTheStepAndHint()

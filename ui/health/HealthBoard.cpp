@@ -6,6 +6,7 @@
 #include "ui/checks/CheckColors.h"
 #include "ui/timeline/DurationFormat.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -85,12 +86,15 @@ void HealthBoard::buildUi()
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->header()->setStretchLastSection(false);
     m_table->header()->setSectionResizeMode(HintColumn, QHeaderView::Stretch);
-    m_table->header()->setSectionResizeMode(NameColumn, QHeaderView::ResizeToContents);
+    // The name column is sized by fitColumns(): all it needs when there is room, never so much that the
+    // results scroll out of a 1024 px window (long names elide and keep a tooltip).
+    m_table->header()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
     m_table->header()->setSectionResizeMode(ResultColumn, QHeaderView::ResizeToContents);
     m_table->header()->setSectionResizeMode(CheckedColumn, QHeaderView::ResizeToContents);
     m_table->header()->setSectionResizeMode(LifetimeColumn, QHeaderView::ResizeToContents);
     m_table->header()->setSectionResizeMode(RefreshAgeColumn, QHeaderView::ResizeToContents);
     m_table->header()->setSectionResizeMode(ActionColumn, QHeaderView::ResizeToContents);
+    m_table->viewport()->installEventFilter(this);
     connect(m_table, &QTreeWidget::itemActivated, this, [this] { openCurrent(); });
     connect(m_table, &QTreeWidget::currentItemChanged, this, &HealthBoard::updateControls);
 
@@ -194,6 +198,7 @@ void HealthBoard::reload()
         }
         auto* row = new QTreeWidgetItem(group, {environment.name});
         row->setData(NameColumn, IdRole, environment.id);
+        row->setToolTip(NameColumn, environment.name);
         auto* button = new QPushButton(tr("Check"), m_table);
         button->setObjectName(QStringLiteral("healthCheck-") + environment.name);
         button->setAccessibleName(tr("Check %1").arg(environment.name));
@@ -207,6 +212,33 @@ void HealthBoard::reload()
     }
     m_table->expandAll();
     updateControls();
+    fitColumns();
+}
+
+void HealthBoard::fitColumns()
+{
+    QHeaderView* header = m_table->header();
+    int others = 0;
+    for (int column = ResultColumn; column < ColumnCount; ++column) {
+        if (column != HintColumn) {
+            others += header->sectionSize(column);
+        }
+    }
+    const int wanted = std::max(static_cast<const QAbstractItemView*>(m_table)->sizeHintForColumn(NameColumn),
+                                header->sectionSizeHint(NameColumn));
+    const int room = m_table->viewport()->width() - others;
+    // The name comes first; the failing step's hint stretches over what is left, down to a few words (its
+    // whole text is in the tooltip and in the walkthrough).
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    header->resizeSection(NameColumn, std::min(wanted, std::max(em * 8, room - em * 8)));
+}
+
+bool HealthBoard::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize) {
+        fitColumns();
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void HealthBoard::showResult(QTreeWidgetItem* row, const HealthResult* result)
@@ -233,7 +265,9 @@ void HealthBoard::showResult(QTreeWidgetItem* row, const HealthResult* result)
         ? CheckTone::Warn
         : CheckTone::Fail;
     row->setForeground(ResultColumn, checkToneColor(palette(), tone));
-    row->setText(CheckedColumn, momentText(QDateTime::fromMSecsSinceEpoch(result->checkedAtMs)));
+    const QDateTime checkedAt = QDateTime::fromMSecsSinceEpoch(result->checkedAtMs);
+    row->setText(CheckedColumn, clockText(checkedAt));
+    row->setToolTip(CheckedColumn, momentText(checkedAt));
     QString hint;
     if (!result->passed()) {
         hint
@@ -331,6 +365,8 @@ void HealthBoard::onResult(const HealthResult& result)
         showResult(row, &m_results[result.environmentId]);
     }
     updateControls();
+    // The other columns resize to their new contents on the next layout pass; fit the name after it.
+    QTimer::singleShot(0, this, &HealthBoard::fitColumns);
 }
 
 void HealthBoard::cancel()

@@ -52,12 +52,16 @@ Q_SIGNALS:
     void openWalkthrough(const QString& environmentId, const QString& stepId);
     void checksFinished();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void buildUi();
     void startRun(const QList<Environment>& environments);
     void onResult(const HealthResult& result);
     void showResult(QTreeWidgetItem* row, const HealthResult* result);
     void refreshLifetimes();
+    void fitColumns();
     void updateControls();
     void openCurrent();
     QString environmentIdOf(const QTreeWidgetItem* item) const;

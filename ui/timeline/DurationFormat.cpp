@@ -42,4 +42,10 @@ QString momentText(const QDateTime& when)
     return when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
+QString clockText(const QDateTime& when)
+{
+    const QDateTime local = when.toLocalTime();
+    return local.date() == QDate::currentDate() ? local.toString(QStringLiteral("HH:mm:ss")) : momentText(when);
+}
+
 } // namespace keyway::ui

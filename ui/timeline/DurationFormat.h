@@ -12,5 +12,7 @@ QString expiryPhrase(qint64 secondsLeft);
 // The one way the app writes a moment for tokens and codes (timeline labels, tooltips, status lines):
 // local "2026-01-02 14:03:27" (a refresh token's lane spans weeks, so the date always comes along).
 QString momentText(const QDateTime& when);
+// A moment in a narrow column: only "14:03:27" when it is today (local time), else momentText.
+QString clockText(const QDateTime& when);
 
 } // namespace keyway::ui
