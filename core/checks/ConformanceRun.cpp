@@ -585,11 +585,19 @@ void ConformanceRun::stageRefreshReusable()
 
 void ConformanceRun::stageRevocation()
 {
-    const QUrl url = TokenLifecycle::endpointFor(m_profile, m_options.flow, QStringLiteral("revocation_url"));
-    if (url.isEmpty()) {
-        finishRun();
-        return;
-    }
+    // Explicit or advertised in the issuer's document; a provider with neither has no revocation check.
+    TokenLifecycle::resolveEndpoint(
+        m_profile, m_options.flow, QStringLiteral("revocation_url"), this, [this](const QUrl& url, const QString&) {
+            if (url.isEmpty()) {
+                finishRun();
+                return;
+            }
+            revokeAndRefresh(url);
+        });
+}
+
+void ConformanceRun::revokeAndRefresh(const QUrl& url)
+{
     const QString token = !m_b.refreshToken.isEmpty() ? m_b.refreshToken : m_a.refreshToken;
     if (token.isEmpty()) {
         report(revocation, false, tr("cannot run: no refresh token to test with"));

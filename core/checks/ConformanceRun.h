@@ -95,6 +95,7 @@ private:
     void stageRefreshKeepsOldToken();
     void stageRefreshReusable();
     void stageRevocation();
+    void revokeAndRefresh(const QUrl& url);
     void stageConcurrentRefresh();
 
     void report(const QString& name, bool pass, const QString& detail);

@@ -1,7 +1,7 @@
 #include "core/session/TokenLifecycle.h"
 
 #include "core/flow/ReplyJudge.h"
-#include "core/flow/TemplateResolver.h"
+#include "core/oidc/Discovery.h"
 #include "core/session/Session.h"
 #include "core/util/Logging.h"
 
@@ -62,6 +62,7 @@ LifecycleResult fromFlow(const FlowResult& flow)
 
 struct TokenLifecycle::Job
 {
+    QUrl url; // the revocation endpoint
     QList<QPair<QString, QString>> tokens; // (name, value), in the order they are revoked
     LifecycleResult result;
     Callback done;
@@ -71,29 +72,63 @@ TokenLifecycle::TokenLifecycle(Session* session, QObject* parent) : QObject(pare
 
 TokenLifecycle::~TokenLifecycle() = default;
 
-QUrl TokenLifecycle::endpoint(const Session& session, const QString& key)
+void TokenLifecycle::resolveEndpoint(const ProviderProfile& profile,
+                                     const FlowOptions& flow,
+                                     const QString& key,
+                                     QObject* context,
+                                     EndpointCallback done)
 {
-    return endpointFor(session.profile(), session.flowOptions(), key);
+    oidc::Discovery::resolveEndpoint(profile,
+                                     flow.credentials,
+                                     flow.credentialSet,
+                                     flow.baseUrl,
+                                     key,
+                                     flow.connection,
+                                     context,
+                                     [key, done = std::move(done)](const oidc::EndpointResult& r) {
+                                         if (!r.url.isEmpty()) {
+                                             done(r.url, QString());
+                                             return;
+                                         }
+                                         // Asked the issuer and it had none (or did not answer): its words; no issuer
+                                         // at all: what to set.
+                                         done(QUrl(), r.discovery ? r.detail : missingEndpointHint(key));
+                                     });
 }
 
-QUrl TokenLifecycle::endpointFor(const ProviderProfile& profile, const FlowOptions& options, const QString& key)
+void TokenLifecycle::withEndpoint(const QString& key, Callback done, std::function<void(const QUrl&, Callback)> then)
 {
-    TemplateResolver resolver(profile, options.credentials, options.credentialSet);
-    const QString value = resolver.value(key).trimmed();
-    if (value.isEmpty()) {
-        return {};
+    if (!m_session) {
+        return;
     }
-    return TemplateResolver::resolveUrl(options.baseUrl, value);
+    QPointer<TokenLifecycle> self(this);
+    resolveEndpoint(m_session->profile(),
+                    m_session->flowOptions(),
+                    key,
+                    this,
+                    [self, done = std::move(done), then = std::move(then)](const QUrl& url, const QString& detail) {
+                        if (!self || !self->m_session) {
+                            return;
+                        }
+                        if (url.isEmpty()) {
+                            LifecycleResult r;
+                            r.outcome = LifecycleResult::Outcome::NoEndpoint;
+                            r.detail = detail;
+                            done(r);
+                            return;
+                        }
+                        then(url, done);
+                    });
 }
 
 QString TokenLifecycle::missingEndpointHint(const QString& key)
 {
     if (key == kIntrospectionUrl) {
         return Text::tr("This environment has no introspection endpoint: set its introspection_url (the provider's "
-                        "RFC 7662 endpoint, absolute or relative to the base URL).");
+                        "RFC 7662 endpoint, absolute or relative to the base URL), or its issuer to discover it.");
     }
     return Text::tr("This environment has no revocation endpoint: set its revocation_url (the provider's RFC 7009 "
-                    "endpoint, absolute or relative to the base URL).");
+                    "endpoint, absolute or relative to the base URL), or its issuer to discover it.");
 }
 
 void TokenLifecycle::send(const QString& stepId,
@@ -183,98 +218,81 @@ void TokenLifecycle::sendRequest(const ProviderProfile& source,
     engine->runStep(0, {{known.name, known}});
 }
 
-void TokenLifecycle::introspect(Which which, Callback done)
+void TokenLifecycle::introspect(Which which, Callback callback)
 {
-    if (!m_session) {
-        return;
-    }
-    const QUrl url = endpoint(*m_session, kIntrospectionUrl);
-    if (url.isEmpty()) {
-        LifecycleResult r;
-        r.outcome = LifecycleResult::Outcome::NoEndpoint;
-        r.detail = missingEndpointHint(kIntrospectionUrl);
-        done(r);
-        return;
-    }
     QPointer<TokenLifecycle> self(this);
-    if (which == Which::RefreshToken) {
-        m_session->loadRefreshToken([self, url, done](const QString& token) {
-            if (!self) {
+    withEndpoint(kIntrospectionUrl, std::move(callback), [self, which](const QUrl& url, Callback done) {
+        if (which == Which::RefreshToken) {
+            self->m_session->loadRefreshToken([self, url, done](const QString& token) {
+                if (!self) {
+                    return;
+                }
+                if (token.isEmpty()) {
+                    LifecycleResult r;
+                    r.outcome = LifecycleResult::Outcome::NoToken;
+                    r.detail = Text::tr("There is no refresh token to introspect: sign in first.");
+                    done(r);
+                    return;
+                }
+                self->send(QStringLiteral("introspect"), url, kRefreshToken, token, done);
+            });
+            return;
+        }
+        self->m_session->ensureToken([self, url, done](const FlowResult& flow) {
+            if (!self || !self->m_session) {
                 return;
             }
-            if (token.isEmpty()) {
-                LifecycleResult r;
-                r.outcome = LifecycleResult::Outcome::NoToken;
-                r.detail = Text::tr("There is no refresh token to introspect: sign in first.");
+            if (!flow.ok()) {
+                LifecycleResult r = fromFlow(flow);
+                if (r.outcome != LifecycleResult::Outcome::Network) {
+                    r.outcome = LifecycleResult::Outcome::AuthFailed;
+                }
                 done(r);
                 return;
             }
-            self->send(QStringLiteral("introspect"), url, kRefreshToken, token, done);
+            const auto token = self->m_session->accessToken();
+            self->send(QStringLiteral("introspect"),
+                       url,
+                       self->m_session->profile().token.capture,
+                       token ? token->value : QString(),
+                       done);
         });
-        return;
-    }
-    m_session->ensureToken([self, url, done](const FlowResult& flow) {
-        if (!self || !self->m_session) {
-            return;
-        }
-        if (!flow.ok()) {
-            LifecycleResult r = fromFlow(flow);
-            if (r.outcome != LifecycleResult::Outcome::Network) {
-                r.outcome = LifecycleResult::Outcome::AuthFailed;
-            }
-            done(r);
-            return;
-        }
-        const auto token = self->m_session->accessToken();
-        self->send(QStringLiteral("introspect"),
-                   url,
-                   self->m_session->profile().token.capture,
-                   token ? token->value : QString(),
-                   done);
     });
 }
 
-void TokenLifecycle::revoke(Which which, Callback done)
+void TokenLifecycle::revoke(Which which, Callback callback)
 {
-    if (!m_session) {
-        return;
-    }
-    const QUrl url = endpoint(*m_session, kRevocationUrl);
-    if (url.isEmpty()) {
-        LifecycleResult r;
-        r.outcome = LifecycleResult::Outcome::NoEndpoint;
-        r.detail = missingEndpointHint(kRevocationUrl);
-        done(r);
-        return;
-    }
-    auto job = std::make_shared<Job>();
-    job->done = std::move(done);
     QPointer<TokenLifecycle> self(this);
-    auto withRefresh = [self, job, which](const QString& refreshToken) {
-        if (!self || !self->m_session) {
-            return;
+    withEndpoint(kRevocationUrl, std::move(callback), [self, which](const QUrl& url, Callback done) {
+        auto job = std::make_shared<Job>();
+        job->url = url;
+        job->done = std::move(done);
+        auto withRefresh = [self, job, which](const QString& refreshToken) {
+            if (!self || !self->m_session) {
+                return;
+            }
+            if (!refreshToken.isEmpty() && which != Which::AccessToken) {
+                job->tokens.append({kRefreshToken, refreshToken});
+            }
+            const auto access = self->m_session->accessToken();
+            if (access && !access->value.isEmpty() && which != Which::RefreshToken) {
+                job->tokens.append({access->name, access->value});
+            }
+            if (job->tokens.isEmpty()) {
+                job->result.outcome = LifecycleResult::Outcome::NoToken;
+                job->result.detail = Text::tr("There is no token to revoke: no refresh token is stored and no "
+                                              "access token is in use.");
+                job->done(job->result);
+                return;
+            }
+            self->revokeNext(job);
+        };
+        if (which == Which::AccessToken) {
+            withRefresh(QString());
+        } else {
+            self->m_session->loadRefreshToken(withRefresh);
         }
-        if (!refreshToken.isEmpty() && which != Which::AccessToken) {
-            job->tokens.append({kRefreshToken, refreshToken});
-        }
-        const auto access = self->m_session->accessToken();
-        if (access && !access->value.isEmpty() && which != Which::RefreshToken) {
-            job->tokens.append({access->name, access->value});
-        }
-        if (job->tokens.isEmpty()) {
-            job->result.outcome = LifecycleResult::Outcome::NoToken;
-            job->result.detail = Text::tr("There is no token to revoke: no refresh token is stored and no access "
-                                          "token is in use.");
-            job->done(job->result);
-            return;
-        }
-        self->revokeNext(job);
-    };
-    if (which == Which::AccessToken) {
-        withRefresh(QString());
-    } else {
-        m_session->loadRefreshToken(withRefresh);
-    }
+    });
 }
 
 void TokenLifecycle::revokeNext(std::shared_ptr<Job> job)
@@ -288,31 +306,27 @@ void TokenLifecycle::revokeNext(std::shared_ptr<Job> job)
     }
     const auto [name, value] = job->tokens.takeFirst();
     QPointer<TokenLifecycle> self(this);
-    send(QStringLiteral("revoke"),
-         endpoint(*m_session, kRevocationUrl),
-         name,
-         value,
-         [self, job, name](const LifecycleResult& r) {
-             if (!self || !self->m_session) {
-                 return;
-             }
-             if (!r.ok()) {
-                 LifecycleResult failed = r;
-                 failed.revoked = job->result.revoked;
-                 job->done(failed);
-                 return;
-             }
-             job->result.status = r.status;
-             job->result.body = r.body;
-             job->result.revoked.append(name);
-             self->m_session->forget(name);
-             FlowEvent e;
-             e.type = FlowEvent::Type::Revoked;
-             e.stepId = QStringLiteral("revoke");
-             e.name = name;
-             self->m_session->announce(e);
-             self->revokeNext(job);
-         });
+    send(QStringLiteral("revoke"), job->url, name, value, [self, job, name](const LifecycleResult& r) {
+        if (!self || !self->m_session) {
+            return;
+        }
+        if (!r.ok()) {
+            LifecycleResult failed = r;
+            failed.revoked = job->result.revoked;
+            job->done(failed);
+            return;
+        }
+        job->result.status = r.status;
+        job->result.body = r.body;
+        job->result.revoked.append(name);
+        self->m_session->forget(name);
+        FlowEvent e;
+        e.type = FlowEvent::Type::Revoked;
+        e.stepId = QStringLiteral("revoke");
+        e.name = name;
+        self->m_session->announce(e);
+        self->revokeNext(job);
+    });
 }
 
 } // namespace keyway

@@ -40,7 +40,8 @@ struct LifecycleResult
 // so client authentication and connection settings are exactly the token endpoint's; their events go out on the
 // session's stream. A revoked token is forgotten by the session (a refresh token also in the keychain).
 //
-// Endpoints: the environment's `introspection_url` / `revocation_url` (absolute, or relative to the base URL).
+// Endpoints: the environment's `introspection_url` / `revocation_url` (absolute, or relative to the base URL),
+// else the ones its `issuer` publishes in its discovery document (oidc::Discovery::resolveEndpoint).
 class TokenLifecycle : public QObject
 {
     Q_OBJECT
@@ -56,9 +57,15 @@ public:
     // Refresh token first (it ends the grant), then the access token in memory; then the session forgets both.
     void revoke(Which which, Callback done);
 
-    // The endpoint for `key` (introspection_url, revocation_url) as an absolute URL; empty when not set.
-    static QUrl endpoint(const Session& session, const QString& key);
-    static QUrl endpointFor(const ProviderProfile& profile, const FlowOptions& flow, const QString& key);
+    // The endpoint for `key` (introspection_url, revocation_url) as an absolute URL: the explicit value, else the
+    // issuer's document, fetched over the environment's connection settings. An empty URL comes with `detail`,
+    // one sentence saying what to set. `done` runs once, later, unless `context` is destroyed first.
+    using EndpointCallback = std::function<void(const QUrl& url, const QString& detail)>;
+    static void resolveEndpoint(const ProviderProfile& profile,
+                                const FlowOptions& flow,
+                                const QString& key,
+                                QObject* context,
+                                EndpointCallback done);
     // One introspection or revocation request (stepId "introspect" / "revoke") of `token` at `url`, authenticated
     // like the profile's token request; for callers without a session (the conformance run). `done` runs once,
     // unless `context` is destroyed first.
@@ -71,7 +78,7 @@ public:
                             const QString& token,
                             std::function<void(const FlowEvent&)> onEvent,
                             Callback done);
-    // "Set introspection_url ..." : what to do when endpoint() is empty.
+    // "Set introspection_url ..." : what to do when neither a value nor an issuer gives the endpoint.
     static QString missingEndpointHint(const QString& key);
 
 private:
@@ -82,6 +89,8 @@ private:
               const QString& token,
               std::function<void(const LifecycleResult&)> done);
     void revokeNext(std::shared_ptr<Job> job);
+    // Resolves `key` for the session, answers `done` with NoEndpoint when there is none, else runs `then`.
+    void withEndpoint(const QString& key, Callback done, std::function<void(const QUrl&, Callback)> then);
 
     QPointer<Session> m_session;
 };

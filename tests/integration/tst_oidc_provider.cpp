@@ -957,44 +957,46 @@ private Q_SLOTS:
         }
     }
 
-    // RFC 7662 and RFC 7009 on the environment signed in by cliCodeWithPkceThenRefresh.
+    // RFC 7662 and RFC 7009 with explicit endpoints, and with only an issuer to discover them from.
     void cliIntrospectionAndRevocation_data()
     {
-        QTest::addColumn<QString>("environment"); // signed in by an earlier row, its refresh token stored
+        QTest::addColumn<QString>("environment"); // explicit: signed in by an earlier row; discovered: signs in here
         QTest::addColumn<QString>("clientId");
         QTest::addColumn<bool>("discovered"); // endpoints from the issuer's document, else named explicitly
         QTest::newRow("device grant, explicit endpoints") << "device-10"
                                                           << "keyway-device" << false;
-        QTest::newRow("code + PKCE, discovered endpoints") << "code"
+        QTest::newRow("code + PKCE, discovered endpoints") << "code-discovered"
                                                            << "keyway-public" << true;
     }
 
-    // RFC 7662 and RFC 7009 on environments signed in by cliDeviceGrant and cliCodeWithPkceThenRefresh.
+    // The provider itself says active / inactive; after revoke it refuses the refresh token Keyway held.
     void cliIntrospectionAndRevocation()
     {
         QFETCH(QString, environment);
         QFETCH(QString, clientId);
         QFETCH(bool, discovered);
-        if (discovered) {
-            QSKIP("introspect and revoke take their endpoints from introspection_url / revocation_url only; "
-                  "resolving them through discovery is the open part of issue 17");
-        }
         const QString name = envName(environment);
-        const CliRun set = run(discovered ? QStringList {QStringLiteral("env"),
-                                                         QStringLiteral("set"),
-                                                         name,
-                                                         QStringLiteral("--set"),
-                                                         QStringLiteral("issuer=") + issuer(),
-                                                         QStringLiteral("--set"),
-                                                         QStringLiteral("client_auth=none")}
-                                          : QStringList {QStringLiteral("env"),
-                                                         QStringLiteral("set"),
-                                                         name,
-                                                         QStringLiteral("--set"),
-                                                         QStringLiteral("introspection_url=/token/introspection"),
-                                                         QStringLiteral("--set"),
-                                                         QStringLiteral("revocation_url=/token/revocation")});
-        QVERIFY2(set.exitCode == 0, qPrintable(set.describe()));
+        if (discovered) {
+            // Only the issuer: the sign-in, the introspection and the revocation all find their endpoints in the
+            // provider's document.
+            QVERIFY(addEnvironment(name,
+                                   QStringLiteral("oauth2-code"),
+                                   {QStringLiteral("issuer=") + issuer(),
+                                    QStringLiteral("client_id=") + clientId,
+                                    QStringLiteral("client_auth=none"),
+                                    QStringLiteral("scope=openid email offline_access")}));
+            const CliRun auth = signIn({QStringLiteral("auth"), name});
+            QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
+        } else {
+            const CliRun set = run({QStringLiteral("env"),
+                                    QStringLiteral("set"),
+                                    name,
+                                    QStringLiteral("--set"),
+                                    QStringLiteral("introspection_url=/token/introspection"),
+                                    QStringLiteral("--set"),
+                                    QStringLiteral("revocation_url=/token/revocation")});
+            QVERIFY2(set.exitCode == 0, qPrintable(set.describe()));
+        }
         const CliRun active = run({QStringLiteral("introspect"), name, QStringLiteral("--json")});
         QVERIFY2(active.exitCode == 0, qPrintable(active.describe()));
         QVERIFY2(active.text().contains(QStringLiteral("\"active\": true"))
