@@ -2,8 +2,8 @@
 // shipped provider (each credential set), a successful flow, a refused one (a wrong secret), the call
 // and its history, `-v`, `--json`, and every logging category at debug level. A recording proxy between
 // keyway-cli and the sandbox learns every token, code and secret that crossed the wire; none of them may
-// appear on stdout, stderr, or in any file under the temporary HOME/XDG directories. "Copy as curl" is the
-// GUI's path: tests/ui/tst_canaries_curl.
+// appear on stdout, stderr, or in any file under the temporary HOME/XDG directories, also when keyway-cli
+// crashes in the middle of a step (no core file). "Copy as curl" is the GUI's path: tests/ui/tst_canaries_curl.
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/CliProcess.h"
@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <functional>
 #include <memory>
 
@@ -279,6 +280,83 @@ private Q_SLOTS:
         QCOMPARE(auth.exitCode, 3);
         const CliRun call = run({"call", name, "GET", path, "-v", "--json", "--no-browser"});
         QVERIFY(call.exitCode != 0);
+    }
+
+    // A step that crashes: keyway-cli aborts while its token request (client secret inside) waits for an
+    // answer, with core files allowed by the shell (`ulimit -c unlimited`) in a directory of its own. Keyway
+    // sets its own core limit to zero, so the secret it held in memory is not written to disk.
+    void crashedStepLeavesNoSecret()
+    {
+        const QString secret = QStringLiteral("canary-crash-secret-0d5e2a77");
+        m_secrets.insert(secret);
+        const QString crashDir = m_root.filePath(QStringLiteral("crash"));
+        QVERIFY(QDir().mkpath(crashDir));
+        QTcpServer silent; // takes the token request and never answers
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        QByteArray request;
+        QString limits;
+        bool aborted = false;
+        connect(&silent, &QTcpServer::pendingConnectionAvailable, this, [&] {
+            while (QTcpSocket* socket = silent.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, this, [&, socket] {
+                    request += socket->readAll();
+                    const qsizetype headEnd = request.indexOf("\r\n\r\n");
+                    if (aborted || headEnd < 0 || !request.contains(QUrl::toPercentEncoding(secret))) {
+                        return; // the secret is in the body or a header: wait until it has been sent
+                    }
+                    QFile pidFile(crashDir + QStringLiteral("/pid"));
+                    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+                    const pid_t pid = pid_t(pidFile.readAll().trimmed().toInt());
+                    QVERIFY(pid > 0);
+                    QFile limitsFile(QStringLiteral("/proc/%1/limits").arg(pid));
+                    QVERIFY(limitsFile.open(QIODevice::ReadOnly));
+                    limits = QString::fromLatin1(limitsFile.readAll());
+                    aborted = ::kill(pid, SIGABRT) == 0;
+                });
+            }
+        });
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+        const CliRun added = run({"env",
+                                  "add",
+                                  "crash",
+                                  "--provider",
+                                  "oauth2-client",
+                                  "--base-url",
+                                  base,
+                                  "--set",
+                                  "token_url=/token",
+                                  "--set",
+                                  "client_id=crash-client",
+                                  "--secret",
+                                  "client_secret"},
+                                 secret.toUtf8() + '\n');
+        QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+
+        keyway::test::CliInvocation invocation(
+            {"call", "crash", "GET", "/api/me", "-v", "--max-time", "20"}, {}, environment());
+        invocation.timeoutMs = 30000;
+        invocation.program = QStringLiteral("/bin/sh");
+        invocation.args = QStringList {QStringLiteral("-c"),
+                                       QStringLiteral("ulimit -c unlimited; cd \"$0\" && echo $$ > pid && exec \"$@\""),
+                                       crashDir,
+                                       QStringLiteral(KEYWAY_CLI_PATH)}
+            + invocation.args;
+        const CliRun r = keyway::test::runCli(invocation);
+        m_allOutput += r.out + '\n' + r.err.toUtf8() + '\n';
+        QVERIFY2(aborted, qPrintable(r.describe()));
+        QCOMPARE(r.exitCode, -1); // it died of the signal
+        static const QRegularExpression noCore(QStringLiteral("(?m)^Max core file size\\s+0\\s+0\\s"));
+        QVERIFY2(noCore.match(limits).hasMatch(), qPrintable(limits));
+        // Whatever the system does with a crash, no file next to it holds the secret (UTF-8 or UTF-16).
+        QByteArray utf16(reinterpret_cast<const char*>(secret.utf16()), secret.size() * 2);
+        QDirIterator files(crashDir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            QFile file(files.next());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray content = file.readAll();
+            QVERIFY2(!content.contains(secret.toUtf8()) && !content.contains(utf16), qPrintable(file.fileName()));
+            QVERIFY2(!file.fileName().contains(QLatin1String("core")), qPrintable(file.fileName()));
+        }
     }
 
     // Last: every canary, and everything the proxy saw, against every output and every file.

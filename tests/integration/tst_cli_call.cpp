@@ -400,6 +400,8 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains(QStringLiteral("state")));
         QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), before);
+        // The browser got the "does not belong to the sign-in" page, not a reset connection.
+        QTRY_VERIFY2(m_browser.lastResult().delivered, qPrintable(m_browser.lastResult().error));
     }
 };
 

@@ -108,6 +108,45 @@ int probeLocked()
     return 0;
 }
 
+// Child, on a bus whose policy forbids talking to the Secret Service (what a confined app meets under
+// AppArmor or SELinux D-Bus mediation): every operation says "denied", never "missing" or "unavailable".
+int probeDenied()
+{
+    KeychainSecretStore store;
+    store.setTimeout(std::chrono::milliseconds(15000));
+    const QString key = uniqueKey(QStringLiteral("clientSecret"));
+    const SecretResult read = readNow(store, key);
+    report("read", read);
+    report("write", writeNow(store, key, QStringLiteral("never-stored")));
+    report("remove", removeNow(store, key));
+    std::printf("message=%s\n", qPrintable(SecretStore::userMessage(read)));
+    // keyway-cli on the same bus: a new environment is refused with exit 4 and no file is written.
+    QProcess cli;
+    cli.start(QStringLiteral(KEYWAY_CLI_PATH),
+              {QStringLiteral("env"),
+               QStringLiteral("add"),
+               QStringLiteral("fenced"),
+               QStringLiteral("--provider"),
+               QStringLiteral("banking"),
+               QStringLiteral("--base-url"),
+               QStringLiteral("http://127.0.0.1:9"),
+               QStringLiteral("--set"),
+               QStringLiteral("client_id=fenced"),
+               QStringLiteral("--secret"),
+               QStringLiteral("client_secret")});
+    cli.write("canary-denied-secret-61fa\n");
+    cli.closeWriteChannel();
+    cli.waitForFinished(30000);
+    std::printf(
+        "cli-exit=%d\ncli-err=%s\nfile=%s\n",
+        cli.exitCode(),
+        cli.readAllStandardError().trimmed().constData(),
+        QFile::exists(QString::fromLocal8Bit(qgetenv("XDG_CONFIG_HOME")) + QStringLiteral("/keyway/environments.json"))
+            ? "written"
+            : "none");
+    return 0;
+}
+
 } // namespace
 
 class TestSecretStore : public QObject
@@ -235,17 +274,21 @@ private Q_SLOTS:
         QCOMPARE(out, QStringLiteral("read=unavailable\nwrite=unavailable\nremove=unavailable\n"));
     }
 
-    void lockedKeychainIsLockedAndKeepsItsEntries()
+private:
+    // Runs `--probe NAME` of this executable inside a private D-Bus session (with `busConfig`) and a private,
+    // unlocked gnome-keyring: locking or fencing off the shared one would break tests running beside us.
+    QString probeInOwnKeyring(const QString& probe, const QString& busConfig = {})
     {
         const QString dbusRunSession = QStandardPaths::findExecutable(QStringLiteral("dbus-run-session"));
         const QString keyringDaemon = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
         if (dbusRunSession.isEmpty() || keyringDaemon.isEmpty()) {
-            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+            return QStringLiteral("SKIP");
         }
-        // A private bus and keyring: locking the shared one would break tests running beside us.
         QTemporaryDir root;
         for (const char* sub : {"home", "config", "data", "cache", "runtime"}) {
-            QVERIFY(QDir(root.path()).mkpath(QLatin1String(sub)));
+            if (!QDir(root.path()).mkpath(QLatin1String(sub))) {
+                return QStringLiteral("cannot create ") + root.filePath(QLatin1String(sub));
+            }
         }
         QFile::setPermissions(root.filePath(QStringLiteral("runtime")),
                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
@@ -260,24 +303,44 @@ private Q_SLOTS:
         }
         const QString script = QStringLiteral(
             "eval \"$(printf %s locked-test | gnome-keyring-daemon --unlock --components=secrets)\"\n"
-            "\"$0\" --probe locked; status=$?\n"
+            "\"$0\" --probe \"$1\"; status=$?\n"
             "pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus "
             "--method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets "
             "| sed 's/[^ ]* \\([0-9]*\\).*/\\1/')\n"
             "[ -n \"$pid\" ] && kill \"$pid\"\n"
             "exit $status\n");
+        QString config = QStringLiteral("/usr/share/dbus-1/session.conf");
+        if (!busConfig.isEmpty()) {
+            config = root.filePath(QStringLiteral("bus.conf"));
+            QFile file(config);
+            if (!file.open(QIODevice::WriteOnly) || file.write(busConfig.toUtf8()) != busConfig.toUtf8().size()) {
+                return QStringLiteral("cannot write ") + config;
+            }
+        }
         QProcess child;
         child.setProcessEnvironment(env);
         child.start(dbusRunSession,
-                    {QStringLiteral("--config-file=/usr/share/dbus-1/session.conf"),
+                    {QStringLiteral("--config-file=") + config,
                      QStringLiteral("--"),
                      QStringLiteral("sh"),
                      QStringLiteral("-c"),
                      script,
-                     QCoreApplication::applicationFilePath()});
-        QVERIFY(child.waitForFinished(60000));
-        const QString out = QString::fromUtf8(child.readAllStandardOutput());
-        QVERIFY2(child.exitCode() == 0, qPrintable(out + QString::fromUtf8(child.readAllStandardError())));
+                     QCoreApplication::applicationFilePath(),
+                     probe});
+        if (!child.waitForFinished(60000) || child.exitCode() != 0) {
+            return QStringLiteral("probe failed: ") + QString::fromUtf8(child.readAllStandardOutput())
+                + QString::fromUtf8(child.readAllStandardError());
+        }
+        return QString::fromUtf8(child.readAllStandardOutput());
+    }
+
+private Q_SLOTS:
+    void lockedKeychainIsLockedAndKeepsItsEntries()
+    {
+        const QString out = probeInOwnKeyring(QStringLiteral("locked"));
+        if (out == QLatin1String("SKIP")) {
+            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+        }
         QVERIFY2(out.contains(QLatin1String("write=ok\nread-unlocked=ok\n")), qPrintable(out));
         QVERIFY2(out.contains(QLatin1String("collection=/org/freedesktop/secrets/collection/")), qPrintable(out));
         // Locked is reported as locked: never as "missing", and the remove did not go through.
@@ -290,13 +353,41 @@ private Q_SLOTS:
                      .hasMatch(),
                  qPrintable(out));
     }
+
+    // Fenced off by the system's D-Bus policy: reported as denied, with what to do, never as missing.
+    void deniedKeychainIsDenied()
+    {
+        const QString out
+            = probeInOwnKeyring(QStringLiteral("denied"),
+                                QStringLiteral("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
+                                               "Configuration 1.0//EN\" "
+                                               "\"http://www.freedesktop.org/standards/dbus/1.0/"
+                                               "busconfig.dtd\">\n"
+                                               "<busconfig><include>/usr/share/dbus-1/session.conf</include>"
+                                               "<policy context=\"mandatory\"><deny "
+                                               "send_destination=\"org.freedesktop.secrets\"/></policy>"
+                                               "</busconfig>\n"));
+        if (out == QLatin1String("SKIP")) {
+            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+        }
+        QVERIFY2(out.startsWith(QLatin1String("read=denied\nwrite=denied\nremove=denied\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("message=The keychain refused access: allow Keyway, then try again.")),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\ncli-exit=4\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("D-Bus policy does not let Keyway talk to the keychain")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\nfile=none\n")), qPrintable(out));
+        QVERIFY2(!out.contains(QLatin1String("canary-denied-secret")), qPrintable(out));
+    }
 };
 
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     if (argc == 3 && qstrcmp(argv[1], "--probe") == 0) {
-        return qstrcmp(argv[2], "locked") == 0 ? probeLocked() : probeUnavailable();
+        if (qstrcmp(argv[2], "locked") == 0) {
+            return probeLocked();
+        }
+        return qstrcmp(argv[2], "denied") == 0 ? probeDenied() : probeUnavailable();
     }
     TestSecretStore test;
     QTEST_SET_MAIN_SOURCE_PATH
