@@ -10,6 +10,7 @@
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTcpServer>
@@ -80,6 +81,18 @@ private:
     QByteArray m_wire;
 };
 
+// What Keyway's own code in this process (the sandbox) logs, with every category at debug level.
+QByteArray g_inProcessLog;
+QtMessageHandler g_previousHandler = nullptr;
+
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    g_inProcessLog += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
+    if (g_previousHandler) {
+        g_previousHandler(type, context, message);
+    }
+}
+
 } // namespace
 
 using keyway::test::CliRun;
@@ -105,6 +118,8 @@ private:
         env.insert(QStringLiteral("XDG_CACHE_HOME"), m_root.filePath(QStringLiteral("cache")));
         env.insert(QStringLiteral("XDG_STATE_HOME"), m_root.filePath(QStringLiteral("state")));
         env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("keyway.*.debug=true"));
+        // The category on every line, so the test can tell that each one did print.
+        env.insert(QStringLiteral("QT_MESSAGE_PATTERN"), QStringLiteral("%{category}: %{message}"));
         env.remove(QStringLiteral("DISPLAY"));
         return env;
     }
@@ -188,6 +203,14 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_root.isValid());
+        QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
+        g_previousHandler = qInstallMessageHandler(recordMessage);
+        // A broken user profile: its warning (keyway.core.profile) is one more path to check.
+        QVERIFY(QDir().mkpath(m_root.filePath(QStringLiteral("config/keyway/providers"))));
+        QFile broken(m_root.filePath(QStringLiteral("config/keyway/providers/broken.json")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{ \"id\": \"broken\", ");
+        broken.close();
         m_registry.loadShipped();
         m_sandbox = std::make_unique<SandboxServer>();
         QVERIFY(m_sandbox->listen(0));
@@ -366,7 +389,15 @@ private Q_SLOTS:
         QVERIFY2(fromWire.size() >= 10, qPrintable(QString::number(fromWire.size()))); // tokens and codes were seen
         QSet<QString> canaries = m_secrets;
         canaries.unite(fromWire);
-        QVERIFY(m_allOutput.contains("keyway.")); // the debug categories did print
+        m_allOutput += g_inProcessLog;
+        // Every category that keyway-cli and the sandbox use did print, so each was searched.
+        for (const char* category : {"keyway.core.profile",
+                                     "keyway.core.secrets",
+                                     "keyway.core.auth",
+                                     "keyway.core.http",
+                                     "keyway.core.sandbox"}) {
+            QVERIFY2(m_allOutput.contains(QByteArray(QByteArray(category) + ": ")), category);
+        }
         for (const QString& canary : std::as_const(canaries)) {
             QVERIFY2(!m_allOutput.contains(canary.toUtf8()), "a secret reached stdout or stderr");
         }
