@@ -70,6 +70,34 @@ void report(const char* name, const SecretResult& result)
     std::fflush(stdout);
 }
 
+// keyway-cli on the same bus: a new environment is refused with exit 4, its secret nowhere, no file written.
+void reportCli()
+{
+    QProcess cli;
+    cli.start(QStringLiteral(KEYWAY_CLI_PATH),
+              {QStringLiteral("env"),
+               QStringLiteral("add"),
+               QStringLiteral("fenced"),
+               QStringLiteral("--provider"),
+               QStringLiteral("banking"),
+               QStringLiteral("--base-url"),
+               QStringLiteral("http://127.0.0.1:9"),
+               QStringLiteral("--set"),
+               QStringLiteral("client_id=fenced"),
+               QStringLiteral("--secret"),
+               QStringLiteral("client_secret")});
+    cli.write("canary-fenced-secret-61fa\n");
+    cli.closeWriteChannel();
+    cli.waitForFinished(30000);
+    std::printf(
+        "cli-exit=%d\ncli-err=%s\nfile=%s\n",
+        cli.exitCode(),
+        cli.readAllStandardError().trimmed().constData(),
+        QFile::exists(QString::fromLocal8Bit(qgetenv("XDG_CONFIG_HOME")) + QStringLiteral("/keyway/environments.json"))
+            ? "written"
+            : "none");
+}
+
 // Child: the session bus is a dead socket. Every operation must say "unavailable", promptly.
 int probeUnavailable()
 {
@@ -105,6 +133,7 @@ int probeLocked()
     const QString search
         = gdbusSecrets(QStringLiteral("SearchItems"), {QStringLiteral("{'server': 'keyway', 'user': '%1'}").arg(key)});
     std::printf("search=%s\n", qPrintable(search));
+    reportCli();
     return 0;
 }
 
@@ -120,30 +149,7 @@ int probeDenied()
     report("write", writeNow(store, key, QStringLiteral("never-stored")));
     report("remove", removeNow(store, key));
     std::printf("message=%s\n", qPrintable(SecretStore::userMessage(read)));
-    // keyway-cli on the same bus: a new environment is refused with exit 4 and no file is written.
-    QProcess cli;
-    cli.start(QStringLiteral(KEYWAY_CLI_PATH),
-              {QStringLiteral("env"),
-               QStringLiteral("add"),
-               QStringLiteral("fenced"),
-               QStringLiteral("--provider"),
-               QStringLiteral("banking"),
-               QStringLiteral("--base-url"),
-               QStringLiteral("http://127.0.0.1:9"),
-               QStringLiteral("--set"),
-               QStringLiteral("client_id=fenced"),
-               QStringLiteral("--secret"),
-               QStringLiteral("client_secret")});
-    cli.write("canary-denied-secret-61fa\n");
-    cli.closeWriteChannel();
-    cli.waitForFinished(30000);
-    std::printf(
-        "cli-exit=%d\ncli-err=%s\nfile=%s\n",
-        cli.exitCode(),
-        cli.readAllStandardError().trimmed().constData(),
-        QFile::exists(QString::fromLocal8Bit(qgetenv("XDG_CONFIG_HOME")) + QStringLiteral("/keyway/environments.json"))
-            ? "written"
-            : "none");
+    reportCli();
     return 0;
 }
 
@@ -345,6 +351,10 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QLatin1String("collection=/org/freedesktop/secrets/collection/")), qPrintable(out));
         // Locked is reported as locked: never as "missing", and the remove did not go through.
         QVERIFY2(out.contains(QLatin1String("\nread=locked\nremove=locked\nwrite-other=locked\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\ncli-exit=4\n")), qPrintable(out));
+        QVERIFY2(QRegularExpression(QStringLiteral("cli-err=[^\\n]*locked")).match(out).hasMatch(), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\nfile=none\n")), qPrintable(out));
+        QVERIFY2(!out.contains(QLatin1String("canary-fenced-secret")), qPrintable(out));
         // An entry that never existed is still plainly missing.
         QVERIFY2(out.contains(QLatin1String("read-other-missing=missing\n")), qPrintable(out));
         // The item survives in the locked list of (unlocked, locked).
@@ -376,7 +386,7 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QLatin1String("\ncli-exit=4\n")), qPrintable(out));
         QVERIFY2(out.contains(QLatin1String("D-Bus policy does not let Keyway talk to the keychain")), qPrintable(out));
         QVERIFY2(out.contains(QLatin1String("\nfile=none\n")), qPrintable(out));
-        QVERIFY2(!out.contains(QLatin1String("canary-denied-secret")), qPrintable(out));
+        QVERIFY2(!out.contains(QLatin1String("canary-fenced-secret")), qPrintable(out));
     }
 };
 
