@@ -9,9 +9,11 @@
 #include "tests/support/SandboxBrowser.h"
 
 #include <QFile>
+#include <QNetworkAccessManager>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 #include <nlohmann/json.hpp>
 
@@ -380,6 +382,32 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(QStringLiteral("access_denied")));
         QTRY_VERIFY(denying.lastResult().finalUrl.isValid());
         QTRY_VERIFY2(denying.lastResult().delivered, qPrintable(denying.lastResult().error));
+    }
+
+    // A request on another path of the listener while keyway-cli waits (a favicon, a mistyped URL): it gets
+    // the "still waiting" page and the sign-in goes on; the real redirect then completes it.
+    void wrongPathDuringSignInGetsAPageAndTheSignInGoesOn()
+    {
+        QNetworkAccessManager nam;
+        test::HttpExchange wrongPath;
+        const CliRun r = run({QStringLiteral("auth"),
+                              envName(QStringLiteral("code")),
+                              QStringLiteral("--no-browser"),
+                              QStringLiteral("--json")},
+                             [&](const nlohmann::json& line) {
+                                 if (line.is_object() && line.value("event", "") == "authorize_url") {
+                                     const QUrl authorize(QString::fromStdString(line.at("url").get<std::string>()));
+                                     QUrl favicon(QUrlQuery(authorize).queryItemValue(QStringLiteral("redirect_uri"),
+                                                                                      QUrl::FullyDecoded));
+                                     favicon.setPath(QStringLiteral("/favicon.ico"));
+                                     wrongPath = test::httpExchange(nam, "GET", favicon);
+                                     m_browser.start(authorize, true, nullptr);
+                                 }
+                             });
+        QCOMPARE(wrongPath.status, 404);
+        QVERIFY2(wrongPath.body.contains("still waiting"), wrongPath.body.constData());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY(jsonLines(r.text()).last().at("event") == "result");
     }
 
     void stateMismatchJsonExitsThree()
