@@ -121,6 +121,7 @@ private Q_SLOTS:
         QTest::newRow("token is a number") << "number" << 3 << "access_token is not a string";
         QTest::newRow("token is an object") << "object" << 3 << "access_token is not a string";
         QTest::newRow("token is null") << "null" << 3 << "access_token is not a string";
+        QTest::newRow("token is a boolean") << "bool" << 3 << "access_token is not a string";
         QTest::newRow("token is empty") << "empty" << 3 << "access_token is not a string";
         QTest::newRow("token is missing") << "missing" << 3 << "/access_token is empty or missing";
         QTest::newRow("HTML with 200") << "html-200" << 3 << "a web page (text/html), not JSON";
@@ -183,9 +184,12 @@ private Q_SLOTS:
     {
         QFETCH(QString, shape);
         setTokenPath(QStringLiteral("/token/expires/") + shape);
+        m_server.clear();
         const CliRun r = run({"call", "tok", "GET", "/api/ok", "--max-time", "2"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.out, QByteArray("{\"ok\":true}"));
+        // One token request: a lifetime read as zero (or as already over) would renew it before the call.
+        QCOMPARE(m_server.hits(QStringLiteral("/token/expires/") + shape), 1);
     }
 
     void apiMisbehaves_data()
