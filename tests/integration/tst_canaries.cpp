@@ -11,6 +11,7 @@
 
 #include <QDirIterator>
 #include <QLoggingCategory>
+#include <QNetworkAccessManager>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTcpServer>
@@ -88,7 +89,7 @@ QtMessageHandler g_previousHandler = nullptr;
 void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
 {
     g_inProcessLog += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
-    if (g_previousHandler) {
+    if (g_previousHandler && type != QtDebugMsg) { // the debug lines are only searched, not shown
         g_previousHandler(type, context, message);
     }
 }
@@ -106,6 +107,7 @@ private:
     std::unique_ptr<SandboxServer> m_sandbox;
     RecordingProxy m_proxy;
     keyway::test::SandboxBrowser m_browser;
+    QNetworkAccessManager m_nam;
     ProfileRegistry m_registry;
     QSet<QString> m_secrets; // what was typed into the keychain
     QByteArray m_allOutput;
@@ -130,6 +132,18 @@ private:
         const auto signIn = [this](const nlohmann::json& line) {
             if (line.is_object() && line.value("event", "") == "authorize_url") {
                 m_browser.start(QUrl(QString::fromStdString(line.value("url", ""))), true, nullptr);
+            }
+            if (line.is_object() && line.value("event", "") == "device_code") {
+                // The person at the verification page signs in and allows the device.
+                const QByteArray form
+                    = "user_code=" + QUrl::toPercentEncoding(QString::fromStdString(line.value("user_code", "")))
+                    + "&username=" + QUrl::toPercentEncoding(SandboxServer::demoUsername())
+                    + "&password=" + QUrl::toPercentEncoding(SandboxServer::demoPassword()) + "&decision=approve";
+                keyway::test::httpExchange(m_nam,
+                                           "POST",
+                                           QUrl(m_sandbox->rootUrl().toString() + QStringLiteral("/oauth2/device")),
+                                           form,
+                                           {{"Content-Type", "application/x-www-form-urlencoded"}});
             }
         };
         keyway::test::CliInvocation invocation(args, input, environment());
@@ -183,12 +197,13 @@ private:
         const QString wire = QString::fromUtf8(m_proxy.wire());
         // (moc cannot read raw string literals, hence the escapes.)
         static const QRegularExpression json(QStringLiteral(
-            "\"(access_token|refresh_token|id_token|accessToken|refreshToken|idToken|code|client_secret|clientSecret)"
+            "\"(access_token|refresh_token|id_token|accessToken|refreshToken|idToken|code|device_code|client_secret|"
+            "clientSecret)"
             "\"\\s*:\\s*\"([^\"\\\\]{12,})\""));
         static const QRegularExpression header(
             QStringLiteral("(?im)^(authorization|x-access-token):\\s*(?:bearer |basic )?(\\S{12,})"));
         static const QRegularExpression param(QStringLiteral(
-            "(?:[?&\\s]|^)(code|client_secret|refresh_token|code_verifier|clientSecret)=([^&\\s\"]{12,})"));
+            "(?:[?&\\s]|^)(code|device_code|client_secret|refresh_token|code_verifier|clientSecret)=([^&\\s\"]{12,})"));
         for (const auto* re : {&json, &header, &param}) {
             auto it = re->globalMatch(wire);
             while (it.hasNext()) {
@@ -241,6 +256,8 @@ private Q_SLOTS:
                                        << "/api/me" << QString();
         QTest::newRow("oauth2-code") << "oauth2-code"
                                      << "/api/me" << QString();
+        QTest::newRow("oauth2-device") << "oauth2-device"
+                                       << "/api/me" << QString();
     }
 
     void successfulFlowsAndCalls()
@@ -287,6 +304,10 @@ private Q_SLOTS:
         QTest::newRow("oauth2-code") << "oauth2-code"
                                      << "client_secret"
                                      << "/api/me";
+        // A public client given a secret: refused by the token endpoint at the first poll.
+        QTest::newRow("oauth2-device") << "oauth2-device"
+                                       << "client_secret"
+                                       << "/api/me";
     }
 
     void refusedSecrets()

@@ -30,7 +30,7 @@ QtMessageHandler g_previousHandler = nullptr;
 void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
 {
     g_log += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
-    if (g_previousHandler) {
+    if (g_previousHandler && type != QtDebugMsg) { // the debug lines are only searched, not shown
         g_previousHandler(type, context, message);
     }
 }
