@@ -1,5 +1,6 @@
 // SecretStore against the real keychain: the throwaway gnome-keyring of tests/run-isolated.sh,
-// plus child processes of this same executable for an unreachable and a locked keychain.
+// plus child processes of this same executable for an unreachable, a locked and a fenced-off (D-Bus policy)
+// keychain; keyway-cli meets the last two as well (exit 4, nothing written).
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
 
