@@ -1,6 +1,6 @@
 // SecretStore against the real keychain: the throwaway gnome-keyring of tests/run-isolated.sh,
-// plus child processes of this same executable for an unreachable, a locked and a fenced-off (D-Bus policy)
-// keychain; keyway-cli meets the last two as well (exit 4, nothing written).
+// plus child processes of this same executable for an unreachable, a locked, a stopped (slow) and a fenced-off
+// (D-Bus policy) keychain; keyway-cli meets the locked and the fenced-off one too (exit 4, nothing written).
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
 
@@ -13,6 +13,7 @@
 #include <QTest>
 #include <QUuid>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -135,6 +136,48 @@ int probeLocked()
         = gdbusSecrets(QStringLiteral("SearchItems"), {QStringLiteral("{'server': 'keyway', 'user': '%1'}").arg(key)});
     std::printf("search=%s\n", qPrintable(search));
     reportCli();
+    return 0;
+}
+
+// Child, inside its own D-Bus session and gnome-keyring: the keyring daemon is stopped (SIGSTOP) in the middle,
+// so it neither answers nor fails. The read ends at the store's own timeout as "locked" (an unlock prompt nobody
+// answered looks the same), and once the daemon runs again the entry is there, unchanged.
+int probeSlow()
+{
+    KeychainSecretStore store;
+    store.setTimeout(std::chrono::milliseconds(2000));
+    const QString key = uniqueKey(QStringLiteral("clientSecret"));
+    report("write", writeNow(store, key, QStringLiteral("slow-canary")));
+    const QString owner = runTool(QStringLiteral("gdbus"),
+                                  {QStringLiteral("call"),
+                                   QStringLiteral("--session"),
+                                   QStringLiteral("--dest"),
+                                   QStringLiteral("org.freedesktop.DBus"),
+                                   QStringLiteral("--object-path"),
+                                   QStringLiteral("/org/freedesktop/DBus"),
+                                   QStringLiteral("--method"),
+                                   QStringLiteral("org.freedesktop.DBus.GetConnectionUnixProcessID"),
+                                   QStringLiteral("org.freedesktop.secrets")});
+    const pid_t daemon = pid_t(QRegularExpression(QStringLiteral("uint32 (\\d+)")).match(owner).captured(1).toInt());
+    QFile comm(QStringLiteral("/proc/%1/comm").arg(daemon));
+    const bool isKeyring = daemon > 0 && comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("gnome-keyring");
+    if (!isKeyring || ::kill(daemon, SIGSTOP) != 0) {
+        std::printf("daemon=%s\n", qPrintable(owner));
+        return 1;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const SecretResult stopped = readNow(store, key);
+    const qint64 elapsed = timer.elapsed();
+    ::kill(daemon, SIGCONT);
+    report("read-stopped", stopped);
+    std::printf("bounded=%s\nmessage=%s\n",
+                elapsed >= 1500 && elapsed < 8000 ? "yes" : qPrintable(QString::number(elapsed)),
+                qPrintable(stopped.error));
+    const SecretResult after = readNow(store, key);
+    report("read-after", after);
+    std::printf("kept=%s\n", after.value == QLatin1String("slow-canary") ? "yes" : "no");
+    removeNow(store, key);
     return 0;
 }
 
@@ -365,6 +408,18 @@ private Q_SLOTS:
                  qPrintable(out));
     }
 
+    // A keychain that answers slowly (its daemon stopped): the read says so in bounded time, nothing is lost.
+    void slowKeychainIsReportedAndKeepsItsEntries()
+    {
+        const QString out = probeInOwnKeyring(QStringLiteral("slow"));
+        if (out == QLatin1String("SKIP")) {
+            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+        }
+        QVERIFY2(out.startsWith(QLatin1String("write=ok\nread-stopped=locked\nbounded=yes\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("message=The keychain did not answer within 2 seconds")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("read-after=ok\nkept=yes\n")), qPrintable(out));
+    }
+
     // Fenced off by the system's D-Bus policy: reported as denied, with what to do, never as missing.
     void deniedKeychainIsDenied()
     {
@@ -397,6 +452,9 @@ int main(int argc, char* argv[])
     if (argc == 3 && qstrcmp(argv[1], "--probe") == 0) {
         if (qstrcmp(argv[2], "locked") == 0) {
             return probeLocked();
+        }
+        if (qstrcmp(argv[2], "slow") == 0) {
+            return probeSlow();
         }
         return qstrcmp(argv[2], "denied") == 0 ? probeDenied() : probeUnavailable();
     }
