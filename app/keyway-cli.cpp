@@ -1,6 +1,7 @@
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
 #include "core/util/AppPaths.h"
+#include "core/util/ProcessHardening.h"
 #include "core/util/Translations.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,7 @@
 int main(int argc, char* argv[])
 {
     keyway::AppPaths::restrictFileModes();
+    keyway::ProcessHardening::disableCoreDumps();
     QCoreApplication app(argc, argv);
     keyway::AppPaths::setApplicationIdentity();
     keyway::installTranslations(app);

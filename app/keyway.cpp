@@ -1,6 +1,7 @@
 #include "core/sandbox/SandboxServer.h"
 #include "core/util/AppPaths.h"
 #include "core/util/Preferences.h"
+#include "core/util/ProcessHardening.h"
 #include "core/util/SingleInstance.h"
 #include "core/util/Translations.h"
 #include "ui/MainWindow.h"
@@ -114,6 +115,7 @@ bool listenNearPreferredPort(keyway::sandbox::SandboxServer& sandbox)
 int main(int argc, char* argv[])
 {
     keyway::AppPaths::restrictFileModes();
+    keyway::ProcessHardening::disableCoreDumps();
     if (wantsInformationOnly(argc, argv)) {
         QCoreApplication app(argc, argv);
         keyway::AppPaths::setApplicationIdentity();

@@ -579,6 +579,10 @@
         <source>Cannot write in %1 (permission denied or a read-only file system), so %2 cannot be saved. Make the directory writable for your user; nothing was changed.</source>
         <translation>In %1 kann nicht geschrieben werden (keine Berechtigung oder ein schreibgeschütztes Dateisystem), daher kann %2 nicht gespeichert werden. Machen Sie das Verzeichnis für Ihren Benutzer beschreibbar; nichts wurde geändert.</translation>
     </message>
+    <message>
+        <source>Cannot write %1: the disk is full. Nothing was changed; free some space and try again.</source>
+        <translation>%1 kann nicht geschrieben werden: Der Datenträger ist voll. Es wurde nichts geändert; schaffen Sie Platz und versuchen Sie es erneut.</translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -928,6 +932,10 @@
     <message>
         <source>The keychain did not answer within %1 seconds; it may be waiting to be unlocked.</source>
         <translation>Der Schlüsselbund hat nicht innerhalb von %1 Sekunden geantwortet; vielleicht wartet er darauf, entsperrt zu werden.</translation>
+    </message>
+    <message>
+        <source>The system's D-Bus policy does not let Keyway talk to the keychain (the Secret Service).</source>
+        <translation>Die D-Bus-Richtlinie des Systems erlaubt Keyway keinen Zugriff auf den Schlüsselbund (den Secret Service).</translation>
     </message>
 </context>
 <context>

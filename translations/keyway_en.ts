@@ -579,6 +579,10 @@
         <source>Cannot write in %1 (permission denied or a read-only file system), so %2 cannot be saved. Make the directory writable for your user; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Cannot write %1: the disk is full. Nothing was changed; free some space and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -927,6 +931,10 @@
     </message>
     <message>
         <source>The keychain did not answer within %1 seconds; it may be waiting to be unlocked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system&apos;s D-Bus policy does not let Keyway talk to the keychain (the Secret Service).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

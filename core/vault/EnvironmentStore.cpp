@@ -11,6 +11,7 @@
 #include <QLockFile>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QStorageInfo>
 
 #include <nlohmann/json.hpp>
 
@@ -177,7 +178,16 @@ std::unique_ptr<QLockFile> EnvironmentStore::lock(int timeoutMs, QString* error)
     if (!lockFile->tryLock(timeoutMs)) {
         // The lock file cannot even be created: nothing could be saved there either, and "another process"
         // would send the user waiting for one that does not exist.
-        if (error && lockFile->error() != QLockFile::LockFailedError) {
+        // A full disk fails the lock file the same way (its content does not fit), in a directory that is
+        // writable: say what the user must do about that one.
+        const QStorageInfo storage(directory);
+        if (error && lockFile->error() != QLockFile::LockFailedError && QFileInfo(directory).isWritable()
+            && storage.isValid() && storage.bytesAvailable() < 64 * 1024) {
+            *error = QCoreApplication::translate("keyway::EnvironmentStore",
+                                                 "Cannot write %1: the disk is full. Nothing was changed; free some "
+                                                 "space and try again.")
+                         .arg(m_filePath);
+        } else if (error && lockFile->error() != QLockFile::LockFailedError) {
             *error = QCoreApplication::translate("keyway::EnvironmentStore",
                                                  "Cannot write in %1 (permission denied or a read-only file "
                                                  "system), so %2 cannot be saved. Make the directory writable "

@@ -41,6 +41,19 @@ bool looksUnreachable(const QString& message)
     return false;
 }
 
+// A D-Bus policy (the bus's own, AppArmor's or SELinux's mediation of a confined app) that forbids talking
+// to the Secret Service: the keychain is there and refuses, which is neither "missing" nor "unreachable".
+bool looksDenied(const QString& message)
+{
+    static const char* const markers[] = {"AccessDenied", "Rejected send message", "policy prevents"};
+    for (const char* marker : markers) {
+        if (message.contains(QLatin1String(marker))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 KeychainSecretStore::KeychainSecretStore(QObject* parent, const QString& service)
@@ -188,6 +201,11 @@ SecretResult KeychainSecretStore::resultOf(QKeychain::Job* job, Operation operat
     case QKeychain::CouldNotDeleteEntry:
     case QKeychain::OtherError:
         break;
+    }
+    if (looksDenied(detail)) {
+        return {SecretStatus::Denied,
+                QString(),
+                tr("The system's D-Bus policy does not let Keyway talk to the keychain (the Secret Service).")};
     }
     if (looksUnreachable(detail)) {
         return {SecretStatus::Unavailable,

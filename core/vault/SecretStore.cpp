@@ -51,8 +51,9 @@ QString SecretStore::userMessage(const SecretResult& result)
     case SecretStatus::Failed:
         break;
     }
-    return tr("The keychain reported an error: %1")
-        .arg(result.error.isEmpty() ? statusName(result.status) : result.error);
+    // A store's own error is already a sentence ("The keychain reported an error: …"): never wrap it twice.
+    return result.error.isEmpty() ? tr("The keychain reported an error: %1").arg(statusName(result.status))
+                                  : result.error;
 }
 
 QString SecretStore::statusName(SecretStatus status)

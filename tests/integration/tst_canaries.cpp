@@ -2,14 +2,16 @@
 // shipped provider (each credential set), a successful flow, a refused one (a wrong secret), the call
 // and its history, `-v`, `--json`, and every logging category at debug level. A recording proxy between
 // keyway-cli and the sandbox learns every token, code and secret that crossed the wire; none of them may
-// appear on stdout, stderr, or in any file under the temporary HOME/XDG directories. "Copy as curl" is the
-// GUI's path: tests/ui/tst_canaries_curl.
+// appear on stdout, stderr, or in any file under the temporary HOME/XDG directories, also when keyway-cli
+// crashes in the middle of a step (no core file). "Copy as curl" is the GUI's path: tests/ui/tst_canaries_curl.
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTcpServer>
@@ -19,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <functional>
 #include <memory>
 
@@ -79,6 +82,18 @@ private:
     QByteArray m_wire;
 };
 
+// What Keyway's own code in this process (the sandbox) logs, with every category at debug level.
+QByteArray g_inProcessLog;
+QtMessageHandler g_previousHandler = nullptr;
+
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    g_inProcessLog += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
+    if (g_previousHandler && type != QtDebugMsg) { // the debug lines are only searched, not shown
+        g_previousHandler(type, context, message);
+    }
+}
+
 } // namespace
 
 using keyway::test::CliRun;
@@ -92,6 +107,7 @@ private:
     std::unique_ptr<SandboxServer> m_sandbox;
     RecordingProxy m_proxy;
     keyway::test::SandboxBrowser m_browser;
+    QNetworkAccessManager m_nam;
     ProfileRegistry m_registry;
     QSet<QString> m_secrets; // what was typed into the keychain
     QByteArray m_allOutput;
@@ -104,6 +120,8 @@ private:
         env.insert(QStringLiteral("XDG_CACHE_HOME"), m_root.filePath(QStringLiteral("cache")));
         env.insert(QStringLiteral("XDG_STATE_HOME"), m_root.filePath(QStringLiteral("state")));
         env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("keyway.*.debug=true"));
+        // The category on every line, so the test can tell that each one did print.
+        env.insert(QStringLiteral("QT_MESSAGE_PATTERN"), QStringLiteral("%{category}: %{message}"));
         env.remove(QStringLiteral("DISPLAY"));
         return env;
     }
@@ -114,6 +132,18 @@ private:
         const auto signIn = [this](const nlohmann::json& line) {
             if (line.is_object() && line.value("event", "") == "authorize_url") {
                 m_browser.start(QUrl(QString::fromStdString(line.value("url", ""))), true, nullptr);
+            }
+            if (line.is_object() && line.value("event", "") == "device_code") {
+                // The person at the verification page signs in and allows the device.
+                const QByteArray form
+                    = "user_code=" + QUrl::toPercentEncoding(QString::fromStdString(line.value("user_code", "")))
+                    + "&username=" + QUrl::toPercentEncoding(SandboxServer::demoUsername())
+                    + "&password=" + QUrl::toPercentEncoding(SandboxServer::demoPassword()) + "&decision=approve";
+                keyway::test::httpExchange(m_nam,
+                                           "POST",
+                                           QUrl(m_sandbox->rootUrl().toString() + QStringLiteral("/oauth2/device")),
+                                           form,
+                                           {{"Content-Type", "application/x-www-form-urlencoded"}});
             }
         };
         keyway::test::CliInvocation invocation(args, input, environment());
@@ -167,12 +197,13 @@ private:
         const QString wire = QString::fromUtf8(m_proxy.wire());
         // (moc cannot read raw string literals, hence the escapes.)
         static const QRegularExpression json(QStringLiteral(
-            "\"(access_token|refresh_token|id_token|accessToken|refreshToken|idToken|code|client_secret|clientSecret)"
+            "\"(access_token|refresh_token|id_token|accessToken|refreshToken|idToken|code|device_code|client_secret|"
+            "clientSecret)"
             "\"\\s*:\\s*\"([^\"\\\\]{12,})\""));
         static const QRegularExpression header(
             QStringLiteral("(?im)^(authorization|x-access-token):\\s*(?:bearer |basic )?(\\S{12,})"));
         static const QRegularExpression param(QStringLiteral(
-            "(?:[?&\\s]|^)(code|client_secret|refresh_token|code_verifier|clientSecret)=([^&\\s\"]{12,})"));
+            "(?:[?&\\s]|^)(code|device_code|client_secret|refresh_token|code_verifier|clientSecret)=([^&\\s\"]{12,})"));
         for (const auto* re : {&json, &header, &param}) {
             auto it = re->globalMatch(wire);
             while (it.hasNext()) {
@@ -187,6 +218,14 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_root.isValid());
+        QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
+        g_previousHandler = qInstallMessageHandler(recordMessage);
+        // A broken user profile: its warning (keyway.core.profile) is one more path to check.
+        QVERIFY(QDir().mkpath(m_root.filePath(QStringLiteral("config/keyway/providers"))));
+        QFile broken(m_root.filePath(QStringLiteral("config/keyway/providers/broken.json")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{ \"id\": \"broken\", ");
+        broken.close();
         m_registry.loadShipped();
         m_sandbox = std::make_unique<SandboxServer>();
         QVERIFY(m_sandbox->listen(0));
@@ -217,6 +256,8 @@ private Q_SLOTS:
                                        << "/api/me" << QString();
         QTest::newRow("oauth2-code") << "oauth2-code"
                                      << "/api/me" << QString();
+        QTest::newRow("oauth2-device") << "oauth2-device"
+                                       << "/api/me" << QString();
     }
 
     void successfulFlowsAndCalls()
@@ -263,6 +304,10 @@ private Q_SLOTS:
         QTest::newRow("oauth2-code") << "oauth2-code"
                                      << "client_secret"
                                      << "/api/me";
+        // A public client given a secret: refused by the token endpoint at the first poll.
+        QTest::newRow("oauth2-device") << "oauth2-device"
+                                       << "client_secret"
+                                       << "/api/me";
     }
 
     void refusedSecrets()
@@ -281,6 +326,83 @@ private Q_SLOTS:
         QVERIFY(call.exitCode != 0);
     }
 
+    // A step that crashes: keyway-cli aborts while its token request (client secret inside) waits for an
+    // answer, with core files allowed by the shell (`ulimit -c unlimited`) in a directory of its own. Keyway
+    // sets its own core limit to zero, so the secret it held in memory is not written to disk.
+    void crashedStepLeavesNoSecret()
+    {
+        const QString secret = QStringLiteral("canary-crash-secret-0d5e2a77");
+        m_secrets.insert(secret);
+        const QString crashDir = m_root.filePath(QStringLiteral("crash"));
+        QVERIFY(QDir().mkpath(crashDir));
+        QTcpServer silent; // takes the token request and never answers
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        QByteArray request;
+        QString limits;
+        bool aborted = false;
+        connect(&silent, &QTcpServer::pendingConnectionAvailable, this, [&] {
+            while (QTcpSocket* socket = silent.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, this, [&, socket] {
+                    request += socket->readAll();
+                    const qsizetype headEnd = request.indexOf("\r\n\r\n");
+                    if (aborted || headEnd < 0 || !request.contains(QUrl::toPercentEncoding(secret))) {
+                        return; // the secret is in the body or a header: wait until it has been sent
+                    }
+                    QFile pidFile(crashDir + QStringLiteral("/pid"));
+                    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+                    const pid_t pid = pid_t(pidFile.readAll().trimmed().toInt());
+                    QVERIFY(pid > 0);
+                    QFile limitsFile(QStringLiteral("/proc/%1/limits").arg(pid));
+                    QVERIFY(limitsFile.open(QIODevice::ReadOnly));
+                    limits = QString::fromLatin1(limitsFile.readAll());
+                    aborted = ::kill(pid, SIGABRT) == 0;
+                });
+            }
+        });
+        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+        const CliRun added = run({"env",
+                                  "add",
+                                  "crash",
+                                  "--provider",
+                                  "oauth2-client",
+                                  "--base-url",
+                                  base,
+                                  "--set",
+                                  "token_url=/token",
+                                  "--set",
+                                  "client_id=crash-client",
+                                  "--secret",
+                                  "client_secret"},
+                                 secret.toUtf8() + '\n');
+        QVERIFY2(added.exitCode == 0, qPrintable(added.err));
+
+        keyway::test::CliInvocation invocation(
+            {"call", "crash", "GET", "/api/me", "-v", "--max-time", "20"}, {}, environment());
+        invocation.timeoutMs = 30000;
+        invocation.program = QStringLiteral("/bin/sh");
+        invocation.args = QStringList {QStringLiteral("-c"),
+                                       QStringLiteral("ulimit -c unlimited; cd \"$0\" && echo $$ > pid && exec \"$@\""),
+                                       crashDir,
+                                       QStringLiteral(KEYWAY_CLI_PATH)}
+            + invocation.args;
+        const CliRun r = keyway::test::runCli(invocation);
+        m_allOutput += r.out + '\n' + r.err.toUtf8() + '\n';
+        QVERIFY2(aborted, qPrintable(r.describe()));
+        QCOMPARE(r.exitCode, -1); // it died of the signal
+        static const QRegularExpression noCore(QStringLiteral("(?m)^Max core file size\\s+0\\s+0\\s"));
+        QVERIFY2(noCore.match(limits).hasMatch(), qPrintable(limits));
+        // Whatever the system does with a crash, no file next to it holds the secret (UTF-8 or UTF-16).
+        QByteArray utf16(reinterpret_cast<const char*>(secret.utf16()), secret.size() * 2);
+        QDirIterator files(crashDir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            QFile file(files.next());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray content = file.readAll();
+            QVERIFY2(!content.contains(secret.toUtf8()) && !content.contains(utf16), qPrintable(file.fileName()));
+            QVERIFY2(!file.fileName().contains(QLatin1String("core")), qPrintable(file.fileName()));
+        }
+    }
+
     // Last: every canary, and everything the proxy saw, against every output and every file.
     void noCanaryOutsideTheKeychain()
     {
@@ -288,7 +410,15 @@ private Q_SLOTS:
         QVERIFY2(fromWire.size() >= 10, qPrintable(QString::number(fromWire.size()))); // tokens and codes were seen
         QSet<QString> canaries = m_secrets;
         canaries.unite(fromWire);
-        QVERIFY(m_allOutput.contains("keyway.")); // the debug categories did print
+        m_allOutput += g_inProcessLog;
+        // Every category that keyway-cli and the sandbox use did print, so each was searched.
+        for (const char* category : {"keyway.core.profile",
+                                     "keyway.core.secrets",
+                                     "keyway.core.auth",
+                                     "keyway.core.http",
+                                     "keyway.core.sandbox"}) {
+            QVERIFY2(m_allOutput.contains(QByteArray(QByteArray(category) + ": ")), category);
+        }
         for (const QString& canary : std::as_const(canaries)) {
             QVERIFY2(!m_allOutput.contains(canary.toUtf8()), "a secret reached stdout or stderr");
         }

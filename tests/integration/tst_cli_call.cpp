@@ -9,9 +9,11 @@
 #include "tests/support/SandboxBrowser.h"
 
 #include <QFile>
+#include <QNetworkAccessManager>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrlQuery>
 
 #include <nlohmann/json.hpp>
 
@@ -382,6 +384,32 @@ private Q_SLOTS:
         QTRY_VERIFY2(denying.lastResult().delivered, qPrintable(denying.lastResult().error));
     }
 
+    // A request on another path of the listener while keyway-cli waits (a favicon, a mistyped URL): it gets
+    // the "still waiting" page and the sign-in goes on; the real redirect then completes it.
+    void wrongPathDuringSignInGetsAPageAndTheSignInGoesOn()
+    {
+        QNetworkAccessManager nam;
+        test::HttpExchange wrongPath;
+        const CliRun r = run({QStringLiteral("auth"),
+                              envName(QStringLiteral("code")),
+                              QStringLiteral("--no-browser"),
+                              QStringLiteral("--json")},
+                             [&](const nlohmann::json& line) {
+                                 if (line.is_object() && line.value("event", "") == "authorize_url") {
+                                     const QUrl authorize(QString::fromStdString(line.at("url").get<std::string>()));
+                                     QUrl favicon(QUrlQuery(authorize).queryItemValue(QStringLiteral("redirect_uri"),
+                                                                                      QUrl::FullyDecoded));
+                                     favicon.setPath(QStringLiteral("/favicon.ico"));
+                                     wrongPath = test::httpExchange(nam, "GET", favicon);
+                                     m_browser.start(authorize, true, nullptr);
+                                 }
+                             });
+        QCOMPARE(wrongPath.status, 404);
+        QVERIFY2(wrongPath.body.contains("still waiting"), wrongPath.body.constData());
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QVERIFY(jsonLines(r.text()).last().at("event") == "result");
+    }
+
     void stateMismatchJsonExitsThree()
     {
         QVERIFY(m_sandbox->setFault(QStringLiteral("oauth2-code"), QStringLiteral("alter_state"), true));
@@ -400,6 +428,8 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains(QStringLiteral("state")));
         QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), before);
+        // The browser got the "does not belong to the sign-in" page, not a reset connection.
+        QTRY_VERIFY2(m_browser.lastResult().delivered, qPrintable(m_browser.lastResult().error));
     }
 };
 

@@ -1,5 +1,6 @@
 // Files and keychain entries that fail under Keyway, as keyway-cli users meet them: a full disk while
-// saving (the previous environments file stays byte for byte), a configuration directory the user may not
+// saving (a file-size limit, and a really full 64 KiB tmpfs; the previous environments file stays byte for
+// byte), a configuration directory the user may not
 // write in (keyway-cli run as nobody), and
 // a keychain entry deleted behind Keyway's back (reported with what to do, nothing else removed). A
 // truncated or corrupt environments file, a broken user profile and a locked or unreachable keychain
@@ -13,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +26,7 @@ namespace {
 
 const QByteArray kSecret = "canary-file-faults-secret-31c9";
 const QByteArray kSecondSecret = "canary-file-faults-second-8e02";
+const QByteArray kThirdSecret = "canary-file-faults-third-5b7a";
 
 } // namespace
 
@@ -153,6 +156,102 @@ private Q_SLOTS:
         QVERIFY(!r.err.contains(QString::fromLatin1(kSecret)));
         QVERIFY(!r.err.contains(QString::fromLatin1(kSecondSecret)));
         QVERIFY(!keychainHolds(kSecondSecret)); // the secret written first was taken back
+    }
+
+    // A really full file system (ENOSPC, not a file-size limit): the configuration directory is a 64 KiB tmpfs,
+    // filled to the last byte before keyway-cli adds an environment. It lives in a mount namespace of its own
+    // (unshare -m), so the script copies out what the directory held afterwards for the checks below.
+    void fullConfigFileSystemSaveFailsLoudly_data()
+    {
+        QTest::addColumn<int>("freeKiB");
+        QTest::newRow("not a byte free") << 0; // even the lock file does not fit
+        QTest::newRow("room for the lock file only") << 4; // one page: the new file is what does not fit
+    }
+
+    void fullConfigFileSystemSaveFailsLoudly()
+    {
+        QFETCH(int, freeKiB);
+        if (::geteuid() != 0) {
+            QSKIP("mounting a tmpfs needs root (CI runs as root); fullDiskSaveFailsLoudlyAndKeepsThePreviousFile "
+                  "covers a full disk with a file-size limit");
+        }
+        const QString unshare = QStandardPaths::findExecutable(QStringLiteral("unshare"));
+        QVERIFY2(!unshare.isEmpty(), "unshare (util-linux) is missing");
+        QTemporaryDir scratch;
+        QVERIFY(scratch.isValid());
+        const QString config = scratch.filePath(QStringLiteral("config"));
+        const QString out = scratch.filePath(QStringLiteral("out"));
+        QVERIFY(QDir().mkpath(config) && QDir().mkpath(out));
+        const QByteArray before = fileBytes();
+        QVERIFY(!before.isEmpty());
+        const QString script = QStringLiteral(
+            "config=$1; out=$2; previous=$3; shift 3\n"
+            "mount -t tmpfs -o size=64k,mode=0700 keyway-full \"$config\" || exit 97\n"
+            "mkdir \"$config/keyway\" && chmod 700 \"$config/keyway\" || exit 97\n"
+            "cp \"$previous\" \"$config/keyway/environments.json\" || exit 97\n"
+            "dd if=/dev/zero of=\"$config/filler\" bs=1k 2>/dev/null\n"
+            "[ \"$KEYWAY_TEST_FREE_KIB\" -gt 0 ] && truncate -s -${KEYWAY_TEST_FREE_KIB}K \"$config/filler\"\n"
+            "df -k \"$config\" | awk 'NR==2 {print $4}' > \"$out/available\"\n"
+            "\"$@\"; status=$?\n"
+            "cp \"$config/keyway/environments.json\" \"$out/environments.json\"\n"
+            "ls -A \"$config/keyway\" > \"$out/listing\"\n"
+            "exit $status\n");
+        QProcessEnvironment env = environment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), config);
+        env.insert(QStringLiteral("KEYWAY_TEST_FREE_KIB"), QString::number(freeKiB));
+        keyway::test::CliInvocation invocation({QStringLiteral("env"),
+                                                QStringLiteral("add"),
+                                                QStringLiteral("third"),
+                                                QStringLiteral("--provider"),
+                                                QStringLiteral("banking"),
+                                                QStringLiteral("--base-url"),
+                                                QStringLiteral("http://127.0.0.1:9"),
+                                                QStringLiteral("--set"),
+                                                QStringLiteral("client_id=file-faults-full"),
+                                                QStringLiteral("--secret"),
+                                                QStringLiteral("client_secret")},
+                                               kThirdSecret + '\n',
+                                               env);
+        invocation.timeoutMs = 30000;
+        invocation.program = unshare;
+        invocation.args = QStringList {QStringLiteral("-m"),
+                                       QStringLiteral("sh"),
+                                       QStringLiteral("-c"),
+                                       script,
+                                       QStringLiteral("sh"),
+                                       config,
+                                       out,
+                                       configFile(),
+                                       QStringLiteral(KEYWAY_CLI_PATH)}
+            + invocation.args;
+        const CliRun r = keyway::test::runCli(invocation);
+        if (r.exitCode == 97 || r.err.contains(QLatin1String("unshare: "))) {
+            QSKIP(qPrintable(QStringLiteral("this machine does not let root mount a tmpfs in a new mount namespace: ")
+                             + r.err));
+        }
+        const auto read = [&](const QString& name) {
+            QFile f(out + QLatin1Char('/') + name);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        QCOMPARE(read(QStringLiteral("available")).trimmed(), QByteArray::number(freeKiB)); // really full
+        QVERIFY2(r.exitCode != 0, qPrintable(r.describe()));
+        const QString file = config + QStringLiteral("/keyway/environments.json");
+        QVERIFY2(r.err.contains(QStringLiteral("Cannot write ") + file)
+                     && r.err.contains(QLatin1String("free some space")),
+                 qPrintable(r.err));
+        // Not a byte free: the lock file already fails, and that is not mistaken for a permission problem.
+        // Room for the lock file only: the short write of the new file is caught before the rename.
+        QVERIFY2(
+            r.err.contains(freeKiB == 0 ? QLatin1String("the disk is full") : QLatin1String("previous file was kept")),
+            qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QLatin1String("permission denied")), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QString::fromLatin1(kThirdSecret)), qPrintable(r.err));
+        QCOMPARE(read(QStringLiteral("environments.json")), before); // the previous file, byte for byte
+        const QList<QByteArray> listing = read(QStringLiteral("listing")).split('\n');
+        for (const QByteArray& name : listing) {
+            QVERIFY2(!name.startsWith("environments.json."), name.constData()); // no half-written temp file
+        }
+        QVERIFY(!keychainHolds(kThirdSecret)); // the secret written first was taken back
     }
 
     // A configuration directory the user may not write in (owned by another user, as after a `sudo` run, or

@@ -1,8 +1,9 @@
 // keyway-cli against a hostile server (tests/support/HostileServer), as a script sees it: every
 // misbehaviour of the token endpoint or the API ends the command within --max-time with one clear line
 // on stderr and the exit code of the README (1 refused, 3 auth flow failed, 5 unreachable), and neither
-// the client secret, the token nor anything of a cut-short reply reaches stdout or stderr. (The HTTPS ->
-// HTTP downgrade is proven in tst_hostile_engine: this CLI cannot yet be told to trust a test certificate.)
+// the client secret, the token nor anything of a cut-short reply reaches stdout or stderr. The HTTPS -> HTTP
+// downgrade runs against the hostile TLS server, trusted per environment through `tls.ca_file`, with a plain
+// peer on the http side that records whether anything reached it.
 #include "tests/support/CliProcess.h"
 #include "tests/support/HostileServer.h"
 
@@ -29,6 +30,7 @@ private:
     QTemporaryDir m_root;
     HostileServer m_server;
     HostileServer m_peer;
+    HostileServer m_tls;
     QString m_leak;
 
     QProcessEnvironment environment() const
@@ -93,6 +95,20 @@ private Q_SLOTS:
         m_server.setPeer(&m_peer);
         addEnvironment(QStringLiteral("api"), QStringLiteral("/token/ok"));
         addEnvironment(QStringLiteral("tok"), QStringLiteral("/token/ok"));
+        // The TLS server writes its self-signed certificate here; the environments trust it as their CA.
+        QVERIFY(m_tls.listenTls(m_root.path()));
+        m_tls.setPeer(&m_peer);
+        for (const auto& [name, tokenPath] :
+             {std::pair {"tls-api", "/token/ok"}, std::pair {"tls-tok", "/token/redirect-downgrade"}}) {
+            addEnvironment(QLatin1String(name), QLatin1String(tokenPath), m_tls.url());
+            const CliRun set
+                = run({QStringLiteral("env"),
+                       QStringLiteral("set"),
+                       QLatin1String(name),
+                       QStringLiteral("--set"),
+                       QStringLiteral("tls.ca_file=") + m_root.filePath(QStringLiteral("hostile-cert.pem"))});
+            QVERIFY2(set.exitCode == 0, qPrintable(set.err));
+        }
     }
 
     void cleanup() { QVERIFY2(m_leak.isEmpty(), qPrintable(QStringLiteral("leaked: ") + m_leak)); }
@@ -105,6 +121,7 @@ private Q_SLOTS:
         QTest::newRow("token is a number") << "number" << 3 << "access_token is not a string";
         QTest::newRow("token is an object") << "object" << 3 << "access_token is not a string";
         QTest::newRow("token is null") << "null" << 3 << "access_token is not a string";
+        QTest::newRow("token is a boolean") << "bool" << 3 << "access_token is not a string";
         QTest::newRow("token is empty") << "empty" << 3 << "access_token is not a string";
         QTest::newRow("token is missing") << "missing" << 3 << "/access_token is empty or missing";
         QTest::newRow("HTML with 200") << "html-200" << 3 << "a web page (text/html), not JSON";
@@ -167,9 +184,12 @@ private Q_SLOTS:
     {
         QFETCH(QString, shape);
         setTokenPath(QStringLiteral("/token/expires/") + shape);
+        m_server.clear();
         const CliRun r = run({"call", "tok", "GET", "/api/ok", "--max-time", "2"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.out, QByteArray("{\"ok\":true}"));
+        // One token request: a lifetime read as zero (or as already over) would renew it before the call.
+        QCOMPARE(m_server.hits(QStringLiteral("/token/expires/") + shape), 1);
     }
 
     void apiMisbehaves_data()
@@ -216,6 +236,43 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 1, qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("larger than the limit")), qPrintable(r.err));
         QVERIFY2(r.elapsedMs < 4000, qPrintable(QString::number(r.elapsedMs)));
+    }
+
+    // An https endpoint that redirects to http: refused before anything is sent in clear, for the token request
+    // (the client secret) and for the API call (the token). The plain peer records every request it gets.
+    void httpsToHttpDowngradeIsRefused_data()
+    {
+        QTest::addColumn<QString>("environment");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("exitCode");
+        QTest::newRow("token request") << "tls-tok"
+                                       << "/api/ok" << 3;
+        QTest::newRow("API call") << "tls-api"
+                                  << "/api/redirect-downgrade" << 1;
+    }
+
+    void httpsToHttpDowngradeIsRefused()
+    {
+        QFETCH(QString, environment);
+        QFETCH(QString, path);
+        QFETCH(int, exitCode);
+        // The certificate is trusted: a plain call over TLS works, so a refusal below is the downgrade's.
+        const CliRun works = run({"call", "tls-api", "GET", "/api/ok", "--max-time", "2"});
+        QVERIFY2(works.exitCode == 0, qPrintable(works.err));
+        QCOMPARE(works.out, QByteArray("{\"ok\":true}"));
+
+        m_tls.clear();
+        m_peer.clear();
+        const CliRun r = run({"call", environment, "GET", path, "--max-time", "2"});
+        QVERIFY2(r.exitCode == exitCode, qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(QLatin1String("refused a redirect from HTTPS to http")), qPrintable(r.err));
+        QVERIFY2(r.err.startsWith(QLatin1String("keyway-cli: ")), qPrintable(r.err));
+        QVERIFY2(r.out.isEmpty(), r.out.constData());
+        QVERIFY2(r.elapsedMs < 8000, qPrintable(QString::number(r.elapsedMs)));
+        QCOMPARE(m_tls.hits(QStringLiteral("/token/redirect-downgrade")), exitCode == 3 ? 1 : 0);
+        QCOMPARE(m_tls.hits(QStringLiteral("/api/ok")), 0); // no token was obtained through the downgrade
+        // Nothing at all reached the http side: no client secret, no token, not even a request line.
+        QVERIFY2(m_peer.requests().isEmpty(), m_peer.requests().value(0).constData());
     }
 
     // The API redirects to another origin: the reply arrives, the token stays home.

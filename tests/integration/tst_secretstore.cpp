@@ -1,5 +1,6 @@
 // SecretStore against the real keychain: the throwaway gnome-keyring of tests/run-isolated.sh,
-// plus child processes of this same executable for an unreachable and a locked keychain.
+// plus child processes of this same executable for an unreachable, a locked, a stopped (slow) and a fenced-off
+// (D-Bus policy) keychain; keyway-cli meets the locked and the fenced-off one too (exit 4, nothing written).
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
 
@@ -12,6 +13,7 @@
 #include <QTest>
 #include <QUuid>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -70,6 +72,34 @@ void report(const char* name, const SecretResult& result)
     std::fflush(stdout);
 }
 
+// keyway-cli on the same bus: a new environment is refused with exit 4, its secret nowhere, no file written.
+void reportCli()
+{
+    QProcess cli;
+    cli.start(QStringLiteral(KEYWAY_CLI_PATH),
+              {QStringLiteral("env"),
+               QStringLiteral("add"),
+               QStringLiteral("fenced"),
+               QStringLiteral("--provider"),
+               QStringLiteral("banking"),
+               QStringLiteral("--base-url"),
+               QStringLiteral("http://127.0.0.1:9"),
+               QStringLiteral("--set"),
+               QStringLiteral("client_id=fenced"),
+               QStringLiteral("--secret"),
+               QStringLiteral("client_secret")});
+    cli.write("canary-fenced-secret-61fa\n");
+    cli.closeWriteChannel();
+    cli.waitForFinished(30000);
+    std::printf(
+        "cli-exit=%d\ncli-err=%s\nfile=%s\n",
+        cli.exitCode(),
+        cli.readAllStandardError().trimmed().constData(),
+        QFile::exists(QString::fromLocal8Bit(qgetenv("XDG_CONFIG_HOME")) + QStringLiteral("/keyway/environments.json"))
+            ? "written"
+            : "none");
+}
+
 // Child: the session bus is a dead socket. Every operation must say "unavailable", promptly.
 int probeUnavailable()
 {
@@ -105,6 +135,65 @@ int probeLocked()
     const QString search
         = gdbusSecrets(QStringLiteral("SearchItems"), {QStringLiteral("{'server': 'keyway', 'user': '%1'}").arg(key)});
     std::printf("search=%s\n", qPrintable(search));
+    reportCli();
+    return 0;
+}
+
+// Child, inside its own D-Bus session and gnome-keyring: the keyring daemon is stopped (SIGSTOP) in the middle,
+// so it neither answers nor fails. The read ends at the store's own timeout as "locked" (an unlock prompt nobody
+// answered looks the same), and once the daemon runs again the entry is there, unchanged.
+int probeSlow()
+{
+    KeychainSecretStore store;
+    store.setTimeout(std::chrono::milliseconds(2000));
+    const QString key = uniqueKey(QStringLiteral("clientSecret"));
+    report("write", writeNow(store, key, QStringLiteral("slow-canary")));
+    const QString owner = runTool(QStringLiteral("gdbus"),
+                                  {QStringLiteral("call"),
+                                   QStringLiteral("--session"),
+                                   QStringLiteral("--dest"),
+                                   QStringLiteral("org.freedesktop.DBus"),
+                                   QStringLiteral("--object-path"),
+                                   QStringLiteral("/org/freedesktop/DBus"),
+                                   QStringLiteral("--method"),
+                                   QStringLiteral("org.freedesktop.DBus.GetConnectionUnixProcessID"),
+                                   QStringLiteral("org.freedesktop.secrets")});
+    const pid_t daemon = pid_t(QRegularExpression(QStringLiteral("uint32 (\\d+)")).match(owner).captured(1).toInt());
+    QFile comm(QStringLiteral("/proc/%1/comm").arg(daemon));
+    const bool isKeyring = daemon > 0 && comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("gnome-keyring");
+    if (!isKeyring || ::kill(daemon, SIGSTOP) != 0) {
+        std::printf("daemon=%s\n", qPrintable(owner));
+        return 1;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const SecretResult stopped = readNow(store, key);
+    const qint64 elapsed = timer.elapsed();
+    ::kill(daemon, SIGCONT);
+    report("read-stopped", stopped);
+    std::printf("bounded=%s\nmessage=%s\n",
+                elapsed >= 1500 && elapsed < 8000 ? "yes" : qPrintable(QString::number(elapsed)),
+                qPrintable(stopped.error));
+    const SecretResult after = readNow(store, key);
+    report("read-after", after);
+    std::printf("kept=%s\n", after.value == QLatin1String("slow-canary") ? "yes" : "no");
+    removeNow(store, key);
+    return 0;
+}
+
+// Child, on a bus whose policy forbids talking to the Secret Service (what a confined app meets under
+// AppArmor or SELinux D-Bus mediation): every operation says "denied", never "missing" or "unavailable".
+int probeDenied()
+{
+    KeychainSecretStore store;
+    store.setTimeout(std::chrono::milliseconds(15000));
+    const QString key = uniqueKey(QStringLiteral("clientSecret"));
+    const SecretResult read = readNow(store, key);
+    report("read", read);
+    report("write", writeNow(store, key, QStringLiteral("never-stored")));
+    report("remove", removeNow(store, key));
+    std::printf("message=%s\n", qPrintable(SecretStore::userMessage(read)));
+    reportCli();
     return 0;
 }
 
@@ -235,17 +324,21 @@ private Q_SLOTS:
         QCOMPARE(out, QStringLiteral("read=unavailable\nwrite=unavailable\nremove=unavailable\n"));
     }
 
-    void lockedKeychainIsLockedAndKeepsItsEntries()
+private:
+    // Runs `--probe NAME` of this executable inside a private D-Bus session (with `busConfig`) and a private,
+    // unlocked gnome-keyring: locking or fencing off the shared one would break tests running beside us.
+    QString probeInOwnKeyring(const QString& probe, const QString& busConfig = {})
     {
         const QString dbusRunSession = QStandardPaths::findExecutable(QStringLiteral("dbus-run-session"));
         const QString keyringDaemon = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
         if (dbusRunSession.isEmpty() || keyringDaemon.isEmpty()) {
-            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+            return QStringLiteral("SKIP");
         }
-        // A private bus and keyring: locking the shared one would break tests running beside us.
         QTemporaryDir root;
         for (const char* sub : {"home", "config", "data", "cache", "runtime"}) {
-            QVERIFY(QDir(root.path()).mkpath(QLatin1String(sub)));
+            if (!QDir(root.path()).mkpath(QLatin1String(sub))) {
+                return QStringLiteral("cannot create ") + root.filePath(QLatin1String(sub));
+            }
         }
         QFile::setPermissions(root.filePath(QStringLiteral("runtime")),
                               QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
@@ -260,28 +353,52 @@ private Q_SLOTS:
         }
         const QString script = QStringLiteral(
             "eval \"$(printf %s locked-test | gnome-keyring-daemon --unlock --components=secrets)\"\n"
-            "\"$0\" --probe locked; status=$?\n"
+            "\"$0\" --probe \"$1\"; status=$?\n"
             "pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus "
             "--method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets "
             "| sed 's/[^ ]* \\([0-9]*\\).*/\\1/')\n"
             "[ -n \"$pid\" ] && kill \"$pid\"\n"
             "exit $status\n");
+        QString config = QStringLiteral("/usr/share/dbus-1/session.conf");
+        if (!busConfig.isEmpty()) {
+            config = root.filePath(QStringLiteral("bus.conf"));
+            QFile file(config);
+            if (!file.open(QIODevice::WriteOnly) || file.write(busConfig.toUtf8()) != busConfig.toUtf8().size()) {
+                return QStringLiteral("cannot write ") + config;
+            }
+        }
         QProcess child;
         child.setProcessEnvironment(env);
         child.start(dbusRunSession,
-                    {QStringLiteral("--config-file=/usr/share/dbus-1/session.conf"),
+                    {QStringLiteral("--config-file=") + config,
                      QStringLiteral("--"),
                      QStringLiteral("sh"),
                      QStringLiteral("-c"),
                      script,
-                     QCoreApplication::applicationFilePath()});
-        QVERIFY(child.waitForFinished(60000));
-        const QString out = QString::fromUtf8(child.readAllStandardOutput());
-        QVERIFY2(child.exitCode() == 0, qPrintable(out + QString::fromUtf8(child.readAllStandardError())));
+                     QCoreApplication::applicationFilePath(),
+                     probe});
+        if (!child.waitForFinished(60000) || child.exitCode() != 0) {
+            return QStringLiteral("probe failed: ") + QString::fromUtf8(child.readAllStandardOutput())
+                + QString::fromUtf8(child.readAllStandardError());
+        }
+        return QString::fromUtf8(child.readAllStandardOutput());
+    }
+
+private Q_SLOTS:
+    void lockedKeychainIsLockedAndKeepsItsEntries()
+    {
+        const QString out = probeInOwnKeyring(QStringLiteral("locked"));
+        if (out == QLatin1String("SKIP")) {
+            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+        }
         QVERIFY2(out.contains(QLatin1String("write=ok\nread-unlocked=ok\n")), qPrintable(out));
         QVERIFY2(out.contains(QLatin1String("collection=/org/freedesktop/secrets/collection/")), qPrintable(out));
         // Locked is reported as locked: never as "missing", and the remove did not go through.
         QVERIFY2(out.contains(QLatin1String("\nread=locked\nremove=locked\nwrite-other=locked\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\ncli-exit=4\n")), qPrintable(out));
+        QVERIFY2(QRegularExpression(QStringLiteral("cli-err=[^\\n]*locked")).match(out).hasMatch(), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\nfile=none\n")), qPrintable(out));
+        QVERIFY2(!out.contains(QLatin1String("canary-fenced-secret")), qPrintable(out));
         // An entry that never existed is still plainly missing.
         QVERIFY2(out.contains(QLatin1String("read-other-missing=missing\n")), qPrintable(out));
         // The item survives in the locked list of (unlocked, locked).
@@ -290,13 +407,56 @@ private Q_SLOTS:
                      .hasMatch(),
                  qPrintable(out));
     }
+
+    // A keychain that answers slowly (its daemon stopped): the read says so in bounded time, nothing is lost.
+    void slowKeychainIsReportedAndKeepsItsEntries()
+    {
+        const QString out = probeInOwnKeyring(QStringLiteral("slow"));
+        if (out == QLatin1String("SKIP")) {
+            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+        }
+        QVERIFY2(out.startsWith(QLatin1String("write=ok\nread-stopped=locked\nbounded=yes\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("message=The keychain did not answer within 2 seconds")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("read-after=ok\nkept=yes\n")), qPrintable(out));
+    }
+
+    // Fenced off by the system's D-Bus policy: reported as denied, with what to do, never as missing.
+    void deniedKeychainIsDenied()
+    {
+        const QString out
+            = probeInOwnKeyring(QStringLiteral("denied"),
+                                QStringLiteral("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
+                                               "Configuration 1.0//EN\" "
+                                               "\"http://www.freedesktop.org/standards/dbus/1.0/"
+                                               "busconfig.dtd\">\n"
+                                               "<busconfig><include>/usr/share/dbus-1/session.conf</include>"
+                                               "<policy context=\"mandatory\"><deny "
+                                               "send_destination=\"org.freedesktop.secrets\"/></policy>"
+                                               "</busconfig>\n"));
+        if (out == QLatin1String("SKIP")) {
+            QSKIP("needs dbus-run-session and gnome-keyring-daemon");
+        }
+        QVERIFY2(out.startsWith(QLatin1String("read=denied\nwrite=denied\nremove=denied\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("message=The keychain refused access: allow Keyway, then try again.")),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\ncli-exit=4\n")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("D-Bus policy does not let Keyway talk to the keychain")), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("\nfile=none\n")), qPrintable(out));
+        QVERIFY2(!out.contains(QLatin1String("canary-fenced-secret")), qPrintable(out));
+    }
 };
 
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     if (argc == 3 && qstrcmp(argv[1], "--probe") == 0) {
-        return qstrcmp(argv[2], "locked") == 0 ? probeLocked() : probeUnavailable();
+        if (qstrcmp(argv[2], "locked") == 0) {
+            return probeLocked();
+        }
+        if (qstrcmp(argv[2], "slow") == 0) {
+            return probeSlow();
+        }
+        return qstrcmp(argv[2], "denied") == 0 ? probeDenied() : probeUnavailable();
     }
     TestSecretStore test;
     QTEST_SET_MAIN_SOURCE_PATH

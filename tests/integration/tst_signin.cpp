@@ -259,8 +259,13 @@ private Q_SLOTS:
         QTcpSocket v6;
         v6.connectToHost(QHostAddress::LocalHostIPv6, receiver.port());
         QVERIFY(!v6.waitForConnected(2000));
+        // Linux answers all of 127.0.0.0/8 on lo: a listener on every IPv4 address (0.0.0.0) takes 127.0.0.2
+        // too, so this fails for it even on a machine with no other address (a CI container).
+        QTcpSocket otherLoopback;
+        otherLoopback.connectToHost(QHostAddress(QStringLiteral("127.0.0.2")), receiver.port());
+        QVERIFY2(!otherLoopback.waitForConnected(2000), "the listener answers on more than 127.0.0.1");
         if (tried == 0) {
-            qInfo("no non-loopback IPv4 address on this machine; checked ::1 only");
+            qInfo("no non-loopback IPv4 address on this machine; checked ::1 and 127.0.0.2 only");
         }
     }
 
@@ -311,12 +316,35 @@ private Q_SLOTS:
         QUrl favicon = run->redirectUri();
         favicon.setPath(QStringLiteral("/favicon.ico"));
         const test::HttpExchange page = get(favicon);
+        // The success page, then a late second callback, in German too.
+        const test::HttpExchange success = get(signInWithoutDelivering(run->authorizeUrl));
+        const test::HttpExchange late = get(callback(*run, QStringLiteral("code=late&state=%1").arg(run->state())));
+        // A refusal, on a second sign-in.
+        auto refused = start([](const QUrl&) { return true; });
+        QTRY_COMPARE(refused->waits().size(), 1);
+        const test::HttpExchange denied
+            = get(callback(*refused, QStringLiteral("error=access_denied&state=%1").arg(refused->state())));
         qputenv("LANGUAGE", language);
         Translations::install(*QCoreApplication::instance());
         QCOMPARE(page.status, 404);
         QVERIFY2(page.body.contains("Keyway wartet weiter"), page.body.constData());
         QVERIFY(page.header("Content-Type").startsWith("text/html; charset=utf-8"));
         QCOMPARE(page.header("Cache-Control"), QByteArray("no-store"));
+        QCOMPARE(success.status, 200);
+        QVERIFY2(success.body.contains("Sie k\xc3\xb6nnen diesen Tab schlie\xc3\x9f"
+                                       "en und zu Keyway zur\xc3\xbc"
+                                       "ckkehren"),
+                 success.body.constData());
+        QCOMPARE(late.status, 409);
+        QVERIFY2(late.body.contains("Keyway hat die Antwort auf diese Anmeldung bereits erhalten"),
+                 late.body.constData());
+        QCOMPARE(denied.status, 200);
+        QVERIFY2(denied.body.contains("Anmeldung abgelehnt"), denied.body.constData());
+        QVERIFY(denied.body.contains("access_denied"));
+        QVERIFY(!denied.body.contains("Sign-in refused"));
+        QTRY_VERIFY(run->result.has_value());
+        QVERIFY2(run->result->ok(), qPrintable(run->result->oneLine()));
+        QTRY_VERIFY(refused->result.has_value());
     }
 
     void browserOpenedByHandAfterAFailedOpenCompletes()

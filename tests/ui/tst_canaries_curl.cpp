@@ -13,12 +13,29 @@
 #include "ui/composer/RequestWorkspace.h"
 
 #include <QComboBox>
+#include <QLoggingCategory>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace keyway;
 using namespace keyway::ui;
+
+namespace {
+
+// Everything Keyway logs in this process (the GUI's widgets, its session, the sandbox), every category at debug.
+QByteArray g_log;
+QtMessageHandler g_previousHandler = nullptr;
+
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    g_log += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
+    if (g_previousHandler && type != QtDebugMsg) { // the debug lines are only searched, not shown
+        g_previousHandler(type, context, message);
+    }
+}
+
+} // namespace
 
 class TestCanariesCurl : public QObject
 {
@@ -38,6 +55,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
+        g_previousHandler = qInstallMessageHandler(recordMessage);
         QVERIFY(m_sandbox.listen());
         m_registry.loadShipped();
         m_environments = std::make_unique<EnvironmentService>(
@@ -127,6 +146,11 @@ private Q_SLOTS:
         QVERIFY2(revealed.contains(token->value), qPrintable(revealed.left(200)));
         for (const QString& secret : m_secretValues.value(provider)) {
             QVERIFY(!revealed.contains(secret));
+        }
+        // Nor in anything logged meanwhile (the session, the executor, the widgets at debug level).
+        QVERIFY(g_log.contains("keyway.core.http: "));
+        for (const QString& canary : std::as_const(canaries)) {
+            QVERIFY2(!g_log.contains(canary.toUtf8()), "a secret reached the log");
         }
     }
 };

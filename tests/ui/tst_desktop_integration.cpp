@@ -1,6 +1,6 @@
 // The installed-app behaviour of the real binaries, each in a throwaway HOME: a second `keyway` hands
 // its arguments to the running one and exits; history moves to the XDG state directory and leaves
-// with its environment; every file Keyway writes is 0600 in 0700 directories.
+// with its environment; every file Keyway writes is 0600 in 0700 directories; the app allows itself no core file.
 #include "core/history/HistoryStore.h"
 
 #include <QDir>
@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void helpAndVersionNeedNoDisplay();
     void secondLaunchRaisesTheFirst();
+    void theAppAllowsItselfNoCoreFile();
     void historyMovesToStateAndLeavesWithItsEnvironment();
     void everyFileIsPrivate();
 
@@ -169,6 +171,17 @@ void TestDesktopIntegration::secondLaunchRaisesTheFirst()
     QTRY_VERIFY_WITH_TIMEOUT((log += m_first.readAllStandardError()).contains("raised by another launch"), 30000);
     QVERIFY2(log.contains("Sandbox Banking API"), log.constData());
     // Still one embedded sandbox: only the first process listens on the preferred port range.
+}
+
+// A crash of the desktop app must not write the secrets it holds in memory to a core file.
+void TestDesktopIntegration::theAppAllowsItselfNoCoreFile()
+{
+    QCOMPARE(m_first.state(), QProcess::Running);
+    QFile limits(QStringLiteral("/proc/%1/limits").arg(m_first.processId()));
+    QVERIFY(limits.open(QIODevice::ReadOnly));
+    const QString text = QString::fromLatin1(limits.readAll());
+    static const QRegularExpression noCore(QStringLiteral("(?m)^Max core file size\\s+0\\s+0\\s"));
+    QVERIFY2(noCore.match(text).hasMatch(), qPrintable(text));
 }
 
 void TestDesktopIntegration::historyMovesToStateAndLeavesWithItsEnvironment()
