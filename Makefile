@@ -54,6 +54,7 @@ run: build
 # The whole suite inside a throwaway D-Bus session + unlocked gnome-keyring, offscreen.
 test: package
 	tests/run-isolated.sh ctest --test-dir $(BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure
+	$(MAKE) test-asan-core
 
 # The whole suite built with AddressSanitizer + UndefinedBehaviorSanitizer in its own directory (ccache
 # keeps rebuilds cheap). Leak checking is off: Qt keeps global allocations until exit on purpose.
@@ -66,12 +67,13 @@ test-asan: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		tests/run-isolated.sh ctest --test-dir $(ASAN_BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure -E '^package$$'
 
-# The CI-sized sanitizer run: core library, tests/core and the fuzz corpus replays under ASan + UBSan, no GUI
-# and no integration suite (measured times in docs/hardening.md, "Sanitizers").
+# The CI-sized sanitizer run, part of `make test`: core library, tests/core and the fuzz corpus replays under
+# ASan + UBSan, no GUI and no integration suite. -O1 -g1 cuts the compile time and keeps file:line in reports
+# (measured times in docs/hardening.md, "Sanitizers").
 ASAN_CORE_BUILD_DIR ?= build-asan-core
 test-asan-core: deps
 	cmake -S . -B $(ASAN_CORE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYWAY_WERROR=ON \
-		-DKEYWAY_SANITIZE=ON -DKEYWAY_GUI=OFF -DKEYWAY_BENCH=OFF \
+		-DKEYWAY_SANITIZE=ON -DKEYWAY_GUI=OFF -DKEYWAY_BENCH=OFF '-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1' \
 		$$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 	cmake --build $(ASAN_CORE_BUILD_DIR) --target keyway_core_tests
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \

@@ -1612,10 +1612,6 @@
         <translation>Wird bei Anmeldungen gesendet: login erzwingt eine erneute Anmeldung; OpenID-Connect-Server gewähren offline_access nur mit Zustimmung (consent).</translation>
     </message>
     <message>
-        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1).</source>
-        <translation>body: client_id und client_secret im Formular; basic: HTTP Basic (RFC 6749 §2.3.1).</translation>
-    </message>
-    <message>
         <source>Probe path</source>
         <translation>Prüfpfad</translation>
     </message>
@@ -1796,14 +1792,6 @@
         <translation>Geräteautorisierungs-URL</translation>
     </message>
     <message>
-        <source>The device authorization endpoint. Absolute, or relative to the base URL.</source>
-        <translation>Der Endpunkt für die Geräteautorisierung. Absolut oder relativ zur Basis-URL.</translation>
-    </message>
-    <message>
-        <source>The token endpoint (polled until the code is approved, and refresh). Absolute, or relative to the base URL.</source>
-        <translation>Der Token-Endpunkt (wird abgefragt, bis der Code bestätigt ist, und für die Erneuerung). Absolut oder relativ zur Basis-URL.</translation>
-    </message>
-    <message>
         <source>Confidential clients only; a device client is often public and has none.</source>
         <translation>Nur für vertrauliche Clients; ein Geräte-Client ist oft öffentlich und hat keines.</translation>
     </message>
@@ -1898,6 +1886,34 @@
     <message>
         <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
         <translation>Der Token-Endpunkt (Code-Tausch und Erneuerung). Absolut oder relativ zur Basis-URL. Wird aus dem Aussteller ermittelt, wenn leer.</translation>
+    </message>
+    <message>
+        <source>The device authorization endpoint. Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation>Der Endpunkt für die Geräteautorisierung. Absolut oder relativ zur Basis-URL. Wird aus dem Aussteller ermittelt, wenn leer.</translation>
+    </message>
+    <message>
+        <source>The token endpoint (polled until the code is approved, and refresh). Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation>Der Token-Endpunkt (wird abgefragt, bis der Code bestätigt ist, und zur Erneuerung). Absolut oder relativ zur Basis-URL. Wird aus dem Aussteller ermittelt, wenn leer.</translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1); none: client_id only (a public client); client_secret_jwt / private_key_jwt: a signed client assertion (RFC 7523).</source>
+        <translation>body: client_id und client_secret im Formular; basic: HTTP Basic (RFC 6749 §2.3.1); none: nur client_id (ein öffentlicher Client); client_secret_jwt / private_key_jwt: eine signierte Client-Assertion (RFC 7523).</translation>
+    </message>
+    <message>
+        <source>The issuer's signing keys, to verify ID tokens. Discovered from the issuer when empty.</source>
+        <translation>Die Signaturschlüssel des Ausstellers, gegen die ID-Tokens geprüft werden. Wird aus dem Aussteller ermittelt, wenn leer.</translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the client's private key in PEM (RSA or EC P-256).</source>
+        <translation>Nur für private_key_jwt: der private PEM-Schlüssel des Clients (RSA oder EC P-256).</translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the kid of the client's key as registered at the provider.</source>
+        <translation>Nur für private_key_jwt: die kid des Client-Schlüssels, wie sie beim Anbieter registriert ist.</translation>
+    </message>
+    <message>
+        <source>The provider refused the client credentials (invalid_client): check client_id, client_secret (or client_key) and client_auth.</source>
+        <translation>Der Anbieter hat die Client-Zugangsdaten abgelehnt (invalid_client): Prüfen Sie client_id, client_secret (oder client_key) und client_auth.</translation>
     </message>
 </context>
 <context>
@@ -2190,14 +2206,6 @@
 <context>
     <name>keyway::TokenLifecycle</name>
     <message>
-        <source>This environment has no introspection endpoint: set its introspection_url (the provider's RFC 7662 endpoint, absolute or relative to the base URL).</source>
-        <translation>Diese Umgebung hat keinen Introspektions-Endpunkt: Setzen Sie ihre introspection_url (den RFC-7662-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL).</translation>
-    </message>
-    <message>
-        <source>This environment has no revocation endpoint: set its revocation_url (the provider's RFC 7009 endpoint, absolute or relative to the base URL).</source>
-        <translation>Diese Umgebung hat keinen Widerrufs-Endpunkt: Setzen Sie ihre revocation_url (den RFC-7009-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL).</translation>
-    </message>
-    <message>
         <source>Introspect the %1</source>
         <translation>%1 prüfen (Introspektion)</translation>
     </message>
@@ -2212,6 +2220,14 @@
     <message>
         <source>There is no token to revoke: no refresh token is stored and no access token is in use.</source>
         <translation>Es gibt kein Token zum Widerrufen: Es ist kein Refresh-Token gespeichert und kein Access-Token in Gebrauch.</translation>
+    </message>
+    <message>
+        <source>This environment has no introspection endpoint: set its introspection_url (the provider's RFC 7662 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
+        <translation>Diese Umgebung hat keinen Introspektions-Endpunkt: Setzen Sie ihre introspection_url (den RFC-7662-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL) oder ihren issuer, um ihn zu ermitteln.</translation>
+    </message>
+    <message>
+        <source>This environment has no revocation endpoint: set its revocation_url (the provider's RFC 7009 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
+        <translation>Diese Umgebung hat keinen Widerrufs-Endpunkt: Setzen Sie ihre revocation_url (den RFC-7009-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL) oder ihren issuer, um ihn zu ermitteln.</translation>
     </message>
 </context>
 <context>

@@ -1612,10 +1612,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Probe path</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1796,14 +1792,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The device authorization endpoint. Absolute, or relative to the base URL.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The token endpoint (polled until the code is approved, and refresh). Absolute, or relative to the base URL.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Confidential clients only; a device client is often public and has none.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1897,6 +1885,34 @@
     </message>
     <message>
         <source>The token endpoint (code exchange and refresh). Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The device authorization endpoint. Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The token endpoint (polled until the code is approved, and refresh). Absolute, or relative to the base URL. Discovered from the issuer when empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>body: client_id and client_secret in the form; basic: HTTP Basic (RFC 6749 §2.3.1); none: client_id only (a public client); client_secret_jwt / private_key_jwt: a signed client assertion (RFC 7523).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The issuer&apos;s signing keys, to verify ID tokens. Discovered from the issuer when empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the client&apos;s private key in PEM (RSA or EC P-256).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>private_key_jwt only: the kid of the client&apos;s key as registered at the provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The provider refused the client credentials (invalid_client): check client_id, client_secret (or client_key) and client_auth.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2190,14 +2206,6 @@
 <context>
     <name>keyway::TokenLifecycle</name>
     <message>
-        <source>This environment has no introspection endpoint: set its introspection_url (the provider&apos;s RFC 7662 endpoint, absolute or relative to the base URL).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This environment has no revocation endpoint: set its revocation_url (the provider&apos;s RFC 7009 endpoint, absolute or relative to the base URL).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Introspect the %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2211,6 +2219,14 @@
     </message>
     <message>
         <source>There is no token to revoke: no refresh token is stored and no access token is in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment has no introspection endpoint: set its introspection_url (the provider&apos;s RFC 7662 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment has no revocation endpoint: set its revocation_url (the provider&apos;s RFC 7009 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -128,10 +128,19 @@ private Q_SLOTS:
                                                        "introspection_url",
                                                        "revocation_url"}
                                        << QStringList {"client_secret", "client_key"};
-        QTest::newRow("oauth2-device")
-            << "oauth2-device" << QStringList {"device_authorization_url", "token_url", "client_id"}
-            << QStringList {"client_secret", "scope", "client_auth", "introspection_url", "revocation_url"}
-            << QStringList {"client_secret"};
+        QTest::newRow("oauth2-device") << "oauth2-device" << QStringList {"client_id"}
+                                       << QStringList {"issuer",
+                                                       "device_authorization_url",
+                                                       "token_url",
+                                                       "client_secret",
+                                                       "scope",
+                                                       "client_auth",
+                                                       "jwks_uri",
+                                                       "client_key",
+                                                       "key_id",
+                                                       "introspection_url",
+                                                       "revocation_url"}
+                                       << QStringList {"client_secret", "client_key"};
     }
 
     void credentialKeysFollowTheContract()

@@ -894,19 +894,26 @@ private Q_SLOTS:
     {
         QTest::addColumn<bool>("approve");
         QTest::addColumn<bool>("slowDown"); // the provider answers one poll with slow_down
-        QTest::newRow("approved") << true << false;
-        QTest::newRow("denied") << false << false;
-        QTest::newRow("slow_down honoured") << true << true;
+        QTest::addColumn<bool>("discovered"); // only an issuer: both endpoints from its document
+        QTest::newRow("approved") << true << false << false;
+        QTest::newRow("denied") << false << false << false;
+        QTest::newRow("slow_down honoured") << true << true << false;
+        QTest::newRow("approved, endpoints discovered") << true << false << true;
     }
 
     void cliDeviceGrant()
     {
         QFETCH(bool, approve);
         QFETCH(bool, slowDown);
-        const QString name = envName(QStringLiteral("device-") + QString::number(approve) + QString::number(slowDown));
+        QFETCH(bool, discovered);
+        const QString name = envName(QStringLiteral("device-") + QString::number(approve) + QString::number(slowDown)
+                                     + (discovered ? QStringLiteral("-discovered") : QString()));
         QStringList values {QStringLiteral("client_id=keyway-device"), QStringLiteral("scope=openid email")};
-        // oauth2-device has no discovery step yet: its endpoints are given.
-        values << QStringLiteral("device_authorization_url=/device/auth") << QStringLiteral("token_url=/token");
+        if (discovered) {
+            values << QStringLiteral("issuer=") + issuer() << QStringLiteral("client_auth=none");
+        } else {
+            values << QStringLiteral("device_authorization_url=/device/auth") << QStringLiteral("token_url=/token");
+        }
         QVERIFY(addEnvironment(name, QStringLiteral("oauth2-device"), values));
         QString page;
         QString browserError;
@@ -932,8 +939,11 @@ private Q_SLOTS:
                       page = m_provider.submitDeviceForms(complete, approve, &browserError);
                   }
               });
-        QVERIFY(shown);
+        QVERIFY2(shown, qPrintable(auth.describe()));
         QVERIFY2(browserError.isEmpty(), qPrintable(browserError));
+        if (discovered) {
+            QVERIFY(!eventOf(auth, "captured", "device_authorization_url").is_null());
+        }
         const auto times = polls();
         QVERIFY(times.size() >= pollsBefore + 1);
         for (std::size_t i = pollsBefore + 1; i < times.size(); ++i) {
