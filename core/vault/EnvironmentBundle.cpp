@@ -326,6 +326,8 @@ struct ImportRun
             Environment environment = Environment::create(entry.name, entry.provider, entry.baseUrl);
             environment.values = entry.values;
             environment.samples = entry.samples;
+            // The bundle says which secrets the environment has: one not given yet is missing, not absent.
+            environment.storedSecrets = entry.secrets;
             run->service->create(environment, given, created);
         };
         if (existing && existing->providerId == entry.provider) {
