@@ -603,6 +603,27 @@ private Q_SLOTS:
         QCOMPARE(auth.exitCode, 2);
         QVERIFY2(auth.err.contains(QStringLiteral("client_secret")) && auth.err.contains(storeIt),
                  qPrintable(auth.err));
+        // The bundle still names the secret: an import asks for it.
+        const CliRun exported = cli({QStringLiteral("env"), QStringLiteral("export"), confidential});
+        QCOMPARE(exported.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(exported.out)
+                     .object()
+                     .value(QStringLiteral("environments"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("secrets"))
+                     .toArray(),
+                 QJsonArray {QStringLiteral("client_secret")});
+        // check --all asks the health check, which judges by the same rule.
+        const CliRun checkAll = cli({QStringLiteral("check"),
+                                     QStringLiteral("--all"),
+                                     QStringLiteral("--provider"),
+                                     QStringLiteral("oauth2-client")});
+        QCOMPARE(checkAll.exitCode, 1);
+        QVERIFY2(checkAll.text().contains(
+                     QStringLiteral("FAIL %1 (oauth2-client): the secret client_secret is missing").arg(confidential)),
+                 qPrintable(checkAll.describe()));
         const CliRun shown = cli({QStringLiteral("env"), QStringLiteral("show"), confidential});
         QCOMPARE(shown.exitCode, 0);
         QVERIFY(shown.text().contains(QRegularExpression(QStringLiteral("client_secret:\\s+missing\\n"))));
