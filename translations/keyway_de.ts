@@ -583,6 +583,10 @@
         <source>Cannot write %1: the disk is full. Nothing was changed; free some space and try again.</source>
         <translation>%1 kann nicht geschrieben werden: Der Datenträger ist voll. Es wurde nichts geändert; schaffen Sie Platz und versuchen Sie es erneut.</translation>
     </message>
+    <message>
+        <source>expected a list of strings</source>
+        <translation>Liste von Zeichenketten erwartet</translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -2190,14 +2194,6 @@
 <context>
     <name>keyway::TokenLifecycle</name>
     <message>
-        <source>This environment has no introspection endpoint: set its introspection_url (the provider's RFC 7662 endpoint, absolute or relative to the base URL).</source>
-        <translation>Diese Umgebung hat keinen Introspektions-Endpunkt: Setzen Sie ihre introspection_url (den RFC-7662-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL).</translation>
-    </message>
-    <message>
-        <source>This environment has no revocation endpoint: set its revocation_url (the provider's RFC 7009 endpoint, absolute or relative to the base URL).</source>
-        <translation>Diese Umgebung hat keinen Widerrufs-Endpunkt: Setzen Sie ihre revocation_url (den RFC-7009-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL).</translation>
-    </message>
-    <message>
         <source>Introspect the %1</source>
         <translation>%1 prüfen (Introspektion)</translation>
     </message>
@@ -2212,6 +2208,14 @@
     <message>
         <source>There is no token to revoke: no refresh token is stored and no access token is in use.</source>
         <translation>Es gibt kein Token zum Widerrufen: Es ist kein Refresh-Token gespeichert und kein Access-Token in Gebrauch.</translation>
+    </message>
+    <message>
+        <source>This environment has no introspection endpoint: set its introspection_url (the provider's RFC 7662 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
+        <translation>Diese Umgebung hat keinen Introspektions-Endpunkt: Setzen Sie ihre introspection_url (den RFC-7662-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL) oder ihren Issuer, um ihn zu ermitteln.</translation>
+    </message>
+    <message>
+        <source>This environment has no revocation endpoint: set its revocation_url (the provider's RFC 7009 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
+        <translation>Diese Umgebung hat keinen Widerrufs-Endpunkt: Setzen Sie ihre revocation_url (den RFC-7009-Endpunkt des Anbieters, absolut oder relativ zur Basis-URL) oder ihren Issuer, um ihn zu ermitteln.</translation>
     </message>
 </context>
 <context>

@@ -583,6 +583,10 @@
         <source>Cannot write %1: the disk is full. Nothing was changed; free some space and try again.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>expected a list of strings</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>
@@ -2190,14 +2194,6 @@
 <context>
     <name>keyway::TokenLifecycle</name>
     <message>
-        <source>This environment has no introspection endpoint: set its introspection_url (the provider&apos;s RFC 7662 endpoint, absolute or relative to the base URL).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>This environment has no revocation endpoint: set its revocation_url (the provider&apos;s RFC 7009 endpoint, absolute or relative to the base URL).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Introspect the %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2211,6 +2207,14 @@
     </message>
     <message>
         <source>There is no token to revoke: no refresh token is stored and no access token is in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment has no introspection endpoint: set its introspection_url (the provider&apos;s RFC 7662 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This environment has no revocation endpoint: set its revocation_url (the provider&apos;s RFC 7009 endpoint, absolute or relative to the base URL), or its issuer to discover it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
