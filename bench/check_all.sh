@@ -4,6 +4,7 @@
 # Prints `name: value` lines; never fails the build. Run inside tests/run-isolated.sh (make bench does).
 set -u
 build=${1:-build}
+. "$(dirname "$0")/lib.sh"
 count=${BENCH_CHECK_ENVS:-50}
 cli="$build/app/keyway-cli"
 [ -x "$cli" ] || { echo "check_all_50_ratio: n/a (keyway-cli not built)"; exit 0; }
@@ -11,24 +12,16 @@ cli="$build/app/keyway-cli"
 work=$(mktemp -d "${TMPDIR:-/tmp}/keyway-checkall.XXXXXX")
 export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
-"$cli" sandbox --json >"$work/sandbox.jsonl" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-trap 'kill $sandbox_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
-i=0
-while ! grep -q '"provider":"banking"' "$work/sandbox.jsonl" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && { echo "check_all_50_ratio: n/a (sandbox did not start)"; exit 0; }
-    sleep 0.05
-done
-line=$(grep '"provider":"banking"' "$work/sandbox.jsonl")
-field() { printf '%s' "$line" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+sandbox_pid=""
+trap '[ -n "$sandbox_pid" ] && kill $sandbox_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+bench_sandbox banking || { echo "check_all_50_ratio: n/a (sandbox did not start)"; exit 0; }
 base=$(field base_url)
 client_id=$(field client_id)
 client_secret=$(field client_secret)
 
 n=0
 while [ $n -lt "$count" ]; do
-    printf '%s\n' "$client_secret" | "$cli" env add "bench-$n" --provider banking --base-url "$base" \
-        --set "client_id=$client_id" --secret client_secret >/dev/null 2>"$work/env.err" \
+    bench_env_add "bench-$n" banking "$base" "$client_id" "$client_secret" \
         || { echo "check_all_50_ratio: n/a (env add failed: $(cat "$work/env.err"))"; exit 0; }
     n=$((n + 1))
 done

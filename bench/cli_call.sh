@@ -5,6 +5,7 @@
 # Run inside tests/run-isolated.sh (make bench does) so a throwaway keyring holds the secret.
 set -u
 build=${1:-build}
+. "$(dirname "$0")/lib.sh"
 runs=${BENCH_RUNS:-20}
 cli="$build/app/keyway-cli"
 [ -x "$cli" ] || { echo "cli_call: keyway-cli not built"; exit 0; }
@@ -13,23 +14,15 @@ command -v curl >/dev/null || { echo "cli_call: curl missing"; exit 0; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/keyway-bench.XXXXXX")
 export XDG_CONFIG_HOME="$work/config"
 mkdir -p "$XDG_CONFIG_HOME"
-"$cli" sandbox --json >"$work/sandbox.jsonl" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-trap 'kill $sandbox_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
-i=0
-while ! grep -q '"provider":"banking"' "$work/sandbox.jsonl" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && { echo "cli_call: sandbox did not start"; exit 0; }
-    sleep 0.05
-done
-line=$(grep '"provider":"banking"' "$work/sandbox.jsonl")
-field() { printf '%s' "$line" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+sandbox_pid=""
+trap '[ -n "$sandbox_pid" ] && kill $sandbox_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+bench_sandbox banking || { echo "cli_call: sandbox did not start"; exit 0; }
 base=$(field base_url)
 client_id=$(field client_id)
 client_secret=$(field client_secret)
 
 name="bench-$$"
-printf '%s\n' "$client_secret" | "$cli" env add "$name" --provider banking --base-url "$base" \
-    --set "client_id=$client_id" --secret client_secret >/dev/null 2>"$work/env.err" \
+bench_env_add "$name" banking "$base" "$client_id" "$client_secret" \
     || { echo "cli_call: env add failed: $(cat "$work/env.err")"; exit 0; }
 "$cli" call "$name" GET /accounts >/dev/null 2>&1 || { echo "cli_call: warm-up call failed"; exit 0; }
 

@@ -5,6 +5,7 @@
 # Prints `name: value` lines; never fails the build. Run inside tests/run-isolated.sh (make bench does).
 set -u
 build=${1:-build}
+. "$(dirname "$0")/lib.sh"
 runs=${BENCH_STREAM_RUNS:-3}
 mb=${BENCH_STREAM_MB:-1024}
 cli="$build/app/keyway-cli"
@@ -66,15 +67,7 @@ CONF
 "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/start.err" &
 nginx_pid=$!
 
-"$cli" sandbox --json >"$work/sandbox.jsonl" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-i=0
-while ! grep -q '"provider":"oauth2-client"' "$work/sandbox.jsonl" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && { echo "cli_stream_1gb_ratio_vs_curl: n/a (sandbox did not start)"; exit 0; }
-    sleep 0.05
-done
-line=$(grep '"provider":"oauth2-client"' "$work/sandbox.jsonl")
-field() { printf '%s' "$line" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+bench_sandbox oauth2-client || { echo "cli_stream_1gb_ratio_vs_curl: n/a (sandbox did not start)"; exit 0; }
 sandbox_base=$(field base_url)
 token_url="$sandbox_base$(field token_url)"
 client_id=$(field client_id)
@@ -82,9 +75,8 @@ client_secret=$(field client_secret)
 base="http://127.0.0.1:$port"
 
 name="stream-$$"
-printf '%s\n' "$client_secret" | "$cli" env add "$name" --provider oauth2-client --base-url "$base" \
-    --set "token_url=$token_url" --set "client_id=$client_id" --set client_auth=body \
-    --secret client_secret >/dev/null 2>"$work/env.err" \
+bench_env_add "$name" oauth2-client "$base" "$client_id" "$client_secret" \
+    --set "token_url=$token_url" --set client_auth=body \
     || { echo "cli_stream_1gb_ratio_vs_curl: n/a (env add failed: $(cat "$work/env.err"))"; exit 0; }
 curl -sf -o /dev/null "$base/big.json" || { echo "cli_stream_1gb_ratio_vs_curl: n/a (nginx did not serve: $(cat "$work/nginx/start.err" "$work/nginx/error.log" 2>/dev/null | tail -2))"; exit 0; }
 

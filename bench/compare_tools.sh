@@ -15,6 +15,7 @@ build=${1:-build}
 runs=${BENCH_TOOL_RUNS:-9}
 here=$(cd "$(dirname "$0")" && pwd)
 tools="$here/tools"
+. "$here/lib.sh"
 cli="$build/app/keyway-cli"
 
 na() { # na REASON: every figure of this script as n/a
@@ -40,31 +41,25 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/keyway-compare.XXXXXX")
 chmod 700 "$work"
 export XDG_CONFIG_HOME="$work/config"
 mkdir -p "$XDG_CONFIG_HOME"
-"$cli" sandbox --port "${BENCH_PORT:-0}" --json >"$work/sandbox.jsonl" 2>"$work/sandbox.err" &
-sandbox_pid=$!
+sandbox_pid=""
 name="bench-tools-$$"
 cleanup() {
     "$cli" env rm "$name" >/dev/null 2>&1
-    kill "$sandbox_pid" 2>/dev/null
-    wait "$sandbox_pid" 2>/dev/null
+    if [ -n "$sandbox_pid" ]; then
+        kill "$sandbox_pid" 2>/dev/null
+        wait "$sandbox_pid" 2>/dev/null
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
-i=0
-while ! grep -q '"provider":"banking"' "$work/sandbox.jsonl" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && na "sandbox did not start: $(head -c 200 "$work/sandbox.err")"
-    sleep 0.05
-done
-line=$(grep '"provider":"banking"' "$work/sandbox.jsonl")
-field() { printf '%s' "$line" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+bench_sandbox banking --port "${BENCH_PORT:-0}" || na "sandbox did not start: $(head -c 200 "$work/sandbox.err")"
 base=$(field base_url)
 client_id=$(field client_id)
 client_secret=$(field client_secret)
 [ -n "$base" ] && [ -n "$client_id" ] && [ -n "$client_secret" ] || na "no banking line from the sandbox"
 
-printf '%s\n' "$client_secret" | "$cli" env add "$name" --provider banking --base-url "$base" \
-    --set "client_id=$client_id" --secret client_secret >/dev/null 2>"$work/env.err" \
+bench_env_add "$name" banking "$base" "$client_id" "$client_secret" \
     || na "env add failed: $(head -c 200 "$work/env.err")"
 
 # --- the same exchange as a Postman collection and a Bruno collection --------------------------

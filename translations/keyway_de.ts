@@ -583,6 +583,10 @@
         <source>Cannot write %1: the disk is full. Nothing was changed; free some space and try again.</source>
         <translation>%1 kann nicht geschrieben werden: Der Datenträger ist voll. Es wurde nichts geändert; schaffen Sie Platz und versuchen Sie es erneut.</translation>
     </message>
+    <message>
+        <source>expected a list of strings</source>
+        <translation>Liste von Zeichenketten erwartet</translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>

@@ -583,6 +583,10 @@
         <source>Cannot write %1: the disk is full. Nothing was changed; free some space and try again.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>expected a list of strings</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::FlowEngine</name>

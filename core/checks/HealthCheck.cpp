@@ -173,9 +173,10 @@ void HealthCheck::start()
                              .arg(SecretStore::statusName(bundle.failure->status)));
             return;
         }
+        const QStringList needed
+            = EnvironmentService::secretsNeeded(self->m_profile, self->m_environment, self->m_credentialSet);
         for (const QString& key : bundle.missingSecrets) {
-            const CredentialField* field = self->m_profile.field(key);
-            if (field && field->required) {
+            if (needed.contains(key)) {
                 self->finish(HealthResult::Outcome::Fail,
                              2,
                              tr("the secret %1 is missing: store it in the environment and check again.").arg(key));

@@ -1,6 +1,7 @@
 #include "core/cli/CliCommand.h"
 #include "core/cli/CliIo.h"
 #include "core/cli/Commands.h"
+#include "core/cli/EnvironmentContext.h"
 #include "core/http/ConnectionSettings.h"
 #include "core/profile/ProfileLoader.h"
 #include "core/vault/EnvSecretStore.h"
@@ -408,7 +409,13 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
     QList<QPair<QString, QString>> shown; // key -> value or secret state, in profile order
     std::optional<SecretResult> inaccessible;
     QStringList listed;
+    QStringList missing; // secrets it cannot work without that the keychain does not hold
     if (profile) {
+        for (const QString& key : EnvironmentService::secretsNeeded(*profile, *environment, QStringLiteral("*"))) {
+            if (states.value(SecretStore::keyFor(environment->id, key)).status == SecretStatus::Missing) {
+                missing.append(key);
+            }
+        }
         for (const CredentialField& field : profile->fields) {
             listed.append(field.key);
             if (field.secret) {
@@ -444,6 +451,11 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
             values[utf8(key)] = utf8(value);
         }
         object["values"] = values;
+        nlohmann::ordered_json missingKeys = nlohmann::ordered_json::array();
+        for (const QString& key : std::as_const(missing)) {
+            missingKeys.push_back(utf8(key));
+        }
+        object["missing"] = missingKeys;
         io.jsonLine(object);
     } else {
         qsizetype width = 8;
@@ -461,6 +473,9 @@ int showEnvironment(const CliCommand& command, const CliArguments& arguments, Cl
         for (const auto& [key, value] : shown) {
             line(key, value);
         }
+    }
+    for (const QString& key : std::as_const(missing)) {
+        io.err(EnvironmentContext::missingSecretMessage(environment->name, key));
     }
     if (inaccessible) {
         return keychainError(io, *inaccessible);

@@ -89,16 +89,21 @@ std::optional<int> EnvironmentContext::open(const Request& request, CliIo& io, E
             return ExitUsage;
         }
     }
+    const QStringList needed = EnvironmentService::secretsNeeded(profile, *env, context->m_credentialSet);
     for (const QString& key : bundle.missingSecrets) {
-        const CredentialField* f = profile.field(key);
-        if (request.requireSecrets || (f && f->required)) {
-            io.err(tr("keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with "
-                      "keyway-cli env set %2 --secret %1")
-                       .arg(key, env->name));
+        if (request.requireSecrets || needed.contains(key)) {
+            io.err(missingSecretMessage(env->name, key));
             return ExitUsage;
         }
     }
     return std::nullopt;
+}
+
+QString EnvironmentContext::missingSecretMessage(const QString& environment, const QString& key)
+{
+    return tr("keyway-cli: the secret %1 of environment '%2' is not in the keychain; store it with "
+              "keyway-cli env set %2 --secret %1")
+        .arg(key, environment);
 }
 
 std::optional<int> EnvironmentContext::requireUsableConnection(CliIo& io) const

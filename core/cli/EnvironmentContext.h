@@ -36,7 +36,9 @@ public:
         QString name; // environment name as given on the command line
         QString credentialSet; // "" = the profile's default
         SecretChooser secretKeys; // full keys of the secret fields to read (SET.key)
-        bool requireSecrets = false; // true: any chosen secret that is missing is an error; false: only required ones
+        // true: any chosen secret that is missing is an error; false: only those the environment cannot work without
+        // (EnvironmentService::secretsNeeded)
+        bool requireSecrets = false;
         bool requireValues = false; // a required non-secret field without a value is an error
     };
 
@@ -58,6 +60,8 @@ public:
     const std::shared_ptr<const ConnectionSettings>& connection() const { return m_connection; }
     // Prints why the connection settings cannot be used and returns exit 2; nullopt when they can.
     std::optional<int> requireUsableConnection(CliIo& io) const;
+    // The one sentence for a secret the environment cannot work without that the keychain does not hold.
+    static QString missingSecretMessage(const QString& environment, const QString& key);
 
 private:
     ProfileRegistry m_registry;

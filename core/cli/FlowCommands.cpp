@@ -258,19 +258,25 @@ private:
         }
     }
 
-    // Runs the event loop until `done` was called.
-    template <typename Start>
-    void wait(Start start)
+    // The one way a command waits for the engine: `start` hands `reply` to asynchronous work that answers once
+    // (extra callback arguments are ignored); the event loop runs until it has, then until the keychain writes
+    // the work queued (a new or revoked refresh token) are done. Returns that answer.
+    template <typename Result, typename Start>
+    Result await(Start start)
     {
+        Result result;
         QEventLoop loop;
         bool finished = false;
-        start([&] {
+        start([&](const Result& r, const auto&...) {
+            result = r;
             finished = true;
             loop.quit();
         });
         if (!finished) {
             loop.exec();
         }
+        flushWrites();
+        return result;
     }
 
     void flushWrites()
@@ -313,14 +319,7 @@ private:
 
     int runAuth()
     {
-        FlowResult result;
-        wait([&](auto done) {
-            m_session->authenticate([&, done](const FlowResult& r) {
-                result = r;
-                done();
-            });
-        });
-        flushWrites();
+        const auto result = await<FlowResult>([this](auto reply) { m_session->authenticate(reply); });
         if (!result.ok()) {
             return authFailed(result);
         }
@@ -354,19 +353,11 @@ private:
         if (!m_o.json) {
             request.bodySink = std::make_shared<StdoutBodySink>(m_io, m_session->redactor(), m_o.include);
         }
-        ApiResult result;
         // Recorded (redacted) in the environment's history, like the GUI's composer does.
         HistoryStore history;
         HistoryRecorder recorder(
             m_session.get(), &history, m_env.id, m_env.baseUrl.isEmpty() ? m_profile->defaultBaseUrl : m_env.baseUrl);
-        wait([&](auto done) {
-            recorder.call(request, [&, done](const ApiResult& r, const HistoryEntry&) {
-                result = r;
-                done();
-            });
-        });
-        flushWrites();
-        return report(result);
+        return report(await<ApiResult>([&](auto reply) { recorder.call(request, reply); }));
     }
 
     int report(const ApiResult& result)
@@ -454,14 +445,7 @@ private:
         }
         if (path.isEmpty()) {
             // No check request (or a key it names is unset): obtaining a token is the proof.
-            FlowResult result;
-            wait([&](auto done) {
-                m_session->ensureToken([&, done](const FlowResult& r) {
-                    result = r;
-                    done();
-                });
-            });
-            flushWrites();
+            const auto result = await<FlowResult>([this](auto reply) { m_session->ensureToken(reply); });
             if (!result.ok()) {
                 return authFailed(result);
             }
@@ -475,14 +459,7 @@ private:
         ApiRequest request;
         request.method = method;
         request.path = path;
-        ApiResult result;
-        wait([&](auto done) {
-            m_session->call(request, [&, done](const ApiResult& r) {
-                result = r;
-                done();
-            });
-        });
-        flushWrites();
+        const auto result = await<ApiResult>([&](auto reply) { m_session->call(request, reply); });
         const int code = report(result);
         if (code == ExitOk && !m_o.json) {
             m_io.outLine(tr("ok: %1 %2 answered %3").arg(method, path).arg(result.response.status));
@@ -523,14 +500,8 @@ private:
     int runIntrospect()
     {
         TokenLifecycle lifecycle(m_session.get());
-        LifecycleResult result;
-        wait([&](auto done) {
-            lifecycle.introspect(TokenLifecycle::Which::AccessToken, [&, done](const LifecycleResult& r) {
-                result = r;
-                done();
-            });
-        });
-        flushWrites();
+        const auto result = await<LifecycleResult>(
+            [&](auto reply) { lifecycle.introspect(TokenLifecycle::Which::AccessToken, reply); });
         if (auto code = lifecycleFailed(result)) {
             return *code;
         }
@@ -554,14 +525,8 @@ private:
     int runRevoke()
     {
         TokenLifecycle lifecycle(m_session.get());
-        LifecycleResult result;
-        wait([&](auto done) {
-            lifecycle.revoke(TokenLifecycle::Which::Both, [&, done](const LifecycleResult& r) {
-                result = r;
-                done();
-            });
-        });
-        flushWrites();
+        const auto result
+            = await<LifecycleResult>([&](auto reply) { lifecycle.revoke(TokenLifecycle::Which::Both, reply); });
         if (auto code = lifecycleFailed(result)) {
             return *code;
         }

@@ -443,20 +443,33 @@ void FlowEngine::consumeSingleUse(const FlowStep& step)
     }
     for (auto it = m_values.begin(); it != m_values.end(); ++it) {
         CapturedValue& v = it.value();
-        if (v.singleUse && !v.consumed && used.contains(v.name)) {
-            v.consumed = true;
-            FlowEvent e;
-            e.type = FlowEvent::Type::Consumed;
-            e.stepId = step.id;
-            e.name = v.name;
-            e.issuedMs = v.issuedMs;
-            e.expiresMs = v.expiresMs;
-            emitEvent(e);
+        if (v.singleUse && used.contains(v.name)) {
+            markConsumed(step, v);
         }
     }
 }
 
+void FlowEngine::markConsumed(const FlowStep& step, CapturedValue& value)
+{
+    if (value.consumed) {
+        return;
+    }
+    value.consumed = true;
+    FlowEvent e;
+    e.type = FlowEvent::Type::Consumed;
+    e.stepId = step.id;
+    e.name = value.name;
+    e.issuedMs = value.issuedMs;
+    e.expiresMs = value.expiresMs;
+    emitEvent(e);
+}
+
 void FlowEngine::runExchange(const FlowStep& step)
+{
+    sendStepRequest(step, &FlowEngine::onExchangeReply);
+}
+
+void FlowEngine::sendStepRequest(const FlowStep& step, ReplyHandler onReply)
 {
     QString error;
     std::optional<nlohmann::ordered_json> assertion;
@@ -476,9 +489,9 @@ void FlowEngine::runExchange(const FlowStep& step)
 
     QPointer<FlowEngine> self(this);
     const int index = m_index;
-    m_executor->send(request, [self, index](const HttpResponse& response) {
+    m_executor->send(request, [self, index, onReply](const HttpResponse& response) {
         if (self && !self->m_finished && index == self->m_index) {
-            self->onExchangeReply(self->m_steps.at(index), response);
+            (self.data()->*onReply)(self->m_steps.at(index), response);
         }
     });
 }

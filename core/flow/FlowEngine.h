@@ -118,6 +118,10 @@ Q_SIGNALS:
 private:
     void runNextStep();
     void runExchange(const FlowStep& step);
+    using ReplyHandler = void (FlowEngine::*)(const FlowStep&, const HttpResponse&);
+    // Builds the step's request, announces it and hands the reply to `onReply` while this step is still the
+    // current one: the one way an exchange or a device poll reaches its token endpoint.
+    void sendStepRequest(const FlowStep& step, ReplyHandler onReply);
     void runDiscovery(const FlowStep& step);
     // A step whose URL resolves to nothing: the sentence naming the field to set, or nothing.
     std::optional<QString> missingUrl(const FlowStep& step) const;
@@ -147,6 +151,8 @@ private:
     QString shapeHint() const;
     void learnSecretsFrom(const FlowStep& step, const nlohmann::json& doc);
     void consumeSingleUse(const FlowStep& step);
+    // Marks a captured value used up (once) and tells the timeline.
+    void markConsumed(const FlowStep& step, CapturedValue& value);
     // Builds the step's request; an RFC 7523 client assertion is signed here (its decoded form goes to
     // `assertion`). nullopt with `error` when the client authentication cannot be made (a bad client_key).
     std::optional<HttpRequest>

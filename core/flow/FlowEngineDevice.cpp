@@ -113,28 +113,7 @@ void FlowEngine::pollOnce()
         return;
     }
     // Each poll signs a fresh client assertion (its jti is single-use), like any token request.
-    QString error;
-    std::optional<nlohmann::ordered_json> assertion;
-    const auto built = buildRequest(step, &error, &assertion);
-    if (!built) {
-        fail(step,
-             FlowResult::Outcome::Invalid,
-             error,
-             tr("Fix the client authentication of the environment (client_auth and its key or secret)."));
-        return;
-    }
-    const HttpRequest request = *built;
-    FlowEvent sent = FlowEvent::request(step.id, request, m_redactor);
-    sent.clientAssertion = assertion;
-    emitEvent(sent);
-    qCDebug(lcAuth) << "poll" << step.id;
-    QPointer<FlowEngine> self(this);
-    const int index = m_index;
-    m_executor->send(request, [self, index](const HttpResponse& response) {
-        if (self && !self->m_finished && index == self->m_index) {
-            self->onPollReply(self->m_steps.at(index), response);
-        }
-    });
+    sendStepRequest(step, &FlowEngine::onPollReply);
 }
 
 void FlowEngine::onPollReply(const FlowStep& step, const HttpResponse& response)
@@ -167,15 +146,8 @@ void FlowEngine::finishPolling(const FlowStep& step)
     }
     // The device code bought its token: it cannot be used again.
     const auto it = m_values.find(step.poll.until);
-    if (it != m_values.end() && !it->consumed) {
-        it->consumed = true;
-        FlowEvent e;
-        e.type = FlowEvent::Type::Consumed;
-        e.stepId = step.id;
-        e.name = it->name;
-        e.issuedMs = it->issuedMs;
-        e.expiresMs = it->expiresMs;
-        emitEvent(e);
+    if (it != m_values.end()) {
+        markConsumed(step, *it);
     }
 }
 

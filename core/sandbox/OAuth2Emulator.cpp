@@ -362,48 +362,80 @@ SandboxReply OAuth2Emulator::redirectWithError(const PendingAuthorization& pendi
     return SandboxReply::redirect(target);
 }
 
-SandboxReply OAuth2Emulator::token(const SandboxRequest& request)
+QString OAuth2Emulator::claimedClientId(const SandboxRequest& request)
+{
+    QString basicId;
+    QString basicSecret;
+    return request.basicCredentials(&basicId, &basicSecret) ? basicId : request.formValue(QStringLiteral("client_id"));
+}
+
+QString OAuth2Emulator::providerOfClient(const QString& clientId)
+{
+    return clientId == deviceClientId() ? deviceProviderId()
+        : clientId == kClientClientId   ? clientProviderId()
+                                        : codeProviderId();
+}
+
+bool OAuth2Emulator::authenticateClient(const SandboxRequest& request,
+                                        const QString& deniedProvider,
+                                        QString* clientId,
+                                        SandboxReply* refusal)
 {
     if (!request.hasFormBody()) {
-        return oauthError(400, "invalid_request", QStringLiteral("the token request must be form-encoded"));
+        *refusal = oauthError(400, "invalid_request", QStringLiteral("the request must be form-encoded"));
+        return false;
     }
-    // Client authentication: HTTP Basic or the body, never both (RFC 6749 §2.3.1).
-    QString clientId = request.formValue(QStringLiteral("client_id"));
+    // HTTP Basic, the body or an RFC 7523 client assertion, never two (RFC 6749 §2.3.1).
+    const auto oneMethodOnly = [refusal] {
+        *refusal = oauthError(400, "invalid_request", QStringLiteral("use one client authentication method, not two"));
+        return false;
+    };
+    QString id = request.formValue(QStringLiteral("client_id"));
     QString secret = request.formValue(QStringLiteral("client_secret"));
     QString basicId;
     QString basicSecret;
     const bool usedBasic = request.basicCredentials(&basicId, &basicSecret);
     if (usedBasic) {
-        if (!secret.isEmpty() || (!clientId.isEmpty() && clientId != basicId)) {
-            return oauthError(400, "invalid_request", QStringLiteral("use one client authentication method, not two"));
+        if (!secret.isEmpty() || (!id.isEmpty() && id != basicId)) {
+            return oneMethodOnly();
         }
-        clientId = basicId;
+        id = basicId;
         secret = basicSecret;
     }
-    const QString grantType = request.formValue(QStringLiteral("grant_type"));
-    const QString providerId = clientId == deviceClientId() ? deviceProviderId()
-        : grantType == QLatin1String("client_credentials")  ? clientProviderId()
-                                                            : codeProviderId();
-    // RFC 7523 client assertions (client_secret_jwt, private_key_jwt) replace the secret.
-    bool assertion = false;
+    // A client assertion (client_secret_jwt, private_key_jwt) replaces the secret.
     if (const auto check = m_oidc.checkAssertion(request, isKnownClient, secretOf)) {
         if (check->refusal) {
-            return *check->refusal;
+            *refusal = *check->refusal;
+            return false;
         }
         if (usedBasic || !secret.isEmpty()) {
-            return oauthError(400, "invalid_request", QStringLiteral("use one client authentication method, not two"));
+            return oneMethodOnly();
         }
-        clientId = check->clientId;
-        assertion = true;
+        *clientId = check->clientId;
+        return true;
     }
-    if (!assertion
-        && (!isKnownClient(clientId) || secret != secretOf(clientId)
-            || m_context.faultOn(providerId, QStringLiteral("deny")))) {
-        SandboxReply reply = oauthError(401, "invalid_client", QStringLiteral("client authentication failed"));
+    // A public client proves nothing but its id: its secret is the empty one.
+    if (!isKnownClient(id) || secret != secretOf(id) || m_context.faultOn(deniedProvider, QStringLiteral("deny"))) {
+        *refusal = oauthError(401, "invalid_client", QStringLiteral("client authentication failed"));
         if (usedBasic) {
-            reply.withHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Basic realm=\"sandbox\""));
+            refusal->withHeader(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Basic realm=\"sandbox\""));
         }
-        return reply;
+        return false;
+    }
+    *clientId = id;
+    return true;
+}
+
+SandboxReply OAuth2Emulator::token(const SandboxRequest& request)
+{
+    const QString grantType = request.formValue(QStringLiteral("grant_type"));
+    const QString providerId = claimedClientId(request) == deviceClientId() ? deviceProviderId()
+        : grantType == QLatin1String("client_credentials")                  ? clientProviderId()
+                                                                            : codeProviderId();
+    QString clientId;
+    SandboxReply refusal;
+    if (!authenticateClient(request, providerId, &clientId, &refusal)) {
+        return refusal;
     }
     if (grantType == QLatin1String("authorization_code")) {
         return exchangeCode(request, clientId);

@@ -84,9 +84,17 @@ private:
     SandboxReply deviceToken(const SandboxRequest& request, const QString& clientId);
     SandboxReply introspect(const SandboxRequest& request);
     SandboxReply revoke(const SandboxRequest& request);
-    // The client of an introspection or revocation request (Basic or body; a public client by its id alone), or
-    // the error reply.
-    bool authenticateClient(const SandboxRequest& request, QString* clientId, SandboxReply* refusal) const;
+    // The one client authentication of every route that takes one (token, device authorization, introspection,
+    // revocation): HTTP Basic, the form body or an RFC 7523 assertion, never two; a public client by its id alone.
+    // The authenticated client id, or false and the error reply. The `deny` fault of `deniedProvider` refuses
+    // the secret-based methods.
+    bool authenticateClient(const SandboxRequest& request,
+                            const QString& deniedProvider,
+                            QString* clientId,
+                            SandboxReply* refusal);
+    // The client a request names (Basic, else the body), before any check: enough to file it under a provider.
+    static QString claimedClientId(const SandboxRequest& request);
+    static QString providerOfClient(const QString& clientId);
     IssuedToken* findToken(const QString& value, TokenState* state);
 
     bool faultOn(const QString& fault) const;

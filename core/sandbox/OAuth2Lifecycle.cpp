@@ -93,68 +93,21 @@ void OAuth2Emulator::registerLifecycleRoutes(RouteTable& routes)
         Method::Post,
         p + QStringLiteral("/introspect"),
         RouteKind::Api,
-        [this](const SandboxRequest& r) {
-            QString id;
-            SandboxReply ignored;
-            authenticateClient(r, &id, &ignored);
-            return id == deviceClientId()                         ? deviceProviderId()
-                : id == QLatin1String("sbx_oauth2_client_1f7e3c") ? clientProviderId()
-                                                                  : codeProviderId();
-        },
+        [](const SandboxRequest& r) { return providerOfClient(claimedClientId(r)); },
         [this](const SandboxRequest& r) { return introspect(r); });
     routes.add(
         Method::Post,
         p + QStringLiteral("/revoke"),
         RouteKind::Api,
-        [this](const SandboxRequest& r) {
-            QString id;
-            SandboxReply ignored;
-            authenticateClient(r, &id, &ignored);
-            return id == deviceClientId()                         ? deviceProviderId()
-                : id == QLatin1String("sbx_oauth2_client_1f7e3c") ? clientProviderId()
-                                                                  : codeProviderId();
-        },
+        [](const SandboxRequest& r) { return providerOfClient(claimedClientId(r)); },
         [this](const SandboxRequest& r) { return revoke(r); });
-}
-
-bool OAuth2Emulator::authenticateClient(const SandboxRequest& request, QString* clientId, SandboxReply* refusal) const
-{
-    if (!request.hasFormBody()) {
-        *refusal = lifecycleError(400, "invalid_request", QStringLiteral("the request must be form-encoded"));
-        return false;
-    }
-    QString id = request.formValue(QStringLiteral("client_id"));
-    QString secret = request.formValue(QStringLiteral("client_secret"));
-    QString basicId;
-    QString basicSecret;
-    if (request.basicCredentials(&basicId, &basicSecret)) {
-        if (!secret.isEmpty() || (!id.isEmpty() && id != basicId)) {
-            *refusal = lifecycleError(400, "invalid_request", QStringLiteral("use one client authentication method"));
-            return false;
-        }
-        id = basicId;
-        secret = basicSecret;
-    }
-    *clientId = id;
-    // The client ids and secrets are the ones the token endpoint knows: a token request with them works here too.
-    static const QHash<QString, QString> secrets = {
-        {QStringLiteral("sbx_oauth2_code_9d4b2f"), QStringLiteral("sbx_oauth2_code_secret_e83f1a6c0b5d2794")},
-        {QStringLiteral("sbx_oauth2_client_1f7e3c"), QStringLiteral("sbx_oauth2_client_secret_6a2d9e4b8c0f3175")},
-        {publicClientId(), QString()},
-        {deviceClientId(), QString()},
-    };
-    if (!secrets.contains(id) || secrets.value(id) != secret) {
-        *refusal = lifecycleError(401, "invalid_client", QStringLiteral("client authentication failed"));
-        return false;
-    }
-    return true;
 }
 
 SandboxReply OAuth2Emulator::deviceAuthorization(const SandboxRequest& request)
 {
     QString clientId;
     SandboxReply refusal;
-    if (!authenticateClient(request, &clientId, &refusal)) {
+    if (!authenticateClient(request, QString(), &clientId, &refusal)) {
         return refusal;
     }
     if (m_context.faultOn(deviceProviderId(), QStringLiteral("deny"))) {
@@ -308,7 +261,7 @@ SandboxReply OAuth2Emulator::introspect(const SandboxRequest& request)
 {
     QString clientId;
     SandboxReply refusal;
-    if (!authenticateClient(request, &clientId, &refusal)) {
+    if (!authenticateClient(request, QString(), &clientId, &refusal)) {
         return refusal;
     }
     TokenState state = TokenState::Unknown;
@@ -338,7 +291,7 @@ SandboxReply OAuth2Emulator::revoke(const SandboxRequest& request)
 {
     QString clientId;
     SandboxReply refusal;
-    if (!authenticateClient(request, &clientId, &refusal)) {
+    if (!authenticateClient(request, QString(), &clientId, &refusal)) {
         return refusal;
     }
     TokenState state = TokenState::Unknown;

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 namespace keyway {
 
@@ -31,6 +32,10 @@ struct Environment
     QString providerId;
     QString baseUrl; // may carry a path prefix
     QMap<QString, QString> values; // non-secret field values only
+    // The secret fields Keyway stored in the keychain for it (names only, never a value): how a secret deleted
+    // behind Keyway's back is told from one the environment never had (a public client has no client_secret).
+    // Kept by EnvironmentService; empty for an environment saved before Keyway recorded them.
+    QStringList storedSecrets;
     QList<EnvironmentSample> samples; // requests imported with the environment
     QDateTime created;
 

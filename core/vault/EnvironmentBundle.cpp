@@ -252,15 +252,16 @@ struct ExportRun
             QTimer::singleShot(0, run->context, [run] { next(run); });
             return;
         }
+        const QStringList stored = environment.storedSecrets;
         run->service->credentialStates(
-            environment.id, [run, entry, profile](const QMap<QString, CredentialState>& states) mutable {
+            environment.id, [run, entry, profile, stored](const QMap<QString, CredentialState>& states) mutable {
                 for (const CredentialField& field : profile->fields) {
                     if (!field.secret) {
                         continue;
                     }
                     // A value the keychain cannot tell about is listed: the bundle should not lose a secret because
-                    // the keychain was locked during the export.
-                    if (field.required
+                    // the keychain was locked during the export, nor one deleted behind Keyway's back.
+                    if (field.required || stored.contains(field.key)
                         || states.value(field.key, CredentialState::Missing) != CredentialState::Missing) {
                         entry.secrets.append(field.key);
                     }
@@ -326,6 +327,8 @@ struct ImportRun
             Environment environment = Environment::create(entry.name, entry.provider, entry.baseUrl);
             environment.values = entry.values;
             environment.samples = entry.samples;
+            // The bundle says which secrets the environment has: one not given yet is missing, not absent.
+            environment.storedSecrets = entry.secrets;
             run->service->create(environment, given, created);
         };
         if (existing && existing->providerId == entry.provider) {

@@ -19,6 +19,20 @@ namespace keyway {
 
 namespace {
 
+// The record of an environment's stored secrets after a change wrote `written` and deleted `removed`.
+QStringList withStoredSecrets(QStringList stored, const QMap<QString, QString>& written, const QStringList& removed)
+{
+    for (auto it = written.cbegin(); it != written.cend(); ++it) {
+        if (!stored.contains(it.key())) {
+            stored.append(it.key());
+        }
+    }
+    for (const QString& key : removed) {
+        stored.removeAll(key);
+    }
+    return stored;
+}
+
 EnvironmentChange keychainFailure(const Environment& environment, const SecretResult& failure, const QString& what)
 {
     EnvironmentChange change;
@@ -176,6 +190,60 @@ QStringList EnvironmentService::secretFieldsSentByFlow(const ProviderProfile& pr
     return keys;
 }
 
+QStringList EnvironmentService::secretsNeeded(const ProviderProfile& profile,
+                                              const Environment& environment,
+                                              const QString& credentialSet)
+{
+    QStringList sets {credentialSet};
+    if (credentialSet == QLatin1String("*") && !profile.credentialSets.isEmpty()) {
+        sets.clear();
+        for (const CredentialSet& set : profile.credentialSets) {
+            sets.append(set.id);
+        }
+    } else if (credentialSet == QLatin1String("*")) {
+        sets = {QString()};
+    }
+    QList<FlowStep> steps = profile.steps;
+    if (profile.refresh) {
+        steps.append(*profile.refresh);
+    }
+    QStringList needed;
+    for (const QString& set : std::as_const(sets)) {
+        const QList<CredentialField> fields = profile.fieldsOfSet(set);
+        const auto need = [&needed](const CredentialField& field) {
+            if (!needed.contains(field.key)) {
+                needed.append(field.key);
+            }
+        };
+        for (const CredentialField& field : fields) {
+            if (field.secret && field.required) {
+                need(field);
+            }
+        }
+        const TemplateResolver resolver(profile, environment.values, set);
+        for (const FlowStep& step : std::as_const(steps)) {
+            if (step.clientIdParam.isEmpty()) {
+                continue; // no client authentication in this step
+            }
+            // Read as the engine reads it: an unknown method authenticates like body.
+            const QString method = resolver.resolve(step.clientAuth).trimmed().toLower();
+            if (method == QLatin1String("none")) {
+                continue;
+            }
+            const bool withKey = method == QLatin1String("private_key_jwt");
+            const bool secretAlways = method == QLatin1String("basic") || method == QLatin1String("client_secret_jwt");
+            const QSet<QString> names = TemplateResolver::names(withKey ? step.clientKeyParam : step.clientSecretParam);
+            for (const CredentialField& field : fields) {
+                if (field.secret && (names.contains(field.bareKey) || names.contains(field.key))
+                    && (withKey || secretAlways || environment.storedSecrets.contains(field.key))) {
+                    need(field);
+                }
+            }
+        }
+    }
+    return needed;
+}
+
 EnvironmentChange EnvironmentService::modifyFile(const Mutation& mutation)
 {
     EnvironmentChange change;
@@ -303,9 +371,11 @@ void EnvironmentService::create(const Environment& environment, const QMap<QStri
                                 tr("The secrets could not be stored, so '%1' was not created.").arg(environment.name)));
             return;
         }
+        Environment recorded = environment;
+        recorded.storedSecrets = withStoredSecrets(environment.storedSecrets, secrets, {});
         EnvironmentChange change = self->modifyFile(
-            [&environment](EnvironmentStore& store, QString* error) { return store.add(environment, error); });
-        change.environment = environment;
+            [&recorded](EnvironmentStore& store, QString* error) { return store.add(recorded, error); });
+        change.environment = recorded;
         if (!change.ok()) {
             QStringList written;
             for (auto it = secrets.cbegin(); it != secrets.cend(); ++it) {
@@ -349,7 +419,8 @@ void EnvironmentService::update(const Environment& environment,
     writeSecretsThen(
         environment.id,
         secrets,
-        [self, environment, removeSecrets, credentialsChanged, renamed, done](std::optional<SecretResult> failure) {
+        [self, environment, secrets, removeSecrets, credentialsChanged, renamed, done](
+            std::optional<SecretResult> failure) {
             if (!self) {
                 return;
             }
@@ -365,7 +436,8 @@ void EnvironmentService::update(const Environment& environment,
             SecretBatch::removeAll(
                 *self->m_secrets,
                 doomed,
-                [self, environment, credentialsChanged, renamed, done](const SecretBatch::Results& removed) {
+                [self, environment, secrets, removeSecrets, credentialsChanged, renamed, done](
+                    const SecretBatch::Results& removed) {
                     if (!self) {
                         return;
                     }
@@ -376,11 +448,15 @@ void EnvironmentService::update(const Environment& environment,
                                                 "environment file was not changed.")));
                         return;
                     }
-                    EnvironmentChange change
-                        = self->modifyFile([&environment](EnvironmentStore& store, QString* error) {
-                              return store.update(environment, error);
-                          });
-                    change.environment = environment;
+                    Environment recorded = environment;
+                    EnvironmentChange change = self->modifyFile([&](EnvironmentStore& store, QString* error) {
+                        // What the file holds now (another process may have stored a secret meanwhile).
+                        const Environment* current = store.findById(environment.id);
+                        recorded.storedSecrets = withStoredSecrets(
+                            current ? current->storedSecrets : environment.storedSecrets, secrets, removeSecrets);
+                        return store.update(recorded, error);
+                    });
+                    change.environment = recorded;
                     if (change.ok()) {
                         if (renamed) {
                             self->relabel(environment);
@@ -405,6 +481,7 @@ void EnvironmentService::duplicate(const QString& sourceId, const QString& name,
     Environment copy = Environment::create(name, source->providerId, source->baseUrl);
     copy.values = source->values;
     copy.samples = source->samples;
+    copy.storedSecrets = source->storedSecrets; // a secret the source lost is missing in the copy too
     const ProviderProfile* profile = profileOf(*source);
     QStringList secretFields = ConnectionSettings::secretKeysFor(source->values);
     if (profile) {

@@ -113,6 +113,13 @@ public:
     // The secret fields of `credentialSet` that the profile's flow (and refresh step) actually send, so a
     // call reads only those from the keychain.
     static QStringList secretFieldsSentByFlow(const ProviderProfile& profile, const QString& credentialSet);
+    // The secret fields of `credentialSet` ("*": of every set) the environment cannot work without: the profile's
+    // required ones, and what its client authentication (client_auth) needs: client_secret for basic and
+    // client_secret_jwt, client_key for private_key_jwt, nothing for none; for body, client_secret when the
+    // environment stored one (body without a secret is a public client). The one rule behind the CLI's
+    // missing-secret error, env show, the environment list's Keychain column and the health check.
+    static QStringList
+    secretsNeeded(const ProviderProfile& profile, const Environment& environment, const QString& credentialSet);
 
     // Creates `environment` (give it an id with Environment::create) with `secrets` (field key -> value).
     void create(const Environment& environment, const QMap<QString, QString>& secrets, ChangeDone done);

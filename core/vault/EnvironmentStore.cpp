@@ -97,6 +97,13 @@ nlohmann::ordered_json toJson(const Environment& environment)
     if (!environment.samples.isEmpty()) {
         object["samples"] = samplesToJson(environment.samples);
     }
+    if (!environment.storedSecrets.isEmpty()) {
+        nlohmann::ordered_json names = nlohmann::ordered_json::array();
+        for (const QString& key : environment.storedSecrets) {
+            names.push_back(utf8(key));
+        }
+        object["storedSecrets"] = names;
+    }
     return object;
 }
 
@@ -152,6 +159,21 @@ std::optional<Environment> fromJson(const nlohmann::json& object, const QString&
                 + QCoreApplication::translate("keyway::EnvironmentStore",
                                               "expected a list of {name, method, path, body} objects");
             return std::nullopt;
+        }
+    }
+    if (const auto stored = object.find("storedSecrets"); stored != object.end()) {
+        if (!stored->is_array()) {
+            *problem = pointer + QStringLiteral("/storedSecrets: ")
+                + QCoreApplication::translate("keyway::EnvironmentStore", "expected a list of strings");
+            return std::nullopt;
+        }
+        for (const auto& key : *stored) {
+            if (!key.is_string()) {
+                *problem = pointer + QStringLiteral("/storedSecrets: ")
+                    + QCoreApplication::translate("keyway::EnvironmentStore", "expected a list of strings");
+                return std::nullopt;
+            }
+            environment.storedSecrets.append(fromJsonString(key));
         }
     }
     if (const auto created = object.find("created"); created != object.end() && created->is_string()) {

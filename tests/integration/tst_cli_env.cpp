@@ -560,6 +560,116 @@ private Q_SLOTS:
         QCOMPARE(cli({QStringLiteral("env"), QStringLiteral("list")}, {}, env).exitCode, 0);
     }
 
+    // The secrets an environment's client_auth needs are judged by one rule: a client_secret deleted from the
+    // keychain behind Keyway's back stops the CLI with a message that names it and says how to store it, while a
+    // public client (body without a secret) is complete; private_key_jwt needs client_key.
+    void secretDeletedBehindKeywaysBackIsNamed()
+    {
+        const auto addClient = [this](const QString& name, const QStringList& extra, const QByteArray& input) {
+            QStringList args {QStringLiteral("env"),
+                              QStringLiteral("add"),
+                              name,
+                              QStringLiteral("--provider"),
+                              QStringLiteral("oauth2-client"),
+                              QStringLiteral("--base-url"),
+                              QStringLiteral("http://127.0.0.1:9"),
+                              QStringLiteral("--set"),
+                              QStringLiteral("token_url=/token"),
+                              QStringLiteral("--set"),
+                              QStringLiteral("client_id=cid-7")};
+            const CliRun run = cli(args + extra, input);
+            return run.exitCode == 0 ? show(name).value(QStringLiteral("id")).toString() : QString();
+        };
+        const QString confidential = uniqueName(QStringLiteral("confidential"));
+        const QString id
+            = addClient(confidential, {QStringLiteral("--secret"), QStringLiteral("client_secret")}, canary().toUtf8());
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(show(confidential).value(QStringLiteral("missing")).toArray(), QJsonArray());
+
+        QProcess clear;
+        clear.start(QStringLiteral("secret-tool"),
+                    {QStringLiteral("clear"),
+                     QStringLiteral("server"),
+                     QStringLiteral("keyway"),
+                     QStringLiteral("user"),
+                     id + QStringLiteral("/client_secret")});
+        QVERIFY(clear.waitForFinished(15000));
+        int found = 0;
+        QCOMPARE(lookup(id + QStringLiteral("/client_secret"), &found), QString());
+        QVERIFY(found != 0);
+
+        const QString storeIt = QStringLiteral("keyway-cli env set %1 --secret client_secret").arg(confidential);
+        const CliRun auth = cli({QStringLiteral("auth"), confidential});
+        QCOMPARE(auth.exitCode, 2);
+        QVERIFY2(auth.err.contains(QStringLiteral("client_secret")) && auth.err.contains(storeIt),
+                 qPrintable(auth.err));
+        // The bundle still names the secret: an import asks for it.
+        const CliRun exported = cli({QStringLiteral("env"), QStringLiteral("export"), confidential});
+        QCOMPARE(exported.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(exported.out)
+                     .object()
+                     .value(QStringLiteral("environments"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("secrets"))
+                     .toArray(),
+                 QJsonArray {QStringLiteral("client_secret")});
+        // check --all asks the health check, which judges by the same rule.
+        const CliRun checkAll = cli({QStringLiteral("check"),
+                                     QStringLiteral("--all"),
+                                     QStringLiteral("--provider"),
+                                     QStringLiteral("oauth2-client")});
+        QCOMPARE(checkAll.exitCode, 1);
+        QVERIFY2(checkAll.text().contains(
+                     QStringLiteral("FAIL %1 (oauth2-client): the secret client_secret is missing").arg(confidential)),
+                 qPrintable(checkAll.describe()));
+        const CliRun shown = cli({QStringLiteral("env"), QStringLiteral("show"), confidential});
+        QCOMPARE(shown.exitCode, 0);
+        QVERIFY(shown.text().contains(QRegularExpression(QStringLiteral("client_secret:\\s+missing\\n"))));
+        QVERIFY2(shown.err.contains(storeIt), qPrintable(shown.err));
+        QCOMPARE(show(confidential).value(QStringLiteral("missing")).toArray(),
+                 QJsonArray {QStringLiteral("client_secret")});
+
+        // Stored again, it is complete again; unset on purpose, it is a public client.
+        QCOMPARE(cli({QStringLiteral("env"),
+                      QStringLiteral("set"),
+                      confidential,
+                      QStringLiteral("--secret"),
+                      QStringLiteral("client_secret")},
+                     canary().toUtf8())
+                     .exitCode,
+                 0);
+        QCOMPARE(show(confidential).value(QStringLiteral("missing")).toArray(), QJsonArray());
+        QCOMPARE(cli({QStringLiteral("env"),
+                      QStringLiteral("set"),
+                      confidential,
+                      QStringLiteral("--unset"),
+                      QStringLiteral("client_secret")})
+                     .exitCode,
+                 0);
+        QCOMPARE(show(confidential).value(QStringLiteral("missing")).toArray(), QJsonArray());
+
+        // A public client never had a secret: nothing is missing, and auth goes on to the (closed) token endpoint.
+        const QString publicClient = uniqueName(QStringLiteral("public"));
+        QVERIFY(!addClient(publicClient, {}, {}).isEmpty());
+        QCOMPARE(show(publicClient).value(QStringLiteral("missing")).toArray(), QJsonArray());
+        const CliRun publicAuth = cli({QStringLiteral("auth"), publicClient});
+        QCOMPARE(publicAuth.exitCode, 5);
+
+        // basic and private_key_jwt cannot sign without their secret, stored or not.
+        for (const auto& [method, key] :
+             {std::pair {QStringLiteral("basic"), QStringLiteral("client_secret")},
+              std::pair {QStringLiteral("private_key_jwt"), QStringLiteral("client_key")}}) {
+            const QString name = uniqueName(method);
+            QVERIFY(!addClient(name, {QStringLiteral("--set"), QStringLiteral("client_auth=") + method}, {}).isEmpty());
+            const CliRun run = cli({QStringLiteral("auth"), name});
+            QCOMPARE(run.exitCode, 2);
+            QVERIFY2(run.err.contains(QStringLiteral("env set %1 --secret %2").arg(name, key)), qPrintable(run.err));
+            QCOMPARE(show(name).value(QStringLiteral("missing")).toArray(), QJsonArray {key});
+        }
+    }
+
     // Last: no canary ever reached a file under the temporary HOME / XDG directories or any output.
     void canariesNeverLeaveTheKeychain()
     {

@@ -9,13 +9,15 @@
 #include "core/vault/EnvironmentStore.h"
 #include "core/vault/KeychainSecretStore.h"
 #include "core/vault/SecretBatch.h"
+#include "tests/support/Await.h"
+#include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHttpServer>
-#include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -29,35 +31,11 @@
 
 using namespace keyway;
 using keyway::sandbox::SandboxServer;
+using keyway::test::waitFor;
 
 namespace {
 
 const QString kDevice = QStringLiteral("oauth2-device");
-
-template <typename Result, typename Start>
-Result waitFor(Start start, int timeoutMs = 30000)
-{
-    QEventLoop loop;
-    Result out {};
-    bool done = false;
-    start([&](const Result& r) {
-        out = r;
-        done = true;
-        loop.quit();
-    });
-    if (!done) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return out;
-}
-
-struct CliRun
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
 
 // Any run of 40 or more token characters: what a leaked device code, access or refresh token looks like here.
 const QRegularExpression kTokenShaped(QStringLiteral("[A-Za-z0-9_-]{40,}"));
@@ -73,7 +51,7 @@ private:
     QNetworkAccessManager m_nam;
     QList<FlowEvent> m_events;
     QTemporaryDir m_lockDir;
-    QTemporaryDir m_config;
+    QTemporaryDir m_root;
     KeychainSecretStore m_keychain;
     QString m_suffix = QString::number(QCoreApplication::applicationPid());
 
@@ -160,47 +138,13 @@ private:
         return env.id;
     }
 
-    // keyway-cli while this process serves the sandbox; `onLine` sees each line of stdout and stderr as it comes.
-    CliRun run(const QStringList& args, const std::function<void(const QString&)>& onLine = {}, int timeoutMs = 60000)
+    // keyway-cli on this test's machine while this process serves the sandbox; `onLine` sees each line of
+    // stdout and stderr as it comes.
+    test::CliRun run(const QStringList& args, const std::function<void(const QString&)>& onLine = {})
     {
-        QProcess process;
-        QEventLoop loop;
-        QByteArray out;
-        QByteArray err;
-        QByteArray pending;
-        auto feed = [&](const QByteArray& chunk) {
-            pending += chunk;
-            int newline = 0;
-            while ((newline = pending.indexOf('\n')) >= 0) {
-                const QString line = QString::fromUtf8(pending.left(newline));
-                pending.remove(0, newline + 1);
-                if (onLine) {
-                    QTimer::singleShot(0, this, [onLine, line] { onLine(line); });
-                }
-            }
-        };
-        connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
-            const QByteArray chunk = process.readAllStandardOutput();
-            out += chunk;
-            feed(chunk);
-        });
-        connect(&process, &QProcess::readyReadStandardError, &loop, [&] {
-            const QByteArray chunk = process.readAllStandardError();
-            err += chunk;
-            feed(chunk);
-        });
-        connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(KEYWAY_CLI_PATH), args);
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-        if (process.state() != QProcess::NotRunning) {
-            process.kill();
-            process.waitForFinished();
-            return {-1, QString::fromUtf8(out), QStringLiteral("timed out: ") + QString::fromUtf8(err)};
-        }
-        out += process.readAllStandardOutput();
-        err += process.readAllStandardError();
-        return {process.exitCode(), QString::fromUtf8(out), QString::fromUtf8(err)};
+        test::CliInvocation invocation(args, {}, test::isolatedMachine(m_root.path()));
+        invocation.onLine = onLine;
+        return test::runCli(invocation);
     }
 
     // A CLI approver: reads the user code from the device_code event (--json) or the stderr text.
@@ -217,7 +161,8 @@ private:
             }
             if (!userCode.isEmpty() && !*decided) {
                 *decided = true;
-                QCOMPARE(decide(userCode, approve), 200);
+                // From the event loop, not inside the CLI's output handler.
+                QTimer::singleShot(0, this, [this, userCode, approve] { QCOMPARE(decide(userCode, approve), 200); });
             }
         };
     }
@@ -225,8 +170,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_config.isValid());
-        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        QVERIFY(m_root.isValid());
+        // The CLI runs on test::isolatedMachine(m_root): its environments are the ones addEnvironment writes.
+        qputenv("XDG_CONFIG_HOME", QDir(m_root.path()).filePath(QStringLiteral("config")).toUtf8());
         m_registry.loadShipped();
         QVERIFY2(m_registry.errors().isEmpty(), qPrintable(m_registry.errors().value(0).message));
         QVERIFY(m_registry.find(kDevice));
@@ -417,21 +363,22 @@ private Q_SLOTS:
         const QString id = addEnvironment(name);
         QVERIFY(!id.isEmpty());
         bool decided = false;
-        const CliRun text = run({QStringLiteral("auth"), name}, cliApprover(true, &decided));
+        const test::CliRun text = run({QStringLiteral("auth"), name}, cliApprover(true, &decided));
         QCOMPARE(text.exitCode, 0);
         QVERIFY(decided);
         const QString page = m_sandbox->rootUrl().toString() + QStringLiteral("/oauth2/device");
         QVERIFY2(text.err.contains(QStringLiteral("To sign in, open %1 in a browser").arg(page)), qPrintable(text.err));
         QVERIFY2(text.err.contains(QStringLiteral("?user_code=")), qPrintable(text.err));
         QVERIFY(text.err.contains(QStringLiteral("the code expires in 2 minute")));
-        QVERIFY2(text.out.contains(QStringLiteral("Authenticated")), qPrintable(text.out));
-        verifyNoTokenIn(text.out + text.err);
+        QVERIFY2(text.text().contains(QStringLiteral("Authenticated")), qPrintable(text.text()));
+        verifyNoTokenIn(text.text() + text.err);
 
         decided = false;
-        const CliRun json = run({QStringLiteral("auth"), name, QStringLiteral("--json")}, cliApprover(true, &decided));
+        const test::CliRun json
+            = run({QStringLiteral("auth"), name, QStringLiteral("--json")}, cliApprover(true, &decided));
         QCOMPARE(json.exitCode, 0);
         bool sawEvent = false;
-        for (const QString& line : json.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        for (const QString& line : json.text().split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
             const auto j = nlohmann::json::parse(line.toStdString(), nullptr, false);
             if (j.value("event", "") == "device_code") {
                 sawEvent = true;
@@ -444,30 +391,30 @@ private Q_SLOTS:
         }
         QVERIFY(sawEvent);
         QVERIFY2(!json.err.contains(QStringLiteral("To sign in")), qPrintable(json.err));
-        verifyNoTokenIn(json.out + json.err);
+        verifyNoTokenIn(json.text() + json.err);
 
         // With a stored refresh token: introspect (active, exit 0), revoke (exit 0, the keychain entry is gone).
-        const CliRun introspect = run({QStringLiteral("introspect"), name});
+        const test::CliRun introspect = run({QStringLiteral("introspect"), name});
         QCOMPARE(introspect.exitCode, 0);
-        QVERIFY2(introspect.out.contains(QStringLiteral("\"active\":true")), qPrintable(introspect.out));
-        const CliRun introspectJson = run({QStringLiteral("introspect"), name, QStringLiteral("--json")});
+        QVERIFY2(introspect.text().contains(QStringLiteral("\"active\":true")), qPrintable(introspect.text()));
+        const test::CliRun introspectJson = run({QStringLiteral("introspect"), name, QStringLiteral("--json")});
         QCOMPARE(introspectJson.exitCode, 0);
         const auto last = nlohmann::json::parse(
-            introspectJson.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts).last().toStdString(), nullptr, false);
+            introspectJson.text().split(QLatin1Char('\n'), Qt::SkipEmptyParts).last().toStdString(), nullptr, false);
         QCOMPARE(last.value("event", ""), std::string("result"));
         QCOMPARE(last.value("active", false), true);
         QCOMPARE(last.at("body").value("client_id", ""), std::string("sbx_oauth2_device_7b3e"));
 
-        const CliRun revoke = run({QStringLiteral("revoke"), name});
+        const test::CliRun revoke = run({QStringLiteral("revoke"), name});
         QCOMPARE(revoke.exitCode, 0);
-        QVERIFY2(revoke.out.contains(QStringLiteral("Revoked the refresh_token of %1").arg(name)),
-                 qPrintable(revoke.out + revoke.err));
+        QVERIFY2(revoke.text().contains(QStringLiteral("Revoked the refresh_token of %1").arg(name)),
+                 qPrintable(revoke.text() + revoke.err));
         const SecretResult stored = waitFor<SecretResult>(
             [&](auto done) { m_keychain.read(SecretStore::refreshTokenKey(id, QString()), done); });
         QCOMPARE(stored.status, SecretStatus::Missing);
-        const CliRun again = run({QStringLiteral("revoke"), name, QStringLiteral("--json")});
+        const test::CliRun again = run({QStringLiteral("revoke"), name, QStringLiteral("--json")});
         QCOMPARE(again.exitCode, 0);
-        QVERIFY(again.out.contains(QStringLiteral("\"revoked\":[]")));
+        QVERIFY(again.text().contains(QStringLiteral("\"revoked\":[]")));
     }
 
     void cliDeniedAndExpiredExitThree()
@@ -475,11 +422,11 @@ private Q_SLOTS:
         const QString name = envName(QStringLiteral("dev-deny"));
         QVERIFY(!addEnvironment(name).isEmpty());
         bool decided = false;
-        const CliRun denied = run({QStringLiteral("auth"), name}, cliApprover(false, &decided));
+        const test::CliRun denied = run({QStringLiteral("auth"), name}, cliApprover(false, &decided));
         QCOMPARE(denied.exitCode, 3);
         QVERIFY2(denied.err.contains(QStringLiteral("access_denied")), qPrintable(denied.err));
 
-        const CliRun expired
+        const test::CliRun expired
             = run({QStringLiteral("auth"), name, QStringLiteral("--json")}, [this](const QString& line) {
                   if (line.contains(QStringLiteral("\"event\":\"device_code\""))) {
                       m_sandbox->setFault(kDevice, QStringLiteral("expire_now"), true);
@@ -505,9 +452,9 @@ private Q_SLOTS:
                                   QStringLiteral("http://127.0.0.1:%1/introspect").arg(tcp->serverPort())}})
                      .isEmpty());
         bool decided = false;
-        const CliRun r = run({QStringLiteral("introspect"), name}, cliApprover(true, &decided));
+        const test::CliRun r = run({QStringLiteral("introspect"), name}, cliApprover(true, &decided));
         QCOMPARE(r.exitCode, 1);
-        QVERIFY(r.out.contains(QStringLiteral("{\"active\":false}")));
+        QVERIFY(r.text().contains(QStringLiteral("{\"active\":false}")));
         QVERIFY2(r.err.contains(QStringLiteral("not active")), qPrintable(r.err));
     }
 
@@ -515,7 +462,7 @@ private Q_SLOTS:
     {
         const QString name = envName(QStringLiteral("dev-noendpoint"));
         QVERIFY(!addEnvironment(name, {{QStringLiteral("introspection_url"), QString()}}).isEmpty());
-        const CliRun none = run({QStringLiteral("introspect"), name});
+        const test::CliRun none = run({QStringLiteral("introspect"), name});
         QCOMPARE(none.exitCode, 2);
         QVERIFY2(none.err.contains(QStringLiteral("set its introspection_url")), qPrintable(none.err));
 
@@ -532,10 +479,10 @@ private Q_SLOTS:
         const SecretResult written = waitFor<SecretResult>(
             [&](auto done) { m_keychain.write(SecretStore::refreshTokenKey(id, QString()), canary, done); });
         QVERIFY(written.ok());
-        const CliRun r = run({QStringLiteral("revoke"), unreachable, QStringLiteral("-v")});
+        const test::CliRun r = run({QStringLiteral("revoke"), unreachable, QStringLiteral("-v")});
         QCOMPARE(r.exitCode, 5);
         QVERIFY2(r.err.contains(QStringLiteral("could not be reached")), qPrintable(r.err));
-        QVERIFY(!r.out.contains(canary) && !r.err.contains(canary));
+        QVERIFY(test::leakedSecret(r.text() + r.err, {canary}).isEmpty());
     }
 
     void cleanupTestCase() { m_sandbox.reset(); }

@@ -7,6 +7,7 @@
 #include "core/sandbox/SandboxServer.h"
 #include "core/session/Session.h"
 #include "core/util/Clock.h"
+#include "tests/support/Await.h"
 #include "tests/support/FakeClock.h"
 #include "tests/support/SandboxBrowser.h"
 
@@ -22,31 +23,7 @@
 
 using namespace keyway;
 using keyway::sandbox::SandboxServer;
-
-namespace {
-
-template <typename Result, typename Start>
-Result waitFor(Start start, int timeoutMs = 15000)
-{
-    QEventLoop loop;
-    Result out {};
-    bool done = false;
-    start([&](const Result& r) {
-        out = r;
-        done = true;
-        loop.quit();
-    });
-    if (!done) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    if (!done) {
-        qWarning("timed out waiting for a result");
-    }
-    return out;
-}
-
-} // namespace
+using keyway::test::waitFor;
 
 class TestFlowSandbox : public QObject
 {

@@ -6,6 +6,7 @@
 #include "core/profile/ProfileLoader.h"
 #include "core/session/Session.h"
 #include "core/util/Preferences.h"
+#include "tests/support/Await.h"
 #include "tests/support/HostileServer.h"
 
 #include <QElapsedTimer>
@@ -19,28 +20,11 @@
 
 using namespace keyway;
 using keyway::test::HostileServer;
+using keyway::test::waitFor;
 
 namespace {
 
 const QString kClientSecret = QStringLiteral("canary-hostile-client-secret-77d1");
-
-template <typename Result, typename Start>
-Result waitFor(Start start, int timeoutMs = 15000)
-{
-    QEventLoop loop;
-    Result out {};
-    bool done = false;
-    start([&](const Result& r) {
-        out = r;
-        done = true;
-        loop.quit();
-    });
-    if (!done) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return out;
-}
 
 } // namespace
 

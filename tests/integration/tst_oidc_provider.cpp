@@ -167,6 +167,24 @@ private:
                    });
     }
 
+    // The provider's public PKCE client (client_auth none) with only an issuer: everything else is discovered.
+    bool addPublicClient(const QString& name, const QString& scope, const QString& issuerUrl = {})
+    {
+        return addEnvironment(name,
+                              QStringLiteral("oauth2-code"),
+                              {QStringLiteral("issuer=") + (issuerUrl.isEmpty() ? issuer() : issuerUrl),
+                               QStringLiteral("client_id=keyway-public"),
+                               QStringLiteral("client_auth=none"),
+                               QStringLiteral("scope=") + scope});
+    }
+
+    // `call NAME GET /api/whoami`: the provider's resource that echoes the token's client and scope.
+    CliRun callWhoami(const QString& name, const QStringList& more = {})
+    {
+        return run(QStringList {QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/api/whoami")}
+                   + more);
+    }
+
     // The shipped oauth2-code profile on this provider, signing in with the test's browser.
     FlowOptions codeOptions(const QMap<QString, QString>& credentials)
     {
@@ -570,10 +588,7 @@ private Q_SLOTS:
                                 QStringLiteral("client_auth=basic"),
                                 QStringLiteral("scope=api:read")},
                                {{QStringLiteral("client_secret"), m_confidentialSecret}}));
-        const CliRun r = run({QStringLiteral("call"),
-                              envName(QStringLiteral("cc")),
-                              QStringLiteral("GET"),
-                              QStringLiteral("/api/whoami")});
+        const CliRun r = callWhoami(envName(QStringLiteral("cc")));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const auto body = nlohmann::json::parse(r.out.toStdString(), nullptr, false);
         QCOMPARE(body.value("client_id", ""), "keyway-confidential");
@@ -586,10 +601,7 @@ private Q_SLOTS:
                                 QStringLiteral("client_id=keyway-confidential"),
                                 QStringLiteral("client_auth=basic")},
                                {{QStringLiteral("client_secret"), random("canary-wrong-secret-")}}));
-        const CliRun wrong = run({QStringLiteral("call"),
-                                  envName(QStringLiteral("cc-wrong")),
-                                  QStringLiteral("GET"),
-                                  QStringLiteral("/api/whoami")});
+        const CliRun wrong = callWhoami(envName(QStringLiteral("cc-wrong")));
         QCOMPARE(wrong.exitCode, 3);
         QVERIFY2(wrong.err.contains(QStringLiteral("invalid_client")), qPrintable(wrong.err));
     }
@@ -713,12 +725,7 @@ private Q_SLOTS:
     void cliDiscovery()
     {
         const QString name = envName(QStringLiteral("disc"));
-        QVERIFY(addEnvironment(name,
-                               QStringLiteral("oauth2-code"),
-                               {QStringLiteral("issuer=") + issuer(),
-                                QStringLiteral("client_id=keyway-public"),
-                                QStringLiteral("client_auth=none"),
-                                QStringLiteral("scope=openid email")}));
+        QVERIFY(addPublicClient(name, QStringLiteral("openid email")));
         const int discoveries = stat("discovery");
         const CliRun auth = signIn({QStringLiteral("auth"), name});
         QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
@@ -728,12 +735,7 @@ private Q_SLOTS:
         QUrl other = m_provider.issuer();
         other.setHost(QStringLiteral("localhost"));
         const QString mismatch = envName(QStringLiteral("disc-mismatch"));
-        QVERIFY(addEnvironment(mismatch,
-                               QStringLiteral("oauth2-code"),
-                               {QStringLiteral("issuer=") + other.toString(),
-                                QStringLiteral("client_id=keyway-public"),
-                                QStringLiteral("client_auth=none"),
-                                QStringLiteral("scope=openid")}));
+        QVERIFY(addPublicClient(mismatch, QStringLiteral("openid"), other.toString()));
         int opened = 0;
         const CliRun refused = signIn({QStringLiteral("auth"), mismatch}, &opened);
         QCOMPARE(refused.exitCode, 3);
@@ -786,11 +788,7 @@ private Q_SLOTS:
             files.append({QStringLiteral("client_key"), pair.privatePem});
         }
         QVERIFY(addEnvironment(name, QStringLiteral("oauth2-client"), values, secrets, files));
-        const CliRun r = run({QStringLiteral("call"),
-                              name,
-                              QStringLiteral("GET"),
-                              QStringLiteral("/api/whoami"),
-                              QStringLiteral("--json")});
+        const CliRun r = callWhoami(name, {QStringLiteral("--json")});
         QVERIFY2(r.exitCode == exitCode, qPrintable(r.describe()));
         if (exitCode == 0) {
             QCOMPARE(eventOf(r, "result").at("body").value("client_id", ""), clientId.toStdString());
@@ -803,12 +801,7 @@ private Q_SLOTS:
     void cliIdTokenVerified()
     {
         const QString name = envName(QStringLiteral("idt"));
-        QVERIFY(addEnvironment(name,
-                               QStringLiteral("oauth2-code"),
-                               {QStringLiteral("issuer=") + issuer(),
-                                QStringLiteral("client_id=keyway-public"),
-                                QStringLiteral("client_auth=none"),
-                                QStringLiteral("scope=openid email")}));
+        QVERIFY(addPublicClient(name, QStringLiteral("openid email")));
         const CliRun auth = signIn({QStringLiteral("auth"), name});
         QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
         QVERIFY(QUrlQuery(m_browser.lastResult().finalUrl).hasQueryItem(QStringLiteral("code")));
@@ -840,12 +833,7 @@ private Q_SLOTS:
         QFETCH(QString, tamper);
         QFETCH(QString, reason);
         const QString name = envName(QStringLiteral("tamper-") + tamper);
-        QVERIFY(addEnvironment(name,
-                               QStringLiteral("oauth2-code"),
-                               {QStringLiteral("issuer=") + issuer(),
-                                QStringLiteral("client_id=keyway-public"),
-                                QStringLiteral("client_auth=none"),
-                                QStringLiteral("scope=openid email")}));
+        QVERIFY(addPublicClient(name, QStringLiteral("openid email")));
         QVERIFY(m_provider.tamperNextIdToken(tamper));
         const CliRun auth = signIn({QStringLiteral("auth"), name});
         QVERIFY(m_provider.tamperNextIdToken(QString())); // whatever happened, the next test starts clean
@@ -861,12 +849,7 @@ private Q_SLOTS:
     void cliKeyRotation()
     {
         const QString name = envName(QStringLiteral("rotate"));
-        QVERIFY(addEnvironment(name,
-                               QStringLiteral("oauth2-code"),
-                               {QStringLiteral("issuer=") + issuer(),
-                                QStringLiteral("client_id=keyway-public"),
-                                QStringLiteral("client_auth=none"),
-                                QStringLiteral("scope=openid")}));
+        QVERIFY(addPublicClient(name, QStringLiteral("openid")));
         const CliRun before = signIn({QStringLiteral("auth"), name});
         QVERIFY2(before.exitCode == 0, qPrintable(before.describe()));
 
@@ -957,8 +940,7 @@ private Q_SLOTS:
             QVERIFY2(page.contains(QStringLiteral("Device approved")), qPrintable(page.left(400)));
             QVERIFY2(auth.exitCode == 0, qPrintable(auth.describe()));
             QVERIFY(!eventOf(auth, "captured", "access_token").is_null());
-            const CliRun call
-                = run({QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/api/whoami")});
+            const CliRun call = callWhoami(name);
             QVERIFY2(call.exitCode == 0, qPrintable(call.describe()));
             QCOMPARE(nlohmann::json::parse(call.out.toStdString(), nullptr, false).value("sub", ""), "alice");
         } else {

@@ -7,6 +7,7 @@
 // output and every file Keyway writes.
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/CliProcess.h"
+#include "tests/support/TestPki.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -57,7 +58,8 @@ private:
     QTemporaryDir m_root;
     std::unique_ptr<SandboxServer> m_sandbox;
     QList<QProcess*> m_servers;
-    QString m_pki;
+    keyway::test::TestPki m_ca;
+    QString m_pki; // m_ca's directory
     QString m_clientId;
     QString m_clientSecret;
     QByteArray m_clientKeyCanary; // one line of the client key's PEM body
@@ -91,61 +93,6 @@ private:
     }
 
     static QString describe(const CliRun& r) { return r.describe(); }
-
-    bool openssl(const QStringList& args, QByteArray* out = nullptr)
-    {
-        QProcess process;
-        process.setWorkingDirectory(m_pki);
-        process.start(QStringLiteral("openssl"), args);
-        if (!process.waitForFinished(30000) || process.exitCode() != 0) {
-            qWarning() << "openssl" << args << process.readAllStandardError();
-            return false;
-        }
-        if (out) {
-            *out = process.readAllStandardOutput();
-        }
-        return true;
-    }
-
-    // A key and a certificate signed by the private CA (`san` empty: a client certificate).
-    bool issue(const QString& name, const QString& subject, const QString& san)
-    {
-        if (!openssl({"req",
-                      "-newkey",
-                      "rsa:2048",
-                      "-nodes",
-                      "-keyout",
-                      name + ".key",
-                      "-out",
-                      name + ".csr",
-                      "-subj",
-                      subject})) {
-            return false;
-        }
-        QStringList sign {"x509",
-                          "-req",
-                          "-in",
-                          name + ".csr",
-                          "-CA",
-                          "ca.pem",
-                          "-CAkey",
-                          "ca.key",
-                          "-CAcreateserial",
-                          "-out",
-                          name + ".pem",
-                          "-days",
-                          "30"};
-        if (!san.isEmpty()) {
-            QFile ext(m_pki + QLatin1Char('/') + name + QStringLiteral(".ext"));
-            if (!ext.open(QIODevice::WriteOnly)) {
-                return false;
-            }
-            ext.write("subjectAltName=" + san.toUtf8() + "\n");
-            ext.close();
-            sign << "-extfile" << name + ".ext";
-        }
-        return openssl(sign);
-    }
 
     QProcess* start(const QString& program, const QStringList& args, const QString& workingDirectory, quint16 port)
     {
@@ -209,33 +156,18 @@ private Q_SLOTS:
         const quint16 sandboxPort = static_cast<quint16>(demo->baseUrl.port());
 
         // The private CA, a server certificate for localhost, one for another name, and the client's.
-        m_pki = path(QStringLiteral("pki"));
-        QVERIFY(QDir().mkpath(m_pki));
-        QVERIFY(openssl({"req",
-                         "-x509",
-                         "-newkey",
-                         "rsa:2048",
-                         "-nodes",
-                         "-keyout",
-                         "ca.key",
-                         "-out",
-                         "ca.pem",
-                         "-days",
-                         "30",
-                         "-subj",
-                         "/CN=Partner Test CA"}));
-        QVERIFY(issue(
+        QVERIFY(m_ca.create(path(QStringLiteral("pki"))));
+        m_pki = m_ca.directory();
+        QVERIFY(m_ca.issue(
             QStringLiteral("server"), QStringLiteral("/CN=localhost"), QStringLiteral("DNS:localhost,IP:127.0.0.1")));
-        QVERIFY(issue(
+        QVERIFY(m_ca.issue(
             QStringLiteral("other"), QStringLiteral("/CN=partner.example"), QStringLiteral("DNS:partner.example")));
-        QVERIFY(issue(QStringLiteral("client"), QStringLiteral("/CN=keyway-client"), QString()));
+        QVERIFY(m_ca.issue(QStringLiteral("client"), QStringLiteral("/CN=keyway-client"), QString()));
         QByteArray fingerprint;
-        QVERIFY(openssl({"x509", "-in", "server.pem", "-noout", "-fingerprint", "-sha256"}, &fingerprint));
+        QVERIFY(m_ca.openssl({"x509", "-in", "server.pem", "-noout", "-fingerprint", "-sha256"}, &fingerprint));
         m_serverFingerprint = QString::fromLatin1(fingerprint.trimmed()).section(QLatin1Char('='), 1);
         QVERIFY(m_serverFingerprint.size() == 95);
-        QFile clientKey(m_pki + QStringLiteral("/client.key"));
-        QVERIFY(clientKey.open(QIODevice::ReadOnly));
-        m_clientKeyCanary = clientKey.readAll().split('\n').value(3);
+        m_clientKeyCanary = m_ca.keyCanary(QStringLiteral("client"));
         QVERIFY(m_clientKeyCanary.size() == 64);
 
         // nginx: the private-CA host and the name-mismatch host, both in front of the sandbox.
@@ -441,19 +373,7 @@ private Q_SLOTS:
                  qPrintable(r.err));
 
         // A certificate the partner did not issue: refused, and said so.
-        QVERIFY(openssl({"req",
-                         "-x509",
-                         "-newkey",
-                         "rsa:2048",
-                         "-nodes",
-                         "-keyout",
-                         "stranger.key",
-                         "-out",
-                         "stranger.pem",
-                         "-days",
-                         "3",
-                         "-subj",
-                         "/CN=stranger"}));
+        QVERIFY(m_ca.selfSigned(QStringLiteral("stranger"), QStringLiteral("/CN=stranger"), 3));
         r = run({"env",
                  "set",
                  "mtls",

@@ -349,6 +349,55 @@ private Q_SLOTS:
         QVERIFY(!tokens.contains("user_id"));
     }
 
+    // Token, introspection and revocation authenticate a client by one rule: a wrong secret is invalid_client
+    // (with a Basic challenge when Basic was used), two methods at once are invalid_request, the right secret
+    // in the body or as Basic is accepted.
+    void everyRouteAuthenticatesClientsAlike_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("grant"); // the form field the route needs besides the client
+        QTest::newRow("token") << "/oauth/token"
+                               << "grant_type=client_credentials";
+        QTest::newRow("introspect") << "/introspect"
+                                    << "token=unknown";
+        QTest::newRow("revoke") << "/revoke"
+                                << "token=unknown";
+    }
+
+    void everyRouteAuthenticatesClientsAlike()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, grant);
+        const auto demo = m_server.demoProvider("oauth2-client");
+        const QUrl url(demo->baseUrl.toString() + path);
+        const QString id = demo->credential("client_id");
+        const QString secret = demo->credential("client_secret");
+        const auto post = [&](const QList<QPair<QString, QString>>& client, const QString& basicSecret = {}) {
+            QList<QPair<QByteArray, QByteArray>> headers {{"Content-Type", "application/x-www-form-urlencoded"}};
+            if (!basicSecret.isEmpty()) {
+                headers.append(
+                    {"Authorization",
+                     "Basic "
+                         + QByteArray(QUrl::toPercentEncoding(id) + ':' + QUrl::toPercentEncoding(basicSecret))
+                               .toBase64()});
+            }
+            QList<QPair<QString, QString>> fields {{grant.section('=', 0, 0), grant.section('=', 1)}};
+            return httpExchange(m_nam, "POST", url, form(fields + client), headers);
+        };
+        const auto wrongBody = post({{"client_id", id}, {"client_secret", "wrong"}});
+        QCOMPARE(wrongBody.status, 401);
+        QCOMPARE(json(wrongBody)["error"].toString(), QString("invalid_client"));
+        QVERIFY(wrongBody.header("WWW-Authenticate").isEmpty());
+        const auto wrongBasic = post({}, "wrong");
+        QCOMPARE(wrongBasic.status, 401);
+        QCOMPARE(wrongBasic.header("WWW-Authenticate"), QByteArray("Basic realm=\"sandbox\""));
+        const auto both = post({{"client_secret", secret}}, secret);
+        QCOMPARE(both.status, 400);
+        QCOMPARE(json(both)["error"].toString(), QString("invalid_request"));
+        QCOMPARE(post({{"client_id", id}, {"client_secret", secret}}).status, 200);
+        QCOMPARE(post({}, secret).status, 200);
+    }
+
     void clientCredentialsGrant()
     {
         const auto demo = m_server.demoProvider("oauth2-client");

@@ -24,20 +24,42 @@ CliRun runCli(const CliInvocation& invocation)
     }
     QEventLoop loop;
     QByteArray out;
-    QByteArray pending;
-    QObject::connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
-        const QByteArray chunk = process.readAllStandardOutput();
-        out += chunk;
-        if (!invocation.onJsonLine) {
-            return;
-        }
+    QByteArray err;
+    QByteArray pendingOut;
+    QByteArray pendingErr;
+    // Hands every complete line of `pending` to `handle`, keeping the incomplete rest.
+    const auto lines = [](QByteArray& pending, const QByteArray& chunk, const auto& handle) {
         pending += chunk;
         qsizetype newline = 0;
         while ((newline = pending.indexOf('\n')) >= 0) {
             const QByteArray line = pending.left(newline);
             pending.remove(0, newline + 1);
-            invocation.onJsonLine(
-                nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false));
+            handle(line);
+        }
+    };
+    QObject::connect(&process, &QProcess::readyReadStandardOutput, &loop, [&] {
+        const QByteArray chunk = process.readAllStandardOutput();
+        out += chunk;
+        if (!invocation.onJsonLine && !invocation.onLine) {
+            return;
+        }
+        lines(pendingOut, chunk, [&invocation](const QByteArray& line) {
+            if (invocation.onJsonLine) {
+                invocation.onJsonLine(
+                    nlohmann::json::parse(line.constData(), line.constData() + line.size(), nullptr, false));
+            }
+            if (invocation.onLine) {
+                invocation.onLine(QString::fromUtf8(line));
+            }
+        });
+    });
+    QObject::connect(&process, &QProcess::readyReadStandardError, &loop, [&] {
+        const QByteArray chunk = process.readAllStandardError();
+        err += chunk;
+        if (invocation.onLine) {
+            lines(pendingErr, chunk, [&invocation](const QByteArray& line) {
+                invocation.onLine(QString::fromUtf8(line));
+            });
         }
     });
     QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
@@ -61,12 +83,12 @@ CliRun runCli(const CliInvocation& invocation)
         process.kill();
         process.waitForFinished();
         result.out = out;
-        result.err = QStringLiteral("still running after %1 ms").arg(invocation.timeoutMs);
+        result.err = QStringLiteral("still running after %1 ms: ").arg(invocation.timeoutMs) + QString::fromUtf8(err);
         return result;
     }
     result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     result.out = out + process.readAllStandardOutput();
-    result.err = QString::fromUtf8(process.readAllStandardError());
+    result.err = QString::fromUtf8(err + process.readAllStandardError());
     return result;
 }
 

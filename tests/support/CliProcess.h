@@ -40,6 +40,9 @@ struct CliInvocation
     // Called with each stdout line, parsed as JSON (discarded value when it is not), as it arrives: a test
     // plays the browser the moment an authorize_url event shows.
     std::function<void(const nlohmann::json&)> onJsonLine;
+    // Called with each line of stdout and of stderr as text, as it arrives: a test reads a device's user code
+    // from what a person would read.
+    std::function<void(const QString&)> onLine;
     int timeoutMs = 60000;
     QString program = QStringLiteral(KEYWAY_CLI_PATH); // or a wrapper (a shell setting limits) that runs it
     QString stdoutFile; // stdout goes straight to this file (a reply too big to hold), not to CliRun::out

@@ -1,10 +1,9 @@
 // The device sign-in and the token lifecycle in the desktop app, offscreen against the embedded sandbox: the
 // walkthrough shows the user code big and copyable with a QR code and a countdown, the test approves it on the
 // sandbox's verification page like a person would, and a right click on the refresh token's lane revokes it.
-#include "core/sandbox/SandboxServer.h"
 #include "core/session/SessionRegistry.h"
-#include "tests/support/MemorySecretStore.h"
 #include "tests/support/SandboxBrowser.h"
+#include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/common/SignInWait.h"
 #include "ui/flow/FlowWalkthrough.h"
@@ -20,7 +19,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,44 +37,26 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_config.isValid());
-        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
-        qputenv("XDG_DATA_HOME", m_config.filePath(QStringLiteral("data")).toUtf8());
-        QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-device-ui"));
-        QCoreApplication::setApplicationName(QStringLiteral("keyway-test-device-ui"));
-        QSettings().clear();
-        m_sandbox = std::make_unique<sandbox::SandboxServer>();
-        QVERIFY(m_sandbox->listen(0));
-        m_secrets = std::make_unique<test::MemorySecretStore>();
-        ui::MainWindowOptions options;
-        options.secretStore = m_secrets.get();
-        m_window = std::make_unique<MainWindow>(options);
-        m_window->resize(1280, 800);
-        m_window->show();
-        m_window->useSandbox(*m_sandbox);
-        m_sandbox->setTimeScale(5); // polls every second
-        QTRY_VERIFY_WITH_TIMEOUT(!m_window->currentEnvironmentId().isEmpty(), 15000);
+        test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-device-ui"));
+        QVERIFY(m_app.start(QSize(1280, 800)));
+        m_app.sandbox->setTimeScale(5); // polls every second
     }
 
-    void cleanupTestCase()
-    {
-        m_window.reset();
-        m_secrets.reset();
-        m_sandbox.reset();
-    }
+    void cleanupTestCase() { m_app.stop(); }
 
     void userCodeShownCopyableThenApprovedThenRevoked()
     {
         QString device;
-        for (const Environment& environment : m_window->environmentStore().environments()) {
+        for (const Environment& environment : m_app.window->environmentStore().environments()) {
             if (environment.providerId == QLatin1String("oauth2-device")) {
                 device = environment.id;
             }
         }
         QVERIFY2(!device.isEmpty(), "the sandbox made no oauth2-device demo environment");
-        m_window->selectEnvironment(device);
-        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        m_app.window->selectEnvironment(device);
+        FlowWalkthrough* walkthrough = m_app.window->walkthrough();
         QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
-        m_window->run();
+        m_app.window->run();
 
         auto* wait = walkthrough->findChild<ui::SignInWait*>(QStringLiteral("browserWait"));
         QVERIFY(wait);
@@ -94,7 +74,7 @@ private Q_SLOTS:
         // The browser sign-in's address row is not what a device sign-in needs.
         QVERIFY(!wait->findChild<QWidget*>(QStringLiteral("browserUrlField"))->isVisible());
 
-        m_window->grab().save(QStringLiteral("/tmp/device-signin.png"));
+        m_app.window->grab().save(QStringLiteral("/tmp/device-signin.png"));
         QTest::mouseClick(wait->findChild<QPushButton*>(QStringLiteral("browserCopyCodeButton")), Qt::LeftButton);
         QCOMPARE(QApplication::clipboard()->text(), code->text());
 
@@ -103,7 +83,7 @@ private Q_SLOTS:
         const auto approved = test::httpExchange(
             nam,
             "POST",
-            QUrl(m_sandbox->rootUrl().toString() + QStringLiteral("/oauth2/device")),
+            QUrl(m_app.sandbox->rootUrl().toString() + QStringLiteral("/oauth2/device")),
             "user_code=" + code->text().toLatin1() + "&username=demo&password=keyway-demo&decision=approve",
             {{"Content-Type", "application/x-www-form-urlencoded"}});
         QCOMPARE(approved.status, 200);
@@ -111,22 +91,23 @@ private Q_SLOTS:
         QVERIFY(finished.first().first().toBool());
         QVERIFY(!wait->isVisible());
 
-        auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
+        auto* timeline = m_app.window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
         const QString deviceLane = MainWindow::laneId(device, QString(), QStringLiteral("device_code"));
-        QVERIFY(m_window->timelineModel()->entry(deviceLane));
+        QVERIFY(m_app.window->timelineModel()->entry(deviceLane));
         QCOMPARE(timeline->laneState(deviceLane), ui::TimelineWidget::LaneState::Consumed);
-        QVERIFY(!m_window->timelineModel()->entry(MainWindow::laneId(device, QString(), QStringLiteral("user_code"))));
+        QVERIFY(
+            !m_app.window->timelineModel()->entry(MainWindow::laneId(device, QString(), QStringLiteral("user_code"))));
 
         // Right click on the refresh token's lane → Revoke.
         const QString refreshLane = MainWindow::laneId(device, QString(), QStringLiteral("refresh_token"));
-        QTRY_VERIFY(m_window->timelineModel()->entry(refreshLane));
-        QTRY_VERIFY(m_window->sessions()->find(device, QString()));
-        QVERIFY(m_window->sessions()->find(device, QString())->values().contains(QStringLiteral("refresh_token")));
+        QTRY_VERIFY(m_app.window->timelineModel()->entry(refreshLane));
+        QTRY_VERIFY(m_app.window->sessions()->find(device, QString()));
+        QVERIFY(m_app.window->sessions()->find(device, QString())->values().contains(QStringLiteral("refresh_token")));
         const QPoint at = timeline->laneBarRect(refreshLane).center();
         QContextMenuEvent rightClick(QContextMenuEvent::Mouse, at, timeline->mapToGlobal(at));
         QApplication::sendEvent(timeline, &rightClick);
         QMenu* menu = nullptr;
-        QTRY_VERIFY((menu = m_window->findChild<QMenu*>(QStringLiteral("timelineLaneMenu"))));
+        QTRY_VERIFY((menu = m_app.window->findChild<QMenu*>(QStringLiteral("timelineLaneMenu"))));
         auto* revoke = menu->findChild<QAction*>(QStringLiteral("revokeAction"));
         QVERIFY(revoke && revoke->isEnabled());
         QVERIFY(menu->findChild<QAction*>(QStringLiteral("introspectAction")));
@@ -137,17 +118,15 @@ private Q_SLOTS:
         QCOMPARE(timeline->countdownText(refreshLane), QStringLiteral("revoked"));
         QVERIFY(timeline->summaryText().contains(QStringLiteral("refresh token")));
         QMessageBox* box = nullptr;
-        QTRY_VERIFY((box = m_window->findChild<QMessageBox*>(QStringLiteral("tokenLifecycleReply"))));
+        QTRY_VERIFY((box = m_app.window->findChild<QMessageBox*>(QStringLiteral("tokenLifecycleReply"))));
         QVERIFY2(box->text().contains(QStringLiteral("revoked at the provider")), qPrintable(box->text()));
-        QVERIFY(!m_window->sessions()->find(device, QString())->values().contains(QStringLiteral("refresh_token")));
+        QVERIFY(!m_app.window->sessions()->find(device, QString())->values().contains(QStringLiteral("refresh_token")));
         box->close();
     }
 
 private:
     QTemporaryDir m_config;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-    std::unique_ptr<test::MemorySecretStore> m_secrets;
-    std::unique_ptr<MainWindow> m_window;
+    test::SandboxApp m_app;
 };
 
 QTEST_MAIN(TestDeviceUi)

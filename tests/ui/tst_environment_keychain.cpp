@@ -55,6 +55,7 @@ class TestEnvironmentKeychain : public QObject
 private Q_SLOTS:
     void initTestCase();
     void creatingAnEnvironmentWritesTheKeychainNotTheConfig();
+    void keychainColumnJudgesWhatClientAuthNeeds();
 
 private:
     QTemporaryDir m_config;
@@ -154,6 +155,62 @@ void TestEnvironmentKeychain::creatingAnEnvironmentWritesTheKeychainNotTheConfig
     secrets.remove(SecretStore::keyFor(saved.id, QStringLiteral("clientSecret")),
                    [&done](const SecretResult&) { done = true; });
     QTRY_VERIFY(done);
+}
+
+// The Keychain column asks the engine's one rule: a client_secret deleted behind Keyway's back is missing, a
+// public client (body without a secret) is all set, private_key_jwt needs its client_key.
+void TestEnvironmentKeychain::keychainColumnJudgesWhatClientAuthNeeds()
+{
+    ProfileRegistry profiles = ProfileRegistry::loadDefault();
+    KeychainSecretStore secrets;
+    EnvironmentService environments(&profiles, &secrets);
+    const auto make
+        = [&environments](const QString& label, const QString& clientAuth, const QMap<QString, QString>& stored) {
+              Environment environment = Environment::create(label + QUuid::createUuid().toString(QUuid::WithoutBraces),
+                                                            QStringLiteral("oauth2-client"),
+                                                            QStringLiteral("http://127.0.0.1:9"));
+              environment.values = {{QStringLiteral("token_url"), QStringLiteral("/token")},
+                                    {QStringLiteral("client_id"), QStringLiteral("cid-7")},
+                                    {QStringLiteral("client_auth"), clientAuth}};
+              const EnvironmentChange change = environments.createAndWait(environment, stored);
+              return change.ok() ? change.environment.id : QString();
+          };
+    const QString canary = QStringLiteral("canary-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString confidential
+        = make(QStringLiteral("confidential "), QStringLiteral("body"), {{QStringLiteral("client_secret"), canary}});
+    const QString publicClient = make(QStringLiteral("public "), QStringLiteral("body"), {});
+    const QString keyless = make(QStringLiteral("keyless "), QStringLiteral("private_key_jwt"), {});
+    QVERIFY(!confidential.isEmpty() && !publicClient.isEmpty() && !keyless.isEmpty());
+
+    EnvironmentListModel model(&environments);
+    model.setEnvironments(environments.environments());
+    QTRY_COMPARE_WITH_TIMEOUT(model.state(confidential), EnvironmentListModel::KeychainState::AllSet, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(model.state(publicClient), EnvironmentListModel::KeychainState::AllSet, 20000);
+    QCOMPARE(model.indexOfEnvironment(publicClient).siblingAtColumn(1).data().toString(), QStringLiteral("all set"));
+    QTRY_COMPARE_WITH_TIMEOUT(model.state(keyless), EnvironmentListModel::KeychainState::MissingFields, 20000);
+    const QModelIndex keylessState = model.indexOfEnvironment(keyless).siblingAtColumn(1);
+    QCOMPARE(keylessState.data().toString(), QStringLiteral("1 missing"));
+    QVERIFY2(keylessState.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Assertion signing key")),
+             qPrintable(keylessState.data(Qt::ToolTipRole).toString()));
+
+    // Deleted with secret-tool, as a user cleaning the keyring would.
+    QProcess clear;
+    clear.start(QStringLiteral("secret-tool"),
+                {QStringLiteral("clear"),
+                 QStringLiteral("server"),
+                 secrets.service(),
+                 QStringLiteral("user"),
+                 SecretStore::keyFor(confidential, QStringLiteral("client_secret"))});
+    QVERIFY(clear.waitForFinished(10000));
+    model.refreshState(confidential);
+    QTRY_COMPARE_WITH_TIMEOUT(model.state(confidential), EnvironmentListModel::KeychainState::MissingFields, 20000);
+    const QModelIndex confidentialState = model.indexOfEnvironment(confidential).siblingAtColumn(1);
+    QCOMPARE(confidentialState.data().toString(), QStringLiteral("1 missing"));
+    QCOMPARE(confidentialState.data(Qt::ToolTipRole).toString(), QStringLiteral("Missing: Client secret"));
+
+    for (const QString& id : {confidential, publicClient, keyless}) {
+        QVERIFY(environments.removeAndWait(id).ok());
+    }
 }
 
 QTEST_MAIN(TestEnvironmentKeychain)

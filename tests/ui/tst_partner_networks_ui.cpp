@@ -9,6 +9,7 @@
 #include "core/sandbox/SandboxServer.h"
 #include "core/vault/EnvironmentService.h"
 #include "tests/support/MemorySecretStore.h"
+#include "tests/support/TestPki.h"
 #include "ui/MainWindow.h"
 #include "ui/common/FileDialog.h"
 #include "ui/common/PasswordPrompt.h"
@@ -51,19 +52,12 @@ class TestPartnerNetworksUi : public QObject
 
 private:
     QTemporaryDir m_root;
-    QString m_pki;
+    test::TestPki m_ca;
+    QString m_pki; // m_ca's directory
     QProcess m_nginx;
     quint16 m_nginxPort = 0;
     QByteArray m_keyCanary;
     std::unique_ptr<sandbox::SandboxServer> m_sandbox;
-
-    bool openssl(const QStringList& args)
-    {
-        QProcess process;
-        process.setWorkingDirectory(m_pki);
-        process.start(QStringLiteral("openssl"), args);
-        return process.waitForFinished(30000) && process.exitCode() == 0;
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -72,86 +66,22 @@ private Q_SLOTS:
         qputenv("XDG_CONFIG_HOME", m_root.filePath(QStringLiteral("config")).toUtf8());
         QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-networks"));
         QCoreApplication::setApplicationName(QStringLiteral("keyway-test-networks"));
-        m_pki = m_root.filePath(QStringLiteral("pki"));
-        QVERIFY(QDir().mkpath(m_pki));
-        QVERIFY(openssl({"req",
-                         "-x509",
-                         "-newkey",
-                         "rsa:2048",
-                         "-nodes",
-                         "-keyout",
-                         "ca.key",
-                         "-out",
-                         "ca.pem",
-                         "-days",
-                         "30",
-                         "-subj",
-                         "/CN=Partner Test CA"}));
-        QVERIFY(openssl({"req",
-                         "-newkey",
-                         "rsa:2048",
-                         "-nodes",
-                         "-keyout",
-                         "server.key",
-                         "-out",
-                         "server.csr",
-                         "-subj",
-                         "/CN=localhost"}));
-        QFile ext(m_pki + QStringLiteral("/server.ext"));
-        QVERIFY(ext.open(QIODevice::WriteOnly));
-        ext.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-        ext.close();
-        QVERIFY(openssl({"x509",
-                         "-req",
-                         "-in",
-                         "server.csr",
-                         "-CA",
-                         "ca.pem",
-                         "-CAkey",
-                         "ca.key",
-                         "-CAcreateserial",
-                         "-out",
-                         "server.pem",
-                         "-days",
-                         "30",
-                         "-extfile",
-                         "server.ext"}));
-        QVERIFY(openssl({"req",
-                         "-newkey",
-                         "rsa:2048",
-                         "-nodes",
-                         "-keyout",
-                         "client.key",
-                         "-out",
-                         "client.csr",
-                         "-subj",
-                         "/CN=keyway-client"}));
-        QVERIFY(openssl({"x509",
-                         "-req",
-                         "-in",
-                         "client.csr",
-                         "-CA",
-                         "ca.pem",
-                         "-CAkey",
-                         "ca.key",
-                         "-CAcreateserial",
-                         "-out",
-                         "client.pem",
-                         "-days",
-                         "30"}));
-        QVERIFY(openssl({"pkcs12",
-                         "-export",
-                         "-in",
-                         "client.pem",
-                         "-inkey",
-                         "client.key",
-                         "-out",
-                         "client.p12",
-                         "-passout",
-                         QStringLiteral("pass:") + QString::fromLatin1(bundlePassword)}));
-        QFile key(m_pki + QStringLiteral("/client.key"));
-        QVERIFY(key.open(QIODevice::ReadOnly));
-        m_keyCanary = key.readAll().split('\n').value(3);
+        QVERIFY(m_ca.create(m_root.filePath(QStringLiteral("pki"))));
+        m_pki = m_ca.directory();
+        QVERIFY(m_ca.issue(
+            QStringLiteral("server"), QStringLiteral("/CN=localhost"), QStringLiteral("DNS:localhost,IP:127.0.0.1")));
+        QVERIFY(m_ca.issue(QStringLiteral("client"), QStringLiteral("/CN=keyway-client")));
+        QVERIFY(m_ca.openssl({"pkcs12",
+                              "-export",
+                              "-in",
+                              "client.pem",
+                              "-inkey",
+                              "client.key",
+                              "-out",
+                              "client.p12",
+                              "-passout",
+                              QStringLiteral("pass:") + QString::fromLatin1(bundlePassword)}));
+        m_keyCanary = m_ca.keyCanary(QStringLiteral("client"));
         QCOMPARE(m_keyCanary.size(), 64);
 
         m_sandbox = std::make_unique<sandbox::SandboxServer>();

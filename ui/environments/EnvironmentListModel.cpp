@@ -82,9 +82,11 @@ void EnvironmentListModel::refreshState(const QString& environmentId)
     if (!m_states.contains(environmentId)) {
         applyState(environmentId, KeychainState::Checking, {});
     }
+    const QStringList needed = EnvironmentService::secretsNeeded(*profile, *found, QStringLiteral("*"));
     QPointer<EnvironmentListModel> self(this);
     m_service->credentialStates(
-        environmentId, [self, environmentId, generation, profile](const QMap<QString, CredentialState>& states) {
+        environmentId,
+        [self, environmentId, generation, profile, needed](const QMap<QString, CredentialState>& states) {
             if (!self || self->m_generation.value(environmentId) != generation) {
                 return;
             }
@@ -95,7 +97,7 @@ void EnvironmentListModel::refreshState(const QString& environmentId)
                 case CredentialState::Set:
                     break;
                 case CredentialState::Missing:
-                    if (field.required) {
+                    if (field.required || needed.contains(field.key)) {
                         missing.append(field.label.isEmpty() ? field.key : field.label);
                     }
                     break;
