@@ -117,6 +117,40 @@ private Q_SLOTS:
         QVERIFY(!discover->isVisible());
     }
 
+    // Discover goes out like every request of the environment: over the CA file in the form, saved or not.
+    void discoverTrustsThePrivateCaInTheForm()
+    {
+        QTemporaryDir pki;
+        QVERIFY(pki.isValid());
+        sandbox::SandboxServer https;
+        https.setTls(pki.path());
+        QVERIFY(https.listen(0));
+        const QString issuer = https.demoProvider(QStringLiteral("oauth2-code"))->baseUrl.toString();
+        QVERIFY(issuer.startsWith(QStringLiteral("https://")));
+
+        ui::EnvironmentDialog dialog(ui::EnvironmentDialog::Mode::Add, m_window->environmentService());
+        dialog.setProvider(QStringLiteral("oauth2-code"));
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto* discover = dialog.findChild<QPushButton*>(QStringLiteral("discoverButton"));
+        auto* result = dialog.findChild<QLabel*>(QStringLiteral("discoveryResult"));
+        auto field
+            = [&dialog](const QString& key) { return dialog.findChild<QLineEdit*>(QStringLiteral("field_") + key); };
+        QVERIFY(discover && result && field(QStringLiteral("tls.ca_file")));
+        field(QStringLiteral("issuer"))->setText(issuer);
+
+        // Without the CA the handshake fails, and the message says which setting helps.
+        discover->click();
+        QTRY_VERIFY_WITH_TIMEOUT(discover->isEnabled() && !result->text().contains(QStringLiteral("Reading")), 10000);
+        QVERIFY2(result->text().contains(QStringLiteral("tls.ca_file")), qPrintable(result->text()));
+        QVERIFY(field(QStringLiteral("token_url"))->text().isEmpty());
+
+        field(QStringLiteral("tls.ca_file"))->setText(https.caFile());
+        discover->click();
+        QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("jwks_uri")), 10000);
+        QCOMPARE(field(QStringLiteral("token_url"))->text(), issuer + QStringLiteral("/oauth/token"));
+    }
+
     void walkthroughShowsDiscoveryAndTheAssertion()
     {
         m_window->selectEnvironment(m_environmentId);

@@ -82,6 +82,8 @@ public:
     Session* session() const { return m_session.data(); }
     const Environment& environment() const { return m_environment; }
     const ProviderProfile* profile() const { return m_profile; }
+    const QString& credentialSet() const { return m_credentialSet; }
+    SessionRegistry* sessions() const { return m_sessions; }
 
 public Q_SLOTS:
     void send();

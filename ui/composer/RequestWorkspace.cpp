@@ -1,7 +1,10 @@
 #include "ui/composer/RequestWorkspace.h"
 
 #include "core/history/HistoryStore.h"
+#include "core/http/ConnectionSettings.h"
 #include "core/oidc/Discovery.h"
+#include "core/session/Session.h"
+#include "core/session/SessionRegistry.h"
 #include "ui/history/HistoryView.h"
 #include "ui/inspector/ResponseInspector.h"
 
@@ -41,6 +44,7 @@ RequestWorkspace::RequestWorkspace(const QString& historyDirectory, QWidget* par
     layout->addWidget(m_splitter);
 
     connect(m_composer, &RequestComposer::recorded, m_history, &HistoryView::reload);
+    connect(m_composer, &RequestComposer::finished, this, &RequestWorkspace::resolveJwks);
     connect(m_history, &HistoryView::openRequested, this, [this](const HistoryEntry& entry) {
         m_composer->loadRequest(entry.toRequest());
         showComposer();
@@ -86,22 +90,36 @@ void RequestWorkspace::setEnvironment(const ProviderProfile* profile,
     }
     m_composer->setEnvironment(profile, environment, credentialSet, sessions);
     m_history->setEnvironment(profile ? environment.id : QString());
-    // The JWT view verifies signatures against the environment's JWKS: its own, or its issuer's.
-    m_inspector->setJwksUri(QString());
-    if (profile) {
-        oidc::Discovery::resolveEndpoint(*profile,
-                                         environment.values,
-                                         credentialSet,
-                                         environment.baseUrl,
-                                         QStringLiteral("jwks_uri"),
-                                         nullptr,
-                                         this,
-                                         [this, id = environment.id](const oidc::EndpointResult& r) {
-                                             if (id == m_composer->environment().id) {
-                                                 m_inspector->setJwksUri(r.url.toString());
-                                             }
-                                         });
+    m_inspector->setJwks(QString(), nullptr);
+    resolveJwks();
+}
+
+void RequestWorkspace::resolveJwks()
+{
+    // The JWT view verifies signatures against the environment's JWKS: its own, or its issuer's, fetched like
+    // every request of the environment. Before the first request there is no session yet: the settings
+    // without their keychain secrets are enough for a CA file or a proxy.
+    const ProviderProfile* profile = m_composer->profile();
+    if (!profile) {
+        return;
     }
+    const Environment& environment = m_composer->environment();
+    const Session* session
+        = m_composer->sessions() ? m_composer->sessions()->find(environment.id, m_composer->credentialSet()) : nullptr;
+    const ConnectionPtr connection
+        = session ? session->flowOptions().connection : ConnectionSettings::build(environment.values, {});
+    oidc::Discovery::resolveEndpoint(*profile,
+                                     environment.values,
+                                     m_composer->credentialSet(),
+                                     environment.baseUrl,
+                                     QStringLiteral("jwks_uri"),
+                                     connection,
+                                     this,
+                                     [this, id = environment.id, connection](const oidc::EndpointResult& r) {
+                                         if (id == m_composer->environment().id) {
+                                             m_inspector->setJwks(r.url.toString(), connection);
+                                         }
+                                     });
 }
 
 void RequestWorkspace::historyRemoved(const QString& environmentId)

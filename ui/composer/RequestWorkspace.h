@@ -44,6 +44,10 @@ public:
     void showHistory();
 
 private:
+    // Tells the inspector the environment's JWKS and how to reach it; again after each reply, when the
+    // environment's session (its connection settings with their keychain secrets) exists.
+    void resolveJwks();
+
     std::unique_ptr<HistoryStore> m_store;
     RequestComposer* m_composer = nullptr;
     HistoryView* m_history = nullptr;

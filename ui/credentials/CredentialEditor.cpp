@@ -434,6 +434,15 @@ QString CredentialEditor::value(const QString& key) const
     return {};
 }
 
+ConnectionPtr CredentialEditor::connection() const
+{
+    QMap<QString, QString> secrets;
+    for (const QString& key : ConnectionSettings::secretKeysFor(nonSecretValues())) {
+        secrets.insert(key, value(key));
+    }
+    return ConnectionSettings::build(nonSecretValues(), secrets);
+}
+
 QMap<QString, QString> CredentialEditor::nonSecretValues() const
 {
     QMap<QString, QString> values;

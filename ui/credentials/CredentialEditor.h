@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/http/ConnectionSettings.h"
 #include "core/profile/ProviderProfile.h"
 #include "core/vault/EnvironmentService.h"
 #include "core/vault/SecretStore.h"
@@ -53,6 +54,9 @@ public:
 
     QString value(const QString& key) const;
     QMap<QString, QString> nonSecretValues() const; // what goes in environments.json
+    // The connection settings (CA file, client certificate and key, proxy) as the form has them now, for a
+    // request made before saving (the dialog's Discover).
+    ConnectionPtr connection() const;
     QStringList missingRequiredLabels() const;
     bool isBusy() const { return m_busy; }
 

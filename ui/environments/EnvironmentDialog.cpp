@@ -214,7 +214,8 @@ void EnvironmentDialog::discover()
     m_discovery->setText(tr("Reading the discovery document of %1…").arg(issuer));
     // The user asks now: a document cached by an earlier run may be out of date.
     oidc::Discovery::clearCache();
-    oidc::Discovery::fetch(issuer, nullptr, this, [this](const oidc::DiscoveryResult& result) {
+    // Over the connection settings in the form (a private CA, a client certificate, a proxy), saved or not.
+    oidc::Discovery::fetch(issuer, m_editor->connection(), this, [this](const oidc::DiscoveryResult& result) {
         m_discoverButton->setEnabled(true);
         if (!result.ok()) {
             m_discovery->setText(result.detail);

@@ -85,12 +85,13 @@ bool JwtView::setToken(const QString& token)
     return true;
 }
 
-void JwtView::setJwksUri(const QString& jwksUri)
+void JwtView::setJwks(const QString& jwksUri, ConnectionPtr connection)
 {
-    if (m_jwksUri == jwksUri) {
+    if (m_jwksUri == jwksUri && m_connection == connection) {
         return;
     }
     m_jwksUri = jwksUri;
+    m_connection = std::move(connection);
     checkSignature();
 }
 
@@ -108,6 +109,7 @@ void JwtView::checkSignature()
     m_signature->setText(tr("Checking the signature against the issuer's keys…"));
     oidc::IdTokenExpectations expect;
     expect.jwksUri = m_jwksUri;
+    expect.connection = m_connection;
     expect.checkClaims = false;
     const QString token = m_token;
     oidc::IdTokenValidator::validate(token, expect, this, [this, token](const oidc::IdTokenVerdict& verdict) {

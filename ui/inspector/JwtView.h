@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/http/ConnectionSettings.h"
+
 #include <QString>
 #include <QTimer>
 #include <QWidget>
@@ -11,7 +13,7 @@ namespace keyway::ui {
 
 // Shows a token-shaped string decoded: header and claims as indented JSON, and `exp` as a local time
 // with the remaining life ("expires in 4:59", "expired 12 s ago") measured with keyway::Clock.
-// With the environment's JWKS (setJwksUri) the signature is checked against the issuer's keys and the view
+// With the environment's JWKS (setJwks) the signature is checked against the issuer's keys and the view
 // says "signature verified with key KID of ISSUER" or exactly why not; without one it says it was not checked.
 class JwtView : public QWidget
 {
@@ -23,8 +25,9 @@ public:
     bool setToken(const QString& token);
     void clear();
 
-    // The issuer's key set of the current environment ("" = none known): tokens are verified against it.
-    void setJwksUri(const QString& jwksUri);
+    // The issuer's key set of the current environment ("" = none known): tokens are verified against it,
+    // fetched over the environment's connection settings (its CA file, client certificate and proxy).
+    void setJwks(const QString& jwksUri, ConnectionPtr connection);
     QString summaryText() const;
     QString signatureText() const;
     QString headerText() const;
@@ -43,6 +46,7 @@ private:
     QLabel* m_signature = nullptr;
     QString m_token;
     QString m_jwksUri;
+    ConnectionPtr m_connection;
     QPlainTextEdit* m_header = nullptr;
     QPlainTextEdit* m_claims = nullptr;
     QString m_algorithm;

@@ -499,9 +499,9 @@ void ResponseInspector::updateJwtCandidate()
     m_decodeJwt->setEnabled(!m_jwtCandidate.isEmpty());
 }
 
-void ResponseInspector::setJwksUri(const QString& jwksUri)
+void ResponseInspector::setJwks(const QString& jwksUri, ConnectionPtr connection)
 {
-    m_jwt->setJwksUri(jwksUri);
+    m_jwt->setJwks(jwksUri, std::move(connection));
 }
 
 bool ResponseInspector::decodeJwt(const QString& token)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/http/ConnectionSettings.h"
 #include "core/profile/ProviderProfile.h"
 
 #include <QByteArray>
@@ -65,8 +66,9 @@ public:
 
     // Decodes `token` into the JWT tab and shows it; false when it is not a JWT.
     bool decodeJwt(const QString& token);
-    // The current environment's JWKS (explicit jwks_uri or discovered from its issuer); "" = none.
-    void setJwksUri(const QString& jwksUri);
+    // The current environment's JWKS (explicit jwks_uri or discovered from its issuer; "" = none) and the
+    // connection settings to fetch it with.
+    void setJwks(const QString& jwksUri, ConnectionPtr connection);
     // Search in the current text view (the pretty view when the tree is showing).
     void showSearch();
     bool findNext(const QString& text = {});
