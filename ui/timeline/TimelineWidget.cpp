@@ -380,8 +380,12 @@ void TimelineWidget::drawAxis(QPainter& painter, const Range& range) const
         const int x = static_cast<int>(xFor(tick, range));
         painter.setPen(QPen(grid, 1, Qt::DotLine));
         painter.drawLine(x, AxisHeight, x, height());
-        painter.setPen(text);
         const QString label = QDateTime::fromMSecsSinceEpoch(tick).toLocalTime().toString(format);
+        const int half = painter.fontMetrics().horizontalAdvance(label) / 2 + 1;
+        if (x - half < 0 || x + half > width()) {
+            continue; // a label cut by the edge reads as another time ("1:36:30"); the grid line is enough
+        }
+        painter.setPen(text);
         painter.drawText(QRect(x - 60, 4, 120, AxisHeight - 8), Qt::AlignCenter, label);
     }
 }
