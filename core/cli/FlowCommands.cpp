@@ -330,6 +330,9 @@ private:
         // A summary without a single secret: names, expiries, and the non-secret values.
         m_io.outLine(tr("Authenticated %1 (%2).").arg(m_env.name, m_profile->name));
         for (const CapturedValue& v : result.values) {
+            if (v.internal) {
+                continue;
+            }
             QString line = QStringLiteral("  ") + v.name + QStringLiteral(": ");
             line += v.secret ? tr("received") : v.value;
             if (v.expiresMs > 0) {

@@ -208,6 +208,9 @@ void FlowEngine::runStep(int index, const QMap<QString, CapturedValue>& known)
         if (it->secret) {
             m_redactor.addSecret(it->value, it.key());
         }
+        if (it->internal && it.key() == QLatin1String("nonce")) {
+            m_nonce = it->value; // the exchange after a sign-in run on its own still checks the ID token's nonce
+        }
     }
     m_steps = index >= 0 && index < m_profile.steps.size() ? QList<FlowStep> {m_profile.steps.at(index)}
                                                            : QList<FlowStep> {};
@@ -794,6 +797,17 @@ bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
     return true;
 }
 
+void FlowEngine::carryToLaterSteps(const QString& name, const QString& value, bool secret)
+{
+    CapturedValue carried;
+    carried.name = name;
+    carried.value = value;
+    carried.issuedMs = Clock::currentMSecsSinceEpoch();
+    carried.secret = secret;
+    carried.internal = true;
+    m_values.insert(name, carried);
+}
+
 void FlowEngine::runBrowser(const FlowStep& step)
 {
     const Pkce pkce = Pkce::generate();
@@ -813,6 +827,8 @@ void FlowEngine::runBrowser(const FlowStep& step)
     m_resolver.setVariable(QStringLiteral("code_verifier"), pkce.verifier);
     m_resolver.setVariable(QStringLiteral("code_challenge"), pkce.challenge);
     m_redactor.addSecret(pkce.verifier, QStringLiteral("code_verifier"));
+    carryToLaterSteps(QStringLiteral("redirect_uri"), m_receiver->redirectUri(), false);
+    carryToLaterSteps(QStringLiteral("code_verifier"), pkce.verifier, true);
 
     QUrl url = TemplateResolver::resolveUrl(m_options.baseUrl, m_resolver.resolve(step.url));
     m_authorizeOrigin = originOf(url);
@@ -837,6 +853,7 @@ void FlowEngine::runBrowser(const FlowStep& step)
             .contains(QStringLiteral("openid"))) {
         m_nonce = Pkce::randomToken(32);
         add(QStringLiteral("nonce"), *m_nonce);
+        carryToLaterSteps(QStringLiteral("nonce"), *m_nonce, true);
     }
     add(QStringLiteral("redirect_uri"), m_receiver->redirectUri());
     add(QStringLiteral("state"), state);

@@ -131,6 +131,8 @@ private:
     // the next step.
     void afterCaptures(const FlowStep& step);
     void runBrowser(const FlowStep& step);
+    // Keeps a value of the sign-in itself in the result (CapturedValue::internal) for a later step run alone.
+    void carryToLaterSteps(const QString& name, const QString& value, bool secret);
     // Device grant (FlowEngineDevice.cpp): announce the code, then poll until the provider stops saying "pending".
     void announceDeviceCode(const FlowStep& step);
     void runPoll(const FlowStep& step);

@@ -83,9 +83,35 @@ private:
                 {QStringLiteral("client_auth"), QStringLiteral("body")}};
     }
 
+    // One step at a time, like the walkthrough's Step button: a new engine per step, given what the earlier
+    // steps captured.
+    FlowResult runStepwise(const QString& providerId, const QMap<QString, QString>& credentials)
+    {
+        m_events.clear();
+        QMap<QString, CapturedValue> known;
+        FlowResult result;
+        for (int index = 0; index < m_registry.find(providerId)->steps.size(); ++index) {
+            result = runEngine(providerId, credentials, [&](FlowEngine& engine) { engine.runStep(index, known); });
+            if (!result.ok()) {
+                return result;
+            }
+            for (auto it = result.values.cbegin(); it != result.values.cend(); ++it) {
+                known.insert(it.key(), it.value());
+            }
+        }
+        return result;
+    }
+
     FlowResult runFlow(const QString& providerId, const QMap<QString, QString>& credentials)
     {
         m_events.clear();
+        return runEngine(providerId, credentials, [](FlowEngine& engine) { engine.runFullFlow(); });
+    }
+
+    FlowResult runEngine(const QString& providerId,
+                         const QMap<QString, QString>& credentials,
+                         const std::function<void(FlowEngine&)>& start)
+    {
         FlowOptions options;
         options.baseUrl = base();
         options.credentials = credentials;
@@ -104,7 +130,7 @@ private:
             done = true;
             loop.quit();
         });
-        engine.runFullFlow();
+        start(engine);
         QTimer::singleShot(20000, &loop, &QEventLoop::quit);
         loop.exec();
         if (!done) {
@@ -244,6 +270,24 @@ private Q_SLOTS:
         }
         QVERIFY(verified);
         QVERIFY(result.value(QStringLiteral("user_id")));
+    }
+
+    // The walkthrough's Step runs each step in its own engine: the PKCE verifier, the redirect URI and the
+    // nonce of the sign-in step must reach the exchange, and the nonce must still be checked there.
+    void stepByStepSignInKeepsPkceAndTheNonce()
+    {
+        const FlowResult result = runStepwise(QStringLiteral("oauth2-code"), codeCredentials());
+        QVERIFY2(result.ok(), qPrintable(result.oneLine()));
+        bool verified = false;
+        for (const FlowEvent& e : eventsOf(FlowEvent::Type::Captured, QStringLiteral("token"))) {
+            verified = verified || (e.name == QLatin1String("id_token") && e.verified.value_or(false));
+        }
+        QVERIFY(verified);
+
+        setFault(QStringLiteral("id_token_bad_nonce"), true);
+        const FlowResult wrongNonce = runStepwise(QStringLiteral("oauth2-code"), codeCredentials());
+        QCOMPARE(wrongNonce.stepId, QStringLiteral("token"));
+        QVERIFY2(wrongNonce.detail.contains(QStringLiteral("nonce")), qPrintable(wrongNonce.detail));
     }
 
     void explicitEndpointOverridesDiscovery()
