@@ -13,14 +13,18 @@ namespace keyway::cli {
 
 namespace {
 
-// keyway-cli conform NAME [--no-browser] [--max-time SECONDS] [--json]: the Seam-provider checks.
+// keyway-cli conform NAME [--no-browser] [--sign-in-timeout SECONDS] [--max-time SECONDS] [--json]: the Seam-provider
+// checks.
 class ConformCommand : public CliCommand
 {
     Q_DECLARE_TR_FUNCTIONS(keyway::cli::ConformCommand)
 
 public:
     QString name() const override { return QStringLiteral("conform"); }
-    QString synopsis() const override { return QStringLiteral("NAME [--no-browser] [--max-time SECONDS] [--json]"); }
+    QString synopsis() const override
+    {
+        return QStringLiteral("NAME [--no-browser] [--sign-in-timeout SECONDS] [--max-time SECONDS] [--json]");
+    }
     QString summary() const override
     {
         return tr("Runs the seven provider conformance checks against an authorization-code environment.");
@@ -31,6 +35,7 @@ public:
             {{QStringLiteral("no-browser")},
              {},
              tr("Print the sign-in URLs instead of opening a browser, then wait for the redirects.")},
+            NetworkOptions::signInTimeout(),
             NetworkOptions::maxTime(),
             NetworkOptions::verbose(),
             {{QStringLiteral("json")}, {}, tr("JSON Lines: the events, one check object per check, then the result.")},
@@ -52,6 +57,10 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     }
     const QString name = arguments.positional().first();
     if (auto code = NetworkOptions::applyMaxTime(*this, arguments, io)) {
+        return *code;
+    }
+    int browserTimeoutMs = FlowOptions().browserTimeoutMs;
+    if (auto code = NetworkOptions::readSignInTimeout(*this, arguments, io, &browserTimeoutMs)) {
         return *code;
     }
 
@@ -77,6 +86,7 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     options.flow.credentials = context.credentials();
     options.flow.connection = context.connection();
     options.flow.openUrl = makeBrowserOpener(io, noBrowser, json);
+    options.flow.browserTimeoutMs = browserTimeoutMs;
 
     ConformanceRun run(context.profile(), options);
     int passed = 0;

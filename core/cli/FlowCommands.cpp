@@ -52,6 +52,7 @@ struct Options
     HeaderList headers;
     QString credentialSet;
     bool noBrowser = false;
+    int browserTimeoutMs = FlowOptions().browserTimeoutMs;
     bool include = false;
     bool json = false;
     bool verbose = false;
@@ -114,6 +115,7 @@ QList<CliOption> networkOptions()
         {{QStringLiteral("no-browser")},
          {},
          Text::tr("Print the sign-in URL instead of opening a browser, then wait for the redirect.")},
+        NetworkOptions::signInTimeout(),
         NetworkOptions::maxTime(),
         NetworkOptions::verbose(),
         {{QStringLiteral("json")}, {}, Text::tr("JSON Lines: the flow's events as they happen, then the result.")},
@@ -133,6 +135,9 @@ std::optional<int> readCommon(const CliCommand& command, const CliArguments& arg
     o->json = arguments.isSet(QStringLiteral("json"));
     o->verbose = arguments.isSet(QStringLiteral("verbose"));
     if (auto code = NetworkOptions::applyMaxTime(command, arguments, io)) {
+        return code;
+    }
+    if (auto code = NetworkOptions::readSignInTimeout(command, arguments, io, &o->browserTimeoutMs)) {
         return code;
     }
     return std::nullopt;
@@ -198,6 +203,7 @@ private:
         options.flow.connection = m_context.connection();
         options.flow.credentialSet = m_o.credentialSet;
         options.flow.openUrl = makeBrowserOpener(m_io, m_o.noBrowser, m_o.json);
+        options.flow.browserTimeoutMs = m_o.browserTimeoutMs;
         if (m_profile->refresh) {
             const QString key = SecretStore::refreshTokenKey(m_env.id, m_o.credentialSet);
             options.refreshAgesKey = key;
@@ -244,6 +250,9 @@ private:
 
     void onEvent(const FlowEvent& e)
     {
+        if (e.type == FlowEvent::Type::WaitingForBrowser || e.type == FlowEvent::Type::DeviceCode) {
+            m_lastWaitWasBrowser = e.type == FlowEvent::Type::WaitingForBrowser;
+        }
         if (e.type == FlowEvent::Type::Response) {
             m_lastStatus = e.status;
             m_lastBody = e.body;
@@ -314,6 +323,9 @@ private:
             return ExitUnreachable;
         }
         m_io.err(tr("keyway-cli: authentication failed: %1").arg(r.oneLine()));
+        if (r.outcome == FlowResult::Outcome::Timeout && m_lastWaitWasBrowser) {
+            NetworkOptions::adviseOnSignInTimeout(m_io);
+        }
         return ExitAuthFailed;
     }
 
@@ -565,6 +577,7 @@ private:
     QEventLoop* m_writesLoop = nullptr;
     int m_lastStatus = 0;
     QString m_lastBody;
+    bool m_lastWaitWasBrowser = false; // a sign-in that timed out waited for a redirect, not a device approval
 };
 
 // keyway-cli auth | call | check: one class, the command decides the synopsis and the extra options.
@@ -594,7 +607,8 @@ public:
 
     QString synopsis() const override
     {
-        const QString common = QStringLiteral("[--credentials SET] [--no-browser] [--max-time SECONDS] [-v] [--json]");
+        const QString common = QStringLiteral(
+            "[--credentials SET] [--no-browser] [--sign-in-timeout SECONDS] [--max-time SECONDS] [-v] [--json]");
         if (m_command == Command::Call) {
             return QStringLiteral("NAME METHOD PATH [-d BODY|@FILE|@-] [-H \"Name: value\"]... [-i] ") + common;
         }
@@ -651,7 +665,9 @@ public:
         }
         for (const CliOption& option : networkOptions()) {
             // revoke never signs in: it revokes what is stored.
-            if (m_command != Command::Revoke || !option.names.contains(QStringLiteral("no-browser"))) {
+            if (m_command != Command::Revoke
+                || (!option.names.contains(QStringLiteral("no-browser"))
+                    && !option.names.contains(QStringLiteral("sign-in-timeout")))) {
                 list.append(option);
             }
         }

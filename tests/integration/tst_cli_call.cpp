@@ -8,9 +8,11 @@
 #include "tests/support/CliProcess.h"
 #include "tests/support/SandboxBrowser.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
@@ -92,6 +94,16 @@ private:
         }
     }
 
+    // Whether something listens on 127.0.0.1:port right now.
+    static bool accepts(int port)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress(QHostAddress::LocalHost), static_cast<quint16>(port));
+        const bool connected = socket.waitForConnected(2000);
+        socket.abort();
+        return connected;
+    }
+
     static QList<nlohmann::json> jsonLines(const QString& out)
     {
         QList<nlohmann::json> lines;
@@ -114,6 +126,8 @@ private Q_SLOTS:
         addEnvironment(envName(QStringLiteral("ecard")), QStringLiteral("ecard"));
         addEnvironment(envName(QStringLiteral("astrada")), QStringLiteral("astrada"));
         addEnvironment(envName(QStringLiteral("code")), QStringLiteral("oauth2-code"));
+        // Never signed in, so it has no refresh token to fall back on: every run of it waits for a browser.
+        addEnvironment(envName(QStringLiteral("code-wait")), QStringLiteral("oauth2-code"));
         addEnvironment(envName(QStringLiteral("bank-wrong")),
                        QStringLiteral("banking"),
                        {{QStringLiteral("client_secret"), QStringLiteral("canary-wrong-bank-secret-42")}});
@@ -430,6 +444,97 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), before);
         // The browser got the "does not belong to the sign-in" page, not a reset connection.
         QTRY_VERIFY2(m_browser.lastResult().delivered, qPrintable(m_browser.lastResult().error));
+    }
+    // Nobody signs in: the wait ends at --sign-in-timeout (the engine's own timer, not a second one in the CLI)
+    // with exit 3, the reason and what to do next; the loopback listener is closed by then, not only once the
+    // process has gone. Without the option the wait would be five minutes and this run is killed after 20 s.
+    void noSignInEndsAtTheSignInTimeoutAndClosesTheListener_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<bool>("json");
+        const QString name = envName(QStringLiteral("code-wait"));
+        QTest::newRow("auth --json") << QStringList {QStringLiteral("auth"), name, QStringLiteral("--json")} << true;
+        QTest::newRow("call")
+            << QStringList {QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/api/me")} << false;
+    }
+
+    void noSignInEndsAtTheSignInTimeoutAndClosesTheListener()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(bool, json);
+        const int tokensBefore = m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code"));
+        static const QRegularExpression loopback(
+            QStringLiteral("redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A(\\d+)%2Fcallback"));
+        int port = 0;
+        bool listenedWhileWaiting = false;
+        bool listeningWhenReported = true;
+        QElapsedTimer sinceUrl;
+        qint64 waitedMs = 0;
+        test::CliInvocation invocation(
+            args
+            + QStringList {QStringLiteral("--no-browser"), QStringLiteral("--sign-in-timeout"), QStringLiteral("2")});
+        invocation.timeoutMs = 20000;
+        invocation.onLine = [&](const QString& line) {
+            // The authorization URL (stderr, or the authorize_url event) carries the redirect URI and its port;
+            // the sandbox's own host is 127.0.0.1 too, so the port is read from the redirect URI only.
+            const auto match = loopback.match(line);
+            if (port == 0 && match.hasMatch()) {
+                port = match.captured(1).toInt();
+                sinceUrl.start();
+                listenedWhileWaiting = accepts(port);
+            }
+            // Reported as over (stderr, or the result line): the listener must be closed already.
+            if (port != 0
+                && (line.contains(QLatin1String("authentication failed"))
+                    || line.contains(QLatin1String("\"event\":\"result\"")))
+                && waitedMs == 0) {
+                waitedMs = sinceUrl.elapsed();
+                listeningWhenReported = accepts(port);
+            }
+        };
+        const CliRun r = test::runCli(invocation);
+        verifyNoSecret(r);
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe()));
+        QVERIFY2(port > 0, qPrintable(r.describe()));
+        QVERIFY(listenedWhileWaiting);
+        QVERIFY2(!listeningWhenReported, "the loopback listener was still open when the timeout was reported");
+        QVERIFY(!accepts(port));
+        // Bounded by the option: it waited the two seconds, and not much more.
+        QVERIFY2(waitedMs >= 1500, qPrintable(QString::number(waitedMs)));
+        QVERIFY2(r.elapsedMs < 10000, qPrintable(QString::number(r.elapsedMs)));
+        QVERIFY2(r.err.contains(QLatin1String("no sign-in arrived within 2 s")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("Start the sign-in again")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1String("--sign-in-timeout SECONDS gives it longer")), qPrintable(r.err));
+        QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), tokensBefore);
+        if (json) {
+            const auto last = jsonLines(r.text()).last();
+            QVERIFY2(last.value("event", "") == "result" && !last.value("ok", true), r.out.constData());
+        } else {
+            QVERIFY2(r.out.isEmpty(), r.out.constData());
+        }
+    }
+
+    void signInTimeoutMustBeAPositiveNumberOfSeconds_data()
+    {
+        QTest::addColumn<QString>("value");
+        for (const char* value : {"0", "-5", "soon", "90000"}) {
+            QTest::newRow(value) << QString::fromLatin1(value);
+        }
+    }
+
+    void signInTimeoutMustBeAPositiveNumberOfSeconds()
+    {
+        QFETCH(QString, value);
+        const CliRun r = run({QStringLiteral("auth"),
+                              envName(QStringLiteral("code-wait")),
+                              QStringLiteral("--no-browser"),
+                              QStringLiteral("--sign-in-timeout"),
+                              value});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--sign-in-timeout must be a number of seconds above 0")),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(QLatin1Char('\'') + value + QLatin1Char('\'')), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QLatin1String("127.0.0.1")), qPrintable(r.err)); // no sign-in was started
     }
 };
 

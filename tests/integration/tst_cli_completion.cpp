@@ -34,9 +34,10 @@ private Q_SLOTS:
         QTest::newRow("commands") << "keyway-cli co" << QStringList {"conform", "completion"} << QStringList {"call"};
         QTest::newRow("env words") << "keyway-cli env " << QStringList {"add", "set", "list", "show", "rm"}
                                    << QStringList {"call"};
-        QTest::newRow("conform options") << "keyway-cli conform sandbox-x -"
-                                         << QStringList {"--max-time", "-v", "--verbose", "--no-browser", "--json"}
-                                         << QStringList {"-d", "--credentials"};
+        QTest::newRow("conform options")
+            << "keyway-cli conform sandbox-x -"
+            << QStringList {"--max-time", "--sign-in-timeout", "-v", "--verbose", "--no-browser", "--json"}
+            << QStringList {"-d", "--credentials"};
         QTest::newRow("env set options") << "keyway-cli env set x --" << QStringList {"--unset", "--secret"}
                                          << QStringList {"--provider"};
         QTest::newRow("methods") << "keyway-cli call x P" << QStringList {"POST", "PUT", "PATCH"}

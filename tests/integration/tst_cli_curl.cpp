@@ -213,8 +213,13 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("command");
         QTest::addColumn<QStringList>("options");
-        const QStringList network
-            = {"--credentials SET", "--no-browser", "--max-time SECONDS", "-v, --verbose", "--json", "-h, --help"};
+        const QStringList network = {"--credentials SET",
+                                     "--no-browser",
+                                     "--sign-in-timeout SECONDS",
+                                     "--max-time SECONDS",
+                                     "-v, --verbose",
+                                     "--json",
+                                     "-h, --help"};
         QTest::newRow("providers") << QStringList {"providers"} << QStringList {"--json"};
         QTest::newRow("env add") << QStringList {"env", "add"}
                                  << QStringList {"--provider ID", "--base-url URL", "--set KEY=VALUE", "--secret KEY"};
@@ -225,8 +230,8 @@ private Q_SLOTS:
         QTest::newRow("call") << QStringList {"call"}
                               << network + QStringList {"-d, --data BODY|@FILE|@-", "-H, --header", "-i, --include"};
         QTest::newRow("check") << QStringList {"check"} << network;
-        QTest::newRow("conform") << QStringList {"conform"}
-                                 << QStringList {"--no-browser", "--max-time SECONDS", "--json"};
+        QTest::newRow("conform") << QStringList {
+            "conform"} << QStringList {"--no-browser", "--sign-in-timeout SECONDS", "--max-time SECONDS", "--json"};
         QTest::newRow("webhook verify") << QStringList {"webhook", "verify"}
                                         << QStringList {"--signature SIG", "--body BODY|@FILE", "--json"};
         QTest::newRow("sandbox") << QStringList {"sandbox"} << QStringList {"--port N", "--time-scale X", "--json"};
@@ -290,6 +295,8 @@ private Q_SLOTS:
                                        << QStringList {"-H", "-H/--header"};
         QTest::newRow("bad max-time") << QStringList {"check", "api", "--max-time", "soon"}
                                       << QStringList {"--max-time", "'soon'"};
+        QTest::newRow("bad sign-in-timeout") << QStringList {"call", "api", "GET", "/binary", "--sign-in-timeout", "0"}
+                                             << QStringList {"--sign-in-timeout", "'0'"};
     }
     void unknownOptionNamesTheValidOnes()
     {

@@ -7,10 +7,13 @@
 #include "tests/support/CliProcess.h"
 #include "tests/support/HostileServer.h"
 
+#include <QDateTime>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 using keyway::test::HostileServer;
 
@@ -171,25 +174,60 @@ private Q_SLOTS:
             QString::fromStdString(last.value("error", "")).contains(QLatin1String("access_token is not a string")));
     }
 
-    // Whatever shape expires_in has, the token works and the command succeeds.
+    // Whatever shape expires_in has, the token works, the command succeeds, and the lifetime a script reads in
+    // the `captured` event is the one rule's (docs/hardening.md, "expires_in"): an unusable value is no lifetime
+    // at all, so the profile's documented 3600 s is assumed; a quoted number counts, a fraction is cut, anything
+    // huge is ten years. The same table as tst_hostile_engine::expiresInShapes, seen from outside.
     void expiresInShapes_data()
     {
         QTest::addColumn<QString>("shape");
-        for (const char* shape : {"missing", "zero", "negative", "string", "fraction", "huge", "bigint"}) {
-            QTest::newRow(shape) << QString::fromLatin1(shape);
-        }
+        QTest::addColumn<qint64>("seconds");
+        QTest::addColumn<bool>("assumed");
+        const qint64 tenYears = 10LL * 366 * 24 * 3600;
+        QTest::newRow("missing") << "missing" << qint64(3600) << true;
+        QTest::newRow("zero") << "zero" << qint64(3600) << true;
+        QTest::newRow("negative") << "negative" << qint64(3600) << true;
+        QTest::newRow("numeric string") << "string" << qint64(1800) << false;
+        QTest::newRow("word") << "word" << qint64(3600) << true;
+        QTest::newRow("fraction") << "fraction" << qint64(59) << false;
+        QTest::newRow("below a second") << "tiny" << qint64(3600) << true;
+        QTest::newRow("huge float") << "huge" << tenYears << false;
+        QTest::newRow("huge integer") << "bigint" << tenYears << false;
     }
 
     void expiresInShapes()
     {
         QFETCH(QString, shape);
+        QFETCH(qint64, seconds);
+        QFETCH(bool, assumed);
         setTokenPath(QStringLiteral("/token/expires/") + shape);
         m_server.clear();
-        const CliRun r = run({"call", "tok", "GET", "/api/ok", "--max-time", "2"});
-        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(r.out, QByteArray("{\"ok\":true}"));
+        const CliRun r = run({"call", "tok", "GET", "/api/ok", "--max-time", "2", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         // One token request: a lifetime read as zero (or as already over) would renew it before the call.
         QCOMPARE(m_server.hits(QStringLiteral("/token/expires/") + shape), 1);
+        QCOMPARE(m_server.hits(QStringLiteral("/api/ok")), 1);
+        std::optional<nlohmann::json> captured;
+        nlohmann::json result;
+        for (const QByteArray& line : r.out.trimmed().split('\n')) {
+            const auto j = nlohmann::json::parse(line.toStdString(), nullptr, false);
+            QVERIFY2(j.is_object(), line.constData());
+            if (j.value("event", "") == "captured" && j.value("name", "") == "access_token") {
+                captured = j;
+            }
+            result = j;
+        }
+        QCOMPARE(QString::fromStdString(result.value("event", "")), QStringLiteral("result"));
+        QCOMPARE(result.value("ok", false), true);
+        QVERIFY2(captured, r.out.constData());
+        QVERIFY2(captured->at("expires").is_string(), captured->dump().c_str()); // never "no expiry"
+        const QDateTime issued = QDateTime::fromString(
+            QString::fromStdString(captured->at("issued").get<std::string>()), Qt::ISODateWithMs);
+        const QDateTime expires = QDateTime::fromString(
+            QString::fromStdString(captured->at("expires").get<std::string>()), Qt::ISODateWithMs);
+        QVERIFY(issued.isValid() && expires.isValid());
+        QCOMPARE(issued.msecsTo(expires), seconds * 1000);
+        QCOMPARE(captured->value("lifetime_assumed", false), assumed);
     }
 
     void apiMisbehaves_data()
