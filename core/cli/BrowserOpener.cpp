@@ -42,16 +42,27 @@ bool runOpener(const QString& url)
     return opened;
 }
 
+// "Waiting up to 5 minutes for the sign-in; ...": how long the listener waits, as the person reads it.
+QString waitLine(int waitMs, bool browserOpened)
+{
+    const int seconds = qMax(1, (waitMs + 500) / 1000);
+    const QString span = seconds >= 60 && seconds % 60 == 0 ? Text::tr("%n minute(s)", nullptr, seconds / 60)
+                                                            : Text::tr("%n second(s)", nullptr, seconds);
+    return browserOpened ? Text::tr("Waiting up to %1 for the sign-in in your browser; Ctrl+C stops waiting.").arg(span)
+                         : Text::tr("Waiting up to %1 for the sign-in; Ctrl+C stops waiting.").arg(span);
+}
+
 } // namespace
 
-UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
+UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json, int waitMs)
 {
-    return [&io, noBrowser, json](const QUrl& url) {
+    return [&io, noBrowser, json, waitMs](const QUrl& url) {
         const QString text = QString::fromUtf8(url.toEncoded());
         if (noBrowser) {
             if (!json) {
                 io.err(Text::tr("Open this URL in a browser to sign in, then come back here:"));
                 io.err(text);
+                io.err(waitLine(waitMs, false));
             }
             return true;
         }
@@ -61,10 +72,13 @@ UrlOpener makeBrowserOpener(CliIo& io, bool noBrowser, bool json)
             io.err(Text::tr("keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to "
                             "sign in, keyway-cli keeps waiting (--no-browser skips this attempt):"));
             io.err(text);
+            if (!json) {
+                io.err(waitLine(waitMs, false));
+            }
             return false;
         }
         if (!json) {
-            io.err(Text::tr("Waiting for the sign-in in your browser..."));
+            io.err(waitLine(waitMs, true));
         }
         return true;
     };

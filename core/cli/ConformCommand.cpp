@@ -85,7 +85,7 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     options.flow.baseUrl = context.baseUrl();
     options.flow.credentials = context.credentials();
     options.flow.connection = context.connection();
-    options.flow.openUrl = makeBrowserOpener(io, noBrowser, json);
+    options.flow.openUrl = makeBrowserOpener(io, noBrowser, json, browserTimeoutMs);
     options.flow.browserTimeoutMs = browserTimeoutMs;
 
     ConformanceRun run(context.profile(), options);

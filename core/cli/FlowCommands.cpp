@@ -202,7 +202,7 @@ private:
         options.flow.credentials = credentials;
         options.flow.connection = m_context.connection();
         options.flow.credentialSet = m_o.credentialSet;
-        options.flow.openUrl = makeBrowserOpener(m_io, m_o.noBrowser, m_o.json);
+        options.flow.openUrl = makeBrowserOpener(m_io, m_o.noBrowser, m_o.json, m_o.browserTimeoutMs);
         options.flow.browserTimeoutMs = m_o.browserTimeoutMs;
         if (m_profile->refresh) {
             const QString key = SecretStore::refreshTokenKey(m_env.id, m_o.credentialSet);

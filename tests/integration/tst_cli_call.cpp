@@ -503,6 +503,8 @@ private Q_SLOTS:
         QVERIFY2(waitedMs >= 1500, qPrintable(QString::number(waitedMs)));
         QVERIFY2(r.elapsedMs < 10000, qPrintable(QString::number(r.elapsedMs)));
         QVERIFY2(r.err.contains(QLatin1String("no sign-in arrived within 2 s")), qPrintable(r.err));
+        // Told before the wait how long it lasts (with --json the waiting_for_browser event's deadline says it).
+        QVERIFY2(json != r.err.contains(QLatin1String("Waiting up to 2 seconds for the sign-in;")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QLatin1String("Start the sign-in again")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QLatin1String("--sign-in-timeout SECONDS gives it longer")), qPrintable(r.err));
         QCOMPARE(m_sandbox->tokenRequestCount(QStringLiteral("oauth2-code")), tokensBefore);
