@@ -2328,10 +2328,6 @@
         <translation>Öffnen Sie diese URL in einem Browser, um sich anzumelden, und kehren Sie dann hierher zurück:</translation>
     </message>
     <message>
-        <source>Waiting for the sign-in in your browser...</source>
-        <translation>Warten auf die Anmeldung in Ihrem Browser...</translation>
-    </message>
-    <message>
         <source>keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to sign in, keyway-cli keeps waiting (--no-browser skips this attempt):</source>
         <translation>keyway-cli: Es konnte kein Browser geöffnet werden (xdg-open ist fehlgeschlagen); öffnen Sie diese URL in einem Browser, um sich anzumelden, keyway-cli wartet weiter (--no-browser überspringt diesen Versuch):</translation>
     </message>
@@ -2353,6 +2349,28 @@
     <message>
         <source>Waiting for the approval. Ctrl+C stops waiting.</source>
         <translation>Warte auf die Bestätigung. Strg+C beendet das Warten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n Sekunde</numerusform>
+            <numerusform>%n Sekunden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting up to %1 for the sign-in in your browser; Ctrl+C stops waiting.</source>
+        <translation>Warte bis zu %1 auf die Anmeldung in Ihrem Browser; Strg+C beendet das Warten.</translation>
+    </message>
+    <message>
+        <source>Waiting up to %1 for the sign-in; Ctrl+C stops waiting.</source>
+        <translation>Warte bis zu %1 auf die Anmeldung; Strg+C beendet das Warten.</translation>
     </message>
 </context>
 <context>
@@ -3044,6 +3062,18 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not '%1'</source>
         <translation>--max-time muss eine Anzahl Sekunden größer als 0 sein (1.5 ist erlaubt), nicht '%1'</translation>
+    </message>
+    <message>
+        <source>How long a browser sign-in waits for its redirect (default %1); past it the sign-in fails (exit 3).</source>
+        <translation>Wie lange eine Anmeldung im Browser auf ihre Weiterleitung wartet, in Sekunden (Standard %1); danach schlägt die Anmeldung fehl (Exit-Code 3).</translation>
+    </message>
+    <message>
+        <source>--sign-in-timeout must be a number of seconds above 0 and at most 86400, not '%1'</source>
+        <translation>--sign-in-timeout muss eine Anzahl Sekunden größer als 0 und höchstens 86400 sein, nicht '%1'</translation>
+    </message>
+    <message>
+        <source>keyway-cli: run the command again and finish the sign-in in the browser in time; --sign-in-timeout SECONDS gives it longer.</source>
+        <translation>keyway-cli: Führen Sie den Befehl erneut aus und schließen Sie die Anmeldung rechtzeitig im Browser ab; --sign-in-timeout SECONDS gibt ihr mehr Zeit.</translation>
     </message>
 </context>
 <context>

@@ -2328,10 +2328,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Waiting for the sign-in in your browser...</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>keyway-cli: could not open a browser (xdg-open failed); open this URL in a browser to sign in, keyway-cli keeps waiting (--no-browser skips this attempt):</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2352,6 +2348,28 @@
     </message>
     <message>
         <source>Waiting for the approval. Ctrl+C stops waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting up to %1 for the sign-in in your browser; Ctrl+C stops waiting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting up to %1 for the sign-in; Ctrl+C stops waiting.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3038,6 +3056,18 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>--max-time must be a number of seconds above 0 (1.5 is allowed), not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How long a browser sign-in waits for its redirect (default %1); past it the sign-in fails (exit 3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--sign-in-timeout must be a number of seconds above 0 and at most 86400, not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: run the command again and finish the sign-in in the browser in time; --sign-in-timeout SECONDS gives it longer.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
