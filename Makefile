@@ -68,12 +68,12 @@ test-asan: deps
 		tests/run-isolated.sh ctest --test-dir $(ASAN_BUILD_DIR) -j$(CTEST_JOBS) --output-on-failure -E '^package$$'
 
 # The CI-sized sanitizer run, part of `make test`: core library, tests/core and the fuzz corpus replays under
-# ASan + UBSan, no GUI and no integration suite. -O1 -g1 cuts the compile time and keeps file:line in reports
+# ASan + UBSan, no GUI and no integration suite. -O0 -g1 cuts the compile time and keeps file:line in reports
 # (measured times in docs/hardening.md, "Sanitizers").
 ASAN_CORE_BUILD_DIR ?= build-asan-core
 test-asan-core: deps
 	cmake -S . -B $(ASAN_CORE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYWAY_WERROR=ON \
-		-DKEYWAY_SANITIZE=ON -DKEYWAY_GUI=OFF -DKEYWAY_BENCH=OFF '-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1' \
+		-DKEYWAY_SANITIZE=ON -DKEYWAY_GUI=OFF -DKEYWAY_BENCH=OFF '-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 -g1' \
 		$$(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 	cmake --build $(ASAN_CORE_BUILD_DIR) --target keyway_core_tests
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1 \

@@ -129,6 +129,16 @@ private Q_SLOTS:
         QVERIFY2(label.startsWith(QStringLiteral("Waiting for the browser")), qPrintable(label));
         QVERIFY(label.contains(QStringLiteral("4:5")) || label.contains(QStringLiteral("5:00"))); // the countdown
         QVERIFY(!label.contains(QStringLiteral("--"))); // no CLI flag in the GUI
+        // In a 1024x700 window the sentence is whole and the banner no taller than it: the address row
+        // follows right below the wrapped text.
+        auto* labelWidget = child<QLabel>(walkthrough, QStringLiteral("browserWaitLabel"));
+        const int textHeight = labelWidget->fontMetrics()
+                                   .boundingRect(QRect(0, 0, labelWidget->width(), 10000), Qt::TextWordWrap, label)
+                                   .height();
+        QVERIFY2(labelWidget->height() >= textHeight,
+                 qPrintable(QStringLiteral("clipped: %1 < %2").arg(labelWidget->height()).arg(textHeight)));
+        QVERIFY2(labelWidget->height() <= textHeight + labelWidget->fontMetrics().lineSpacing() / 2,
+                 qPrintable(QStringLiteral("padded: %1 for %2").arg(labelWidget->height()).arg(textHeight)));
         auto* urlField = child<QLineEdit>(walkthrough, QStringLiteral("browserUrlField"));
         QVERIFY(urlField->isVisible());
         QVERIFY(urlField->isReadOnly());

@@ -50,8 +50,11 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     icon->setAlignment(Qt::AlignTop);
     m_label->setObjectName(prefix + QStringLiteral("WaitLabel"));
     m_label->setWordWrap(true);
+    m_label->setAlignment(Qt::AlignLeft | Qt::AlignTop); // beside the icon, not floating in the row
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_label->installEventFilter(this);
+    // The banner takes the height its rows need and gives the rest to the steps below (1024x700 screens).
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
     m_urlField->setObjectName(prefix + QStringLiteral("UrlField"));
     m_urlField->setReadOnly(true);
@@ -137,14 +140,11 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
 
 bool SignInWait::eventFilter(QObject* watched, QEvent* event)
 {
-    // A squeezed layout may give the label less than its wrapped height; the sentence must not be clipped.
+    // A squeezed or widened layout changes the wrapped height; the sentence must be neither clipped nor padded.
     if (watched == m_label
         && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange
             || event->type() == QEvent::LayoutRequest || event->type() == QEvent::Show)) {
-        const int needed = m_label->width() > 0 ? m_label->heightForWidth(m_label->width()) : 0;
-        if (needed > 0 && needed != m_label->minimumHeight()) {
-            m_label->setMinimumHeight(needed);
-        }
+        fitLabelHeight();
     }
     return QFrame::eventFilter(watched, event);
 }
@@ -240,9 +240,25 @@ void SignInWait::updateText()
     }
     m_label->setAccessibleName(m_label->text());
     // The countdown may wrap differently every second.
-    const int needed = m_label->width() > 0 ? m_label->heightForWidth(m_label->width()) : 0;
-    if (needed > 0) {
-        m_label->setMinimumHeight(needed);
+    fitLabelHeight();
+}
+
+void SignInWait::fitLabelHeight()
+{
+    // Exactly the wrapped height at the label's width: a word-wrapped label's own size hint assumes a narrow
+    // width and would make the banner several lines taller than its sentence. Measured with the font rather
+    // than QLabel::heightForWidth, which never answers less than the height set here before.
+    const QMargins margins = m_label->contentsMargins();
+    const int width = m_label->width() - margins.left() - margins.right() - 2 * m_label->margin();
+    if (width <= 0) {
+        return;
+    }
+    const int needed = m_label->fontMetrics()
+                           .boundingRect(QRect(0, 0, width, QWIDGETSIZE_MAX), Qt::TextWordWrap, m_label->text())
+                           .height()
+        + margins.top() + margins.bottom() + 2 * m_label->margin();
+    if (needed != m_label->maximumHeight()) {
+        m_label->setFixedHeight(needed);
     }
 }
 

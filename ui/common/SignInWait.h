@@ -60,6 +60,7 @@ protected:
 
 private:
     void updateText();
+    void fitLabelHeight();
     void openAgain();
     void submitRedirect();
 
