@@ -7,10 +7,10 @@
 #include "core/profile/ProfileLoader.h"
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/CliProcess.h"
+#include "tests/support/InProcessLog.h"
 #include "tests/support/SandboxBrowser.h"
 
 #include <QDirIterator>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
 #include <QSet>
@@ -81,18 +81,6 @@ private:
     QByteArray m_ownOrigin;
     QByteArray m_wire;
 };
-
-// What Keyway's own code in this process (the sandbox) logs, with every category at debug level.
-QByteArray g_inProcessLog;
-QtMessageHandler g_previousHandler = nullptr;
-
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    g_inProcessLog += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
-    if (g_previousHandler && type != QtDebugMsg) { // the debug lines are only searched, not shown
-        g_previousHandler(type, context, message);
-    }
-}
 
 } // namespace
 
@@ -218,8 +206,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_root.isValid());
-        QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
-        g_previousHandler = qInstallMessageHandler(recordMessage);
+        keyway::test::InProcessLog::install(); // what the sandbox in this process logs, every category at debug
         // A broken user profile: its warning (keyway.core.profile) is one more path to check.
         QVERIFY(QDir().mkpath(m_root.filePath(QStringLiteral("config/keyway/providers"))));
         QFile broken(m_root.filePath(QStringLiteral("config/keyway/providers/broken.json")));
@@ -410,7 +397,7 @@ private Q_SLOTS:
         QVERIFY2(fromWire.size() >= 10, qPrintable(QString::number(fromWire.size()))); // tokens and codes were seen
         QSet<QString> canaries = m_secrets;
         canaries.unite(fromWire);
-        m_allOutput += g_inProcessLog;
+        m_allOutput += keyway::test::InProcessLog::text();
         // Every category that keyway-cli and the sandbox use did print, so each was searched.
         for (const char* category : {"keyway.core.profile",
                                      "keyway.core.secrets",

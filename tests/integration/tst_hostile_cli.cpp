@@ -5,6 +5,7 @@
 // downgrade runs against the hostile TLS server, trusted per environment through `tls.ca_file`, with a plain
 // peer on the http side that records whether anything reached it.
 #include "tests/support/CliProcess.h"
+#include "tests/support/ExpiresInShapes.h"
 #include "tests/support/HostileServer.h"
 
 #include <QDateTime>
@@ -178,22 +179,7 @@ private Q_SLOTS:
     // the `captured` event is the one rule's (docs/hardening.md, "expires_in"): an unusable value is no lifetime
     // at all, so the profile's documented 3600 s is assumed; a quoted number counts, a fraction is cut, anything
     // huge is ten years. The same table as tst_hostile_engine::expiresInShapes, seen from outside.
-    void expiresInShapes_data()
-    {
-        QTest::addColumn<QString>("shape");
-        QTest::addColumn<qint64>("seconds");
-        QTest::addColumn<bool>("assumed");
-        const qint64 tenYears = 10LL * 366 * 24 * 3600;
-        QTest::newRow("missing") << "missing" << qint64(3600) << true;
-        QTest::newRow("zero") << "zero" << qint64(3600) << true;
-        QTest::newRow("negative") << "negative" << qint64(3600) << true;
-        QTest::newRow("numeric string") << "string" << qint64(1800) << false;
-        QTest::newRow("word") << "word" << qint64(3600) << true;
-        QTest::newRow("fraction") << "fraction" << qint64(59) << false;
-        QTest::newRow("below a second") << "tiny" << qint64(3600) << true;
-        QTest::newRow("huge float") << "huge" << tenYears << false;
-        QTest::newRow("huge integer") << "bigint" << tenYears << false;
-    }
+    void expiresInShapes_data() { keyway::test::addExpiresInShapeRows(); }
 
     void expiresInShapes()
     {

@@ -7,6 +7,7 @@
 #include "core/session/Session.h"
 #include "core/util/Preferences.h"
 #include "tests/support/Await.h"
+#include "tests/support/ExpiresInShapes.h"
 #include "tests/support/HostileServer.h"
 
 #include <QElapsedTimer>
@@ -170,22 +171,7 @@ private Q_SLOTS:
     // The rule of docs/hardening.md: a number or a numeric string, cut to whole seconds; zero, negative,
     // below one second or unreadable is no lifetime (the profile's documented 3600 s is assumed); more
     // than ten years is ten years. Whatever the shape, the token then works.
-    void expiresInShapes_data()
-    {
-        QTest::addColumn<QString>("shape");
-        QTest::addColumn<qint64>("seconds");
-        QTest::addColumn<bool>("assumed");
-        const qint64 tenYears = 10LL * 366 * 24 * 3600;
-        QTest::newRow("missing") << "missing" << qint64(3600) << true;
-        QTest::newRow("zero") << "zero" << qint64(3600) << true;
-        QTest::newRow("negative") << "negative" << qint64(3600) << true;
-        QTest::newRow("numeric string") << "string" << qint64(1800) << false;
-        QTest::newRow("word") << "word" << qint64(3600) << true;
-        QTest::newRow("fraction") << "fraction" << qint64(59) << false;
-        QTest::newRow("below a second") << "tiny" << qint64(3600) << true;
-        QTest::newRow("huge float") << "huge" << tenYears << false;
-        QTest::newRow("huge integer") << "bigint" << tenYears << false;
-    }
+    void expiresInShapes_data() { test::addExpiresInShapeRows(); }
 
     void expiresInShapes()
     {

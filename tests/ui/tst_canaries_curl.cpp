@@ -7,35 +7,19 @@
 #include "core/session/Session.h"
 #include "core/session/SessionRegistry.h"
 #include "core/vault/EnvironmentService.h"
+#include "tests/support/InProcessLog.h"
 #include "tests/support/MemorySecretStore.h"
 #include "tests/support/SandboxBrowser.h"
 #include "ui/composer/RequestComposer.h"
 #include "ui/composer/RequestWorkspace.h"
 
 #include <QComboBox>
-#include <QLoggingCategory>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace keyway;
 using namespace keyway::ui;
-
-namespace {
-
-// Everything Keyway logs in this process (the GUI's widgets, its session, the sandbox), every category at debug.
-QByteArray g_log;
-QtMessageHandler g_previousHandler = nullptr;
-
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    g_log += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
-    if (g_previousHandler && type != QtDebugMsg) { // the debug lines are only searched, not shown
-        g_previousHandler(type, context, message);
-    }
-}
-
-} // namespace
 
 class TestCanariesCurl : public QObject
 {
@@ -55,8 +39,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
-        g_previousHandler = qInstallMessageHandler(recordMessage);
+        // Everything Keyway logs in this process (the GUI's widgets, its session, the sandbox).
+        test::InProcessLog::install();
         QVERIFY(m_sandbox.listen());
         m_registry.loadShipped();
         m_environments = std::make_unique<EnvironmentService>(
@@ -148,9 +132,9 @@ private Q_SLOTS:
             QVERIFY(!revealed.contains(secret));
         }
         // Nor in anything logged meanwhile (the session, the executor, the widgets at debug level).
-        QVERIFY(g_log.contains("keyway.core.http: "));
+        QVERIFY(test::InProcessLog::text().contains("keyway.core.http: "));
         for (const QString& canary : std::as_const(canaries)) {
-            QVERIFY2(!g_log.contains(canary.toUtf8()), "a secret reached the log");
+            QVERIFY2(!test::InProcessLog::text().contains(canary.toUtf8()), "a secret reached the log");
         }
     }
 };
