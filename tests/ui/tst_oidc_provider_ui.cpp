@@ -7,6 +7,7 @@
 // tokens seen.
 #include "core/session/Session.h"
 #include "core/session/SessionRegistry.h"
+#include "core/util/Translations.h"
 #include "tests/support/CliProcess.h"
 #include "tests/support/OidcProviderProcess.h"
 #include "tests/support/SandboxBrowser.h"
@@ -271,6 +272,9 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-oidc-provider-ui"));
         QCoreApplication::setApplicationName(QStringLiteral("keyway-test-oidc-provider-ui"));
         QSettings().clear();
+        if (qEnvironmentVariableIsSet("KEYWAY_TEST_SCREENSHOT")) {
+            Translations::install(*QCoreApplication::instance()); // the language of LANG, as the app does
+        }
         QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
         g_previousHandler = qInstallMessageHandler(recordMessage);
 
@@ -396,10 +400,17 @@ private Q_SLOTS:
         FlowWalkthrough* walkthrough = m_window->walkthrough();
         auto* steps = walkthrough->findChild<QListWidget*>(QStringLiteral("flowSteps"));
         QVERIFY(steps && steps->count() == 3);
-        QVERIFY2(steps->item(0)->text().contains(QStringLiteral("Discover")), qPrintable(steps->item(0)->text()));
 
         const int tokensBefore = m_provider.stats().value("token", 0);
         QVERIFY(runWalkthrough());
+        const QString screenshot = qEnvironmentVariable("KEYWAY_TEST_SCREENSHOT");
+        if (!screenshot.isEmpty()) {
+            // The token step, with the ID token's verdict under the reply (docs/testing.md: screenshots).
+            stepText(2, "replyView");
+            QTest::qWait(300);
+            QVERIFY(m_window->grab().save(screenshot));
+        }
+        QVERIFY2(steps->item(0)->text().contains(QStringLiteral("Discover")), qPrintable(steps->item(0)->text()));
         QVERIFY2(m_browser.lastResult().ok(), qPrintable(m_browser.lastResult().error));
         QVERIFY(QUrlQuery(m_browser.lastResult().finalUrl).hasQueryItem(QStringLiteral("code")));
         QVERIFY(m_provider.stats().value("token", 0) > tokensBefore);
@@ -432,7 +443,6 @@ private Q_SLOTS:
         auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
         QVERIFY2(timeline->summaryText().contains(QStringLiteral("ID token (verified)")),
                  qPrintable(timeline->summaryText()));
-        m_window->grab().save(QStringLiteral("/tmp/oidc-provider-walkthrough.png"));
 
         // The Requests tab's inspector knows the environment's key set, so its JWT view checks the signature.
         auto* requests = m_window->findChild<ui::ResponseInspector*>();

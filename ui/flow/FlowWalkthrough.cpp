@@ -77,7 +77,7 @@ QString formatReply(const FlowEvent& event)
     return text;
 }
 
-// Under the token reply: whether the ID token in it was validated before anything of the reply was used.
+// In the token reply: whether the ID token in it was validated before anything of the reply was used.
 QString idTokenVerdict(const FlowEvent& event)
 {
     if (!*event.verified) {
@@ -535,7 +535,12 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
     case FlowEvent::Type::Captured:
         m_consumed.removeAll(event.name);
         if (index >= 0 && event.verified) {
-            m_steps[index].reply += QStringLiteral("\n\n") + idTokenVerdict(event);
+            // Right under the status line, where it is seen without scrolling through the reply.
+            QString& reply = m_steps[index].reply;
+            const qsizetype statusEnd = reply.indexOf(QLatin1Char('\n'));
+            reply.insert(statusEnd < 0 ? reply.size() : statusEnd + 1,
+                         (statusEnd < 0 ? QStringLiteral("\n") : QString()) + idTokenVerdict(event)
+                             + QLatin1Char('\n'));
         }
         Q_EMIT timelineEvent(event);
         break;
