@@ -324,6 +324,8 @@ private Q_SLOTS:
             }
         }
         QVERIFY(files > 0); // environments.json at least: the grep saw what the window wrote
+        // Beside the realm's secrets, the tokens of the runs: a code, access, refresh and ID tokens, a device code.
+        QVERIFY(m_canaries.size() >= m_realm.canaries().size() + 5);
         QVERIFY(g_log.size() > 1000); // the engine and the window logged at debug level
         const QString leaked = test::leakedSecret(QString::fromUtf8(g_log), m_canaries);
         QVERIFY2(leaked.isEmpty(), "a secret or token reached the debug log");
@@ -609,6 +611,25 @@ private Q_SLOTS:
         const auto refused = refreshByHand(QStringLiteral("keyway-public"), refreshToken);
         QCOMPARE(refused.status, 400);
         QVERIFY(refused.body.contains("invalid_grant"));
+    }
+
+    // An ID token the provider signed for another audience: the walkthrough refuses the reply and says why.
+    void tamperedIdTokenRefused()
+    {
+        QVERIFY(!m_codeEnvironment.isEmpty());
+        m_window->selectEnvironment(m_codeEnvironment);
+        QVERIFY(m_provider.tamperNextIdToken(QStringLiteral("aud")));
+        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
+        QTest::mouseClick(walkthrough->findChild<QPushButton*>(QStringLiteral("runAllButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY(m_provider.tamperNextIdToken(QString()));
+        rememberCapturedSecrets();
+        QVERIFY(!finished.first().first().toBool());
+        QCOMPARE(walkthrough->stepState(2), FlowWalkthrough::StepState::Failed);
+        QVERIFY2(walkthrough->statusText().contains(QStringLiteral("aud")), qPrintable(walkthrough->statusText()));
+        QVERIFY2(walkthrough->statusText().contains(QStringLiteral("keyway-public")),
+                 qPrintable(walkthrough->statusText()));
     }
 };
 
