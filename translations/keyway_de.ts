@@ -4058,6 +4058,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it; the secrets appear here when it answers. Nothing is saved until then.</source>
         <translation>Warte noch auf den Schlüsselbund: Wenn Ihr Desktop nach dem Entsperren fragt, entsperren Sie ihn; die Geheimnisse erscheinen hier, sobald er antwortet. Bis dahin wird nichts gespeichert.</translation>
     </message>
+    <message>
+        <source>not a PEM private key Keyway can sign with</source>
+        <translation>kein PEM-Privatschlüssel, mit dem Keyway signieren kann</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -4513,6 +4517,18 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>Client assertion (signature redacted):</source>
         <translation>Client-Assertion (Signatur geschwärzt):</translation>
+    </message>
+    <message>
+        <source>ID token not verified: set the issuer or the JWKS URL so Keyway can check its signature.</source>
+        <translation>ID-Token nicht geprüft: Geben Sie den Aussteller oder die JWKS-URL an, damit Keyway seine Signatur prüfen kann.</translation>
+    </message>
+    <message>
+        <source>ID token verified: signature against the issuer's key set; iss, aud, exp, iat and nonce checked.</source>
+        <translation>ID-Token geprüft: Signatur gegen die Schlüssel des Ausstellers; iss, aud, exp, iat und nonce kontrolliert.</translation>
+    </message>
+    <message>
+        <source>ID token verified with key %1: signature against the issuer's key set; iss, aud, exp, iat and nonce checked.</source>
+        <translation>ID-Token geprüft mit Schlüssel %1: Signatur gegen die Schlüssel des Ausstellers; iss, aud, exp, iat und nonce kontrolliert.</translation>
     </message>
 </context>
 <context>
@@ -5106,6 +5122,14 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>The provider's reply:</source>
         <translation>Die Antwort des Anbieters:</translation>
+    </message>
+    <message>
+        <source>ID token (verified)</source>
+        <translation>ID-Token (geprüft)</translation>
+    </message>
+    <message>
+        <source>ID token (not verified)</source>
+        <translation>ID-Token (nicht geprüft)</translation>
     </message>
 </context>
 <context>

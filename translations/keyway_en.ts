@@ -4048,6 +4048,10 @@ Run the checks against a test account. Start now?</source>
         <source>Still waiting for the keychain: if your desktop asks to unlock it, unlock it; the secrets appear here when it answers. Nothing is saved until then.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>not a PEM private key Keyway can sign with</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::DemoEnvironments</name>
@@ -4502,6 +4506,18 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>Client assertion (signature redacted):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token not verified: set the issuer or the JWKS URL so Keyway can check its signature.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token verified: signature against the issuer&apos;s key set; iss, aud, exp, iat and nonce checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token verified with key %1: signature against the issuer&apos;s key set; iss, aud, exp, iat and nonce checked.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5095,6 +5111,14 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>The provider&apos;s reply:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token (verified)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token (not verified)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -760,6 +760,8 @@ void MainWindow::onTimelineEvent(const QString& environmentId, const QString& cr
             entry.name = tr("access token");
         } else if (event.name == QLatin1String("refresh_token")) {
             entry.name = tr("refresh token");
+        } else if (event.name == QLatin1String("id_token") && event.verified) {
+            entry.name = *event.verified ? tr("ID token (verified)") : tr("ID token (not verified)");
         } else {
             entry.name = event.name;
         }

@@ -594,6 +594,7 @@ void FlowEngine::onExchangeReply(const FlowStep& step, const HttpResponse& respo
 void FlowEngine::acceptReply(const FlowStep& step, const nlohmann::json& doc)
 {
     m_idTokenVerified.reset();
+    m_idTokenKey.clear();
     std::optional<QString> idToken;
     for (const Capture& c : step.captures) {
         if (c.name == QLatin1String("id_token")) {
@@ -644,6 +645,7 @@ void FlowEngine::acceptReply(const FlowStep& step, const nlohmann::json& doc)
         }
         qCInfo(lcAuth) << "id_token verified with key" << verdict.kid;
         m_idTokenVerified = true;
+        m_idTokenKey = verdict.kid;
         if (applyCaptures(current, copy)) {
             afterCaptures(current);
         }
@@ -790,6 +792,7 @@ bool FlowEngine::applyCaptures(const FlowStep& step, const nlohmann::json& doc)
         }
         if (name == QLatin1String("id_token")) {
             e.verified = m_idTokenVerified;
+            e.verifiedKey = m_idTokenKey;
         }
         e.discovered = step.kind == StepKind::Discovery;
         emitEvent(e);

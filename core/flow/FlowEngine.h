@@ -187,6 +187,7 @@ private:
     qint64 m_pollDeadlineMs = 0;
     std::optional<QString> m_nonce; // sent on an OpenID Connect sign-in; the ID token must carry it
     std::optional<bool> m_idTokenVerified; // of the last reply's id_token, for its captured event
+    QString m_idTokenKey; // the kid that verified it
     bool m_finished = false;
 };
 

@@ -53,6 +53,7 @@ struct FlowEvent
     bool lifetimeAssumed = false; // expiresMs is the profile's default, not the provider's word
     std::optional<QString> value; // only for values that are not secret (user_id, scope)
     std::optional<bool> verified; // Captured id_token: whether its signature and claims were validated
+    QString verifiedKey; // Captured id_token, verified: the kid of the issuer's key that signed it (may be empty)
     bool discovered = false; // Captured by a discovery step: an endpoint, not a credential (no timeline lane)
 
     // Request: an RFC 7523 client assertion's decoded header and claims, the signature redacted (docs/oidc.md)

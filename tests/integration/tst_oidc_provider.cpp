@@ -49,19 +49,6 @@ nlohmann::json eventOf(const CliRun& run, const char* event, const char* name = 
     return nullptr;
 }
 
-QString random(const char* prefix)
-{
-    return QString::fromLatin1(prefix) + QString::number(QRandomGenerator::system()->generate64(), 36)
-        + QString::number(QRandomGenerator::system()->generate64(), 36);
-}
-
-// A line from the middle of a PEM body: enough to recognise the key anywhere it leaks.
-QString pemCanary(const QByteArray& pem)
-{
-    const QList<QByteArray> lines = pem.split('\n');
-    return lines.size() > 4 ? QString::fromLatin1(lines.at(lines.size() / 2)) : QString();
-}
-
 } // namespace
 
 class TestOidcProvider : public QObject
@@ -80,13 +67,7 @@ private:
     QStringList m_canaries; // client secrets, private keys, tokens seen: never in an output or a file
     int m_cliRuns = 0;
 
-    PemKeyPair m_signing; // the provider's first key (kid sig-1)
-    PemKeyPair m_signing2; // the key it rotates to (kid sig-2)
-    PemKeyPair m_clientRsa; // private_key_jwt, RS256 (kid client-rs)
-    PemKeyPair m_clientEc; // private_key_jwt, ES256 (kid client-es)
-    PemKeyPair m_stranger; // a client key the provider never heard of
-    QString m_confidentialSecret = random("canary-oidc-confidential-");
-    QString m_jwtSecret = random("canary-oidc-client-secret-jwt-") + random("-");
+    test::OidcTestRealm m_realm; // the provider's keys, clients and their secrets
 
     QString envName(const QString& base) const { return base + QLatin1Char('-') + m_suffix; }
     QString issuer() const { return m_provider.issuer().toString(); }
@@ -260,51 +241,6 @@ private:
                                   {{"Content-Type", "application/x-www-form-urlencoded"}});
     }
 
-    nlohmann::json providerConfig() const
-    {
-        const auto pem = [](const QByteArray& text) { return text.toStdString(); };
-        const nlohmann::json loopback = {"http://127.0.0.1/callback"};
-        return {
-            {"keys", {{{"kid", "sig-1"}, {"pem", pem(m_signing.privatePem)}}}},
-            {"clients",
-             {
-                 {{"client_id", "keyway-confidential"},
-                  {"client_secret", m_confidentialSecret.toStdString()},
-                  {"token_endpoint_auth_method", "client_secret_basic"},
-                  {"application_type", "native"},
-                  {"grant_types", {"authorization_code", "refresh_token", "client_credentials"}},
-                  {"redirect_uris", loopback},
-                  {"scope", "openid offline_access email profile api:read"}},
-                 {{"client_id", "keyway-public"},
-                  {"token_endpoint_auth_method", "none"},
-                  {"application_type", "native"},
-                  {"grant_types", {"authorization_code", "refresh_token"}},
-                  {"redirect_uris", loopback}},
-                 {{"client_id", "keyway-pkjwt"},
-                  {"token_endpoint_auth_method", "private_key_jwt"},
-                  {"grant_types", {"client_credentials"}},
-                  {"response_types", nlohmann::json::array()},
-                  {"redirect_uris", nlohmann::json::array()},
-                  {"scope", "api:read"},
-                  {"jwks_pem",
-                   {{{"kid", "client-rs"}, {"pem", pem(m_clientRsa.publicPem)}},
-                    {{"kid", "client-es"}, {"pem", pem(m_clientEc.publicPem)}}}}},
-                 {{"client_id", "keyway-secret-jwt"},
-                  {"client_secret", m_jwtSecret.toStdString()},
-                  {"token_endpoint_auth_method", "client_secret_jwt"},
-                  {"grant_types", {"client_credentials"}},
-                  {"response_types", nlohmann::json::array()},
-                  {"redirect_uris", nlohmann::json::array()},
-                  {"scope", "api:read"}},
-                 {{"client_id", "keyway-device"},
-                  {"token_endpoint_auth_method", "none"},
-                  {"grant_types", {"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"}},
-                  {"response_types", nlohmann::json::array()},
-                  {"redirect_uris", nlohmann::json::array()}},
-             }},
-        };
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -323,19 +259,11 @@ private Q_SLOTS:
         }
         m_profiles.loadShipped();
 
-        m_signing = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
-        m_signing2 = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
-        m_clientRsa = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
-        m_clientEc = OidcProviderProcess::generateKey(QStringLiteral("ec"));
-        m_stranger = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
-        for (const PemKeyPair* key : {&m_signing, &m_signing2, &m_clientRsa, &m_clientEc, &m_stranger}) {
-            QVERIFY2(key->privatePem.startsWith("-----BEGIN PRIVATE KEY-----"), "node could not make a key pair");
-            m_canaries.append(pemCanary(key->privatePem));
-        }
-        m_canaries << m_confidentialSecret << m_jwtSecret;
+        QVERIFY2(m_realm.generate(), "node could not make a key pair");
+        m_canaries << m_realm.canaries();
 
         QString error;
-        QVERIFY2(m_provider.start(providerConfig(), &error), qPrintable(error));
+        QVERIFY2(m_provider.start(m_realm.config(), &error), qPrintable(error));
     }
 
     void cleanupTestCase()
@@ -386,7 +314,7 @@ private Q_SLOTS:
     {
         QNetworkAccessManager nam;
         const QByteArray credentials
-            = QByteArray("keyway-confidential:") + QUrl::toPercentEncoding(m_confidentialSecret);
+            = QByteArray("keyway-confidential:") + QUrl::toPercentEncoding(m_realm.confidentialSecret);
         const QList<QPair<QByteArray, QByteArray>> withBasic {
             {QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")},
             {QByteArray("Authorization"), QByteArray("Basic ") + credentials.toBase64()}};
@@ -452,14 +380,14 @@ private Q_SLOTS:
         QVERIFY(m_provider.tamperNextIdToken(QStringLiteral("unknown_kid")));
         QCOMPARE(codeFlowIdToken().at("header").value("kid", ""), "kid-nobody-published");
 
-        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_signing2.privatePem.toStdString()}},
-                                       {{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_realm.signing2.privatePem.toStdString()}},
+                                       {{"kid", "sig-1"}, {"pem", m_realm.signing.privatePem.toStdString()}}}));
         auto jwks = test::httpExchange(nam, "GET", m_provider.endpoint(QStringLiteral("/jwks")));
         QVERIFY(jwks.body.indexOf("sig-2") >= 0 && jwks.body.indexOf("sig-2") < jwks.body.indexOf("sig-1"));
         const auto rotated = codeFlowIdToken(); // sign-ins go on, signed with the new key
         QVERIFY(rotated.is_object());
         QCOMPARE(rotated.at("header").value("kid", ""), "sig-2");
-        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-1"}, {"pem", m_realm.signing.privatePem.toStdString()}}}));
         jwks = test::httpExchange(nam, "GET", m_provider.endpoint(QStringLiteral("/jwks")));
         QVERIFY(!jwks.body.contains("sig-2"));
 
@@ -562,8 +490,8 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.oneLine()));
         QCOMPARE(stat("jwks"), jwks + 1); // cached
 
-        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_signing2.privatePem.toStdString()}},
-                                       {{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_realm.signing2.privatePem.toStdString()}},
+                                       {{"kid", "sig-1"}, {"pem", m_realm.signing.privatePem.toStdString()}}}));
         r = signIn();
         QVERIFY2(r.ok(), qPrintable(r.oneLine()));
         QCOMPARE(stat("jwks"), jwks + 2); // sig-2 was unknown: one refetch
@@ -576,7 +504,7 @@ private Q_SLOTS:
         QCOMPARE(stat("jwks"), jwks + 3); // one refetch, then refused
         QVERIFY(!r.value(QStringLiteral("access_token")));
 
-        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-1"}, {"pem", m_realm.signing.privatePem.toStdString()}}}));
     }
 
     void cliClientCredentialsWithBasicAuth()
@@ -587,7 +515,7 @@ private Q_SLOTS:
                                 QStringLiteral("client_id=keyway-confidential"),
                                 QStringLiteral("client_auth=basic"),
                                 QStringLiteral("scope=api:read")},
-                               {{QStringLiteral("client_secret"), m_confidentialSecret}}));
+                               {{QStringLiteral("client_secret"), m_realm.confidentialSecret}}));
         const CliRun r = callWhoami(envName(QStringLiteral("cc")));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const auto body = nlohmann::json::parse(r.out.toStdString(), nullptr, false);
@@ -600,7 +528,7 @@ private Q_SLOTS:
                                {QStringLiteral("token_url=/token"),
                                 QStringLiteral("client_id=keyway-confidential"),
                                 QStringLiteral("client_auth=basic")},
-                               {{QStringLiteral("client_secret"), random("canary-wrong-secret-")}}));
+                               {{QStringLiteral("client_secret"), test::randomCanary("canary-wrong-secret-")}}));
         const CliRun wrong = callWhoami(envName(QStringLiteral("cc-wrong")));
         QCOMPARE(wrong.exitCode, 3);
         QVERIFY2(wrong.err.contains(QStringLiteral("invalid_client")), qPrintable(wrong.err));
@@ -654,7 +582,7 @@ private Q_SLOTS:
                                 QStringLiteral("client_id=keyway-confidential"),
                                 QStringLiteral("client_auth=basic"),
                                 QStringLiteral("scope=openid profile")},
-                               {{QStringLiteral("client_secret"), m_confidentialSecret}}));
+                               {{QStringLiteral("client_secret"), m_realm.confidentialSecret}}));
         const CliRun call = signIn({QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/me")});
         QVERIFY2(call.exitCode == 0, qPrintable(call.describe()));
         const auto body = eventOf(call, "result").at("body");
@@ -781,10 +709,10 @@ private Q_SLOTS:
         QList<QPair<QString, QString>> secrets;
         QList<QPair<QString, QByteArray>> files;
         if (key < 0) {
-            secrets.append({QStringLiteral("client_secret"), m_jwtSecret});
+            secrets.append({QStringLiteral("client_secret"), m_realm.jwtSecret});
         } else {
             values << QStringLiteral("key_id=") + keyId;
-            const PemKeyPair& pair = key == 0 ? m_clientRsa : key == 1 ? m_clientEc : m_stranger;
+            const PemKeyPair& pair = key == 0 ? m_realm.clientRsa : key == 1 ? m_realm.clientEc : m_realm.stranger;
             files.append({QStringLiteral("client_key"), pair.privatePem});
         }
         QVERIFY(addEnvironment(name, QStringLiteral("oauth2-client"), values, secrets, files));
@@ -853,8 +781,8 @@ private Q_SLOTS:
         const CliRun before = signIn({QStringLiteral("auth"), name});
         QVERIFY2(before.exitCode == 0, qPrintable(before.describe()));
 
-        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_signing2.privatePem.toStdString()}},
-                                       {{"kid", "sig-1"}, {"pem", m_signing.privatePem.toStdString()}}}));
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_realm.signing2.privatePem.toStdString()}},
+                                       {{"kid", "sig-1"}, {"pem", m_realm.signing.privatePem.toStdString()}}}));
         int jwks = stat("jwks");
         const CliRun after = signIn({QStringLiteral("auth"), name});
         QVERIFY2(after.exitCode == 0, qPrintable(after.describe()));

@@ -5,6 +5,7 @@
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QThread>
@@ -290,6 +291,89 @@ QString OidcProviderProcess::submitDeviceForms(const QUrl& verificationUrl, bool
         body = fields.query(QUrl::FullyEncoded).toUtf8();
     }
     return fail(QStringLiteral("too many pages"));
+}
+
+QString randomCanary(const char* prefix)
+{
+    return QString::fromLatin1(prefix) + QString::number(QRandomGenerator::system()->generate64(), 36)
+        + QString::number(QRandomGenerator::system()->generate64(), 36);
+}
+
+QString pemCanary(const QByteArray& pem)
+{
+    const QList<QByteArray> lines = pem.split('\n');
+    return lines.size() > 4 ? QString::fromLatin1(lines.at(lines.size() / 2)) : QString();
+}
+
+bool OidcTestRealm::generate()
+{
+    signing = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
+    signing2 = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
+    clientRsa = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
+    clientEc = OidcProviderProcess::generateKey(QStringLiteral("ec"));
+    stranger = OidcProviderProcess::generateKey(QStringLiteral("rsa"));
+    confidentialSecret = randomCanary("canary-oidc-confidential-");
+    jwtSecret = randomCanary("canary-oidc-client-secret-jwt-") + randomCanary("-");
+    for (const PemKeyPair* key : {&signing, &signing2, &clientRsa, &clientEc, &stranger}) {
+        if (!key->privatePem.startsWith("-----BEGIN PRIVATE KEY-----")) {
+            return false;
+        }
+    }
+    return true;
+}
+
+QStringList OidcTestRealm::canaries() const
+{
+    QStringList all {confidentialSecret, jwtSecret};
+    for (const PemKeyPair* key : {&signing, &signing2, &clientRsa, &clientEc, &stranger}) {
+        all.append(pemCanary(key->privatePem));
+    }
+    return all;
+}
+
+nlohmann::json OidcTestRealm::config() const
+{
+    const auto pem = [](const QByteArray& text) { return text.toStdString(); };
+    const nlohmann::json loopback = {"http://127.0.0.1/callback"};
+    return {
+        {"keys", {{{"kid", "sig-1"}, {"pem", pem(signing.privatePem)}}}},
+        {"clients",
+         {
+             {{"client_id", "keyway-confidential"},
+              {"client_secret", confidentialSecret.toStdString()},
+              {"token_endpoint_auth_method", "client_secret_basic"},
+              {"application_type", "native"},
+              {"grant_types", {"authorization_code", "refresh_token", "client_credentials"}},
+              {"redirect_uris", loopback},
+              {"scope", "openid offline_access email profile api:read"}},
+             {{"client_id", "keyway-public"},
+              {"token_endpoint_auth_method", "none"},
+              {"application_type", "native"},
+              {"grant_types", {"authorization_code", "refresh_token"}},
+              {"redirect_uris", loopback}},
+             {{"client_id", "keyway-pkjwt"},
+              {"token_endpoint_auth_method", "private_key_jwt"},
+              {"grant_types", {"client_credentials"}},
+              {"response_types", nlohmann::json::array()},
+              {"redirect_uris", nlohmann::json::array()},
+              {"scope", "api:read"},
+              {"jwks_pem",
+               {{{"kid", "client-rs"}, {"pem", pem(clientRsa.publicPem)}},
+                {{"kid", "client-es"}, {"pem", pem(clientEc.publicPem)}}}}},
+             {{"client_id", "keyway-secret-jwt"},
+              {"client_secret", jwtSecret.toStdString()},
+              {"token_endpoint_auth_method", "client_secret_jwt"},
+              {"grant_types", {"client_credentials"}},
+              {"response_types", nlohmann::json::array()},
+              {"redirect_uris", nlohmann::json::array()},
+              {"scope", "api:read"}},
+             {{"client_id", "keyway-device"},
+              {"token_endpoint_auth_method", "none"},
+              {"grant_types", {"urn:ietf:params:oauth:grant-type:device_code", "refresh_token"}},
+              {"response_types", nlohmann::json::array()},
+              {"redirect_uris", nlohmann::json::array()}},
+         }},
+    };
 }
 
 } // namespace keyway::test

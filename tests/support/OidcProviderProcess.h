@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QProcess>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -70,5 +71,32 @@ private:
     QUrl m_issuer;
     QNetworkAccessManager m_nam;
 };
+
+// The signing keys, clients and client secrets every suite registers at the provider (the CLI's and the
+// desktop app's), so both drive the same realm: keyway-confidential (client_secret_basic), keyway-public (PKCE,
+// no secret), keyway-pkjwt (private_key_jwt with kids client-rs and client-es), keyway-secret-jwt
+// (client_secret_jwt) and keyway-device (device grant, public). The provider signs with kid sig-1.
+struct OidcTestRealm
+{
+    PemKeyPair signing; // the provider's first key (kid sig-1)
+    PemKeyPair signing2; // a key to rotate to (kid sig-2)
+    PemKeyPair clientRsa; // private_key_jwt, RS256 (kid client-rs)
+    PemKeyPair clientEc; // private_key_jwt, ES256 (kid client-es)
+    PemKeyPair stranger; // a client key the provider never heard of
+    QString confidentialSecret;
+    QString jwtSecret;
+
+    // Makes the keys (with Node) and random secrets; false when Node could not make a key pair.
+    bool generate();
+    // The provider's config (OidcProviderProcess::start).
+    nlohmann::json config() const;
+    // What must never appear in an output or a file: both secrets and a line from every private key.
+    QStringList canaries() const;
+};
+
+// A random canary value starting with `prefix` (two 64-bit random numbers in base 36).
+QString randomCanary(const char* prefix);
+// A line from the middle of a PEM body: enough to recognise the key anywhere it leaks.
+QString pemCanary(const QByteArray& pem);
 
 } // namespace keyway::test

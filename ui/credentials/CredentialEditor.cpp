@@ -1,5 +1,6 @@
 #include "ui/credentials/CredentialEditor.h"
 
+#include "core/crypto/Jws.h"
 #include "core/http/ConnectionSettings.h"
 #include "core/util/AppPaths.h"
 #include "core/vault/CredentialPaste.h"
@@ -223,13 +224,16 @@ QWidget* CredentialEditor::makeEditor(FieldEditor& entry)
     }
     connect(edit, &QLineEdit::textEdited, this, &CredentialEditor::edited);
     entry.editor = edit;
+    // The private_key_jwt signing key (client_key, docs/oidc.md) is a PEM like the TLS key: it needs the same picker,
+    // since a multi-line PEM cannot be typed into a line edit.
+    const bool signingKey = field.secret && field.bareKey == QLatin1String("client_key");
     if (field.key == ConnectionSettings::caFileKey() || field.key == ConnectionSettings::clientCertKey()
-        || field.key == ConnectionSettings::clientKeyKey()) {
+        || field.key == ConnectionSettings::clientKeyKey() || signingKey) {
         // A file picker beside the path (for the key: its content goes to the keychain, the file is not kept).
         QAction* browse = edit->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), QLineEdit::TrailingPosition);
         browse->setObjectName(QStringLiteral("browse_") + field.key);
         browse->setToolTip(field.secret ? tr("Read the private key from a PEM file") : tr("Choose a PEM file"));
-        connect(browse, &QAction::triggered, this, [this, edit, key = field.key, secret = field.secret] {
+        connect(browse, &QAction::triggered, this, [this, edit, signingKey, secret = field.secret] {
             const QString path
                 = FileDialog::getOpenFileName(this,
                                               secret ? tr("Private key (PEM)") : tr("Certificate file (PEM)"),
@@ -248,7 +252,12 @@ QWidget* CredentialEditor::makeEditor(FieldEditor& entry)
                 return;
             }
             const QByteArray pem = file.readAll();
-            const QString problem = ConnectionSettings::checkClientKey(pem);
+            QString problem;
+            if (!signingKey) {
+                problem = ConnectionSettings::checkClientKey(pem);
+            } else if (!crypto::Key::fromPrivatePem(pem, &problem)) {
+                problem = problem.isEmpty() ? tr("not a PEM private key Keyway can sign with") : problem;
+            }
             if (!problem.isEmpty()) {
                 showStatus(tr("%1: %2").arg(path, problem), true);
                 return;

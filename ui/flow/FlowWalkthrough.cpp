@@ -77,6 +77,22 @@ QString formatReply(const FlowEvent& event)
     return text;
 }
 
+// In the token reply: whether the ID token in it was validated before anything of the reply was used.
+QString idTokenVerdict(const FlowEvent& event)
+{
+    if (!*event.verified) {
+        return FlowWalkthrough::tr("ID token not verified: set the issuer or the JWKS URL so Keyway can check its "
+                                   "signature.");
+    }
+    if (event.verifiedKey.isEmpty()) {
+        return FlowWalkthrough::tr("ID token verified: signature against the issuer's key set; iss, aud, exp, iat and "
+                                   "nonce checked.");
+    }
+    return FlowWalkthrough::tr("ID token verified with key %1: signature against the issuer's key set; iss, aud, "
+                               "exp, iat and nonce checked.")
+        .arg(event.verifiedKey);
+}
+
 } // namespace
 
 FlowWalkthrough::FlowWalkthrough(QWidget* parent) : QWidget(parent)
@@ -518,6 +534,14 @@ void FlowWalkthrough::onEvent(const FlowEvent& event)
         break;
     case FlowEvent::Type::Captured:
         m_consumed.removeAll(event.name);
+        if (index >= 0 && event.verified) {
+            // Right under the status line, where it is seen without scrolling through the reply.
+            QString& reply = m_steps[index].reply;
+            const qsizetype statusEnd = reply.indexOf(QLatin1Char('\n'));
+            reply.insert(statusEnd < 0 ? reply.size() : statusEnd + 1,
+                         (statusEnd < 0 ? QStringLiteral("\n") : QString()) + idTokenVerdict(event)
+                             + QLatin1Char('\n'));
+        }
         Q_EMIT timelineEvent(event);
         break;
     case FlowEvent::Type::Expired:

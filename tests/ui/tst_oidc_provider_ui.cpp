@@ -1,0 +1,637 @@
+// The desktop app against a real, OpenID-certified provider (panva's oidc-provider, tests/oidc/provider.mjs),
+// offscreen, with the real keychain of the isolated session and this binary's own HOME and XDG directories:
+// environments made in the environment dialog (Discover endpoints, a private key read from a file), the Flow
+// tab's Run with the sign-in completed by the test's browser, the device grant approved at the provider's own
+// pages, and Introspect / Revoke from the timeline's lane menu. The provider's realm is tst_oidc_provider's
+// (OidcTestRealm). At the end every file Keyway wrote and everything it logged is grepped for the secrets and
+// tokens seen.
+#include "core/session/Session.h"
+#include "core/session/SessionRegistry.h"
+#include "core/util/Translations.h"
+#include "tests/support/CliProcess.h"
+#include "tests/support/OidcProviderProcess.h"
+#include "tests/support/SandboxBrowser.h"
+#include "ui/MainWindow.h"
+#include "ui/common/FileDialog.h"
+#include "ui/common/SignInWait.h"
+#include "ui/environments/EnvironmentDialog.h"
+#include "ui/flow/FlowWalkthrough.h"
+#include "ui/inspector/JwtView.h"
+#include "ui/inspector/ResponseInspector.h"
+#include "ui/timeline/TimelineModel.h"
+#include "ui/timeline/TimelineWidget.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QContextMenuEvent>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLoggingCategory>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <memory>
+
+using namespace keyway;
+using keyway::test::OidcProviderProcess;
+using keyway::ui::FlowWalkthrough;
+using keyway::ui::MainWindow;
+
+namespace {
+
+// Everything logged in this process (the window, its sessions, the engine), every keyway category at debug.
+QByteArray g_log;
+QtMessageHandler g_previousHandler = nullptr;
+
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    g_log += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
+    if (g_previousHandler && type != QtDebugMsg) {
+        g_previousHandler(type, context, message);
+    }
+}
+
+} // namespace
+
+class TestOidcProviderUi : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_xdg; // HOME and XDG directories of this binary: grepped for canaries at the end
+    QTemporaryDir m_files; // the PEM file the user picks (outside HOME, like a download)
+    OidcProviderProcess m_provider;
+    test::OidcTestRealm m_realm;
+    test::SandboxBrowser m_browser;
+    std::unique_ptr<MainWindow> m_window;
+    QStringList m_canaries;
+    QUrl m_deviceUrl; // what "Open in browser" of the device panel opened
+    QString m_codeEnvironment;
+
+    QString issuer() const { return m_provider.issuer().toString(); }
+
+    // The provider's own discovery document, read by the test (what the dialog must show).
+    nlohmann::json discoveryDocument()
+    {
+        QNetworkAccessManager nam;
+        const auto reply
+            = test::httpExchange(nam, "GET", m_provider.endpoint(QStringLiteral("/.well-known/openid-configuration")));
+        return nlohmann::json::parse(reply.body.toStdString(), nullptr, false);
+    }
+
+    QString documentUrl(const char* member) { return QString::fromStdString(discoveryDocument().value(member, "")); }
+
+    ui::EnvironmentDialog* openNewEnvironmentDialog()
+    {
+        auto* action = m_window->findChild<QAction*>(QStringLiteral("newEnvironmentAction"));
+        if (!action || !action->isEnabled()) {
+            return nullptr;
+        }
+        action->trigger();
+        ui::EnvironmentDialog* dialog = nullptr;
+        (void)QTest::qWaitFor(
+            [&] { return (dialog = m_window->findChild<ui::EnvironmentDialog*>()) && dialog->isVisible(); }, 5000);
+        return dialog;
+    }
+
+    // The field the user sees (the form of a provider picked before may still await its deletion).
+    static QLineEdit* field(QWidget* dialog, const QString& key)
+    {
+        // New rows are shown from the event loop, the old form deleted there.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QCoreApplication::processEvents();
+        for (auto* edit : dialog->findChildren<QLineEdit*>(QStringLiteral("field_") + key)) {
+            if (edit->isVisibleTo(dialog)) {
+                return edit;
+            }
+        }
+        return nullptr;
+    }
+
+    // Types into a field as a user does (keystrokes, not setText).
+    static bool type(QWidget* dialog, const QString& key, const QString& text)
+    {
+        QLineEdit* edit = field(dialog, key);
+        if (!edit) {
+            qWarning("no field %s", qPrintable(key));
+            return false;
+        }
+        edit->setFocus();
+        edit->clear();
+        QTest::keyClicks(edit, text);
+        return edit->text() == text;
+    }
+
+    static bool choose(QWidget* dialog, const QString& objectName, const QString& data)
+    {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QCoreApplication::processEvents();
+        QComboBox* combo = nullptr;
+        for (auto* candidate : dialog->findChildren<QComboBox*>(objectName)) {
+            if (candidate->isVisibleTo(dialog)) {
+                combo = candidate;
+            }
+        }
+        const int index = combo ? combo->findData(data) : -1;
+        if (index < 0) {
+            qWarning("no choice %s in %s", qPrintable(data), qPrintable(objectName));
+            return false;
+        }
+        combo->setCurrentIndex(index);
+        return true;
+    }
+
+    // Saves the dialog with its Save button; the window then shows the new environment.
+    bool save(ui::EnvironmentDialog* dialog, const QString& name)
+    {
+        auto* saveButton = dialog->findChild<QPushButton*>(QStringLiteral("dialogSaveButton"));
+        if (!saveButton) {
+            return false;
+        }
+        QPointer<ui::EnvironmentDialog> guard(dialog);
+        QTest::mouseClick(saveButton, Qt::LeftButton);
+        if (!QTest::qWaitFor([&] { return !guard || !guard->isVisible(); }, 20000)) {
+            const auto* error = dialog->findChild<QLabel*>(QStringLiteral("dialogError"));
+            qWarning("the dialog stayed open: %s", error ? qPrintable(error->text()) : "");
+            return false;
+        }
+        return QTest::qWaitFor(
+            [&] {
+                const auto* environment = m_window->environmentStore().findById(m_window->currentEnvironmentId());
+                return environment && environment->name == name;
+            },
+            5000);
+    }
+
+    // The Flow tab's "Run all", as the user clicks it; true when the flow succeeded.
+    bool runWalkthrough(int timeoutMs = 30000)
+    {
+        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
+        auto* run = walkthrough->findChild<QPushButton*>(QStringLiteral("runAllButton"));
+        if (!run || !run->isEnabled()) {
+            return false;
+        }
+        QTest::mouseClick(run, Qt::LeftButton);
+        if (!QTest::qWaitFor([&] { return finished.size() == 1; }, timeoutMs)) {
+            qWarning("the walkthrough did not finish: %s", qPrintable(walkthrough->statusText()));
+            return false;
+        }
+        rememberCapturedSecrets();
+        if (!finished.first().first().toBool()) {
+            qWarning("the walkthrough failed: %s", qPrintable(walkthrough->statusText()));
+            return false;
+        }
+        return true;
+    }
+
+    void rememberCapturedSecrets()
+    {
+        for (const CapturedValue& value : m_window->walkthrough()->capturedValues()) {
+            if (value.secret && value.value.size() >= 8 && !m_canaries.contains(value.value)) {
+                m_canaries.append(value.value);
+            }
+        }
+    }
+
+    QString stepText(int row, const char* view)
+    {
+        auto* steps = m_window->walkthrough()->findChild<QListWidget*>(QStringLiteral("flowSteps"));
+        steps->setCurrentRow(row);
+        QCoreApplication::processEvents();
+        return m_window->walkthrough()->findChild<QPlainTextEdit*>(QString::fromLatin1(view))->toPlainText();
+    }
+
+    // Right click on a lane of the timeline and pick `action` (introspectAction / revokeAction); returns the
+    // provider's reply box.
+    QMessageBox* laneAction(const QString& lane, const char* action)
+    {
+        auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
+        const QPoint at = timeline->laneBarRect(lane).center();
+        QContextMenuEvent rightClick(QContextMenuEvent::Mouse, at, timeline->mapToGlobal(at));
+        QApplication::sendEvent(timeline, &rightClick);
+        QMenu* menu = nullptr;
+        if (!QTest::qWaitFor([&] { return (menu = m_window->findChild<QMenu*>(QStringLiteral("timelineLaneMenu"))); },
+                             5000)) {
+            qWarning("no menu on lane %s", qPrintable(lane));
+            return nullptr;
+        }
+        auto* chosen = menu->findChild<QAction*>(QString::fromLatin1(action));
+        if (!chosen || !chosen->isEnabled()) {
+            return nullptr;
+        }
+        chosen->trigger();
+        menu->close();
+        QMessageBox* box = nullptr;
+        (void)QTest::qWaitFor(
+            [&] { return (box = m_window->findChild<QMessageBox*>(QStringLiteral("tokenLifecycleReply"))); }, 15000);
+        return box;
+    }
+
+    // The token endpoint as the public client, by hand: what the provider now says about a refresh token.
+    test::HttpExchange refreshByHand(const QString& clientId, const QString& refreshToken)
+    {
+        QNetworkAccessManager nam;
+        QUrlQuery form;
+        form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
+        form.addQueryItem(QStringLiteral("client_id"), clientId);
+        form.addQueryItem(QStringLiteral("refresh_token"), refreshToken);
+        return test::httpExchange(nam,
+                                  "POST",
+                                  m_provider.endpoint(QStringLiteral("/token")),
+                                  form.query(QUrl::FullyEncoded).toUtf8(),
+                                  {{"Content-Type", "application/x-www-form-urlencoded"}});
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString unavailable = OidcProviderProcess::unavailableReason();
+        if (!unavailable.isEmpty()) {
+            QSKIP(qPrintable(unavailable));
+        }
+        QVERIFY(m_xdg.isValid() && m_files.isValid());
+        const QProcessEnvironment machine = test::isolatedMachine(m_xdg.path());
+        for (const char* variable : {"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"}) {
+            const QString dir = machine.value(QString::fromLatin1(variable));
+            QVERIFY(QDir().mkpath(dir));
+            qputenv(variable, dir.toUtf8());
+        }
+        QCoreApplication::setOrganizationName(QStringLiteral("keyway-test-oidc-provider-ui"));
+        QCoreApplication::setApplicationName(QStringLiteral("keyway-test-oidc-provider-ui"));
+        QSettings().clear();
+        if (qEnvironmentVariableIsSet("KEYWAY_TEST_SCREENSHOT")) {
+            Translations::install(*QCoreApplication::instance()); // the language of LANG, as the app does
+        }
+        QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
+        g_previousHandler = qInstallMessageHandler(recordMessage);
+
+        QVERIFY2(m_realm.generate(), "node could not make a key pair");
+        m_canaries << m_realm.canaries();
+        QString error;
+        QVERIFY2(m_provider.start(m_realm.config(), &error), qPrintable(error));
+
+        ui::MainWindowOptions options; // the system keychain: the isolated session's gnome-keyring
+        m_window = std::make_unique<MainWindow>(options);
+        m_window->resize(1024, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        // The user's browser: follows the provider's redirects (it approves at once) back to Keyway's loopback
+        // listener. The device panel's "Open" goes to the phone the test plays (submitDeviceForms).
+        const auto browser = m_browser.opener(true);
+        const auto opener = [this, browser](const QUrl& url) {
+            if (url.path().startsWith(QLatin1String("/device"))) {
+                m_deviceUrl = url;
+            } else {
+                browser(url);
+            }
+            return true;
+        };
+        m_window->walkthrough()->setUrlOpener(opener);
+        m_window->sessions()->setUrlOpener(opener);
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_provider.isRunning()) {
+            return;
+        }
+        m_window.reset();
+        qInstallMessageHandler(g_previousHandler);
+        // Nothing Keyway wrote (configuration, history, caches) or logged holds a secret or a token.
+        QDirIterator it(m_xdg.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        int files = 0;
+        while (it.hasNext()) {
+            QFile file(it.next());
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray content = file.readAll();
+            ++files;
+            for (const QString& canary : std::as_const(m_canaries)) {
+                QVERIFY2(canary.isEmpty() || !content.contains(canary.toUtf8()),
+                         qPrintable(QStringLiteral("a secret or token reached %1").arg(file.fileName())));
+            }
+        }
+        QVERIFY(files > 0); // environments.json at least: the grep saw what the window wrote
+        // Beside the realm's secrets, the tokens of the runs: a code, access, refresh and ID tokens, a device code.
+        QVERIFY(m_canaries.size() >= m_realm.canaries().size() + 5);
+        QVERIFY(g_log.size() > 1000); // the engine and the window logged at debug level
+        const QString leaked = test::leakedSecret(QString::fromUtf8(g_log), m_canaries);
+        QVERIFY2(leaked.isEmpty(), "a secret or token reached the debug log");
+        m_provider.stop();
+    }
+
+    // A check that failed half-way leaves no dialog over the next one.
+    void cleanup()
+    {
+        for (auto* dialog : m_window->findChildren<ui::EnvironmentDialog*>()) {
+            dialog->close();
+            delete dialog;
+        }
+    }
+
+    // A new environment with only the issuer (and what a public client says of itself): "Discover endpoints"
+    // fills the endpoint fields from the provider's document and lists them; Save keeps them.
+    void dialogDiscoversEndpointsAndSaves()
+    {
+        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        QVERIFY(dialog);
+        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-code")));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Certified IdP"));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
+        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
+        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-public")));
+        QVERIFY(field(dialog, QStringLiteral("authorize_url"))->text().isEmpty());
+
+        auto* discover = dialog->findChild<QPushButton*>(QStringLiteral("discoverButton"));
+        auto* result = dialog->findChild<QLabel*>(QStringLiteral("discoveryResult"));
+        QVERIFY(discover && discover->isVisible() && result);
+        const int before = m_provider.stats().value("discovery", 0);
+        QTest::mouseClick(discover, Qt::LeftButton);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            result->text().contains(QStringLiteral("jwks_uri")), qPrintable(result->text()), 15000);
+        QVERIFY(m_provider.stats().value("discovery", 0) > before); // the real provider's document, fetched now
+        QVERIFY(result->isVisible());
+        const QList<QPair<const char*, const char*>> endpoints {{"authorize_url", "authorization_endpoint"},
+                                                                {"token_url", "token_endpoint"},
+                                                                {"jwks_uri", "jwks_uri"},
+                                                                {"introspection_url", "introspection_endpoint"},
+                                                                {"revocation_url", "revocation_endpoint"}};
+        for (const auto& [key, member] : endpoints) {
+            const QString url = documentUrl(member);
+            QVERIFY2(url.startsWith(issuer()), member);
+            QCOMPARE(field(dialog, QString::fromLatin1(key))->text(), url);
+            QVERIFY2(result->text().contains(url.toHtmlEscaped()), qPrintable(result->text()));
+        }
+        QVERIFY(result->text().contains(QStringLiteral("/.well-known/openid-configuration")));
+        QVERIFY(field(dialog, QStringLiteral("client_secret"))->text().isEmpty());
+        QVERIFY(field(dialog, QStringLiteral("client_key"))->text().isEmpty());
+
+        // A public client signing in for an ID token and a refresh token.
+        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
+        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("openid email offline_access")));
+        QVERIFY(save(dialog, QStringLiteral("Certified IdP")));
+        m_codeEnvironment = m_window->currentEnvironmentId();
+        const Environment* saved = m_window->environmentStore().findById(m_codeEnvironment);
+        QVERIFY(saved);
+        QCOMPARE(saved->providerId, QStringLiteral("oauth2-code"));
+        QCOMPARE(saved->values.value(QStringLiteral("issuer")), issuer());
+        QCOMPARE(saved->values.value(QStringLiteral("token_url")), documentUrl("token_endpoint"));
+        QCOMPARE(saved->values.value(QStringLiteral("jwks_uri")), documentUrl("jwks_uri"));
+    }
+
+    // Run: discovery as its own step with the document, the sign-in completed at the real provider, the ID token
+    // verified (walkthrough and timeline say so), and the Requests tab's JWT view verifies it with kid sig-1.
+    void walkthroughSignsInWithAVerifiedIdToken()
+    {
+        QVERIFY(!m_codeEnvironment.isEmpty());
+        m_window->selectEnvironment(m_codeEnvironment);
+        auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+        tabs->setCurrentWidget(m_window->walkthrough());
+        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        auto* steps = walkthrough->findChild<QListWidget*>(QStringLiteral("flowSteps"));
+        QVERIFY(steps && steps->count() == 3);
+
+        const int tokensBefore = m_provider.stats().value("token", 0);
+        QVERIFY(runWalkthrough());
+        const QString screenshot = qEnvironmentVariable("KEYWAY_TEST_SCREENSHOT");
+        if (!screenshot.isEmpty()) {
+            // The token step, with the ID token's verdict under the reply (docs/testing.md: screenshots).
+            stepText(2, "replyView");
+            QTest::qWait(300);
+            QVERIFY(m_window->grab().save(screenshot));
+        }
+        QVERIFY2(steps->item(0)->text().contains(QStringLiteral("Discover")), qPrintable(steps->item(0)->text()));
+        QVERIFY2(m_browser.lastResult().ok(), qPrintable(m_browser.lastResult().error));
+        QVERIFY(QUrlQuery(m_browser.lastResult().finalUrl).hasQueryItem(QStringLiteral("code")));
+        QVERIFY(m_provider.stats().value("token", 0) > tokensBefore);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(walkthrough->stepState(i), FlowWalkthrough::StepState::Succeeded);
+        }
+
+        const QString discoveryRequest = stepText(0, "requestView");
+        QVERIFY2(discoveryRequest.contains(issuer() + QStringLiteral("/.well-known/openid-configuration")),
+                 qPrintable(discoveryRequest));
+        const QString document = stepText(0, "replyView");
+        QVERIFY2(document.contains(QStringLiteral("\"issuer\": \"%1\"").arg(issuer())), qPrintable(document));
+        QVERIFY(document.contains(QStringLiteral("\"authorization_endpoint\"")));
+
+        const QString signIn = stepText(1, "requestView");
+        QVERIFY2(signIn.contains(QStringLiteral("code_challenge_method=S256")), qPrintable(signIn));
+        QVERIFY(signIn.contains(QStringLiteral("nonce=")));
+
+        const QString tokenReply = stepText(2, "replyView");
+        QVERIFY2(tokenReply.contains(QStringLiteral("ID token verified with key sig-1: signature against the "
+                                                    "issuer's key set; iss, aud, exp, iat and nonce checked.")),
+                 qPrintable(tokenReply));
+        const QString idToken = walkthrough->capturedValues().value(QStringLiteral("id_token")).value;
+        QVERIFY(idToken.count(QLatin1Char('.')) == 2);
+        QVERIFY2(!tokenReply.contains(idToken), "the walkthrough shows the ID token unredacted");
+
+        const QString idLane = MainWindow::laneId(m_codeEnvironment, QString(), QStringLiteral("id_token"));
+        QTRY_VERIFY(m_window->timelineModel()->entry(idLane));
+        QCOMPARE(m_window->timelineModel()->entry(idLane)->name, QStringLiteral("ID token (verified)"));
+        auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
+        QVERIFY2(timeline->summaryText().contains(QStringLiteral("ID token (verified)")),
+                 qPrintable(timeline->summaryText()));
+
+        // The Requests tab's inspector knows the environment's key set, so its JWT view checks the signature.
+        auto* requests = m_window->findChild<ui::ResponseInspector*>();
+        QVERIFY(requests);
+        for (int i = 0; i < tabs->count(); ++i) {
+            if (tabs->widget(i)->isAncestorOf(requests)) {
+                tabs->setCurrentIndex(i); // the user opens the Requests tab
+            }
+        }
+        QVERIFY(requests->isVisible());
+        auto* jwt = m_window->findChild<ui::JwtView*>();
+        QVERIFY(requests->decodeJwt(idToken));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            jwt->signatureText().contains(QStringLiteral("verified with key sig-1 of %1").arg(issuer())),
+            qPrintable(jwt->signatureText()),
+            15000);
+        QVERIFY(!jwt->signatureText().contains(QStringLiteral("not verified")));
+        QVERIFY(jwt->claimsText().contains(QStringLiteral("\"aud\": \"keyway-public\"")));
+        tabs->setCurrentWidget(walkthrough);
+    }
+
+    // Client credentials with private_key_jwt: the key read from a PEM file into the keychain, the walkthrough
+    // shows the assertion's header and claims, its signature redacted.
+    void privateKeyJwtClientCredentials()
+    {
+        const QString keyPath = m_files.filePath(QStringLiteral("client-es.pem"));
+        QFile keyFile(keyPath);
+        QVERIFY(keyFile.open(QIODevice::WriteOnly));
+        keyFile.write(m_realm.clientEc.privatePem);
+        keyFile.close();
+
+        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        QVERIFY(dialog);
+        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-client")));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Signed client"));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
+        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
+        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-pkjwt")));
+        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("private_key_jwt")));
+        QVERIFY(type(dialog, QStringLiteral("key_id"), QStringLiteral("client-es")));
+        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("api:read")));
+        QVERIFY(field(dialog, QStringLiteral("client_key")));
+        auto* browse
+            = field(dialog, QStringLiteral("client_key"))->findChild<QAction*>(QStringLiteral("browse_client_key"));
+        QVERIFY(browse);
+        // A file that is not a key is refused in words, and the field stays empty.
+        const QString wrongPath = m_files.filePath(QStringLiteral("notes.pem"));
+        QFile wrong(wrongPath);
+        QVERIFY(wrong.open(QIODevice::WriteOnly));
+        wrong.write("-----BEGIN CERTIFICATE-----\nnot a key\n-----END CERTIFICATE-----\n");
+        wrong.close();
+        ui::FileDialog::setNextAnswer(wrongPath);
+        browse->trigger();
+        QVERIFY(field(dialog, QStringLiteral("client_key"))->text().isEmpty());
+        auto* status = dialog->findChild<QLabel*>(QStringLiteral("credentialStatus"));
+        QVERIFY(status);
+        QVERIFY2(status->isVisible() && status->text().contains(wrongPath), qPrintable(status->text()));
+
+        ui::FileDialog::setNextAnswer(keyPath);
+        browse->trigger();
+        QVERIFY(field(dialog, QStringLiteral("client_key"))->text().startsWith(QStringLiteral("-----BEGIN")));
+        QVERIFY(save(dialog, QStringLiteral("Signed client")));
+        QFile::remove(keyPath); // the key lives in the keychain now
+
+        const int tokensBefore = m_provider.stats().value("token", 0);
+        QVERIFY(runWalkthrough());
+        QVERIFY(m_provider.stats().value("token", 0) > tokensBefore);
+        QVERIFY(m_window->walkthrough()->capturedValues().contains(QStringLiteral("access_token")));
+        const QString request = stepText(1, "requestView");
+        QVERIFY2(request.contains(QStringLiteral("Client assertion (signature redacted)")), qPrintable(request));
+        QVERIFY(request.contains(QStringLiteral("\"alg\": \"ES256\"")));
+        QVERIFY(request.contains(QStringLiteral("\"kid\": \"client-es\"")));
+        QVERIFY(request.contains(QStringLiteral("\"iss\": \"keyway-pkjwt\"")));
+        QVERIFY(request.contains(QStringLiteral("\"aud\": \"%1\"").arg(documentUrl("token_endpoint"))));
+        QVERIFY(request.contains(QStringLiteral("\"signature\": \"[redacted]\"")));
+        QVERIFY(!request.contains(QStringLiteral("client_assertion=ey")));
+        QVERIFY(!request.contains(test::pemCanary(m_realm.clientEc.privatePem)));
+    }
+
+    // The device grant with only the issuer: the user code panel, approved at the provider's own pages.
+    void deviceGrantApprovedAtTheProvider()
+    {
+        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        QVERIFY(dialog);
+        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-device")));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("TV sign-in"));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
+        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
+        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-device")));
+        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
+        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("openid email")));
+        QVERIFY(save(dialog, QStringLiteral("TV sign-in")));
+        const QString device = m_window->currentEnvironmentId();
+
+        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
+        QTest::mouseClick(walkthrough->findChild<QPushButton*>(QStringLiteral("runAllButton")), Qt::LeftButton);
+        auto* wait = walkthrough->findChild<ui::SignInWait*>(QStringLiteral("browserWait"));
+        QVERIFY(wait);
+        QTRY_VERIFY_WITH_TIMEOUT(wait->isShowingDeviceCode(), 15000);
+        auto* code = wait->findChild<QLabel*>(QStringLiteral("browserUserCode"));
+        QVERIFY(code && code->isVisible() && code->text().size() >= 8);
+        auto* address = wait->findChild<QLineEdit*>(QStringLiteral("browserVerificationField"));
+        QVERIFY(address);
+        QVERIFY2(address->text().startsWith(issuer() + QStringLiteral("/device")), qPrintable(address->text()));
+        QVERIFY(wait->findChild<QLabel*>(QStringLiteral("browserQrCode"))->isVisible());
+
+        // "Open in browser": the test's phone opens the complete URL and confirms the code.
+        m_deviceUrl.clear();
+        QTest::mouseClick(wait->findChild<QPushButton*>(QStringLiteral("browserOpenAddressButton")), Qt::LeftButton);
+        QVERIFY(m_deviceUrl.isValid());
+        QVERIFY2(QUrlQuery(m_deviceUrl).queryItemValue(QStringLiteral("user_code")) == code->text()
+                     || m_deviceUrl.toString().contains(code->text()),
+                 qPrintable(m_deviceUrl.toString()));
+        QString error;
+        const QString page = m_provider.submitDeviceForms(m_deviceUrl, true, &error);
+        QVERIFY2(page.contains(QStringLiteral("Device approved")), qPrintable(error + page.left(300)));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        rememberCapturedSecrets();
+        QVERIFY2(finished.first().first().toBool(), qPrintable(walkthrough->statusText()));
+        QVERIFY(!wait->isVisible());
+        QVERIFY(walkthrough->capturedValues().contains(QStringLiteral("access_token")));
+        auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
+        QTRY_COMPARE(timeline->laneState(MainWindow::laneId(device, QString(), QStringLiteral("device_code"))),
+                     ui::TimelineWidget::LaneState::Consumed);
+    }
+
+    // Right click on the code environment's lanes: Introspect shows the provider's reply, Revoke draws the lane
+    // revoked and the provider refuses the refresh token afterwards.
+    void timelineIntrospectsAndRevokes()
+    {
+        QVERIFY(!m_codeEnvironment.isEmpty());
+        m_window->selectEnvironment(m_codeEnvironment);
+        Session* session = nullptr;
+        QTRY_VERIFY((session = m_window->sessions()->find(m_codeEnvironment, QString())));
+        const QString refreshToken = session->values().value(QStringLiteral("refresh_token")).value;
+        QVERIFY2(refreshToken.size() >= 8, "the sign-in left no refresh token");
+        const int introspections = m_provider.stats().value("introspection", 0);
+
+        const QString accessLane = MainWindow::laneId(m_codeEnvironment, QString(), QStringLiteral("access_token"));
+        QVERIFY(m_window->timelineModel()->entry(accessLane));
+        QMessageBox* box = laneAction(accessLane, "introspectAction");
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("is active")), qPrintable(box->text()));
+        QVERIFY2(box->detailedText().contains(QStringLiteral("\"active\": true")), qPrintable(box->detailedText()));
+        QVERIFY(box->detailedText().contains(QStringLiteral("\"client_id\": \"keyway-public\"")));
+        QVERIFY(m_provider.stats().value("introspection", 0) > introspections);
+        box->close();
+        QTRY_VERIFY(!m_window->findChild<QMessageBox*>(QStringLiteral("tokenLifecycleReply")));
+
+        const QString refreshLane = MainWindow::laneId(m_codeEnvironment, QString(), QStringLiteral("refresh_token"));
+        QVERIFY(m_window->timelineModel()->entry(refreshLane));
+        const int revocations = m_provider.stats().value("revocation", 0);
+        box = laneAction(refreshLane, "revokeAction");
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("revoked at the provider")), qPrintable(box->text()));
+        QVERIFY(m_provider.stats().value("revocation", 0) > revocations);
+        auto* timeline = m_window->findChild<ui::TimelineWidget*>(QStringLiteral("timeline"));
+        QCOMPARE(timeline->laneState(refreshLane), ui::TimelineWidget::LaneState::Failed);
+        QCOMPARE(timeline->countdownText(refreshLane), QStringLiteral("revoked"));
+        box->close();
+
+        // The provider itself now refuses the refresh token Keyway held.
+        const auto refused = refreshByHand(QStringLiteral("keyway-public"), refreshToken);
+        QCOMPARE(refused.status, 400);
+        QVERIFY(refused.body.contains("invalid_grant"));
+    }
+
+    // An ID token the provider signed for another audience: the walkthrough refuses the reply and says why.
+    void tamperedIdTokenRefused()
+    {
+        QVERIFY(!m_codeEnvironment.isEmpty());
+        m_window->selectEnvironment(m_codeEnvironment);
+        QVERIFY(m_provider.tamperNextIdToken(QStringLiteral("aud")));
+        FlowWalkthrough* walkthrough = m_window->walkthrough();
+        QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
+        QTest::mouseClick(walkthrough->findChild<QPushButton*>(QStringLiteral("runAllButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        QVERIFY(m_provider.tamperNextIdToken(QString()));
+        rememberCapturedSecrets();
+        QVERIFY(!finished.first().first().toBool());
+        QCOMPARE(walkthrough->stepState(2), FlowWalkthrough::StepState::Failed);
+        QVERIFY2(walkthrough->statusText().contains(QStringLiteral("aud")), qPrintable(walkthrough->statusText()));
+        QVERIFY2(walkthrough->statusText().contains(QStringLiteral("keyway-public")),
+                 qPrintable(walkthrough->statusText()));
+    }
+};
+
+QTEST_MAIN(TestOidcProviderUi)
+#include "tst_oidc_provider_ui.moc"
