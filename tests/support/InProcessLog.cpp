@@ -26,6 +26,11 @@ void InProcessLog::install()
     g_previousHandler = qInstallMessageHandler(recordMessage);
 }
 
+void InProcessLog::uninstall()
+{
+    qInstallMessageHandler(g_previousHandler);
+}
+
 const QByteArray& InProcessLog::text()
 {
     return g_log;

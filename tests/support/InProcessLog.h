@@ -12,6 +12,8 @@ class InProcessLog
 public:
     // Turns keyway.* to debug and installs the recorder; once per process, before the code under test runs.
     static void install();
+    // Puts the previous handler back (a suite that checks the log before its window's teardown).
+    static void uninstall();
     static const QByteArray& text();
 };
 

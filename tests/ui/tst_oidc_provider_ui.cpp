@@ -9,6 +9,7 @@
 #include "core/session/SessionRegistry.h"
 #include "core/util/Translations.h"
 #include "tests/support/CliProcess.h"
+#include "tests/support/InProcessLog.h"
 #include "tests/support/OidcProviderProcess.h"
 #include "tests/support/SandboxBrowser.h"
 #include "ui/MainWindow.h"
@@ -29,7 +30,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
-#include <QLoggingCategory>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -48,22 +48,6 @@ using namespace keyway;
 using keyway::test::OidcProviderProcess;
 using keyway::ui::FlowWalkthrough;
 using keyway::ui::MainWindow;
-
-namespace {
-
-// Everything logged in this process (the window, its sessions, the engine), every keyway category at debug.
-QByteArray g_log;
-QtMessageHandler g_previousHandler = nullptr;
-
-void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message)
-{
-    g_log += QByteArray(context.category ? context.category : "") + ": " + message.toUtf8() + '\n';
-    if (g_previousHandler && type != QtDebugMsg) {
-        g_previousHandler(type, context, message);
-    }
-}
-
-} // namespace
 
 class TestOidcProviderUi : public QObject
 {
@@ -275,8 +259,8 @@ private Q_SLOTS:
         if (qEnvironmentVariableIsSet("KEYWAY_TEST_SCREENSHOT")) {
             Translations::install(*QCoreApplication::instance()); // the language of LANG, as the app does
         }
-        QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.debug=true"));
-        g_previousHandler = qInstallMessageHandler(recordMessage);
+        // Everything logged in this process (the window, its sessions, the engine), every category at debug.
+        test::InProcessLog::install();
 
         QVERIFY2(m_realm.generate(), "node could not make a key pair");
         m_canaries << m_realm.canaries();
@@ -309,7 +293,7 @@ private Q_SLOTS:
             return;
         }
         m_window.reset();
-        qInstallMessageHandler(g_previousHandler);
+        test::InProcessLog::uninstall();
         // Nothing Keyway wrote (configuration, history, caches) or logged holds a secret or a token.
         QDirIterator it(m_xdg.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
         int files = 0;
@@ -326,8 +310,8 @@ private Q_SLOTS:
         QVERIFY(files > 0); // environments.json at least: the grep saw what the window wrote
         // Beside the realm's secrets, the tokens of the runs: a code, access, refresh and ID tokens, a device code.
         QVERIFY(m_canaries.size() >= m_realm.canaries().size() + 5);
-        QVERIFY(g_log.size() > 1000); // the engine and the window logged at debug level
-        const QString leaked = test::leakedSecret(QString::fromUtf8(g_log), m_canaries);
+        QVERIFY(test::InProcessLog::text().size() > 1000); // the engine and the window logged at debug level
+        const QString leaked = test::leakedSecret(QString::fromUtf8(test::InProcessLog::text()), m_canaries);
         QVERIFY2(leaked.isEmpty(), "a secret or token reached the debug log");
         m_provider.stop();
     }
