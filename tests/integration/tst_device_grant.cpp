@@ -270,15 +270,17 @@ private Q_SLOTS:
                 userCode = e.userCode;
             } else if (e.type == FlowEvent::Type::Request && e.stepId == QLatin1String("token")) {
                 polls.append(clock.elapsed());
-                if (polls.size() == 2) {
+                // Approved only once the third poll is on its way: the second is then surely still pending (an
+                // approval queued at the second could win the race with it under load), so two gaps are seen.
+                if (polls.size() == 3) {
                     QTimer::singleShot(0, this, [&] { QCOMPARE(decide(userCode, true), 200); });
                 }
             }
         });
         const FlowResult r = waitFor<FlowResult>([&](auto done) { s->ensureToken(done); });
         QVERIFY2(r.ok(), qPrintable(r.oneLine()));
-        QCOMPARE(polls.size(), 3);
-        // interval 1 s, then slow_down: 1 + 5 s before the next request, and the sandbox did not object again.
+        QVERIFY2(polls.size() >= 3, qPrintable(QString::number(polls.size())));
+        // interval 1 s, then slow_down: 1 + 5 s before every later request (the sandbox objects only once).
         QVERIFY2(polls.at(1) - polls.at(0) >= 5900, qPrintable(QString::number(polls.at(1) - polls.at(0))));
         QVERIFY2(polls.at(2) - polls.at(1) >= 5900, qPrintable(QString::number(polls.at(2) - polls.at(1))));
         QVERIFY(eventsJson().contains(QStringLiteral("slow_down")));
