@@ -189,6 +189,10 @@
         <source>the ID token could not be checked: the issuer's keys are unknown</source>
         <translation>das ID-Token konnte nicht geprüft werden: die Schlüssel des Ausstellers sind unbekannt</translation>
     </message>
+    <message>
+        <source>the ID token's signature (key %1), iss, aud, exp, iat and nonce validated</source>
+        <translation>Signatur (Schlüssel %1), iss, aud, exp, iat und nonce des ID-Tokens sind gültig</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ConnectionSettings</name>

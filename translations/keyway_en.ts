@@ -189,6 +189,10 @@
         <source>the ID token could not be checked: the issuer&apos;s keys are unknown</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>the ID token&apos;s signature (key %1), iss, aud, exp, iat and nonce validated</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ConnectionSettings</name>

@@ -172,6 +172,7 @@ void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const Flow
         }
         if (e.type == FlowEvent::Type::Captured && e.name == QLatin1String("id_token") && !m_idTokenVerified) {
             m_idTokenVerified = e.verified.value_or(false);
+            m_idTokenKey = e.verifiedKey;
         }
         Q_EMIT event(e);
     });
@@ -385,10 +386,15 @@ void ConformanceRun::reportIdToken(const FlowResult& result)
                    : tr("cannot run: the provider advertises ID tokens; add openid to scope to test them"));
         return;
     }
-    report(idTokenCheck,
-           *m_idTokenVerified,
-           *m_idTokenVerified ? tr("the ID token's signature, iss, aud, exp, iat and nonce validated")
-                              : tr("the ID token could not be checked: the issuer's keys are unknown"));
+    if (!*m_idTokenVerified) {
+        report(idTokenCheck, false, tr("the ID token could not be checked: the issuer's keys are unknown"));
+    } else if (m_idTokenKey.isEmpty()) {
+        report(idTokenCheck, true, tr("the ID token's signature, iss, aud, exp, iat and nonce validated"));
+    } else {
+        report(idTokenCheck,
+               true,
+               tr("the ID token's signature (key %1), iss, aud, exp, iat and nonce validated").arg(m_idTokenKey));
+    }
 }
 
 void ConformanceRun::stageSignInB()

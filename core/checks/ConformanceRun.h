@@ -119,6 +119,7 @@ private:
     QPointer<FlowEngine> m_signIn;
     bool m_advertisesIdToken = false; // the discovery document offers ID tokens
     std::optional<bool> m_idTokenVerified; // of the first sign-in's ID token
+    QString m_idTokenKey; // the kid that verified it (empty when the key set has none)
 };
 
 } // namespace keyway

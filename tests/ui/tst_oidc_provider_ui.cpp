@@ -2,9 +2,12 @@
 // offscreen, with the real keychain of the isolated session and this binary's own HOME and XDG directories:
 // environments made in the environment dialog (Discover endpoints, a private key read from a file), the Flow
 // tab's Run with the sign-in completed by the test's browser, the device grant approved at the provider's own
-// pages, and Introspect / Revoke from the timeline's lane menu. The provider's realm is tst_oidc_provider's
+// pages, Introspect / Revoke from the timeline's lane menu, client_secret_jwt typed into the dialog, a key
+// rotation (walkthrough and JWT view name the new key), and "Check provider" with the checks the provider's
+// discovery adds (id_token, revocation). The provider's realm is tst_oidc_provider's
 // (OidcTestRealm). At the end every file Keyway wrote and everything it logged is grepped for the secrets and
 // tokens seen.
+#include "core/checks/ConformanceRun.h"
 #include "core/session/Session.h"
 #include "core/session/SessionRegistry.h"
 #include "core/util/Translations.h"
@@ -13,7 +16,9 @@
 #include "tests/support/OidcProviderProcess.h"
 #include "tests/support/SandboxBrowser.h"
 #include "ui/MainWindow.h"
+#include "ui/checks/ConformancePage.h"
 #include "ui/common/FileDialog.h"
+#include "ui/common/MessageBox.h"
 #include "ui/common/SignInWait.h"
 #include "ui/environments/EnvironmentDialog.h"
 #include "ui/flow/FlowWalkthrough.h"
@@ -40,6 +45,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 #include <QUrlQuery>
 
 #include <memory>
@@ -198,6 +204,13 @@ private:
         return m_window->walkthrough()->findChild<QPlainTextEdit*>(QString::fromLatin1(view))->toPlainText();
     }
 
+    // The token step's reply in the walkthrough after a Run: the ID token's verdict is written under it.
+    QString tokenStepReply()
+    {
+        return stepText(m_window->walkthrough()->findChild<QListWidget*>(QStringLiteral("flowSteps"))->count() - 1,
+                        "replyView");
+    }
+
     // Right click on a lane of the timeline and pick `action` (introspectAction / revokeAction); returns the
     // provider's reply box.
     QMessageBox* laneAction(const QString& lane, const char* action)
@@ -285,6 +298,7 @@ private Q_SLOTS:
         };
         m_window->walkthrough()->setUrlOpener(opener);
         m_window->sessions()->setUrlOpener(opener);
+        m_window->findChild<ui::ConformancePage*>(QStringLiteral("conformancePage"))->setUrlOpener(opener);
     }
 
     void cleanupTestCase()
@@ -614,6 +628,138 @@ private Q_SLOTS:
         QVERIFY2(walkthrough->statusText().contains(QStringLiteral("aud")), qPrintable(walkthrough->statusText()));
         QVERIFY2(walkthrough->statusText().contains(QStringLiteral("keyway-public")),
                  qPrintable(walkthrough->statusText()));
+    }
+
+    // Client credentials with client_secret_jwt: the secret typed into the dialog signs an HS256 assertion; the
+    // walkthrough shows it decoded, the signature redacted, and no widget shows the secret.
+    void clientSecretJwtClientCredentials()
+    {
+        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        QVERIFY(dialog);
+        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-client")));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Shared secret"));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
+        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
+        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-secret-jwt")));
+        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("client_secret_jwt")));
+        QVERIFY(type(dialog, QStringLiteral("client_secret"), m_realm.jwtSecret));
+        QCOMPARE(field(dialog, QStringLiteral("client_secret"))->echoMode(), QLineEdit::Password);
+        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("api:read")));
+        QVERIFY(save(dialog, QStringLiteral("Shared secret")));
+
+        const int tokensBefore = m_provider.stats().value("token", 0);
+        QVERIFY(runWalkthrough());
+        QVERIFY(m_provider.stats().value("token", 0) > tokensBefore);
+        QVERIFY(m_window->walkthrough()->capturedValues().contains(QStringLiteral("access_token")));
+        const QString request = stepText(1, "requestView");
+        QVERIFY2(request.contains(QStringLiteral("Client assertion (signature redacted)")), qPrintable(request));
+        QVERIFY(request.contains(QStringLiteral("\"alg\": \"HS256\"")));
+        QVERIFY(request.contains(QStringLiteral("\"iss\": \"keyway-secret-jwt\"")));
+        QVERIFY(request.contains(QStringLiteral("\"sub\": \"keyway-secret-jwt\"")));
+        QVERIFY(request.contains(QStringLiteral("\"aud\": \"%1\"").arg(documentUrl("token_endpoint"))));
+        QVERIFY(request.contains(QStringLiteral("\"signature\": \"[redacted]\"")));
+        for (const auto* view : m_window->walkthrough()->findChildren<QPlainTextEdit*>()) {
+            QVERIFY2(!view->toPlainText().contains(m_realm.jwtSecret), qPrintable(view->objectName()));
+        }
+        // The Credentials tab may hold it for editing, masked; nothing shows it in clear.
+        for (const auto* edit : m_window->findChildren<QLineEdit*>()) {
+            QVERIFY2(edit->echoMode() != QLineEdit::Normal || !edit->text().contains(m_realm.jwtSecret),
+                     qPrintable(edit->objectName()));
+        }
+    }
+
+    // The provider rotates its signing key. The next sign-in's ID token names a kid the cached key set lacks:
+    // Keyway fetches the key set again once and says which key verified it; the JWT view agrees. A kid nobody
+    // publishes is refused after one refetch, in words.
+    void keyRotationVerifiesWithTheNewKey()
+    {
+        QVERIFY(!m_codeEnvironment.isEmpty());
+        m_window->selectEnvironment(m_codeEnvironment);
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-2"}, {"pem", m_realm.signing2.privatePem.toStdString()}},
+                                       {{"kid", "sig-1"}, {"pem", m_realm.signing.privatePem.toStdString()}}}));
+        int jwks = m_provider.stats().value("jwks", 0);
+        const bool signedIn = runWalkthrough();
+        const QString reply = tokenStepReply();
+        QVERIFY2(signedIn, qPrintable(reply));
+        QVERIFY2(reply.contains(QStringLiteral("ID token verified with key sig-2")), qPrintable(reply));
+        const int refetched = m_provider.stats().value("jwks", 0) - jwks;
+        QVERIFY2(refetched >= 1 && refetched <= 2, qPrintable(QString::number(refetched)));
+
+        // The Requests tab's JWT view knows the new key from the same per-issuer cache.
+        const QString idToken = m_window->walkthrough()->capturedValues().value(QStringLiteral("id_token")).value;
+        auto* requests = m_window->findChild<ui::ResponseInspector*>();
+        auto* jwt = m_window->findChild<ui::JwtView*>();
+        QVERIFY(requests && jwt && requests->decodeJwt(idToken));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            jwt->signatureText().contains(QStringLiteral("verified with key sig-2 of %1").arg(issuer())),
+            qPrintable(jwt->signatureText()),
+            15000);
+
+        jwks = m_provider.stats().value("jwks", 0);
+        QVERIFY(m_provider.tamperNextIdToken(QStringLiteral("unknown_kid")));
+        const bool refused = !runWalkthrough();
+        QVERIFY(m_provider.tamperNextIdToken(QString()));
+        QVERIFY(m_provider.rotateKeys({{{"kid", "sig-1"}, {"pem", m_realm.signing.privatePem.toStdString()}}}));
+        QVERIFY(refused);
+        const QString status = m_window->walkthrough()->statusText();
+        QVERIFY2(status.contains(QStringLiteral("signed with key kid-nobody-published, which the issuer's JWKS does "
+                                                "not list")),
+                 qPrintable(status));
+        QVERIFY2(m_provider.stats().value("jwks", 0) - jwks <= 2, "one unknown kid made more than one refetch");
+    }
+
+    // "Check provider" against the certified provider: the seven contract checks pass, and the checks its
+    // discovery document adds (ID tokens, revocation) appear under their own names and pass.
+    void checkProviderPassesEveryCheck()
+    {
+        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        QVERIFY(dialog);
+        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-code")));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Checked IdP"));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
+        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
+        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-public")));
+        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
+        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("openid offline_access")));
+        QVERIFY(type(dialog, QStringLiteral("probe_path"), QStringLiteral("/api/whoami")));
+        QVERIFY(save(dialog, QStringLiteral("Checked IdP")));
+
+        auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));
+        auto* page = m_window->findChild<ui::ConformancePage*>(QStringLiteral("conformancePage"));
+        QVERIFY(tabs && page);
+        tabs->setCurrentWidget(page);
+        auto* run = page->findChild<QPushButton*>(QStringLiteral("conformRunButton"));
+        QVERIFY(run && run->isEnabled());
+        QSignalSpy finished(page, &ui::ConformancePage::finished);
+        const int revocations = m_provider.stats().value("revocation", 0);
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        QTest::mouseClick(run, Qt::LeftButton);
+        QVERIFY(page->isRunning());
+        QVERIFY(finished.wait(90000));
+        auto* tree = page->findChild<QTreeWidget*>(QStringLiteral("conformChecks"));
+        QStringList rows;
+        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+            rows << tree->topLevelItem(i)->data(0, Qt::UserRole).toString() + QLatin1Char(' ')
+                    + tree->topLevelItem(i)->text(1) + QLatin1Char(' ') + tree->topLevelItem(i)->text(2);
+        }
+        QVERIFY2(finished.first().first().toBool(), qPrintable(rows.join(QLatin1Char('\n'))));
+        QStringList expected = ConformanceRun::checkNames();
+        expected << QStringLiteral("id_token") << QStringLiteral("revocation");
+        for (const QString& name : std::as_const(expected)) {
+            QVERIFY2(page->checkState(name) == ui::ConformancePage::CheckState::Passed,
+                     qPrintable(name + QLatin1Char('\n') + rows.join(QLatin1Char('\n'))));
+        }
+        // The capability rows come after the seven contract rows, under their own names.
+        QCOMPARE(tree->topLevelItemCount(), expected.size());
+        for (int i = 0; i < ConformanceRun::checkNames().size(); ++i) {
+            QCOMPARE(tree->topLevelItem(i)->data(0, Qt::UserRole).toString(), ConformanceRun::checkNames().at(i));
+        }
+        QVERIFY2(page->statusText().startsWith(QStringLiteral("All 9 checks passed")), qPrintable(page->statusText()));
+        QVERIFY2(page->checkDetail(QStringLiteral("id_token")).contains(QStringLiteral("key sig-1")),
+                 qPrintable(page->checkDetail(QStringLiteral("id_token"))));
+        QVERIFY(m_provider.stats().value("revocation", 0) > revocations); // the revocation check revoked for real
+        QVERIFY(m_browser.lastResult().sawLoginPage); // prompt=login reached the provider's login page
+        tabs->setCurrentWidget(m_window->walkthrough());
     }
 };
 
