@@ -3,12 +3,11 @@
 #include "core/flow/ReplyJudge.h"
 #include "core/flow/TemplateResolver.h"
 #include "core/http/RequestExecutor.h"
+#include "core/util/CallerContext.h"
 #include "core/util/Clock.h"
 #include "core/util/Logging.h"
 
-#include <QCoreApplication>
 #include <QHash>
-#include <QPointer>
 
 namespace keyway::oidc {
 
@@ -46,14 +45,13 @@ void fetchFrom(const QString& issuer,
                const QList<QUrl>& urls,
                int index,
                std::shared_ptr<const ConnectionSettings> connection,
-               QPointer<QObject> context,
-               bool hasContext,
+               const CallerContext& caller,
                RequestExecutor* executor,
                const Discovery::Callback& done,
                DiscoveryResult lastFailure)
 {
     if (index >= urls.size()) {
-        if (!hasContext || context) {
+        if (caller.wantsAnswer()) {
             done(lastFailure);
         }
         return;
@@ -63,7 +61,7 @@ void fetchFrom(const QString& issuer,
     request.connection = connection;
     request.headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")});
     executor->send(request, [=](const HttpResponse& response) {
-        if (hasContext && !context) {
+        if (!caller.wantsAnswer()) {
             return;
         }
         DiscoveryResult failure;
@@ -93,7 +91,7 @@ void fetchFrom(const QString& issuer,
                                        "check the issuer, or set the endpoints by hand")
                              .arg(issuer, urls.at(index).toString())
                              .arg(response.status);
-        fetchFrom(issuer, urls, index + 1, connection, context, hasContext, executor, done, failure);
+        fetchFrom(issuer, urls, index + 1, connection, caller, executor, done, failure);
     });
 }
 
@@ -175,17 +173,7 @@ void Discovery::fetch(const QString& issuer,
 {
     const auto it = cache().constFind(cacheKey(issuer, connection));
     if (it != cache().cend() && Clock::currentMSecsSinceEpoch() - it->fetchedMs < kCacheMs) {
-        const DiscoveryResult cached = it->result;
-        QPointer<QObject> guard(context);
-        const bool hasContext = context != nullptr;
-        QMetaObject::invokeMethod(
-            context ? context : QCoreApplication::instance(),
-            [guard, hasContext, cached, done] {
-                if (!hasContext || guard) {
-                    done(cached);
-                }
-            },
-            Qt::QueuedConnection);
+        CallerContext(context).answerLater(done, it->result);
         return;
     }
     const QUrl parsed(issuer.trimmed(), QUrl::StrictMode);
@@ -195,16 +183,7 @@ void Discovery::fetch(const QString& issuer,
         bad.issuer = issuer;
         bad.outcome = DiscoveryResult::Outcome::Invalid;
         bad.detail = Discovery::tr("the issuer %1 is not an https:// URL without query or fragment").arg(issuer);
-        QPointer<QObject> guard(context);
-        const bool hasContext = context != nullptr;
-        QMetaObject::invokeMethod(
-            context ? context : QCoreApplication::instance(),
-            [guard, hasContext, bad, done] {
-                if (!hasContext || guard) {
-                    done(bad);
-                }
-            },
-            Qt::QueuedConnection);
+        CallerContext(context).answerLater(done, bad);
         return;
     }
     qCDebug(lcAuth) << "discovery for" << issuer;
@@ -212,8 +191,7 @@ void Discovery::fetch(const QString& issuer,
               documentUrls(issuer),
               0,
               std::move(connection),
-              QPointer<QObject>(context),
-              context != nullptr,
+              CallerContext(context),
               executor ? executor : RequestExecutor::forCurrentThread(),
               done,
               DiscoveryResult());
@@ -235,18 +213,8 @@ void Discovery::resolveEndpoint(const ProviderProfile& profile,
 {
     const TemplateResolver resolver(profile, credentials, credentialSet);
     const QString explicitValue = resolver.value(name).trimmed();
-    QPointer<QObject> guard(context);
-    const bool hasContext = context != nullptr;
-    auto deliver = [guard, hasContext, done](const EndpointResult& r) {
-        QMetaObject::invokeMethod(
-            guard ? guard.data() : QCoreApplication::instance(),
-            [guard, hasContext, done, r] {
-                if (!hasContext || guard) {
-                    done(r);
-                }
-            },
-            Qt::QueuedConnection);
-    };
+    const CallerContext caller(context);
+    auto deliver = [caller, done](const EndpointResult& r) { caller.answerLater(done, r); };
     if (!explicitValue.isEmpty()) {
         EndpointResult r;
         r.url = TemplateResolver::resolveUrl(baseUrl, explicitValue);

@@ -3,9 +3,8 @@
 #include "core/crypto/Jws.h"
 #include "core/oidc/Discovery.h"
 #include "core/oidc/Jwks.h"
+#include "core/util/CallerContext.h"
 #include "core/util/Clock.h"
-
-#include <QPointer>
 
 namespace keyway::oidc {
 
@@ -81,18 +80,8 @@ void IdTokenValidator::validate(const QString& token,
                                 std::function<void(const IdTokenVerdict&)> done,
                                 RequestExecutor* executor)
 {
-    QPointer<QObject> guard(context);
-    const bool hasContext = context != nullptr;
-    auto later = [guard, hasContext, done](const IdTokenVerdict& v) {
-        QMetaObject::invokeMethod(
-            guard ? guard.data() : QCoreApplication::instance(),
-            [guard, hasContext, done, v] {
-                if (!hasContext || guard) {
-                    done(v);
-                }
-            },
-            Qt::QueuedConnection);
-    };
+    const CallerContext caller(context);
+    auto later = [caller, done](const IdTokenVerdict& v) { caller.answerLater(done, v); };
     const auto parts = crypto::JwsParts::parse(token);
     IdTokenVerdict verdict;
     if (!parts) {

@@ -2,10 +2,10 @@
 
 #include "core/flow/ReplyJudge.h"
 #include "core/http/RequestExecutor.h"
+#include "core/util/CallerContext.h"
 #include "core/util/Logging.h"
 
 #include <QHash>
-#include <QPointer>
 
 namespace keyway::oidc {
 
@@ -113,12 +113,11 @@ void Jwks::keyFor(const QString& jwksUri,
                   Callback done,
                   RequestExecutor* executor)
 {
-    QPointer<QObject> guard(context);
-    const bool hasContext = context != nullptr;
+    const CallerContext caller(context);
     RequestExecutor* ex = executor ? executor : RequestExecutor::forCurrentThread();
     auto fromNetwork = [=](bool refetch) {
         fetchSet(jwksUri, connection, ex, [=](const std::optional<nlohmann::json>& set, const HttpResponse& response) {
-            if (hasContext && !guard) {
+            if (!caller.wantsAnswer()) {
                 return;
             }
             KeyLookup out;
@@ -144,14 +143,7 @@ void Jwks::keyFor(const QString& jwksUri,
     }
     const KeyLookup cached = pick(*it, header);
     if (cached.key || textOf(header, "kid").isEmpty()) {
-        QMetaObject::invokeMethod(
-            context ? context : QCoreApplication::instance(),
-            [guard, hasContext, cached, done] {
-                if (!hasContext || guard) {
-                    done(cached);
-                }
-            },
-            Qt::QueuedConnection);
+        caller.answerLater(done, cached);
         return;
     }
     qCDebug(lcAuth) << "unknown kid in the cached JWKS; fetching it again";

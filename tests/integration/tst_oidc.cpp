@@ -272,6 +272,37 @@ private Q_SLOTS:
         QVERIFY(result.value(QStringLiteral("user_id")));
     }
 
+    // Discovery answers after the call returns, from the cache too, and never to a caller that is gone (a dialog
+    // closed while its Discover was in flight).
+    void discoveryAnswersLaterAndOnlyToALiveCaller()
+    {
+        int answers = 0;
+        auto fetch = [&](QObject* context) {
+            oidc::Discovery::fetch(base(), nullptr, context, [&](const oidc::DiscoveryResult& r) {
+                QVERIFY2(r.ok(), qPrintable(r.detail));
+                ++answers;
+            });
+        };
+        auto gone = std::make_unique<QObject>();
+        fetch(gone.get());
+        gone.reset(); // the network answer arrives after the caller is gone
+        QObject alive;
+        fetch(&alive);
+        QCOMPARE(answers, 0);
+        QTRY_COMPARE(answers, 1);
+
+        fetch(&alive); // cached now: still not from inside the call
+        QCOMPARE(answers, 1);
+        QTRY_COMPARE(answers, 2);
+        gone = std::make_unique<QObject>();
+        fetch(gone.get());
+        gone.reset();
+        fetch(nullptr); // no context: always answered
+        QTRY_COMPARE(answers, 3);
+        QTest::qWait(50);
+        QCOMPARE(answers, 3);
+    }
+
     // The walkthrough's Step runs each step in its own engine: the PKCE verifier, the redirect URI and the
     // nonce of the sign-in step must reach the exchange, and the nonce must still be checked there.
     void stepByStepSignInKeepsPkceAndTheNonce()

@@ -226,21 +226,6 @@ private:
         return results.value(key).ok() ? results.value(key).value : QString();
     }
 
-    // The token endpoint as a public client, by hand: what the provider now says about a refresh token.
-    test::HttpExchange refreshByHand(const QString& clientId, const QString& refreshToken)
-    {
-        QNetworkAccessManager nam;
-        QUrlQuery form;
-        form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
-        form.addQueryItem(QStringLiteral("client_id"), clientId);
-        form.addQueryItem(QStringLiteral("refresh_token"), refreshToken);
-        return test::httpExchange(nam,
-                                  "POST",
-                                  m_provider.endpoint(QStringLiteral("/token")),
-                                  form.query(QUrl::FullyEncoded).toUtf8(),
-                                  {{"Content-Type", "application/x-www-form-urlencoded"}});
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -933,14 +918,14 @@ private Q_SLOTS:
         const QString refreshToken = storedRefreshToken(name);
         QVERIFY(!refreshToken.isEmpty());
         m_canaries << refreshToken;
-        QCOMPARE(refreshByHand(clientId, refreshToken).status, 200);
+        QCOMPARE(m_provider.refreshByHand(clientId, refreshToken).status, 200);
         const int revocations = stat("revocation");
         const CliRun revoke = run({QStringLiteral("revoke"), name});
         QVERIFY2(revoke.exitCode == 0, qPrintable(revoke.describe()));
         QVERIFY(stat("revocation") > revocations);
         QVERIFY(storedRefreshToken(name).isEmpty());
         // The provider itself now refuses the refresh token Keyway held.
-        const auto refused = refreshByHand(clientId, refreshToken);
+        const auto refused = m_provider.refreshByHand(clientId, refreshToken);
         QCOMPARE(refused.status, 400);
         QVERIFY(refused.body.contains("invalid_grant"));
     }

@@ -234,6 +234,19 @@ bool OidcProviderProcess::slowDownNextPoll()
     return testRequest("POST", QStringLiteral("/test/slow-down-next"), nlohmann::json::object()).is_object();
 }
 
+HttpExchange OidcProviderProcess::refreshByHand(const QString& clientId, const QString& refreshToken)
+{
+    QUrlQuery form;
+    form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
+    form.addQueryItem(QStringLiteral("client_id"), clientId);
+    form.addQueryItem(QStringLiteral("refresh_token"), refreshToken);
+    return httpExchange(m_nam,
+                        "POST",
+                        endpoint(QStringLiteral("/token")),
+                        form.query(QUrl::FullyEncoded).toUtf8(),
+                        {{"Content-Type", "application/x-www-form-urlencoded"}});
+}
+
 QString OidcProviderProcess::submitDeviceForms(const QUrl& verificationUrl, bool approve, QString* error)
 {
     const auto fail = [&](const QString& why) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "tests/support/SandboxBrowser.h"
+
 #include <QByteArray>
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -60,6 +62,10 @@ public:
     // the user code) and submits its forms (confirm, or abort when `approve` is false) until the provider's
     // final page. Returns that page's text; `error` says why it stopped early.
     QString submitDeviceForms(const QUrl& verificationUrl, bool approve, QString* error);
+
+    // The token endpoint as a public client, by hand: what the provider itself now says of a refresh token
+    // (after a revocation: 400 invalid_grant).
+    HttpExchange refreshByHand(const QString& clientId, const QString& refreshToken);
 
 private:
     nlohmann::json testRequest(const QByteArray& verb, const QString& path, const nlohmann::json& body);

@@ -237,21 +237,6 @@ private:
         return box;
     }
 
-    // The token endpoint as the public client, by hand: what the provider now says about a refresh token.
-    test::HttpExchange refreshByHand(const QString& clientId, const QString& refreshToken)
-    {
-        QNetworkAccessManager nam;
-        QUrlQuery form;
-        form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
-        form.addQueryItem(QStringLiteral("client_id"), clientId);
-        form.addQueryItem(QStringLiteral("refresh_token"), refreshToken);
-        return test::httpExchange(nam,
-                                  "POST",
-                                  m_provider.endpoint(QStringLiteral("/token")),
-                                  form.query(QUrl::FullyEncoded).toUtf8(),
-                                  {{"Content-Type", "application/x-www-form-urlencoded"}});
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -606,7 +591,7 @@ private Q_SLOTS:
         box->close();
 
         // The provider itself now refuses the refresh token Keyway held.
-        const auto refused = refreshByHand(QStringLiteral("keyway-public"), refreshToken);
+        const auto refused = m_provider.refreshByHand(QStringLiteral("keyway-public"), refreshToken);
         QCOMPARE(refused.status, 400);
         QVERIFY(refused.body.contains("invalid_grant"));
     }
