@@ -7,6 +7,7 @@
 #include "ui/common/PageParts.h"
 #include "ui/common/SignInWait.h"
 #include "ui/common/UiLogging.h"
+#include "ui/common/WrappedLabel.h"
 
 #include <QDesktopServices>
 #include <QFontDatabase>
@@ -54,6 +55,9 @@ QString checkTitle(const QString& name)
     }
     if (name == QLatin1String("id_token")) {
         return ConformancePage::tr("ID token validates (the provider advertises ID tokens)");
+    }
+    if (name == QLatin1String("revocation")) {
+        return ConformancePage::tr("A revoked refresh token no longer refreshes (the provider revokes tokens)");
     }
     return name;
 }
@@ -161,9 +165,8 @@ void ConformancePage::buildUi()
     controls->addWidget(m_runButton);
     controls->addWidget(m_cancelButton);
 
-    m_intro = new QLabel(this);
+    m_intro = new WrappedLabel(this);
     m_intro->setObjectName(QStringLiteral("conformIntro"));
-    m_intro->setWordWrap(true);
     m_intro->setForegroundRole(QPalette::PlaceholderText);
 
     m_signInWait = new SignInWait(QStringLiteral("conformBrowser"), this);
@@ -198,12 +201,11 @@ void ConformancePage::buildUi()
     }
     connect(m_checks, &QTreeWidget::currentItemChanged, this, &ConformancePage::showSelectedDetail);
 
-    m_detail = new QLabel(this);
+    auto* detail = new WrappedLabel(this);
+    detail->setMinimumLines(2); // selecting another check does not make the list jump
+    m_detail = detail;
     m_detail->setObjectName(QStringLiteral("conformCheckDetail"));
-    m_detail->setWordWrap(true);
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detail->setMinimumHeight(m_detail->fontMetrics().lineSpacing() * 2);
-    m_detail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
 
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("conformLog"));

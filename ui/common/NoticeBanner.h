@@ -27,14 +27,7 @@ public:
     QPushButton* addButton(const QString& text, const QString& objectName);
     QLabel* label() const { return m_label; }
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
-    // A squeezed layout may give a widget less than its height for width; a notice that clips its own
-    // sentence is worse than a shorter reply pane, so the wrapped text's height is the minimum.
-    void keepTextHeight();
-
     QLabel* m_icon;
     QLabel* m_label;
     QHBoxLayout* m_layout;

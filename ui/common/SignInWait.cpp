@@ -3,9 +3,9 @@
 #include "core/util/Clock.h"
 #include "ui/common/Clipboard.h"
 #include "ui/common/DeviceCodeView.h"
+#include "ui/common/WrappedLabel.h"
 
 #include <QDesktopServices>
-#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -27,7 +27,7 @@ QString remainingText(qint64 ms)
 
 SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     : QFrame(parent)
-    , m_label(new QLabel(this))
+    , m_label(new WrappedLabel(this))
     , m_urlField(new QLineEdit(this))
     , m_cancelButton(new QPushButton(tr("Cancel"), this))
     , m_copyButton(new QPushButton(tr("Copy URL"), this))
@@ -49,10 +49,7 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     icon->setPixmap(style()->standardIcon(QStyle::SP_BrowserReload).pixmap(24, 24));
     icon->setAlignment(Qt::AlignTop);
     m_label->setObjectName(prefix + QStringLiteral("WaitLabel"));
-    m_label->setWordWrap(true);
-    m_label->setAlignment(Qt::AlignLeft | Qt::AlignTop); // beside the icon, not floating in the row
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_label->installEventFilter(this);
     // The banner takes the height its rows need and gives the rest to the steps below (1024x700 screens).
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
 
@@ -136,17 +133,6 @@ SignInWait::SignInWait(const QString& prefix, QWidget* parent)
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &SignInWait::updateText);
     hide();
-}
-
-bool SignInWait::eventFilter(QObject* watched, QEvent* event)
-{
-    // A squeezed or widened layout changes the wrapped height; the sentence must be neither clipped nor padded.
-    if (watched == m_label
-        && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange
-            || event->type() == QEvent::LayoutRequest || event->type() == QEvent::Show)) {
-        fitLabelHeight();
-    }
-    return QFrame::eventFilter(watched, event);
 }
 
 void SignInWait::showWaiting(const FlowEvent& waiting, const QString& context)
@@ -239,27 +225,6 @@ void SignInWait::updateText()
                 .arg(waiting, left));
     }
     m_label->setAccessibleName(m_label->text());
-    // The countdown may wrap differently every second.
-    fitLabelHeight();
-}
-
-void SignInWait::fitLabelHeight()
-{
-    // Exactly the wrapped height at the label's width: a word-wrapped label's own size hint assumes a narrow
-    // width and would make the banner several lines taller than its sentence. Measured with the font rather
-    // than QLabel::heightForWidth, which never answers less than the height set here before.
-    const QMargins margins = m_label->contentsMargins();
-    const int width = m_label->width() - margins.left() - margins.right() - 2 * m_label->margin();
-    if (width <= 0) {
-        return;
-    }
-    const int needed = m_label->fontMetrics()
-                           .boundingRect(QRect(0, 0, width, QWIDGETSIZE_MAX), Qt::TextWordWrap, m_label->text())
-                           .height()
-        + margins.top() + margins.bottom() + 2 * m_label->margin();
-    if (needed != m_label->maximumHeight()) {
-        m_label->setFixedHeight(needed);
-    }
 }
 
 void SignInWait::openAgain()

@@ -55,12 +55,8 @@ Q_SIGNALS:
     void cancelRequested();
     void redirectSubmitted(const QUrl& url);
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
     void updateText();
-    void fitLabelHeight();
     void openAgain();
     void submitRedirect();
 
