@@ -9,6 +9,7 @@
 #include "core/sandbox/SandboxServer.h"
 #include "core/session/Session.h"
 #include "core/session/SessionRegistry.h"
+#include "core/util/Translations.h"
 #include "tests/support/SandboxBrowser.h"
 #include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
@@ -290,6 +291,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_config.isValid());
         test::isolateApplication(m_config.path(), QStringLiteral("keyway-test-oidc-sandbox-ui"));
+        if (qEnvironmentVariableIsSet("KEYWAY_TEST_SCREENSHOT")) {
+            Translations::install(*QCoreApplication::instance()); // the language of LANG, as the app does
+        }
         QVERIFY(m_app.start(QSize(1024, 700)));
         const auto demo = m_app.sandbox->demoProvider(kCodeProvider);
         QVERIFY(demo);
@@ -482,6 +486,12 @@ private Q_SLOTS:
         for (const QString& name : ConformanceRun::capabilityCheckNames()) {
             QCOMPARE(page->checkState(name), ConformancePage::CheckState::Passed);
         }
+        // Each under a title that says what was checked, its contract name in the tooltip.
+        QCOMPARE(tree->topLevelItem(seven.size())->text(0),
+                 QStringLiteral("ID token validates (the provider advertises ID tokens)"));
+        QCOMPARE(tree->topLevelItem(seven.size() + 1)->text(0),
+                 QStringLiteral("Revoked refresh token no longer refreshes"));
+        QCOMPARE(tree->topLevelItem(seven.size() + 1)->toolTip(0), QStringLiteral("revocation"));
         QVERIFY2(page->checkDetail(QStringLiteral("id_token")).contains(QStringLiteral("signature")),
                  qPrintable(page->checkDetail(QStringLiteral("id_token"))));
         QVERIFY2(page->checkDetail(QStringLiteral("revocation")).contains(QStringLiteral("was refused")),
@@ -498,6 +508,12 @@ private Q_SLOTS:
         QVERIFY(!m_environment.isEmpty());
         QVERIFY(m_app.sandbox->setFault(kCodeProvider, QStringLiteral("revoke_ignored"), true));
         QVERIFY(!runChecks());
+        const QString screenshot = qEnvironmentVariable("KEYWAY_TEST_SCREENSHOT");
+        if (!screenshot.isEmpty()) {
+            // The nine rows, the failed one selected with its evidence (docs/testing.md: screenshots).
+            QTest::qWait(300);
+            QVERIFY(m_app.window->grab().save(screenshot));
+        }
         ConformancePage* page = conformancePage();
         QTreeWidget* tree = checkTree();
         const QStringList seven = ConformanceRun::checkNames();
@@ -516,6 +532,11 @@ private Q_SLOTS:
         QCOMPARE(tree->currentItem(), row);
         auto* detail = page->findChild<QLabel*>(QStringLiteral("conformCheckDetail"));
         QVERIFY2(detail->text().contains(QStringLiteral("still refreshes")), qPrintable(detail->text()));
+        // Below the list, not over its last rows, in a window of 1024 x 700.
+        QVERIFY2(detail->geometry().top() > tree->geometry().bottom(),
+                 qPrintable(QStringLiteral("detail at y %1, list down to y %2")
+                                .arg(detail->geometry().top())
+                                .arg(tree->geometry().bottom())));
         QCOMPARE(page->statusText(),
                  QStringLiteral("8 of 9 checks passed; 1 failed. Select a failed check to see why."));
         QVERIFY(page->logText().contains(QStringLiteral("FAIL revocation")));
