@@ -3891,6 +3891,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
         <source>ID token validates (the provider advertises ID tokens)</source>
         <translation>ID-Token ist gültig (der Anbieter bietet ID-Tokens an)</translation>
     </message>
+    <message>
+        <source>Revoked refresh token no longer refreshes</source>
+        <translation>Widerrufenes Refresh-Token erneuert nicht mehr</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::CredentialEditor</name>

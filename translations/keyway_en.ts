@@ -3881,6 +3881,10 @@ Run the checks against a test account. Start now?</source>
         <source>ID token validates (the provider advertises ID tokens)</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Revoked refresh token no longer refreshes</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ui::CredentialEditor</name>
