@@ -459,6 +459,17 @@ private Q_SLOTS:
         QCOMPARE(timeline->countdownText(refreshLane), QStringLiteral("revoked"));
         box->close();
 
+        // Revoking the refresh token ended the grant's access token too (RFC 7009 §2.1): Introspect says so.
+        QTRY_VERIFY(!m_app.window->findChild<QMessageBox*>(QStringLiteral("tokenLifecycleReply")));
+        box = laneAction(accessLane, "introspectAction");
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QStringLiteral("is not active")), qPrintable(box->text()));
+        QVERIFY2(box->detailedText().contains(QStringLiteral("\"active\": false")), qPrintable(box->detailedText()));
+        // ... and the lane stops promising the hour it was issued for.
+        QCOMPARE(timeline->laneState(accessLane), ui::TimelineWidget::LaneState::Failed);
+        QCOMPARE(timeline->countdownText(accessLane), QStringLiteral("revoked or failed"));
+        box->close();
+
         // The sandbox itself now refuses the refresh token Keyway held.
         const auto refused = refreshByHand(refreshToken);
         QCOMPARE(refused.status, 400);
