@@ -849,7 +849,11 @@ void MainWindow::runTokenLifecycle(const QString& environmentId,
 {
     statusBar()->showMessage(revoke ? tr("Revoking the %1…").arg(name) : tr("Introspecting the %1…").arg(name));
     m_sessions->acquire(
-        environmentId, credentialSet, this, [this, name, revoke](Session* session, const QString& error) {
+        environmentId,
+        credentialSet,
+        this,
+        [this, name, revoke, lane = laneId(environmentId, credentialSet, name)](Session* session,
+                                                                                const QString& error) {
             if (!session) {
                 statusBar()->showMessage(error, 10000);
                 return;
@@ -857,7 +861,7 @@ void MainWindow::runTokenLifecycle(const QString& environmentId,
             auto* lifecycle = new TokenLifecycle(session, this);
             const auto which = name == QLatin1String("refresh_token") ? TokenLifecycle::Which::RefreshToken
                                                                       : TokenLifecycle::Which::AccessToken;
-            auto done = [this, lifecycle, revoke, name](const LifecycleResult& r) {
+            auto done = [this, lifecycle, revoke, name, lane](const LifecycleResult& r) {
                 lifecycle->deleteLater();
                 QString text;
                 if (!r.ok()) {
@@ -868,6 +872,10 @@ void MainWindow::runTokenLifecycle(const QString& environmentId,
                 } else {
                     text = r.active ? tr("The provider says the %1 is active.").arg(name)
                                     : tr("The provider says the %1 is not active.").arg(name);
+                    if (!r.active) {
+                        // The provider's word beats the expiry Keyway was told: the lane stops promising time.
+                        m_timelineModel->markFailed(lane);
+                    }
                 }
                 statusBar()->showMessage(text, 10000);
                 auto* box = new QMessageBox(QMessageBox::Information,

@@ -131,7 +131,8 @@ void OAuth2Emulator::registerFaults(SandboxContext& context) const
                                           kRotateStrict,
                                           kRefreshSingleUse,
                                           kUnstableUserId,
-                                          kMissingUserId}
+                                          kMissingUserId,
+                                          revokeIgnoredFault()}
                                  + OidcProvider::faults());
     context.registerProvider(clientProviderId(), {});
     // slow_down: the first poll of every device code is told to slow down (RFC 8628 §3.5).

@@ -38,6 +38,8 @@ public:
     static QString demoUsername() { return QStringLiteral("demo"); }
     static QString demoPassword() { return QStringLiteral("keyway-demo"); }
     static QString publicClientId() { return QStringLiteral("sbx_oauth2_public_4a1e"); }
+    // Fault of the code provider: the revocation endpoint answers 200 and revokes nothing.
+    static QString revokeIgnoredFault() { return QStringLiteral("revoke_ignored"); }
     // The RSA demo client key (PEM) for RS256 private_key_jwt; the P-256 one is the oauth2-client demo's.
     QString demoRsaClientKeyPem() const { return m_oidc.demoRsaKeyPem(); }
 

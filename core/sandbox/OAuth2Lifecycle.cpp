@@ -299,7 +299,8 @@ SandboxReply OAuth2Emulator::revoke(const SandboxRequest& request)
     if (token && token->clientId != clientId) {
         return lifecycleError(400, "unauthorized_client", QStringLiteral("the token was issued to another client"));
     }
-    if (token) {
+    // revoke_ignored: the misbehaviour a client cannot see in the reply, only in what the token still does.
+    if (token && !m_context.faultOn(codeProviderId(), revokeIgnoredFault())) {
         token->revoked = true;
         if (token->kind == IssuedToken::Kind::Refresh) {
             // RFC 7009 §2.1: revoking a refresh token also ends the access tokens of the same grant.

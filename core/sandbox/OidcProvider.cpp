@@ -88,6 +88,7 @@ void OidcProvider::registerRoutes(RouteTable& routes, const QString& prefix)
                [this](const SandboxRequest&) { return discoveryDocument(); });
     routes.add(
         Method::Get, prefix + QStringLiteral("/jwks"), RouteKind::Api, m_providerId, [this](const SandboxRequest&) {
+            m_context.countJwksRequest(m_providerId);
             return jwks();
         });
 }
@@ -214,9 +215,12 @@ OidcProvider::checkAssertion(const SandboxRequest& request,
             return refuse(QStringLiteral("the private_key_jwt signature is not valid: %1").arg(problem));
         }
     }
-    // aud: the token endpoint (or the issuer, which RFC 7523 also allows).
+    // aud: the token endpoint, the issuer (RFC 7523 allows both) or the endpoint the assertion was sent to
+    // (introspection, revocation), as certified providers accept.
     const QString issuer = m_issuer().toString();
     const QString tokenUrl = issuer + QStringLiteral("/oauth/token");
+    QUrl endpoint = m_issuer();
+    endpoint.setPath(request.path());
     QStringList audiences;
     if (parts->claims.contains("aud") && parts->claims.at("aud").is_array()) {
         for (const auto& a : parts->claims.at("aud")) {
@@ -227,8 +231,10 @@ OidcProvider::checkAssertion(const SandboxRequest& request,
     } else {
         audiences.append(claimText(parts->claims, "aud"));
     }
-    if (!audiences.contains(tokenUrl) && !audiences.contains(issuer)) {
-        return refuse(QStringLiteral("the assertion's aud must be the token endpoint %1").arg(tokenUrl));
+    if (!audiences.contains(tokenUrl) && !audiences.contains(issuer) && !audiences.contains(endpoint.toString())) {
+        return refuse(QStringLiteral("the assertion's aud must be the token endpoint %1, the issuer or the endpoint "
+                                     "it was sent to")
+                          .arg(tokenUrl));
     }
     const qint64 now = SandboxContext::nowMs() / 1000;
     const auto exp = parts->claims.contains("exp") && parts->claims.at("exp").is_number()

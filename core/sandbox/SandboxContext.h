@@ -45,6 +45,8 @@ public:
 
     void countTokenRequest(const QString& providerId) { ++m_tokenRequests[providerId]; }
     int tokenRequestCount(const QString& providerId) const { return m_tokenRequests.value(providerId); }
+    void countJwksRequest(const QString& providerId) { ++m_jwksRequests[providerId]; }
+    int jwksRequestCount(const QString& providerId) const { return m_jwksRequests.value(providerId); }
 
     // Key of the sandbox's HS256 JWTs: random per server, so tokens never outlive it.
     const QByteArray& jwtKey() const { return m_jwtKey; }
@@ -63,6 +65,7 @@ private:
     QHash<QString, quint64> m_expiredThrough;
     QHash<QString, quint64> m_revokedThrough;
     QHash<QString, int> m_tokenRequests;
+    QHash<QString, int> m_jwksRequests;
     QByteArray m_jwtKey;
 };
 

@@ -337,6 +337,11 @@ int SandboxServer::tokenRequestCount(const QString& providerId) const
     return d->context.tokenRequestCount(providerId);
 }
 
+int SandboxServer::jwksRequestCount(const QString& providerId) const
+{
+    return d->context.jwksRequestCount(providerId);
+}
+
 QString SandboxServer::demoUsername()
 {
     return OAuth2Emulator::demoUsername();

@@ -67,6 +67,7 @@ public:
     QStringList activeFaults(const QString& providerId) const;
 
     int tokenRequestCount(const QString& providerId) const; // token endpoint hits, for single-flight tests
+    int jwksRequestCount(const QString& providerId) const; // JWKS fetches, for key-rotation tests
 
     // The authorization-code provider's demo user (fixed, documented in docs/sandbox.md).
     static QString demoUsername();

@@ -1,6 +1,7 @@
 // The Seam-style authorization-code provider over real loopback HTTP, driven by SandboxBrowser:
 // login page, prompt=login, state, loopback redirects, PKCE, code exchange, refresh, and each
 // conformance fault breaking exactly its requirement; plus the client credentials grant.
+#include "core/oidc/ClientAssertion.h"
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/FakeClock.h"
 #include "tests/support/SandboxBrowser.h"
@@ -329,6 +330,29 @@ private Q_SLOTS:
         }
     }
 
+    // revoke_ignored: the revocation endpoint answers as always, but the refresh token keeps refreshing.
+    void revokeIgnoredFault()
+    {
+        const auto revoke = [this](const QString& token) {
+            return httpExchange(
+                m_nam,
+                "POST",
+                QUrl(m_server.demoProvider("oauth2-code")->baseUrl.toString() + "/revoke"),
+                form({{"token", token}, {"client_id", cred("client_id")}, {"client_secret", cred("client_secret")}}),
+                {{"Content-Type", "application/x-www-form-urlencoded"}});
+        };
+        QVERIFY(m_server.setFault("oauth2-code", "revoke_ignored", true));
+        const QString ignored = fullLogin()["refresh_token"].toString();
+        QCOMPARE(revoke(ignored).status, 200);
+        QCOMPARE(refresh(ignored).status, 200);
+        QVERIFY(m_server.setFault("oauth2-code", "revoke_ignored", false));
+        const QString honoured = fullLogin()["refresh_token"].toString();
+        QCOMPARE(revoke(honoured).status, 200);
+        const auto refused = refresh(honoured);
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(json(refused)["error"].toString(), QString("invalid_grant"));
+    }
+
     void stateAndUserIdFaults()
     {
         QVERIFY(m_server.setFault("oauth2-code", "alter_state", true));
@@ -396,6 +420,30 @@ private Q_SLOTS:
         QCOMPARE(json(both)["error"].toString(), QString("invalid_request"));
         QCOMPARE(post({{"client_id", id}, {"client_secret", secret}}).status, 200);
         QCOMPARE(post({}, secret).status, 200);
+
+        // A client_secret_jwt assertion may name the token endpoint, the issuer or the endpoint it is sent to
+        // (as certified providers accept); not another endpoint.
+        const auto asserted = [&](const QString& audience) {
+            QString error;
+            const auto assertion = keyway::oidc::ClientAssertion::build(
+                QStringLiteral("client_secret_jwt"), id, audience, secret, QString(), QString(), &error);
+            if (!assertion) {
+                qWarning("%s", qPrintable(error));
+                return 0;
+            }
+            return post({{"client_id", id},
+                         {"client_assertion_type", keyway::oidc::ClientAssertion::assertionType()},
+                         {"client_assertion", assertion->token}})
+                .status;
+        };
+        const QString issuer = demo->baseUrl.toString();
+        QCOMPARE(asserted(url.toString()), 200);
+        QCOMPARE(asserted(issuer + QStringLiteral("/oauth/token")), 200);
+        QCOMPARE(asserted(issuer), 200);
+        QCOMPARE(
+            asserted(issuer
+                     + (path == QLatin1String("/revoke") ? QStringLiteral("/introspect") : QStringLiteral("/revoke"))),
+            401);
     }
 
     void clientCredentialsGrant()

@@ -260,8 +260,10 @@ void ConformancePage::setEnvironment(const ProviderProfile* profile,
     if (auto* splitter = findChild<QSplitter*>(QStringLiteral("conformSplitter"))) {
         splitter->setVisible(m_profile != nullptr);
     }
-    // Every check stays in view when a warning banner takes its share of the height.
-    const int rows = m_checks->topLevelItemCount();
+    // A few checks stay in view (the list scrolls to the rest) when a warning banner or a long translation
+    // takes its share of the height; asking for all of them left too little at 700 pixels, and the layout then
+    // laid the detail line over the last rows.
+    const int rows = std::min(m_checks->topLevelItemCount(), 4);
     m_checks->setMinimumHeight(std::max(1, m_checks->sizeHintForRow(0)) * rows + m_checks->header()->sizeHint().height()
                                + 2 * m_checks->frameWidth() + 4);
     if (m_profile) {
