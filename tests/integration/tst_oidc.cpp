@@ -544,6 +544,47 @@ private Q_SLOTS:
 
         const CliRun call = run({QStringLiteral("call"), name, QStringLiteral("GET"), QStringLiteral("/api/me")});
         QVERIFY2(call.exitCode == 0, qPrintable(call.err));
+
+        // Introspection and revocation authenticate the client the same way, with an assertion for the endpoint
+        // they call (both discovered from the issuer).
+        const CliRun introspect = run({QStringLiteral("introspect"), name, QStringLiteral("--json")});
+        QVERIFY2(introspect.exitCode == 0, qPrintable(introspect.err + introspect.out));
+        QVERIFY2(introspect.out.contains(QStringLiteral("\"active\":true")), qPrintable(introspect.out));
+    }
+
+    // A confidential code client with client_secret_jwt: after the sign-in, introspect and revoke each send an
+    // HS256 assertion for the endpoint they call, and the sandbox accepts them.
+    void cliIntrospectAndRevokeWithClientSecretJwt()
+    {
+        const auto credentials = codeCredentials();
+        const QString name = envName(QStringLiteral("code-secret-jwt"));
+        QMap<QString, QString> values = credentials;
+        values.remove(QStringLiteral("client_secret"));
+        values.insert(QStringLiteral("client_auth"), QStringLiteral("client_secret_jwt"));
+        values.insert(QStringLiteral("scope"), QStringLiteral("openid offline_access"));
+        m_canaries.append(credentials.value(QStringLiteral("client_secret")));
+        addEnvironment(name,
+                       QStringLiteral("oauth2-code"),
+                       values,
+                       {{QStringLiteral("client_secret"), credentials.value(QStringLiteral("client_secret"))}});
+        const CliRun signIn = run(
+            {QStringLiteral("auth"), name, QStringLiteral("--no-browser"), QStringLiteral("--json")},
+            [this](const nlohmann::json& line) {
+                if (line.is_object() && line.value("event", "") == "authorize_url") {
+                    m_browser.start(QUrl(QString::fromStdString(line.at("url").get<std::string>())), true, nullptr);
+                }
+            });
+        QVERIFY2(signIn.exitCode == 0, qPrintable(signIn.err));
+        const auto request = firstEvent(jsonLines(signIn.out), "request", "token");
+        QVERIFY(request && request->contains("client_assertion"));
+        QCOMPARE(request->at("client_assertion").at("header").value("alg", ""), std::string("HS256"));
+
+        const CliRun introspect = run({QStringLiteral("introspect"), name, QStringLiteral("--json")});
+        QVERIFY2(introspect.exitCode == 0, qPrintable(introspect.err + introspect.out));
+        QVERIFY2(introspect.out.contains(QStringLiteral("\"active\":true")), qPrintable(introspect.out));
+        const CliRun revoke = run({QStringLiteral("revoke"), name});
+        QVERIFY2(revoke.exitCode == 0, qPrintable(revoke.err + revoke.out));
+        QVERIFY2(revoke.out.contains(QStringLiteral("Revoked the refresh_token")), qPrintable(revoke.out));
     }
 
     void cliPrivateKeyJwtRs256()

@@ -501,7 +501,7 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItem(seven.size())->text(0),
                  QStringLiteral("ID token validates (the provider advertises ID tokens)"));
         QCOMPARE(tree->topLevelItem(seven.size() + 1)->text(0),
-                 QStringLiteral("Revoked refresh token no longer refreshes"));
+                 QStringLiteral("A revoked refresh token no longer refreshes (the provider revokes tokens)"));
         QCOMPARE(tree->topLevelItem(seven.size() + 1)->toolTip(0), QStringLiteral("revocation"));
         QVERIFY2(page->checkDetail(QStringLiteral("id_token")).contains(QStringLiteral("signature")),
                  qPrintable(page->checkDetail(QStringLiteral("id_token"))));
