@@ -596,12 +596,25 @@ private Q_SLOTS:
         QVERIFY(refused.body.contains("invalid_grant"));
     }
 
-    // An ID token the provider signed for another audience: the walkthrough refuses the reply and says why.
+    void tamperedIdTokenRefused_data()
+    {
+        QTest::addColumn<QString>("tamper");
+        QTest::addColumn<QStringList>("reason"); // what the status line must name
+        QTest::newRow("wrong signature") << "signature" << QStringList {QStringLiteral("signature")};
+        QTest::newRow("wrong aud") << "aud" << QStringList {QStringLiteral("aud"), QStringLiteral("keyway-public")};
+        QTest::newRow("expired") << "exp" << QStringList {QStringLiteral("expired")};
+        QTest::newRow("wrong nonce") << "nonce" << QStringList {QStringLiteral("nonce")};
+    }
+
+    // An ID token the provider tampered with (its signature, another audience, expired, another sign-in's nonce):
+    // the walkthrough refuses the reply, marks the token step failed and says why.
     void tamperedIdTokenRefused()
     {
+        QFETCH(QString, tamper);
+        QFETCH(QStringList, reason);
         QVERIFY(!m_codeEnvironment.isEmpty());
         m_window->selectEnvironment(m_codeEnvironment);
-        QVERIFY(m_provider.tamperNextIdToken(QStringLiteral("aud")));
+        QVERIFY(m_provider.tamperNextIdToken(tamper));
         FlowWalkthrough* walkthrough = m_window->walkthrough();
         QSignalSpy finished(walkthrough, &FlowWalkthrough::finished);
         QTest::mouseClick(walkthrough->findChild<QPushButton*>(QStringLiteral("runAllButton")), Qt::LeftButton);
@@ -610,8 +623,10 @@ private Q_SLOTS:
         rememberCapturedSecrets();
         QVERIFY(!finished.first().first().toBool());
         QCOMPARE(walkthrough->stepState(2), FlowWalkthrough::StepState::Failed);
-        QVERIFY2(walkthrough->statusText().contains(QStringLiteral("aud")), qPrintable(walkthrough->statusText()));
-        QVERIFY2(walkthrough->statusText().contains(QStringLiteral("keyway-public")),
+        for (const QString& word : std::as_const(reason)) {
+            QVERIFY2(walkthrough->statusText().contains(word), qPrintable(walkthrough->statusText()));
+        }
+        QVERIFY2(walkthrough->statusText().contains(QStringLiteral("ID token refused")),
                  qPrintable(walkthrough->statusText()));
     }
 
