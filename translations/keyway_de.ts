@@ -2326,6 +2326,25 @@
     </message>
 </context>
 <context>
+    <name>keyway::app</name>
+    <message>
+        <source>Keyway: prove that a provider's credentials work, with the secrets kept in the keychain.
+Starts the desktop app; a second launch raises the running window instead.
+For scripts and terminals use keyway-cli.</source>
+        <translation>Keyway: beweist, dass die Zugangsdaten eines Anbieters funktionieren, mit den Secrets im Schlüsselbund.
+Startet die Desktop-App; ein zweiter Start holt stattdessen das laufende Fenster nach vorn.
+Für Skripte und Terminals gibt es keyway-cli.</translation>
+    </message>
+    <message>
+        <source>Select the environment NAME.</source>
+        <translation>Die Umgebung NAME auswählen.</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NAME</translation>
+    </message>
+</context>
+<context>
     <name>keyway::cli::BrowserOpener</name>
     <message>
         <source>Open this URL in a browser to sign in, then come back here:</source>

@@ -2326,6 +2326,23 @@
     </message>
 </context>
 <context>
+    <name>keyway::app</name>
+    <message>
+        <source>Keyway: prove that a provider&apos;s credentials work, with the secrets kept in the keychain.
+Starts the desktop app; a second launch raises the running window instead.
+For scripts and terminals use keyway-cli.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the environment NAME.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>keyway::cli::BrowserOpener</name>
     <message>
         <source>Open this URL in a browser to sign in, then come back here:</source>

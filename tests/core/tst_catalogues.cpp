@@ -76,7 +76,7 @@ QList<Message> readCatalogue(const QString& path)
 QStringList translatableSources()
 {
     QStringList files;
-    for (const char* area : {"core", "ui"}) {
+    for (const char* area : {"core", "ui", "app"}) {
         QDirIterator it(kSourceDir + QLatin1Char('/') + QLatin1String(area),
                         {QStringLiteral("*.cpp"), QStringLiteral("*.h")},
                         QDir::Files,

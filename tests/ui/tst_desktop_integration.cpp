@@ -140,6 +140,18 @@ void TestDesktopIntegration::helpAndVersionNeedNoDisplay()
                                                    : out.startsWith(QStringLiteral("keyway ")),
                  qPrintable(out));
     }
+    // In German, the description and the option's text are German (the app's own strings are in the catalogue).
+    QProcessEnvironment german = env;
+    german.insert(QStringLiteral("LANG"), QStringLiteral("de_DE.UTF-8"));
+    german.remove(QStringLiteral("LANGUAGE"));
+    german.remove(QStringLiteral("LC_ALL"));
+    QProcess help;
+    help.setProcessEnvironment(german);
+    help.start(QStringLiteral(KEYWAY_GUI_PATH), {QStringLiteral("--help")});
+    QVERIFY(help.waitForFinished(30000));
+    const QString helpText = QString::fromUtf8(help.readAllStandardOutput());
+    QVERIFY2(helpText.contains(QStringLiteral("Startet die Desktop-App")), qPrintable(helpText));
+    QVERIFY2(helpText.contains(QStringLiteral("Die Umgebung NAME auswählen.")), qPrintable(helpText));
     // A mistyped option is refused with the usage (a display is needed to get that far, as for any
     // launch that would open the window).
     QProcess bad;
