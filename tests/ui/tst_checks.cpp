@@ -6,6 +6,7 @@
 #include "core/checks/ConformanceRun.h"
 #include "core/sandbox/SandboxServer.h"
 #include "tests/support/SandboxBrowser.h"
+#include "tests/support/ui/FormDriver.h"
 #include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/checks/CheckColors.h"
@@ -33,41 +34,6 @@ using keyway::ui::ConformancePage;
 using keyway::ui::MainWindow;
 using keyway::ui::MessageBox;
 using keyway::ui::WebhookPage;
-
-namespace {
-
-// Every text a user can see in `root`'s widgets: labels, fields, buttons, rows, tooltips.
-QStringList visibleTexts(const QWidget* root)
-{
-    QStringList texts;
-    QList<const QWidget*> widgets {root};
-    const auto children = root->findChildren<QWidget*>();
-    for (const QWidget* w : children) {
-        widgets.append(w);
-    }
-    for (const QWidget* w : std::as_const(widgets)) {
-        texts.append(w->toolTip());
-        if (const auto* label = qobject_cast<const QLabel*>(w)) {
-            texts.append(label->text());
-        } else if (const auto* line = qobject_cast<const QLineEdit*>(w)) {
-            texts.append(line->text());
-        } else if (const auto* plain = qobject_cast<const QPlainTextEdit*>(w)) {
-            texts.append(plain->toPlainText());
-        } else if (const auto* button = qobject_cast<const QAbstractButton*>(w)) {
-            texts.append(button->text());
-        } else if (const auto* tree = qobject_cast<const QTreeWidget*>(w)) {
-            for (int i = 0; i < tree->topLevelItemCount(); ++i) {
-                for (int c = 0; c < tree->columnCount(); ++c) {
-                    texts.append(tree->topLevelItem(i)->text(c));
-                    texts.append(tree->topLevelItem(i)->toolTip(c));
-                }
-            }
-        }
-    }
-    return texts;
-}
-
-} // namespace
 
 class TestChecks : public QObject
 {
@@ -194,7 +160,7 @@ void TestChecks::runConformance(bool expectAllPassed)
 
 void TestChecks::assertNoSecretIn(const QWidget* root) const
 {
-    const QStringList texts = visibleTexts(root);
+    const QStringList texts = test::visibleTexts(root);
     for (const sandbox::DemoProvider& demo : m_app.sandbox->demoProviders()) {
         for (const auto& [key, value] : demo.credentials) {
             if (!key.contains(QLatin1String("secret"), Qt::CaseInsensitive) || value.isEmpty()) {

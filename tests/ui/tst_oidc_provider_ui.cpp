@@ -15,6 +15,7 @@
 #include "tests/support/InProcessLog.h"
 #include "tests/support/OidcProviderProcess.h"
 #include "tests/support/SandboxBrowser.h"
+#include "tests/support/ui/FormDriver.h"
 #include "ui/MainWindow.h"
 #include "ui/checks/ConformancePage.h"
 #include "ui/common/FileDialog.h"
@@ -96,51 +97,20 @@ private:
         return dialog;
     }
 
-    // The field the user sees (the form of a provider picked before may still await its deletion).
-    static QLineEdit* field(QWidget* dialog, const QString& key)
+    // The environment dialog of a new environment at the provider: `provider`, `name`, the issuer as base URL
+    // and issuer, and the client ID, typed as a user does. Null when a step did not take.
+    ui::EnvironmentDialog*
+    newEnvironmentAtTheIssuer(const QString& provider, const QString& name, const QString& clientId)
     {
-        // New rows are shown from the event loop, the old form deleted there.
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        QCoreApplication::processEvents();
-        for (auto* edit : dialog->findChildren<QLineEdit*>(QStringLiteral("field_") + key)) {
-            if (edit->isVisibleTo(dialog)) {
-                return edit;
-            }
+        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        if (!dialog || !test::form::choose(dialog, QStringLiteral("providerCombo"), provider)) {
+            return nullptr;
         }
-        return nullptr;
-    }
-
-    // Types into a field as a user does (keystrokes, not setText).
-    static bool type(QWidget* dialog, const QString& key, const QString& text)
-    {
-        QLineEdit* edit = field(dialog, key);
-        if (!edit) {
-            qWarning("no field %s", qPrintable(key));
-            return false;
-        }
-        edit->setFocus();
-        edit->clear();
-        QTest::keyClicks(edit, text);
-        return edit->text() == text;
-    }
-
-    static bool choose(QWidget* dialog, const QString& objectName, const QString& data)
-    {
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        QCoreApplication::processEvents();
-        QComboBox* combo = nullptr;
-        for (auto* candidate : dialog->findChildren<QComboBox*>(objectName)) {
-            if (candidate->isVisibleTo(dialog)) {
-                combo = candidate;
-            }
-        }
-        const int index = combo ? combo->findData(data) : -1;
-        if (index < 0) {
-            qWarning("no choice %s in %s", qPrintable(data), qPrintable(objectName));
-            return false;
-        }
-        combo->setCurrentIndex(index);
-        return true;
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), name);
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
+        const bool typed = test::form::type(dialog, QStringLiteral("issuer"), issuer())
+            && test::form::type(dialog, QStringLiteral("client_id"), clientId);
+        return typed ? dialog : nullptr;
     }
 
     // Saves the dialog with its Save button; the window then shows the new environment.
@@ -328,14 +298,10 @@ private Q_SLOTS:
     // fills the endpoint fields from the provider's document and lists them; Save keeps them.
     void dialogDiscoversEndpointsAndSaves()
     {
-        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        ui::EnvironmentDialog* dialog = newEnvironmentAtTheIssuer(
+            QStringLiteral("oauth2-code"), QStringLiteral("Certified IdP"), QStringLiteral("keyway-public"));
         QVERIFY(dialog);
-        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-code")));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Certified IdP"));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
-        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
-        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-public")));
-        QVERIFY(field(dialog, QStringLiteral("authorize_url"))->text().isEmpty());
+        QVERIFY(test::form::field(dialog, QStringLiteral("authorize_url"))->text().isEmpty());
 
         auto* discover = dialog->findChild<QPushButton*>(QStringLiteral("discoverButton"));
         auto* result = dialog->findChild<QLabel*>(QStringLiteral("discoveryResult"));
@@ -354,16 +320,16 @@ private Q_SLOTS:
         for (const auto& [key, member] : endpoints) {
             const QString url = documentUrl(member);
             QVERIFY2(url.startsWith(issuer()), member);
-            QCOMPARE(field(dialog, QString::fromLatin1(key))->text(), url);
+            QCOMPARE(test::form::field(dialog, QString::fromLatin1(key))->text(), url);
             QVERIFY2(result->text().contains(url.toHtmlEscaped()), qPrintable(result->text()));
         }
         QVERIFY(result->text().contains(QStringLiteral("/.well-known/openid-configuration")));
-        QVERIFY(field(dialog, QStringLiteral("client_secret"))->text().isEmpty());
-        QVERIFY(field(dialog, QStringLiteral("client_key"))->text().isEmpty());
+        QVERIFY(test::form::field(dialog, QStringLiteral("client_secret"))->text().isEmpty());
+        QVERIFY(test::form::field(dialog, QStringLiteral("client_key"))->text().isEmpty());
 
         // A public client signing in for an ID token and a refresh token.
-        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
-        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("openid email offline_access")));
+        QVERIFY(test::form::choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("scope"), QStringLiteral("openid email offline_access")));
         QVERIFY(save(dialog, QStringLiteral("Certified IdP")));
         m_codeEnvironment = m_window->currentEnvironmentId();
         const Environment* saved = m_window->environmentStore().findById(m_codeEnvironment);
@@ -459,19 +425,15 @@ private Q_SLOTS:
         keyFile.write(m_realm.clientEc.privatePem);
         keyFile.close();
 
-        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        ui::EnvironmentDialog* dialog = newEnvironmentAtTheIssuer(
+            QStringLiteral("oauth2-client"), QStringLiteral("Signed client"), QStringLiteral("keyway-pkjwt"));
         QVERIFY(dialog);
-        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-client")));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Signed client"));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
-        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
-        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-pkjwt")));
-        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("private_key_jwt")));
-        QVERIFY(type(dialog, QStringLiteral("key_id"), QStringLiteral("client-es")));
-        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("api:read")));
-        QVERIFY(field(dialog, QStringLiteral("client_key")));
-        auto* browse
-            = field(dialog, QStringLiteral("client_key"))->findChild<QAction*>(QStringLiteral("browse_client_key"));
+        QVERIFY(test::form::choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("private_key_jwt")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("key_id"), QStringLiteral("client-es")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("scope"), QStringLiteral("api:read")));
+        QVERIFY(test::form::field(dialog, QStringLiteral("client_key")));
+        auto* browse = test::form::field(dialog, QStringLiteral("client_key"))
+                           ->findChild<QAction*>(QStringLiteral("browse_client_key"));
         QVERIFY(browse);
         // A file that is not a key is refused in words, and the field stays empty.
         const QString wrongPath = m_files.filePath(QStringLiteral("notes.pem"));
@@ -481,14 +443,15 @@ private Q_SLOTS:
         wrong.close();
         ui::FileDialog::setNextAnswer(wrongPath);
         browse->trigger();
-        QVERIFY(field(dialog, QStringLiteral("client_key"))->text().isEmpty());
+        QVERIFY(test::form::field(dialog, QStringLiteral("client_key"))->text().isEmpty());
         auto* status = dialog->findChild<QLabel*>(QStringLiteral("credentialStatus"));
         QVERIFY(status);
         QVERIFY2(status->isVisible() && status->text().contains(wrongPath), qPrintable(status->text()));
 
         ui::FileDialog::setNextAnswer(keyPath);
         browse->trigger();
-        QVERIFY(field(dialog, QStringLiteral("client_key"))->text().startsWith(QStringLiteral("-----BEGIN")));
+        QVERIFY(
+            test::form::field(dialog, QStringLiteral("client_key"))->text().startsWith(QStringLiteral("-----BEGIN")));
         QVERIFY(save(dialog, QStringLiteral("Signed client")));
         QFile::remove(keyPath); // the key lives in the keychain now
 
@@ -510,15 +473,11 @@ private Q_SLOTS:
     // The device grant with only the issuer: the user code panel, approved at the provider's own pages.
     void deviceGrantApprovedAtTheProvider()
     {
-        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        ui::EnvironmentDialog* dialog = newEnvironmentAtTheIssuer(
+            QStringLiteral("oauth2-device"), QStringLiteral("TV sign-in"), QStringLiteral("keyway-device"));
         QVERIFY(dialog);
-        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-device")));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("TV sign-in"));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
-        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
-        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-device")));
-        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
-        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("openid email")));
+        QVERIFY(test::form::choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("scope"), QStringLiteral("openid email")));
         QVERIFY(save(dialog, QStringLiteral("TV sign-in")));
         const QString device = m_window->currentEnvironmentId();
 
@@ -634,17 +593,13 @@ private Q_SLOTS:
     // walkthrough shows it decoded, the signature redacted, and no widget shows the secret.
     void clientSecretJwtClientCredentials()
     {
-        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        ui::EnvironmentDialog* dialog = newEnvironmentAtTheIssuer(
+            QStringLiteral("oauth2-client"), QStringLiteral("Shared secret"), QStringLiteral("keyway-secret-jwt"));
         QVERIFY(dialog);
-        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-client")));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Shared secret"));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
-        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
-        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-secret-jwt")));
-        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("client_secret_jwt")));
-        QVERIFY(type(dialog, QStringLiteral("client_secret"), m_realm.jwtSecret));
-        QCOMPARE(field(dialog, QStringLiteral("client_secret"))->echoMode(), QLineEdit::Password);
-        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("api:read")));
+        QVERIFY(test::form::choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("client_secret_jwt")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("client_secret"), m_realm.jwtSecret));
+        QCOMPARE(test::form::field(dialog, QStringLiteral("client_secret"))->echoMode(), QLineEdit::Password);
+        QVERIFY(test::form::type(dialog, QStringLiteral("scope"), QStringLiteral("api:read")));
         QVERIFY(save(dialog, QStringLiteral("Shared secret")));
 
         const int tokensBefore = m_provider.stats().value("token", 0);
@@ -712,16 +667,12 @@ private Q_SLOTS:
     // discovery document adds (ID tokens, revocation) appear under their own names and pass.
     void checkProviderPassesEveryCheck()
     {
-        ui::EnvironmentDialog* dialog = openNewEnvironmentDialog();
+        ui::EnvironmentDialog* dialog = newEnvironmentAtTheIssuer(
+            QStringLiteral("oauth2-code"), QStringLiteral("Checked IdP"), QStringLiteral("keyway-public"));
         QVERIFY(dialog);
-        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), QStringLiteral("oauth2-code")));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Checked IdP"));
-        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
-        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
-        QVERIFY(type(dialog, QStringLiteral("client_id"), QStringLiteral("keyway-public")));
-        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
-        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("openid offline_access")));
-        QVERIFY(type(dialog, QStringLiteral("probe_path"), QStringLiteral("/api/whoami")));
+        QVERIFY(test::form::choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("none")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("scope"), QStringLiteral("openid offline_access")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("probe_path"), QStringLiteral("/api/whoami")));
         QVERIFY(save(dialog, QStringLiteral("Checked IdP")));
 
         auto* tabs = m_window->findChild<QTabWidget*>(QStringLiteral("mainTabs"));

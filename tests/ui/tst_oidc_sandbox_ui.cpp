@@ -11,6 +11,7 @@
 #include "core/session/SessionRegistry.h"
 #include "core/util/Translations.h"
 #include "tests/support/SandboxBrowser.h"
+#include "tests/support/ui/FormDriver.h"
 #include "tests/support/ui/SandboxApp.h"
 #include "ui/MainWindow.h"
 #include "ui/checks/ConformancePage.h"
@@ -53,41 +54,6 @@ namespace {
 
 const QString kCodeProvider = QStringLiteral("oauth2-code");
 
-// Every text a user can see in `root`'s widgets (hidden ones too: a tab not shown is one click away).
-QStringList visibleTexts(const QWidget* root)
-{
-    QStringList texts;
-    QList<const QWidget*> widgets {root};
-    for (const QWidget* w : root->findChildren<QWidget*>()) {
-        widgets.append(w);
-    }
-    for (const QWidget* w : std::as_const(widgets)) {
-        texts.append(w->toolTip());
-        if (const auto* label = qobject_cast<const QLabel*>(w)) {
-            texts.append(label->text());
-        } else if (const auto* line = qobject_cast<const QLineEdit*>(w)) {
-            texts.append(line->displayText());
-        } else if (const auto* plain = qobject_cast<const QPlainTextEdit*>(w)) {
-            texts.append(plain->toPlainText());
-        } else if (const auto* button = qobject_cast<const QAbstractButton*>(w)) {
-            texts.append(button->text());
-        } else if (const auto* list = qobject_cast<const QListWidget*>(w)) {
-            for (int i = 0; i < list->count(); ++i) {
-                texts.append(list->item(i)->text());
-                texts.append(list->item(i)->toolTip());
-            }
-        } else if (const auto* tree = qobject_cast<const QTreeWidget*>(w)) {
-            for (int i = 0; i < tree->topLevelItemCount(); ++i) {
-                for (int c = 0; c < tree->columnCount(); ++c) {
-                    texts.append(tree->topLevelItem(i)->text(c));
-                    texts.append(tree->topLevelItem(i)->toolTip(c));
-                }
-            }
-        }
-    }
-    return texts;
-}
-
 } // namespace
 
 class TestOidcSandboxUi : public QObject
@@ -118,52 +84,6 @@ private:
             }
         }
         return kids;
-    }
-
-    // The field the user sees (the form of a provider picked before may still await its deletion).
-    static QLineEdit* field(QWidget* dialog, const QString& key)
-    {
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        QCoreApplication::processEvents();
-        for (auto* edit : dialog->findChildren<QLineEdit*>(QStringLiteral("field_") + key)) {
-            if (edit->isVisibleTo(dialog)) {
-                return edit;
-            }
-        }
-        return nullptr;
-    }
-
-    // Types into a field as a user does (keystrokes, not setText).
-    static bool type(QWidget* dialog, const QString& key, const QString& text)
-    {
-        QLineEdit* edit = field(dialog, key);
-        if (!edit) {
-            qWarning("no field %s", qPrintable(key));
-            return false;
-        }
-        edit->setFocus();
-        edit->clear();
-        QTest::keyClicks(edit, text);
-        return edit->text() == text;
-    }
-
-    static bool choose(QWidget* dialog, const QString& objectName, const QString& data)
-    {
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        QCoreApplication::processEvents();
-        QComboBox* combo = nullptr;
-        for (auto* candidate : dialog->findChildren<QComboBox*>(objectName)) {
-            if (candidate->isVisibleTo(dialog)) {
-                combo = candidate;
-            }
-        }
-        const int index = combo ? combo->findData(data) : -1;
-        if (index < 0) {
-            qWarning("no choice %s in %s", qPrintable(data), qPrintable(objectName));
-            return false;
-        }
-        combo->setCurrentIndex(index);
-        return true;
     }
 
     // The Flow tab's "Run all", as the user clicks it; true when the flow succeeded.
@@ -281,7 +201,7 @@ private:
     void assertSecretInNoWidget()
     {
         QVERIFY(m_clientSecret.size() >= 8);
-        for (const QString& text : visibleTexts(m_app.window.get())) {
+        for (const QString& text : test::visibleTexts(m_app.window.get())) {
             QVERIFY2(!text.contains(m_clientSecret), "the client secret is shown in a widget");
         }
     }
@@ -332,24 +252,27 @@ private Q_SLOTS:
         action->trigger();
         ui::EnvironmentDialog* dialog = nullptr;
         QTRY_VERIFY((dialog = m_app.window->findChild<ui::EnvironmentDialog*>()) && dialog->isVisible());
-        QVERIFY(choose(dialog, QStringLiteral("providerCombo"), kCodeProvider));
+        QVERIFY(test::form::choose(dialog, QStringLiteral("providerCombo"), kCodeProvider));
         QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("nameEdit")), QStringLiteral("Sandbox IdP"));
         QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("baseUrlEdit")), issuer());
-        QVERIFY(type(dialog, QStringLiteral("issuer"), issuer()));
+        QVERIFY(test::form::type(dialog, QStringLiteral("issuer"), issuer()));
         auto* discover = dialog->findChild<QPushButton*>(QStringLiteral("discoverButton"));
         auto* result = dialog->findChild<QLabel*>(QStringLiteral("discoveryResult"));
         QVERIFY(discover && result);
         QTest::mouseClick(discover, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(result->text().contains(QStringLiteral("revocation_url")), 10000);
-        QCOMPARE(field(dialog, QStringLiteral("token_url"))->text(), issuer() + QStringLiteral("/oauth/token"));
-        QCOMPARE(field(dialog, QStringLiteral("revocation_url"))->text(), issuer() + QStringLiteral("/revoke"));
-        QCOMPARE(field(dialog, QStringLiteral("introspection_url"))->text(), issuer() + QStringLiteral("/introspect"));
-        QVERIFY(type(dialog, QStringLiteral("client_id"), m_clientId));
-        QVERIFY(type(dialog, QStringLiteral("client_secret"), m_clientSecret));
-        QVERIFY(field(dialog, QStringLiteral("client_secret"))->echoMode() != QLineEdit::Normal);
-        QVERIFY(choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("client_secret_jwt")));
-        QVERIFY(type(dialog, QStringLiteral("scope"), QStringLiteral("openid read")));
-        QVERIFY(type(dialog, QStringLiteral("probe_path"), QStringLiteral("/api/me")));
+        QCOMPARE(test::form::field(dialog, QStringLiteral("token_url"))->text(),
+                 issuer() + QStringLiteral("/oauth/token"));
+        QCOMPARE(test::form::field(dialog, QStringLiteral("revocation_url"))->text(),
+                 issuer() + QStringLiteral("/revoke"));
+        QCOMPARE(test::form::field(dialog, QStringLiteral("introspection_url"))->text(),
+                 issuer() + QStringLiteral("/introspect"));
+        QVERIFY(test::form::type(dialog, QStringLiteral("client_id"), m_clientId));
+        QVERIFY(test::form::type(dialog, QStringLiteral("client_secret"), m_clientSecret));
+        QVERIFY(test::form::field(dialog, QStringLiteral("client_secret"))->echoMode() != QLineEdit::Normal);
+        QVERIFY(test::form::choose(dialog, QStringLiteral("field_client_auth"), QStringLiteral("client_secret_jwt")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("scope"), QStringLiteral("openid read")));
+        QVERIFY(test::form::type(dialog, QStringLiteral("probe_path"), QStringLiteral("/api/me")));
 
         QPointer<ui::EnvironmentDialog> guard(dialog);
         QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("dialogSaveButton")), Qt::LeftButton);
