@@ -760,10 +760,15 @@ void MainWindow::onTimelineEvent(const QString& environmentId, const QString& cr
             entry.name = tr("access token");
         } else if (event.name == QLatin1String("refresh_token")) {
             entry.name = tr("refresh token");
-        } else if (event.name == QLatin1String("id_token") && event.verified) {
-            entry.name = *event.verified ? tr("ID token (verified)") : tr("ID token (not verified)");
+        } else if (event.name == QLatin1String("id_token")) {
+            entry.name = !event.verified ? tr("ID token")
+                : *event.verified        ? tr("ID token (verified)")
+                                         : tr("ID token (not verified)");
+        } else if (const QString label = profile ? profile->captureLabel(event.name) : QString(); !label.isEmpty()) {
+            entry.name = label; // the profile names what only it captures (user ID, granted scope)
         } else {
-            entry.name = event.name;
+            // A user's profile without a label: at least no snake_case on screen.
+            entry.name = QString(event.name).replace(QLatin1Char('_'), QLatin1Char(' '));
         }
         if (!set.isEmpty()) {
             entry.name = tr("%1 (%2)").arg(entry.name, set);

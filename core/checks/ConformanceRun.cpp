@@ -176,8 +176,9 @@ void ConformanceRun::signIn(bool probePromptLogin, std::function<void(const Flow
         }
         Q_EMIT event(e);
     });
-    connect(engine, &FlowEngine::finished, this, [engine, sawExpiresIn, done](const FlowResult& result) {
+    connect(engine, &FlowEngine::finished, this, [this, engine, sawExpiresIn, done](const FlowResult& result) {
         engine->deleteLater();
+        m_signInTimedOut = m_signInTimedOut || result.outcome == FlowResult::Outcome::Timeout;
         done(result, *sawExpiresIn);
     });
     engine->runFullFlow();

@@ -68,6 +68,9 @@ public:
     QString submitRedirectUrl(const QUrl& url);
     void cancelSignIn();
     bool isWaitingForBrowser() const;
+    // Whether a sign-in ended because its redirect did not arrive in time (FlowOptions::browserTimeoutMs), so a
+    // face can say how to give the person longer.
+    bool signInTimedOut() const { return m_signInTimedOut; }
 
 Q_SIGNALS:
     void event(const keyway::FlowEvent& event);
@@ -120,6 +123,7 @@ private:
     bool m_advertisesIdToken = false; // the discovery document offers ID tokens
     std::optional<bool> m_idTokenVerified; // of the first sign-in's ID token
     QString m_idTokenKey; // the kid that verified it (empty when the key set has none)
+    bool m_signInTimedOut = false;
 };
 
 } // namespace keyway

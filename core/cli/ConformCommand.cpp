@@ -149,6 +149,9 @@ int ConformCommand::run(const CliArguments& arguments, CliIo& io)
     if (allPassed) {
         return ExitOk;
     }
+    if (run.signInTimedOut()) {
+        NetworkOptions::adviseOnSignInTimeout(io); // the same advice auth and call give
+    }
     // A check the provider failed outweighs one a local problem (a sign-in that never finished) kept from
     // running; only the latter is an auth flow failure (exit 3), like a browser timeout in auth.
     return failed > 0 || notRun == 0 ? ExitProviderRefused : ExitAuthFailed;

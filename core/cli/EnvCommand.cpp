@@ -348,24 +348,86 @@ int listEnvironments(const CliCommand& command, const CliArguments& arguments, C
         return ExitUsage;
     }
     const bool json = arguments.isSet(QStringLiteral("json"));
+
+    // The secrets each environment cannot work without (the one rule env show and auth use), read in one batch;
+    // only their state is kept, never a value.
+    const ProfileRegistry registry = ProfileRegistry::loadDefault();
+    QMap<QString, QStringList> needed; // environment id -> secret keys
+    QStringList entryKeys;
+    for (const Environment& environment : store.environments()) {
+        if (const ProviderProfile* profile = registry.find(environment.providerId)) {
+            const QStringList keys = EnvironmentService::secretsNeeded(*profile, environment, QStringLiteral("*"));
+            needed.insert(environment.id, keys);
+            for (const QString& key : keys) {
+                entryKeys.append(SecretStore::keyFor(environment.id, key));
+            }
+        }
+    }
+    SecretBatch::Results states;
+    if (!entryKeys.isEmpty()) {
+        const std::unique_ptr<SecretStore> keychain = EnvSecretStore::createDefault();
+        states = SecretBatch::readAllAndWait(*keychain, entryKeys);
+    }
+    std::optional<SecretResult> inaccessible;
+    // nullopt: not known (an unknown provider, or a keychain that did not answer).
+    const auto missingOf = [&](const Environment& environment) -> std::optional<QStringList> {
+        if (!needed.contains(environment.id)) {
+            return std::nullopt;
+        }
+        QStringList missing;
+        for (const QString& key : needed.value(environment.id)) {
+            const SecretResult state = states.value(SecretStore::keyFor(environment.id, key));
+            if (state.keychainInaccessible()) {
+                if (!inaccessible) {
+                    inaccessible = state;
+                }
+                return std::nullopt;
+            }
+            if (state.status == SecretStatus::Missing) {
+                missing.append(key);
+            }
+        }
+        return missing;
+    };
+
     qsizetype nameWidth = 4;
     qsizetype providerWidth = 8;
+    qsizetype urlWidth = 0;
     for (const Environment& environment : store.environments()) {
         nameWidth = qMax(nameWidth, environment.name.size());
         providerWidth = qMax(providerWidth, environment.providerId.size());
+        urlWidth = qMax(urlWidth, environment.baseUrl.size());
     }
     for (const Environment& environment : store.environments()) {
+        const std::optional<QStringList> missing = missingOf(environment);
         if (json) {
             nlohmann::ordered_json object = {{"event", "environment"}};
             object.update(summaryJson(environment));
+            if (missing) {
+                nlohmann::ordered_json keys = nlohmann::ordered_json::array();
+                for (const QString& key : *missing) {
+                    keys.push_back(utf8(key));
+                }
+                object["missing"] = keys;
+            }
             io.jsonLine(object);
         } else {
-            io.outLine(environment.name.leftJustified(nameWidth + 2)
-                       + environment.providerId.leftJustified(providerWidth + 2) + environment.baseUrl);
+            QString line = environment.name.leftJustified(nameWidth + 2)
+                + environment.providerId.leftJustified(providerWidth + 2) + environment.baseUrl;
+            if (missing && !missing->isEmpty()) {
+                // A column only where something is missing, so a complete environment's line ends at its URL.
+                line = line.leftJustified(nameWidth + providerWidth + urlWidth + 6)
+                    + Text::tr("missing: %1").arg(missing->join(QStringLiteral(", ")));
+            }
+            io.outLine(line);
         }
     }
     if (!json && store.environments().isEmpty()) {
         io.err(Text::tr("keyway-cli: no environments yet. Add one with: keyway-cli env add NAME --provider ID"));
+    }
+    if (inaccessible) {
+        // Listing the environments needs no secret: say why the missing ones are not known, and still succeed.
+        io.err(Text::tr("keyway-cli: warning: missing secrets are not shown: %1").arg(inaccessible->error));
     }
     return ExitOk;
 }

@@ -606,10 +606,12 @@ private:
         if (!m_reader.isObject(object, pointer)) {
             return std::nullopt;
         }
-        m_reader.checkKeys(
-            object, pointer, {"name", "pointer", "ttlFrom", "jwtExp", "ttl", "singleUse", "secret", "optional"});
+        m_reader.checkKeys(object,
+                           pointer,
+                           {"name", "label", "pointer", "ttlFrom", "jwtExp", "ttl", "singleUse", "secret", "optional"});
         Capture c;
         c.name = m_reader.string(object, pointer, "name", true);
+        c.label = m_reader.string(object, pointer, "label", false);
         c.pointer = m_reader.pointerString(object, pointer, "pointer", true);
         c.ttlPointers = m_reader.pointerList(object, pointer, "ttlFrom");
         c.ttlFromJwtExp = m_reader.boolean(object, pointer, "jwtExp", false);

@@ -58,6 +58,24 @@ QList<CredentialField> ProviderProfile::fieldsOfSet(const QString& setId) const
     return result;
 }
 
+QString ProviderProfile::captureLabel(const QString& name) const
+{
+    const auto labelIn = [&name](const FlowStep& step) {
+        for (const Capture& capture : step.captures) {
+            if (capture.name == name && !capture.label.isEmpty()) {
+                return capture.label;
+            }
+        }
+        return QString();
+    };
+    for (const FlowStep& step : steps) {
+        if (const QString label = labelIn(step); !label.isEmpty()) {
+            return label;
+        }
+    }
+    return refresh ? labelIn(*refresh) : QString();
+}
+
 void ProviderProfile::forEachText(const std::function<void(QString& text)>& visit)
 {
     const auto visitNonEmpty = [&visit](QString& text) {
@@ -65,6 +83,7 @@ void ProviderProfile::forEachText(const std::function<void(QString& text)>& visi
             visit(text);
         }
     };
+    visitNonEmpty(name);
     visitNonEmpty(summary);
     for (CredentialField& f : fields) {
         visitNonEmpty(f.label);
@@ -77,6 +96,9 @@ void ProviderProfile::forEachText(const std::function<void(QString& text)>& visi
     const auto visitStep = [&visitNonEmpty](FlowStep& step) {
         visitNonEmpty(step.title);
         visitNonEmpty(step.description);
+        for (Capture& capture : step.captures) {
+            visitNonEmpty(capture.label);
+        }
     };
     for (FlowStep& step : steps) {
         visitStep(step);

@@ -63,6 +63,7 @@ struct SuccessRule
 struct Capture
 {
     QString name; // e.g. code, access_token, refresh_token, user_id, id_token
+    QString label; // what the timeline's lane calls it ("user ID"); empty for OAuth's own names, which Keyway knows
     QString pointer; // JSON pointer in the reply body; "" for query-string captures
     QStringList ttlPointers; // where the lifetime in seconds may be, first match wins (/expires_in, /data/expiresIn)
     bool ttlFromJwtExp = false; // else use the `exp` claim if the value is a JWT
@@ -214,9 +215,11 @@ struct ProviderProfile
     bool hasCredentialSet(const QString& setId) const;
     // Fields that belong to a set (or all fields without sets).
     QList<CredentialField> fieldsOfSet(const QString& setId) const;
+    // The label the profile gives the captured value `name` (any step or the refresh), "" when it gives none.
+    QString captureLabel(const QString& name) const;
 
-    // Calls `visit` on every text a person reads (summary, field and set labels and descriptions, step
-    // titles and descriptions, hints, sample names and descriptions), so the shipped profiles can be
+    // Calls `visit` on every text a person reads (name, summary, field and set labels and descriptions, step
+    // titles and descriptions, capture labels, hints, sample names and descriptions), so the shipped profiles can be
     // translated in one place and their texts collected for the translators (translations/).
     void forEachText(const std::function<void(QString& text)>& visit);
 };

@@ -82,6 +82,45 @@ private Q_SLOTS:
                               QStringLiteral("seismic")}));
     }
 
+    // Every value a shipped profile captures onto a timeline lane has a name a person reads: OAuth's own
+    // names are Keyway's (ui/MainWindow), anything else carries the profile's `label`.
+    void everyCapturedValueHasAReadableLaneName()
+    {
+        ProfileRegistry registry;
+        registry.loadShipped();
+        const QStringList oauthNames = {QStringLiteral("code"),
+                                        QStringLiteral("device_code"),
+                                        QStringLiteral("access_token"),
+                                        QStringLiteral("refresh_token"),
+                                        QStringLiteral("id_token")};
+        int labelled = 0;
+        for (const ProviderProfile* profile : registry.profiles()) {
+            QList<FlowStep> steps = profile->steps;
+            if (profile->refresh) {
+                steps.append(*profile->refresh);
+            }
+            for (const FlowStep& step : std::as_const(steps)) {
+                // Discovered endpoints and a device step's public values never become lanes.
+                if (step.kind == StepKind::Discovery || step.kind == StepKind::Device) {
+                    continue;
+                }
+                for (const Capture& capture : step.captures) {
+                    if (oauthNames.contains(capture.name)) {
+                        continue;
+                    }
+                    const QString label = profile->captureLabel(capture.name);
+                    QVERIFY2(!label.isEmpty() && !label.contains(QLatin1Char('_')),
+                             qPrintable(QStringLiteral("%1: capture %2 of step %3 has no readable label")
+                                            .arg(profile->id, capture.name, step.id)));
+                    ++labelled;
+                }
+            }
+        }
+        QVERIFY(labelled >= 3); // user_id of both sign-ins, eCard's scope
+        QCOMPARE(registry.find(QStringLiteral("oauth2-code"))->captureLabel(QStringLiteral("user_id")),
+                 QStringLiteral("user ID"));
+    }
+
     // The credential keys are a contract with scripts (the README's provider table).
     void credentialKeysFollowTheContract_data()
     {

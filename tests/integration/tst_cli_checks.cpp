@@ -159,6 +159,24 @@ private Q_SLOTS:
         QCOMPARE(run.out.count("FAIL "), 1);
     }
 
+    // Nobody signs in: conform ends at --sign-in-timeout with every check "not run" (exit 3) and gives the same
+    // advice auth and call give.
+    void conformWithoutASignInSaysHowToGiveItLonger()
+    {
+        const QString env = addOAuthEnvironment(QStringLiteral("seam-nobody"));
+        const CliRun run = cli({QStringLiteral("conform"),
+                                env,
+                                QStringLiteral("--no-browser"),
+                                QStringLiteral("--sign-in-timeout"),
+                                QStringLiteral("1")});
+        QVERIFY2(run.exitCode == 3, qPrintable(run.err));
+        QVERIFY2(run.out.contains("NOT RUN "), run.out.constData());
+        QVERIFY2(!run.out.contains("FAIL "), run.out.constData());
+        QVERIFY2(run.err.contains("--sign-in-timeout SECONDS gives it longer"), qPrintable(run.err));
+        QCOMPARE(run.err.count(QStringLiteral("gives it longer")), 1);
+        assertNoSecretLeaked(m_clientSecret, {run});
+    }
+
     void conformRefusesAClientCredentialsEnvironment()
     {
         const QString env = addOAuthEnvironment(QStringLiteral("not-a-code-flow"), QStringLiteral("oauth2-client"));

@@ -99,6 +99,18 @@ private:
         return names;
     }
 
+    // The "missing" array env list --json prints for NAME (absent: null).
+    QJsonValue listedMissing(const QString& name)
+    {
+        const CliRun run = cli({QStringLiteral("env"), QStringLiteral("list"), QStringLiteral("--json")});
+        for (const QJsonObject& object : jsonLines(run.text())) {
+            if (object.value(QStringLiteral("name")).toString() == name) {
+                return object.value(QStringLiteral("missing"));
+            }
+        }
+        return QJsonValue::Undefined;
+    }
+
     QProcessEnvironment deadBus() const
     {
         QProcessEnvironment env = environment();
@@ -630,6 +642,14 @@ private Q_SLOTS:
         QVERIFY2(shown.err.contains(storeIt), qPrintable(shown.err));
         QCOMPARE(show(confidential).value(QStringLiteral("missing")).toArray(),
                  QJsonArray {QStringLiteral("client_secret")});
+        // env list says so too, by the same rule: a column in text, the same "missing" array in JSON.
+        const CliRun listed = cli({QStringLiteral("env"), QStringLiteral("list")});
+        QCOMPARE(listed.exitCode, 0);
+        QVERIFY2(
+            listed.text().contains(QRegularExpression(
+                confidential + QStringLiteral("\\s+oauth2-client\\s+http://127.0.0.1:9\\s+missing: client_secret\\n"))),
+            qPrintable(listed.describe()));
+        QCOMPARE(listedMissing(confidential), QJsonArray {QStringLiteral("client_secret")});
 
         // Stored again, it is complete again; unset on purpose, it is a public client.
         QCOMPARE(cli({QStringLiteral("env"),
@@ -654,6 +674,13 @@ private Q_SLOTS:
         const QString publicClient = uniqueName(QStringLiteral("public"));
         QVERIFY(!addClient(publicClient, {}, {}).isEmpty());
         QCOMPARE(show(publicClient).value(QStringLiteral("missing")).toArray(), QJsonArray());
+        QCOMPARE(listedMissing(publicClient), QJsonArray());
+        QCOMPARE(listedMissing(confidential), QJsonArray());
+        // A complete environment's line ends at its URL.
+        QVERIFY(cli({QStringLiteral("env"), QStringLiteral("list")})
+                    .text()
+                    .contains(QRegularExpression(publicClient
+                                                 + QStringLiteral("\\s+oauth2-client\\s+http://127.0.0.1:9\\n"))));
         const CliRun publicAuth = cli({QStringLiteral("auth"), publicClient});
         QCOMPARE(publicAuth.exitCode, 5);
 

@@ -97,6 +97,12 @@ private Q_SLOTS:
         QCOMPARE(timeline->laneState(deviceLane), ui::TimelineWidget::LaneState::Consumed);
         QVERIFY(
             !m_app.window->timelineModel()->entry(MainWindow::laneId(device, QString(), QStringLiteral("user_code"))));
+        // The user id the token reply names gets the profile's readable lane name, never a snake_case key.
+        const auto userIdLane
+            = m_app.window->timelineModel()->entry(MainWindow::laneId(device, QString(), QStringLiteral("user_id")));
+        QVERIFY(userIdLane);
+        QCOMPARE(userIdLane->name, QStringLiteral("user ID"));
+        QVERIFY2(!timeline->summaryText().contains(QStringLiteral("user_id")), qPrintable(timeline->summaryText()));
 
         // Right click on the refresh token's lane → Revoke.
         const QString refreshLane = MainWindow::laneId(device, QString(), QStringLiteral("refresh_token"));

@@ -14,6 +14,7 @@
 #include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -333,6 +334,18 @@ void TestTranslations::environmentDialogSpeaksGerman()
     for (const char* german :
          {"&Anbieter:", "&Basis-URL:", "Zugangsdaten (geheime Felder werden nur im Schlüsselbund gespeichert)"}) {
         QVERIFY2(labels.contains(QString::fromUtf8(german)), qPrintable(labels.join(QStringLiteral(" | "))));
+    }
+    // The shipped providers' names in the provider combo come from the catalogue too.
+    auto* providers = dialog.findChild<QComboBox*>(QStringLiteral("providerCombo"));
+    QVERIFY(providers);
+    const int code = providers->findData(QStringLiteral("oauth2-code"));
+    QVERIFY(code >= 0);
+    QCOMPARE(providers->itemText(code), QString::fromUtf8("OAuth 2.0 – Autorisierungscode"));
+    const Catalogue catalogue = readGermanCatalogue();
+    for (int i = 0; i < providers->count(); ++i) {
+        QVERIFY2(catalogue.germanOf.contains(providers->itemText(i))
+                     || catalogue.germanTexts.contains(providers->itemText(i)),
+                 qPrintable(providers->itemText(i)));
     }
     assertNoEnglishLeft(&dialog);
 }

@@ -452,6 +452,20 @@ void TestWindowTruth::longTitleDoesNotNarrowTheEnvironmentList()
     // The whole name is still a hover away.
     auto* title = m_app.window->walkthrough()->findChild<QLabel*>(QStringLiteral("flowTitle"));
     QVERIFY(title->toolTip().startsWith(renamed.name));
+    // So is it in the environment list, which cuts it.
+    auto* tree = m_app.window->findChild<QTreeView*>(QStringLiteral("environmentTree"));
+    QVERIFY(tree);
+    const QModelIndexList found = tree->model()->match(tree->model()->index(0, 0),
+                                                       ui::EnvironmentListModel::EnvironmentIdRole,
+                                                       seismic,
+                                                       1,
+                                                       Qt::MatchExactly | Qt::MatchRecursive);
+    QCOMPARE(found.size(), 1);
+    const QModelIndex item = found.first().siblingAtColumn(0);
+    QCOMPARE(item.data().toString(), renamed.name);
+    QVERIFY(tree->visualRect(item).width() < tree->fontMetrics().horizontalAdvance(renamed.name));
+    QVERIFY2(item.data(Qt::ToolTipRole).toString().startsWith(renamed.name + QLatin1Char('\n')),
+             qPrintable(item.data(Qt::ToolTipRole).toString()));
 }
 
 // A step title that wraps takes its own lines: it is not drawn over the next step.

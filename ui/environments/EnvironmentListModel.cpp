@@ -47,7 +47,9 @@ void EnvironmentListModel::setEnvironments(const QList<Environment>& environment
         name->setData(environment.id, EnvironmentIdRole);
         name->setData(environment.providerId, ProviderIdRole);
         name->setData(false, IsProviderGroupRole);
-        name->setToolTip(environment.baseUrl);
+        // The list is narrow and elides a long name: the whole name is a hover away, with its URL.
+        name->setToolTip(environment.baseUrl.isEmpty() ? environment.name
+                                                       : environment.name + QLatin1Char('\n') + environment.baseUrl);
         auto* state = new QStandardItem;
         state->setEditable(false);
         state->setData(environment.id, EnvironmentIdRole);
