@@ -137,6 +137,10 @@ std::optional<int> readCommon(const CliCommand& command, const CliArguments& arg
     if (auto code = NetworkOptions::applyMaxTime(command, arguments, io)) {
         return code;
     }
+    // revoke never signs in and has no --sign-in-timeout to read (asking the parser for it would print a warning).
+    if (o->command == Command::Revoke) {
+        return std::nullopt;
+    }
     if (auto code = NetworkOptions::readSignInTimeout(command, arguments, io, &o->browserTimeoutMs)) {
         return code;
     }

@@ -58,11 +58,11 @@ QList<CredentialField> ProviderProfile::fieldsOfSet(const QString& setId) const
     return result;
 }
 
-QString ProviderProfile::captureLabel(const QString& name) const
+QString ProviderProfile::captureLabel(const QString& captureName) const
 {
-    const auto labelIn = [&name](const FlowStep& step) {
+    const auto labelIn = [&captureName](const FlowStep& step) {
         for (const Capture& capture : step.captures) {
-            if (capture.name == name && !capture.label.isEmpty()) {
+            if (capture.name == captureName && !capture.label.isEmpty()) {
                 return capture.label;
             }
         }

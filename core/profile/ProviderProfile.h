@@ -215,8 +215,8 @@ struct ProviderProfile
     bool hasCredentialSet(const QString& setId) const;
     // Fields that belong to a set (or all fields without sets).
     QList<CredentialField> fieldsOfSet(const QString& setId) const;
-    // The label the profile gives the captured value `name` (any step or the refresh), "" when it gives none.
-    QString captureLabel(const QString& name) const;
+    // The label the profile gives the captured value `captureName` (any step or the refresh), or "" without one.
+    QString captureLabel(const QString& captureName) const;
 
     // Calls `visit` on every text a person reads (name, summary, field and set labels and descriptions, step
     // titles and descriptions, capture labels, hints, sample names and descriptions), so the shipped profiles can be

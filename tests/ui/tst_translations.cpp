@@ -428,6 +428,39 @@ void TestTranslations::cliSpeaksGermanForAGermanLocale()
     QVERIFY(run.exitCode != 0);
     QVERIFY2(run.err.contains(QStringLiteral("unbekannte Umgebung 'no-such-environment'")), qPrintable(run.err));
     QVERIFY2(run.err.contains(QStringLiteral("seismic-de")), qPrintable(run.err));
+
+    // The newer messages: a --sign-in-timeout that is not a number, and revoke with neither an endpoint nor an
+    // issuer, which names the key to set.
+    run = cli({QStringLiteral("env"),
+               QStringLiteral("add"),
+               QStringLiteral("code-de"),
+               QStringLiteral("--provider"),
+               QStringLiteral("oauth2-code"),
+               QStringLiteral("--base-url"),
+               QStringLiteral("http://127.0.0.1:9"),
+               QStringLiteral("--set"),
+               QStringLiteral("authorize_url=/authorize"),
+               QStringLiteral("--set"),
+               QStringLiteral("token_url=/token"),
+               QStringLiteral("--set"),
+               QStringLiteral("client_id=cid-de")},
+              QStringLiteral("de_DE.UTF-8"));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    run = cli({QStringLiteral("auth"),
+               QStringLiteral("code-de"),
+               QStringLiteral("--sign-in-timeout"),
+               QStringLiteral("bald")},
+              QStringLiteral("de_DE.UTF-8"));
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(QString::fromUtf8(
+                 "--sign-in-timeout muss eine Anzahl Sekunden größer als 0 und höchstens 86400 sein, nicht 'bald'")),
+             qPrintable(run.err));
+    run = cli({QStringLiteral("revoke"), QStringLiteral("code-de")}, QStringLiteral("de_DE.UTF-8"));
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(
+                 QStringLiteral("Diese Umgebung hat keinen Widerrufs-Endpunkt: Setzen Sie ihre revocation_url")),
+             qPrintable(run.err));
+    QVERIFY2(!run.err.contains(QStringLiteral("QCommandLineParser")), qPrintable(run.err));
 }
 
 void TestTranslations::cliFollowsTheStoredPreference()

@@ -466,6 +466,10 @@ void TestWindowTruth::longTitleDoesNotNarrowTheEnvironmentList()
     QVERIFY(tree->visualRect(item).width() < tree->fontMetrics().horizontalAdvance(renamed.name));
     QVERIFY2(item.data(Qt::ToolTipRole).toString().startsWith(renamed.name + QLatin1Char('\n')),
              qPrintable(item.data(Qt::ToolTipRole).toString()));
+    // Its provider's row spans the Keychain column it leaves empty, and names the provider in full on hover.
+    const QModelIndex group = item.parent();
+    QVERIFY(tree->isFirstColumnSpanned(group.row(), group.parent()));
+    QCOMPARE(group.data(Qt::ToolTipRole).toString(), group.data().toString());
 }
 
 // A step title that wraps takes its own lines: it is not drawn over the next step.

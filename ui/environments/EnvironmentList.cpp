@@ -53,6 +53,14 @@ EnvironmentList::EnvironmentList(EnvironmentListModel* model, QWidget* parent)
     // Groups are always open: a collapsed provider would hide environments for no gain.
     connect(m_model, &QAbstractItemModel::rowsInserted, m_view, &QTreeView::expandAll);
     connect(m_model, &QAbstractItemModel::modelReset, m_view, &QTreeView::expandAll);
+    // A provider's row has nothing in the Keychain column: its name takes the whole width before it is cut.
+    connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex& parent, int first, int last) {
+        if (!parent.isValid()) {
+            for (int row = first; row <= last; ++row) {
+                m_view->setFirstColumnSpanned(row, parent, true);
+            }
+        }
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& index) {
         const QString id = m_model->environmentIdAt(index);
         if (id != m_current) {

@@ -29,6 +29,7 @@ void EnvironmentListModel::setEnvironments(const QList<Environment>& environment
         if (!group) {
             const ProviderProfile* profile = m_service ? m_service->profileOf(environment) : nullptr;
             group = new QStandardItem(profile ? profile->name : environment.providerId);
+            group->setToolTip(group->text());
             group->setData(true, IsProviderGroupRole);
             group->setData(environment.providerId, ProviderIdRole);
             group->setEditable(false);
