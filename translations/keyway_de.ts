@@ -1923,6 +1923,42 @@
         <source>The provider refused the client credentials (invalid_client): check client_id, client_secret (or client_key) and client_auth.</source>
         <translation>Der Anbieter hat die Client-Zugangsdaten abgelehnt (invalid_client): Prüfen Sie client_id, client_secret (oder client_key) und client_auth.</translation>
     </message>
+    <message>
+        <source>Astrada</source>
+        <translation>Astrada</translation>
+    </message>
+    <message>
+        <source>Banking API</source>
+        <translation>Banking-API</translation>
+    </message>
+    <message>
+        <source>eCard Systems</source>
+        <translation>eCard Systems</translation>
+    </message>
+    <message>
+        <source>granted scope</source>
+        <translation>gewährter Scope</translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 client credentials</source>
+        <translation>OAuth 2.0 – Client Credentials</translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 authorization code</source>
+        <translation>OAuth 2.0 – Autorisierungscode</translation>
+    </message>
+    <message>
+        <source>user ID</source>
+        <translation>Benutzer-ID</translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 device authorization</source>
+        <translation>OAuth 2.0 – Geräteautorisierung</translation>
+    </message>
+    <message>
+        <source>Seismic</source>
+        <translation>Seismic</translation>
+    </message>
 </context>
 <context>
     <name>keyway::ProxyResolver</name>
@@ -2876,6 +2912,14 @@ Standardausgabe nicht beschreibbar), 3 der Anmelde-Flow ist fehlgeschlagen, 4 Sc
     <message>
         <source>A secret that is a whole file's content, e.g. tls.client_key (- for standard input).</source>
         <translation>Ein Geheimnis, das der ganze Inhalt einer Datei ist, z. B. tls.client_key (- für die Standardeingabe).</translation>
+    </message>
+    <message>
+        <source>missing: %1</source>
+        <translation>fehlt: %1</translation>
+    </message>
+    <message>
+        <source>keyway-cli: warning: missing secrets are not shown: %1</source>
+        <translation>keyway-cli: Warnung: fehlende Secrets werden nicht angezeigt: %1</translation>
     </message>
 </context>
 <context>
@@ -5157,6 +5201,10 @@ Führen Sie die Prüfungen mit einem Testkonto aus. Jetzt starten?</translation>
     <message>
         <source>ID token (not verified)</source>
         <translation>ID-Token (nicht geprüft)</translation>
+    </message>
+    <message>
+        <source>ID token</source>
+        <translation>ID-Token</translation>
     </message>
 </context>
 <context>

@@ -1923,6 +1923,42 @@
         <source>The provider refused the client credentials (invalid_client): check client_id, client_secret (or client_key) and client_auth.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Astrada</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Banking API</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>eCard Systems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>granted scope</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 client credentials</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 authorization code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OAuth 2.0 device authorization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seismic</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>keyway::ProxyResolver</name>
@@ -2868,6 +2904,14 @@ output could not be written), 3 the auth flow failed, 4 keychain unavailable or 
     </message>
     <message>
         <source>A secret that is a whole file&apos;s content, e.g. tls.client_key (- for standard input).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>missing: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keyway-cli: warning: missing secrets are not shown: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5144,6 +5188,10 @@ Run the checks against a test account. Start now?</source>
     </message>
     <message>
         <source>ID token (not verified)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID token</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -54,10 +54,10 @@ EnvironmentList::EnvironmentList(EnvironmentListModel* model, QWidget* parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, m_view, &QTreeView::expandAll);
     connect(m_model, &QAbstractItemModel::modelReset, m_view, &QTreeView::expandAll);
     // A provider's row has nothing in the Keychain column: its name takes the whole width before it is cut.
-    connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex& parent, int first, int last) {
-        if (!parent.isValid()) {
+    connect(m_model, &QAbstractItemModel::rowsInserted, m_view, [this](const QModelIndex& under, int first, int last) {
+        if (!under.isValid()) {
             for (int row = first; row <= last; ++row) {
-                m_view->setFirstColumnSpanned(row, parent, true);
+                m_view->setFirstColumnSpanned(row, under, true);
             }
         }
     });
