@@ -5,6 +5,7 @@
 #include "core/util/Translations.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 #include <cstdio>
 #include <unistd.h>
@@ -14,6 +15,10 @@ int main(int argc, char* argv[])
 {
     keyway::AppPaths::restrictFileModes();
     keyway::ProcessHardening::disableCoreDumps();
+    // A terminal command prints its answer and its errors, not the engine's running commentary (which
+    // environment was created, where the sandbox listens): keyway's info messages are off unless
+    // QT_LOGGING_RULES turns them on (it overrides this rule). Warnings still reach stderr.
+    QLoggingCategory::setFilterRules(QStringLiteral("keyway.*.info=false"));
     QCoreApplication app(argc, argv);
     keyway::AppPaths::setApplicationIdentity();
     keyway::installTranslations(app);

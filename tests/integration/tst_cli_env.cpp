@@ -213,6 +213,8 @@ private Q_SLOTS:
                                (clientSecret + QLatin1Char('\n') + webhookSecret + QLatin1Char('\n')).toUtf8());
         QVERIFY2(add.exitCode == 0, qPrintable(add.err));
         QVERIFY(add.text().contains(name));
+        // The answer only: no info lines of the engine's logging categories in the terminal.
+        QVERIFY2(!add.err.contains(QStringLiteral("keyway.core.")), qPrintable(add.err));
 
         const QJsonObject shown = show(name);
         QCOMPARE(shown.value(QStringLiteral("provider")).toString(), QStringLiteral("seismic"));
